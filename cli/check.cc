@@ -1,0 +1,164 @@
+// policysim check: decide requests against identity, resource-based, boundary, SCP and session
+// policies, and explain the decision (text, policysim JSON, or the AWS simulator's shape).
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "cli/exit_codes.h"
+#include "cli/file_io.h"
+#include "engine/decision_format.h"
+#include "engine/policy_json.h"
+#include "engine/policy_set.h"
+#include "engine/request_json.h"
+
+namespace policysim::cli {
+namespace {
+
+struct CheckArgs {
+  std::vector<std::string> identity;
+  std::string resource;
+  std::string boundary;
+  std::vector<std::string> scps;
+  std::string session;
+  std::string context;
+  std::string format = "text";
+  bool verbose = false;
+  bool quiet = false;
+};
+
+// Loads one policy file; prints the error and returns nullopt on failure.
+std::optional<engine::PolicyDocument> loadPolicy(const std::string& path, engine::PolicyKind kind) {
+  auto text = readFile(path);
+  if (!text.ok()) {
+    std::cerr << text.status().toString() << "\n";
+    return std::nullopt;
+  }
+  auto document = engine::parsePolicyDocument(text.value(), path, kind);
+  if (!document.ok()) {
+    std::cerr << document.status().toString() << "\n";
+    return std::nullopt;
+  }
+  return std::move(document).value();
+}
+
+bool loadOptional(const std::string& path, engine::PolicyKind kind,
+                  std::optional<engine::PolicyDocument>* out) {
+  if (path.empty()) {
+    return true;
+  }
+  *out = loadPolicy(path, kind);
+  return out->has_value();
+}
+
+engine::DecisionKind aggregate(const std::vector<engine::Decision>& decisions) {
+  engine::DecisionKind result = engine::DecisionKind::Allowed;
+  for (const engine::Decision& d : decisions) {
+    if (d.kind == engine::DecisionKind::ExplicitDeny) {
+      return d.kind;
+    }
+    if (d.kind == engine::DecisionKind::ImplicitDeny) {
+      result = d.kind;
+    }
+  }
+  return result;
+}
+
+int runCheck(const CheckArgs& args) {
+  engine::PolicySetInput input;
+  for (const std::string& path : args.identity) {
+    auto document = loadPolicy(path, engine::PolicyKind::Identity);
+    if (!document) {
+      return kExitInputError;
+    }
+    input.identity.push_back(std::move(*document));
+  }
+  for (const std::string& path : args.scps) {
+    auto document = loadPolicy(path, engine::PolicyKind::Scp);
+    if (!document) {
+      return kExitInputError;
+    }
+    input.scps.push_back(std::move(*document));
+  }
+  if (!loadOptional(args.resource, engine::PolicyKind::Resource, &input.resource) ||
+      !loadOptional(args.boundary, engine::PolicyKind::Boundary, &input.boundary) ||
+      !loadOptional(args.session, engine::PolicyKind::Session, &input.session)) {
+    return kExitInputError;
+  }
+  auto set = engine::PolicySet::compile(std::move(input));
+  if (!set.ok()) {
+    std::cerr << set.status().toString() << "\n";
+    return kExitInputError;
+  }
+  if (!args.quiet) {
+    for (const engine::Diagnostic& diagnostic : set.value()->diagnostics()) {
+      std::cerr << diagnostic.toString() << "\n";
+    }
+  }
+
+  auto contextText = readFile(args.context);
+  if (!contextText.ok()) {
+    std::cerr << contextText.status().toString() << "\n";
+    return kExitInputError;
+  }
+  auto requests = engine::parseRequests(contextText.value(), args.context);
+  if (!requests.ok()) {
+    std::cerr << requests.status().toString() << "\n";
+    return kExitInputError;
+  }
+
+  const bool explain = args.format != "aws";
+  std::vector<engine::Decision> decisions;
+  for (const engine::Request& request : requests.value()) {
+    decisions.push_back(set.value()->evaluate(request, explain));
+  }
+
+  const auto& reqs = requests.value();
+  if (args.format == "aws") {
+    std::cout << engine::formatDecisionsAws(reqs, decisions) << "\n";
+  } else if (args.format == "json") {
+    if (reqs.size() == 1) {
+      std::cout << engine::formatDecisionJson(reqs[0], decisions[0]) << "\n";
+    } else {
+      std::cout << "{\"decision\":\"" << engine::decisionName(aggregate(decisions))
+                << "\",\"results\":[";
+      for (std::size_t i = 0; i < reqs.size(); ++i) {
+        std::cout << (i == 0 ? "" : ",") << engine::formatDecisionJson(reqs[i], decisions[i]);
+      }
+      std::cout << "]}\n";
+    }
+  } else {
+    for (std::size_t i = 0; i < reqs.size(); ++i) {
+      std::cout << engine::formatDecisionText(reqs[i], decisions[i], args.verbose);
+    }
+  }
+  return aggregate(decisions) == engine::DecisionKind::Allowed ? kExitAllowed : kExitDenied;
+}
+
+}  // namespace
+
+void addCheckCommand(CLI::App& app, int* exitCode) {
+  auto args = std::make_shared<CheckArgs>();
+  CLI::App* check = app.add_subcommand(
+      "check", "Decide a request against policies: allowed, explicitDeny or implicitDeny");
+  check->add_option("policies", args->identity, "Identity-based policy files (JSON)");
+  check->add_option("--resource-policy", args->resource,
+                    "Resource-based policy of the target resource (bucket, key, trust policy...)");
+  check->add_option("--boundary", args->boundary, "Permissions boundary of the principal");
+  check
+      ->add_option("--scp", args->scps,
+                   "Service control policy; repeat once per level of the organisation path")
+      ->take_all();
+  check->add_option("--session-policy", args->session, "Session policy of the principal");
+  check
+      ->add_option("--context", args->context,
+                   "Request file: policysim shape or simulate-custom-policy input JSON")
+      ->required();
+  check->add_option("--format", args->format, "Output: text, json or aws")
+      ->check(CLI::IsMember({"text", "json", "aws"}));
+  check->add_flag("--verbose,-v", args->verbose, "Explain every statement, not only deciding ones");
+  check->add_flag("--quiet,-q", args->quiet, "Do not print policy warnings on stderr");
+  check->callback([args, exitCode] { *exitCode = runCheck(*args); });
+}
+
+}  // namespace policysim::cli

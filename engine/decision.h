@@ -1,0 +1,56 @@
+// Decision: the outcome of evaluating one Request against a PolicySet, with the statements
+// that decided it. The per-statement explanation is filled only when asked for.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "engine/policy.h"
+
+namespace policysim::engine {
+
+// Names as AWS's policy simulator spells them: allowed, explicitDeny, implicitDeny.
+enum class DecisionKind { Allowed, ExplicitDeny, ImplicitDeny };
+[[nodiscard]] const char* decisionName(DecisionKind kind);
+
+// Points at one statement of one policy in the set.
+struct StatementRef {
+  PolicyKind policyKind = PolicyKind::Identity;
+  std::size_t policyIndex = 0;  // among the policies of that kind, in load order
+  std::string policyName;       // file name or label
+  std::size_t statementIndex = 0;
+  std::string sid;
+  Effect effect = Effect::Allow;
+  SourceLocation location;
+};
+
+// Why one statement did or did not apply.
+struct StatementExplanation {
+  StatementRef statement;
+  bool applies = false;
+  bool actionMatched = false;  // the Action/NotAction element covered the request's action
+  // One line per element checked, in order, e.g. "action ec2:StopInstances matches Action
+  // \"ec2:*\"", "condition BoolIfExists aws:MultiFactorAuthPresent: key absent -> true".
+  std::vector<std::string> steps;
+};
+
+struct Decision {
+  DecisionKind kind = DecisionKind::ImplicitDeny;
+  // One sentence a person can act on, e.g. "denied by Deny statement
+  // DenyAllExceptListedIfNoMFA in force_mfa.json".
+  std::string reason;
+  // The statements that decided: applying Deny statements for explicitDeny, the applying
+  // Allow statements that granted for allowed, empty for implicitDeny.
+  std::vector<StatementRef> matchedStatements;
+  // Condition keys (and policy-variable keys) a relevant statement asked for that the request
+  // did not carry, as spelled in the policy, without duplicates.
+  std::vector<std::string> missingContextValues;
+  // Evaluation problems (fail-closed): a request value of the wrong type, a policy value that
+  // could not be compiled. Non-empty errors never produce allowed.
+  std::vector<std::string> errors;
+  // Filled only when explanation was requested.
+  std::vector<StatementExplanation> explanations;
+};
+
+}  // namespace policysim::engine

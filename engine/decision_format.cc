@@ -1,0 +1,221 @@
+#include "engine/decision_format.h"
+
+#include <fmt/format.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+
+namespace policysim::engine {
+namespace {
+
+using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void writeString(JsonWriter& w, const std::string& text) {
+  w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+}
+
+void writeRef(JsonWriter& w, const StatementRef& ref) {
+  w.Key("policy");
+  writeString(w, ref.policyName);
+  w.Key("policyType");
+  w.String(policyKindName(ref.policyKind));
+  w.Key("policyIndex");
+  w.Uint64(ref.policyIndex);
+  w.Key("statementIndex");
+  w.Uint64(ref.statementIndex);
+  w.Key("sid");
+  writeString(w, ref.sid);
+  w.Key("effect");
+  w.String(ref.effect == Effect::Allow ? "Allow" : "Deny");
+  w.Key("line");
+  w.Uint64(ref.location.line);
+  w.Key("column");
+  w.Uint64(ref.location.column);
+}
+
+void writeStrings(JsonWriter& w, const std::vector<std::string>& items) {
+  w.StartArray();
+  for (const std::string& item : items) {
+    writeString(w, item);
+  }
+  w.EndArray();
+}
+
+std::string label(const StatementRef& ref) {
+  const std::string name = ref.sid.empty() ? fmt::format("statement #{}", ref.statementIndex)
+                                           : fmt::format("\"{}\"", ref.sid);
+  const std::string where =
+      ref.location.line == 0
+          ? ref.policyName
+          : fmt::format("{}:{}:{}", ref.policyName, ref.location.line, ref.location.column);
+  return fmt::format("{} {} ({}, {} policy)", ref.effect == Effect::Allow ? "Allow" : "Deny", name,
+                     where, policyKindName(ref.policyKind));
+}
+
+bool sameStatement(const StatementRef& a, const StatementRef& b) {
+  return a.policyKind == b.policyKind && a.policyIndex == b.policyIndex &&
+         a.statementIndex == b.statementIndex;
+}
+
+}  // namespace
+
+const char* decisionName(DecisionKind kind) {
+  switch (kind) {
+    case DecisionKind::Allowed:
+      return "allowed";
+    case DecisionKind::ExplicitDeny:
+      return "explicitDeny";
+    case DecisionKind::ImplicitDeny:
+      return "implicitDeny";
+  }
+  return "implicitDeny";
+}
+
+std::string formatDecisionJson(const Request& request, const Decision& decision) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  w.Key("decision");
+  w.String(decisionName(decision.kind));
+  w.Key("reason");
+  writeString(w, decision.reason);
+  w.Key("request");
+  w.StartObject();
+  w.Key("principal");
+  writeString(w, request.principal);
+  w.Key("action");
+  writeString(w, request.action);
+  w.Key("resource");
+  writeString(w, request.resource);
+  w.EndObject();
+  w.Key("matchedStatements");
+  w.StartArray();
+  for (const StatementRef& ref : decision.matchedStatements) {
+    w.StartObject();
+    writeRef(w, ref);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("missingContextValues");
+  writeStrings(w, decision.missingContextValues);
+  w.Key("errors");
+  writeStrings(w, decision.errors);
+  if (!decision.explanations.empty()) {
+    w.Key("statements");
+    w.StartArray();
+    for (const StatementExplanation& e : decision.explanations) {
+      w.StartObject();
+      writeRef(w, e.statement);
+      w.Key("applies");
+      w.Bool(e.applies);
+      w.Key("explanation");
+      writeStrings(w, e.steps);
+      w.EndObject();
+    }
+    w.EndArray();
+  }
+  w.EndObject();
+  return buffer.GetString();
+}
+
+std::string formatDecisionsAws(const std::vector<Request>& requests,
+                               const std::vector<Decision>& decisions) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  w.Key("EvaluationResults");
+  w.StartArray();
+  for (std::size_t i = 0; i < requests.size() && i < decisions.size(); ++i) {
+    const Decision& decision = decisions[i];
+    w.StartObject();
+    w.Key("EvalActionName");
+    writeString(w, requests[i].action);
+    w.Key("EvalResourceName");
+    writeString(w, requests[i].resource);
+    w.Key("EvalDecision");
+    w.String(decisionName(decision.kind));
+    w.Key("MatchedStatements");
+    w.StartArray();
+    for (const StatementRef& ref : decision.matchedStatements) {
+      w.StartObject();
+      w.Key("SourcePolicyId");
+      switch (ref.policyKind) {
+        case PolicyKind::Identity:
+          writeString(w, "PolicyInputList." + std::to_string(ref.policyIndex + 1));
+          break;
+        case PolicyKind::Boundary:
+          writeString(w, "PermissionsBoundaryPolicyInputList.1");
+          break;
+        case PolicyKind::Resource:
+          w.String("ResourcePolicy");
+          break;
+        case PolicyKind::Scp:
+          writeString(w, "ServiceControlPolicy." + std::to_string(ref.policyIndex + 1));
+          break;
+        case PolicyKind::Session:
+          w.String("SessionPolicy");
+          break;
+      }
+      w.Key("SourcePolicyType");
+      w.String(ref.policyKind == PolicyKind::Resource ? "resource" : "IAM Policy");
+      w.Key("StartPosition");
+      w.StartObject();
+      w.Key("Line");
+      w.Uint64(ref.location.line);
+      w.Key("Column");
+      w.Uint64(ref.location.column);
+      w.EndObject();
+      w.EndObject();
+    }
+    w.EndArray();
+    w.Key("MissingContextValues");
+    writeStrings(w, decision.missingContextValues);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return buffer.GetString();
+}
+
+std::string formatDecisionText(const Request& request, const Decision& decision, bool verbose) {
+  std::string out;
+  out += decisionName(decision.kind);
+  out += ": ";
+  out += decision.reason;
+  out += "\n  request: ";
+  out += request.principal.empty() ? "(anonymous)" : request.principal;
+  out += " -> " + request.action + " on " + request.resource + "\n";
+  for (const std::string& error : decision.errors) {
+    out += "  error: " + error + "\n";
+  }
+  auto printSteps = [&](const StatementExplanation& e, const char* heading) {
+    out += std::string("  ") + heading + label(e.statement) + "\n";
+    for (const std::string& step : e.steps) {
+      out += "    - " + step + "\n";
+    }
+  };
+  for (const StatementExplanation& e : decision.explanations) {
+    const bool deciding =
+        std::any_of(decision.matchedStatements.begin(), decision.matchedStatements.end(),
+                    [&](const StatementRef& ref) { return sameStatement(ref, e.statement); });
+    if (deciding) {
+      printSteps(e, e.statement.effect == Effect::Deny ? "denied by " : "allowed by ");
+    } else if (verbose) {
+      printSteps(e, e.applies ? "also applies: " : "does not apply: ");
+    } else if (decision.kind == DecisionKind::ImplicitDeny && e.actionMatched && !e.applies) {
+      // Statements that cover the action but did not apply are what a person needs to see.
+      printSteps(e, "did not apply: ");
+    }
+  }
+  if (!decision.missingContextValues.empty()) {
+    out += "  missing context values:";
+    for (const std::string& key : decision.missingContextValues) {
+      out += " " + key;
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+}  // namespace policysim::engine

@@ -1,0 +1,26 @@
+// Renders Decisions for people and tools: policysim JSON, the `aws iam simulate-custom-policy`
+// output shape, and readable text. Shared by `policysim check` and the server.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine/decision.h"
+#include "engine/request.h"
+
+namespace policysim::engine {
+
+// One JSON object: decision, reason, request, matchedStatements, missingContextValues, errors,
+// and (when the decision carries explanations) a per-statement "statements" array.
+[[nodiscard]] std::string formatDecisionJson(const Request& request, const Decision& decision);
+
+// {"EvaluationResults": [...]} as `aws iam simulate-custom-policy` prints it.
+[[nodiscard]] std::string formatDecisionsAws(const std::vector<Request>& requests,
+                                             const std::vector<Decision>& decisions);
+
+// A short explanation a person can act on. verbose: every statement's steps, not only the
+// deciding and nearly-applying ones.
+[[nodiscard]] std::string formatDecisionText(const Request& request, const Decision& decision,
+                                             bool verbose);
+
+}  // namespace policysim::engine

@@ -1,0 +1,80 @@
+// The parsed policy model: one PolicyDocument per JSON policy, mirroring IAM's grammar and
+// keeping each element's source position for explanations and lint. Plain data; build it with
+// parsePolicyDocument() (policy_json.h), compile it into a PolicySet (policy_set.h).
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "engine/diagnostic.h"
+#include "engine/status.h"
+#include "grammar/condition_operator.h"
+
+namespace policysim::engine {
+
+// The role a policy plays in an evaluation. It decides which elements are required or
+// forbidden (e.g. Principal only in resource-based policies).
+enum class PolicyKind { Identity, Resource, Boundary, Scp, Session };
+
+// "identity", "resource", "boundary", "scp", "session".
+[[nodiscard]] const char* policyKindName(PolicyKind kind);
+
+enum class Effect { Allow, Deny };
+
+// Version 2012-10-17 enables policy variables; 2008-10-17 and an absent Version do not.
+enum class PolicyVersion { V2012_10_17, V2008_10_17, Absent };
+
+// A scalar as written in the policy: strings, and numbers/booleans kept as their text.
+struct PolicyValue {
+  enum class Kind { String, Number, Bool };
+  Kind kind = Kind::String;
+  std::string text;
+  SourceLocation location;
+};
+
+struct PrincipalEntry {
+  // "*" for the bare wildcard principal, else AWS, Service, Federated or CanonicalUser.
+  std::string type;
+  std::string value;
+  SourceLocation location;
+};
+
+struct ConditionEntry {
+  grammar::ConditionOperator op;
+  std::string operatorName;  // as written, e.g. "ForAnyValue:StringLikeIfExists"
+  std::string key;           // condition key as written
+  std::vector<PolicyValue> values;
+  SourceLocation location;  // of the key
+};
+
+struct Statement {
+  std::size_t index = 0;  // position in the Statement array (0-based)
+  std::string sid;        // empty when absent
+  Effect effect = Effect::Allow;
+  SourceLocation location;
+
+  bool hasPrincipal = false;  // Principal or NotPrincipal present
+  bool notPrincipal = false;
+  std::vector<PrincipalEntry> principals;
+
+  bool notAction = false;
+  std::vector<PolicyValue> actions;
+
+  bool hasResource = false;  // Resource or NotResource present
+  bool notResource = false;
+  std::vector<PolicyValue> resources;
+
+  std::vector<ConditionEntry> conditions;
+};
+
+struct PolicyDocument {
+  std::string name;  // file name or label used in messages
+  PolicyKind kind = PolicyKind::Identity;
+  PolicyVersion version = PolicyVersion::Absent;
+  std::string id;
+  std::vector<Statement> statements;
+  std::vector<Diagnostic> warnings;  // usable but suspicious input
+};
+
+}  // namespace policysim::engine

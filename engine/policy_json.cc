@@ -1,0 +1,488 @@
+// Policy JSON -> PolicyDocument. Validation follows IAM's policy grammar and the reject list
+// of ../shared/docs/iam-semantics.md §1 (structure, value shapes, per-kind element rules).
+#include "engine/policy_json.h"
+
+#include <algorithm>
+#include <cctype>
+#include <utility>
+
+#include "engine/internal/json_document.h"
+#include "engine/source_location.h"
+#include "grammar/policy_variable.h"
+
+namespace policysim::engine {
+namespace {
+
+using internal::JsonMember;
+using internal::JsonValue;
+
+std::string lowerAscii(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+class PolicyReader {
+ public:
+  PolicyReader(std::string_view text, std::string name, PolicyKind kind)
+      : index_(name, text), kind_(kind) {
+    document_.name = std::move(name);
+    document_.kind = kind;
+  }
+
+  Result<PolicyDocument> read(const JsonValue& root) {
+    if (!readDocument(root)) {
+      return error_;
+    }
+    return std::move(document_);
+  }
+
+ private:
+  SourceLocation at(std::size_t offset) const { return index_.locate(offset); }
+
+  bool fail(std::string message, std::size_t offset) {
+    error_ = Status::invalidArgument(std::move(message), at(offset));
+    return false;
+  }
+
+  void warn(std::string message, std::size_t offset) {
+    document_.warnings.push_back(Diagnostic{Severity::Warning, at(offset), std::move(message)});
+  }
+
+  bool readDocument(const JsonValue& root) {
+    if (!root.isObject()) {
+      return fail(
+          std::string("a policy must be a JSON object, found ") + internal::describeType(root.type),
+          root.offset);
+    }
+    const JsonValue* statement = nullptr;
+    for (const JsonMember& member : root.members) {
+      if (member.key == "Version") {
+        if (!readVersion(member.value)) {
+          return false;
+        }
+      } else if (member.key == "Id") {
+        if (!member.value.isString()) {
+          return fail("Id must be a string", member.value.offset);
+        }
+        document_.id = member.value.text;
+      } else if (member.key == "Statement") {
+        statement = &member.value;
+      } else {
+        return fail(
+            "unknown policy element \"" + member.key + "\" (expected Version, Id or Statement)",
+            member.keyOffset);
+      }
+    }
+    if (statement == nullptr) {
+      return fail("policy has no Statement element", root.offset);
+    }
+    if (document_.version == PolicyVersion::Absent) {
+      warn(
+          "policy has no Version; policy variables are not substituted (add "
+          "\"Version\": \"2012-10-17\")",
+          root.offset);
+    }
+    if (statement->isObject()) {
+      return readStatement(*statement, 0);
+    }
+    if (!statement->isArray()) {
+      return fail("Statement must be an object or an array of objects", statement->offset);
+    }
+    if (statement->elements.empty()) {
+      warn("Statement is empty: the policy grants and denies nothing", statement->offset);
+    }
+    for (std::size_t i = 0; i < statement->elements.size(); ++i) {
+      if (!readStatement(statement->elements[i], i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  bool readVersion(const JsonValue& value) {
+    if (!value.isString()) {
+      return fail("Version must be the string \"2012-10-17\" or \"2008-10-17\"", value.offset);
+    }
+    if (value.text == "2012-10-17") {
+      document_.version = PolicyVersion::V2012_10_17;
+    } else if (value.text == "2008-10-17") {
+      document_.version = PolicyVersion::V2008_10_17;
+    } else {
+      return fail("invalid Version \"" + value.text +
+                      "\" (expected \"2012-10-17\" or "
+                      "\"2008-10-17\")",
+                  value.offset);
+    }
+    return true;
+  }
+
+  bool variablesEnabled() const { return document_.version == PolicyVersion::V2012_10_17; }
+
+  // Checks that policy-variable syntax in `text` is well formed (when variables are enabled).
+  bool checkVariables(const std::string& text, std::size_t offset, const char* element) {
+    if (!variablesEnabled() || !grammar::mayContainVariables(text)) {
+      return true;
+    }
+    auto parsed = grammar::parsePolicyTemplate(text);
+    if (!parsed.ok()) {
+      // +1: the offset of a JSON string points at its opening quote.
+      return fail(std::string("malformed policy variable in ") + element + ": expected " +
+                      parsed.expected(),
+                  offset + 1 + parsed.errorOffset());
+    }
+    return true;
+  }
+
+  bool readStatement(const JsonValue& value, std::size_t index) {
+    if (!value.isObject()) {
+      return fail(std::string("each statement must be an object, found ") +
+                      internal::describeType(value.type),
+                  value.offset);
+    }
+    Statement statement;
+    statement.index = index;
+    statement.location = at(value.offset);
+    const JsonMember* effect = nullptr;
+    const JsonMember* action = nullptr;
+    const JsonMember* notAction = nullptr;
+    const JsonMember* resource = nullptr;
+    const JsonMember* notResource = nullptr;
+    const JsonMember* principal = nullptr;
+    const JsonMember* notPrincipal = nullptr;
+    const JsonMember* condition = nullptr;
+    for (const JsonMember& member : value.members) {
+      const std::string& key = member.key;
+      if (key == "Sid") {
+        if (!member.value.isString()) {
+          return fail("Sid must be a string", member.value.offset);
+        }
+        statement.sid = member.value.text;
+        checkSid(statement.sid, member.value.offset);
+      } else if (key == "Effect") {
+        effect = &member;
+      } else if (key == "Action") {
+        action = &member;
+      } else if (key == "NotAction") {
+        notAction = &member;
+      } else if (key == "Resource") {
+        resource = &member;
+      } else if (key == "NotResource") {
+        notResource = &member;
+      } else if (key == "Principal") {
+        principal = &member;
+      } else if (key == "NotPrincipal") {
+        notPrincipal = &member;
+      } else if (key == "Condition") {
+        condition = &member;
+      } else {
+        return fail("unknown statement element \"" + key +
+                        "\" (expected Sid, Effect, Principal, NotPrincipal, Action, NotAction, "
+                        "Resource, NotResource or Condition)",
+                    member.keyOffset);
+      }
+    }
+    if (effect == nullptr) {
+      return fail("statement has no Effect", value.offset);
+    }
+    if (!effect->value.isString() ||
+        (effect->value.text != "Allow" && effect->value.text != "Deny")) {
+      return fail("Effect must be \"Allow\" or \"Deny\" (case-sensitive)", effect->value.offset);
+    }
+    statement.effect = effect->value.text == "Allow" ? Effect::Allow : Effect::Deny;
+
+    if (action != nullptr && notAction != nullptr) {
+      return fail("statement has both Action and NotAction", notAction->keyOffset);
+    }
+    if (action == nullptr && notAction == nullptr) {
+      return fail("statement has neither Action nor NotAction", value.offset);
+    }
+    statement.notAction = notAction != nullptr;
+    if (!readActions(statement.notAction ? *notAction : *action, &statement)) {
+      return false;
+    }
+
+    if (resource != nullptr && notResource != nullptr) {
+      return fail("statement has both Resource and NotResource", notResource->keyOffset);
+    }
+    if (resource == nullptr && notResource == nullptr && kind_ != PolicyKind::Resource) {
+      return fail("statement has neither Resource nor NotResource", value.offset);
+    }
+    if (resource != nullptr || notResource != nullptr) {
+      statement.hasResource = true;
+      statement.notResource = notResource != nullptr;
+      if (!readResources(statement.notResource ? *notResource : *resource, &statement)) {
+        return false;
+      }
+    }
+
+    if (principal != nullptr && notPrincipal != nullptr) {
+      return fail("statement has both Principal and NotPrincipal", notPrincipal->keyOffset);
+    }
+    const JsonMember* anyPrincipal = principal != nullptr ? principal : notPrincipal;
+    if (anyPrincipal != nullptr && kind_ != PolicyKind::Resource) {
+      return fail(std::string(anyPrincipal->key) + " is not allowed in a " + policyKindName(kind_) +
+                      " policy (only resource-based policies name principals)",
+                  anyPrincipal->keyOffset);
+    }
+    if (anyPrincipal == nullptr && kind_ == PolicyKind::Resource) {
+      return fail("a resource-based policy statement needs Principal or NotPrincipal",
+                  value.offset);
+    }
+    if (anyPrincipal != nullptr) {
+      statement.hasPrincipal = true;
+      statement.notPrincipal = notPrincipal != nullptr;
+      if (statement.notPrincipal && statement.effect == Effect::Allow) {
+        return fail("NotPrincipal is supported only with \"Effect\": \"Deny\"",
+                    notPrincipal->keyOffset);
+      }
+      if (!readPrincipals(anyPrincipal->value, &statement)) {
+        return false;
+      }
+    }
+
+    if (condition != nullptr && !readConditions(condition->value, &statement)) {
+      return false;
+    }
+    document_.statements.push_back(std::move(statement));
+    return true;
+  }
+
+  void checkSid(const std::string& sid, std::size_t offset) {
+    const bool alphanumeric =
+        std::all_of(sid.begin(), sid.end(), [](unsigned char c) { return std::isalnum(c) != 0; });
+    if (!alphanumeric && kind_ != PolicyKind::Resource) {
+      warn("Sid \"" + sid + "\" has characters IAM does not accept (only A-Z, a-z, 0-9)", offset);
+    }
+    for (const Statement& other : document_.statements) {
+      if (!sid.empty() && other.sid == sid) {
+        warn("duplicate Sid \"" + sid + "\"", offset);
+        break;
+      }
+    }
+  }
+
+  // Reads a string or a non-empty array of strings into *out.
+  bool readStringList(const JsonMember& member, std::vector<PolicyValue>* out) {
+    const JsonValue& value = member.value;
+    auto add = [&](const JsonValue& item) {
+      if (!item.isString()) {
+        return fail(
+            member.key + " values must be strings, found " + internal::describeType(item.type),
+            item.offset);
+      }
+      out->push_back(PolicyValue{PolicyValue::Kind::String, item.text, at(item.offset)});
+      return true;
+    };
+    if (value.isArray()) {
+      if (value.elements.empty()) {
+        warn(member.key + " is an empty list: it matches nothing", value.offset);
+      }
+      for (const JsonValue& item : value.elements) {
+        if (!add(item)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return add(value);
+  }
+
+  bool readActions(const JsonMember& member, Statement* statement) {
+    if (!readStringList(member, &statement->actions)) {
+      return false;
+    }
+    const JsonValue& value = member.value;
+    for (std::size_t i = 0; i < statement->actions.size(); ++i) {
+      const std::string& action = statement->actions[i].text;
+      const std::size_t offset = value.isArray() ? value.elements[i].offset : value.offset;
+      if (action == "*") {
+        continue;
+      }
+      const std::size_t colon = action.find(':');
+      if (colon == std::string::npos || colon == 0) {
+        return fail("invalid action \"" + action + "\" (expected \"service:Action\" or \"*\")",
+                    offset);
+      }
+      const std::string_view prefix(action.data(), colon);
+      if (prefix.find_first_of("*?") != std::string_view::npos) {
+        return fail("wildcards are not allowed in the service prefix of action \"" + action + "\"",
+                    offset);
+      }
+      if (colon + 1 == action.size()) {
+        warn("action \"" + action + "\" has an empty name and matches nothing", offset);
+      }
+    }
+    return true;
+  }
+
+  bool readResources(const JsonMember& member, Statement* statement) {
+    if (!readStringList(member, &statement->resources)) {
+      return false;
+    }
+    const JsonValue& value = member.value;
+    for (std::size_t i = 0; i < statement->resources.size(); ++i) {
+      const std::size_t offset = value.isArray() ? value.elements[i].offset : value.offset;
+      if (!checkVariables(statement->resources[i].text, offset, member.key.c_str())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  bool readPrincipals(const JsonValue& value, Statement* statement) {
+    if (value.isString()) {
+      if (value.text != "*") {
+        return fail("Principal must be \"*\" or an object such as {\"AWS\": \"...\"}",
+                    value.offset);
+      }
+      statement->principals.push_back(PrincipalEntry{"*", "*", at(value.offset)});
+      return true;
+    }
+    if (!value.isObject()) {
+      return fail("Principal must be \"*\" or an object", value.offset);
+    }
+    for (const JsonMember& member : value.members) {
+      if (member.key != "AWS" && member.key != "Service" && member.key != "Federated" &&
+          member.key != "CanonicalUser") {
+        return fail("unknown principal type \"" + member.key +
+                        "\" (expected AWS, Service, Federated or CanonicalUser)",
+                    member.keyOffset);
+      }
+      std::vector<PolicyValue> values;
+      if (!readStringList(member, &values)) {
+        return false;
+      }
+      for (PolicyValue& item : values) {
+        if (item.text != "*" && item.text.find_first_of("*?") != std::string::npos) {
+          error_ = Status::invalidArgument(
+              "partial wildcards are not allowed in principals (\"" + item.text +
+                  "\"); use \"*\" with a condition on aws:PrincipalArn",
+              item.location);
+          return false;
+        }
+        statement->principals.push_back(
+            PrincipalEntry{member.key, std::move(item.text), item.location});
+      }
+    }
+    return true;
+  }
+
+  bool readConditions(const JsonValue& value, Statement* statement) {
+    if (!value.isObject()) {
+      return fail("Condition must be an object of {operator: {key: value}}", value.offset);
+    }
+    for (const JsonMember& block : value.members) {
+      auto parsed = grammar::parseConditionOperator(block.key);
+      if (!parsed.ok()) {
+        return fail(
+            "unknown condition operator \"" + block.key + "\": expected " + parsed.expected(),
+            block.keyOffset);
+      }
+      if (!block.value.isObject()) {
+        return fail("condition operator " + block.key + " must map to an object of {key: value}",
+                    block.value.offset);
+      }
+      std::vector<std::string> seenKeys;
+      for (const JsonMember& entry : block.value.members) {
+        const std::string lowered = lowerAscii(entry.key);
+        if (std::find(seenKeys.begin(), seenKeys.end(), lowered) != seenKeys.end()) {
+          return fail("condition key \"" + entry.key + "\" appears twice under " + block.key +
+                          " (keys are case-insensitive)",
+                      entry.keyOffset);
+        }
+        seenKeys.push_back(lowered);
+        if (entry.key.empty() || entry.key.back() == '/') {
+          return fail("condition key \"" + entry.key + "\" is incomplete", entry.keyOffset);
+        }
+        ConditionEntry condition;
+        condition.op = parsed.value();
+        condition.operatorName = block.key;
+        condition.key = entry.key;
+        condition.location = at(entry.keyOffset);
+        if (!readConditionValues(entry, block.key, &condition.values)) {
+          return false;
+        }
+        statement->conditions.push_back(std::move(condition));
+      }
+    }
+    return true;
+  }
+
+  bool readConditionValues(const JsonMember& entry, const std::string& operatorName,
+                           std::vector<PolicyValue>* out) {
+    auto add = [&](const JsonValue& item) {
+      if (!item.isScalar()) {
+        return fail("condition values must be strings, numbers or booleans, found " +
+                        std::string(internal::describeType(item.type)),
+                    item.offset);
+      }
+      PolicyValue::Kind kind = PolicyValue::Kind::String;
+      if (item.type == JsonValue::Type::Number) {
+        kind = PolicyValue::Kind::Number;
+      } else if (item.type == JsonValue::Type::Bool) {
+        kind = PolicyValue::Kind::Bool;
+      }
+      if (kind == PolicyValue::Kind::String &&
+          !checkVariables(item.text, item.offset, operatorName.c_str())) {
+        return false;
+      }
+      out->push_back(PolicyValue{kind, item.text, at(item.offset)});
+      return true;
+    };
+    if (entry.value.isArray()) {
+      if (entry.value.elements.empty()) {
+        warn("condition " + operatorName + " on " + entry.key + " has no values",
+             entry.value.offset);
+      }
+      for (const JsonValue& item : entry.value.elements) {
+        if (!add(item)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return add(entry.value);
+  }
+
+  LineIndex index_;
+  PolicyKind kind_;
+  PolicyDocument document_;
+  Status error_;
+};
+
+}  // namespace
+
+const char* policyKindName(PolicyKind kind) {
+  switch (kind) {
+    case PolicyKind::Identity:
+      return "identity";
+    case PolicyKind::Resource:
+      return "resource";
+    case PolicyKind::Boundary:
+      return "boundary";
+    case PolicyKind::Scp:
+      return "scp";
+    case PolicyKind::Session:
+      return "session";
+  }
+  return "identity";
+}
+
+Result<PolicyDocument> parsePolicyDocument(std::string_view text, std::string name, PolicyKind kind,
+                                           const PolicyParseOptions& options) {
+  internal::JsonValue root;
+  internal::JsonError error;
+  internal::JsonLimits limits;
+  limits.maxBytes = options.maxBytes;
+  if (!internal::parseJson(text, limits, &root, &error)) {
+    const StatusCode code = text.size() > options.maxBytes ? StatusCode::ResourceExhausted
+                                                           : StatusCode::InvalidArgument;
+    return Status(code, error.message, LineIndex(name, text).locate(error.offset));
+  }
+  PolicyReader reader(text, std::move(name), kind);
+  return reader.read(root);
+}
+
+}  // namespace policysim::engine

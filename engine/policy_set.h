@@ -1,0 +1,58 @@
+// PolicySet: the policies in scope for one principal, compiled once and evaluated many times.
+// Immutable after compile(); evaluate() is const and safe to call from many threads at once.
+// Share it as std::shared_ptr<const PolicySet>.
+//
+//   PolicySetInput input;                       // parsed documents, by role
+//   input.identity.push_back(parsePolicyDocument(text, "a.json", PolicyKind::Identity).value());
+//   auto set = PolicySet::compile(std::move(input));      // Result<shared_ptr<const PolicySet>>
+//   Decision d = set.value()->evaluate(request, /*explain=*/false);
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "engine/decision.h"
+#include "engine/diagnostic.h"
+#include "engine/policy.h"
+#include "engine/request.h"
+#include "engine/status.h"
+
+namespace policysim::engine {
+
+struct PolicySetInput {
+  std::vector<PolicyDocument> identity;    // any number, attached to the principal
+  std::optional<PolicyDocument> resource;  // resource-based policy of the target resource
+  std::optional<PolicyDocument> boundary;  // permissions boundary of the principal
+  std::vector<PolicyDocument> scps;        // one per level of the organisation path
+  std::optional<PolicyDocument> session;   // session policy of the principal's session
+};
+
+namespace internal {
+struct CompiledSet;
+}
+
+class PolicySet {
+ public:
+  // Compiles the documents: patterns, operators and constant condition values are parsed once.
+  // Values that cannot be compiled (e.g. "abc" under NumericLessThan) do not fail the set: the
+  // statement fails closed at evaluation (an Allow never applies, a Deny always applies) and
+  // a warning is recorded in diagnostics().
+  [[nodiscard]] static Result<std::shared_ptr<const PolicySet>> compile(PolicySetInput input);
+
+  // Decides a request. Never fails; problems are reported in Decision::errors and deny.
+  [[nodiscard]] Decision evaluate(const Request& request, bool explain = false) const;
+
+  // Warnings from parsing and compiling, in policy order.
+  [[nodiscard]] const std::vector<Diagnostic>& diagnostics() const;
+
+  ~PolicySet();
+  PolicySet(const PolicySet&) = delete;
+  PolicySet& operator=(const PolicySet&) = delete;
+
+ private:
+  explicit PolicySet(std::unique_ptr<internal::CompiledSet> compiled);
+  std::unique_ptr<internal::CompiledSet> compiled_;
+};
+
+}  // namespace policysim::engine

@@ -1,0 +1,338 @@
+// Request JSON (policysim shape or AWS simulate-custom-policy shape) -> Requests.
+#include "engine/request_json.h"
+
+#include "engine/internal/json_document.h"
+#include "engine/source_location.h"
+#include "grammar/date.h"
+#include "grammar/ip.h"
+#include "grammar/number.h"
+
+namespace policysim::engine {
+namespace {
+
+using internal::JsonMember;
+using internal::JsonValue;
+
+constexpr std::size_t kMaxContextBytes = std::size_t{16} << 20U;  // 16 MiB per request file
+constexpr std::size_t kMaxValuesPerKey = 10000;
+
+class RequestReader {
+ public:
+  RequestReader(std::string_view text, const std::string& name) : index_(name, text) {}
+
+  Result<std::vector<Request>> read(const JsonValue& root) {
+    if (!root.isObject()) {
+      return error("a request must be a JSON object", root.offset);
+    }
+    const bool awsShape =
+        root.find("ActionNames") != nullptr || root.find("ContextEntries") != nullptr;
+    std::vector<Request> requests;
+    const bool ok = awsShape ? readAwsShape(root, &requests) : readOwnShape(root, &requests);
+    if (!ok) {
+      return status_;
+    }
+    return requests;
+  }
+
+ private:
+  Status error(std::string message, std::size_t offset) {
+    status_ = Status::invalidArgument(std::move(message), index_.locate(offset));
+    return status_;
+  }
+  bool fail(std::string message, std::size_t offset) {
+    status_ = Status::invalidArgument(std::move(message), index_.locate(offset));
+    return false;
+  }
+
+  bool readString(const JsonMember& member, std::string* out) {
+    if (!member.value.isString()) {
+      return fail("\"" + member.key + "\" must be a string", member.value.offset);
+    }
+    *out = member.value.text;
+    return true;
+  }
+
+  bool readOwnShape(const JsonValue& root, std::vector<Request>* out) {
+    Request request;
+    bool hasAction = false;
+    for (const JsonMember& member : root.members) {
+      if (member.key == "principal") {
+        if (!readString(member, &request.principal)) {
+          return false;
+        }
+      } else if (member.key == "action") {
+        if (!readString(member, &request.action)) {
+          return false;
+        }
+        hasAction = true;
+      } else if (member.key == "resource") {
+        if (!readString(member, &request.resource)) {
+          return false;
+        }
+      } else if (member.key == "context") {
+        if (!member.value.isObject()) {
+          return fail("\"context\" must be an object of condition keys", member.value.offset);
+        }
+        for (const JsonMember& entry : member.value.members) {
+          if (!readOwnContextEntry(entry, &request)) {
+            return false;
+          }
+        }
+      } else {
+        return fail("unknown request field \"" + member.key +
+                        "\" (expected principal, action, resource or context)",
+                    member.keyOffset);
+      }
+    }
+    if (!hasAction) {
+      return fail("request has no \"action\"", root.offset);
+    }
+    if (!checkAction(request.action, root.offset)) {
+      return false;
+    }
+    out->push_back(std::move(request));
+    return true;
+  }
+
+  bool checkAction(const std::string& action, std::size_t offset) {
+    const std::size_t colon = action.find(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == action.size()) {
+      return fail("request action \"" + action + "\" is not of the form \"service:Action\"",
+                  offset);
+    }
+    return true;
+  }
+
+  static ContextValue::Type typeOfScalar(const JsonValue& value) {
+    switch (value.type) {
+      case JsonValue::Type::Number:
+        return ContextValue::Type::Number;
+      case JsonValue::Type::Bool:
+        return ContextValue::Type::Bool;
+      default:
+        return ContextValue::Type::String;
+    }
+  }
+
+  bool readOwnContextEntry(const JsonMember& entry, Request* request) {
+    ContextValue value;
+    if (entry.value.isArray()) {
+      value.multivalued = true;
+      if (entry.value.elements.size() > kMaxValuesPerKey) {
+        return fail("context key \"" + entry.key + "\" has more than " +
+                        std::to_string(kMaxValuesPerKey) + " values",
+                    entry.value.offset);
+      }
+      for (const JsonValue& item : entry.value.elements) {
+        if (!item.isScalar()) {
+          return fail(
+              "values of context key \"" + entry.key + "\" must be strings, numbers or booleans",
+              item.offset);
+        }
+        value.type = typeOfScalar(item);
+        value.values.push_back(item.text);
+      }
+    } else if (entry.value.isScalar()) {
+      value.type = typeOfScalar(entry.value);
+      value.values.push_back(entry.value.text);
+    } else {
+      return fail(
+          "context key \"" + entry.key + "\" must be a string, number, boolean or an array of them",
+          entry.value.offset);
+    }
+    return setContext(entry.key, entry.keyOffset, std::move(value), request);
+  }
+
+  bool setContext(const std::string& key, std::size_t offset, ContextValue value,
+                  Request* request) {
+    if (key.empty()) {
+      return fail("empty context key name", offset);
+    }
+    if (!request->setContext(key, std::move(value))) {
+      return fail("context key \"" + key + "\" is given twice (key names are case-insensitive)",
+                  offset);
+    }
+    return true;
+  }
+
+  // AWS simulate-custom-policy input (--cli-input-json shape).
+  bool readAwsShape(const JsonValue& root, std::vector<Request>* out) {
+    std::vector<std::string> actions;
+    std::vector<std::string> resources;
+    Request base;
+    for (const JsonMember& member : root.members) {
+      if (member.key == "ActionNames") {
+        if (!readStrings(member, &actions)) {
+          return false;
+        }
+      } else if (member.key == "ResourceArns") {
+        if (!readStrings(member, &resources)) {
+          return false;
+        }
+      } else if (member.key == "CallerArn") {
+        if (!readString(member, &base.principal)) {
+          return false;
+        }
+      } else if (member.key == "ContextEntries") {
+        if (!member.value.isArray()) {
+          return fail("\"ContextEntries\" must be an array", member.value.offset);
+        }
+        for (const JsonValue& entry : member.value.elements) {
+          if (!readAwsContextEntry(entry, &base)) {
+            return false;
+          }
+        }
+      } else if (member.key == "PolicyInputList" ||
+                 member.key == "PermissionsBoundaryPolicyInputList" ||
+                 member.key == "ResourcePolicy" || member.key == "ResourceOwner" ||
+                 member.key == "ResourceHandlingOption" || member.key == "MaxItems" ||
+                 member.key == "Marker") {
+        // Policies come from the command line; these simulator fields are ignored.
+        continue;
+      } else {
+        return fail("unknown simulate-custom-policy field \"" + member.key + "\"",
+                    member.keyOffset);
+      }
+    }
+    if (actions.empty()) {
+      return fail("\"ActionNames\" must list at least one action", root.offset);
+    }
+    if (resources.empty()) {
+      resources.emplace_back("*");
+    }
+    for (const std::string& action : actions) {
+      if (!checkAction(action, root.offset)) {
+        return false;
+      }
+      for (const std::string& resource : resources) {
+        Request request = base;
+        request.action = action;
+        request.resource = resource;
+        out->push_back(std::move(request));
+      }
+    }
+    return true;
+  }
+
+  bool readStrings(const JsonMember& member, std::vector<std::string>* out) {
+    if (!member.value.isArray()) {
+      return fail("\"" + member.key + "\" must be an array of strings", member.value.offset);
+    }
+    for (const JsonValue& item : member.value.elements) {
+      if (!item.isString()) {
+        return fail("\"" + member.key + "\" must be an array of strings", item.offset);
+      }
+      out->push_back(item.text);
+    }
+    return true;
+  }
+
+  bool readAwsContextEntry(const JsonValue& entry, Request* request) {
+    if (!entry.isObject()) {
+      return fail("each ContextEntries item must be an object", entry.offset);
+    }
+    const JsonMember* name = entry.find("ContextKeyName");
+    const JsonMember* values = entry.find("ContextKeyValues");
+    const JsonMember* type = entry.find("ContextKeyType");
+    if (name == nullptr || !name->value.isString()) {
+      return fail("ContextEntries item needs a string \"ContextKeyName\"", entry.offset);
+    }
+    if (values == nullptr || !values->value.isArray()) {
+      return fail("ContextEntries item needs an array \"ContextKeyValues\"", entry.offset);
+    }
+    if (type == nullptr || !type->value.isString()) {
+      return fail("ContextEntries item needs a string \"ContextKeyType\"", entry.offset);
+    }
+    std::string typeName = type->value.text;
+    ContextValue value;
+    constexpr std::string_view kList = "List";
+    if (typeName.size() > kList.size() && typeName.ends_with(kList)) {
+      value.multivalued = true;
+      typeName.resize(typeName.size() - kList.size());
+    }
+    if (typeName == "string") {
+      value.type = ContextValue::Type::String;
+    } else if (typeName == "numeric") {
+      value.type = ContextValue::Type::Number;
+    } else if (typeName == "boolean") {
+      value.type = ContextValue::Type::Bool;
+    } else if (typeName == "date") {
+      value.type = ContextValue::Type::Date;
+    } else if (typeName == "ip") {
+      value.type = ContextValue::Type::Ip;
+    } else if (typeName == "binary") {
+      value.type = ContextValue::Type::Binary;
+    } else {
+      return fail("unknown ContextKeyType \"" + type->value.text +
+                      "\" (expected string, numeric, boolean, date, ip, binary or their "
+                      "...List forms)",
+                  type->value.offset);
+    }
+    if (!value.multivalued && values->value.elements.size() != 1) {
+      return fail(
+          "single-valued ContextKeyType \"" + type->value.text + "\" needs exactly one value",
+          values->value.offset);
+    }
+    for (const JsonValue& item : values->value.elements) {
+      if (!item.isScalar()) {
+        return fail("ContextKeyValues must hold strings", item.offset);
+      }
+      if (!checkTypedValue(value.type, item)) {
+        return false;
+      }
+      value.values.push_back(item.text);
+    }
+    return setContext(name->value.text, name->value.offset, std::move(value), request);
+  }
+
+  // The AWS simulator rejects values that do not fit their declared type; so do we.
+  bool checkTypedValue(ContextValue::Type type, const JsonValue& item) {
+    bool ok = true;
+    const char* what = "";
+    switch (type) {
+      case ContextValue::Type::Number:
+        ok = grammar::parseDecimal(item.text).ok();
+        what = "a number";
+        break;
+      case ContextValue::Type::Bool:
+        ok = item.text == "true" || item.text == "false";
+        what = "true or false";
+        break;
+      case ContextValue::Type::Date:
+        ok = grammar::parseDate(item.text).ok();
+        what = "an ISO 8601 date or epoch seconds";
+        break;
+      case ContextValue::Type::Ip:
+        ok = grammar::parseCidr(item.text).ok();
+        what = "an IP address";
+        break;
+      default:
+        break;
+    }
+    if (!ok) {
+      return fail("context value \"" + item.text + "\" is not " + what, item.offset);
+    }
+    return true;
+  }
+
+  LineIndex index_;
+  Status status_;
+};
+
+}  // namespace
+
+Result<std::vector<Request>> parseRequests(std::string_view text, const std::string& name) {
+  internal::JsonValue root;
+  internal::JsonError error;
+  internal::JsonLimits limits;
+  limits.maxBytes = kMaxContextBytes;
+  if (!internal::parseJson(text, limits, &root, &error)) {
+    const StatusCode code = text.size() > kMaxContextBytes ? StatusCode::ResourceExhausted
+                                                           : StatusCode::InvalidArgument;
+    return Status(code, error.message, LineIndex(name, text).locate(error.offset));
+  }
+  RequestReader reader(text, name);
+  return reader.read(root);
+}
+
+}  // namespace policysim::engine

@@ -1,0 +1,68 @@
+#include "engine/source_location.h"
+
+#include <algorithm>
+
+#include "engine/diagnostic.h"
+
+namespace policysim::engine {
+namespace {
+
+std::string prefixOf(const SourceLocation& location) {
+  std::string out;
+  if (!location.file.empty()) {
+    out += location.file;
+    out += ':';
+  }
+  if (location.line != 0) {
+    out += std::to_string(location.line);
+    out += ':';
+    out += std::to_string(location.column);
+    out += ':';
+  }
+  if (!out.empty()) {
+    out += ' ';
+  }
+  return out;
+}
+
+const char* severityWord(Severity severity) {
+  switch (severity) {
+    case Severity::Error:
+      return "error";
+    case Severity::Warning:
+      return "warning";
+    case Severity::Note:
+      return "note";
+  }
+  return "error";
+}
+
+}  // namespace
+
+std::string Status::toString() const {
+  if (ok()) {
+    return "ok";
+  }
+  return prefixOf(location_) + "error: " + message_;
+}
+
+std::string Diagnostic::toString() const {
+  return prefixOf(location) + severityWord(severity) + ": " + message;
+}
+
+LineIndex::LineIndex(std::string file, std::string_view text) : file_(std::move(file)) {
+  lineStarts_.push_back(0);
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      lineStarts_.push_back(i + 1);
+    }
+  }
+}
+
+SourceLocation LineIndex::locate(std::size_t offset) const {
+  const auto next = std::upper_bound(lineStarts_.begin(), lineStarts_.end(), offset);
+  const auto line = static_cast<std::size_t>(next - lineStarts_.begin());
+  return SourceLocation{file_, line, offset - lineStarts_[line - 1] + 1};
+}
+
+}  // namespace policysim::engine

@@ -1,0 +1,77 @@
+// Status and Result<T>: errors as values. A Status carries a canonical code, a message and,
+// for input errors, where in which file the problem is. Result<T> holds a value or an error.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace policysim::engine {
+
+enum class StatusCode {
+  Ok,
+  InvalidArgument,    // input that breaks the grammar or the IAM rules
+  NotFound,           // a file or key that is not there
+  ResourceExhausted,  // input over a documented limit (size, depth, count)
+  Internal,           // a bug: should never be seen
+};
+
+// Where an input problem is: file name (may be empty), 1-based line and column (0 = unknown).
+struct SourceLocation {
+  std::string file;
+  std::size_t line = 0;
+  std::size_t column = 0;
+};
+
+class [[nodiscard]] Status {
+ public:
+  Status() = default;
+  Status(StatusCode code, std::string message, SourceLocation location = {})
+      : code_(code), message_(std::move(message)), location_(std::move(location)) {}
+
+  static Status invalidArgument(std::string message, SourceLocation location = {}) {
+    return {StatusCode::InvalidArgument, std::move(message), std::move(location)};
+  }
+  static Status notFound(std::string message, SourceLocation location = {}) {
+    return {StatusCode::NotFound, std::move(message), std::move(location)};
+  }
+  static Status resourceExhausted(std::string message, SourceLocation location = {}) {
+    return {StatusCode::ResourceExhausted, std::move(message), std::move(location)};
+  }
+
+  [[nodiscard]] bool ok() const { return code_ == StatusCode::Ok; }
+  [[nodiscard]] StatusCode code() const { return code_; }
+  [[nodiscard]] const std::string& message() const { return message_; }
+  [[nodiscard]] const SourceLocation& location() const { return location_; }
+
+  // "FILE:LINE:COL: error: message" (the compiler convention editors and CI annotate from);
+  // parts that are unknown are left out.
+  [[nodiscard]] std::string toString() const;
+
+ private:
+  StatusCode code_ = StatusCode::Ok;
+  std::string message_;
+  SourceLocation location_;
+};
+
+template <typename T>
+class [[nodiscard]] Result {
+ public:
+  Result(T value) : state_(std::move(value)) {}         // NOLINT(google-explicit-constructor)
+  Result(Status status) : state_(std::move(status)) {}  // NOLINT(google-explicit-constructor)
+
+  [[nodiscard]] bool ok() const { return std::holds_alternative<T>(state_); }
+  // REQUIRES: ok().
+  [[nodiscard]] T& value() & { return std::get<T>(state_); }
+  [[nodiscard]] const T& value() const& { return std::get<T>(state_); }
+  [[nodiscard]] T&& value() && { return std::get<T>(std::move(state_)); }
+  // REQUIRES: !ok().
+  [[nodiscard]] const Status& status() const { return std::get<Status>(state_); }
+
+ private:
+  std::variant<T, Status> state_;
+};
+
+}  // namespace policysim::engine

@@ -1,0 +1,62 @@
+// WildcardPattern: a compiled IAM glob. '*' matches any run of characters (including none),
+// '?' matches exactly one UTF-8 code point, everything else matches itself byte for byte.
+// Immutable after building; matches() is const, allocation-free and safe to call from many
+// threads. Cost: O(|text| * |pattern|) in the worst case, never exponential (no backtracking
+// over stars: segments between stars are placed leftmost, which is optimal for globs).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace policysim::grammar {
+
+class WildcardPattern {
+ public:
+  // An empty pattern: matches only the empty string.
+  WildcardPattern() = default;
+
+  // Compiles glob text in which '*' and '?' are wildcards.
+  [[nodiscard]] static WildcardPattern fromGlob(std::string_view glob);
+  // A pattern that matches exactly this text ('*' and '?' are literal).
+  [[nodiscard]] static WildcardPattern fromLiteral(std::string_view text);
+
+  // Builders: append glob text, or literal text whose '*' and '?' never act as wildcards.
+  void appendGlob(std::string_view glob);
+  void appendLiteral(std::string_view text);
+
+  [[nodiscard]] bool matches(std::string_view text) const;
+  // True when the pattern holds at least one '*' or '?' wildcard.
+  [[nodiscard]] bool hasWildcards() const { return hasWildcards_; }
+  // True when the pattern is a single '*' (matches everything).
+  [[nodiscard]] bool matchesEverything() const;
+
+  // Test hook: number of byte comparisons made by the last matches() call on this thread.
+  [[nodiscard]] static std::uint64_t lastOperationCount();
+
+ private:
+  // A run between stars: literal bytes interleaved with '?' positions.
+  struct Piece {
+    std::string literal;         // bytes that must match exactly
+    std::uint32_t anyChars = 0;  // then this many '?' (one code point each)
+  };
+  struct Segment {
+    std::vector<Piece> pieces;
+    std::uint32_t minBytes = 0;  // literal bytes + one byte per '?'
+  };
+
+  void appendChar(char c, bool wildcardsActive);
+  bool matchSegmentAt(const Segment& segment, std::string_view text, std::size_t pos,
+                      std::size_t* end) const;
+  bool matchSegmentBackward(const Segment& segment, std::string_view text, std::size_t end,
+                            std::size_t* start) const;
+
+  // segments_[0] precedes the first star; segments_.back() follows the last star.
+  // starCount_ == 0 means the pattern is one anchored segment.
+  std::vector<Segment> segments_{Segment{}};
+  std::uint32_t starCount_ = 0;
+  bool hasWildcards_ = false;
+};
+
+}  // namespace policysim::grammar

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs the Debian packages policysim needs to build and test, only when some are missing.
+set -euo pipefail
+
+packages=(g++ cmake make rapidjson-dev libboost-dev libgtest-dev libgmock-dev libbenchmark-dev
+          libfmt-dev libcli11-dev)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "setup: installing ${missing[*]}" >&2
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then
+  sudo_cmd=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

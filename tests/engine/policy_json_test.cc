@@ -1,0 +1,159 @@
+// parsePolicyDocument: what AWS rejects is rejected with file:line:col; what it accepts parses.
+#include "engine/policy_json.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace {
+
+using namespace policysim::engine;
+
+struct Rejection {
+  const char* json;
+  PolicyKind kind;
+  std::size_t line;
+  std::size_t column;
+  const char* messagePart;
+};
+
+void expectRejected(const Rejection& row) {
+  auto result = parsePolicyDocument(row.json, "p.json", row.kind);
+  ASSERT_FALSE(result.ok()) << row.json;
+  const Status& status = result.status();
+  EXPECT_EQ(status.location().file, "p.json");
+  EXPECT_EQ(status.location().line, row.line) << row.json << "\n" << status.toString();
+  EXPECT_EQ(status.location().column, row.column) << row.json << "\n" << status.toString();
+  EXPECT_NE(status.message().find(row.messagePart), std::string::npos) << status.toString();
+  EXPECT_EQ(
+      status.toString().rfind(
+          "p.json:" + std::to_string(row.line) + ":" + std::to_string(row.column) + ": error: ", 0),
+      0U)
+      << status.toString();
+}
+
+constexpr PolicyKind kId = PolicyKind::Identity;
+constexpr PolicyKind kRbp = PolicyKind::Resource;
+
+TEST(PolicyJson, RejectsStructuralErrorsWithPosition) {
+  const Rejection rows[] = {
+      {"{\"Statement\": [}", kId, 1, 16, "invalid JSON"},
+      {"[]", kId, 1, 1, "must be a JSON object"},
+      {"{\"Version\":\"2012-10-17\"}", kId, 1, 1, "no Statement"},
+      {"{\"Version\":\"2012-10-18\",\"Statement\":[]}", kId, 1, 12, "invalid Version"},
+      {"{\"Statement\":[],\"Foo\":1}", kId, 1, 17, "unknown policy element"},
+      {"{\"Statement\":[],\n \"Statement\":[]}", kId, 2, 2, "duplicate key"},
+      {"{\"Statement\":{\"Effect\":\"allow\",\"Action\":\"*\",\"Resource\":\"*\"}}", kId, 1, 24,
+       "Effect must be"},
+      {"{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"*\",\"NotAction\":\"s3:*\",\"Resource\":"
+       "\"*\"}}",
+       kId, 1, 45, "both Action and NotAction"},
+      {"{\"Statement\":{\"Effect\":\"Allow\",\"Resource\":\"*\"}}", kId, 1, 14,
+       "neither Action nor NotAction"},
+      {"{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"*\"}}", kId, 1, 14,
+       "neither Resource nor NotResource"},
+      {"{\"Statement\":{\"Effect\":\"Allow\",\"Action\":[\"s3:Get\",7],\"Resource\":\"*\"}}", kId,
+       1, 51, "must be strings"},
+      {"{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s*:Get\",\"Resource\":\"*\"}}", kId, 1,
+       41, "service prefix"},
+      {"{\"Statement\":{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"*\",\"Resource\":\"*"
+       "\"}}",
+       kId, 1, 32, "not allowed in a identity policy"},
+      {"{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}}", kRbp, 1, 14,
+       "needs Principal"},
+      {"{\"Statement\":{\"Effect\":\"Allow\",\"NotPrincipal\":\"*\",\"Action\":\"*\"}}", kRbp, 1,
+       32, "only with"},
+      {"{\"Statement\":{\"Effect\":\"Deny\",\"Principal\":{\"AWS\":\"arn:aws:iam::1:user/*\"},"
+       "\"Action\":\"*\"}}",
+       kRbp, 1, 50, "partial wildcards"},
+      {"{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":"
+       "{\"StringEqual\":{\"a:b\":\"c\"}}}}",
+       kId, 1, 73, "unknown condition operator"},
+      {"{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":"
+       "{\"NullIfExists\":{\"a:b\":\"true\"}}}}",
+       kId, 1, 73, "unknown condition operator"},
+      {"{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":"
+       "{\"StringEquals\":{\"aws:username\":\"a\",\"AWS:UserName\":\"b\"}}}}",
+       kId, 1, 108, "appears twice"},
+      {"{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":"
+       "{\"StringEquals\":{\"aws:username\":{\"x\":1}}}}}",
+       kId, 1, 104, "condition values must be"},
+      {"{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"*\","
+       "\"Resource\":\"arn:aws:s3:::b/${aws:username\"}}",
+       kId, 1, 95, "malformed policy variable"},
+      {"{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\",\"Extra\":1}}",
+       kId, 1, 60, "unknown statement element"},
+  };
+  for (const Rejection& row : rows) {
+    expectRejected(row);
+  }
+}
+
+TEST(PolicyJson, SurvivesDeepNestingAndInvalidUtf8) {
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  auto nested = parsePolicyDocument(deep, "deep.json", kId);
+  ASSERT_FALSE(nested.ok());
+  EXPECT_NE(nested.status().message().find("nesting deeper"), std::string::npos);
+
+  const std::string badUtf8 =
+      "{\"Statement\":{\"Sid\":\"\xC3\x28\",\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*"
+      "\"}}";
+  auto invalid = parsePolicyDocument(badUtf8, "utf8.json", kId);
+  ASSERT_FALSE(invalid.ok());
+  EXPECT_NE(invalid.status().message().find("UTF-8"), std::string::npos);
+
+  const std::string withNul("{\"Statement\":[]}\0{}", 19);
+  auto nul = parsePolicyDocument(withNul, "nul.json", kId);
+  ASSERT_FALSE(nul.ok());
+  EXPECT_NE(nul.status().message().find("NUL"), std::string::npos);
+}
+
+TEST(PolicyJson, AcceptsAllValueShapes) {
+  auto result = parsePolicyDocument(
+      R"({"Version":"2012-10-17","Id":"x","Statement":[{"Sid":"A1","Effect":"Deny",)"
+      R"("NotPrincipal":{"AWS":["111122223333","arn:aws:iam::1:user/a"],"Service":"ec2.amazonaws.com"},)"
+      R"("NotAction":["s3:*"],"NotResource":"arn:aws:s3:::b/*",)"
+      R"("Condition":{"ForAnyValue:StringLikeIfExists":{"aws:TagKeys":["a*","b"]},"Bool":{"aws:SecureTransport":false},)"
+      R"("NumericLessThan":{"s3:max-keys":10}}}]})",
+      "ok.json", kRbp);
+  ASSERT_TRUE(result.ok()) << result.status().toString();
+  const PolicyDocument& doc = result.value();
+  EXPECT_EQ(doc.version, PolicyVersion::V2012_10_17);
+  ASSERT_EQ(doc.statements.size(), 1U);
+  const Statement& s = doc.statements[0];
+  EXPECT_EQ(s.sid, "A1");
+  EXPECT_EQ(s.effect, Effect::Deny);
+  EXPECT_TRUE(s.notPrincipal);
+  EXPECT_EQ(s.principals.size(), 3U);
+  EXPECT_TRUE(s.notAction);
+  EXPECT_TRUE(s.notResource);
+  ASSERT_EQ(s.conditions.size(), 3U);
+  EXPECT_EQ(s.conditions[0].op.qualifier, policysim::grammar::SetQualifier::ForAnyValue);
+  EXPECT_TRUE(s.conditions[0].op.ifExists);
+  EXPECT_EQ(s.conditions[0].values.size(), 2U);
+  EXPECT_EQ(s.conditions[1].values[0].kind, PolicyValue::Kind::Bool);
+  EXPECT_EQ(s.conditions[2].values[0].text, "10");
+}
+
+TEST(PolicyJson, WarnsAboutMissingVersionAndDuplicateSid) {
+  auto result = parsePolicyDocument(
+      R"({"Statement":[{"Sid":"A","Effect":"Allow","Action":"*","Resource":"*"},)"
+      R"({"Sid":"A","Effect":"Allow","Action":"*","Resource":"*"}]})",
+      "w.json", kId);
+  ASSERT_TRUE(result.ok());
+  ASSERT_EQ(result.value().warnings.size(), 2U);
+  EXPECT_NE(result.value().warnings[0].message.find("no Version"), std::string::npos);
+  EXPECT_NE(result.value().warnings[1].message.find("duplicate Sid"), std::string::npos);
+  EXPECT_EQ(result.value().warnings[1].toString().rfind("w.json:1:", 0), 0U);
+}
+
+TEST(PolicyJson, TrustPolicyNeedsNoResource) {
+  auto result = parsePolicyDocument(
+      R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"111122223333"},)"
+      R"("Action":"sts:AssumeRole"}})",
+      "trust.json", kRbp);
+  ASSERT_TRUE(result.ok()) << result.status().toString();
+  EXPECT_FALSE(result.value().statements[0].hasResource);
+}
+
+}  // namespace

@@ -1,0 +1,117 @@
+#include "grammar/wildcard.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace {
+
+using policysim::grammar::WildcardPattern;
+
+struct Row {
+  const char* pattern;
+  const char* text;
+  bool expected;
+};
+
+void expectRows(const std::initializer_list<Row>& rows) {
+  for (const Row& row : rows) {
+    EXPECT_EQ(WildcardPattern::fromGlob(row.pattern).matches(row.text), row.expected)
+        << "pattern '" << row.pattern << "' text '" << row.text << "'";
+  }
+}
+
+TEST(WildcardMatcher, LiteralPatternsMatchWholeText) {
+  expectRows({{"abc", "abc", true},
+              {"abc", "abcd", false},
+              {"abc", "ab", false},
+              {"", "", true},
+              {"", "a", false},
+              {"ABC", "abc", false}});
+}
+
+TEST(WildcardMatcher, StarMatchesAnyRunIncludingEmpty) {
+  expectRows({{"*", "", true},
+              {"*", "anything at all", true},
+              {"a*", "a", true},
+              {"a*", "abc", true},
+              {"*c", "abc", true},
+              {"*c", "abd", false},
+              {"a*c", "ac", true},
+              {"a*c", "abbbc", true},
+              {"a*c", "abbbd", false},
+              {"b/*/test/*", "b/1/2/test/3/x.jpg", true},
+              {"b/*/test/*", "b//test/x", true},
+              {"b/*/test/*", "b/test/x", false},
+              {"**", "x", true}});
+}
+
+TEST(WildcardMatcher, QuestionMarkMatchesOneCharacter) {
+  expectRows({{"a?c", "abc", true},
+              {"a?c", "ac", false},
+              {"a?c", "abbc", false},
+              {"??", "ab", true},
+              {"*?", "", false},
+              {"*?", "a", true}});
+}
+
+TEST(WildcardMatcher, QuestionMarkMatchesOneMultiByteCodePoint) {
+  expectRows({{"caf?", "caf\xC3\xA9", true},  // é is two bytes
+              {"caf??", "caf\xC3\xA9", false},
+              {"?x", "\xE2\x82\xACx", true},       // € is three bytes
+              {"*?x", "\xF0\x9F\x98\x80x", true},  // emoji is four bytes
+              {"a*?*b",
+               "a\xC3\xA9"
+               "b",
+               true}});
+}
+
+TEST(WildcardMatcher, MiddleSegmentsArePlacedLeftmost) {
+  expectRows({{"*a*b*c*", "xxaxxbxxcxx", true},
+              {"*a*b*c*", "xxcxxbxxaxx", false},
+              {"a*ab*b", "aab", false},
+              {"a*ab*b", "aabb", true},
+              {"*ab?d*", "abxabcd", true}});
+}
+
+TEST(WildcardMatcher, LiteralAppendsDisableWildcards) {
+  WildcardPattern pattern;
+  pattern.appendGlob("home/");
+  pattern.appendLiteral("*");
+  pattern.appendGlob("/*");
+  EXPECT_TRUE(pattern.matches("home/*/x"));
+  EXPECT_FALSE(pattern.matches("home/bob/x"));
+  EXPECT_TRUE(WildcardPattern::fromLiteral("a?b").matches("a?b"));
+  EXPECT_FALSE(WildcardPattern::fromLiteral("a?b").matches("axb"));
+  EXPECT_FALSE(WildcardPattern::fromLiteral("a?b").hasWildcards());
+}
+
+TEST(WildcardMatcher, ReportsMatchesEverything) {
+  EXPECT_TRUE(WildcardPattern::fromGlob("*").matchesEverything());
+  EXPECT_FALSE(WildcardPattern::fromGlob("a*").matchesEverything());
+  EXPECT_FALSE(WildcardPattern::fromLiteral("*").matchesEverything());
+}
+
+TEST(WildcardMatcher, PathologicalPatternStaysLinear) {
+  // *a*a*a...*b against "aaaa...": a backtracking matcher explodes; ours stays near-linear.
+  std::string glob;
+  for (int i = 0; i < 50; ++i) {
+    glob += "*a";
+  }
+  glob += "*b";
+  const std::string text(100000, 'a');
+  const WildcardPattern pattern = WildcardPattern::fromGlob(glob);
+  EXPECT_FALSE(pattern.matches(text));
+  EXPECT_LT(WildcardPattern::lastOperationCount(), 20U * text.size());
+
+  // Many stars in a long pattern (the bad-input corpus shape) against a long text.
+  std::string manyStars;
+  for (int i = 0; i < 5000; ++i) {
+    manyStars += "*x";
+  }
+  const std::string longText(10000, 'y');
+  EXPECT_FALSE(WildcardPattern::fromGlob(manyStars).matches(longText));
+  EXPECT_LT(WildcardPattern::lastOperationCount(), 4U * longText.size());
+}
+
+}  // namespace
