@@ -1,5 +1,9 @@
 // policysim check: decide requests against identity, resource-based, boundary, SCP and session
 // policies, and explain the decision (text, policysim JSON, or the AWS simulator's shape).
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -22,6 +26,8 @@ struct CheckArgs {
   std::vector<std::string> scps;
   std::string session;
   std::string context;
+  std::string requests;  // JSON Lines batch file, one request per line
+  bool keepGoing = false;
   std::string format = "text";
   bool verbose = false;
   bool quiet = false;
@@ -64,6 +70,71 @@ engine::DecisionKind aggregate(const std::vector<engine::Decision>& decisions) {
   return result;
 }
 
+// Batch mode: one request per line in, one decision per line out, in order, streaming in
+// constant memory. A malformed line stops the run (exit 2) unless --keep-going.
+int runBatch(const engine::PolicySet& set, const CheckArgs& args) {
+  std::ifstream file;
+  std::istream* in = &std::cin;
+  if (args.requests != "-") {
+    file.open(args.requests, std::ios::binary);
+    if (!file) {
+      std::cerr << args.requests << ": error: cannot read file: " << std::strerror(errno) << "\n";
+      return kExitInputError;
+    }
+    in = &file;
+  }
+  constexpr std::size_t kFlushBytes = 1 << 16;
+  std::string line;
+  std::string out;
+  out.reserve(kFlushBytes * 2);
+  std::size_t lineNumber = 0;
+  bool anyDenied = false;
+  bool anyError = false;
+  auto flush = [&out] {
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    out.clear();
+  };
+  while (std::getline(*in, line)) {
+    ++lineNumber;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) {
+      continue;
+    }
+    auto requests = engine::parseRequests(line, args.requests);
+    if (!requests.ok() || requests.value().size() != 1) {
+      engine::Status status =
+          requests.ok() ? engine::Status::invalidArgument(
+                              "a batch line must hold exactly one request (one action and "
+                              "resource)")
+                        : requests.status();
+      engine::SourceLocation location{args.requests, lineNumber, status.location().column};
+      const engine::Status located(status.code(), status.message(), location);
+      anyError = true;
+      if (!args.keepGoing) {
+        flush();
+        std::fflush(stdout);
+        std::cerr << located.toString() << "\n";
+        return kExitInputError;
+      }
+      std::cerr << located.toString() << "\n";
+      engine::appendErrorJsonLine(lineNumber, status.message(), &out);
+    } else {
+      const engine::Decision decision = set.evaluate(requests.value().front(), false);
+      anyDenied = anyDenied || decision.kind != engine::DecisionKind::Allowed;
+      engine::appendDecisionJsonLine(lineNumber, decision, &out);
+    }
+    out.push_back('\n');
+    if (out.size() >= kFlushBytes) {
+      flush();
+    }
+  }
+  flush();
+  std::fflush(stdout);
+  if (anyError) {
+    return kExitInputError;
+  }
+  return anyDenied ? kExitDenied : kExitAllowed;
+}
+
 int runCheck(const CheckArgs& args) {
   engine::PolicySetInput input;
   for (const std::string& path : args.identity) {
@@ -96,6 +167,9 @@ int runCheck(const CheckArgs& args) {
     }
   }
 
+  if (!args.requests.empty()) {
+    return runBatch(*set.value(), args);
+  }
   auto contextText = readFile(args.context);
   if (!contextText.ok()) {
     std::cerr << contextText.status().toString() << "\n";
@@ -150,15 +224,33 @@ void addCheckCommand(CLI::App& app, int* exitCode) {
                    "Service control policy; repeat once per level of the organisation path")
       ->take_all();
   check->add_option("--session-policy", args->session, "Session policy of the principal");
-  check
-      ->add_option("--context", args->context,
-                   "Request file: policysim shape or simulate-custom-policy input JSON")
-      ->required();
-  check->add_option("--format", args->format, "Output: text, json or aws")
-      ->check(CLI::IsMember({"text", "json", "aws"}));
+  auto* context =
+      check->add_option("--context", args->context,
+                        "Request file: policysim shape or simulate-custom-policy input JSON");
+  auto* requests = check->add_option(
+      "--requests", args->requests,
+      "Batch: JSON Lines file (- for stdin), one request per line; writes one decision per line");
+  context->excludes(requests);
+  check->add_flag("--keep-going", args->keepGoing,
+                  "Batch: report a malformed line as an error line and continue");
+  check->add_option("--format", args->format, "Output: text, json, aws, or jsonl (batch)")
+      ->check(CLI::IsMember({"text", "json", "aws", "jsonl"}));
   check->add_flag("--verbose,-v", args->verbose, "Explain every statement, not only deciding ones");
   check->add_flag("--quiet,-q", args->quiet, "Do not print policy warnings on stderr");
-  check->callback([args, exitCode] { *exitCode = runCheck(*args); });
+  check->callback([args, exitCode] {
+    if (args->context.empty() == args->requests.empty()) {
+      std::cerr << "check: give exactly one of --context FILE or --requests FILE\n";
+      *exitCode = kExitInputError;
+      return;
+    }
+    const bool batch = !args->requests.empty();
+    if (batch ? (args->format != "jsonl" && args->format != "text") : args->format == "jsonl") {
+      std::cerr << "check: --format jsonl goes with --requests, and --requests only with jsonl\n";
+      *exitCode = kExitInputError;
+      return;
+    }
+    *exitCode = runCheck(*args);
+  });
 }
 
 }  // namespace policysim::cli

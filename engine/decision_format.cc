@@ -119,6 +119,51 @@ std::string formatDecisionJson(const Request& request, const Decision& decision)
   return buffer.GetString();
 }
 
+void appendDecisionJsonLine(std::size_t line, const Decision& decision, std::string* out) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  w.Key("line");
+  w.Uint64(line);
+  w.Key("decision");
+  w.String(decisionName(decision.kind));
+  w.Key("matchedStatements");
+  w.StartArray();
+  for (const StatementRef& ref : decision.matchedStatements) {
+    w.StartObject();
+    w.Key("policy");
+    writeString(w, ref.policyName);
+    w.Key("statementIndex");
+    w.Uint64(ref.statementIndex);
+    w.Key("sid");
+    writeString(w, ref.sid);
+    w.Key("effect");
+    w.String(ref.effect == Effect::Allow ? "Allow" : "Deny");
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("missingContextValues");
+  writeStrings(w, decision.missingContextValues);
+  if (!decision.errors.empty()) {
+    w.Key("errors");
+    writeStrings(w, decision.errors);
+  }
+  w.EndObject();
+  out->append(buffer.GetString(), buffer.GetSize());
+}
+
+void appendErrorJsonLine(std::size_t line, const std::string& message, std::string* out) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  w.Key("line");
+  w.Uint64(line);
+  w.Key("error");
+  writeString(w, message);
+  w.EndObject();
+  out->append(buffer.GetString(), buffer.GetSize());
+}
+
 std::string formatDecisionsAws(const std::vector<Request>& requests,
                                const std::vector<Decision>& decisions) {
   rapidjson::StringBuffer buffer;

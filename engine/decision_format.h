@@ -14,6 +14,12 @@ namespace policysim::engine {
 // and (when the decision carries explanations) a per-statement "statements" array.
 [[nodiscard]] std::string formatDecisionJson(const Request& request, const Decision& decision);
 
+// One compact JSON line for batch mode: {"line":N,"decision":...,"matchedStatements":[{"policy",
+// "statementIndex","sid","effect"}],"missingContextValues":[...],"errors":[...]} (no newline).
+void appendDecisionJsonLine(std::size_t line, const Decision& decision, std::string* out);
+// {"line":N,"error":"message"} for a request line that could not be read (no newline).
+void appendErrorJsonLine(std::size_t line, const std::string& message, std::string* out);
+
 // {"EvaluationResults": [...]} as `aws iam simulate-custom-policy` prints it.
 [[nodiscard]] std::string formatDecisionsAws(const std::vector<Request>& requests,
                                              const std::vector<Decision>& decisions);

@@ -227,6 +227,7 @@ const char* grantName(Grant grant) {
 // Everything the evaluation of one request needs, prepared once.
 struct EvalContext {
   const Request& request;
+  std::string loweredAction;  // "svc:name"
   std::string actionService;  // lower-cased
   std::string actionName;     // lower-cased
   ArnFields resourceFields;
@@ -717,9 +718,38 @@ struct PolicyOutcome {
   std::vector<const CompiledStatement*> denyStatements;
 };
 
+// The statements whose Action/NotAction can cover the request's action, ascending.
+void candidateStatements(const ActionIndex& index, const EvalContext& ctx,
+                         std::vector<std::uint32_t>* out) {
+  out->clear();
+  auto append = [out](const std::vector<std::uint32_t>& list) {
+    out->insert(out->end(), list.begin(), list.end());
+  };
+  append(index.always);
+  if (const auto it = index.exact.find(ctx.loweredAction); it != index.exact.end()) {
+    append(it->second);
+  }
+  if (const auto it = index.byService.find(ctx.actionService); it != index.byService.end()) {
+    append(it->second);
+  }
+  std::sort(out->begin(), out->end());
+  out->erase(std::unique(out->begin(), out->end()), out->end());
+}
+
 PolicyOutcome evaluatePolicy(const CompiledPolicy& policy, EvalContext& ctx) {
   PolicyOutcome outcome;
-  for (const CompiledStatement& statement : policy.statements) {
+  // Explanations cover every statement; otherwise only those the action index points at.
+  std::vector<std::uint32_t> candidates;
+  if (ctx.explain) {
+    candidates.resize(policy.statements.size());
+    for (std::uint32_t i = 0; i < candidates.size(); ++i) {
+      candidates[i] = i;
+    }
+  } else {
+    candidateStatements(policy.index, ctx, &candidates);
+  }
+  for (const std::uint32_t i : candidates) {
+    const CompiledStatement& statement = policy.statements[i];
     std::vector<std::string> steps;
     ctx.steps = ctx.explain ? &steps : nullptr;
     ctx.pendingErrors.clear();
@@ -779,12 +809,12 @@ void addMatched(Decision* decision, const std::vector<const CompiledStatement*>&
 
 Decision evaluateSet(const CompiledSet& set, const Request& request, bool explain) {
   Decision decision;
-  EvalContext ctx{request, {},        {},      {}, {}, set.boundary.has_value(),
+  EvalContext ctx{request, {},        {},      {}, {}, {}, set.boundary.has_value(),
                   explain, &decision, nullptr, {}, {}};
-  const std::string loweredAction = toLowerAscii(request.action);
-  const std::size_t colon = loweredAction.find(':');
-  ctx.actionService = loweredAction.substr(0, colon);
-  ctx.actionName = colon == std::string::npos ? std::string() : loweredAction.substr(colon + 1);
+  ctx.loweredAction = toLowerAscii(request.action);
+  const std::size_t colon = ctx.loweredAction.find(':');
+  ctx.actionService = ctx.loweredAction.substr(0, colon);
+  ctx.actionName = colon == std::string::npos ? std::string() : ctx.loweredAction.substr(colon + 1);
   ctx.resourceFields = splitArn(request.resource);
   ctx.caller = identify(request);
 
@@ -861,7 +891,11 @@ Decision evaluateSet(const CompiledSet& set, const Request& request, bool explai
     identityAllows = true;  // the root user is allowed everything in its own account
   }
   const bool boundaryAllows = !boundary || boundary->allow;
-  const bool sessionAllows = !session || session->allow;
+  // A GetFederationToken session created without a session policy has no identity-side
+  // permissions: it is modelled as an empty session policy (§4.6).
+  const bool federatedWithoutSessionPolicy =
+      ctx.caller.kind == PrincipalIdentity::Kind::FederatedUser && !session;
+  const bool sessionAllows = session ? session->allow : !federatedWithoutSessionPolicy;
   const Grant grant = resource ? resource->grant : Grant::None;
   // Trust and key policies must grant themselves: without one, nothing grants (§4.2).
   const bool rbpRequired = needsResourcePolicyGrant(ctx);
@@ -884,6 +918,10 @@ Decision evaluateSet(const CompiledSet& set, const Request& request, bool explai
   } else if (!boundaryAllows) {
     principalSideGap =
         "the permissions boundary " + set.boundary->name + " does not allow " + request.action;
+  } else if (federatedWithoutSessionPolicy) {
+    principalSideGap =
+        "a federated-user session without a session policy has no identity-side "
+        "permissions (only a resource-based policy naming the session can grant)";
   } else if (!sessionAllows) {
     principalSideGap =
         "the session policy " + set.session->name + " does not allow " + request.action;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <unordered_set>
 #include <utility>
 
 #include "engine/internal/json_document.h"
@@ -255,11 +256,8 @@ class PolicyReader {
     if (!alphanumeric && kind_ != PolicyKind::Resource) {
       warn("Sid \"" + sid + "\" has characters IAM does not accept (only A-Z, a-z, 0-9)", offset);
     }
-    for (const Statement& other : document_.statements) {
-      if (!sid.empty() && other.sid == sid) {
-        warn("duplicate Sid \"" + sid + "\"", offset);
-        break;
-      }
+    if (!sid.empty() && !seenSids_.insert(sid).second) {
+      warn("duplicate Sid \"" + sid + "\"", offset);
     }
   }
 
@@ -449,6 +447,7 @@ class PolicyReader {
   LineIndex index_;
   PolicyKind kind_;
   PolicyDocument document_;
+  std::unordered_set<std::string> seenSids_;
   Status error_;
 };
 

@@ -206,6 +206,7 @@ class Compiler {
     for (const Statement& statement : document.statements) {
       policy.statements.push_back(compileStatement(document, policyIndex, statement, variables));
     }
+    policy.index = buildIndex(policy.statements);
     return policy;
   }
 
@@ -365,6 +366,32 @@ class Compiler {
       out.constantText = toLowerAscii(out.constantText);
     }
     return out;
+  }
+
+  static ActionIndex buildIndex(const std::vector<CompiledStatement>& statements) {
+    ActionIndex index;
+    auto add = [](std::vector<std::uint32_t>* list, std::uint32_t i) {
+      if (list->empty() || list->back() != i) {
+        list->push_back(i);
+      }
+    };
+    for (std::uint32_t i = 0; i < statements.size(); ++i) {
+      const CompiledStatement& statement = statements[i];
+      if (statement.notAction) {
+        add(&index.always, i);
+        continue;
+      }
+      for (const ActionPattern& action : statement.actions) {
+        if (action.any) {
+          add(&index.always, i);
+        } else if (action.name.hasWildcards()) {
+          add(&index.byService[action.service], i);
+        } else {
+          add(&index.exact[toLowerAscii(action.text)], i);
+        }
+      }
+    }
+    return index;
   }
 
   void warn(const SourceLocation& location, std::string message) {

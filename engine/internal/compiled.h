@@ -2,8 +2,10 @@
 // once. Built by PolicySet::compile (policy_set.cc), read by the evaluator (evaluator.cc).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/decision.h"
@@ -113,10 +115,19 @@ struct CompiledStatement {
   std::vector<std::string> problems;
 };
 
+// Which statements can match an action, so a request looks only at those (the RE2::Set idea).
+// Statement indexes in each list are ascending.
+struct ActionIndex {
+  std::unordered_map<std::string, std::vector<std::uint32_t>> exact;      // "svc:name", lower-case
+  std::unordered_map<std::string, std::vector<std::uint32_t>> byService;  // wildcard names
+  std::vector<std::uint32_t> always;  // Action "*" and every NotAction statement
+};
+
 struct CompiledPolicy {
   PolicyKind kind = PolicyKind::Identity;
   std::string name;
   std::vector<CompiledStatement> statements;
+  ActionIndex index;
 };
 
 struct CompiledSet {

@@ -1,0 +1,37 @@
+// Parse + compile benchmarks. Scenarios:
+//   BM_Compile_ForceMfa       force_mfa.json text -> PolicySet
+//   BM_Compile_Scaling/N      generated policies of N statements -> PolicySet (bytes/s)
+#include <benchmark/benchmark.h>
+
+#include "bench_inputs.h"
+#include "engine/policy_json.h"
+#include "engine/policy_set.h"
+
+namespace policysim::bench {
+namespace {
+
+void parseAndCompile(benchmark::State& state, const std::string& text) {
+  for (auto _ : state) {
+    auto document = engine::parsePolicyDocument(text, "bench.json", engine::PolicyKind::Identity);
+    engine::PolicySetInput input;
+    input.identity.push_back(std::move(document).value());
+    benchmark::DoNotOptimize(engine::PolicySet::compile(std::move(input)));
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
+}
+
+void BM_Compile_ForceMfa(benchmark::State& state) {
+  parseAndCompile(state, readPolicyFile("force_mfa.json"));
+}
+BENCHMARK(BM_Compile_ForceMfa);
+
+void BM_Compile_Scaling(benchmark::State& state) {
+  parseAndCompile(state, scalingPolicyText(static_cast<int>(state.range(0))));
+}
+BENCHMARK(BM_Compile_Scaling)
+    ->RangeMultiplier(10)
+    ->Range(100, 100000)
+    ->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace policysim::bench

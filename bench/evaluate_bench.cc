@@ -1,0 +1,95 @@
+// Evaluation benchmarks. Scenarios:
+//   BM_Evaluate_ForceMfa             force_mfa.json against 12 requests (MFA true/false/absent x
+//                                    own-credential and other actions), parsed beforehand
+//   BM_Evaluate_ForceMfa (threads 2) the same on both cores, one shared PolicySet
+//   BM_Evaluate_ForceMfaWithJson     request JSON parsing + evaluation (end-to-end per request)
+//   BM_Evaluate_Scaling{Last,None}/N N = 10 .. 100,000 statements with distinct actions:
+//                                    a request matching the last statement / matching none
+//   BM_RequestJson_Parse             request-context JSON -> Request only
+#include <benchmark/benchmark.h>
+
+#include "bench_inputs.h"
+#include "engine/policy_json.h"
+#include "engine/request_json.h"
+
+namespace policysim::bench {
+namespace {
+
+void BM_Evaluate_ForceMfa(benchmark::State& state) {
+  static const auto set = compileForceMfa();
+  static const std::vector<engine::Request> requests = [] {
+    std::vector<engine::Request> out;
+    for (const std::string& line : forceMfaRequestLines()) {
+      out.push_back(parseOneRequest(line));
+    }
+    return out;
+  }();
+  std::size_t i = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(set->evaluate(requests[i], false));
+    i = (i + 1) % requests.size();
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_Evaluate_ForceMfa);
+BENCHMARK(BM_Evaluate_ForceMfa)->Threads(2)->UseRealTime();
+
+void BM_Evaluate_ForceMfaWithJson(benchmark::State& state) {
+  static const auto set = compileForceMfa();
+  static const std::vector<std::string> lines = forceMfaRequestLines();
+  std::size_t i = 0;
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    auto requests = engine::parseRequests(lines[i], "bench");
+    benchmark::DoNotOptimize(set->evaluate(requests.value().front(), false));
+    bytes += lines[i].size();
+    i = (i + 1) % lines.size();
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetBytesProcessed(static_cast<int64_t>(bytes));
+}
+BENCHMARK(BM_Evaluate_ForceMfaWithJson);
+
+std::shared_ptr<const engine::PolicySet> compileScaling(int n) {
+  auto document = engine::parsePolicyDocument(scalingPolicyText(n), "scaling.json",
+                                              engine::PolicyKind::Identity);
+  engine::PolicySetInput input;
+  input.identity.push_back(std::move(document).value());
+  return engine::PolicySet::compile(std::move(input)).value();
+}
+
+void scaling(benchmark::State& state, const std::string& requestJson) {
+  const int n = static_cast<int>(state.range(0));
+  const auto set = compileScaling(n);
+  const engine::Request request = parseOneRequest(requestJson);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(set->evaluate(request, false));
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+void BM_Evaluate_ScalingLast(benchmark::State& state) {
+  scaling(state, scalingRequestMatchingLast(static_cast<int>(state.range(0))));
+}
+void BM_Evaluate_ScalingNone(benchmark::State& state) {
+  scaling(state, scalingRequestMatchingNone());
+}
+BENCHMARK(BM_Evaluate_ScalingLast)->RangeMultiplier(10)->Range(10, 100000);
+BENCHMARK(BM_Evaluate_ScalingNone)->RangeMultiplier(10)->Range(10, 100000);
+
+void BM_RequestJson_Parse(benchmark::State& state) {
+  static const std::vector<std::string> lines = forceMfaRequestLines();
+  std::size_t i = 0;
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(engine::parseRequests(lines[i], "bench"));
+    bytes += lines[i].size();
+    i = (i + 1) % lines.size();
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetBytesProcessed(static_cast<int64_t>(bytes));
+}
+BENCHMARK(BM_RequestJson_Parse);
+
+}  // namespace
+}  // namespace policysim::bench

@@ -1,0 +1,55 @@
+#!/bin/sh
+# policysim check --requests: one decision line per request line, in order; exit statuses;
+# malformed lines stop the run with FILE:LINE:COL unless --keep-going.
+# Usage: batch_test.sh POLICYSIM_BINARY REPO_ROOT
+bin=$1
+root=$2
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+passed=0
+failed=0
+check() {  # check NAME CONDITION...
+  name=$1
+  shift
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $name"; fi
+}
+
+deny='{"principal":"arn:aws:iam::111122223333:user/alice","action":"s3:ListAllMyBuckets","context":{"aws:username":"alice"}}'
+allow='{"principal":"arn:aws:iam::111122223333:user/alice","action":"iam:EnableMFADevice","resource":"arn:aws:iam::111122223333:user/alice","context":{"aws:username":"alice"}}'
+printf '%s\n\n%s\n' "$deny" "$allow" > "$dir/mixed.jsonl"
+"$bin" check "$root/policies/force_mfa.json" --requests "$dir/mixed.jsonl" --format jsonl \
+  > "$dir/out" 2> "$dir/err"
+status=$?
+check "mixed exits 1" [ "$status" -eq 1 ]
+check "two output lines" [ "$(wc -l < "$dir/out")" -eq 2 ]
+check "first line denied" grep -q '^{"line":1,"decision":"explicitDeny"' "$dir/out"
+check "blank line skipped, line 3 allowed" grep -q '^{"line":3,"decision":"allowed"' "$dir/out"
+
+printf '%s\n%s\n' "$allow" "$allow" > "$dir/allowed.jsonl"
+"$bin" check "$root/policies/force_mfa.json" --requests "$dir/allowed.jsonl" --format jsonl \
+  > "$dir/out" 2>&1
+check "all allowed exits 0" [ $? -eq 0 ]
+
+printf '%s\n{"action":\n%s\n' "$allow" "$allow" > "$dir/bad.jsonl"
+"$bin" check "$root/policies/force_mfa.json" --requests "$dir/bad.jsonl" --format jsonl \
+  > "$dir/out" 2> "$dir/err"
+check "malformed line exits 2" [ $? -eq 2 ]
+check "error names file and line 2" grep -q "bad.jsonl:2:[0-9]*: error:" "$dir/err"
+check "stops after the bad line" [ "$(wc -l < "$dir/out")" -eq 1 ]
+
+"$bin" check "$root/policies/force_mfa.json" --requests "$dir/bad.jsonl" --format jsonl \
+  --keep-going > "$dir/out" 2> "$dir/err"
+check "keep-going still exits 2" [ $? -eq 2 ]
+check "keep-going writes all three lines" [ "$(wc -l < "$dir/out")" -eq 3 ]
+check "keep-going marks the error line" grep -q '^{"line":2,"error":' "$dir/out"
+
+cat "$dir/allowed.jsonl" | "$bin" check "$root/policies/force_mfa.json" --requests - \
+  --format jsonl > "$dir/out" 2>&1
+check "reads standard input" [ "$(wc -l < "$dir/out")" -eq 2 ]
+
+"$bin" check "$root/policies/force_mfa.json" --requests "$dir/allowed.jsonl" \
+  --context "$dir/allowed.jsonl" > /dev/null 2>&1
+check "--context with --requests is a usage error" [ $? -eq 2 ]
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
