@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/policy.h"
@@ -14,15 +15,16 @@ namespace policysim::engine {
 enum class DecisionKind { Allowed, ExplicitDeny, ImplicitDeny };
 [[nodiscard]] const char* decisionName(DecisionKind kind);
 
-// Points at one statement of one policy in the set.
+// Points at one statement of one policy in the set. The views refer to the PolicySet.
 struct StatementRef {
   PolicyKind policyKind = PolicyKind::Identity;
   std::size_t policyIndex = 0;  // among the policies of that kind, in load order
-  std::string policyName;       // file name or label
+  std::string_view policyName;  // file name or label
   std::size_t statementIndex = 0;
-  std::string sid;
+  std::string_view sid;
   Effect effect = Effect::Allow;
-  SourceLocation location;
+  std::size_t line = 0;  // of the statement's opening brace in its file
+  std::size_t column = 0;
 };
 
 // Why one statement did or did not apply.
@@ -38,14 +40,15 @@ struct StatementExplanation {
 struct Decision {
   DecisionKind kind = DecisionKind::ImplicitDeny;
   // One sentence a person can act on, e.g. "denied by Deny statement
-  // DenyAllExceptListedIfNoMFA in force_mfa.json".
+  // DenyAllExceptListedIfNoMFA in force_mfa.json". Filled only when explanation was requested.
   std::string reason;
   // The statements that decided: applying Deny statements for explicitDeny, the applying
   // Allow statements that granted for allowed, empty for implicitDeny.
   std::vector<StatementRef> matchedStatements;
   // Condition keys (and policy-variable keys) a relevant statement asked for that the request
   // did not carry, as spelled in the policy, without duplicates.
-  std::vector<std::string> missingContextValues;
+  // The views refer to the PolicySet.
+  std::vector<std::string_view> missingContextValues;
   // Evaluation problems (fail-closed): a request value of the wrong type, a policy value that
   // could not be compiled. Non-empty errors never produce allowed.
   std::vector<std::string> errors;

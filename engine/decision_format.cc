@@ -11,7 +11,7 @@ namespace {
 
 using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
 
-void writeString(JsonWriter& w, const std::string& text) {
+void writeString(JsonWriter& w, std::string_view text) {
   w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
 }
 
@@ -29,14 +29,15 @@ void writeRef(JsonWriter& w, const StatementRef& ref) {
   w.Key("effect");
   w.String(ref.effect == Effect::Allow ? "Allow" : "Deny");
   w.Key("line");
-  w.Uint64(ref.location.line);
+  w.Uint64(ref.line);
   w.Key("column");
-  w.Uint64(ref.location.column);
+  w.Uint64(ref.column);
 }
 
-void writeStrings(JsonWriter& w, const std::vector<std::string>& items) {
+template <typename StringList>
+void writeStrings(JsonWriter& w, const StringList& items) {
   w.StartArray();
-  for (const std::string& item : items) {
+  for (const auto& item : items) {
     writeString(w, item);
   }
   w.EndArray();
@@ -45,10 +46,9 @@ void writeStrings(JsonWriter& w, const std::vector<std::string>& items) {
 std::string label(const StatementRef& ref) {
   const std::string name = ref.sid.empty() ? fmt::format("statement #{}", ref.statementIndex)
                                            : fmt::format("\"{}\"", ref.sid);
-  const std::string where =
-      ref.location.line == 0
-          ? ref.policyName
-          : fmt::format("{}:{}:{}", ref.policyName, ref.location.line, ref.location.column);
+  const std::string where = ref.line == 0
+                                ? std::string(ref.policyName)
+                                : fmt::format("{}:{}:{}", ref.policyName, ref.line, ref.column);
   return fmt::format("{} {} ({}, {} policy)", ref.effect == Effect::Allow ? "Allow" : "Deny", name,
                      where, policyKindName(ref.policyKind));
 }
@@ -207,9 +207,9 @@ std::string formatDecisionsAws(const std::vector<Request>& requests,
       w.Key("StartPosition");
       w.StartObject();
       w.Key("Line");
-      w.Uint64(ref.location.line);
+      w.Uint64(ref.line);
       w.Key("Column");
-      w.Uint64(ref.location.column);
+      w.Uint64(ref.column);
       w.EndObject();
       w.EndObject();
     }
@@ -255,8 +255,9 @@ std::string formatDecisionText(const Request& request, const Decision& decision,
   }
   if (!decision.missingContextValues.empty()) {
     out += "  missing context values:";
-    for (const std::string& key : decision.missingContextValues) {
-      out += " " + key;
+    for (const std::string_view key : decision.missingContextValues) {
+      out += " ";
+      out += key;
     }
     out += "\n";
   }

@@ -1,12 +1,13 @@
 // Request evaluation over a compiled policy set, following AWS's documented evaluation logic
 // (../shared/docs/iam-semantics.md §2-§4): statement applicability, condition logic, and the
 // combination of identity, resource-based, boundary, SCP and session policies.
+// Hot path: with explain=false nothing here allocates once the thread's scratch buffers and the
+// caller's Decision have grown to size (tests/engine/allocation_test.cc checks it).
 // Covered by tests/engine/evaluator_test.cc and the conformance cases in tests/conformance/.
 #include <algorithm>
 #include <string>
 
 #include "engine/internal/compiled.h"
-#include "grammar/arn.h"
 #include "grammar/number.h"
 
 namespace policysim::engine::internal {
@@ -25,84 +26,43 @@ enum class Grant { None, Account, Parent, Direct };
 struct PrincipalIdentity {
   enum class Kind { Anonymous, Root, User, RoleSession, FederatedUser, Service, Other };
   Kind kind = Kind::Anonymous;
-  std::string arn;        // as given
-  std::string account;    // 12-digit account, when known
-  std::string parentArn;  // role ARN of a role session
+  std::string_view arn;        // as given
+  std::string_view account;    // 12-digit account, when known
+  std::string_view parentArn;  // role ARN of a role session
 };
 
-// The six fields of a request ARN, or isArn=false.
-struct ArnFields {
-  bool isArn = false;
-  std::string_view fields[6];
-  std::size_t fieldStart[6] = {};
+// Per-thread buffers reused across evaluations, so the hot path does not allocate.
+struct Scratch {
+  std::string loweredAction;
+  std::string roleArn;
+  std::vector<std::uint32_t> candidates;
+  std::vector<const CompiledStatement*> applying;
+  std::vector<std::string> pendingErrors;
 };
-
-ArnFields splitArn(std::string_view text) {
-  ArnFields out;
-  auto parsed = grammar::parseArn(text);
-  if (!parsed.ok()) {
-    return out;
-  }
-  const grammar::Arn& arn = parsed.value();
-  out.isArn = true;
-  const std::string_view parts[6] = {text.substr(0, 3), arn.partition, arn.service,
-                                     arn.region,        arn.account,   arn.resource};
-  for (int i = 0; i < 6; ++i) {
-    out.fields[i] = parts[i];
-    out.fieldStart[i] = static_cast<std::size_t>(parts[i].data() - text.data());
-  }
-  return out;
-}
-
-bool matchArn(const ArnPattern& pattern, std::string_view text, const ArnFields& fields) {
-  if (!pattern.valid) {
-    return false;
-  }
-  if (!pattern.isArn || !fields.isArn) {
-    return pattern.whole.matches(text);
-  }
-  const std::size_t count = pattern.fields.size();
-  if (!pattern.tailAbsorbs) {
-    for (std::size_t i = 0; i < 6; ++i) {
-      if (!pattern.fields[i].matches(fields.fields[i])) {
-        return false;
-      }
-    }
-    return true;
-  }
-  // Fewer than six fields ending in '*': the last pattern field spans the rest of the ARN.
-  for (std::size_t i = 0; i + 1 < count; ++i) {
-    if (!pattern.fields[i].matches(fields.fields[i])) {
-      return false;
-    }
-  }
-  return pattern.fields[count - 1].matches(text.substr(fields.fieldStart[count - 1]));
-}
+thread_local Scratch scratch;
 
 bool isAccountId(std::string_view text) {
   return text.size() == 12 &&
          std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-std::string contextString(const Request& request, std::string_view key) {
-  const ContextValue* value = request.findContext(key);
+std::string_view contextString(const Request& request, std::string_view lowerKey) {
+  const ContextValue* value = request.findLowerCaseContext(lowerKey);
   if (value == nullptr || value->multivalued || value->values.size() != 1) {
     return {};
   }
   return value->values.front();
 }
 
-PrincipalIdentity identify(const Request& request) {
+PrincipalIdentity identify(const Request& request, Scratch& buffers) {
   PrincipalIdentity identity;
-  identity.arn = request.principal;
-  const std::string& principal = request.principal;
+  const std::string_view principal = request.principal;
   if (principal.empty() || principal == "*" || principal == "anonymous") {
-    identity.kind = PrincipalIdentity::Kind::Anonymous;
-    identity.arn.clear();
     return identity;
   }
-  auto parsed = grammar::parseArn(principal);
-  if (!parsed.ok()) {
+  identity.arn = principal;
+  const ArnFields arn = splitArn(principal);
+  if (!arn.isArn) {
     identity.kind = principal.ends_with(".amazonaws.com") ? PrincipalIdentity::Kind::Service
                                                           : PrincipalIdentity::Kind::Other;
     if (isAccountId(principal)) {
@@ -111,25 +71,31 @@ PrincipalIdentity identify(const Request& request) {
     }
     return identity;
   }
-  const grammar::Arn& arn = parsed.value();
-  identity.account = std::string(arn.account);
+  const std::string_view service = arn.fields[2];
+  const std::string_view resource = arn.fields[5];
+  identity.account = arn.fields[4];
   identity.kind = PrincipalIdentity::Kind::Other;
-  if (arn.service == "iam" && arn.resource == "root") {
+  if (service == "iam" && resource == "root") {
     identity.kind = PrincipalIdentity::Kind::Root;
-  } else if (arn.service == "iam" && arn.resource.starts_with("user/")) {
+  } else if (service == "iam" && resource.starts_with("user/")) {
     identity.kind = PrincipalIdentity::Kind::User;
-  } else if (arn.service == "sts" && arn.resource.starts_with("assumed-role/")) {
+  } else if (service == "sts" && resource.starts_with("assumed-role/")) {
     identity.kind = PrincipalIdentity::Kind::RoleSession;
     // The role ARN (with its path) is aws:PrincipalArn; derive it when the context lacks it.
-    std::string roleArn = contextString(request, "aws:principalarn");
-    if (roleArn.find(":role/") == std::string::npos) {
-      const std::string_view rest = arn.resource.substr(std::string_view("assumed-role/").size());
-      const std::string_view roleName = rest.substr(0, rest.find('/'));
-      roleArn = "arn:" + std::string(arn.partition) + ":iam::" + std::string(arn.account) +
-                ":role/" + std::string(roleName);
+    const std::string_view roleArn = contextString(request, "aws:principalarn");
+    if (roleArn.find(":role/") != std::string_view::npos) {
+      identity.parentArn = roleArn;
+    } else {
+      const std::string_view rest = resource.substr(std::string_view("assumed-role/").size());
+      buffers.roleArn.assign("arn:");
+      buffers.roleArn.append(arn.fields[1]);
+      buffers.roleArn.append(":iam::");
+      buffers.roleArn.append(arn.fields[4]);
+      buffers.roleArn.append(":role/");
+      buffers.roleArn.append(rest.substr(0, rest.find('/')));
+      identity.parentArn = buffers.roleArn;
     }
-    identity.parentArn = roleArn;
-  } else if (arn.service == "sts" && arn.resource.starts_with("federated-user/")) {
+  } else if (service == "sts" && resource.starts_with("federated-user/")) {
     identity.kind = PrincipalIdentity::Kind::FederatedUser;
   }
   if (identity.account.empty()) {
@@ -138,16 +104,15 @@ PrincipalIdentity identify(const Request& request) {
   return identity;
 }
 
-bool namesAccount(std::string_view value, const std::string& account) {
+bool namesAccount(std::string_view value, std::string_view account) {
   if (account.empty()) {
     return false;
   }
   if (isAccountId(value)) {
     return value == account;
   }
-  auto parsed = grammar::parseArn(value);
-  return parsed.ok() && parsed.value().service == "iam" && parsed.value().resource == "root" &&
-         parsed.value().account == account;
+  const ArnFields arn = splitArn(value);
+  return arn.isArn && arn.fields[2] == "iam" && arn.fields[5] == "root" && arn.fields[4] == account;
 }
 
 // How strongly one Principal entry names the caller.
@@ -178,7 +143,7 @@ Grant grantOf(const PrincipalEntry& entry, const PrincipalIdentity& caller) {
 // (§2.5 rule 6).
 bool notPrincipalExempts(const std::vector<PrincipalEntry>& entries,
                          const PrincipalIdentity& caller) {
-  auto listed = [&](const std::string& arn) {
+  auto listed = [&](std::string_view arn) {
     return std::any_of(entries.begin(), entries.end(),
                        [&](const PrincipalEntry& e) { return e.value == arn; });
   };
@@ -226,46 +191,68 @@ const char* grantName(Grant grant) {
 
 // Everything the evaluation of one request needs, prepared once.
 struct EvalContext {
+  EvalContext(const Request& r, Scratch& b, Decision& d, bool e, bool boundary)
+      : request(r), buffers(b), decision(d), explain(e), hasBoundary(boundary) {}
+
   const Request& request;
-  std::string loweredAction;  // "svc:name"
-  std::string actionService;  // lower-cased
-  std::string actionName;     // lower-cased
+  Scratch& buffers;
+  Decision& decision;
+  bool explain = false;
+  bool hasBoundary = false;
+  std::string_view actionService;  // lower-cased, views into buffers.loweredAction
+  std::string_view actionName;
   ArnFields resourceFields;
   PrincipalIdentity caller;
-  bool hasBoundary = false;
-  bool explain = false;
-  Decision* decision = nullptr;
   std::vector<std::string>* steps = nullptr;  // explanation of the current statement
-  std::vector<TextPiece> scratch;
 
-  void step(std::string text) const {
+  // Adds an explanation step; `make` runs only when explaining.
+  template <typename MakeText>
+  void step(MakeText&& make) const {
     if (steps != nullptr) {
-      steps->push_back(std::move(text));
+      steps->push_back(make());
     }
   }
-  void missing(const std::string& key) const {
-    auto& list = decision->missingContextValues;
-    const std::string lowered = toLowerAscii(key);
-    const bool seen = std::any_of(list.begin(), list.end(),
-                                  [&](const std::string& k) { return toLowerAscii(k) == lowered; });
+  void missing(std::string_view key) const {
+    auto& list = decision.missingContextValues;
+    const bool seen = std::any_of(list.begin(), list.end(), [&](std::string_view k) {
+      return equalsIgnoreAsciiCase(k, key);
+    });
     if (!seen) {
       list.push_back(key);
     }
   }
   // Records an evaluation problem of the current statement; it reaches Decision::errors only
   // if the statement's outcome depends on it (see evaluatePolicy).
-  void error(std::string text) { pendingErrors.push_back(std::move(text)); }
-  void commitErrors() {
-    for (std::string& text : pendingErrors) {
-      if (std::find(decision->errors.begin(), decision->errors.end(), text) ==
-          decision->errors.end()) {
-        decision->errors.push_back(std::move(text));
+  void error(std::string text) const { buffers.pendingErrors.push_back(std::move(text)); }
+  void commitErrors() const {
+    for (std::string& text : buffers.pendingErrors) {
+      if (std::find(decision.errors.begin(), decision.errors.end(), text) ==
+          decision.errors.end()) {
+        decision.errors.push_back(std::move(text));
       }
     }
-    pendingErrors.clear();
+    buffers.pendingErrors.clear();
   }
-  std::vector<std::string> pendingErrors;
 };
+
+// Looks up the values of a template's variables. Returns false when one has no value and no
+// default (only single-valued keys resolve, §3.8 rule 3); the key is reported as missing.
+bool resolveSlots(const ValueTemplate& text, const EvalContext& ctx, SlotValues* values) {
+  const auto& variables = text.variables();
+  bool complete = true;
+  for (std::size_t i = 0; i < variables.size() && i < kMaxSlots; ++i) {
+    const ContextValue* value = ctx.request.findLowerCaseContext(variables[i].key);
+    if (value != nullptr && !value->multivalued && value->values.size() == 1) {
+      (*values)[i] = value->values.front();
+    } else if (variables[i].defaultValue) {
+      (*values)[i] = *variables[i].defaultValue;
+    } else {
+      ctx.missing(variables[i].written);
+      complete = false;
+    }
+  }
+  return complete;
+}
 
 bool actionMatches(const ActionPattern& pattern, const EvalContext& ctx) {
   return pattern.any ||
@@ -274,7 +261,7 @@ bool actionMatches(const ActionPattern& pattern, const EvalContext& ctx) {
 
 // A resource pattern against the request resource. Request "*" (actions without
 // resource-level permissions) is matched only by the policy resource "*".
-bool resourceMatches(const ResourcePattern& pattern, EvalContext& ctx) {
+bool resourceMatches(const ResourcePattern& pattern, const EvalContext& ctx) {
   if (pattern.any) {
     return true;
   }
@@ -282,23 +269,15 @@ bool resourceMatches(const ResourcePattern& pattern, EvalContext& ctx) {
   if (resource == "*") {
     return false;
   }
-  if (!pattern.text.hasVariables()) {
-    return matchArn(pattern.constant, resource, ctx.resourceFields);
-  }
-  std::vector<std::string> missing;
-  if (!pattern.text.resolve(ctx.request, &ctx.scratch, &missing)) {
-    for (const std::string& key : missing) {
-      ctx.missing(key);
-      ctx.step("resource \"" + pattern.written + "\": policy variable ${" + key +
-               "} has no value, so this pattern matches nothing");
-    }
+  SlotValues values;
+  if (pattern.text.hasVariables() && !resolveSlots(pattern.text, ctx, &values)) {
+    ctx.step([&] {
+      return "resource \"" + pattern.written +
+             "\": a policy variable has no value, so this pattern matches nothing";
+    });
     return false;
   }
-  return matchArn(compileArnPattern(ctx.scratch, true), resource, ctx.resourceFields);
-}
-
-bool equalsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && toLowerAscii(a) == toLowerAscii(b);
+  return pattern.pattern.matches(resource, ctx.resourceFields, values);
 }
 
 // One request value converted for a family: the parsed forms the comparisons need.
@@ -314,7 +293,7 @@ struct RequestScalar {
 
 // Converts a request value for the condition's family; false = type mismatch.
 bool convert(const CompiledCondition& condition, std::string_view text, RequestScalar* out,
-             std::string* problem) {
+             const char** problem) {
   out->text = text;
   switch (condition.family) {
     case OperatorFamily::String:
@@ -322,125 +301,87 @@ bool convert(const CompiledCondition& condition, std::string_view text, RequestS
       return true;
     case OperatorFamily::Numeric: {
       auto parsed = grammar::parseDecimal(text);
-      if (!parsed.ok()) {
-        *problem = "is not a number";
-        return false;
-      }
-      out->number = parsed.value();
-      return true;
+      *problem = "is not a number";
+      out->number = parsed.ok() ? parsed.value() : 0;
+      return parsed.ok();
     }
     case OperatorFamily::Date: {
       auto parsed = grammar::parseDate(text);
-      if (!parsed.ok()) {
-        *problem = "is not a date";
-        return false;
-      }
-      out->date = parsed.value();
-      return true;
+      *problem = "is not a date";
+      out->date = parsed.ok() ? parsed.value() : 0;
+      return parsed.ok();
     }
     case OperatorFamily::Bool:
-      if (equalsIgnoreCase(text, "true") || equalsIgnoreCase(text, "false")) {
-        out->boolean = equalsIgnoreCase(text, "true");
-        return true;
-      }
       *problem = "is not a boolean";
-      return false;
+      out->boolean = equalsIgnoreAsciiCase(text, "true");
+      return out->boolean || equalsIgnoreAsciiCase(text, "false");
     case OperatorFamily::Binary:
-      if (!decodeBase64(text, &out->bytes)) {
-        *problem = "is not base64";
-        return false;
-      }
-      return true;
+      *problem = "is not base64";
+      return decodeBase64(text, &out->bytes);
     case OperatorFamily::Ip: {
       auto parsed = grammar::parseIpAddress(text);
-      if (!parsed.ok()) {
-        *problem = "is not an IP address";
-        return false;
+      *problem = "is not an IP address";
+      if (parsed.ok()) {
+        out->address = parsed.value();
       }
-      out->address = parsed.value();
-      return true;
+      return parsed.ok();
     }
     case OperatorFamily::Arn:
+      *problem = "is not an ARN";
       out->arn = splitArn(text);
-      if (!out->arn.isArn) {
-        *problem = "is not an ARN";
-        return false;
-      }
-      return true;
+      return out->arn.isArn;
   }
   return false;
+}
+
+template <typename T>
+bool compareOrdered(OperatorKind kind, T request, T policy) {
+  switch (kind) {
+    case OperatorKind::NumericLessThan:
+    case OperatorKind::DateLessThan:
+      return request < policy;
+    case OperatorKind::NumericLessThanEquals:
+    case OperatorKind::DateLessThanEquals:
+      return request <= policy;
+    case OperatorKind::NumericGreaterThan:
+    case OperatorKind::DateGreaterThan:
+      return request > policy;
+    case OperatorKind::NumericGreaterThanEquals:
+    case OperatorKind::DateGreaterThanEquals:
+      return request >= policy;
+    default:  // Equals and NotEquals (negation is applied by the caller)
+      return request == policy;
+  }
 }
 
 // The positive base comparison of one policy value against one request value
 // (StringNotEquals uses StringEquals here; negation is applied by the caller).
 bool compareValue(const CompiledCondition& condition, const ConditionValue& value,
-                  const RequestScalar& scalar, EvalContext& ctx) {
+                  const RequestScalar& scalar, const EvalContext& ctx) {
   const OperatorKind kind = condition.op.kind;
+  SlotValues slots;
   switch (condition.family) {
     case OperatorFamily::String: {
-      const bool like = kind == OperatorKind::StringLike || kind == OperatorKind::StringNotLike;
-      const bool ignoreCase = kind == OperatorKind::StringEqualsIgnoreCase ||
-                              kind == OperatorKind::StringNotEqualsIgnoreCase;
-      if (!value.text.hasVariables()) {
-        if (like) {
-          return value.constantGlob.matches(scalar.text);
-        }
-        return ignoreCase ? value.constantText == toLowerAscii(scalar.text)
-                          : value.constantText == scalar.text;
-      }
-      std::vector<std::string> missing;
-      if (!value.text.resolve(ctx.request, &ctx.scratch, &missing)) {
-        for (const std::string& key : missing) {
-          ctx.missing(key);
-        }
-        return false;  // an unresolved variable never matches (negated: counts as not equal)
-      }
-      if (like) {
-        return globOf(ctx.scratch).matches(scalar.text);
-      }
-      const std::string resolved = joinPieces(ctx.scratch);
-      return ignoreCase ? equalsIgnoreCase(resolved, scalar.text) : resolved == scalar.text;
-    }
-    case OperatorFamily::Arn: {
-      if (!value.text.hasVariables()) {
-        return value.constantArn.isArn && matchArn(value.constantArn, scalar.text, scalar.arn);
-      }
-      std::vector<std::string> missing;
-      if (!value.text.resolve(ctx.request, &ctx.scratch, &missing)) {
-        for (const std::string& key : missing) {
-          ctx.missing(key);
-        }
+      // An unresolved variable never matches (for negated operators: counts as not equal).
+      if (value.text.hasVariables() && !resolveSlots(value.text, ctx, &slots)) {
         return false;
       }
-      const ArnPattern pattern = compileArnPattern(ctx.scratch, false);
-      return pattern.isArn && matchArn(pattern, scalar.text, scalar.arn);
+      if (kind == OperatorKind::StringLike || kind == OperatorKind::StringNotLike) {
+        return value.glob.matches(scalar.text, slots);
+      }
+      const bool ignoreCase = kind == OperatorKind::StringEqualsIgnoreCase ||
+                              kind == OperatorKind::StringNotEqualsIgnoreCase;
+      return equalsPieces(scalar.text, value.text.pieces(), slots, ignoreCase);
     }
+    case OperatorFamily::Arn:
+      if (value.text.hasVariables() && !resolveSlots(value.text, ctx, &slots)) {
+        return false;
+      }
+      return value.arn.isArn && value.arn.matches(scalar.text, scalar.arn, slots);
     case OperatorFamily::Numeric:
-      switch (kind) {
-        case OperatorKind::NumericLessThan:
-          return scalar.number < value.number;
-        case OperatorKind::NumericLessThanEquals:
-          return scalar.number <= value.number;
-        case OperatorKind::NumericGreaterThan:
-          return scalar.number > value.number;
-        case OperatorKind::NumericGreaterThanEquals:
-          return scalar.number >= value.number;
-        default:
-          return scalar.number == value.number;
-      }
+      return compareOrdered(kind, scalar.number, value.number);
     case OperatorFamily::Date:
-      switch (kind) {
-        case OperatorKind::DateLessThan:
-          return scalar.date < value.date;
-        case OperatorKind::DateLessThanEquals:
-          return scalar.date <= value.date;
-        case OperatorKind::DateGreaterThan:
-          return scalar.date > value.date;
-        case OperatorKind::DateGreaterThanEquals:
-          return scalar.date >= value.date;
-        default:
-          return scalar.date == value.date;
-      }
+      return compareOrdered(kind, scalar.date, value.date);
     case OperatorFamily::Bool:
       return scalar.boolean == value.boolean;
     case OperatorFamily::Binary:
@@ -455,21 +396,17 @@ bool compareValue(const CompiledCondition& condition, const ConditionValue& valu
 
 // m(s): the base operator applied to one request value against all policy values:
 // OR over the values for positive operators, NOR for negated ones (§3.1).
-Truth matchOne(const CompiledCondition& condition, std::string_view text, EvalContext& ctx) {
+Truth matchOne(const CompiledCondition& condition, std::string_view text, const EvalContext& ctx) {
   RequestScalar scalar;
-  std::string problem;
+  const char* problem = "";
   if (!convert(condition, text, &scalar, &problem)) {
     ctx.error("context key " + condition.keyWritten + " value \"" + std::string(text) + "\" " +
               problem + " (needed by " + condition.operatorName + ")");
     return Truth::Error;
   }
-  bool any = false;
-  for (const ConditionValue& value : condition.values) {
-    if (compareValue(condition, value, scalar, ctx)) {
-      any = true;
-      break;
-    }
-  }
+  const bool any =
+      std::any_of(condition.values.begin(), condition.values.end(),
+                  [&](const ConditionValue& v) { return compareValue(condition, v, scalar, ctx); });
   return (any != condition.negated) ? Truth::True : Truth::False;
 }
 
@@ -485,19 +422,30 @@ const char* truthWord(Truth truth) {
   return "error";
 }
 
-Truth evaluateCondition(const CompiledCondition& condition, EvalContext& ctx) {
-  const ContextValue* value = ctx.request.findContext(condition.key);
+std::string describeValues(const ContextValue& value) {
+  std::string shown;
+  for (std::size_t i = 0; i < value.values.size() && i < 8; ++i) {
+    shown += (i == 0 ? "" : ", ") + value.values[i];
+  }
+  if (value.values.size() > 8) {
+    shown += ", ...";
+  }
+  return value.multivalued ? "[" + shown + "]" : shown;
+}
+
+Truth evaluateCondition(const CompiledCondition& condition, const EvalContext& ctx) {
+  const ContextValue* value = ctx.request.findLowerCaseContext(condition.key);
   const bool absent = value == nullptr || value->values.empty();  // an empty list is null
-  const std::string label = "condition " + condition.operatorName + " " + condition.keyWritten;
+  auto label = [&] { return "condition " + condition.operatorName + " " + condition.keyWritten; };
 
   if (condition.op.kind == OperatorKind::Null) {
     // "true" asks for absence, "false" for presence; several values are ORed.
     const bool result = std::any_of(condition.values.begin(), condition.values.end(),
                                     [&](const ConditionValue& v) { return v.boolean == absent; });
-    if (ctx.explain) {
-      ctx.step(label + ": key " + (absent ? "absent" : "present") + " -> " +
-               (result ? "true" : "false"));
-    }
+    ctx.step([&] {
+      return label() + ": key " + (absent ? "absent" : "present") + " -> " +
+             (result ? "true" : "false");
+    });
     return result ? Truth::True : Truth::False;
   }
 
@@ -509,7 +457,6 @@ Truth evaluateCondition(const CompiledCondition& condition, EvalContext& ctx) {
       result = true;
       rule = "ForAllValues on an absent key is true";
     } else if (condition.op.qualifier == SetQualifier::ForAnyValue) {
-      result = false;
       rule = "ForAnyValue on an absent key is false";
     } else if (condition.op.ifExists) {
       result = true;
@@ -518,9 +465,7 @@ Truth evaluateCondition(const CompiledCondition& condition, EvalContext& ctx) {
       result = true;
       rule = "a negated operator on an absent key is true";
     }
-    if (ctx.explain) {
-      ctx.step(label + ": key absent; " + rule);
-    }
+    ctx.step([&] { return label() + ": key absent; " + rule; });
     return result ? Truth::True : Truth::False;
   }
 
@@ -529,11 +474,11 @@ Truth evaluateCondition(const CompiledCondition& condition, EvalContext& ctx) {
     case SetQualifier::None:
       if (value->multivalued) {
         // AWS requires ForAllValues/ForAnyValue for multivalued keys; undefined otherwise.
-        if (ctx.explain) {
-          ctx.step(label +
-                   ": key is multivalued but the operator has no ForAllValues:/"
-                   "ForAnyValue: qualifier -> false");
-        }
+        ctx.step([&] {
+          return label() +
+                 ": key is multivalued but the operator has no ForAllValues:/ForAnyValue: "
+                 "qualifier -> false";
+        });
         return Truth::False;
       }
       result = matchOne(condition, value->values.front(), ctx);
@@ -552,7 +497,6 @@ Truth evaluateCondition(const CompiledCondition& condition, EvalContext& ctx) {
       }
       break;
     case SetQualifier::ForAnyValue:
-      result = Truth::False;
       for (const std::string& item : value->values) {
         const Truth one = matchOne(condition, item, ctx);
         if (one == Truth::Error) {
@@ -565,17 +509,9 @@ Truth evaluateCondition(const CompiledCondition& condition, EvalContext& ctx) {
       }
       break;
   }
-  if (ctx.explain) {
-    std::string shown;
-    for (std::size_t i = 0; i < value->values.size() && i < 8; ++i) {
-      shown += (i == 0 ? "" : ", ") + value->values[i];
-    }
-    if (value->values.size() > 8) {
-      shown += ", ...";
-    }
-    ctx.step(label + ": request value " + (value->multivalued ? "[" + shown + "]" : shown) +
-             " -> " + truthWord(result));
-  }
+  ctx.step([&] {
+    return label() + ": request value " + describeValues(*value) + " -> " + truthWord(result);
+  });
   return result;
 }
 
@@ -596,7 +532,7 @@ std::string quoteList(const std::vector<ActionPattern>& actions) {
   return out;
 }
 
-StatementOutcome evaluateStatement(const CompiledStatement& statement, EvalContext& ctx) {
+StatementOutcome evaluateStatement(const CompiledStatement& statement, const EvalContext& ctx) {
   StatementOutcome outcome;
   const std::string& action = ctx.request.action;
 
@@ -605,40 +541,35 @@ StatementOutcome evaluateStatement(const CompiledStatement& statement, EvalConte
       std::any_of(statement.actions.begin(), statement.actions.end(),
                   [&](const ActionPattern& p) { return actionMatches(p, ctx); });
   if (actionListed == statement.notAction) {
-    if (ctx.explain) {
-      ctx.step(statement.notAction
-                   ? "action " + action + " is listed in NotAction"
-                   : "action " + action + " does not match Action " + quoteList(statement.actions));
-    }
+    ctx.step([&] {
+      return statement.notAction
+                 ? "action " + action + " is listed in NotAction"
+                 : "action " + action + " does not match Action " + quoteList(statement.actions);
+    });
     return outcome;
   }
   outcome.actionMatched = true;
-  if (ctx.explain) {
-    ctx.step(statement.notAction ? "action " + action + " is not listed in NotAction"
-                                 : "action " + action + " matches Action");
-  }
+  ctx.step([&] {
+    return "action " + action +
+           (statement.notAction ? " is not listed in NotAction" : " matches Action");
+  });
 
   // Resource / NotResource (absent only in trust policies: the resource is the role itself).
   if (statement.hasResource) {
-    bool listed = false;
-    for (const ResourcePattern& pattern : statement.resources) {
-      if (resourceMatches(pattern, ctx)) {
-        listed = true;
-        break;
-      }
-    }
+    const bool listed =
+        std::any_of(statement.resources.begin(), statement.resources.end(),
+                    [&](const ResourcePattern& p) { return resourceMatches(p, ctx); });
     if (listed == statement.notResource) {
-      if (ctx.explain) {
-        ctx.step(
-            "resource " + ctx.request.resource +
-            (statement.notResource ? " is listed in NotResource" : " does not match Resource"));
-      }
+      ctx.step([&] {
+        return "resource " + ctx.request.resource +
+               (statement.notResource ? " is listed in NotResource" : " does not match Resource");
+      });
       return outcome;
     }
-    if (ctx.explain) {
-      ctx.step("resource " + ctx.request.resource +
-               (statement.notResource ? " is not listed in NotResource" : " matches Resource"));
-    }
+    ctx.step([&] {
+      return "resource " + ctx.request.resource +
+             (statement.notResource ? " is not listed in NotResource" : " matches Resource");
+    });
   }
 
   // Principal / NotPrincipal (resource-based policies only).
@@ -646,47 +577,48 @@ StatementOutcome evaluateStatement(const CompiledStatement& statement, EvalConte
     if (statement.notPrincipal) {
       // A Deny with NotPrincipal always applies to a principal with a permissions boundary.
       if (!ctx.hasBoundary && notPrincipalExempts(statement.principals, ctx.caller)) {
-        if (ctx.explain) {
-          ctx.step("principal " + ctx.caller.arn + " is exempted by NotPrincipal");
-        }
+        ctx.step([&] {
+          return "principal " + std::string(ctx.caller.arn) + " is exempted by NotPrincipal";
+        });
         return outcome;
       }
-      if (ctx.explain) {
-        ctx.step(ctx.hasBoundary ? "NotPrincipal always applies to a principal with a "
-                                   "permissions boundary"
-                                 : "principal is not fully listed in NotPrincipal (every link of "
-                                   "its identity chain must be listed to be exempt)");
-      }
+      ctx.step([&] {
+        return std::string(ctx.hasBoundary
+                               ? "NotPrincipal always applies to a principal with a permissions "
+                                 "boundary"
+                               : "principal is not fully listed in NotPrincipal (every link of "
+                                 "its identity chain must be listed to be exempt)");
+      });
       outcome.grant = Grant::Direct;
     } else {
       for (const PrincipalEntry& entry : statement.principals) {
         outcome.grant = std::max(outcome.grant, grantOf(entry, ctx.caller));
       }
       if (outcome.grant == Grant::None) {
-        if (ctx.explain) {
-          ctx.step("principal " +
-                   (ctx.caller.arn.empty() ? std::string("(anonymous)") : ctx.caller.arn) +
-                   " is not named in Principal");
-        }
+        ctx.step([&] {
+          return "principal " +
+                 (ctx.caller.arn.empty() ? std::string("(anonymous)")
+                                         : std::string(ctx.caller.arn)) +
+                 " is not named in Principal";
+        });
         return outcome;
       }
-      if (ctx.explain) {
-        ctx.step(std::string("Principal ") + grantName(outcome.grant));
-      }
+      ctx.step([&] { return std::string("Principal ") + grantName(outcome.grant); });
     }
   }
 
   // A statement whose policy values could not be compiled fails closed (§3.5); the problem was
   // reported as a warning when the set was compiled.
   if (!statement.problems.empty()) {
-    if (ctx.explain) {
-      for (const std::string& problem : statement.problems) {
-        ctx.step("invalid policy value: " + problem);
-      }
+    for (const std::string& problem : statement.problems) {
+      ctx.step([&] { return "invalid policy value: " + problem; });
     }
-    ctx.step(statement.effect == Effect::Deny
-                 ? "a condition value is invalid: this Deny applies (fail closed)"
-                 : "a condition value is invalid: this Allow does not apply (fail closed)");
+    ctx.step([&] {
+      return std::string(statement.effect == Effect::Deny
+                             ? "a condition value is invalid: this Deny applies (fail closed)"
+                             : "a condition value is invalid: this Allow does not apply (fail "
+                               "closed)");
+    });
     outcome.applies = statement.effect == Effect::Deny ? Truth::True : Truth::False;
     return outcome;
   }
@@ -708,14 +640,13 @@ StatementOutcome evaluateStatement(const CompiledStatement& statement, EvalConte
   return outcome;
 }
 
-// Results of one policy: which statements applied, by effect.
+// Results of one policy. Applying statements are appended to the thread's scratch list.
 struct PolicyOutcome {
+  bool present = false;
   bool allow = false;
   bool deny = false;
   bool error = false;
   Grant grant = Grant::None;  // strongest grant among applying Allow statements
-  std::vector<const CompiledStatement*> allowStatements;
-  std::vector<const CompiledStatement*> denyStatements;
 };
 
 // The statements whose Action/NotAction can cover the request's action, ascending.
@@ -726,7 +657,7 @@ void candidateStatements(const ActionIndex& index, const EvalContext& ctx,
     out->insert(out->end(), list.begin(), list.end());
   };
   append(index.always);
-  if (const auto it = index.exact.find(ctx.loweredAction); it != index.exact.end()) {
+  if (const auto it = index.exact.find(ctx.buffers.loweredAction); it != index.exact.end()) {
     append(it->second);
   }
   if (const auto it = index.byService.find(ctx.actionService); it != index.byService.end()) {
@@ -736,49 +667,54 @@ void candidateStatements(const ActionIndex& index, const EvalContext& ctx,
   out->erase(std::unique(out->begin(), out->end()), out->end());
 }
 
+void evaluateOne(const CompiledPolicy& policy, std::uint32_t i, EvalContext& ctx,
+                 PolicyOutcome* outcome) {
+  const CompiledStatement& statement = policy.statements[i];
+  std::vector<std::string> steps;
+  ctx.steps = ctx.explain ? &steps : nullptr;
+  ctx.buffers.pendingErrors.clear();
+  const StatementOutcome result = evaluateStatement(statement, ctx);
+  ctx.steps = nullptr;
+  if (result.applies == Truth::Error) {
+    outcome->error = true;
+    ctx.commitErrors();
+  } else if (result.applies == Truth::True) {
+    ctx.buffers.applying.push_back(&statement);
+    if (statement.effect == Effect::Deny) {
+      outcome->deny = true;
+    } else {
+      outcome->allow = true;
+      outcome->grant = std::max(outcome->grant, result.grant);
+    }
+  }
+  if (ctx.explain) {
+    ctx.decision.explanations.push_back(StatementExplanation{
+        statement.ref, result.applies == Truth::True, result.actionMatched, std::move(steps)});
+  }
+}
+
 PolicyOutcome evaluatePolicy(const CompiledPolicy& policy, EvalContext& ctx) {
   PolicyOutcome outcome;
-  // Explanations cover every statement; otherwise only those the action index points at.
-  std::vector<std::uint32_t> candidates;
-  if (ctx.explain) {
-    candidates.resize(policy.statements.size());
-    for (std::uint32_t i = 0; i < candidates.size(); ++i) {
-      candidates[i] = i;
+  outcome.present = true;
+  if (ctx.explain) {  // explanations cover every statement
+    for (std::uint32_t i = 0; i < policy.statements.size(); ++i) {
+      evaluateOne(policy, i, ctx, &outcome);
     }
-  } else {
-    candidateStatements(policy.index, ctx, &candidates);
+    return outcome;
   }
-  for (const std::uint32_t i : candidates) {
-    const CompiledStatement& statement = policy.statements[i];
-    std::vector<std::string> steps;
-    ctx.steps = ctx.explain ? &steps : nullptr;
-    ctx.pendingErrors.clear();
-    const StatementOutcome result = evaluateStatement(statement, ctx);
-    ctx.steps = nullptr;
-    if (result.applies == Truth::Error) {
-      outcome.error = true;
-      ctx.commitErrors();
-    } else if (result.applies == Truth::True) {
-      if (statement.effect == Effect::Deny) {
-        outcome.deny = true;
-        outcome.denyStatements.push_back(&statement);
-      } else {
-        outcome.allow = true;
-        outcome.grant = std::max(outcome.grant, result.grant);
-        outcome.allowStatements.push_back(&statement);
-      }
-    }
-    if (ctx.explain) {
-      ctx.decision->explanations.push_back(StatementExplanation{
-          statement.ref, result.applies == Truth::True, result.actionMatched, std::move(steps)});
-    }
+  // Only the statements the action index points at can apply. The candidate list is copied
+  // out of the shared buffer before use, since evaluating may not reuse it (it does not).
+  candidateStatements(policy.index, ctx, &ctx.buffers.candidates);
+  for (const std::uint32_t i : ctx.buffers.candidates) {
+    evaluateOne(policy, i, ctx, &outcome);
   }
   return outcome;
 }
 
 std::string describe(const StatementRef& ref) {
   std::string out = ref.effect == Effect::Deny ? "Deny statement " : "Allow statement ";
-  out += ref.sid.empty() ? "#" + std::to_string(ref.statementIndex) : "\"" + ref.sid + "\"";
+  out += ref.sid.empty() ? "#" + std::to_string(ref.statementIndex)
+                         : "\"" + std::string(ref.sid) + "\"";
   out += " in ";
   out += policyKindName(ref.policyKind);
   out += " policy ";
@@ -792,182 +728,198 @@ bool needsResourcePolicyGrant(const EvalContext& ctx) {
          ctx.actionService == "kms";
 }
 
-std::string resourceAccount(const EvalContext& ctx) {
+std::string_view resourceAccount(const EvalContext& ctx) {
   if (ctx.resourceFields.isArn && !ctx.resourceFields.fields[4].empty()) {
-    return std::string(ctx.resourceFields.fields[4]);
+    return ctx.resourceFields.fields[4];
   }
   return contextString(ctx.request, "aws:resourceaccount");
 }
 
-void addMatched(Decision* decision, const std::vector<const CompiledStatement*>& statements) {
-  for (const CompiledStatement* statement : statements) {
-    decision->matchedStatements.push_back(statement->ref);
-  }
-}
-
 }  // namespace
 
-Decision evaluateSet(const CompiledSet& set, const Request& request, bool explain) {
-  Decision decision;
-  EvalContext ctx{request, {},        {},      {}, {}, {}, set.boundary.has_value(),
-                  explain, &decision, nullptr, {}, {}};
-  ctx.loweredAction = toLowerAscii(request.action);
-  const std::size_t colon = ctx.loweredAction.find(':');
-  ctx.actionService = ctx.loweredAction.substr(0, colon);
-  ctx.actionName = colon == std::string::npos ? std::string() : ctx.loweredAction.substr(colon + 1);
+void evaluateSet(const CompiledSet& set, const Request& request, bool explain, Decision* out) {
+  Decision& decision = *out;
+  decision.kind = DecisionKind::ImplicitDeny;
+  decision.reason.clear();
+  decision.matchedStatements.clear();
+  decision.missingContextValues.clear();
+  decision.errors.clear();
+  decision.explanations.clear();
+
+  Scratch& buffers = scratch;
+  buffers.applying.clear();
+  buffers.loweredAction.assign(request.action);
+  for (char& c : buffers.loweredAction) {
+    c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  EvalContext ctx(request, buffers, decision, explain, set.boundary.has_value());
+  const std::string_view lowered = buffers.loweredAction;
+  const std::size_t colon = lowered.find(':');
+  ctx.actionService = lowered.substr(0, colon);
+  ctx.actionName = colon == std::string_view::npos ? std::string_view() : lowered.substr(colon + 1);
   ctx.resourceFields = splitArn(request.resource);
-  ctx.caller = identify(request);
+  ctx.caller = identify(request, buffers);
 
   // Evaluate every policy in scope; statement order never matters.
-  std::vector<PolicyOutcome> identity;
+  bool identityAllows = false;
+  bool anyError = false;
   for (const CompiledPolicy& policy : set.identity) {
-    identity.push_back(evaluatePolicy(policy, ctx));
+    const PolicyOutcome o = evaluatePolicy(policy, ctx);
+    identityAllows = identityAllows || o.allow;
+    anyError = anyError || o.error;
   }
-  std::vector<PolicyOutcome> scps;
-  for (const CompiledPolicy& policy : set.scps) {
-    scps.push_back(evaluatePolicy(policy, ctx));
-  }
-  const std::optional<PolicyOutcome> resource =
-      set.resource ? std::optional(evaluatePolicy(*set.resource, ctx)) : std::nullopt;
-  const std::optional<PolicyOutcome> boundary =
-      set.boundary ? std::optional(evaluatePolicy(*set.boundary, ctx)) : std::nullopt;
-  const std::optional<PolicyOutcome> session =
-      set.session ? std::optional(evaluatePolicy(*set.session, ctx)) : std::nullopt;
-
-  std::vector<const PolicyOutcome*> all;
-  for (const PolicyOutcome& o : identity) {
-    all.push_back(&o);
-  }
-  for (const PolicyOutcome& o : scps) {
-    all.push_back(&o);
-  }
-  for (const auto* o : {&resource, &boundary, &session}) {
-    if (o->has_value()) {
-      all.push_back(&o->value());
+  std::size_t scpWithoutAllow = set.scps.size();  // index of the first level that does not allow
+  for (std::size_t i = 0; i < set.scps.size(); ++i) {
+    const PolicyOutcome o = evaluatePolicy(set.scps[i], ctx);
+    anyError = anyError || o.error;
+    if (!o.allow && scpWithoutAllow == set.scps.size()) {
+      scpWithoutAllow = i;
     }
   }
+  auto evaluateOptional = [&](const std::optional<CompiledPolicy>& policy) {
+    PolicyOutcome o;
+    if (policy) {
+      o = evaluatePolicy(*policy, ctx);
+      anyError = anyError || o.error;
+    }
+    return o;
+  };
+  const PolicyOutcome resource = evaluateOptional(set.resource);
+  const PolicyOutcome boundary = evaluateOptional(set.boundary);
+  const PolicyOutcome session = evaluateOptional(set.session);
 
   // 1. An applying Deny in any policy is final.
-  for (const PolicyOutcome* o : all) {
-    addMatched(&decision, o->denyStatements);
+  for (const CompiledStatement* statement : buffers.applying) {
+    if (statement->effect == Effect::Deny) {
+      decision.matchedStatements.push_back(statement->ref);
+    }
   }
   if (!decision.matchedStatements.empty()) {
     decision.kind = DecisionKind::ExplicitDeny;
-    decision.reason = "denied by " + describe(decision.matchedStatements.front());
-    return decision;
-  }
-  // 2. Anything that could not be evaluated denies (fail closed), said out loud.
-  const bool anyError =
-      std::any_of(all.begin(), all.end(), [](const PolicyOutcome* o) { return o->error; });
-  if (anyError || !decision.errors.empty()) {
-    decision.kind = DecisionKind::ImplicitDeny;
-    decision.reason =
-        "evaluation error, denied (fail closed): " +
-        (decision.errors.empty() ? std::string("see errors") : decision.errors.front());
-    return decision;
-  }
-  auto implicitDeny = [&](std::string reason) {
-    decision.kind = DecisionKind::ImplicitDeny;
-    decision.reason = std::move(reason);
-    return decision;
-  };
-  // 3. Every SCP level must allow.
-  for (std::size_t i = 0; i < scps.size(); ++i) {
-    if (!scps[i].allow) {
-      return implicitDeny("no statement in SCP " + set.scps[i].name + " (level " +
-                          std::to_string(i + 1) + ") allows " + request.action);
+    if (explain) {
+      decision.reason = "denied by " + describe(decision.matchedStatements.front());
     }
+    return;
+  }
+  auto implicitDeny = [&](auto&& makeReason) {
+    decision.kind = DecisionKind::ImplicitDeny;
+    if (explain) {
+      decision.reason = makeReason();
+    }
+  };
+  // 2. Anything that could not be evaluated denies (fail closed), said out loud.
+  if (anyError || !decision.errors.empty()) {
+    implicitDeny([&] {
+      return "evaluation error, denied (fail closed): " +
+             (decision.errors.empty() ? std::string("see errors") : decision.errors.front());
+    });
+    return;
+  }
+  // 3. Every SCP level must allow.
+  if (scpWithoutAllow < set.scps.size()) {
+    implicitDeny([&] {
+      return "no statement in SCP " + set.scps[scpWithoutAllow].name + " (level " +
+             std::to_string(scpWithoutAllow + 1) + ") allows " + request.action;
+    });
+    return;
   }
 
   // 4-7. Resource-based, identity, boundary and session policies (§4.2 decision table).
   const bool root = ctx.caller.kind == PrincipalIdentity::Kind::Root;
-  const std::string callerAccount = ctx.caller.account;
-  const std::string targetAccount = resourceAccount(ctx);
+  const std::string_view callerAccount = ctx.caller.account;
+  const std::string_view targetAccount = resourceAccount(ctx);
   const bool sameAccount =
       callerAccount.empty() || targetAccount.empty() || callerAccount == targetAccount;
-  bool identityAllows =
-      std::any_of(identity.begin(), identity.end(), [](const PolicyOutcome& o) { return o.allow; });
   if (root && sameAccount) {
     identityAllows = true;  // the root user is allowed everything in its own account
   }
-  const bool boundaryAllows = !boundary || boundary->allow;
+  const bool boundaryAllows = !boundary.present || boundary.allow;
   // A GetFederationToken session created without a session policy has no identity-side
   // permissions: it is modelled as an empty session policy (§4.6).
   const bool federatedWithoutSessionPolicy =
-      ctx.caller.kind == PrincipalIdentity::Kind::FederatedUser && !session;
-  const bool sessionAllows = session ? session->allow : !federatedWithoutSessionPolicy;
-  const Grant grant = resource ? resource->grant : Grant::None;
+      ctx.caller.kind == PrincipalIdentity::Kind::FederatedUser && !session.present;
+  const bool sessionAllows = session.present ? session.allow : !federatedWithoutSessionPolicy;
+  const Grant grant = resource.grant;
   // Trust and key policies must grant themselves: without one, nothing grants (§4.2).
   const bool rbpRequired = needsResourcePolicyGrant(ctx);
+  const bool principalSide = identityAllows && boundaryAllows && sessionAllows;
 
-  auto allowed = [&](std::string reason) {
+  auto allowed = [&](auto&& makeReason) {
     decision.kind = DecisionKind::Allowed;
-    decision.reason = std::move(reason);
-    for (const PolicyOutcome& o : identity) {
-      addMatched(&decision, o.allowStatements);
+    if (explain) {
+      decision.reason = makeReason();
     }
-    if (resource) {
-      addMatched(&decision, resource->allowStatements);
+    for (const CompiledStatement* statement : buffers.applying) {
+      const PolicyKind kind = statement->ref.policyKind;
+      if (kind == PolicyKind::Identity || kind == PolicyKind::Resource) {
+        decision.matchedStatements.push_back(statement->ref);
+      }
     }
-    return decision;
   };
-
-  std::string principalSideGap;
-  if (!identityAllows) {
-    principalSideGap = "no identity-based policy allows " + request.action;
-  } else if (!boundaryAllows) {
-    principalSideGap =
-        "the permissions boundary " + set.boundary->name + " does not allow " + request.action;
-  } else if (federatedWithoutSessionPolicy) {
-    principalSideGap =
-        "a federated-user session without a session policy has no identity-side "
-        "permissions (only a resource-based policy naming the session can grant)";
-  } else if (!sessionAllows) {
-    principalSideGap =
-        "the session policy " + set.session->name + " does not allow " + request.action;
-  }
-  const bool principalSide = principalSideGap.empty();
+  auto principalSideGap = [&]() -> std::string {
+    if (!identityAllows) {
+      return "no identity-based policy allows " + request.action;
+    }
+    if (!boundaryAllows) {
+      return "the permissions boundary " + set.boundary->name + " does not allow " + request.action;
+    }
+    if (federatedWithoutSessionPolicy) {
+      return "a federated-user session without a session policy has no identity-side "
+             "permissions (only a resource-based policy naming the session can grant)";
+    }
+    return "the session policy " + set.session->name + " does not allow " + request.action;
+  };
 
   if (sameAccount) {
     if (grant == Grant::Direct) {
       // Arm: a resource policy naming the caller itself grants on its own (§4.3).
-      return allowed("allowed by the resource-based policy " + set.resource->name +
-                     ", which names the caller");
-    }
-    if (grant == Grant::Parent && boundaryAllows && sessionAllows) {
+      allowed([&] {
+        return "allowed by the resource-based policy " + set.resource->name +
+               ", which names the caller";
+      });
+    } else if (grant == Grant::Parent && boundaryAllows && sessionAllows) {
       // Arm: naming the role still leaves the session's boundary and session policy in force.
-      return allowed("allowed by the resource-based policy " + set.resource->name +
-                     ", which names the caller's role");
-    }
-    if (principalSide && (grant == Grant::Account || !rbpRequired)) {
+      allowed([&] {
+        return "allowed by the resource-based policy " + set.resource->name +
+               ", which names the caller's role";
+      });
+    } else if (principalSide && (grant == Grant::Account || !rbpRequired)) {
       // Arm: identity side allows; trust/key policies must still name the account at least.
-      return allowed(root ? "allowed: the root user may do anything in its own account"
-                          : "allowed by the identity-based policies");
+      allowed([&] {
+        return std::string(root ? "allowed: the root user may do anything in its own account"
+                                : "allowed by the identity-based policies");
+      });
+    } else if (principalSide) {
+      implicitDeny([&] {
+        return set.resource ? "the resource-based policy " + set.resource->name +
+                                  " does not allow the caller (trust and key policies must "
+                                  "allow the principal themselves)"
+                            : "no trust or key policy was given: " + request.action +
+                                  " needs one that allows the caller (--resource-policy)";
+      });
+    } else if (grant == Grant::Parent) {
+      implicitDeny([&] {
+        return "the resource-based policy names the caller's role, but " + principalSideGap();
+      });
+    } else {
+      implicitDeny(principalSideGap);
     }
-    if (principalSide && rbpRequired) {
-      return implicitDeny(resource ? "the resource-based policy " + set.resource->name +
-                                         " does not allow the caller (trust and key policies "
-                                         "must allow the principal themselves)"
-                                   : "no trust or key policy was given: " + request.action +
-                                         " needs one that allows the caller "
-                                         "(--resource-policy)");
-    }
-    if (grant == Grant::Parent) {
-      return implicitDeny("the resource-based policy names the caller's role, but " +
-                          principalSideGap);
-    }
-    return implicitDeny(principalSideGap);
+    return;
   }
   // Cross-account: both the caller's account and the resource's account must allow (§4.4).
   if (!principalSide) {
-    return implicitDeny("cross-account request: " + principalSideGap);
+    implicitDeny([&] { return "cross-account request: " + principalSideGap(); });
+  } else if (grant == Grant::None) {
+    implicitDeny([&] {
+      return "cross-account request: no resource-based policy of account " +
+             std::string(targetAccount) + " allows the caller";
+    });
+  } else {
+    allowed([&] {
+      return "allowed: identity-based policies and the resource-based policy of account " +
+             std::string(targetAccount) + " both allow";
+    });
   }
-  if (grant == Grant::None) {
-    return implicitDeny("cross-account request: no resource-based policy of account " +
-                        targetAccount + " allows the caller");
-  }
-  return allowed("allowed: identity-based policies and the resource-based policy of account " +
-                 targetAccount + " both allow");
 }
 
 }  // namespace policysim::engine::internal

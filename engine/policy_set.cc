@@ -2,156 +2,18 @@
 // constant condition values are parsed once here so that evaluation only compares.
 #include "engine/policy_set.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "engine/internal/compiled.h"
 #include "grammar/number.h"
+#include "grammar/policy_variable.h"
 
 namespace policysim::engine {
 namespace internal {
-namespace {
 
 using grammar::OperatorFamily;
 using grammar::OperatorKind;
-using grammar::TemplatePart;
-
-void appendPiece(std::vector<TextPiece>* pieces, std::string_view text, bool glob) {
-  if (text.empty()) {
-    return;
-  }
-  if (!pieces->empty() && pieces->back().glob == glob) {
-    pieces->back().text.append(text);
-  } else {
-    pieces->push_back(TextPiece{std::string(text), glob});
-  }
-}
-
-// Splits pieces at their first `maxSplits` colons (glob or literal alike: a colon inside a
-// substituted ARN still separates ARN fields).
-std::vector<std::vector<TextPiece>> splitFields(const std::vector<TextPiece>& pieces,
-                                                std::size_t maxSplits) {
-  std::vector<std::vector<TextPiece>> fields(1);
-  for (const TextPiece& piece : pieces) {
-    std::string_view rest = piece.text;
-    while (!rest.empty()) {
-      const std::size_t colon = fields.size() <= maxSplits ? rest.find(':') : std::string::npos;
-      if (colon == std::string_view::npos) {
-        appendPiece(&fields.back(), rest, piece.glob);
-        break;
-      }
-      appendPiece(&fields.back(), rest.substr(0, colon), piece.glob);
-      fields.emplace_back();
-      rest.remove_prefix(colon + 1);
-    }
-  }
-  return fields;
-}
-
-}  // namespace
-
-ValueTemplate ValueTemplate::compile(const std::string& text, bool variablesEnabled) {
-  ValueTemplate result;
-  if (!variablesEnabled || !grammar::mayContainVariables(text)) {
-    appendPiece(&result.pieces_, text, true);
-    return result;
-  }
-  auto parsed = grammar::parsePolicyTemplate(text);
-  if (!parsed.ok()) {  // validated earlier; treat defensively as literal text
-    appendPiece(&result.pieces_, text, true);
-    return result;
-  }
-  for (const TemplatePart& part : parsed.value()) {
-    if (part.kind == TemplatePart::Kind::Variable) {
-      result.hasVariables_ = true;
-    }
-  }
-  if (result.hasVariables_) {
-    result.parts_ = std::move(parsed.value());
-    return result;
-  }
-  for (const TemplatePart& part : parsed.value()) {
-    appendPiece(&result.pieces_, part.text, part.kind == TemplatePart::Kind::Text);
-  }
-  return result;
-}
-
-bool ValueTemplate::resolve(const Request& request, std::vector<TextPiece>* out,
-                            std::vector<std::string>* missing) const {
-  out->clear();
-  if (!hasVariables_) {
-    *out = pieces_;
-    return true;
-  }
-  bool complete = true;
-  for (const TemplatePart& part : parts_) {
-    switch (part.kind) {
-      case TemplatePart::Kind::Text:
-        appendPiece(out, part.text, true);
-        break;
-      case TemplatePart::Kind::Escaped:
-        appendPiece(out, part.text, false);
-        break;
-      case TemplatePart::Kind::Variable: {
-        // Only single-valued keys resolve; substituted text is literal (never a wildcard).
-        const ContextValue* value = request.findContext(part.text);
-        if (value != nullptr && !value->multivalued && value->values.size() == 1) {
-          appendPiece(out, value->values.front(), false);
-        } else if (part.defaultValue) {
-          appendPiece(out, *part.defaultValue, false);
-        } else {
-          complete = false;
-          if (missing != nullptr) {
-            missing->push_back(part.text);
-          }
-        }
-        break;
-      }
-    }
-  }
-  return complete;
-}
-
-std::string joinPieces(const std::vector<TextPiece>& pieces) {
-  std::string out;
-  for (const TextPiece& piece : pieces) {
-    out += piece.text;
-  }
-  return out;
-}
-
-grammar::WildcardPattern globOf(const std::vector<TextPiece>& pieces) {
-  grammar::WildcardPattern pattern;
-  for (const TextPiece& piece : pieces) {
-    if (piece.glob) {
-      pattern.appendGlob(piece.text);
-    } else {
-      pattern.appendLiteral(piece.text);
-    }
-  }
-  return pattern;
-}
-
-ArnPattern compileArnPattern(const std::vector<TextPiece>& pieces, bool allowTailAbsorb) {
-  ArnPattern pattern;
-  pattern.whole = globOf(pieces);
-  const std::vector<std::vector<TextPiece>> fields = splitFields(pieces, 5);
-  pattern.isArn = fields.size() > 1 && joinPieces(fields[0]) == "arn";
-  if (!pattern.isArn) {
-    pattern.valid = true;  // matched as a whole string
-    return pattern;
-  }
-  for (const auto& field : fields) {
-    pattern.fields.push_back(globOf(field));
-  }
-  if (fields.size() == 6) {
-    pattern.valid = true;
-  } else if (allowTailAbsorb && !fields.back().empty() && fields.back().back().glob &&
-             fields.back().back().text.back() == '*') {
-    pattern.valid = true;
-    pattern.tailAbsorbs = true;
-  }
-  return pattern;
-}
 
 bool decodeBase64(std::string_view text, std::string* out) {
   out->clear();
@@ -214,8 +76,13 @@ class Compiler {
   CompiledStatement compileStatement(const PolicyDocument& document, std::size_t policyIndex,
                                      const Statement& statement, bool variables) {
     CompiledStatement out;
-    out.ref = StatementRef{document.kind, policyIndex,      document.name,     statement.index,
-                           statement.sid, statement.effect, statement.location};
+    out.sid = statement.sid;
+    out.ref.policyKind = document.kind;
+    out.ref.policyIndex = policyIndex;
+    out.ref.statementIndex = statement.index;
+    out.ref.effect = statement.effect;
+    out.ref.line = statement.location.line;
+    out.ref.column = statement.location.column;
     out.effect = statement.effect;
     out.notAction = statement.notAction;
     for (const PolicyValue& action : statement.actions) {
@@ -228,13 +95,17 @@ class Compiler {
       pattern.written = resource.text;
       pattern.any = resource.text == "*";
       pattern.text = ValueTemplate::compile(resource.text, variables);
-      if (!pattern.text.hasVariables()) {
-        pattern.constant = compileArnPattern(pattern.text.constantPieces(), true);
-        if (!pattern.constant.valid) {
-          warn(resource.location, "resource \"" + resource.text +
-                                      "\" has fewer than six ARN fields and no trailing '*': "
-                                      "it matches nothing");
-        }
+      pattern.pattern = compileArnPattern(pattern.text.pieces(), true);
+      if (!pattern.pattern.valid) {
+        warn(resource.location, "resource \"" + resource.text +
+                                    "\" has fewer than six ARN fields and no trailing '*': "
+                                    "it matches nothing");
+      }
+      if (pattern.text.variables().size() > kMaxSlots) {
+        warn(resource.location, "resource \"" + resource.text + "\" uses more than " +
+                                    std::to_string(kMaxSlots) +
+                                    " policy variables: it matches nothing");
+        pattern.pattern.valid = false;
       }
       out.resources.push_back(std::move(pattern));
     }
@@ -297,26 +168,18 @@ class Compiler {
       return out;
     }
     switch (condition.family) {
-      case OperatorFamily::String: {
+      case OperatorFamily::String:
         out.text = ValueTemplate::compile(value.text, variables);
-        if (!out.text.hasVariables()) {
-          const auto& pieces = out.text.constantPieces();
-          if (condition.op.kind == OperatorKind::StringLike ||
-              condition.op.kind == OperatorKind::StringNotLike) {
-            out.constantGlob = globOf(pieces);
-          } else {
-            out.constantText = joinPieces(pieces);
-          }
+        if (condition.op.kind == OperatorKind::StringLike ||
+            condition.op.kind == OperatorKind::StringNotLike) {
+          out.glob = globOf(out.text.pieces());
         }
         break;
-      }
       case OperatorFamily::Arn:
         out.text = ValueTemplate::compile(value.text, variables);
-        if (!out.text.hasVariables()) {
-          out.constantArn = compileArnPattern(out.text.constantPieces(), false);
-          if (!out.constantArn.isArn || !out.constantArn.valid) {
-            *problem = "\"" + value.text + "\" is not an ARN with six fields";
-          }
+        out.arn = compileArnPattern(out.text.pieces(), false);
+        if (!out.arn.isArn || !out.arn.valid) {
+          *problem = "\"" + value.text + "\" is not an ARN with six fields";
         }
         break;
       case OperatorFamily::Numeric: {
@@ -361,9 +224,8 @@ class Compiler {
         break;
       }
     }
-    if (condition.op.kind == OperatorKind::StringEqualsIgnoreCase ||
-        condition.op.kind == OperatorKind::StringNotEqualsIgnoreCase) {
-      out.constantText = toLowerAscii(out.constantText);
+    if (out.text.variables().size() > kMaxSlots) {
+      *problem = "more than " + std::to_string(kMaxSlots) + " policy variables in one value";
     }
     return out;
   }
@@ -446,11 +308,31 @@ Result<std::shared_ptr<const PolicySet>> PolicySet::compile(PolicySetInput input
       *singles[i].second = compiler.compilePolicy(**singles[i].first, 0);
     }
   }
+  // Every policy now sits where it stays: point the statement references at their names.
+  auto bindNames = [](internal::CompiledPolicy& policy) {
+    for (internal::CompiledStatement& statement : policy.statements) {
+      statement.ref.policyName = policy.name;
+      statement.ref.sid = statement.sid;
+    }
+  };
+  std::for_each(compiled->identity.begin(), compiled->identity.end(), bindNames);
+  std::for_each(compiled->scps.begin(), compiled->scps.end(), bindNames);
+  for (auto* single : {&compiled->resource, &compiled->boundary, &compiled->session}) {
+    if (single->has_value()) {
+      bindNames(**single);
+    }
+  }
   return std::shared_ptr<const PolicySet>(new PolicySet(std::move(compiled)));
 }
 
 Decision PolicySet::evaluate(const Request& request, bool explain) const {
-  return internal::evaluateSet(*compiled_, request, explain);
+  Decision decision;
+  internal::evaluateSet(*compiled_, request, explain, &decision);
+  return decision;
+}
+
+void PolicySet::evaluate(const Request& request, bool explain, Decision* decision) const {
+  internal::evaluateSet(*compiled_, request, explain, decision);
 }
 
 const std::vector<Diagnostic>& PolicySet::diagnostics() const { return compiled_->diagnostics; }

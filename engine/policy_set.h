@@ -41,7 +41,12 @@ class PolicySet {
   [[nodiscard]] static Result<std::shared_ptr<const PolicySet>> compile(PolicySetInput input);
 
   // Decides a request. Never fails; problems are reported in Decision::errors and deny.
+  // explain: also fill Decision::reason and Decision::explanations (costs allocations).
+  // The Decision refers to names inside this PolicySet: use it while the set is alive.
   [[nodiscard]] Decision evaluate(const Request& request, bool explain = false) const;
+  // The same into a caller-owned Decision, reusing its capacity: after a warm-up call with a
+  // similar request, evaluation with explain=false allocates nothing.
+  void evaluate(const Request& request, bool explain, Decision* decision) const;
 
   // Warnings from parsing and compiling, in policy order.
   [[nodiscard]] const std::vector<Diagnostic>& diagnostics() const;

@@ -1,7 +1,5 @@
 #include "engine/request.h"
 
-#include <algorithm>
-
 namespace policysim::engine {
 
 std::string toLowerAscii(std::string_view text) {
@@ -23,12 +21,22 @@ bool Request::setContext(std::string_view key, ContextValue value) {
   return true;
 }
 
-const ContextValue* Request::findContext(std::string_view key) const {
-  // Keys from compiled policies are already lower-case; avoid a copy when they are.
-  const bool lower =
-      std::none_of(key.begin(), key.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
-  const auto it = lower ? context_.find(std::string(key)) : context_.find(toLowerAscii(key));
+const ContextValue* Request::findLowerCaseContext(std::string_view lowerKey) const {
+  const auto it = context_.find(lowerKey);
   return it == context_.end() ? nullptr : &it->second;
+}
+
+const ContextValue* Request::findContext(std::string_view key) const {
+  constexpr std::size_t kShortKey = 256;
+  char buffer[kShortKey];
+  if (key.size() > kShortKey) {
+    return findLowerCaseContext(toLowerAscii(key));
+  }
+  for (std::size_t i = 0; i < key.size(); ++i) {
+    const char c = key[i];
+    buffer[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  return findLowerCaseContext(std::string_view(buffer, key.size()));
 }
 
 }  // namespace policysim::engine

@@ -2,6 +2,7 @@
 // owning its strings. Build it directly or with parseRequests() (request_json.h).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -28,13 +29,22 @@ class Request {
   // Sets a key (name compared case-insensitively). Returns false if a key equal up to case
   // was already set with a different spelling or is set twice.
   bool setContext(std::string_view key, ContextValue value);
-  // The value of a key (case-insensitive), or nullptr when absent.
+  // The value of a key (case-insensitive), or nullptr when absent. Allocation-free.
   [[nodiscard]] const ContextValue* findContext(std::string_view key) const;
+  // The same for a key already in lower case (what compiled policies hold): one hash lookup.
+  [[nodiscard]] const ContextValue* findLowerCaseContext(std::string_view lowerKey) const;
   // Keys as first spelled, in insertion order.
   [[nodiscard]] const std::vector<std::string>& contextKeys() const { return keyOrder_; }
 
  private:
-  std::unordered_map<std::string, ContextValue> context_;  // keyed by lower-cased name
+  struct KeyHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view key) const {
+      return std::hash<std::string_view>{}(key);
+    }
+  };
+  // Keyed by lower-cased name; string_view lookups need no temporary string.
+  std::unordered_map<std::string, ContextValue, KeyHash, std::equal_to<>> context_;
   std::vector<std::string> keyOrder_;
 };
 

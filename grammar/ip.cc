@@ -23,7 +23,29 @@ struct Piece {
   const char* end;
 };
 
-struct PiecesTag;  // x3::with<> key for the std::vector<Piece> being filled in.
+// The pieces of one address, in a fixed buffer: parsing allocates nothing (the evaluator calls
+// parseIpAddress for every request value). More pieces than fit cannot be a valid address.
+class PieceList {
+ public:
+  void push_back(const Piece& piece) {
+    if (size_ < kCapacity) {
+      pieces_[size_++] = piece;
+    } else {
+      overflow_ = true;
+    }
+  }
+  [[nodiscard]] std::size_t size() const { return size_; }
+  [[nodiscard]] bool overflow() const { return overflow_; }
+  const Piece& operator[](std::size_t i) const { return pieces_[i]; }
+
+ private:
+  static constexpr std::size_t kCapacity = 24;
+  std::array<Piece, kCapacity> pieces_{};
+  std::size_t size_ = 0;
+  bool overflow_ = false;
+};
+
+struct PiecesTag;  // x3::with<> key for the PieceList being filled in.
 
 template <Piece::Kind K>
 auto push() {
@@ -79,8 +101,7 @@ bool checkOctet(std::string_view text, const Piece& octet, std::uint8_t& out, Re
 }
 
 // Fills network.bytes from four octet pieces.
-bool assembleV4(std::string_view text, const std::vector<Piece>& pieces, IpNetwork& network,
-                Result& error) {
+bool assembleV4(std::string_view text, const PieceList& pieces, IpNetwork& network, Result& error) {
   for (std::size_t i = 0; i < 4; ++i) {
     if (!checkOctet(text, pieces[i], network.bytes[i], error)) {
       return false;
@@ -92,8 +113,7 @@ bool assembleV4(std::string_view text, const std::vector<Piece>& pieces, IpNetwo
 }
 
 // Fills network.bytes from hex groups, at most one compression and an optional dotted tail.
-bool assembleV6(std::string_view text, const std::vector<Piece>& pieces, IpNetwork& network,
-                Result& error) {
+bool assembleV6(std::string_view text, const PieceList& pieces, IpNetwork& network, Result& error) {
   std::array<std::uint8_t, 16> head{};  // bytes before "::" (or all of them without it)
   std::array<std::uint8_t, 16> tail{};  // bytes after "::"
   std::size_t headSize = 0;
@@ -168,7 +188,7 @@ Result parseAddressPrefix(std::string_view text, std::string_view& rest) {
   const char* const begin = text.data();
   const char* const end = begin + text.size();
   const char* it = begin;
-  std::vector<Piece> pieces;
+  PieceList pieces;
   try {
     const bool matched = isV6 ? x3::parse(it, end, x3::with<PiecesTag>(pieces)[kV6])
                               : x3::parse(it, end, x3::with<PiecesTag>(pieces)[kDotted]);
@@ -177,6 +197,9 @@ Result parseAddressPrefix(std::string_view text, std::string_view& rest) {
     }
   } catch (const x3::expectation_failure<const char*>& e) {
     return Result::failure(e.where() - begin, e.which());
+  }
+  if (pieces.overflow()) {
+    return Result::failure(0, "at most 8 groups");
   }
   IpNetwork network;
   Result error = Result::failure(0, "");

@@ -89,11 +89,18 @@ void WildcardPattern::appendChar(char c, bool wildcardsActive) {
     hasWildcards_ = true;
     return;
   }
-  if (segment.pieces.empty() || segment.pieces.back().anyChars != 0) {
+  if (segment.pieces.empty() || segment.pieces.back().anyChars != 0 ||
+      segment.pieces.back().slot != kNoSlot) {
     segment.pieces.push_back(Piece{});
   }
   segment.pieces.back().literal.push_back(c);
   ++segment.minBytes;
+}
+
+void WildcardPattern::appendSlot(std::uint32_t slot) {
+  Piece piece;
+  piece.slot = slot;
+  segments_.back().pieces.push_back(std::move(piece));
 }
 
 bool WildcardPattern::matchesEverything() const {
@@ -102,12 +109,23 @@ bool WildcardPattern::matchesEverything() const {
 
 std::uint64_t WildcardPattern::lastOperationCount() { return operationCount; }
 
+namespace {
+
+// The bytes a piece must match: its own literal, or the value passed for its slot.
+template <typename PieceT>
+std::string_view literalOf(const PieceT& piece, std::span<const std::string_view> slots) {
+  return piece.slot == UINT32_MAX ? std::string_view(piece.literal) : slots[piece.slot];
+}
+
+}  // namespace
+
 bool WildcardPattern::matchSegmentAt(const Segment& segment, std::string_view text, std::size_t pos,
-                                     std::size_t* end) const {
+                                     std::span<const std::string_view> slots, std::size_t* end) {
   for (const Piece& piece : segment.pieces) {
-    const std::size_t length = piece.literal.size();
+    const std::string_view literal = literalOf(piece, slots);
+    const std::size_t length = literal.size();
     operationCount += length + 1;
-    if (text.size() - pos < length || text.compare(pos, length, piece.literal) != 0) {
+    if (text.size() - pos < length || text.compare(pos, length, literal) != 0) {
       return false;
     }
     pos += length;
@@ -123,7 +141,8 @@ bool WildcardPattern::matchSegmentAt(const Segment& segment, std::string_view te
 }
 
 bool WildcardPattern::matchSegmentBackward(const Segment& segment, std::string_view text,
-                                           std::size_t end, std::size_t* start) const {
+                                           std::size_t end, std::span<const std::string_view> slots,
+                                           std::size_t* start) {
   for (auto piece = segment.pieces.rbegin(); piece != segment.pieces.rend(); ++piece) {
     for (std::uint32_t i = 0; i < piece->anyChars; ++i) {
       if (end == 0) {
@@ -131,9 +150,10 @@ bool WildcardPattern::matchSegmentBackward(const Segment& segment, std::string_v
       }
       end = previousCodePointStart(text, end);
     }
-    const std::size_t length = piece->literal.size();
+    const std::string_view literal = literalOf(*piece, slots);
+    const std::size_t length = literal.size();
     operationCount += length + 1;
-    if (end < length || text.compare(end - length, length, piece->literal) != 0) {
+    if (end < length || text.compare(end - length, length, literal) != 0) {
       return false;
     }
     end -= length;
@@ -142,18 +162,19 @@ bool WildcardPattern::matchSegmentBackward(const Segment& segment, std::string_v
   return true;
 }
 
-bool WildcardPattern::matches(std::string_view text) const {
+bool WildcardPattern::matches(std::string_view text,
+                              std::span<const std::string_view> slots) const {
   operationCount = 0;
   std::size_t pos = 0;
   if (starCount_ == 0) {
     std::size_t end = 0;
-    return matchSegmentAt(segments_[0], text, 0, &end) && end == text.size();
+    return matchSegmentAt(segments_[0], text, 0, slots, &end) && end == text.size();
   }
-  if (!matchSegmentAt(segments_.front(), text, 0, &pos)) {
+  if (!matchSegmentAt(segments_.front(), text, 0, slots, &pos)) {
     return false;
   }
   std::size_t suffixStart = text.size();
-  if (!matchSegmentBackward(segments_.back(), text, text.size(), &suffixStart) ||
+  if (!matchSegmentBackward(segments_.back(), text, text.size(), slots, &suffixStart) ||
       suffixStart < pos) {
     return false;
   }
@@ -164,7 +185,7 @@ bool WildcardPattern::matches(std::string_view text) const {
     if (segment.pieces.empty()) {
       continue;
     }
-    const std::string& head = segment.pieces.front().literal;
+    const std::string_view head = literalOf(segment.pieces.front(), slots);
     bool placed = false;
     while (pos + segment.minBytes <= window.size()) {
       std::size_t candidate = pos;
@@ -176,10 +197,13 @@ bool WildcardPattern::matches(std::string_view text) const {
         }
       }
       std::size_t end = 0;
-      if (matchSegmentAt(segment, window, candidate, &end)) {
+      if (matchSegmentAt(segment, window, candidate, slots, &end)) {
         pos = end;
         placed = true;
         break;
+      }
+      if (candidate >= window.size()) {
+        return false;
       }
       pos = candidate + codePointLength(window, candidate);
     }

@@ -3,9 +3,14 @@
 // Immutable after building; matches() is const, allocation-free and safe to call from many
 // threads. Cost: O(|text| * |pattern|) in the worst case, never exponential (no backtracking
 // over stars: segments between stars are placed leftmost, which is optimal for globs).
+//
+// A pattern may also hold variable slots (policy variables such as ${aws:username}): each slot
+// matches, literally, the text passed for it to matches(), so a policy's patterns are compiled
+// once and requests only supply the values.
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,8 +30,12 @@ class WildcardPattern {
   // Builders: append glob text, or literal text whose '*' and '?' never act as wildcards.
   void appendGlob(std::string_view glob);
   void appendLiteral(std::string_view text);
+  // Appends a slot whose text comes from slotValues[slot] at match time (always literal).
+  void appendSlot(std::uint32_t slot);
 
-  [[nodiscard]] bool matches(std::string_view text) const;
+  // REQUIRES: slotValues has an entry for every slot appended.
+  [[nodiscard]] bool matches(std::string_view text,
+                             std::span<const std::string_view> slotValues = {}) const;
   // True when the pattern holds at least one '*' or '?' wildcard.
   [[nodiscard]] bool hasWildcards() const { return hasWildcards_; }
   // True when the pattern is a single '*' (matches everything).
@@ -36,10 +45,12 @@ class WildcardPattern {
   [[nodiscard]] static std::uint64_t lastOperationCount();
 
  private:
+  static constexpr std::uint32_t kNoSlot = UINT32_MAX;
   // A run between stars: literal bytes interleaved with '?' positions.
   struct Piece {
-    std::string literal;         // bytes that must match exactly
-    std::uint32_t anyChars = 0;  // then this many '?' (one code point each)
+    std::string literal;           // bytes that must match exactly
+    std::uint32_t slot = kNoSlot;  // or, instead of literal, the text of this slot
+    std::uint32_t anyChars = 0;    // then this many '?' (one code point each)
   };
   struct Segment {
     std::vector<Piece> pieces;
@@ -47,10 +58,10 @@ class WildcardPattern {
   };
 
   void appendChar(char c, bool wildcardsActive);
-  bool matchSegmentAt(const Segment& segment, std::string_view text, std::size_t pos,
-                      std::size_t* end) const;
-  bool matchSegmentBackward(const Segment& segment, std::string_view text, std::size_t end,
-                            std::size_t* start) const;
+  static bool matchSegmentAt(const Segment& segment, std::string_view text, std::size_t pos,
+                             std::span<const std::string_view> slots, std::size_t* end);
+  static bool matchSegmentBackward(const Segment& segment, std::string_view text, std::size_t end,
+                                   std::span<const std::string_view> slots, std::size_t* start);
 
   // segments_[0] precedes the first star; segments_.back() follows the last star.
   // starCount_ == 0 means the pattern is one anchored segment.

@@ -26,9 +26,12 @@ Request request(const std::string& json) {
   return requests.ok() ? requests.value().front() : Request{};
 }
 
+// Decisions refer to names inside their PolicySet, so the sets are kept for the whole test run.
 Decision decide(PolicySetInput input, const std::string& requestJson) {
+  static std::vector<std::shared_ptr<const PolicySet>> keepAlive;
   auto set = PolicySet::compile(std::move(input));
   EXPECT_TRUE(set.ok());
+  keepAlive.push_back(set.value());
   return set.value()->evaluate(request(requestJson), true);
 }
 

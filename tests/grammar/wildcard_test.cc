@@ -114,4 +114,27 @@ TEST(WildcardMatcher, PathologicalPatternStaysLinear) {
   EXPECT_LT(WildcardPattern::lastOperationCount(), 4U * longText.size());
 }
 
+TEST(WildcardMatcher, SlotsMatchTheirValueLiterally) {
+  WildcardPattern pattern;
+  pattern.appendGlob("home/");
+  pattern.appendSlot(0);
+  pattern.appendGlob("/*");
+  const std::string_view bob[] = {"bob"};
+  const std::string_view star[] = {"*"};
+  EXPECT_TRUE(pattern.matches("home/bob/notes.txt", bob));
+  EXPECT_FALSE(pattern.matches("home/alice/notes.txt", bob));
+  EXPECT_FALSE(pattern.matches("home/bob/notes.txt", star));  // a value is never a wildcard
+  EXPECT_TRUE(pattern.matches("home/*/x", star));
+
+  WildcardPattern middle;  // the slot heads a middle segment: found by search
+  middle.appendGlob("*-");
+  middle.appendSlot(0);
+  middle.appendGlob("-*");
+  const std::string_view team[] = {"red"};
+  EXPECT_TRUE(middle.matches("a-b-red-c", team));
+  EXPECT_FALSE(middle.matches("a-b-blue-c", team));
+  const std::string_view empty[] = {""};
+  EXPECT_TRUE(middle.matches("x--y", empty));
+}
+
 }  // namespace

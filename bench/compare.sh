@@ -1,0 +1,212 @@
+#!/usr/bin/env bash
+# Side by side, in one run on this machine: policysim (Google Benchmark in-process numbers and
+# batch mode end to end) against @cloud-copilot/iam-simulate and @cedar-policy/cedar-wasm, on
+# the same scenarios and the same requests (bench/peers/scenarios.mjs, which mirrors
+# bench/bench_inputs.cc). Prints a Markdown table, writes it to bench/results/latest.md (raw
+# numbers in bench/results/latest.json) and plots decisions/s against N to
+# bench/results/scaling.svg with gnuplot. See bench/README.md.
+#
+# Usage: bench/compare.sh [--no-build] [--quick]
+#   --no-build  use the policysim binaries already in $POLICYSIM_BUILD_DIR (default build-bench)
+#               instead of building them (incremental CMake Release build, as bench/run.sh does)
+#   --quick     shorter runs (100,000 batch lines, 1 s per peer measurement, no GB repetitions)
+#               for trying the script out; numbers are noisier
+# Environment: PEER_TIMEOUT_S (hard cap per peer process, default 60), PEER_BUDGET_S (soft
+# budget after which a peer stops measuring, default 50), BENCH_SECONDS, WARMUP_MS,
+# BATCH_LINES (default 1000000), SCALING_SIZES (default "10 100 1000 10000 100000").
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+build=1
+quick=0
+for arg in "$@"; do
+  case "$arg" in
+    --no-build) build=0 ;;
+    --quick) quick=1 ;;
+    *) echo "usage: bench/compare.sh [--no-build] [--quick]" >&2; exit 2 ;;
+  esac
+done
+
+build_dir=${POLICYSIM_BUILD_DIR:-build-bench}
+peer_timeout=${PEER_TIMEOUT_S:-60}
+export PEER_BUDGET_S=${PEER_BUDGET_S:-50}
+batch_lines=${BATCH_LINES:-1000000}
+sizes=${SCALING_SIZES:-"10 100 1000 10000 100000"}
+gb_flags=(--benchmark_repetitions=3 --benchmark_report_aggregates_only=true)
+if [ "$quick" -eq 1 ]; then
+  batch_lines=${BATCH_LINES:-100000}
+  export BENCH_SECONDS=${BENCH_SECONDS:-1} WARMUP_MS=${WARMUP_MS:-500}
+  gb_flags=(--benchmark_min_time=0.2)
+fi
+
+as_root() {
+  if [ "$(id -u)" -ne 0 ]; then sudo "$@"; else "$@"; fi
+}
+
+# --- 1. tools: policysim, the peers, gnuplot ---
+if [ "$build" -eq 1 ]; then
+  scripts/setup.sh
+  cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DPOLICYSIM_BUILD_TESTS=OFF \
+    -DPOLICYSIM_BUILD_BENCH=ON >/dev/null
+  cmake --build "$build_dir" -j"$(nproc)" --target policysim_bench policysim
+fi
+for f in "$build_dir/policysim" "$build_dir/bench/policysim_bench"; do
+  [ -x "$f" ] || { echo "compare: $f is missing (run without --no-build)" >&2; exit 2; }
+done
+bench/peers/install.sh
+if ! command -v gnuplot >/dev/null; then
+  echo "compare: installing gnuplot-nox" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  { as_root apt-get update -qq && as_root apt-get install -y -qq --no-install-recommends gnuplot-nox >/dev/null; } \
+    || echo "compare: could not install gnuplot; the plot will be skipped" >&2
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# Snapshot the binaries so that a rebuild during the run cannot change what is measured.
+cp "$build_dir/policysim" "$work/policysim"
+cp "$build_dir/bench/policysim_bench" "$work/policysim_bench"
+raw="$work/raw"
+mkdir -p "$raw" bench/results
+inputs="$work/inputs"
+
+{
+  echo "{\"date\":\"$(date -u +%Y-%m-%dT%H:%M:%SZ)\","
+  echo "\"cpu\":\"$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')\","
+  echo "\"cores\":$(nproc),"
+  echo "\"loadStart\":\"$(cut -d' ' -f1-3 /proc/loadavg)\","
+  echo "\"node\":\"$(node --version)\","
+  echo "\"commit\":\"$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- engine grammar cli 2>/dev/null || echo ' + uncommitted changes')\","
+  echo "\"binary\":\"$build_dir/policysim built $(date -u -r "$build_dir/policysim" +%Y-%m-%dT%H:%M:%SZ)\","
+  echo "\"batchLines\":$batch_lines,"
+  echo "\"peerTimeoutS\":$peer_timeout,"
+  echo "\"peerBudgetS\":$PEER_BUDGET_S}"
+} > "$raw/env.json"
+
+echo "compare: generating scenario inputs" >&2
+node bench/peers/scenarios.mjs write "$inputs" --batch-lines "$batch_lines"
+
+# --- 2. policysim: Google Benchmark (in-process) ---
+echo "compare: policysim Google Benchmark" >&2
+"$work/policysim_bench" \
+  --benchmark_filter='^BM_Evaluate_ForceMfa$|^BM_Evaluate_ForceMfaWithJson$|^BM_Evaluate_Scaling|^BM_Compile_|^BM_RequestJson_Parse$' \
+  "${gb_flags[@]}" --benchmark_format=json --benchmark_out="$raw/gbench.json" \
+  --benchmark_out_format=json >/dev/null
+
+# --- 3. policysim: batch mode end to end ---
+# run_batch POLICY REQUESTS -> seconds for one process, output discarded; exit 2 is an error.
+run_batch() {
+  local start end status
+  start=$(date +%s.%N)
+  set +e
+  "$work/policysim" check "$1" --requests "$2" --format jsonl >/dev/null
+  status=$?
+  set -e
+  end=$(date +%s.%N)
+  if [ "$status" -ge 2 ]; then
+    echo "compare: policysim check $1 --requests $2 failed (exit $status)" >&2
+    exit 1
+  fi
+  awk -v s="$start" -v e="$end" 'BEGIN { printf "%.6f", e - s }'
+}
+# setup_time POLICY -> best of 3 runs with no requests (process start + read + parse + compile)
+setup_time() {
+  local best="" t
+  : > "$work/empty.jsonl"
+  for _ in 1 2 3; do
+    t=$(run_batch "$1" "$work/empty.jsonl")
+    if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$t; fi
+  done
+  echo "$best"
+}
+# decisions POLICY REQUESTS -> JSON array of the decisions policysim writes
+decisions() {
+  set +e
+  "$work/policysim" check "$1" --requests "$2" --format jsonl --quiet > "$work/decisions.jsonl"
+  set -e
+  node -e 'const l=require("fs").readFileSync(process.argv[1],"utf8").split("\n").filter(Boolean);
+           console.log(JSON.stringify(l.map(x=>JSON.parse(x).decision ?? "error")))' "$work/decisions.jsonl"
+}
+
+echo "compare: policysim batch, force_mfa, $batch_lines lines" >&2
+policy="$root/policies/force_mfa.json"
+secs=$(run_batch "$policy" "$inputs/batch-force_mfa.jsonl")
+echo "{\"engine\":\"policysim-batch\",\"scenario\":\"force_mfa\",\"lines\":$batch_lines,\"bytes\":$(wc -c < "$inputs/batch-force_mfa.jsonl"),\"seconds\":$secs,\"setupSeconds\":$(setup_time "$policy"),\"decisions\":$(decisions "$policy" "$inputs/force_mfa.jsonl")}" >> "$raw/policysim.jsonl"
+rm -f "$inputs/batch-force_mfa.jsonl"
+echo "{\"engine\":\"policysim\",\"scenario\":\"agreement\",\"decisions\":$(decisions "$policy" "$inputs/agreement.jsonl")}" >> "$raw/policysim.jsonl"
+
+for n in $sizes; do
+  policy="$inputs/scaling-$n.json"
+  setup=$(setup_time "$policy")
+  for which in last none; do
+    echo "compare: policysim batch, scaling N=$n ($which), $batch_lines lines" >&2
+    node bench/peers/scenarios.mjs repeat "$work/batch.jsonl" "$inputs/scaling-$n-$which.jsonl" "$batch_lines"
+    secs=$(run_batch "$policy" "$work/batch.jsonl")
+    echo "{\"engine\":\"policysim-batch\",\"scenario\":\"scaling\",\"n\":$n,\"request\":\"$which\",\"lines\":$batch_lines,\"bytes\":$(wc -c < "$work/batch.jsonl"),\"seconds\":$secs,\"setupSeconds\":$setup,\"decisions\":$(decisions "$policy" "$inputs/scaling-$n-$which.jsonl")}" >> "$raw/policysim.jsonl"
+    rm -f "$work/batch.jsonl"
+  done
+done
+
+# --- 4. the peers, one process per engine x scenario, each capped at $peer_timeout s ---
+# peer NAME ARGS... : runs node bench/peers/NAME ARGS, appends its JSON (or a timeout/error
+# record) to raw/peers.jsonl; returns 1 on timeout so larger N can be skipped.
+peer() {
+  local script=$1 status
+  shift
+  echo "compare: $script $*" >&2
+  set +e
+  timeout "$peer_timeout" node "bench/peers/$script" "$@" > "$work/peer.json" 2> "$work/peer.err"
+  status=$?
+  set -e
+  if [ "$status" -eq 0 ]; then
+    cat "$work/peer.json" >> "$raw/peers.jsonl"
+    return 0
+  fi
+  local reason="error"
+  [ "$status" -eq 124 ] && reason="timeout"
+  [ "$reason" = error ] && sed 's/^/  /' "$work/peer.err" | tail -5 >&2
+  node -e 'const [script, reason, ...args] = process.argv.slice(1);
+    const engine = script.startsWith("cedar") ? "cedar-wasm" : "iam-simulate";
+    const r = { engine, failed: reason, args };
+    if (args[0] === "scaling") Object.assign(r, { scenario: "scaling", n: Number(args[1]), request: args[2] });
+    else r.scenario = args[0] === "force-mfa" ? "force_mfa" : args[0];
+    const i = args.indexOf("--api"); if (i >= 0) r.api = args[i + 1];
+    console.log(JSON.stringify(r));' "$script" "$reason" "$@" >> "$raw/peers.jsonl"
+  [ "$reason" = timeout ] && return 1
+  return 0
+}
+
+peer iam_simulate_bench.mjs agreement --api safe || true
+peer iam_simulate_bench.mjs agreement --api unsafe || true
+peer cedar_bench.mjs agreement || true
+peer iam_simulate_bench.mjs force-mfa --api safe || true
+peer iam_simulate_bench.mjs force-mfa --api unsafe || true
+peer cedar_bench.mjs force-mfa --api stateful || true
+peer cedar_bench.mjs force-mfa --api stateless || true
+for script in iam_simulate_bench.mjs cedar_bench.mjs; do
+  engine=iam-simulate
+  [ "$script" = cedar_bench.mjs ] && engine=cedar-wasm
+  for which in last none; do
+    skip=0
+    for n in $sizes; do
+      if [ "$skip" -eq 1 ]; then
+        echo "{\"engine\":\"$engine\",\"scenario\":\"scaling\",\"n\":$n,\"request\":\"$which\",\"failed\":\"skipped\"}" \
+          >> "$raw/peers.jsonl"
+        continue
+      fi
+      peer "$script" scaling "$n" "$which" || skip=1
+    done
+  done
+done
+
+# --- 5. report and plot ---
+sed -i "s/}\$/,\"loadEnd\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"}/" "$raw/env.json"
+cp "$inputs/manifest.json" "$raw/manifest.json"
+node bench/peers/report.mjs "$raw" bench/results
+if command -v gnuplot >/dev/null; then
+  gnuplot -e "datafile='bench/results/scaling.dat'; outfile='bench/results/scaling.svg'" bench/plot.gnuplot
+  rm -f bench/results/scaling.dat
+  echo "compare: plot written to bench/results/scaling.svg" >&2
+fi
+echo "compare: table written to bench/results/latest.md" >&2

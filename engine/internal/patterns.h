@@ -1,0 +1,87 @@
+// Policy text compiled for matching: templates whose policy variables become numbered slots,
+// glob patterns and six-field ARN patterns built from them. Compiled once per policy; the
+// evaluator resolves slot values per request and never compiles anything.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "grammar/wildcard.h"
+
+namespace policysim::engine::internal {
+
+inline constexpr std::uint32_t kNoSlot = UINT32_MAX;
+// Variables one policy value may reference; more is reported and fails closed.
+inline constexpr std::size_t kMaxSlots = 8;
+
+// A run of policy text: glob text (wildcards active), literal text (from ${*} ${?} ${$}), or
+// the slot of a policy variable (its value is literal text).
+struct TextPiece {
+  std::string text;
+  bool glob = true;
+  std::uint32_t slot = kNoSlot;
+};
+
+struct VariableRef {
+  std::string key;      // lower-cased, for context lookup
+  std::string written;  // as written, for messages and missingContextValues
+  std::optional<std::string> defaultValue;
+};
+
+// Policy text that may hold policy variables (only under Version 2012-10-17).
+class ValueTemplate {
+ public:
+  // REQUIRES: the variable syntax was validated when variablesEnabled (policy_json.cc does).
+  static ValueTemplate compile(const std::string& text, bool variablesEnabled);
+
+  [[nodiscard]] bool hasVariables() const { return !variables_.empty(); }
+  [[nodiscard]] const std::vector<TextPiece>& pieces() const { return pieces_; }
+  [[nodiscard]] const std::vector<VariableRef>& variables() const { return variables_; }
+  // True when every piece is constant: the whole text (wildcard meaning dropped).
+  [[nodiscard]] std::string constantText() const;
+
+ private:
+  std::vector<TextPiece> pieces_;
+  std::vector<VariableRef> variables_;  // slot i is variables_[i]
+};
+
+using SlotValues = std::array<std::string_view, kMaxSlots>;
+
+grammar::WildcardPattern globOf(const std::vector<TextPiece>& pieces);
+
+// True when text equals the pieces (slots taken from values), optionally ignoring ASCII case.
+bool equalsPieces(std::string_view text, const std::vector<TextPiece>& pieces,
+                  std::span<const std::string_view> values, bool ignoreCase);
+
+bool equalsIgnoreAsciiCase(std::string_view a, std::string_view b);
+
+// The six fields of an ARN, split at the first five colons; isArn=false when fewer fields.
+struct ArnFields {
+  bool isArn = false;
+  std::array<std::string_view, 6> fields;
+  std::array<std::size_t, 6> fieldStart{};
+};
+ArnFields splitArn(std::string_view text);
+
+// A pattern over ARNs, matched field by field (§2.3 of the semantics reference).
+struct ArnPattern {
+  bool valid = false;        // false: matches nothing (e.g. too few fields)
+  bool tailAbsorbs = false;  // fewer than six fields, last ends in '*': spans the rest
+  bool isArn = false;        // pattern text starts with "arn:"
+  std::vector<grammar::WildcardPattern> fields;  // up to six
+  grammar::WildcardPattern whole;                // for non-ARN text on either side
+
+  bool matches(std::string_view text, const ArnFields& textFields,
+               std::span<const std::string_view> values) const;
+};
+
+// allowTailAbsorb: Resource semantics (true) or Arn* condition semantics (false). A slot
+// never splits fields (AWS allows variables only in the resource field).
+ArnPattern compileArnPattern(const std::vector<TextPiece>& pieces, bool allowTailAbsorb);
+
+}  // namespace policysim::engine::internal

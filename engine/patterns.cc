@@ -1,0 +1,212 @@
+// Compilation of policy text into slot-bearing templates, globs and ARN patterns.
+#include "engine/internal/patterns.h"
+
+#include "engine/request.h"
+#include "grammar/policy_variable.h"
+
+namespace policysim::engine::internal {
+namespace {
+
+void appendPiece(std::vector<TextPiece>* pieces, std::string_view text, bool glob) {
+  if (text.empty()) {
+    return;
+  }
+  if (!pieces->empty() && pieces->back().glob == glob && pieces->back().slot == kNoSlot) {
+    pieces->back().text.append(text);
+  } else {
+    pieces->push_back(TextPiece{std::string(text), glob, kNoSlot});
+  }
+}
+
+// Splits pieces at their first `maxSplits` colons; slots are never split.
+std::vector<std::vector<TextPiece>> splitFields(const std::vector<TextPiece>& pieces,
+                                                std::size_t maxSplits) {
+  std::vector<std::vector<TextPiece>> fields(1);
+  for (const TextPiece& piece : pieces) {
+    if (piece.slot != kNoSlot) {
+      fields.back().push_back(piece);
+      continue;
+    }
+    std::string_view rest = piece.text;
+    while (!rest.empty()) {
+      const std::size_t colon = fields.size() <= maxSplits ? rest.find(':') : std::string::npos;
+      if (colon == std::string_view::npos) {
+        appendPiece(&fields.back(), rest, piece.glob);
+        break;
+      }
+      appendPiece(&fields.back(), rest.substr(0, colon), piece.glob);
+      fields.emplace_back();
+      rest.remove_prefix(colon + 1);
+    }
+  }
+  return fields;
+}
+
+bool isConstant(const std::vector<TextPiece>& pieces) {
+  for (const TextPiece& piece : pieces) {
+    if (piece.slot != kNoSlot) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string joinConstant(const std::vector<TextPiece>& pieces) {
+  std::string out;
+  for (const TextPiece& piece : pieces) {
+    out += piece.text;
+  }
+  return out;
+}
+
+char lowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+}  // namespace
+
+ValueTemplate ValueTemplate::compile(const std::string& text, bool variablesEnabled) {
+  ValueTemplate result;
+  if (!variablesEnabled || !grammar::mayContainVariables(text)) {
+    appendPiece(&result.pieces_, text, true);
+    return result;
+  }
+  auto parsed = grammar::parsePolicyTemplate(text);
+  if (!parsed.ok()) {  // validated when parsed; treat defensively as plain text
+    appendPiece(&result.pieces_, text, true);
+    return result;
+  }
+  for (const grammar::TemplatePart& part : parsed.value()) {
+    switch (part.kind) {
+      case grammar::TemplatePart::Kind::Text:
+        appendPiece(&result.pieces_, part.text, true);
+        break;
+      case grammar::TemplatePart::Kind::Escaped:
+        appendPiece(&result.pieces_, part.text, false);
+        break;
+      case grammar::TemplatePart::Kind::Variable: {
+        const auto slot = static_cast<std::uint32_t>(result.variables_.size());
+        result.variables_.push_back(
+            VariableRef{toLowerAscii(part.text), part.text, part.defaultValue});
+        result.pieces_.push_back(TextPiece{{}, false, slot});
+        break;
+      }
+    }
+  }
+  return result;
+}
+
+std::string ValueTemplate::constantText() const { return joinConstant(pieces_); }
+
+grammar::WildcardPattern globOf(const std::vector<TextPiece>& pieces) {
+  grammar::WildcardPattern pattern;
+  for (const TextPiece& piece : pieces) {
+    if (piece.slot != kNoSlot) {
+      pattern.appendSlot(piece.slot);
+    } else if (piece.glob) {
+      pattern.appendGlob(piece.text);
+    } else {
+      pattern.appendLiteral(piece.text);
+    }
+  }
+  return pattern;
+}
+
+bool equalsIgnoreAsciiCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (lowerAscii(a[i]) != lowerAscii(b[i])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool equalsPieces(std::string_view text, const std::vector<TextPiece>& pieces,
+                  std::span<const std::string_view> values, bool ignoreCase) {
+  std::size_t pos = 0;
+  for (const TextPiece& piece : pieces) {
+    const std::string_view part =
+        piece.slot == kNoSlot ? std::string_view(piece.text) : values[piece.slot];
+    if (text.size() - pos < part.size()) {
+      return false;
+    }
+    const std::string_view actual = text.substr(pos, part.size());
+    if (ignoreCase ? !equalsIgnoreAsciiCase(actual, part) : actual != part) {
+      return false;
+    }
+    pos += part.size();
+  }
+  return pos == text.size();
+}
+
+ArnFields splitArn(std::string_view text) {
+  ArnFields out;
+  if (!text.starts_with("arn:")) {
+    return out;
+  }
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < 5; ++i) {
+    const std::size_t colon = text.find(':', start);
+    if (colon == std::string_view::npos) {
+      return out;
+    }
+    out.fields[i] = text.substr(start, colon - start);
+    out.fieldStart[i] = start;
+    start = colon + 1;
+  }
+  out.fields[5] = text.substr(start);
+  out.fieldStart[5] = start;
+  out.isArn = !out.fields[1].empty() && !out.fields[2].empty();
+  return out;
+}
+
+bool ArnPattern::matches(std::string_view text, const ArnFields& textFields,
+                         std::span<const std::string_view> values) const {
+  if (!valid) {
+    return false;
+  }
+  if (!isArn || !textFields.isArn) {
+    return whole.matches(text, values);
+  }
+  const std::size_t count = fields.size();
+  if (!tailAbsorbs) {
+    for (std::size_t i = 0; i < 6; ++i) {
+      if (!fields[i].matches(textFields.fields[i], values)) {
+        return false;
+      }
+    }
+    return true;
+  }
+  // Fewer than six fields ending in '*': the last pattern field spans the rest of the ARN.
+  for (std::size_t i = 0; i + 1 < count; ++i) {
+    if (!fields[i].matches(textFields.fields[i], values)) {
+      return false;
+    }
+  }
+  return fields[count - 1].matches(text.substr(textFields.fieldStart[count - 1]), values);
+}
+
+ArnPattern compileArnPattern(const std::vector<TextPiece>& pieces, bool allowTailAbsorb) {
+  ArnPattern pattern;
+  pattern.whole = globOf(pieces);
+  const std::vector<std::vector<TextPiece>> fields = splitFields(pieces, 5);
+  pattern.isArn = fields.size() > 1 && isConstant(fields[0]) && joinConstant(fields[0]) == "arn";
+  if (!pattern.isArn) {
+    pattern.valid = true;  // matched as a whole string
+    return pattern;
+  }
+  for (const auto& field : fields) {
+    pattern.fields.push_back(globOf(field));
+  }
+  if (fields.size() == 6) {
+    pattern.valid = true;
+  } else if (allowTailAbsorb && !fields.back().empty() && fields.back().back().glob &&
+             fields.back().back().slot == kNoSlot && fields.back().back().text.back() == '*') {
+    pattern.valid = true;
+    pattern.tailAbsorbs = true;
+  }
+  return pattern;
+}
+
+}  // namespace policysim::engine::internal
