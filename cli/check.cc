@@ -88,7 +88,9 @@ int runBatch(const engine::PolicySet& set, const CheckArgs& args) {
   std::string out;
   out.reserve(kFlushBytes * 2);
   std::size_t lineNumber = 0;
-  engine::Decision decision;  // reused: the evaluation itself allocates nothing
+  engine::RequestParser parser;  // request and decision are reused from line to line
+  engine::Request request;
+  engine::Decision decision;
   bool anyDenied = false;
   bool anyError = false;
   auto flush = [&out] {
@@ -100,13 +102,8 @@ int runBatch(const engine::PolicySet& set, const CheckArgs& args) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) {
       continue;
     }
-    auto requests = engine::parseRequests(line, args.requests);
-    if (!requests.ok() || requests.value().size() != 1) {
-      engine::Status status =
-          requests.ok() ? engine::Status::invalidArgument(
-                              "a batch line must hold exactly one request (one action and "
-                              "resource)")
-                        : requests.status();
+    const engine::Status status = parser.parse(line, args.requests, &request);
+    if (!status.ok()) {
       engine::SourceLocation location{args.requests, lineNumber, status.location().column};
       const engine::Status located(status.code(), status.message(), location);
       anyError = true;
@@ -119,7 +116,7 @@ int runBatch(const engine::PolicySet& set, const CheckArgs& args) {
       std::cerr << located.toString() << "\n";
       engine::appendErrorJsonLine(lineNumber, status.message(), &out);
     } else {
-      set.evaluate(requests.value().front(), false, &decision);
+      set.evaluate(request, false, &decision);
       anyDenied = anyDenied || decision.kind != engine::DecisionKind::Allowed;
       engine::appendDecisionJsonLine(lineNumber, decision, &out);
     }

@@ -13,17 +13,48 @@ std::string toLowerAscii(std::string_view text) {
 }
 
 bool Request::setContext(std::string_view key, ContextValue value) {
-  auto [it, inserted] = context_.try_emplace(toLowerAscii(key), std::move(value));
-  if (!inserted) {
+  ContextValue* slot = addContext(key);
+  if (slot == nullptr) {
     return false;
   }
-  keyOrder_.emplace_back(key);
+  *slot = std::move(value);
   return true;
 }
 
+ContextValue* Request::addContext(std::string_view key) {
+  if (findContext(key) != nullptr) {
+    return nullptr;
+  }
+  if (size_ == entries_.size()) {
+    entries_.emplace_back();
+  }
+  Entry& entry = entries_[size_++];
+  entry.key.assign(key);
+  entry.lowerKey.assign(key);
+  for (char& c : entry.lowerKey) {
+    c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  entry.value.type = ContextValue::Type::String;
+  entry.value.multivalued = false;
+  entry.value.values.clear();
+  return &entry.value;
+}
+
+void Request::clear() {
+  principal.clear();
+  action.clear();
+  resource.clear();
+  resource.push_back('*');  // (assign("*") trips GCC 12's -Wrestrict false positive)
+  size_ = 0;
+}
+
 const ContextValue* Request::findLowerCaseContext(std::string_view lowerKey) const {
-  const auto it = context_.find(lowerKey);
-  return it == context_.end() ? nullptr : &it->second;
+  for (std::size_t i = 0; i < size_; ++i) {
+    if (entries_[i].lowerKey == lowerKey) {
+      return &entries_[i].value;
+    }
+  }
+  return nullptr;
 }
 
 const ContextValue* Request::findContext(std::string_view key) const {

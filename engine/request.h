@@ -2,10 +2,8 @@
 // owning its strings. Build it directly or with parseRequests() (request_json.h).
 #pragma once
 
-#include <functional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace policysim::engine {
@@ -29,23 +27,31 @@ class Request {
   // Sets a key (name compared case-insensitively). Returns false if a key equal up to case
   // was already set with a different spelling or is set twice.
   bool setContext(std::string_view key, ContextValue value);
+  // Adds a key and returns its value to fill in place (storage from earlier requests is
+  // reused after clear()), or nullptr when a key equal up to case is already set.
+  ContextValue* addContext(std::string_view key);
   // The value of a key (case-insensitive), or nullptr when absent. Allocation-free.
   [[nodiscard]] const ContextValue* findContext(std::string_view key) const;
-  // The same for a key already in lower case (what compiled policies hold): one hash lookup.
+  // The same for a key already in lower case (what compiled policies hold).
   [[nodiscard]] const ContextValue* findLowerCaseContext(std::string_view lowerKey) const;
-  // Keys as first spelled, in insertion order.
-  [[nodiscard]] const std::vector<std::string>& contextKeys() const { return keyOrder_; }
+  // Number of context keys, and the i-th key as first spelled (insertion order).
+  [[nodiscard]] std::size_t contextSize() const { return size_; }
+  [[nodiscard]] std::string_view contextKey(std::size_t i) const { return entries_[i].key; }
+  [[nodiscard]] const ContextValue& contextValue(std::size_t i) const { return entries_[i].value; }
+
+  // Empties the request but keeps its storage for the next one (batch parsing).
+  void clear();
 
  private:
-  struct KeyHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view key) const {
-      return std::hash<std::string_view>{}(key);
-    }
+  // Requests carry a handful of keys: a flat array scanned linearly beats hashing, and its
+  // strings keep their capacity across clear().
+  struct Entry {
+    std::string lowerKey;
+    std::string key;
+    ContextValue value;
   };
-  // Keyed by lower-cased name; string_view lookups need no temporary string.
-  std::unordered_map<std::string, ContextValue, KeyHash, std::equal_to<>> context_;
-  std::vector<std::string> keyOrder_;
+  std::vector<Entry> entries_;
+  std::size_t size_ = 0;  // entries_[0, size_) are in use
 };
 
 // ASCII lower-casing used for every case-insensitive IAM name (actions, condition keys).

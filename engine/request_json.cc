@@ -1,6 +1,9 @@
 // Request JSON (policysim shape or AWS simulate-custom-policy shape) -> Requests.
 #include "engine/request_json.h"
 
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
+
 #include "engine/internal/json_document.h"
 #include "engine/source_location.h"
 #include "grammar/date.h"
@@ -13,8 +16,7 @@ namespace {
 using internal::JsonMember;
 using internal::JsonValue;
 
-constexpr std::size_t kMaxContextBytes = std::size_t{16} << 20U;  // 16 MiB per request file
-constexpr std::size_t kMaxValuesPerKey = 10000;
+constexpr std::size_t kMaxContextBytes = kMaxRequestBytes;
 
 class RequestReader {
  public:
@@ -72,6 +74,10 @@ class RequestReader {
       } else if (member.key == "context") {
         if (!member.value.isObject()) {
           return fail("\"context\" must be an object of condition keys", member.value.offset);
+        }
+        if (member.value.members.size() > kMaxContextKeys) {
+          return fail("\"context\" has more than " + std::to_string(kMaxContextKeys) + " keys",
+                      member.value.offset);
         }
         for (const JsonMember& entry : member.value.members) {
           if (!readOwnContextEntry(entry, &request)) {
@@ -333,6 +339,180 @@ Result<std::vector<Request>> parseRequests(std::string_view text, const std::str
   }
   RequestReader reader(text, name);
   return reader.read(root);
+}
+
+namespace {
+
+// SAX handler for the policysim request shape straight into a Request. It gives up (returns
+// false) on anything unusual, and the caller then runs the full parser for the exact result or
+// error message; so it only has to be right on valid input.
+class FastRequestHandler
+    : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, FastRequestHandler> {
+ public:
+  explicit FastRequestHandler(Request* request) : request_(request) {}
+
+  bool Default() { return false; }
+  bool Bool(bool b) { return scalar(b ? "true" : "false", ContextValue::Type::Bool); }
+  bool RawNumber(const char* str, rapidjson::SizeType length, bool /*copy*/) {
+    return scalar(std::string_view(str, length), ContextValue::Type::Number);
+  }
+  bool String(const char* str, rapidjson::SizeType length, bool /*copy*/) {
+    const std::string_view text(str, length);
+    switch (state_) {
+      case State::Principal:
+        request_->principal.assign(text);
+        state_ = State::Top;
+        return true;
+      case State::Action:
+        request_->action.assign(text);
+        hasAction_ = true;
+        state_ = State::Top;
+        return true;
+      case State::Resource:
+        request_->resource.assign(text);
+        state_ = State::Top;
+        return true;
+      default:
+        return scalar(text, ContextValue::Type::String);
+    }
+  }
+  bool StartObject() {
+    if (state_ == State::Start) {
+      state_ = State::Top;
+      return true;
+    }
+    if (state_ == State::Context) {
+      state_ = State::ContextKey;
+      ++contextObjects_;
+      return contextObjects_ == 1;
+    }
+    return false;
+  }
+  bool EndObject(rapidjson::SizeType /*count*/) {
+    if (state_ == State::ContextKey) {
+      state_ = State::Top;
+      return true;
+    }
+    if (state_ == State::Top) {
+      state_ = State::Done;
+      return true;
+    }
+    return false;
+  }
+  bool StartArray() {
+    if (state_ != State::ContextValue || current_ == nullptr) {
+      return false;
+    }
+    current_->multivalued = true;
+    state_ = State::ContextArray;
+    return true;
+  }
+  bool EndArray(rapidjson::SizeType count) {
+    if (state_ != State::ContextArray || count > kMaxValuesPerKey) {
+      return false;
+    }
+    state_ = State::ContextKey;
+    return true;
+  }
+  bool Key(const char* str, rapidjson::SizeType length, bool /*copy*/) {
+    const std::string_view key(str, length);
+    if (state_ == State::ContextKey) {
+      if (key.empty() || request_->contextSize() >= kMaxContextKeys) {
+        return false;
+      }
+      current_ = request_->addContext(key);
+      state_ = State::ContextValue;
+      return current_ != nullptr;
+    }
+    if (state_ != State::Top) {
+      return false;
+    }
+    if (key == "principal" && !seenPrincipal_) {
+      seenPrincipal_ = true;
+      state_ = State::Principal;
+    } else if (key == "action" && !hasAction_) {
+      state_ = State::Action;
+    } else if (key == "resource" && !seenResource_) {
+      seenResource_ = true;
+      state_ = State::Resource;
+    } else if (key == "context" && contextObjects_ == 0) {
+      state_ = State::Context;
+    } else {
+      return false;
+    }
+    return true;
+  }
+
+  [[nodiscard]] bool complete() const { return state_ == State::Done && hasAction_; }
+
+ private:
+  enum class State {
+    Start,
+    Top,
+    Principal,
+    Action,
+    Resource,
+    Context,
+    ContextKey,
+    ContextValue,
+    ContextArray,
+    Done
+  };
+
+  bool scalar(std::string_view text, ContextValue::Type type) {
+    if ((state_ != State::ContextValue && state_ != State::ContextArray) || current_ == nullptr) {
+      return false;
+    }
+    current_->type = type;
+    current_->values.emplace_back(text);
+    if (state_ == State::ContextValue) {
+      state_ = State::ContextKey;
+    }
+    return true;
+  }
+
+  Request* request_;
+  ContextValue* current_ = nullptr;
+  State state_ = State::Start;
+  int contextObjects_ = 0;
+  bool hasAction_ = false;
+  bool seenPrincipal_ = false;
+  bool seenResource_ = false;
+};
+
+bool isValidAction(std::string_view action) {
+  const std::size_t colon = action.find(':');
+  return colon != std::string_view::npos && colon != 0 && colon + 1 != action.size();
+}
+
+}  // namespace
+
+Status RequestParser::parse(std::string_view text, const std::string& name, Request* out) {
+  out->clear();
+  if (text.size() <= kMaxRequestBytes && text.find('\0') == std::string_view::npos) {
+    FastRequestHandler handler(out);
+    rapidjson::Reader reader;
+    rapidjson::MemoryStream memory(text.data(), text.size());
+    constexpr unsigned kFlags = rapidjson::kParseIterativeFlag |
+                                rapidjson::kParseValidateEncodingFlag |
+                                rapidjson::kParseNumbersAsStringsFlag;
+    if (!reader.Parse<kFlags>(memory, handler).IsError() && handler.complete() &&
+        isValidAction(out->action)) {
+      return Status();
+    }
+  }
+  // Unusual input or an error: the full parser decides, with its exact messages.
+  auto requests = parseRequests(text, name);
+  if (!requests.ok()) {
+    return requests.status();
+  }
+  if (requests.value().size() != 1) {
+    return Status::invalidArgument("expected exactly one request (one action and resource), got " +
+                                       std::to_string(requests.value().size()),
+                                   SourceLocation{name, 1, 1});
+  }
+  *out = std::move(requests.value().front());
+  return Status();
 }
 
 }  // namespace policysim::engine

@@ -19,4 +19,18 @@ namespace policysim::engine {
 [[nodiscard]] Result<std::vector<Request>> parseRequests(std::string_view text,
                                                          const std::string& name);
 
+// Limits on one request file: size, context keys, values per key.
+inline constexpr std::size_t kMaxRequestBytes = std::size_t{16} << 20U;
+inline constexpr std::size_t kMaxContextKeys = 1000;
+inline constexpr std::size_t kMaxValuesPerKey = 10000;
+
+// Parses one request into a caller-owned Request, reusing its storage: the steady-state path
+// of batch mode. Reads policysim's own shape in one streaming pass; anything else (the AWS
+// shape, or input with an error) goes through parseRequests, so the result and every error
+// message are exactly parseRequests'. Fails if the text holds more than one request.
+class RequestParser {
+ public:
+  [[nodiscard]] Status parse(std::string_view text, const std::string& name, Request* out);
+};
+
 }  // namespace policysim::engine

@@ -72,4 +72,73 @@ TEST(RequestJson, RejectsBadInputWithPosition) {
   }
 }
 
+// RequestParser must give exactly parseRequests' result: same request, same errors.
+TEST(RequestParser, AgreesWithParseRequestsOnEveryShape) {
+  const char* inputs[] = {
+      R"({"principal":"arn:aws:iam::1:user/a","action":"s3:GetObject","resource":"arn:aws:s3:::b/k",)"
+      R"("context":{"aws:MultiFactorAuthPresent":true,"aws:MultiFactorAuthAge":300,"aws:TagKeys":["a","b"],"k":[]}})",
+      R"({"action":"s3:ListAllMyBuckets"})",
+      R"({"context":{},"action":"s3:X","principal":""})",
+      R"({"ActionNames":["s3:GetObject"],"ContextEntries":[]})",
+      R"({"action":"s3:Get","context":{"aws:username":"a","AWS:UserName":"b"}})",
+      R"({"action":"s3:Get","context":{"k":{"a":1}}})",
+      R"({"action":"GetObject"})",
+      R"({"action":"s3:Get","Context":{}})",
+      R"({"action":"s3:Get","action":"s3:Put"})",
+      R"({"action":"s3:Get","context":{"k":null}})",
+      R"({"action":"s3:Get",})",
+      R"([])",
+      "",
+  };
+  RequestParser parser;
+  Request reused;
+  for (const char* input : inputs) {
+    auto expected = parseRequests(input, "r.json");
+    const Status status = parser.parse(input, "r.json", &reused);
+    ASSERT_EQ(status.ok(), expected.ok() && expected.value().size() == 1) << input;
+    if (!status.ok()) {
+      if (!expected.ok()) {
+        EXPECT_EQ(status.toString(), expected.status().toString()) << input;
+      }
+      continue;
+    }
+    const Request& want = expected.value().front();
+    EXPECT_EQ(reused.principal, want.principal) << input;
+    EXPECT_EQ(reused.action, want.action) << input;
+    EXPECT_EQ(reused.resource, want.resource) << input;
+    ASSERT_EQ(reused.contextSize(), want.contextSize()) << input;
+    for (std::size_t i = 0; i < want.contextSize(); ++i) {
+      EXPECT_EQ(reused.contextKey(i), want.contextKey(i));
+      EXPECT_EQ(reused.contextValue(i).values, want.contextValue(i).values);
+      EXPECT_EQ(reused.contextValue(i).multivalued, want.contextValue(i).multivalued);
+      EXPECT_EQ(reused.contextValue(i).type, want.contextValue(i).type);
+    }
+  }
+}
+
+TEST(RequestParser, ReusedRequestForgetsEarlierKeys) {
+  RequestParser parser;
+  Request request;
+  ASSERT_TRUE(parser
+                  .parse(R"({"action":"s3:A","resource":"arn:aws:s3:::b","context":{"x":"1"}})",
+                         "r", &request)
+                  .ok());
+  ASSERT_TRUE(parser.parse(R"({"action":"s3:B"})", "r", &request).ok());
+  EXPECT_EQ(request.action, "s3:B");
+  EXPECT_EQ(request.resource, "*");
+  EXPECT_EQ(request.findContext("x"), nullptr);
+  EXPECT_EQ(request.contextSize(), 0U);
+}
+
+TEST(RequestJson, RejectsTooManyContextKeys) {
+  std::string json = R"({"action":"s3:A","context":{)";
+  for (std::size_t i = 0; i <= kMaxContextKeys; ++i) {
+    json += (i == 0 ? "\"k" : ",\"k") + std::to_string(i) + "\":1";
+  }
+  json += "}}";
+  auto result = parseRequests(json, "r.json");
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.status().message().find("more than"), std::string::npos);
+}
+
 }  // namespace
