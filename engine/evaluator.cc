@@ -367,7 +367,7 @@ bool compareValue(const CompiledCondition& condition, const ConditionValue& valu
         return false;
       }
       if (kind == OperatorKind::StringLike || kind == OperatorKind::StringNotLike) {
-        return value.glob.matches(scalar.text, slots);
+        return value.extra->glob.matches(scalar.text, slots);
       }
       const bool ignoreCase = kind == OperatorKind::StringEqualsIgnoreCase ||
                               kind == OperatorKind::StringNotEqualsIgnoreCase;
@@ -377,7 +377,7 @@ bool compareValue(const CompiledCondition& condition, const ConditionValue& valu
       if (value.text.hasVariables() && !resolveSlots(value.text, ctx, &slots)) {
         return false;
       }
-      return value.arn.isArn && value.arn.matches(scalar.text, scalar.arn, slots);
+      return value.extra->arn.isArn && value.extra->arn.matches(scalar.text, scalar.arn, slots);
     case OperatorFamily::Numeric:
       return compareOrdered(kind, scalar.number, value.number);
     case OperatorFamily::Date:
@@ -385,9 +385,10 @@ bool compareValue(const CompiledCondition& condition, const ConditionValue& valu
     case OperatorFamily::Bool:
       return scalar.boolean == value.boolean;
     case OperatorFamily::Binary:
-      return scalar.bytes == value.bytes;
+      return value.extra != nullptr && scalar.bytes == value.extra->bytes;
     case OperatorFamily::Ip:
-      return grammar::networkContains(value.network, scalar.address);
+      return value.extra != nullptr &&
+             grammar::networkContains(value.extra->network, scalar.address);
     case OperatorFamily::Null:
       return false;
   }
@@ -400,8 +401,8 @@ Truth matchOne(const CompiledCondition& condition, std::string_view text, const 
   RequestScalar scalar;
   const char* problem = "";
   if (!convert(condition, text, &scalar, &problem)) {
-    ctx.error("context key " + condition.keyWritten + " value \"" + std::string(text) + "\" " +
-              problem + " (needed by " + condition.operatorName + ")");
+    ctx.error("context key " + std::string(condition.keyWritten) + " value \"" + std::string(text) +
+              "\" " + problem + " (needed by " + operatorText(condition.op) + ")");
     return Truth::Error;
   }
   const bool any =
@@ -436,7 +437,9 @@ std::string describeValues(const ContextValue& value) {
 Truth evaluateCondition(const CompiledCondition& condition, const EvalContext& ctx) {
   const ContextValue* value = ctx.request.findLowerCaseContext(condition.key);
   const bool absent = value == nullptr || value->values.empty();  // an empty list is null
-  auto label = [&] { return "condition " + condition.operatorName + " " + condition.keyWritten; };
+  auto label = [&] {
+    return "condition " + operatorText(condition.op) + " " + std::string(condition.keyWritten);
+  };
 
   if (condition.op.kind == OperatorKind::Null) {
     // "true" asks for absence, "false" for presence; several values are ORed.
@@ -557,6 +560,7 @@ StatementOutcome evaluateStatement(const CompiledStatement& statement, const Eva
   // Resource / NotResource (absent only in trust policies: the resource is the role itself).
   if (statement.hasResource) {
     const bool listed =
+        statement.anyResource ||
         std::any_of(statement.resources.begin(), statement.resources.end(),
                     [&](const ResourcePattern& p) { return resourceMatches(p, ctx); });
     if (listed == statement.notResource) {
@@ -657,8 +661,10 @@ void candidateStatements(const ActionIndex& index, const EvalContext& ctx,
     out->insert(out->end(), list.begin(), list.end());
   };
   append(index.always);
-  if (const auto it = index.exact.find(ctx.buffers.loweredAction); it != index.exact.end()) {
-    append(it->second);
+  if (const auto it = index.exact.find(ActionIndex::hashAction(ctx.buffers.loweredAction));
+      it != index.exact.end()) {
+    const auto begin = index.postings.begin() + it->second.begin;
+    out->insert(out->end(), begin, begin + it->second.count);
   }
   if (const auto it = index.byService.find(ctx.actionService); it != index.byService.end()) {
     append(it->second);

@@ -15,6 +15,20 @@ namespace internal {
 using grammar::OperatorFamily;
 using grammar::OperatorKind;
 
+std::string operatorText(const grammar::ConditionOperator& op) {
+  std::string out;
+  if (op.qualifier == grammar::SetQualifier::ForAllValues) {
+    out = "ForAllValues:";
+  } else if (op.qualifier == grammar::SetQualifier::ForAnyValue) {
+    out = "ForAnyValue:";
+  }
+  out += grammar::operatorName(op.kind);
+  if (op.ifExists) {
+    out += "IfExists";
+  }
+  return out;
+}
+
 bool decodeBase64(std::string_view text, std::string* out) {
   out->clear();
   std::uint32_t buffer = 0;
@@ -55,7 +69,8 @@ namespace {
 
 class Compiler {
  public:
-  explicit Compiler(std::vector<Diagnostic>* diagnostics) : diagnostics_(diagnostics) {}
+  Compiler(std::vector<Diagnostic>* diagnostics, std::unordered_set<std::string>* strings)
+      : diagnostics_(diagnostics), strings_(strings) {}
 
   CompiledPolicy compilePolicy(const PolicyDocument& document, std::size_t policyIndex) {
     for (const Diagnostic& warning : document.warnings) {
@@ -94,6 +109,10 @@ class Compiler {
       ResourcePattern pattern;
       pattern.written = resource.text;
       pattern.any = resource.text == "*";
+      if (pattern.any) {  // "*" needs no pattern
+        out.anyResource = true;
+        continue;
+      }
       pattern.text = ValueTemplate::compile(resource.text, variables);
       pattern.pattern = compileArnPattern(pattern.text.pieces(), true);
       if (!pattern.pattern.valid) {
@@ -140,9 +159,8 @@ class Compiler {
     condition.op = entry.op;
     condition.family = grammar::operatorFamily(entry.op.kind);
     condition.negated = grammar::isNegated(entry.op.kind);
-    condition.key = toLowerAscii(entry.key);
-    condition.keyWritten = entry.key;
-    condition.operatorName = entry.operatorName;
+    condition.key = intern(toLowerAscii(entry.key));
+    condition.keyWritten = intern(entry.key);
     for (const PolicyValue& value : entry.values) {
       std::string problem;
       condition.values.push_back(compileValue(condition, value, variables, &problem));
@@ -159,7 +177,6 @@ class Compiler {
   static ConditionValue compileValue(const CompiledCondition& condition, const PolicyValue& value,
                                      bool variables, std::string* problem) {
     ConditionValue out;
-    out.written = value.text;
     const bool hasVariables = variables && value.kind == PolicyValue::Kind::String &&
                               grammar::mayContainVariables(value.text);
     if (hasVariables && condition.family != OperatorFamily::String &&
@@ -172,13 +189,15 @@ class Compiler {
         out.text = ValueTemplate::compile(value.text, variables);
         if (condition.op.kind == OperatorKind::StringLike ||
             condition.op.kind == OperatorKind::StringNotLike) {
-          out.glob = globOf(out.text.pieces());
+          out.extra = std::make_unique<ConditionValue::Extra>();
+          out.extra->glob = globOf(out.text.pieces());
         }
         break;
       case OperatorFamily::Arn:
         out.text = ValueTemplate::compile(value.text, variables);
-        out.arn = compileArnPattern(out.text.pieces(), false);
-        if (!out.arn.isArn || !out.arn.valid) {
+        out.extra = std::make_unique<ConditionValue::Extra>();
+        out.extra->arn = compileArnPattern(out.text.pieces(), false);
+        if (!out.extra->arn.isArn || !out.extra->arn.valid) {
           *problem = "\"" + value.text + "\" is not an ARN with six fields";
         }
         break;
@@ -210,7 +229,8 @@ class Compiler {
         break;
       }
       case OperatorFamily::Binary:
-        if (!decodeBase64(value.text, &out.bytes)) {
+        out.extra = std::make_unique<ConditionValue::Extra>();
+        if (!decodeBase64(value.text, &out.extra->bytes)) {
           *problem = "\"" + value.text + "\" is not base64";
         }
         break;
@@ -219,7 +239,8 @@ class Compiler {
         if (!parsed.ok()) {
           *problem = "\"" + value.text + "\" is not an IP address or CIDR block";
         } else {
-          out.network = parsed.value();
+          out.extra = std::make_unique<ConditionValue::Extra>();
+          out.extra->network = parsed.value();
         }
         break;
       }
@@ -237,6 +258,7 @@ class Compiler {
         list->push_back(i);
       }
     };
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> literal;  // (hash, statement)
     for (std::uint32_t i = 0; i < statements.size(); ++i) {
       const CompiledStatement& statement = statements[i];
       if (statement.notAction) {
@@ -249,9 +271,20 @@ class Compiler {
         } else if (action.name.hasWildcards()) {
           add(&index.byService[action.service], i);
         } else {
-          add(&index.exact[toLowerAscii(action.text)], i);
+          literal.emplace_back(ActionIndex::hashAction(toLowerAscii(action.text)), i);
         }
       }
+    }
+    std::sort(literal.begin(), literal.end());
+    literal.erase(std::unique(literal.begin(), literal.end()), literal.end());
+    index.postings.reserve(literal.size());
+    for (const auto& [hash, statement] : literal) {
+      ActionIndex::Range& range = index.exact[hash];
+      if (range.count == 0) {
+        range.begin = static_cast<std::uint32_t>(index.postings.size());
+      }
+      ++range.count;
+      index.postings.push_back(statement);
     }
     return index;
   }
@@ -260,7 +293,10 @@ class Compiler {
     diagnostics_->push_back(Diagnostic{Severity::Warning, location, std::move(message)});
   }
 
+  std::string_view intern(std::string text) { return *strings_->insert(std::move(text)).first; }
+
   std::vector<Diagnostic>* diagnostics_;
+  std::unordered_set<std::string>* strings_;
 };
 
 }  // namespace
@@ -273,7 +309,7 @@ PolicySet::~PolicySet() = default;
 
 Result<std::shared_ptr<const PolicySet>> PolicySet::compile(PolicySetInput input) {
   auto compiled = std::make_unique<internal::CompiledSet>();
-  internal::Compiler compiler(&compiled->diagnostics);
+  internal::Compiler compiler(&compiled->diagnostics, &compiled->strings);
   auto expectKind = [](const PolicyDocument& document, PolicyKind kind) -> Status {
     if (document.kind != kind) {
       return Status::invalidArgument("policy " + document.name + " was parsed as a " +

@@ -72,15 +72,34 @@ void WildcardPattern::appendLiteral(std::string_view text) {
   }
 }
 
+void WildcardPattern::ensureSegments() {
+  if (!segments_.empty()) {
+    return;
+  }
+  segments_.emplace_back();
+  if (!literal_.empty()) {
+    Segment& segment = segments_.back();
+    segment.minBytes = static_cast<std::uint32_t>(literal_.size());
+    segment.pieces.push_back(Piece{std::move(literal_), kNoSlot, 0});
+    literal_.clear();
+  }
+}
+
 void WildcardPattern::appendChar(char c, bool wildcardsActive) {
+  const bool wildcard = wildcardsActive && (c == '*' || c == '?');
+  if (!wildcard && segments_.empty()) {
+    literal_.push_back(c);
+    return;
+  }
+  ensureSegments();
   Segment& segment = segments_.back();
-  if (wildcardsActive && c == '*') {
+  if (c == '*' && wildcard) {
     segments_.push_back(Segment{});
     ++starCount_;
     hasWildcards_ = true;
     return;
   }
-  if (wildcardsActive && c == '?') {
+  if (wildcard) {  // '?'
     if (segment.pieces.empty()) {
       segment.pieces.push_back(Piece{});
     }
@@ -98,6 +117,7 @@ void WildcardPattern::appendChar(char c, bool wildcardsActive) {
 }
 
 void WildcardPattern::appendSlot(std::uint32_t slot) {
+  ensureSegments();
   Piece piece;
   piece.slot = slot;
   segments_.back().pieces.push_back(std::move(piece));
@@ -106,6 +126,8 @@ void WildcardPattern::appendSlot(std::uint32_t slot) {
 bool WildcardPattern::matchesEverything() const {
   return starCount_ == 1 && segments_[0].pieces.empty() && segments_[1].pieces.empty();
 }
+
+bool WildcardPattern::isLiteral() const { return segments_.empty(); }
 
 std::uint64_t WildcardPattern::lastOperationCount() { return operationCount; }
 
@@ -165,6 +187,10 @@ bool WildcardPattern::matchSegmentBackward(const Segment& segment, std::string_v
 bool WildcardPattern::matches(std::string_view text,
                               std::span<const std::string_view> slots) const {
   operationCount = 0;
+  if (segments_.empty()) {
+    operationCount = literal_.size() + 1;
+    return text == literal_;
+  }
   std::size_t pos = 0;
   if (starCount_ == 0) {
     std::size_t end = 0;

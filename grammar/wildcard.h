@@ -38,6 +38,8 @@ class WildcardPattern {
                              std::span<const std::string_view> slotValues = {}) const;
   // True when the pattern holds at least one '*' or '?' wildcard.
   [[nodiscard]] bool hasWildcards() const { return hasWildcards_; }
+  // True when the pattern is plain text: no wildcards and no slots.
+  [[nodiscard]] bool isLiteral() const;
   // True when the pattern is a single '*' (matches everything).
   [[nodiscard]] bool matchesEverything() const;
 
@@ -63,9 +65,14 @@ class WildcardPattern {
   static bool matchSegmentBackward(const Segment& segment, std::string_view text, std::size_t end,
                                    std::span<const std::string_view> slots, std::size_t* start);
 
-  // segments_[0] precedes the first star; segments_.back() follows the last star.
-  // starCount_ == 0 means the pattern is one anchored segment.
-  std::vector<Segment> segments_{Segment{}};
+  // Switches from the literal-only form to segments (on the first wildcard or slot).
+  void ensureSegments();
+
+  // A pattern without wildcards or slots is just literal_ (most action names and values), so
+  // it costs one string. Otherwise segments_[0] precedes the first star and segments_.back()
+  // follows the last star; starCount_ == 0 means one anchored segment.
+  std::string literal_;
+  std::vector<Segment> segments_;
   std::uint32_t starCount_ = 0;
   bool hasWildcards_ = false;
 };

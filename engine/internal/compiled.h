@@ -4,9 +4,11 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "engine/decision.h"
@@ -35,27 +37,34 @@ struct ResourcePattern {
   std::string written;
 };
 
+// One policy value of a condition, pre-parsed for its operator family. The common families
+// (String, Numeric, Date, Bool, Null) fit inline; patterns, bytes and networks live in `extra`
+// so a plain string value stays small.
 struct ConditionValue {
-  ValueTemplate text;             // String and Arn families
-  grammar::WildcardPattern glob;  // StringLike / StringNotLike
-  ArnPattern arn;                 // Arn family
+  struct Extra {
+    grammar::WildcardPattern glob;  // StringLike / StringNotLike
+    ArnPattern arn;                 // Arn family
+    std::string bytes;              // BinaryEquals: decoded
+    grammar::IpNetwork network;     // IpAddress / NotIpAddress
+  };
+  ValueTemplate text;  // String and Arn families
   double number = 0;
   grammar::EpochMicros date = 0;
   bool boolean = false;
-  std::string bytes;  // BinaryEquals: decoded
-  grammar::IpNetwork network;
-  std::string written;
+  std::unique_ptr<Extra> extra;
 };
 
 struct CompiledCondition {
   grammar::ConditionOperator op;
   grammar::OperatorFamily family = grammar::OperatorFamily::String;
   bool negated = false;
-  std::string key;         // lower-cased
-  std::string keyWritten;  // as written
-  std::string operatorName;
+  std::string_view key;         // lower-cased; interned in CompiledSet::strings
+  std::string_view keyWritten;  // as written; interned
   std::vector<ConditionValue> values;
 };
+
+// "ForAnyValue:StringLikeIfExists": the operator as AWS spells it (for messages).
+std::string operatorText(const grammar::ConditionOperator& op);
 
 struct CompiledStatement {
   StatementRef ref;  // its views point at sid and the policy's name (set after compiling)
@@ -65,7 +74,8 @@ struct CompiledStatement {
   std::vector<ActionPattern> actions;
   bool hasResource = false;
   bool notResource = false;
-  std::vector<ResourcePattern> resources;
+  bool anyResource = false;                // "*" is listed: no pattern is stored for it
+  std::vector<ResourcePattern> resources;  // the other patterns
   bool hasPrincipal = false;
   bool notPrincipal = false;
   std::vector<PrincipalEntry> principals;
@@ -75,18 +85,29 @@ struct CompiledStatement {
 };
 
 // Which statements can match an action, so a request looks only at those (the RE2::Set idea).
-// Statement indexes in each list are ascending.
+// It is a prefilter: every candidate is still matched in full, so a hash collision only costs
+// a wasted check. Statement indexes in each list are ascending.
 struct ActionIndex {
+  struct Range {
+    std::uint32_t begin = 0;
+    std::uint32_t count = 0;
+  };
   struct Hash {
     using is_transparent = void;  // find(string_view) without a temporary string
     std::size_t operator()(std::string_view key) const {
       return std::hash<std::string_view>{}(key);
     }
   };
-  using Map = std::unordered_map<std::string, std::vector<std::uint32_t>, Hash, std::equal_to<>>;
-  Map exact;                          // "svc:name", lower-case
-  Map byService;                      // wildcard names
+  // Literal action names, by hash of "svc:name" (lower-case): ranges of `postings`.
+  std::unordered_map<std::uint64_t, Range> exact;
+  std::vector<std::uint32_t> postings;
+  // Wildcard action names, by lower-case service prefix.
+  std::unordered_map<std::string, std::vector<std::uint32_t>, Hash, std::equal_to<>> byService;
   std::vector<std::uint32_t> always;  // Action "*" and every NotAction statement
+
+  static std::uint64_t hashAction(std::string_view lowerCaseAction) {
+    return std::hash<std::string_view>{}(lowerCaseAction);
+  }
 };
 
 struct CompiledPolicy {
@@ -97,6 +118,9 @@ struct CompiledPolicy {
 };
 
 struct CompiledSet {
+  // Interned strings (condition keys) that compiled statements refer to by string_view;
+  // a node-based set, so the views stay valid.
+  std::unordered_set<std::string> strings;
   std::vector<CompiledPolicy> identity;
   std::optional<CompiledPolicy> resource;
   std::optional<CompiledPolicy> boundary;
