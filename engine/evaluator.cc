@@ -4,6 +4,8 @@
 // Hot path: with explain=false nothing here allocates once the thread's scratch buffers and the
 // caller's Decision have grown to size (tests/engine/allocation_test.cc checks it).
 // Covered by tests/engine/evaluator_test.cc and the conformance cases in tests/conformance/.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <string>
 
@@ -718,14 +720,11 @@ PolicyOutcome evaluatePolicy(const CompiledPolicy& policy, EvalContext& ctx) {
 }
 
 std::string describe(const StatementRef& ref) {
-  std::string out = ref.effect == Effect::Deny ? "Deny statement " : "Allow statement ";
-  out += ref.sid.empty() ? "#" + std::to_string(ref.statementIndex)
-                         : "\"" + std::string(ref.sid) + "\"";
-  out += " in ";
-  out += policyKindName(ref.policyKind);
-  out += " policy ";
-  out += ref.policyName;
-  return out;
+  const std::string name =
+      ref.sid.empty() ? fmt::format("#{}", ref.statementIndex) : fmt::format("\"{}\"", ref.sid);
+  return fmt::format("{} statement {} in {} policy {}",
+                     ref.effect == Effect::Deny ? "Deny" : "Allow", name,
+                     policyKindName(ref.policyKind), ref.policyName);
 }
 
 bool needsResourcePolicyGrant(const EvalContext& ctx) {
@@ -765,6 +764,17 @@ void evaluateSet(const CompiledSet& set, const Request& request, bool explain, D
   ctx.actionName = colon == std::string_view::npos ? std::string_view() : lowered.substr(colon + 1);
   ctx.resourceFields = splitArn(request.resource);
   ctx.caller = identify(request, buffers);
+
+  // sts:GetCallerIdentity and sts:GetSessionToken need no permission: no policy, not even an
+  // explicit deny, controls them (§4.9).
+  if (lowered == "sts:getcalleridentity" || lowered == "sts:getsessiontoken") {
+    decision.kind = DecisionKind::Allowed;
+    if (explain) {
+      decision.reason.assign(request.action);
+      decision.reason.append(" needs no permission: policies do not control it");
+    }
+    return;
+  }
 
   // Evaluate every policy in scope; statement order never matters.
   bool identityAllows = false;

@@ -558,4 +558,12 @@ TEST(Evaluator, EmptyPolicySetDeniesImplicitly) {
   EXPECT_TRUE(d.matchedStatements.empty());
 }
 
+// §4.9: these two STS actions need no permission; even an explicit deny does not block them.
+TEST(Evaluator, GetCallerIdentityAndGetSessionTokenNeedNoPermission) {
+  const char* denyAll = R"({"Effect":"Deny","Action":"*","Resource":"*"})";
+  EXPECT_EQ(identityDecision(denyAll, "sts:GetCallerIdentity", "*"), kAllowed);
+  EXPECT_EQ(identityDecision(denyAll, "STS:GetSessionToken", "*"), kAllowed);
+  EXPECT_EQ(identityDecision(denyAll, "sts:GetFederationToken", "*"), kExplicit);
+}
+
 }  // namespace
