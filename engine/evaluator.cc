@@ -379,6 +379,7 @@ bool compareValue(const CompiledCondition& condition, const ConditionValue& valu
       if (value.text.hasVariables() && !resolveSlots(value.text, ctx, &slots)) {
         return false;
       }
+      // An invalid pattern (not a six-field ARN) matches nothing.
       return value.extra->arn.isArn && value.extra->arn.matches(scalar.text, scalar.arn, slots);
     case OperatorFamily::Numeric:
       return compareOrdered(kind, scalar.number, value.number);
@@ -442,6 +443,27 @@ Truth evaluateCondition(const CompiledCondition& condition, const EvalContext& c
   auto label = [&] {
     return "condition " + operatorText(condition.op) + " " + std::string(condition.keyWritten);
   };
+
+  // An empty list of policy values (§3.7 rule 4), decided before any request value is read:
+  // ForAllValues matches only an absent or empty set, ForAnyValue never, IfExists only an
+  // absent key; a plain positive operator is false and a plain negated one true.
+  if (condition.values.empty() && condition.op.kind != OperatorKind::Null) {
+    bool result = false;
+    if (condition.op.qualifier == SetQualifier::ForAllValues) {
+      result = absent;
+    } else if (condition.op.qualifier == SetQualifier::ForAnyValue) {
+      result = false;
+    } else if (condition.op.ifExists) {
+      result = absent;
+    } else {
+      result = condition.negated;
+    }
+    if (absent) {
+      ctx.missing(condition.keyWritten);
+    }
+    ctx.step([&] { return label() + ": no policy values -> " + (result ? "true" : "false"); });
+    return result ? Truth::True : Truth::False;
+  }
 
   if (condition.op.kind == OperatorKind::Null) {
     // "true" asks for absence, "false" for presence; several values are ORed.

@@ -169,22 +169,12 @@ bool ArnPattern::matches(std::string_view text, const ArnFields& textFields,
   if (!isArn || !textFields.isArn) {
     return whole.matches(text, values);
   }
-  const std::size_t count = fields.size();
-  if (!tailAbsorbs) {
-    for (std::size_t i = 0; i < 6; ++i) {
-      if (!fields[i].matches(textFields.fields[i], values)) {
-        return false;
-      }
-    }
-    return true;
-  }
-  // Fewer than six fields ending in '*': the last pattern field spans the rest of the ARN.
-  for (std::size_t i = 0; i + 1 < count; ++i) {
+  for (std::size_t i = 0; i < 6; ++i) {
     if (!fields[i].matches(textFields.fields[i], values)) {
       return false;
     }
   }
-  return fields[count - 1].matches(text.substr(textFields.fieldStart[count - 1]), values);
+  return true;
 }
 
 ArnPattern compileArnPattern(const std::vector<TextPiece>& pieces, bool allowTailAbsorb) {
@@ -203,8 +193,12 @@ ArnPattern compileArnPattern(const std::vector<TextPiece>& pieces, bool allowTai
     pattern.valid = true;
   } else if (allowTailAbsorb && !fields.back().empty() && fields.back().back().glob &&
              fields.back().back().slot == kNoSlot && fields.back().back().text.back() == '*') {
+    // A short ARN ending in '*': the missing fields behave as '*' (§2.3 rule 5). The last
+    // written field still matches within its own field.
     pattern.valid = true;
-    pattern.tailAbsorbs = true;
+    while (pattern.fields.size() < 6) {
+      pattern.fields.push_back(grammar::WildcardPattern::fromGlob("*"));
+    }
   }
   return pattern;
 }

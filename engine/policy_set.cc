@@ -164,6 +164,10 @@ class Compiler {
     for (const PolicyValue& value : entry.values) {
       std::string problem;
       condition.values.push_back(compileValue(condition, value, variables, &problem));
+      if (condition.family == OperatorFamily::Arn && !condition.values.back().extra->arn.valid) {
+        warn(value.location, entry.operatorName + " on " + entry.key + ": \"" + value.text +
+                                 "\" is not an ARN with six fields, so it matches nothing");
+      }
       if (!problem.empty()) {
         const std::string message = entry.operatorName + " on " + entry.key + ": " + problem +
                                     " (the statement fails closed)";
@@ -197,8 +201,10 @@ class Compiler {
         out.text = ValueTemplate::compile(value.text, variables);
         out.extra = std::make_unique<ConditionValue::Extra>();
         out.extra->arn = compileArnPattern(out.text.pieces(), false);
+        // A value with fewer than six fields matches nothing (§3.4 Arn*): not a fail-closed
+        // error, but worth a warning.
         if (!out.extra->arn.isArn || !out.extra->arn.valid) {
-          *problem = "\"" + value.text + "\" is not an ARN with six fields";
+          out.extra->arn.valid = false;
         }
         break;
       case OperatorFamily::Numeric: {

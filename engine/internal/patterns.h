@@ -70,10 +70,9 @@ ArnFields splitArn(std::string_view text);
 
 // A pattern over ARNs, matched field by field (§2.3 of the semantics reference).
 struct ArnPattern {
-  bool valid = false;        // false: matches nothing (e.g. too few fields)
-  bool tailAbsorbs = false;  // fewer than six fields, last ends in '*': spans the rest
-  bool isArn = false;        // pattern text starts with "arn:"
-  std::vector<grammar::WildcardPattern> fields;  // up to six
+  bool valid = false;                            // false: matches nothing (e.g. too few fields)
+  bool isArn = false;                            // pattern text starts with "arn:"
+  std::vector<grammar::WildcardPattern> fields;  // six when valid (short ARNs are padded)
   grammar::WildcardPattern whole;                // for non-ARN text on either side
 
   bool matches(std::string_view text, const ArnFields& textFields,

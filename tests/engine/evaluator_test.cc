@@ -566,4 +566,56 @@ TEST(Evaluator, GetCallerIdentityAndGetSessionTokenNeedNoPermission) {
   EXPECT_EQ(identityDecision(denyAll, "sts:GetFederationToken", "*"), kExplicit);
 }
 
+// §2.3 rule 5: a short resource ARN ending in '*' behaves as if the missing fields were '*'; its
+// last written field still matches within its own field (found by the differential test).
+TEST(Evaluator, ShortResourceArnMatchesItsLastFieldWithinTheField) {
+  const char* statement = R"({"Effect":"Allow","Action":"ec2:*","Resource":"arn:aws:ec2:u*3*"})";
+  EXPECT_EQ(identityDecision(statement, "ec2:TerminateInstances",
+                             "arn:aws:ec2:us-east-1:111122223333:instance/i-0abc"),
+            kImplicit);
+  EXPECT_EQ(identityDecision(statement, "ec2:TerminateInstances",
+                             "arn:aws:ec2:us-east-3:111122223333:instance/i-0abc"),
+            kAllowed);
+}
+
+// §3.4 Arn*: a condition value with fewer than six fields matches nothing (it does not fail
+// the statement closed).
+TEST(Evaluator, ShortArnConditionValueMatchesNothing) {
+  const std::string allowAll = R"({"Effect":"Allow","Action":"*","Resource":"*"})";
+  const std::string deny =
+      allowAll + R"(,{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"ArnLike":)"
+                 R"({"aws:SourceArn":"arn:aws:sns:*"}}})";
+  const char* context = R"({"aws:SourceArn":"arn:aws:sns:us-east-1:111122223333:t"})";
+  EXPECT_EQ(identityDecision(deny, "s3:GetObject", "*", context), kAllowed);
+  const std::string notLike = R"({"Effect":"Allow","Action":"*","Resource":"*","Condition":)"
+                              R"({"ArnNotLike":{"aws:SourceArn":"arn:aws:sns:*"}}})";
+  EXPECT_EQ(identityDecision(notLike, "s3:GetObject", "*", context), kAllowed);
+}
+
+// §3.7 rule 4: an empty list of policy values.
+TEST(Evaluator, EmptyConditionValueListRules) {
+  auto allow = [](const char* op) {
+    return std::string(
+               R"({"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{")") +
+           op + R"(":{"aws:username":[]}}})";
+  };
+  const char* present = R"({"aws:username":"alice"})";
+  EXPECT_EQ(identityDecision(allow("ForAllValues:StringNotEquals"), "s3:GetObject", "*", present),
+            kImplicit);
+  EXPECT_EQ(identityDecision(allow("ForAllValues:StringEquals"), "s3:GetObject", "*"), kAllowed);
+  EXPECT_EQ(identityDecision(allow("ForAnyValue:StringNotEquals"), "s3:GetObject", "*", present),
+            kImplicit);
+  EXPECT_EQ(identityDecision(allow("StringNotEqualsIfExists"), "s3:GetObject", "*", present),
+            kImplicit);
+  EXPECT_EQ(identityDecision(allow("StringNotEqualsIfExists"), "s3:GetObject", "*"), kAllowed);
+  EXPECT_EQ(identityDecision(allow("StringEquals"), "s3:GetObject", "*", present), kImplicit);
+  EXPECT_EQ(identityDecision(allow("StringNotEquals"), "s3:GetObject", "*", present), kAllowed);
+  // Decided before the request value is read: a wrong-typed value is no error here.
+  const std::string deny = std::string(kAllowS3Get) +
+                           R"(,{"Effect":"Deny","Action":"*","Resource":"*","Condition":)"
+                           R"({"BoolIfExists":{"aws:MultiFactorAuthPresent":[]}}})";
+  EXPECT_EQ(identityDecision(deny, "s3:GetObject", "*", R"({"aws:MultiFactorAuthPresent":"yes"})"),
+            kAllowed);
+}
+
 }  // namespace

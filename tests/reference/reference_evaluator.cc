@@ -1,0 +1,898 @@
+// Reference evaluator. Every rule cites the section of ../shared/docs/iam-semantics.md (or the
+// README's table of ambiguity choices) it implements. Written for reading, not for speed.
+#include "tests/reference/reference_evaluator.h"
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "grammar/condition_operator.h"
+#include "grammar/date.h"
+#include "grammar/ip.h"
+#include "grammar/number.h"
+#include "grammar/policy_variable.h"
+
+namespace policysim::reference {
+namespace {
+
+using engine::ConditionEntry;
+using engine::ContextValue;
+using engine::Effect;
+using engine::PolicyDocument;
+using engine::PolicyKind;
+using engine::PolicyVersion;
+using engine::PrincipalEntry;
+using engine::Request;
+using engine::Statement;
+using grammar::OperatorFamily;
+using grammar::OperatorKind;
+using grammar::SetQualifier;
+
+// ---------------------------------------------------------------------------------------------
+// Small text helpers.
+
+std::string lowerAscii(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+// Splits UTF-8 text into code points (each as its bytes). Input is valid UTF-8 (the parsers
+// check), so a code point is a lead byte plus the continuation bytes (10xxxxxx) after it.
+std::vector<std::string> codePoints(std::string_view text) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < text.size();) {
+    std::size_t j = i + 1;
+    while (j < text.size() && (static_cast<unsigned char>(text[j]) & 0xC0U) == 0x80U) ++j;
+    out.emplace_back(text.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
+bool isAllDigits(std::string_view text) {
+  if (text.empty()) return false;
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+// Splits at the first `maxSplits` colons: "a:b:c" with 5 -> {"a","b","c"}; the last piece keeps
+// any later colons (§2.3 rule 3: the resource field may contain ':' and '/').
+std::vector<std::string> splitColons(std::string_view text, std::size_t maxSplits) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (out.size() < maxSplits) {
+    const std::size_t colon = text.find(':', start);
+    if (colon == std::string_view::npos) break;
+    out.emplace_back(text.substr(start, colon - start));
+    start = colon + 1;
+  }
+  out.emplace_back(text.substr(start));
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Glob patterns. A pattern is a sequence of glyphs; only glyphs written as '*' or '?' in a place
+// where wildcards are active are wildcards. Characters produced by a policy variable or an escape
+// (${*}, ${?}, ${$}) are literal (§3.8 rules 4 and 7).
+
+struct Glyph {
+  enum class Kind { Literal, AnyRun, AnyOne };
+  Kind kind = Kind::Literal;
+  std::string text;          // the code point as written (also "*"/"?" for wildcards)
+  bool substituted = false;  // came from a variable or escape: never a field separator
+};
+using Pattern = std::vector<Glyph>;
+
+Pattern wildcardPattern(std::string_view text) {
+  Pattern out;
+  for (std::string& cp : codePoints(text)) {
+    Glyph g;
+    g.kind = cp == "*"   ? Glyph::Kind::AnyRun
+             : cp == "?" ? Glyph::Kind::AnyOne
+                         : Glyph::Kind::Literal;
+    g.text = std::move(cp);
+    out.push_back(std::move(g));
+  }
+  return out;
+}
+
+Pattern literalPattern(std::string_view text) {
+  Pattern out;
+  for (std::string& cp : codePoints(text)) {
+    Glyph g;
+    g.text = std::move(cp);
+    g.substituted = true;
+    out.push_back(std::move(g));
+  }
+  return out;
+}
+
+// The pattern's text with every glyph taken literally (what StringEquals compares, §3.4).
+std::string patternText(const Pattern& pattern) {
+  std::string out;
+  for (const Glyph& g : pattern) out += g.text;
+  return out;
+}
+
+// Anchored glob match by dynamic programming: ok(i, j) = pattern[i..] matches text[j..].
+bool globMatchPattern(const Pattern& pattern, const std::vector<std::string>& text) {
+  const std::size_t m = pattern.size();
+  const std::size_t n = text.size();
+  std::vector<char> table((m + 1) * (n + 1), 0);
+  auto ok = [&](std::size_t i, std::size_t j) -> char& { return table[i * (n + 1) + j]; };
+  ok(m, n) = 1;  // empty pattern matches only the empty rest of the text
+  for (std::size_t i = m; i-- > 0;) {
+    for (std::size_t j = n + 1; j-- > 0;) {
+      const Glyph& g = pattern[i];
+      bool result = false;
+      switch (g.kind) {
+        case Glyph::Kind::AnyRun:  // '*': skip the star, or eat one code point and stay
+          result = ok(i + 1, j) != 0 || (j < n && ok(i, j + 1) != 0);
+          break;
+        case Glyph::Kind::AnyOne:  // '?': exactly one code point
+          result = j < n && ok(i + 1, j + 1) != 0;
+          break;
+        case Glyph::Kind::Literal:
+          result = j < n && text[j] == g.text && ok(i + 1, j + 1) != 0;
+          break;
+      }
+      ok(i, j) = result ? 1 : 0;
+    }
+  }
+  return ok(0, 0) != 0;
+}
+
+bool globMatchPattern(const Pattern& pattern, std::string_view text) {
+  return globMatchPattern(pattern, codePoints(text));
+}
+
+Pattern lowerPattern(Pattern pattern) {
+  for (Glyph& g : pattern) g.text = lowerAscii(g.text);
+  return pattern;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Policy variables (§3.8).
+
+// The value of variable `key` in the request: only a single-valued key resolves (rule 3); when
+// it does not, the default is used if written (rule 5), else there is no value (rule 6).
+std::optional<std::string> resolveVariable(const grammar::TemplatePart& part,
+                                           const Request& request) {
+  const ContextValue* value = request.findContext(part.text);  // names case-insensitive (rule 1)
+  if (value != nullptr && !value->multivalued && value->values.size() == 1) {
+    return value->values.front();
+  }
+  if (part.defaultValue) return *part.defaultValue;
+  return std::nullopt;
+}
+
+// A policy string as the element reads it: wildcards active in literal text, variables
+// substituted only under Version 2012-10-17 (§1.2, §3.8 rule 1). nullopt = a variable had no
+// value and no default, so this pattern cannot match anything (§3.8 rule 6).
+std::optional<Pattern> expandTemplate(std::string_view text, PolicyVersion version,
+                                      const Request& request) {
+  if (version != PolicyVersion::V2012_10_17) return wildcardPattern(text);  // literal ${...}
+  auto parts = grammar::parsePolicyTemplate(text);
+  if (!parts.ok()) return wildcardPattern(text);  // the policy parser rejects these anyway
+  Pattern out;
+  for (const grammar::TemplatePart& part : parts.value()) {
+    switch (part.kind) {
+      case grammar::TemplatePart::Kind::Text: {
+        Pattern piece = wildcardPattern(part.text);
+        out.insert(out.end(), piece.begin(), piece.end());
+        break;
+      }
+      case grammar::TemplatePart::Kind::Escaped: {  // ${*} ${?} ${$}: literal (rule 4)
+        Pattern piece = literalPattern(part.text);
+        out.insert(out.end(), piece.begin(), piece.end());
+        break;
+      }
+      case grammar::TemplatePart::Kind::Variable: {
+        std::optional<std::string> value = resolveVariable(part, request);
+        if (!value) return std::nullopt;
+        Pattern piece = literalPattern(*value);  // substituted text is never a wildcard (rule 7)
+        out.insert(out.end(), piece.begin(), piece.end());
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+// Splits a pattern at its first five field colons (colons written in the policy, not ones a
+// variable produced).
+std::vector<Pattern> splitPatternFields(const Pattern& pattern) {
+  std::vector<Pattern> fields(1);
+  for (const Glyph& g : pattern) {
+    if (fields.size() < 6 && g.kind == Glyph::Kind::Literal && g.text == ":" && !g.substituted) {
+      fields.emplace_back();
+    } else {
+      fields.back().push_back(g);
+    }
+  }
+  return fields;
+}
+
+// ---------------------------------------------------------------------------------------------
+// §2.1 Action.
+
+bool actionPatternMatches(std::string_view pattern, std::string_view action) {
+  if (pattern == "*") return true;  // rule 1
+  const std::size_t pColon = pattern.find(':');
+  const std::size_t aColon = action.find(':');
+  if (pColon == std::string_view::npos || aColon == std::string_view::npos) return false;
+  // Rule 2: prefix literal and case-insensitive; name a case-insensitive anchored glob.
+  if (lowerAscii(pattern.substr(0, pColon)) != lowerAscii(action.substr(0, aColon))) return false;
+  const std::string_view name = pattern.substr(pColon + 1);
+  if (name.empty()) return false;  // rule 5
+  for (char c : name) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') return false;  // rule 5
+  }
+  return globMatchPattern(lowerPattern(wildcardPattern(name)),
+                          lowerAscii(action.substr(aColon + 1)));
+}
+
+// §2.1 rule 3 (OR) and §2.2 (NotAction: none of them).
+bool actionElementMatches(const Statement& statement, const std::string& action) {
+  bool any = false;
+  for (const auto& pattern : statement.actions)
+    any = any || actionPatternMatches(pattern.text, action);
+  return statement.notAction ? !any : any;
+}
+
+// ---------------------------------------------------------------------------------------------
+// §2.3 Resource.
+
+bool resourcePatternMatches(const std::string& patternText, PolicyVersion version,
+                            const Request& request) {
+  const std::string& resource = request.resource;
+  if (patternText == "*") return true;                                                   // rule 1
+  if (resource == "*") return false;                                                     // rule 2
+  const std::optional<Pattern> pattern = expandTemplate(patternText, version, request);  // rule 7
+  if (!pattern) return false;  // §3.8 rule 6: unresolved variable -> matches nothing
+  const std::vector<Pattern> p = splitPatternFields(*pattern);
+  const std::vector<std::string> r = splitColons(resource, 5);
+  if (p.size() == 6) {
+    // Rule 3: six fields, each globbed on its own, case-sensitive; field 6 spans ':' and '/'.
+    if (r.size() != 6) return false;
+    for (std::size_t i = 0; i < 6; ++i) {
+      if (!globMatchPattern(p[i], r[i])) return false;
+    }
+    return true;
+  }
+  // Rule 5 (policysim choice): a short ARN matches only if its last field ends in '*'; that
+  // star absorbs the rest of the request ARN, so the missing fields behave as '*'. The fields
+  // written before it, and the last field up to its final star, are globbed per field.
+  const Pattern& last = p.back();
+  if (last.empty() || last.back().kind != Glyph::Kind::AnyRun) return false;
+  if (r.size() < p.size()) return false;
+  for (std::size_t i = 0; i + 1 < p.size(); ++i) {
+    if (!globMatchPattern(p[i], r[i])) return false;
+  }
+  // "X*" globbed against field k alone: X matches a prefix of that field, and the final star
+  // takes the rest of the field plus every later field.
+  return globMatchPattern(last, r[p.size() - 1]);
+}
+
+// Rule 8 (OR) and §2.4 (NotResource: none). A missing Resource element (role trust policies,
+// §1.3) restricts nothing.
+bool resourceElementMatches(const Statement& statement, PolicyVersion version,
+                            const Request& request) {
+  if (!statement.hasResource) return true;
+  bool any = false;
+  for (const auto& pattern : statement.resources) {
+    any = any || resourcePatternMatches(pattern.text, version, request);
+  }
+  return statement.notResource ? !any : any;
+}
+
+// ---------------------------------------------------------------------------------------------
+// §2.5 Principals.
+
+struct Caller {
+  enum class Kind { Anonymous, User, RoleSession, FederatedUser, Root, Other };
+  Kind kind = Kind::Anonymous;
+  std::string arn;      // as the request names it
+  std::string account;  // empty for anonymous / other
+  std::string roleArn;  // role sessions: arn:PART:iam::ACCOUNT:role/ROLE
+};
+
+Caller parseCaller(const std::string& principal) {
+  Caller caller;
+  caller.arn = principal;
+  if (principal.empty()) return caller;  // §4.8: anonymous
+  caller.kind = Caller::Kind::Other;
+  const std::vector<std::string> f = splitColons(principal, 5);
+  if (f.size() != 6 || f[0] != "arn") return caller;
+  const std::string& partition = f[1];
+  const std::string& service = f[2];
+  const std::string& resource = f[5];
+  if (service == "iam" && resource == "root") {
+    caller.kind = Caller::Kind::Root;
+  } else if (service == "iam" && resource.rfind("user/", 0) == 0) {
+    caller.kind = Caller::Kind::User;
+  } else if (service == "sts" && resource.rfind("assumed-role/", 0) == 0) {
+    const std::string rest = resource.substr(std::string("assumed-role/").size());
+    const std::size_t slash = rest.find('/');
+    if (slash == std::string::npos) return caller;
+    caller.kind = Caller::Kind::RoleSession;
+    caller.roleArn = "arn:" + partition + ":iam::" + f[4] + ":role/" + rest.substr(0, slash);
+  } else if (service == "sts" && resource.rfind("federated-user/", 0) == 0) {
+    caller.kind = Caller::Kind::FederatedUser;
+  } else {
+    return caller;
+  }
+  caller.account = f[4];
+  return caller;
+}
+
+// The account a principal entry delegates to ("123456789012" or "arn:PART:iam::ACCOUNT:root",
+// §2.5 table row 2 and rule 5), or empty.
+std::string entryAccount(const std::string& value) {
+  if (value.size() == 12 && isAllDigits(value)) return value;
+  const std::vector<std::string> f = splitColons(value, 5);
+  if (f.size() == 6 && f[0] == "arn" && f[2] == "iam" && f[3].empty() && f[5] == "root")
+    return f[4];
+  return {};
+}
+
+bool isWildcardEntry(const PrincipalEntry& entry) {
+  return entry.type == "*" || (entry.type == "AWS" && entry.value == "*");
+}
+
+// How a resource-based policy's Allow names the caller (§4.2 pseudo-code, §4.3 table).
+enum class Grant { None = 0, Account = 1, Parent = 2, Direct = 3 };
+
+const char* grantName(Grant g) {
+  switch (g) {
+    case Grant::None:
+      return "none";
+    case Grant::Account:
+      return "account";
+    case Grant::Parent:
+      return "parent";
+    case Grant::Direct:
+      return "direct";
+  }
+  return "?";
+}
+
+Grant entryGrant(const PrincipalEntry& entry, const Caller& caller) {
+  // "*" and {"AWS":"*"} match everyone, anonymous included, and count as naming the caller
+  // directly (README choice "Principal: * and boundaries/session policies", §4.3 last row).
+  if (isWildcardEntry(entry)) return Grant::Direct;
+  if (entry.type == "AWS") {
+    if (caller.kind == Caller::Kind::Anonymous || caller.kind == Caller::Kind::Other) {
+      return Grant::None;
+    }
+    const std::string account = entryAccount(entry.value);
+    if (!account.empty()) return account == caller.account ? Grant::Account : Grant::None;
+    // ARNs compare exactly: the name part is case-sensitive (§1.6).
+    if (entry.value == caller.arn) return Grant::Direct;  // user, session, federated user
+    if (caller.kind == Caller::Kind::RoleSession && entry.value == caller.roleArn) {
+      return Grant::Parent;  // the role ARN covers its sessions, limited by PB/SP (§4.3)
+    }
+    return Grant::None;
+  }
+  // Service / Federated / CanonicalUser principals: only that exact principal.
+  if (caller.kind == Caller::Kind::Other && entry.value == caller.arn) return Grant::Direct;
+  return Grant::None;
+}
+
+// §2.5 rule 6 (policysim choice): NotPrincipal exempts the caller only if every link of its
+// identity chain is listed; anonymous only by "*"; never a principal with a boundary.
+bool notPrincipalExempts(const Statement& statement, const Caller& caller, bool hasBoundary) {
+  if (hasBoundary) return false;
+  bool wildcardListed = false;
+  for (const PrincipalEntry& entry : statement.principals)
+    wildcardListed = wildcardListed || isWildcardEntry(entry);
+  if (wildcardListed) return true;
+  auto arnListed = [&](const std::string& arn) {
+    for (const PrincipalEntry& entry : statement.principals) {
+      if (entry.type == "AWS" && entry.value == arn) return true;
+    }
+    return false;
+  };
+  auto accountListed = [&](const std::string& account) {
+    for (const PrincipalEntry& entry : statement.principals) {
+      if (entry.type == "AWS" && entryAccount(entry.value) == account) return true;
+    }
+    return false;
+  };
+  switch (caller.kind) {
+    case Caller::Kind::Anonymous:
+      return false;
+    case Caller::Kind::User:
+    case Caller::Kind::FederatedUser:
+      return accountListed(caller.account) && arnListed(caller.arn);
+    case Caller::Kind::RoleSession:
+      return accountListed(caller.account) && arnListed(caller.roleArn) && arnListed(caller.arn);
+    case Caller::Kind::Root:
+      return accountListed(caller.account);
+    case Caller::Kind::Other:
+      for (const PrincipalEntry& entry : statement.principals) {
+        if (entry.value == caller.arn) return true;
+      }
+      return false;
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Three-valued results: a condition can be true, false, or an evaluation error (a request value
+// of the wrong type, §3.5). False beats error in AND; true beats error in OR.
+
+enum class Tri { False, True, Error };
+
+const char* triName(Tri t) {
+  switch (t) {
+    case Tri::False:
+      return "false";
+    case Tri::True:
+      return "true";
+    case Tri::Error:
+      return "error";
+  }
+  return "?";
+}
+
+Tri triAnd(Tri a, Tri b) {
+  if (a == Tri::False || b == Tri::False) return Tri::False;
+  if (a == Tri::Error || b == Tri::Error) return Tri::Error;
+  return Tri::True;
+}
+
+Tri triOr(Tri a, Tri b) {
+  if (a == Tri::True || b == Tri::True) return Tri::True;
+  if (a == Tri::Error || b == Tri::Error) return Tri::Error;
+  return Tri::False;
+}
+
+Tri triOf(bool b) { return b ? Tri::True : Tri::False; }
+
+// ---------------------------------------------------------------------------------------------
+// §3.4 value parsing per family.
+
+std::optional<bool> parseBoolText(std::string_view text) {  // Bool: case-insensitive (§3.4)
+  const std::string lower = lowerAscii(text);
+  if (lower == "true") return true;
+  if (lower == "false") return false;
+  return std::nullopt;
+}
+
+int base64Digit(char c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '+') return 62;
+  if (c == '/') return 63;
+  return -1;
+}
+
+// Standard base64 with '=' padding; length a multiple of 4.
+std::optional<std::string> decodeBase64(std::string_view text) {
+  if (text.size() % 4 != 0) return std::nullopt;
+  std::size_t padding = 0;
+  while (padding < 2 && padding < text.size() && text[text.size() - 1 - padding] == '=') ++padding;
+  std::string out;
+  unsigned int buffer = 0;
+  int bits = 0;
+  for (std::size_t i = 0; i < text.size() - padding; ++i) {
+    const int digit = base64Digit(text[i]);
+    if (digit < 0) return std::nullopt;
+    buffer = (buffer << 6U) | static_cast<unsigned int>(digit);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((buffer >> static_cast<unsigned int>(bits)) & 0xFFU));
+    }
+  }
+  return out;
+}
+
+// "A concrete ARN": arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE with at least five colons and
+// non-empty partition and service.
+bool isArn(std::string_view text) {
+  const std::vector<std::string> f = splitColons(text, 5);
+  return f.size() == 6 && f[0] == "arn" && !f[1].empty() && !f[2].empty();
+}
+
+// §3.5: a policy value that its operator cannot read (a linter error; the statement fails
+// closed). String and Arn values are always readable.
+bool policyValueIsBad(const ConditionEntry& condition, const engine::PolicyValue& value) {
+  switch (grammar::operatorFamily(condition.op.kind)) {
+    case OperatorFamily::String:
+    case OperatorFamily::Arn:
+      return false;
+    case OperatorFamily::Numeric:
+      return !grammar::parseDecimal(value.text).ok();
+    case OperatorFamily::Date:
+      return !grammar::parseDate(value.text).ok();
+    case OperatorFamily::Bool:
+    case OperatorFamily::Null:
+      return !parseBoolText(value.text).has_value();
+    case OperatorFamily::Binary:
+      return !decodeBase64(value.text).has_value();
+    case OperatorFamily::Ip:
+      return !grammar::parseCidr(value.text).ok();
+  }
+  return true;
+}
+
+// The positive form of a (possibly negated) base operator applied to request value `s` and one
+// policy value. Only called once `s` is known to be readable for the family.
+bool positiveMatch(OperatorKind kind, const std::string& s, const engine::PolicyValue& value,
+                   PolicyVersion version, const Request& request) {
+  switch (kind) {
+    // §3.4 String. Variables allowed (§3.8 rule 2); unresolved -> this value cannot match.
+    case OperatorKind::StringEquals:
+    case OperatorKind::StringNotEquals: {
+      auto p = expandTemplate(value.text, version, request);
+      return p && patternText(*p) == s;  // '*' literal in StringEquals (§6 item 19)
+    }
+    case OperatorKind::StringEqualsIgnoreCase:
+    case OperatorKind::StringNotEqualsIgnoreCase: {
+      auto p = expandTemplate(value.text, version, request);
+      return p && lowerAscii(patternText(*p)) == lowerAscii(s);  // README: ASCII folding
+    }
+    case OperatorKind::StringLike:
+    case OperatorKind::StringNotLike: {
+      auto p = expandTemplate(value.text, version, request);
+      return p && globMatchPattern(*p, s);  // case-sensitive anchored glob; '*' crosses ':'
+    }
+    // §3.4 Numeric: R op P, compared as numbers.
+    case OperatorKind::NumericEquals:
+    case OperatorKind::NumericNotEquals:
+    case OperatorKind::NumericLessThan:
+    case OperatorKind::NumericLessThanEquals:
+    case OperatorKind::NumericGreaterThan:
+    case OperatorKind::NumericGreaterThanEquals: {
+      const double r = grammar::parseDecimal(s).value();
+      const double p = grammar::parseDecimal(value.text).value();
+      if (kind == OperatorKind::NumericLessThan) return r < p;
+      if (kind == OperatorKind::NumericLessThanEquals) return r <= p;
+      if (kind == OperatorKind::NumericGreaterThan) return r > p;
+      if (kind == OperatorKind::NumericGreaterThanEquals) return r >= p;
+      return r == p;
+    }
+    // §3.4 Date: instants.
+    case OperatorKind::DateEquals:
+    case OperatorKind::DateNotEquals:
+    case OperatorKind::DateLessThan:
+    case OperatorKind::DateLessThanEquals:
+    case OperatorKind::DateGreaterThan:
+    case OperatorKind::DateGreaterThanEquals: {
+      const grammar::EpochMicros r = grammar::parseDate(s).value();
+      const grammar::EpochMicros p = grammar::parseDate(value.text).value();
+      if (kind == OperatorKind::DateLessThan) return r < p;
+      if (kind == OperatorKind::DateLessThanEquals) return r <= p;
+      if (kind == OperatorKind::DateGreaterThan) return r > p;
+      if (kind == OperatorKind::DateGreaterThanEquals) return r >= p;
+      return r == p;
+    }
+    case OperatorKind::Bool:
+      return *parseBoolText(s) == *parseBoolText(value.text);
+    case OperatorKind::BinaryEquals:
+      return *decodeBase64(s) == *decodeBase64(value.text);
+    case OperatorKind::IpAddress:
+    case OperatorKind::NotIpAddress:
+      return grammar::networkContains(grammar::parseCidr(value.text).value(),
+                                      grammar::parseIpAddress(s).value());
+    // §3.4 Arn*: both sides in six fields, each globbed on its own (a '*' never crosses a field
+    // colon, no trailing-star expansion); ArnEquals == ArnLike.
+    case OperatorKind::ArnEquals:
+    case OperatorKind::ArnLike:
+    case OperatorKind::ArnNotEquals:
+    case OperatorKind::ArnNotLike: {
+      auto p = expandTemplate(value.text, version, request);
+      if (!p) return false;
+      const std::vector<Pattern> pf = splitPatternFields(*p);
+      if (pf.size() != 6) return false;  // fewer than six fields matches nothing
+      const std::vector<std::string> rf = splitColons(s, 5);
+      for (std::size_t i = 0; i < 6; ++i) {
+        if (!globMatchPattern(pf[i], rf[i])) return false;
+      }
+      return true;
+    }
+    case OperatorKind::Null:
+      return false;  // handled by the caller
+  }
+  return false;
+}
+
+// Can the family read this request value? If not, evaluating it is an error (§3.5).
+bool requestValueReadable(OperatorFamily family, const std::string& s) {
+  switch (family) {
+    case OperatorFamily::String:
+    case OperatorFamily::Null:
+      return true;
+    case OperatorFamily::Numeric:
+      return grammar::parseDecimal(s).ok();
+    case OperatorFamily::Date:
+      return grammar::parseDate(s).ok();
+    case OperatorFamily::Bool:
+      return parseBoolText(s).has_value();
+    case OperatorFamily::Binary:
+      return decodeBase64(s).has_value();  // supplied base64-encoded (§3.4 BinaryEquals)
+    case OperatorFamily::Ip:
+      return grammar::parseIpAddress(s).ok();
+    case OperatorFamily::Arn:
+      return isArn(s);
+  }
+  return false;
+}
+
+// m(s) of §3.7: the base operator on one request value against all policy values: OR for a
+// positive operator (§3.1 rule 3), NOR for a negated one (rule 4).
+Tri baseOperator(const ConditionEntry& condition, const std::string& s, PolicyVersion version,
+                 const Request& request) {
+  const OperatorKind kind = condition.op.kind;
+  if (!requestValueReadable(grammar::operatorFamily(kind), s)) return Tri::Error;
+  bool any = false;
+  for (const engine::PolicyValue& value : condition.values) {
+    any = any || positiveMatch(kind, s, value, version, request);
+  }
+  return triOf(grammar::isNegated(kind) ? !any : any);
+}
+
+// One condition entry (operator + key + values), §3.1 rule 6 order: absence handling, then the
+// set operator, then the base operator.
+Tri evaluateCondition(const ConditionEntry& condition, PolicyVersion version,
+                      const Request& request) {
+  const grammar::ConditionOperator& op = condition.op;
+  const ContextValue* value = request.findContext(condition.key);  // key names case-insensitive
+  // §3.4 Null: "an empty multivalued list counts as null (absent)". The reference applies that
+  // to every operator, so the §3.3 absent-key table covers `[]` too (§3.7's table gives the set
+  // operators the same result for "absent" and "empty" anyway). An empty string is a present
+  // value (README choice).
+  const bool absent = value == nullptr || (value->multivalued && value->values.empty());
+  if (op.kind == OperatorKind::Null) {
+    // "true" <=> key absent, "false" <=> present. Several values: OR.
+    bool any = false;
+    for (const engine::PolicyValue& v : condition.values)
+      any = any || (*parseBoolText(v.text) == absent);
+    return triOf(any);
+  }
+  if (absent) {                                                        // §3.3 table
+    if (op.qualifier == SetQualifier::ForAllValues) return Tri::True;  // vacuous
+    if (op.qualifier == SetQualifier::ForAnyValue) return Tri::False;  // even with IfExists
+    if (op.ifExists) return Tri::True;                                 // §3.6
+    return triOf(grammar::isNegated(op.kind));  // positive false, negated true
+  }
+  if (op.qualifier == SetQualifier::None) {
+    // §3.7 rule 3 (policysim choice): a multivalued request key under a plain operator -> false.
+    if (value->multivalued) return Tri::False;
+    if (condition.values.empty()) {
+      // §3.7 rule 4: empty policy value list; IfExists matches only an absent key.
+      if (op.ifExists) return Tri::False;
+      return triOf(grammar::isNegated(op.kind));
+    }
+    return baseOperator(condition, value->values.front(), version, request);
+  }
+  if (condition.values.empty()) {
+    // §3.7 rule 4: ForAllValues only when the set is empty; ForAnyValue never.
+    if (op.qualifier == SetQualifier::ForAllValues) return triOf(value->values.empty());
+    return Tri::False;
+  }
+  // §3.7: ForAllValues = every member, ForAnyValue = some member; a single-valued key is the set
+  // {value} (rule 2).
+  Tri result = op.qualifier == SetQualifier::ForAllValues ? Tri::True : Tri::False;
+  for (const std::string& s : value->values) {
+    const Tri m = baseOperator(condition, s, version, request);
+    result = op.qualifier == SetQualifier::ForAllValues ? triAnd(result, m) : triOr(result, m);
+  }
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// §4.1 Statement applicability.
+
+struct Verdict {
+  Tri applies = Tri::False;
+  Grant grant = Grant::None;  // resource-based Allow statements only
+};
+
+Verdict evaluateStatement(const PolicyDocument& document, const Statement& statement,
+                          const Caller& caller, const Request& request, bool hasBoundary,
+                          std::vector<std::string>* trace) {
+  Verdict verdict;
+  Tri applies = Tri::True;
+  std::string why;
+  if (document.kind == PolicyKind::Resource) {
+    // §4.1: in resource-based policies the principal must match.
+    if (statement.notPrincipal) {
+      const bool exempt = notPrincipalExempts(statement, caller, hasBoundary);
+      applies = triAnd(applies, triOf(!exempt));
+      why += exempt ? " principal-exempt" : " notprincipal-applies";
+    } else if (statement.hasPrincipal) {
+      for (const PrincipalEntry& entry : statement.principals) {
+        const Grant g = entryGrant(entry, caller);
+        if (static_cast<int>(g) > static_cast<int>(verdict.grant)) verdict.grant = g;
+      }
+      applies = triAnd(applies, triOf(verdict.grant != Grant::None));
+      why += std::string(" principal=") + grantName(verdict.grant);
+    } else {
+      applies = Tri::False;  // a resource-based statement without a principal names no one
+      why += " no-principal";
+    }
+  }
+  const bool action = actionElementMatches(statement, request.action);
+  const bool resource = resourceElementMatches(statement, document.version, request);
+  applies = triAnd(applies, triAnd(triOf(action), triOf(resource)));
+  why += std::string(" action=") + (action ? "y" : "n") + " resource=" + (resource ? "y" : "n");
+
+  // §3.5: a policy value the operator cannot read makes the statement fail closed: an Allow
+  // does not apply, a Deny does (its conditions count as true; principal, action and resource
+  // still have to match).
+  bool badValue = false;
+  for (const ConditionEntry& condition : statement.conditions) {
+    for (const engine::PolicyValue& value : condition.values)
+      badValue = badValue || policyValueIsBad(condition, value);
+  }
+  Tri conditions = Tri::True;
+  if (badValue) {
+    conditions = statement.effect == Effect::Deny ? Tri::True : Tri::False;
+    why += " bad-policy-value";
+  } else {
+    for (const ConditionEntry& condition : statement.conditions) {
+      const Tri c = evaluateCondition(condition, document.version, request);
+      why += " [" + condition.operatorName + " " + condition.key + "=" + triName(c) + "]";
+      conditions = triAnd(conditions, c);  // §3.1 rules 1-2: AND
+    }
+  }
+  applies = triAnd(applies, conditions);
+  verdict.applies = applies;
+  if (trace != nullptr) {
+    trace->push_back(std::string(engine::policyKindName(document.kind)) + " " + document.name +
+                     " #" + std::to_string(statement.index) +
+                     (statement.effect == Effect::Allow ? " Allow" : " Deny") + ":" + why + " -> " +
+                     triName(applies));
+  }
+  return verdict;
+}
+
+// The account owning the resource: the ARN's account field, else aws:ResourceAccount
+// (README "Request files"); empty when unknown.
+std::string resourceAccount(const Request& request) {
+  const std::vector<std::string> f = splitColons(request.resource, 5);
+  if (f.size() == 6 && f[0] == "arn" && !f[4].empty()) return f[4];
+  const ContextValue* value = request.findContext("aws:ResourceAccount");
+  if (value != nullptr && !value->multivalued && value->values.size() == 1) return value->values[0];
+  return {};
+}
+
+// §4.2: needsRbp for role trust (sts:AssumeRole*) and KMS keys.
+bool needsResourcePolicy(const std::string& action) {
+  const std::string lower = lowerAscii(action);
+  return lower.rfind("sts:assumerole", 0) == 0 || lower.rfind("kms:", 0) == 0;
+}
+
+// Summary of one document: does some Allow apply, does some Deny apply, any error?
+struct DocumentResult {
+  bool allow = false;
+  bool deny = false;
+  bool error = false;
+  Grant grant = Grant::None;  // best grant among applying resource-based Allows
+};
+
+DocumentResult evaluateDocument(const PolicyDocument& document, const Caller& caller,
+                                const Request& request, bool hasBoundary,
+                                std::vector<std::string>* trace) {
+  DocumentResult result;
+  for (const Statement& statement : document.statements) {
+    const Verdict v = evaluateStatement(document, statement, caller, request, hasBoundary, trace);
+    if (v.applies == Tri::Error) result.error = true;
+    if (v.applies != Tri::True) continue;
+    if (statement.effect == Effect::Deny) {
+      result.deny = true;
+    } else {
+      result.allow = true;
+      if (static_cast<int>(v.grant) > static_cast<int>(result.grant)) result.grant = v.grant;
+    }
+  }
+  return result;
+}
+
+}  // namespace
+
+bool globMatch(const std::string& pattern, const std::string& text) {
+  return globMatchPattern(wildcardPattern(pattern), text);
+}
+
+bool actionMatches(const std::string& pattern, const std::string& action) {
+  return actionPatternMatches(pattern, action);
+}
+
+DecisionKind evaluate(const engine::PolicySetInput& input, const Request& request,
+                      std::vector<std::string>* trace) {
+  auto note = [&](const std::string& line) {
+    if (trace != nullptr) trace->push_back(line);
+  };
+  const Caller caller = parseCaller(request.principal);
+  const bool hasBoundary = input.boundary.has_value();
+
+  // Every statement of every document in scope, evaluated once.
+  bool anyDeny = false;
+  bool anyError = false;
+  auto fold = [&](const DocumentResult& r) {
+    anyDeny = anyDeny || r.deny;
+    anyError = anyError || r.error;
+    return r;
+  };
+  bool idAllows = false;
+  for (const PolicyDocument& doc : input.identity) {
+    idAllows = fold(evaluateDocument(doc, caller, request, hasBoundary, trace)).allow || idAllows;
+  }
+  Grant grant = Grant::None;
+  if (input.resource)
+    grant = fold(evaluateDocument(*input.resource, caller, request, hasBoundary, trace)).grant;
+  bool pbAllows = true;  // §4.2: true when no boundary exists
+  if (input.boundary)
+    pbAllows = fold(evaluateDocument(*input.boundary, caller, request, hasBoundary, trace)).allow;
+  bool scpAllows = true;  // every level must allow (§4.2 step 3)
+  for (const PolicyDocument& doc : input.scps) {
+    scpAllows = fold(evaluateDocument(doc, caller, request, hasBoundary, trace)).allow && scpAllows;
+  }
+  // §4.6: no session policy -> true, except a federated-user session, whose missing session
+  // policy is modelled as an empty one.
+  bool spAllows = caller.kind != Caller::Kind::FederatedUser;
+  if (input.session)
+    spAllows = fold(evaluateDocument(*input.session, caller, request, hasBoundary, trace)).allow;
+
+  const std::string resAccount = resourceAccount(request);
+  const bool sameAccount = resAccount.empty() || resAccount == caller.account;
+  // §4.8: the root user is "implicitly allowed everything in its own account" (only there: for
+  // a resource of another account root has no identity policies that could allow, §4.2
+  // cross-account branch); an anonymous caller has no identity side at all.
+  if (caller.kind == Caller::Kind::Root && sameAccount) idAllows = true;
+  if (caller.kind == Caller::Kind::Anonymous) idAllows = false;
+
+  note(std::string("grant=") + grantName(grant) + " id=" + (idAllows ? "y" : "n") +
+       " pb=" + (pbAllows ? "y" : "n") + " sp=" + (spAllows ? "y" : "n") +
+       " scp=" + (scpAllows ? "y" : "n"));
+
+  // §4.2 step 1: an applying Deny anywhere is final.
+  if (anyDeny) {
+    note("explicit deny");
+    return DecisionKind::ExplicitDeny;
+  }
+  // §3.5: an evaluation error (wrong-typed request value) denies; never allowed.
+  if (anyError) {
+    note("evaluation error -> implicitDeny");
+    return DecisionKind::ImplicitDeny;
+  }
+  // §4.2 step 3 / README: no SCP allow at some level -> implicitDeny.
+  if (!scpAllows) {
+    note("scp level without allow");
+    return DecisionKind::ImplicitDeny;
+  }
+  // §4.8: anonymous requests are allowed only by a resource-based "*" grant.
+  if (caller.kind == Caller::Kind::Anonymous) {
+    return grant == Grant::Direct ? DecisionKind::Allowed : DecisionKind::ImplicitDeny;
+  }
+  note(std::string(sameAccount ? "same" : "cross") + "-account (resource account '" + resAccount +
+       "')");
+  if (sameAccount) {
+    // §4.2 pseudo-code, §4.3 table.
+    if (grant == Grant::Direct) return DecisionKind::Allowed;
+    if (grant == Grant::Parent && pbAllows && spAllows) return DecisionKind::Allowed;
+    if (idAllows && pbAllows && spAllows &&
+        (grant == Grant::Account || !needsResourcePolicy(request.action))) {
+      return DecisionKind::Allowed;
+    }
+    return DecisionKind::ImplicitDeny;
+  }
+  // §4.4 cross-account: both sides must allow.
+  const bool principalSide = idAllows && pbAllows && spAllows;
+  const bool resourceSide = grant != Grant::None;
+  return principalSide && resourceSide ? DecisionKind::Allowed : DecisionKind::ImplicitDeny;
+}
+
+}  // namespace policysim::reference
