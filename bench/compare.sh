@@ -79,6 +79,8 @@ inputs="$work/inputs"
   echo "\"node\":\"$(node --version)\","
   echo "\"commit\":\"$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- engine grammar cli 2>/dev/null || echo ' + uncommitted changes')\","
   echo "\"binary\":\"$build_dir/policysim built $(date -u -r "$build_dir/policysim" +%Y-%m-%dT%H:%M:%SZ)\","
+  echo "\"binaryOlderThanHead\":$([ "$(date -r "$build_dir/policysim" +%s)" -lt "$(git log -1 --format=%ct 2>/dev/null || echo 0)" ] && echo true || echo false),"
+  echo "\"niceness\":$(nice),"
   echo "\"batchLines\":$batch_lines,"
   echo "\"peerTimeoutS\":$peer_timeout,"
   echo "\"peerBudgetS\":$PEER_BUDGET_S}"
@@ -95,12 +97,13 @@ echo "compare: policysim Google Benchmark" >&2
   --benchmark_out_format=json >/dev/null
 
 # --- 3. policysim: batch mode end to end ---
-# run_batch POLICY REQUESTS -> seconds for one process, output discarded; exit 2 is an error.
+# run_batch POLICY REQUESTS -> "WALL_SECONDS CPU_SECONDS" for one process (CPU = user +
+# system), output discarded; exit 2 is an error.
 run_batch() {
-  local start end status
+  local start end status cpu TIMEFORMAT='%3U %3S'
   start=$(date +%s.%N)
   set +e
-  "$work/policysim" check "$1" --requests "$2" --format jsonl >/dev/null
+  cpu=$( { time "$work/policysim" check "$1" --requests "$2" --format jsonl >/dev/null 2>&1; } 2>&1 )
   status=$?
   set -e
   end=$(date +%s.%N)
@@ -108,14 +111,14 @@ run_batch() {
     echo "compare: policysim check $1 --requests $2 failed (exit $status)" >&2
     exit 1
   fi
-  awk -v s="$start" -v e="$end" 'BEGIN { printf "%.6f", e - s }'
+  awk -v s="$start" -v e="$end" -v c="$cpu" 'BEGIN { split(c, t, " "); printf "%.6f %.3f\n", e - s, t[1] + t[2] }'
 }
 # setup_time POLICY -> best of 3 runs with no requests (process start + read + parse + compile)
 setup_time() {
   local best="" t
   : > "$work/empty.jsonl"
   for _ in 1 2 3; do
-    t=$(run_batch "$1" "$work/empty.jsonl")
+    t=$(run_batch "$1" "$work/empty.jsonl" | cut -d' ' -f1)
     if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$t; fi
   done
   echo "$best"
@@ -131,8 +134,9 @@ decisions() {
 
 echo "compare: policysim batch, force_mfa, $batch_lines lines" >&2
 policy="$root/policies/force_mfa.json"
-secs=$(run_batch "$policy" "$inputs/batch-force_mfa.jsonl")
-echo "{\"engine\":\"policysim-batch\",\"scenario\":\"force_mfa\",\"lines\":$batch_lines,\"bytes\":$(wc -c < "$inputs/batch-force_mfa.jsonl"),\"seconds\":$secs,\"setupSeconds\":$(setup_time "$policy"),\"decisions\":$(decisions "$policy" "$inputs/force_mfa.jsonl")}" >> "$raw/policysim.jsonl"
+read -r secs cpu < <(run_batch "$policy" "$inputs/batch-force_mfa.jsonl")
+[ -n "$cpu" ] || exit 1
+echo "{\"engine\":\"policysim-batch\",\"scenario\":\"force_mfa\",\"lines\":$batch_lines,\"bytes\":$(wc -c < "$inputs/batch-force_mfa.jsonl"),\"seconds\":$secs,\"cpuSeconds\":$cpu,\"setupSeconds\":$(setup_time "$policy"),\"decisions\":$(decisions "$policy" "$inputs/force_mfa.jsonl")}" >> "$raw/policysim.jsonl"
 rm -f "$inputs/batch-force_mfa.jsonl"
 echo "{\"engine\":\"policysim\",\"scenario\":\"agreement\",\"decisions\":$(decisions "$policy" "$inputs/agreement.jsonl")}" >> "$raw/policysim.jsonl"
 
@@ -142,8 +146,9 @@ for n in $sizes; do
   for which in last none; do
     echo "compare: policysim batch, scaling N=$n ($which), $batch_lines lines" >&2
     node bench/peers/scenarios.mjs repeat "$work/batch.jsonl" "$inputs/scaling-$n-$which.jsonl" "$batch_lines"
-    secs=$(run_batch "$policy" "$work/batch.jsonl")
-    echo "{\"engine\":\"policysim-batch\",\"scenario\":\"scaling\",\"n\":$n,\"request\":\"$which\",\"lines\":$batch_lines,\"bytes\":$(wc -c < "$work/batch.jsonl"),\"seconds\":$secs,\"setupSeconds\":$setup,\"decisions\":$(decisions "$policy" "$inputs/scaling-$n-$which.jsonl")}" >> "$raw/policysim.jsonl"
+    read -r secs cpu < <(run_batch "$policy" "$work/batch.jsonl")
+    [ -n "$cpu" ] || exit 1
+    echo "{\"engine\":\"policysim-batch\",\"scenario\":\"scaling\",\"n\":$n,\"request\":\"$which\",\"lines\":$batch_lines,\"bytes\":$(wc -c < "$work/batch.jsonl"),\"seconds\":$secs,\"cpuSeconds\":$cpu,\"setupSeconds\":$setup,\"decisions\":$(decisions "$policy" "$inputs/scaling-$n-$which.jsonl")}" >> "$raw/policysim.jsonl"
     rm -f "$work/batch.jsonl"
   done
 done
@@ -206,7 +211,6 @@ cp "$inputs/manifest.json" "$raw/manifest.json"
 node bench/peers/report.mjs "$raw" bench/results
 if command -v gnuplot >/dev/null; then
   gnuplot -e "datafile='bench/results/scaling.dat'; outfile='bench/results/scaling.svg'" bench/plot.gnuplot
-  rm -f bench/results/scaling.dat
   echo "compare: plot written to bench/results/scaling.svg" >&2
 fi
 echo "compare: table written to bench/results/latest.md" >&2

@@ -15,11 +15,11 @@ set logscale xy 10
 set format x '10^{%L}'
 set format y '10^{%L}'
 set xrange [5:200000]
-set yrange [0.1:1e8]
+set yrange [0.01:1e9]
 set xlabel 'N (statements / policies)'
 set ylabel 'decisions per second (one core)'
-set grid xtics ytics mxtics mytics lc rgb '#dddddd'
-set key bottom left box opaque font ',10'
+set grid xtics ytics lc rgb '#dddddd'
+set key top right box opaque font ',10'
 set style line 1 lc rgb '#1b9e77' lw 2.5 pt 7 ps 0.8
 set style line 2 lc rgb '#1b9e77' lw 2 dt 2 pt 6 ps 0.8
 set style line 3 lc rgb '#d95f02' lw 2 pt 5 ps 0.8

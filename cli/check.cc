@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/file_io.h"
+#include "cli/scenario_flags.h"
 #include "engine/decision_format.h"
 #include "engine/policy_json.h"
 #include "engine/policy_set.h"
@@ -31,6 +32,7 @@ struct CheckArgs {
   std::string format = "text";
   bool verbose = false;
   bool quiet = false;
+  ScenarioFlags scenario;  // --as SCENARIO and friends, --action/--resource (issue 5)
 };
 
 // Loads one policy file; prints the error and returns nullopt on failure.
@@ -168,14 +170,26 @@ int runCheck(const CheckArgs& args) {
   if (!args.requests.empty()) {
     return runBatch(*set.value(), args);
   }
-  auto contextText = readFile(args.context);
-  if (!contextText.ok()) {
-    std::cerr << contextText.status().toString() << "\n";
-    return kExitInputError;
+  engine::Result<std::vector<engine::Request>> requests = std::vector<engine::Request>{};
+  if (args.scenario.buildsRequest()) {
+    requests = requestFromFlags(args.scenario);
+  } else {
+    auto contextText = readFile(args.context);
+    if (!contextText.ok()) {
+      std::cerr << contextText.status().toString() << "\n";
+      return kExitInputError;
+    }
+    requests = engine::parseRequests(contextText.value(), args.context);
+    if (!requests.ok()) {
+      std::cerr << requests.status().toString() << "\n";
+      return kExitInputError;
+    }
   }
-  auto requests = engine::parseRequests(contextText.value(), args.context);
-  if (!requests.ok()) {
-    std::cerr << requests.status().toString() << "\n";
+  // Credential scenario (--as): fill each request's context as AWS does for that caller.
+  if (const engine::Status status =
+          applyScenarioFlags(args.scenario, args.quiet, args.verbose, &requests.value());
+      !status.ok()) {
+    std::cerr << "check: --as " << args.scenario.scenario << ": " << status.message() << "\n";
     return kExitInputError;
   }
 
@@ -184,6 +198,7 @@ int runCheck(const CheckArgs& args) {
   for (const engine::Request& request : requests.value()) {
     decisions.push_back(set.value()->evaluate(request, explain));
   }
+  applyCredentialRestrictions(args.scenario, requests.value(), &decisions);
 
   const auto& reqs = requests.value();
   if (args.format == "aws") {
@@ -235,9 +250,25 @@ void addCheckCommand(CLI::App& app, int* exitCode) {
       ->check(CLI::IsMember({"text", "json", "aws", "jsonl"}));
   check->add_flag("--verbose,-v", args->verbose, "Explain every statement, not only deciding ones");
   check->add_flag("--quiet,-q", args->quiet, "Do not print policy warnings on stderr");
+  addScenarioFlags(check, &args->scenario);
   check->callback([args, exitCode] {
-    if (args->context.empty() == args->requests.empty()) {
-      std::cerr << "check: give exactly one of --context FILE or --requests FILE\n";
+    const int sources = static_cast<int>(!args->context.empty()) +
+                        static_cast<int>(!args->requests.empty()) +
+                        static_cast<int>(args->scenario.buildsRequest());
+    if (sources != 1) {
+      std::cerr << "check: give exactly one of --context FILE, --requests FILE or --action\n";
+      *exitCode = kExitInputError;
+      return;
+    }
+    if (const std::string problem =
+            checkScenarioFlags(args->scenario, !args->context.empty() || !args->requests.empty());
+        !problem.empty()) {
+      std::cerr << "check: " << problem << "\n";
+      *exitCode = kExitInputError;
+      return;
+    }
+    if (args->scenario.active() && !args->requests.empty()) {
+      std::cerr << "check: --as does not go with --requests yet\n";
       *exitCode = kExitInputError;
       return;
     }

@@ -10,6 +10,10 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "policysim 0.1.0");
   int exitCode = policysim::cli::kExitAllowed;
   policysim::cli::addCheckCommand(app, &exitCode);
+  policysim::cli::addReplayCommand(app, &exitCode);
+  policysim::cli::addServeCommand(app, &exitCode);
+  policysim::cli::addLintCommand(app, &exitCode);
+  policysim::cli::addMfaAuditCommand(app, &exitCode);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -10,7 +10,7 @@
 // The generation date is today (UTC) unless SOURCE_DATE_EPOCH is set (reproducible builds).
 // Exits non-zero, writing nothing, when the package data breaks an invariant the loader needs.
 
-import { writeFileSync, renameSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -106,12 +106,12 @@ function fail(message) {
   errors.push(message);
 }
 
-const lower = (s) => s.toLowerCase();
-const byLower = (a, b) => {
-  const x = lower(a);
-  const y = lower(b);
-  return x < y ? -1 : x > y ? 1 : a < b ? -1 : a > b ? 1 : 0;
-};
+// ASCII case folding and UTF-8 byte order: exactly how the C++ loader compares names, which
+// requires every table sorted this way.
+const lower = (s) => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
+const byLower = (a, b) =>
+  Buffer.compare(Buffer.from(lower(a)), Buffer.from(lower(b))) ||
+  Buffer.compare(Buffer.from(a), Buffer.from(b));
 
 // Placeholders become ${Name} everywhere. Tag-key placeholders are spelled ${TagKey} whatever
 // the source wrote (<key>, tag-key, ${tag-key}, ${TagKey}); other names keep their spelling.
@@ -165,6 +165,15 @@ async function main() {
   }
   const require = createRequire(path.join(path.resolve(installDir), 'package.json'));
   const iam = require(PACKAGE);
+  // The package root (its exports hide package.json): walk up from the resolved entry point.
+  let root = path.dirname(require.resolve(PACKAGE));
+  while (!existsSync(path.join(root, 'package.json')) ||
+         JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).name !== PACKAGE) {
+    const up = path.dirname(root);
+    if (up === root) throw new Error(`cannot find the root of ${PACKAGE}`);
+    root = up;
+  }
+  const license = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).license ?? '';
 
   const version = await iam.iamDataVersion();
   const updatedAt = (await iam.iamDataUpdatedAt()).toISOString();
@@ -313,8 +322,6 @@ async function main() {
     console.error(`${errors.length} error(s); ${output} not written`);
     process.exit(1);
   }
-  for (const w of warnings) console.error(`warning: ${w}`);
-
   const globalList = [...globalByName.values()].sort((x, y) => byLower(x[0], y[0]));
   const j = JSON.stringify;
   const lines = [];
@@ -322,7 +329,7 @@ async function main() {
   lines.push(`"format": ${j(FORMAT)},`);
   lines.push(`"formatVersion": ${FORMAT_VERSION},`);
   lines.push(
-    `"source": ${j({ package: PACKAGE, version, updatedAt, license: 'MIT', globalConditionKeys: globalSource })},`,
+    `"source": ${j({ package: PACKAGE, version, updatedAt, license, globalConditionKeys: globalSource })},`,
   );
   lines.push(`"generatedAt": ${j(generatedAt)},`);
   lines.push(
@@ -351,6 +358,14 @@ async function main() {
   const tmp = `${output}.tmp`;
   writeFileSync(tmp, text);
   renameSync(tmp, output);
+  // The package's licence travels with the data derived from it.
+  const licenseFile = path.join(root, 'LICENSE.txt');
+  if (existsSync(licenseFile)) {
+    copyFileSync(licenseFile, path.join(path.dirname(output), 'iam-data.LICENSE.txt'));
+  } else {
+    warnings.push(`${PACKAGE} ships no LICENSE.txt; data/iam-data.LICENSE.txt not updated`);
+  }
+  for (const w of warnings) console.error(`warning: ${w}`);
   console.error(
     `${output}: ${PACKAGE} ${version} (data ${updatedAt.slice(0, 10)}), ${services.length} services, ` +
       `${actionCount} actions, ${resourceTypeCount} resource types, ${keyCount} service condition keys, ` +

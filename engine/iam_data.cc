@@ -1,23 +1,25 @@
 // Loading data/iam-data.json into an immutable IamData, and its queries.
 //
-// The loader parses the whole file into a RapidJSON DOM (iterative mode, UTF-8 validated), then
-// builds every table in its final, sorted place before taking pointers into it, so the pointers
-// IamData hands out never move. Names are compared by ASCII case folding; lookups are binary
-// searches over sorted vectors (no hashing), pattern keys are WildcardPatterns with each
-// ${...} placeholder compiled to "?*". Cost: O(n log n) in the size of the file; the shipped
-// snapshot (~2 MB, 22k actions) loads in a few tens of milliseconds
-// (tests/engine/iam_data_test.cc).
+// Loading is one pass of RapidJSON's SAX reader straight into the final tables (see
+// IamDataLoader); names and arrays live in an arena owned by the IamData, so the views, spans
+// and pointers it hands out never move. Names compare by ASCII case folding; lookups are binary
+// searches over sorted vectors, condition key patterns are WildcardPatterns with each ${...}
+// placeholder compiled to "?*". Cost: linear in the file plus the sorting of each action's key
+// union; the shipped snapshot (~2 MB, 22k actions) loads in about 15-40 ms of CPU time
+// (tests/engine/iam_data_test.cc checks < 100 ms).
 #include "engine/iam_data.h"
 
-#include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <fstream>
-#include <iterator>
-#include <sstream>
+#include <memory>
+#include <type_traits>
 
 #include "engine/source_location.h"
 
@@ -27,8 +29,6 @@ namespace {
 constexpr std::string_view kFormat = "policysim-iam-data";
 constexpr int kFormatVersion = 1;
 constexpr std::size_t kMaxFileBytes = std::size_t{64} << 20U;  // 64 MiB
-
-using JsonValue = rapidjson::Value;
 
 char lowerChar(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
@@ -58,10 +58,6 @@ int compareIgnoreCase(std::string_view a, std::string_view b) {
 
 bool lessIgnoreCase(std::string_view a, std::string_view b) { return compareIgnoreCase(a, b) < 0; }
 
-std::string_view viewOf(const JsonValue& v) {
-  return {v.GetString(), static_cast<std::size_t>(v.GetStringLength())};
-}
-
 // Binary search in a vector sorted by case-insensitive `name`.
 template <typename T>
 const T* findByName(const std::vector<T>& items, std::string_view name) {
@@ -75,6 +71,63 @@ const T* findByName(const std::vector<T>& items, std::string_view name) {
 }
 
 }  // namespace
+
+// Bump allocator for the loaded snapshot: strings and arrays of trivially copyable values in
+// 64 KiB chunks that are never moved or freed before the IamData.
+class IamData::Arena {
+ public:
+  void* allocate(std::size_t bytes, std::size_t align) {
+    const auto misalignment = reinterpret_cast<std::uintptr_t>(next_) % align;
+    std::size_t skip = misalignment == 0 ? 0 : align - misalignment;
+    if (next_ == nullptr || skip + bytes > left_) {
+      const std::size_t size = std::max(kChunkBytes, bytes + align);
+      chunks_.push_back(std::make_unique_for_overwrite<std::byte[]>(size));
+      next_ = chunks_.back().get();
+      left_ = size;
+      const auto m = reinterpret_cast<std::uintptr_t>(next_) % align;
+      skip = m == 0 ? 0 : align - m;
+    }
+    std::byte* out = next_ + skip;
+    next_ = out + bytes;
+    left_ -= skip + bytes;
+    return out;
+  }
+
+  std::string_view copy(std::string_view text) {
+    if (text.empty()) {
+      return {};
+    }
+    auto* p = static_cast<char*>(allocate(text.size(), 1));
+    std::copy(text.begin(), text.end(), p);
+    return {p, text.size()};
+  }
+
+  std::string_view copyLower(std::string_view text) {
+    if (text.empty()) {
+      return {};
+    }
+    auto* p = static_cast<char*>(allocate(text.size(), 1));
+    std::transform(text.begin(), text.end(), p, lowerChar);
+    return {p, text.size()};
+  }
+
+  template <typename T>
+  std::span<const T> copy(const std::vector<T>& items) {
+    static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
+    if (items.empty()) {
+      return {};
+    }
+    T* p = static_cast<T*>(allocate(items.size() * sizeof(T), alignof(T)));
+    std::copy(items.begin(), items.end(), p);
+    return {p, items.size()};
+  }
+
+ private:
+  static constexpr std::size_t kChunkBytes = std::size_t{64} << 10U;
+  std::vector<std::unique_ptr<std::byte[]>> chunks_;
+  std::byte* next_ = nullptr;
+  std::size_t left_ = 0;
+};
 
 std::string_view conditionKeyTypeName(ConditionKeyType type) {
   switch (type) {
@@ -233,7 +286,7 @@ const ConditionKeyInfo* IamData::conditionKey(std::string_view name) const {
   const std::string lower = toLower(name);
   const auto it = std::lower_bound(
       exactKeys_.begin(), exactKeys_.end(), lower,
-      [](const KeyIndexEntry& e, const std::string& key) { return e.lowerName < key; });
+      [](const KeyIndexEntry& e, std::string_view key) { return e.lowerName < key; });
   if (it != exactKeys_.end() && it->lowerName == lower) {
     return it->key;
   }
@@ -249,123 +302,461 @@ const ConditionKeyInfo* IamData::conditionKey(std::string_view name) const {
 
 // ---- Loading ----
 
-// Builds one IamData from a parsed document. Every error names the place in the document.
-class IamDataLoader {
+// Reads a snapshot in one pass of RapidJSON's SAX reader (iterative mode: no recursion on input
+// depth; UTF-8 validated), building every table in place: no DOM, strings copied once into the
+// arena. One pass works because the format fixes an order (data/README.md): tables are sorted
+// by lower-case name, "globalConditionKeys" comes before "services", and in a service
+// "conditionKeys", "resourceTypes" and "actions" come in that order, so every name a table
+// refers to is already known. Errors carry the line and column of the offending value.
+class IamDataLoader : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, IamDataLoader> {
  public:
-  IamDataLoader(std::string_view text, const std::string& name) : text_(text), name_(name) {}
+  IamDataLoader(std::string_view text, const std::string& name)
+      : text_(text), name_(name), stream_(text.data(), text.size()) {}
 
   Result<std::shared_ptr<const IamData>> load() {
-    rapidjson::Document doc;
-    constexpr unsigned kFlags = rapidjson::kParseIterativeFlag |
-                                rapidjson::kParseValidateEncodingFlag |
-                                rapidjson::kParseFullPrecisionFlag;
-    doc.Parse<kFlags>(text_.data(), text_.size());
-    if (doc.HasParseError()) {
-      const LineIndex index(name_, text_);
-      return Status::invalidArgument(std::string("invalid IAM data file: invalid JSON: ") +
-                                         rapidjson::GetParseError_En(doc.GetParseError()),
-                                     index.locate(doc.GetErrorOffset()));
+    // A NUL byte is never valid JSON; RapidJSON's streams would take it for the end.
+    if (const std::size_t nul = text_.find('\0'); nul != std::string_view::npos) {
+      return Status::invalidArgument("invalid IAM data file: invalid JSON: NUL byte in input",
+                                     LineIndex(name_, text_).locate(nul));
     }
     data_.reset(new IamData());
+    data_->arena_ = std::make_unique<IamData::Arena>();
+    arena_ = data_->arena_.get();
     data_->name_ = name_;
-    if (!readRoot(doc)) {
+    rapidjson::Reader reader;
+    constexpr unsigned kFlags =
+        rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
+    const rapidjson::ParseResult result = reader.Parse<kFlags>(stream_, *this);
+    if (!status_.ok()) {
       return status_;
     }
+    if (result.IsError()) {
+      return Status::invalidArgument(std::string("invalid IAM data file: invalid JSON: ") +
+                                         rapidjson::GetParseError_En(result.Code()),
+                                     LineIndex(name_, text_).locate(result.Offset()));
+    }
+    finish();
     return std::shared_ptr<const IamData>(std::move(data_));
   }
 
+  // RapidJSON SAX events.
+  bool Null() { return scalar(Token::Other); }
+  bool Bool(bool /*b*/) { return scalar(Token::Other); }
+  bool Int(int i) { return integer(i); }
+  bool Uint(unsigned u) { return integer(u); }
+  bool Int64(std::int64_t i) { return integer(i); }
+  bool Uint64(std::uint64_t u) {
+    return integer(u <= INT64_MAX ? static_cast<std::int64_t>(u) : -1);
+  }
+  bool Double(double /*d*/) { return scalar(Token::Other); }
+  bool String(const char* str, rapidjson::SizeType length, bool /*copy*/) {
+    string_ = std::string_view(str, length);
+    return scalar(Token::String);
+  }
+  // RapidJSON calls these before taking the bracket: the token ends one byte later.
+  bool StartObject() { return done(value(Token::Object), 1); }
+  bool StartArray() { return done(value(Token::Array), 1); }
+  bool EndObject(rapidjson::SizeType /*count*/) { return done(end(), 1); }
+  bool EndArray(rapidjson::SizeType /*count*/) { return done(end(), 1); }
+  bool Key(const char* str, rapidjson::SizeType length, bool /*copy*/) {
+    return done(key(std::string_view(str, length)));
+  }
+
  private:
-  bool fail(const std::string& path, const std::string& message) {
-    status_ = Status::invalidArgument(
-        "invalid IAM data file: " + (path.empty() ? "" : path + ": ") + message,
-        SourceLocation{name_, 0, 0});
+  enum class Token : std::uint8_t { String, Integer, Other, Object, Array };
+  enum class Kind : std::uint8_t {
+    Document,  // before the root value
+    Root,
+    Source,
+    Skip,  // a value this policysim does not read (counts, notes, future fields)
+    GlobalKeys,
+    GlobalKey,
+    Services,
+    Service,
+    ServiceKeys,
+    ServiceKey,
+    ResourceTypes,
+    ResourceType,
+    ArnFormats,
+    KeyRefs,
+    Actions,
+    Action,
+    Rows,
+  };
+  enum class Member : std::uint8_t {
+    None,
+    Unknown,
+    Format,
+    FormatVersion,
+    Source,
+    GeneratedAt,
+    GlobalKeys,
+    Services,
+    Package,
+    Version,
+    UpdatedAt,
+    Prefix,
+    Name,
+    ConditionKeys,
+    ResourceTypes,
+    Actions,
+  };
+  struct Frame {
+    Kind kind;
+    Member member = Member::None;  // objects: the member whose value comes next
+    std::uint32_t index = 0;       // arrays: elements seen so far
+    std::uint32_t seen = 0;        // objects: bit per Member read
+  };
+
+  static constexpr std::uint32_t bit(Member m) { return 1U << static_cast<unsigned>(m); }
+
+  // ---- errors ----
+
+  // Start of the token being handled: RapidJSON reports positions after tokens, so skip the
+  // separators after the previous one.
+  std::size_t tokenStart() const {
+    std::size_t pos = lastEnd_;
+    while (pos < text_.size() && (text_[pos] == ' ' || text_[pos] == '\t' || text_[pos] == '\n' ||
+                                  text_[pos] == '\r' || text_[pos] == ',' || text_[pos] == ':')) {
+      ++pos;
+    }
+    return pos;
+  }
+
+  bool fail(const std::string& message) {
+    if (status_.ok()) {
+      status_ = Status::invalidArgument("invalid IAM data file: " + message,
+                                        LineIndex(name_, text_).locate(tokenStart()));
+    }
     return false;
   }
 
-  bool expectString(const JsonValue& v, const std::string& path, bool nonEmpty = true) {
-    if (!v.IsString()) {
-      return fail(path, "expected a string");
+  // Records where the token just handled ends (`pending` bytes not yet taken by RapidJSON).
+  bool done(bool ok, std::size_t pending = 0) {
+    lastEnd_ = stream_.Tell() + pending;
+    return ok;
+  }
+
+  static const char* describe(Token token) {
+    switch (token) {
+      case Token::String:
+        return "a string";
+      case Token::Integer:
+      case Token::Other:
+        return "a number, boolean or null";
+      case Token::Object:
+        return "an object";
+      case Token::Array:
+        return "an array";
     }
-    if (nonEmpty && v.GetStringLength() == 0) {
-      return fail(path, "expected a non-empty string");
+    return "a value";
+  }
+
+  bool expect(Token token, Token wanted, const char* what) {
+    if (token == wanted) {
+      return true;
+    }
+    return fail(std::string("expected ") + describe(wanted) + " (" + what + "), found " +
+                describe(token));
+  }
+
+  // The entry whose table refers to an unknown name: `action "s3:GetObject"`.
+  // REQUIRES: inside a service.
+  std::string context() const {
+    const ServiceInfo& service = data_->services_.back();
+    for (auto it = frames_.rbegin(); it != frames_.rend(); ++it) {
+      if (it->kind == Kind::Action) {
+        return "action \"" + std::string(service.actions.back().fullName) + "\"";
+      }
+      if (it->kind == Kind::ResourceType) {
+        return "resource type \"" + std::string(service.resourceTypes.back().name) +
+               "\" of service \"" + std::string(service.prefix) + "\"";
+      }
+    }
+    return "service \"" + std::string(service.prefix) + "\"";
+  }
+
+  // Tables are sorted by lower-case name without repeats; `previous` is empty for the first.
+  bool checkOrder(std::string_view previous, std::string_view current, bool first,
+                  const char* what) {
+    if (first) {
+      return true;
+    }
+    const int order = compareIgnoreCase(previous, current);
+    if (order == 0) {
+      return fail(std::string(what) + " \"" + std::string(current) +
+                  "\" is listed twice (names are case-insensitive)");
+    }
+    if (order > 0) {
+      return fail(std::string(what) + " \"" + std::string(current) + "\" comes after \"" +
+                  std::string(previous) + "\" (tables are sorted by lower-case name)");
     }
     return true;
   }
 
-  bool expectArray(const JsonValue& v, const std::string& path, std::size_t size = 0) {
-    if (!v.IsArray()) {
-      return fail(path, "expected an array");
+  // ---- events ----
+
+  bool integer(std::int64_t n) {
+    number_ = n;
+    return scalar(Token::Integer);
+  }
+
+  bool scalar(Token token) { return done(value(token)); }
+
+  bool key(std::string_view name) {
+    Frame& frame = frames_.back();
+    Member m = Member::Unknown;
+    switch (frame.kind) {
+      case Kind::Root:
+        m = name == "format"                ? Member::Format
+            : name == "formatVersion"       ? Member::FormatVersion
+            : name == "source"              ? Member::Source
+            : name == "generatedAt"         ? Member::GeneratedAt
+            : name == "globalConditionKeys" ? Member::GlobalKeys
+            : name == "services"            ? Member::Services
+                                            : Member::Unknown;
+        break;
+      case Kind::Source:
+        m = name == "package"     ? Member::Package
+            : name == "version"   ? Member::Version
+            : name == "updatedAt" ? Member::UpdatedAt
+                                  : Member::Unknown;
+        break;
+      case Kind::Service:
+        m = name == "prefix"          ? Member::Prefix
+            : name == "name"          ? Member::Name
+            : name == "conditionKeys" ? Member::ConditionKeys
+            : name == "resourceTypes" ? Member::ResourceTypes
+            : name == "actions"       ? Member::Actions
+                                      : Member::Unknown;
+        break;
+      default:
+        break;  // Skip
     }
-    if (size != 0 && v.Size() != size) {
-      return fail(path, "expected an array of " + std::to_string(size) + " elements");
+    if (m != Member::Unknown && (frame.seen & bit(m)) != 0) {
+      return fail("\"" + std::string(name) + "\" is given twice");
     }
+    frame.member = m;
     return true;
   }
 
-  const JsonValue* member(const JsonValue& object, const char* key, const std::string& path) {
-    const auto it = object.FindMember(key);
-    if (it == object.MemberEnd()) {
-      fail(path, std::string("missing \"") + key + "\"");
-      return nullptr;
-    }
-    return &it->value;
-  }
-
-  bool readString(const JsonValue& object, const char* key, const std::string& path,
-                  std::string* out) {
-    const JsonValue* v = member(object, key, path);
-    const std::string childPath = path.empty() ? key : path + "." + key;
-    if (v == nullptr || !expectString(*v, childPath)) {
-      return false;
-    }
-    out->assign(viewOf(*v));
+  bool push(Kind kind) {
+    frames_.push_back(Frame{kind});
     return true;
   }
 
-  bool readRoot(const JsonValue& root) {
-    if (!root.IsObject()) {
-      return fail("", "expected a JSON object");
+  // A value (scalar or the start of a container) at the current position.
+  bool value(Token token) {
+    if (frames_.empty()) {
+      return expect(token, Token::Object, "the snapshot") && push(Kind::Root);
     }
-    std::string format;
-    if (!readString(root, "format", "", &format)) {
+    Frame& frame = frames_.back();
+    const std::uint32_t index = frame.index++;
+    if (frame.member != Member::None && frame.member != Member::Unknown) {
+      frame.seen |= bit(frame.member);
+    }
+    switch (frame.kind) {
+      case Kind::Document:
+        return fail("unexpected value");
+      case Kind::Skip:
+        return (token == Token::Object || token == Token::Array) ? push(Kind::Skip) : true;
+      case Kind::Root:
+        return rootMember(frame, token);
+      case Kind::Source:
+        return sourceMember(frame.member, token);
+      case Kind::GlobalKeys:
+        if (!expect(token, Token::Array, "[name, type, category]")) {
+          return false;
+        }
+        data_->globalKeys_.emplace_back().global = true;
+        return push(Kind::GlobalKey);
+      case Kind::GlobalKey:
+        return keyElement(index, token, true, &data_->globalKeys_.back());
+      case Kind::Services:
+        return startService(token);
+      case Kind::Service:
+        return serviceMember(frame, token);
+      case Kind::ServiceKeys:
+        if (!expect(token, Token::Array, "[name, type]")) {
+          return false;
+        }
+        data_->services_.back().conditionKeys.emplace_back();
+        return push(Kind::ServiceKey);
+      case Kind::ServiceKey:
+        return keyElement(index, token, false, &data_->services_.back().conditionKeys.back());
+      case Kind::ResourceTypes:
+        if (!expect(token, Token::Array, "[name, ARN formats, condition keys]")) {
+          return false;
+        }
+        data_->services_.back().resourceTypes.emplace_back();
+        return push(Kind::ResourceType);
+      case Kind::ResourceType:
+        return resourceTypeElement(index, token);
+      case Kind::ArnFormats:
+        if (!expect(token, Token::String, "an ARN format")) {
+          return false;
+        }
+        formats_.push_back(arena_->copy(string_));
+        return true;
+      case Kind::KeyRefs:
+        return keyRef(token);
+      case Kind::Actions:
+        if (!expect(token, Token::Array, "[name, access level, resource types, condition keys]")) {
+          return false;
+        }
+        data_->services_.back().actions.emplace_back();
+        return push(Kind::Action);
+      case Kind::Action:
+        return actionElement(index, token);
+      case Kind::Rows:
+        return row(token);
+    }
+    return fail("unexpected value");
+  }
+
+  bool rootMember(Frame& frame, Token token) {
+    switch (frame.member) {
+      case Member::Format:
+        if (!expect(token, Token::String, "\"format\"")) {
+          return false;
+        }
+        if (string_ != kFormat) {
+          return fail("not a policysim IAM data file (\"format\" is \"" + std::string(string_) +
+                      "\", expected \"" + std::string(kFormat) + "\")");
+        }
+        return true;
+      case Member::FormatVersion:
+        if (token != Token::Integer || number_ != kFormatVersion) {
+          return fail("unsupported \"formatVersion\" (this policysim reads version " +
+                      std::to_string(kFormatVersion) + ")");
+        }
+        return true;
+      case Member::Source:
+        return expect(token, Token::Object, "\"source\"") && push(Kind::Source);
+      case Member::GeneratedAt:
+        if (!expect(token, Token::String, "\"generatedAt\"")) {
+          return false;
+        }
+        data_->source_.generatedAt.assign(string_);
+        return true;
+      case Member::GlobalKeys:
+      case Member::Services: {
+        const std::uint32_t first = bit(Member::Format) | bit(Member::FormatVersion);
+        if ((frame.seen & first) != first) {
+          return fail("\"format\" and \"formatVersion\" must come before the tables");
+        }
+        if (frame.member == Member::GlobalKeys) {
+          return expect(token, Token::Array, "\"globalConditionKeys\"") && push(Kind::GlobalKeys);
+        }
+        if ((frame.seen & bit(Member::GlobalKeys)) == 0) {
+          return fail("\"globalConditionKeys\" must come before \"services\"");
+        }
+        return expect(token, Token::Array, "\"services\"") && push(Kind::Services);
+      }
+      default:
+        return (token == Token::Object || token == Token::Array) ? push(Kind::Skip) : true;
+    }
+  }
+
+  bool sourceMember(Member member, Token token) {
+    std::string* out = member == Member::Package     ? &data_->source_.package
+                       : member == Member::Version   ? &data_->source_.version
+                       : member == Member::UpdatedAt ? &data_->source_.updatedAt
+                                                     : nullptr;
+    if (out == nullptr) {
+      return (token == Token::Object || token == Token::Array) ? push(Kind::Skip) : true;
+    }
+    if (!expect(token, Token::String, "source information") || !nonEmpty("source information")) {
       return false;
     }
-    if (format != kFormat) {
-      return fail("format", "\"" + format + "\" is not \"" + std::string(kFormat) + "\"");
-    }
-    const JsonValue* version = member(root, "formatVersion", "");
-    if (version == nullptr) {
+    out->assign(string_);
+    return true;
+  }
+
+  bool nonEmpty(const char* what) {
+    return !string_.empty() || fail(std::string("empty string (") + what + ")");
+  }
+
+  bool startService(Token token) {
+    if (!expect(token, Token::Object, "a service")) {
       return false;
     }
-    if (!version->IsInt() || version->GetInt() != kFormatVersion) {
-      return fail("formatVersion", "unsupported format version (this policysim reads version " +
-                                       std::to_string(kFormatVersion) + ")");
+    data_->services_.emplace_back();
+    return push(Kind::Service);
+  }
+
+  bool serviceMember(Frame& frame, Token token) {
+    ServiceInfo& service = data_->services_.back();
+    switch (frame.member) {
+      case Member::Prefix: {
+        if (!expect(token, Token::String, "the service prefix") || !nonEmpty("service prefix")) {
+          return false;
+        }
+        if (string_.find_first_of(":*? ") != std::string_view::npos) {
+          return fail("bad service prefix \"" + std::string(string_) + "\"");
+        }
+        const auto& services = data_->services_;
+        if (!checkOrder(services.size() > 1 ? services[services.size() - 2].prefix : "", string_,
+                        services.size() == 1, "service")) {
+          return false;
+        }
+        service.prefix = arena_->copy(string_);
+        return true;
+      }
+      case Member::Name:
+        if (!expect(token, Token::String, "the service name")) {
+          return false;
+        }
+        service.name = arena_->copy(string_);
+        return true;
+      case Member::ConditionKeys:
+      case Member::ResourceTypes:
+      case Member::Actions: {
+        // Each table refers only to the ones before it.
+        const std::uint32_t needed =
+            frame.member == Member::ConditionKeys ? bit(Member::Prefix)
+            : frame.member == Member::ResourceTypes
+                ? bit(Member::Prefix) | bit(Member::ConditionKeys)
+                : bit(Member::Prefix) | bit(Member::ConditionKeys) | bit(Member::ResourceTypes);
+        if ((frame.seen & needed) != needed) {
+          return fail(
+              "in a service, \"prefix\", \"conditionKeys\", \"resourceTypes\" and \"actions\" "
+              "must come in this order");
+        }
+        const Kind kind = frame.member == Member::ConditionKeys   ? Kind::ServiceKeys
+                          : frame.member == Member::ResourceTypes ? Kind::ResourceTypes
+                                                                  : Kind::Actions;
+        return expect(token, Token::Array, "a table") && push(kind);
+      }
+      default:
+        return (token == Token::Object || token == Token::Array) ? push(Kind::Skip) : true;
     }
-    const JsonValue* source = member(root, "source", "");
-    if (source == nullptr) {
+  }
+
+  // [name, type] in a service; [name, type, category] among the global keys.
+  bool keyElement(std::uint32_t index, Token token, bool global, ConditionKeyInfo* key) {
+    if (index > (global ? 2U : 1U)) {
+      return fail(global ? "expected [name, type, category]" : "expected [name, type]");
+    }
+    if (!expect(token, Token::String,
+                index == 0   ? "a condition key name"
+                : index == 1 ? "a condition key type"
+                             : "a key category")) {
       return false;
     }
-    if (!source->IsObject()) {
-      return fail("source", "expected an object");
+    if (index == 0) {
+      return nonEmpty("condition key name") && setKeyName(string_, key);
     }
-    IamDataSource& out = data_->source_;
-    if (!readString(*source, "package", "source", &out.package) ||
-        !readString(*source, "version", "source", &out.version) ||
-        !readString(*source, "updatedAt", "source", &out.updatedAt) ||
-        !readString(root, "generatedAt", "", &out.generatedAt)) {
-      return false;
+    if (index == 1) {
+      return parseType(string_, key);
     }
-    const JsonValue* globals = member(root, "globalConditionKeys", "");
-    const JsonValue* services = globals == nullptr ? nullptr : member(root, "services", "");
-    if (services == nullptr || !readGlobalKeys(*globals) || !readServices(*services)) {
-      return false;
-    }
-    buildIndexes();
+    key->category = arena_->copy(string_);
     return true;
   }
 
   // "String", "ArrayOfARN", "Date|Numeric" -> type, mask and multivalued.
-  bool parseType(std::string_view text, const std::string& path, ConditionKeyInfo* key) {
+  bool parseType(std::string_view text, ConditionKeyInfo* key) {
+    const std::string_view whole = text;
     key->typeMask_ = 0;
     bool first = true;
     while (true) {
@@ -382,14 +773,15 @@ class IamDataLoader {
             key->type = static_cast<ConditionKeyType>(t);
             key->multivalued = array;
           } else if (array != key->multivalued) {
-            return fail(path, "type \"" + std::string(text) + "\" mixes single and multivalued");
+            return fail("type \"" + std::string(whole) + "\" mixes single and multivalued");
           }
           key->typeMask_ = static_cast<std::uint8_t>(key->typeMask_ | (1U << t));
           known = true;
         }
       }
       if (!known) {
-        return fail(path, "unknown condition key type \"" + std::string(part) + "\"");
+        return fail("unknown condition key type \"" + std::string(part) + "\" for \"" +
+                    std::string(key->name) + "\"");
       }
       first = false;
       if (bar == std::string_view::npos) {
@@ -400,310 +792,279 @@ class IamDataLoader {
   }
 
   // Fills name, lowerName_, isPattern_, literalLength_ and pattern_ from a key name.
-  bool setKeyName(std::string_view name, const std::string& path, ConditionKeyInfo* key) {
+  bool setKeyName(std::string_view name, ConditionKeyInfo* key) {
     if (name.find(':') == std::string_view::npos || name.front() == ':') {
-      return fail(path, "condition key \"" + std::string(name) + "\" has no service prefix");
+      return fail("condition key \"" + std::string(name) + "\" has no service prefix");
     }
-    key->name.assign(name);
-    key->lowerName_ = toLower(name);
-    key->isPattern_ = false;
-    key->literalLength_ = 0;
-    key->pattern_ = grammar::WildcardPattern();
+    key->name = arena_->copy(name);
+    key->lowerName_ = arena_->copyLower(name);
     const std::string_view lower = key->lowerName_;
     std::size_t pos = 0;
     while (pos < lower.size()) {
       const std::size_t open = lower.find("${", pos);
       const std::string_view literal = lower.substr(pos, open - pos);
-      key->pattern_.appendLiteral(literal);
       key->literalLength_ += literal.size();
       if (open == std::string_view::npos) {
+        if (key->isPattern_) {
+          key->pattern_.appendLiteral(literal);
+        }
         break;
       }
       const std::size_t close = lower.find('}', open + 2);
       if (close == std::string_view::npos || close == open + 2 ||
           lower.substr(open + 2, close - open - 2).find('$') != std::string_view::npos) {
-        return fail(path, "bad placeholder in condition key \"" + std::string(name) + "\"");
+        return fail("bad placeholder in condition key \"" + std::string(name) + "\"");
       }
+      key->isPattern_ = true;  // the text before the first placeholder is `literal`
+      key->pattern_.appendLiteral(literal);
       key->pattern_.appendGlob("?*");
-      key->isPattern_ = true;
       pos = close + 1;
     }
     return true;
   }
 
-  bool readGlobalKeys(const JsonValue& list) {
-    if (!expectArray(list, "globalConditionKeys")) {
-      return false;
+  bool resourceTypeElement(std::uint32_t index, Token token) {
+    ResourceTypeInfo& type = data_->services_.back().resourceTypes.back();
+    switch (index) {
+      case 0:
+        if (!expect(token, Token::String, "a resource type name") ||
+            !nonEmpty("resource type name")) {
+          return false;
+        }
+        type.name = arena_->copy(string_);
+        return true;
+      case 1:
+        formats_.clear();
+        return expect(token, Token::Array, "ARN formats") && push(Kind::ArnFormats);
+      case 2:
+        keys_.clear();
+        return expect(token, Token::Array, "condition keys") && push(Kind::KeyRefs);
+      default:
+        return fail("expected [name, ARN formats, condition keys]");
     }
-    std::vector<ConditionKeyInfo>& keys = data_->globalKeys_;
-    keys.resize(list.Size());
-    for (rapidjson::SizeType i = 0; i < list.Size(); ++i) {
-      const std::string path = "globalConditionKeys[" + std::to_string(i) + "]";
-      const JsonValue& entry = list[i];
-      if (!expectArray(entry, path, 3) || !expectString(entry[0], path + "[0]") ||
-          !expectString(entry[1], path + "[1]") || !expectString(entry[2], path + "[2]", false)) {
-        return false;
-      }
-      ConditionKeyInfo& key = keys[i];
-      if (!setKeyName(viewOf(entry[0]), path, &key) || !parseType(viewOf(entry[1]), path, &key)) {
-        return false;
-      }
-      key.global = true;
-      key.category.assign(viewOf(entry[2]));
-    }
-    return sortUnique(&keys, "globalConditionKeys", "global condition key");
   }
 
-  // Sorts by lower-case name and rejects names listed twice (up to case).
-  template <typename T>
-  bool sortUnique(std::vector<T>* items, const std::string& path, const char* what) {
-    std::sort(items->begin(), items->end(),
-              [](const T& a, const T& b) { return lessIgnoreCase(a.name, b.name); });
-    for (std::size_t i = 1; i < items->size(); ++i) {
-      if (compareIgnoreCase((*items)[i - 1].name, (*items)[i].name) == 0) {
-        return fail(path, std::string(what) + " \"" + (*items)[i].name +
-                              "\" is listed twice (names are case-insensitive)");
+  bool actionElement(std::uint32_t index, Token token) {
+    ServiceInfo& service = data_->services_.back();
+    ActionInfo& action = service.actions.back();
+    switch (index) {
+      case 0: {
+        if (!expect(token, Token::String, "an action name") || !nonEmpty("action name")) {
+          return false;
+        }
+        if (string_.find_first_of(":*? ") != std::string_view::npos) {
+          return fail("bad action name \"" + std::string(string_) + "\"");
+        }
+        // fullName is "prefix:Name" in the arena; name is its tail.
+        const std::size_t prefixSize = service.prefix.size();
+        const std::size_t size = prefixSize + 1 + string_.size();
+        auto* text = static_cast<char*>(arena_->allocate(size, 1));
+        std::copy(service.prefix.begin(), service.prefix.end(), text);
+        text[prefixSize] = ':';
+        std::copy(string_.begin(), string_.end(), text + prefixSize + 1);
+        action.fullName = std::string_view(text, size);
+        action.name = action.fullName.substr(prefixSize + 1);
+        const auto& actions = service.actions;
+        return checkOrder(actions.size() > 1 ? actions[actions.size() - 2].name : "", action.name,
+                          actions.size() == 1, "action");
       }
+      case 1:
+        if (!expect(token, Token::String, "an access level")) {
+          return false;
+        }
+        if (!accessLevelOf(string_, &action.accessLevel)) {
+          return fail("unknown access level \"" + std::string(string_) +
+                      "\" (expected L, R, W, P or T)");
+        }
+        return true;
+      case 2:
+        rows_.clear();
+        return expect(token, Token::Array, "resource types") && push(Kind::Rows);
+      case 3:
+        keys_.clear();
+        return expect(token, Token::Array, "condition keys") && push(Kind::KeyRefs);
+      default:
+        return fail("expected [name, access level, resource types, condition keys]");
     }
+  }
+
+  static bool accessLevelOf(std::string_view code, AccessLevel* level) {
+    if (code.size() != 1) {
+      return false;
+    }
+    switch (code[0]) {
+      case 'L':
+        *level = AccessLevel::List;
+        return true;
+      case 'R':
+        *level = AccessLevel::Read;
+        return true;
+      case 'W':
+        *level = AccessLevel::Write;
+        return true;
+      case 'P':
+        *level = AccessLevel::PermissionsManagement;
+        return true;
+      case 'T':
+        *level = AccessLevel::Tagging;
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  // A resource type of an action: its name, with '*' appended when required.
+  bool row(Token token) {
+    if (!expect(token, Token::String, "a resource type name") || !nonEmpty("resource type")) {
+      return false;
+    }
+    std::string_view typeName = string_;
+    const bool required = typeName.back() == '*';
+    if (required) {
+      typeName.remove_suffix(1);
+    }
+    const ServiceInfo& service = data_->services_.back();
+    const ResourceTypeInfo* type = findByName(service.resourceTypes, typeName);
+    if (type == nullptr) {
+      return fail(context() + ": resource type \"" + std::string(typeName) +
+                  "\" is not defined by the service");
+    }
+    rows_.push_back(ActionResourceType{type, required});
     return true;
   }
 
-  bool readServices(const JsonValue& list) {
-    if (!expectArray(list, "services")) {
+  // A condition key named by a resource type or an action: the service's listing, else the
+  // global key.
+  bool keyRef(Token token) {
+    if (!expect(token, Token::String, "a condition key name")) {
       return false;
     }
-    // Place every service first: children point back at their service.
-    struct Pending {
-      std::string prefix;
-      const JsonValue* value;
-      rapidjson::SizeType index;
-    };
-    std::vector<Pending> pending;
-    pending.reserve(list.Size());
-    for (rapidjson::SizeType i = 0; i < list.Size(); ++i) {
-      const std::string path = "services[" + std::to_string(i) + "]";
-      if (!list[i].IsObject()) {
-        return fail(path, "expected an object");
-      }
-      std::string prefix;
-      if (!readString(list[i], "prefix", path, &prefix)) {
-        return false;
-      }
-      if (prefix.find_first_of(":*? ") != std::string::npos) {
-        return fail(path, "bad service prefix \"" + prefix + "\"");
-      }
-      pending.push_back(Pending{std::move(prefix), &list[i], i});
-    }
-    std::sort(pending.begin(), pending.end(), [](const Pending& a, const Pending& b) {
-      return lessIgnoreCase(a.prefix, b.prefix);
-    });
-    for (std::size_t i = 1; i < pending.size(); ++i) {
-      if (compareIgnoreCase(pending[i - 1].prefix, pending[i].prefix) == 0) {
-        return fail("services", "service \"" + pending[i].prefix + "\" is listed twice");
-      }
-    }
-    data_->services_.resize(pending.size());
-    for (std::size_t i = 0; i < pending.size(); ++i) {
-      ServiceInfo& service = data_->services_[i];
-      service.prefix = std::move(pending[i].prefix);
-      const std::string path =
-          "services[" + std::to_string(pending[i].index) + "] (" + service.prefix + ")";
-      if (!readService(*pending[i].value, path, &service)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  // The key `name` as `service` lists it, else the global key; nullptr (and an error) if neither.
-  const ConditionKeyInfo* resolveKey(const ServiceInfo& service, const JsonValue& name,
-                                     const std::string& path) {
-    if (!expectString(name, path)) {
-      return nullptr;
-    }
-    const std::string_view text = viewOf(name);
-    const ConditionKeyInfo* key = findByName(service.conditionKeys, text);
+    const ConditionKeyInfo* key = findByName(data_->services_.back().conditionKeys, string_);
     if (key == nullptr) {
-      key = findByName(data_->globalKeys_, text);
+      key = findByName(data_->globalKeys_, string_);
     }
     if (key == nullptr) {
-      fail(path, "condition key \"" + std::string(text) + "\" is not defined by the service");
+      return fail(context() + ": condition key \"" + std::string(string_) +
+                  "\" is not defined by the service");
     }
-    return key;
-  }
-
-  bool resolveKeyList(const ServiceInfo& service, const JsonValue& list, const std::string& path,
-                      std::vector<const ConditionKeyInfo*>* out) {
-    if (!expectArray(list, path)) {
-      return false;
-    }
-    out->reserve(list.Size());
-    for (rapidjson::SizeType i = 0; i < list.Size(); ++i) {
-      const ConditionKeyInfo* key =
-          resolveKey(service, list[i], path + "[" + std::to_string(i) + "]");
-      if (key == nullptr) {
-        return false;
-      }
-      out->push_back(key);
-    }
-    sortKeys(out);
+    keys_.push_back(key);
     return true;
   }
 
   static void sortKeys(std::vector<const ConditionKeyInfo*>* keys) {
-    std::sort(keys->begin(), keys->end(), [](const ConditionKeyInfo* a, const ConditionKeyInfo* b) {
+    const auto less = [](const ConditionKeyInfo* a, const ConditionKeyInfo* b) {
       return a->lowerName_ < b->lowerName_;
-    });
+    };
+    if (!std::is_sorted(keys->begin(), keys->end(), less)) {
+      std::sort(keys->begin(), keys->end(), less);
+    }
     keys->erase(std::unique(keys->begin(), keys->end()), keys->end());
   }
 
-  bool readService(const JsonValue& object, const std::string& path, ServiceInfo* service) {
-    if (!readString(object, "name", path, &service->name)) {
-      return false;
+  // The end of the innermost object or array.
+  bool end() {
+    const Frame frame = frames_.back();
+    frames_.pop_back();
+    const auto missing = [&](std::uint32_t required, const char* what) {
+      return (frame.seen & required) == required || fail(std::string("missing ") + what);
+    };
+    switch (frame.kind) {
+      case Kind::Root:
+        frames_.push_back(Frame{Kind::Document});  // nothing may follow
+        return missing(bit(Member::Format) | bit(Member::FormatVersion) | bit(Member::Source) |
+                           bit(Member::GeneratedAt) | bit(Member::GlobalKeys) |
+                           bit(Member::Services),
+                       "\"format\", \"formatVersion\", \"source\", \"generatedAt\", "
+                       "\"globalConditionKeys\" or \"services\"");
+      case Kind::Source:
+        return missing(bit(Member::Package) | bit(Member::Version) | bit(Member::UpdatedAt),
+                       "\"package\", \"version\" or \"updatedAt\" in \"source\"");
+      case Kind::GlobalKey: {
+        if (frame.index != 3) {
+          return fail("expected [name, type, category]");
+        }
+        const auto& keys = data_->globalKeys_;
+        return checkOrder(keys.size() > 1 ? keys[keys.size() - 2].name : "", keys.back().name,
+                          keys.size() == 1, "global condition key");
+      }
+      case Kind::Service:
+        return missing(bit(Member::Prefix) | bit(Member::Name) | bit(Member::ConditionKeys) |
+                           bit(Member::ResourceTypes) | bit(Member::Actions),
+                       "\"prefix\", \"name\", \"conditionKeys\", \"resourceTypes\" or "
+                       "\"actions\" in a service");
+      case Kind::ServiceKey: {
+        if (frame.index != 2) {
+          return fail("expected [name, type]");
+        }
+        const auto& keys = data_->services_.back().conditionKeys;
+        return checkOrder(keys.size() > 1 ? keys[keys.size() - 2].name : "", keys.back().name,
+                          keys.size() == 1, "condition key");
+      }
+      case Kind::ResourceType: {
+        if (frame.index != 3) {
+          return fail("expected [name, ARN formats, condition keys]");
+        }
+        const auto& types = data_->services_.back().resourceTypes;
+        return checkOrder(types.size() > 1 ? types[types.size() - 2].name : "", types.back().name,
+                          types.size() == 1, "resource type");
+      }
+      case Kind::ArnFormats:
+        data_->services_.back().resourceTypes.back().arnFormats = arena_->copy(formats_);
+        return true;
+      case Kind::Rows:
+        data_->services_.back().actions.back().resourceTypes = arena_->copy(rows_);
+        return true;
+      case Kind::KeyRefs:
+        return endKeyRefs();
+      case Kind::Action:
+        return frame.index == 4 ||
+               fail("expected [name, access level, resource types, condition keys]");
+      default:
+        return true;
     }
-    const JsonValue* keys = member(object, "conditionKeys", path);
-    const JsonValue* types = keys == nullptr ? nullptr : member(object, "resourceTypes", path);
-    const JsonValue* actions = types == nullptr ? nullptr : member(object, "actions", path);
-    return actions != nullptr && readServiceKeys(*keys, path + ".conditionKeys", service) &&
-           readResourceTypes(*types, path + ".resourceTypes", service) &&
-           readActions(*actions, path + ".actions", service);
   }
 
-  bool readServiceKeys(const JsonValue& list, const std::string& path, ServiceInfo* service) {
-    if (!expectArray(list, path)) {
-      return false;
+  // The keys of a resource type, or an action's own keys and then its allowed keys: own keys
+  // plus those of its resource types.
+  bool endKeyRefs() {
+    ServiceInfo& service = data_->services_.back();
+    sortKeys(&keys_);
+    if (frames_.back().kind == Kind::ResourceType) {
+      service.resourceTypes.back().conditionKeys = arena_->copy(keys_);
+      return true;
     }
-    service->conditionKeys.resize(list.Size());
-    for (rapidjson::SizeType i = 0; i < list.Size(); ++i) {
-      const std::string itemPath = path + "[" + std::to_string(i) + "]";
-      const JsonValue& entry = list[i];
-      ConditionKeyInfo& key = service->conditionKeys[i];
-      if (!expectArray(entry, itemPath, 2) || !expectString(entry[0], itemPath + "[0]") ||
-          !expectString(entry[1], itemPath + "[1]") ||
-          !setKeyName(viewOf(entry[0]), itemPath, &key) ||
-          !parseType(viewOf(entry[1]), itemPath, &key)) {
-        return false;
-      }
-      key.service = service;
+    ActionInfo& action = service.actions.back();
+    action.ownConditionKeys = arena_->copy(keys_);
+    bool more = false;
+    for (const ActionResourceType& r : action.resourceTypes) {
+      keys_.insert(keys_.end(), r.resourceType->conditionKeys.begin(),
+                   r.resourceType->conditionKeys.end());
+      more = more || !r.resourceType->conditionKeys.empty();
     }
-    return sortUnique(&service->conditionKeys, path, "condition key");
-  }
-
-  bool readResourceTypes(const JsonValue& list, const std::string& path, ServiceInfo* service) {
-    if (!expectArray(list, path)) {
-      return false;
-    }
-    service->resourceTypes.resize(list.Size());
-    for (rapidjson::SizeType i = 0; i < list.Size(); ++i) {
-      const std::string itemPath = path + "[" + std::to_string(i) + "]";
-      const JsonValue& entry = list[i];
-      ResourceTypeInfo& type = service->resourceTypes[i];
-      if (!expectArray(entry, itemPath, 3) || !expectString(entry[0], itemPath + "[0]") ||
-          !expectArray(entry[1], itemPath + "[1]")) {
-        return false;
-      }
-      type.name.assign(viewOf(entry[0]));
-      type.service = service;
-      const JsonValue& formats = entry[1];
-      type.arnFormats.reserve(formats.Size());
-      for (rapidjson::SizeType f = 0; f < formats.Size(); ++f) {
-        if (!expectString(formats[f], itemPath + "[1][" + std::to_string(f) + "]")) {
-          return false;
-        }
-        type.arnFormats.emplace_back(viewOf(formats[f]));
-      }
-      if (!resolveKeyList(*service, entry[2], itemPath + "[2]", &type.conditionKeys)) {
-        return false;
-      }
-    }
-    return sortUnique(&service->resourceTypes, path, "resource type");
-  }
-
-  static AccessLevel accessLevelOf(std::string_view code, bool* ok) {
-    *ok = true;
-    if (code == "L") {
-      return AccessLevel::List;
-    }
-    if (code == "R") {
-      return AccessLevel::Read;
-    }
-    if (code == "W") {
-      return AccessLevel::Write;
-    }
-    if (code == "P") {
-      return AccessLevel::PermissionsManagement;
-    }
-    if (code == "T") {
-      return AccessLevel::Tagging;
-    }
-    *ok = false;
-    return AccessLevel::Write;
-  }
-
-  bool readActions(const JsonValue& list, const std::string& path, ServiceInfo* service) {
-    if (!expectArray(list, path)) {
-      return false;
-    }
-    service->actions.resize(list.Size());
-    for (rapidjson::SizeType i = 0; i < list.Size(); ++i) {
-      const std::string itemPath = path + "[" + std::to_string(i) + "]";
-      const JsonValue& entry = list[i];
-      ActionInfo& action = service->actions[i];
-      if (!expectArray(entry, itemPath, 4) || !expectString(entry[0], itemPath + "[0]") ||
-          !expectString(entry[1], itemPath + "[1]") || !expectArray(entry[2], itemPath + "[2]")) {
-        return false;
-      }
-      action.name.assign(viewOf(entry[0]));
-      if (action.name.find_first_of(":*? ") != std::string::npos) {
-        return fail(itemPath, "bad action name \"" + action.name + "\"");
-      }
-      action.fullName = service->prefix + ":" + action.name;
-      action.service = service;
-      bool ok = false;
-      action.accessLevel = accessLevelOf(viewOf(entry[1]), &ok);
-      if (!ok) {
-        return fail(itemPath + "[1]", "unknown access level \"" + std::string(viewOf(entry[1])) +
-                                          "\" (expected L, R, W, P or T)");
-      }
-      const JsonValue& rows = entry[2];
-      action.resourceTypes.reserve(rows.Size());
-      for (rapidjson::SizeType r = 0; r < rows.Size(); ++r) {
-        const std::string rowPath = itemPath + "[2][" + std::to_string(r) + "]";
-        if (!expectString(rows[r], rowPath)) {
-          return false;
-        }
-        std::string_view typeName = viewOf(rows[r]);
-        const bool required = typeName.back() == '*';
-        if (required) {
-          typeName.remove_suffix(1);
-        }
-        const ResourceTypeInfo* type = service->findResourceType(typeName);
-        if (type == nullptr) {
-          return fail(rowPath, "resource type \"" + std::string(typeName) +
-                                   "\" is not defined by the service");
-        }
-        action.resourceTypes.push_back(ActionResourceType{type, required});
-      }
-      if (!resolveKeyList(*service, entry[3], itemPath + "[3]", &action.ownConditionKeys)) {
-        return false;
-      }
+    if (more) {
+      sortKeys(&keys_);
+      action.conditionKeys = arena_->copy(keys_);
+    } else {
       action.conditionKeys = action.ownConditionKeys;
-      for (const ActionResourceType& row : action.resourceTypes) {
-        action.conditionKeys.insert(action.conditionKeys.end(),
-                                    row.resourceType->conditionKeys.begin(),
-                                    row.resourceType->conditionKeys.end());
-      }
-      sortKeys(&action.conditionKeys);
     }
-    return sortUnique(&service->actions, path, "action");
+    return true;
   }
 
-  // allActions_, the lower-case names and the condition key indexes.
-  void buildIndexes() {
+  // Back-pointers (services may have moved while the table grew) and the indexes.
+  void finish() {
     IamData& d = *data_;
     std::size_t total = 0;
-    for (const ServiceInfo& s : d.services_) {
+    for (ServiceInfo& s : d.services_) {
       total += s.actions.size();
+      for (ConditionKeyInfo& k : s.conditionKeys) {
+        k.service = &s;
+      }
+      for (ResourceTypeInfo& t : s.resourceTypes) {
+        t.service = &s;
+      }
+      for (ActionInfo& a : s.actions) {
+        a.service = &s;
+      }
     }
     d.allActions_.reserve(total);
     d.allActionsLower_.reserve(total);
@@ -712,7 +1073,7 @@ class IamDataLoader {
       d.serviceActionStart_.push_back(d.allActions_.size());
       for (const ActionInfo& a : s.actions) {
         d.allActions_.push_back(&a);
-        d.allActionsLower_.push_back(toLower(a.fullName));
+        d.allActionsLower_.push_back(arena_->copyLower(a.fullName));
       }
     }
 
@@ -725,7 +1086,7 @@ class IamDataLoader {
     for (const ServiceInfo& s : d.services_) {
       const std::string ownPrefix = toLower(s.prefix) + ":";
       for (const ConditionKeyInfo& k : s.conditionKeys) {
-        const int rank = k.lowerName_.compare(0, ownPrefix.size(), ownPrefix) == 0 ? 1 : 2;
+        const int rank = k.lowerName_.substr(0, ownPrefix.size()) == ownPrefix ? 1 : 2;
         entries.push_back({k.lowerName_, &k, rank});
       }
     }
@@ -735,21 +1096,31 @@ class IamDataLoader {
                        return a.lowerName != b.lowerName ? a.lowerName < b.lowerName
                                                          : a.rank < b.rank;
                      });
-    for (IamData::KeyIndexEntry& e : entries) {
+    for (const IamData::KeyIndexEntry& e : entries) {
       if (!d.exactKeys_.empty() && d.exactKeys_.back().lowerName == e.lowerName) {
         continue;
       }
       if (e.key->isPattern_) {
         d.patternKeys_.push_back(e.key);
       }
-      d.exactKeys_.push_back(std::move(e));
+      d.exactKeys_.push_back(e);
     }
   }
 
   std::string_view text_;
   const std::string& name_;
+  rapidjson::MemoryStream stream_;
+  std::size_t lastEnd_ = 0;
   std::unique_ptr<IamData> data_;
+  IamData::Arena* arena_ = nullptr;
   Status status_;
+  std::vector<Frame> frames_;
+  std::string_view string_;  // the current string value (valid during one event)
+  std::int64_t number_ = 0;  // the current integer value
+  // Scratch space reused for every entry.
+  std::vector<const ConditionKeyInfo*> keys_;
+  std::vector<ActionResourceType> rows_;
+  std::vector<std::string_view> formats_;
 };
 
 Result<std::shared_ptr<const IamData>> loadIamData(std::string_view text, const std::string& name) {

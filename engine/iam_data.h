@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -56,7 +57,7 @@ class ConditionKeyInfo {
  public:
   // AWS spelling with normalised placeholders, e.g. "aws:MultiFactorAuthAge",
   // "aws:RequestTag/${TagKey}".
-  std::string name;
+  std::string_view name;
   // The (element) type. A few keys accept more than one type (aws:EpochTime: Date and
   // Numeric); `type` is the first and accepts() knows them all.
   ConditionKeyType type = ConditionKeyType::String;
@@ -65,7 +66,7 @@ class ConditionKeyInfo {
   // service-specific entries, including a service's own listing of aws:RequestTag/${TagKey}.
   bool global = false;
   // Global keys: "principal", "session", "network", "resource" or "request"; otherwise empty.
-  std::string category;
+  std::string_view category;
   // The service that lists this key; nullptr for the global keys.
   const ServiceInfo* service = nullptr;
 
@@ -86,18 +87,19 @@ class ConditionKeyInfo {
   friend class IamDataLoader;
   friend class IamData;
   friend struct ActionInfo;
-  std::string lowerName_;
+  std::string_view lowerName_;
   std::uint8_t typeMask_ = 0;
   bool isPattern_ = false;
   std::size_t literalLength_ = 0;     // characters outside placeholders: more is more specific
-  grammar::WildcardPattern pattern_;  // lower-case; placeholders as "?*"
+  grammar::WildcardPattern pattern_;  // patterns only: lower-case, placeholders as "?*"
 };
 
 struct ResourceTypeInfo {
-  std::string name;  // "user", "object", "AgentSpace"
-  std::vector<std::string>
-      arnFormats;  // "arn:${Partition}:iam::${Account}:user/${UserNameWithPath}"
-  std::vector<const ConditionKeyInfo*> conditionKeys;  // sorted by name
+  std::string_view name;  // "user", "object", "AgentSpace"
+  // Usually one; a few resource types have several, e.g.
+  // "arn:${Partition}:iam::${Account}:user/${UserNameWithPath}".
+  std::span<const std::string_view> arnFormats;
+  std::span<const ConditionKeyInfo* const> conditionKeys;  // sorted by name
   const ServiceInfo* service = nullptr;
 };
 
@@ -107,17 +109,18 @@ struct ActionResourceType {
 };
 
 struct ActionInfo {
-  std::string name;      // "GetObject"
-  std::string fullName;  // "s3:GetObject"
+  std::string_view name;      // "GetObject"
+  std::string_view fullName;  // "s3:GetObject"
   const ServiceInfo* service = nullptr;
   AccessLevel accessLevel = AccessLevel::Read;
-  std::vector<ActionResourceType> resourceTypes;  // empty: the action supports only Resource "*"
+  // Empty: the action supports only Resource "*".
+  std::span<const ActionResourceType> resourceTypes;
   // Keys the reference lists for the action itself (including those listed on its rows for one
   // resource type), sorted by name.
-  std::vector<const ConditionKeyInfo*> ownConditionKeys;
+  std::span<const ConditionKeyInfo* const> ownConditionKeys;
   // The keys a policy may use with this action: ownConditionKeys plus the keys of every resource
   // type it acts on, sorted by name, without duplicates. Global keys are not included.
-  std::vector<const ConditionKeyInfo*> conditionKeys;
+  std::span<const ConditionKeyInfo* const> conditionKeys;
 
   // The allowed (non-global) key that `key` names, exact spellings first, then the most
   // specific pattern; nullptr when the action does not list it.
@@ -125,8 +128,8 @@ struct ActionInfo {
 };
 
 struct ServiceInfo {
-  std::string prefix;                           // "s3"
-  std::string name;                             // "Amazon S3"
+  std::string_view prefix;                      // "s3"
+  std::string_view name;                        // "Amazon S3"
   std::vector<ActionInfo> actions;              // sorted by lower-case name
   std::vector<ResourceTypeInfo> resourceTypes;  // sorted by lower-case name
   std::vector<ConditionKeyInfo> conditionKeys;  // the keys the service lists, sorted by name
@@ -187,28 +190,34 @@ class IamData {
   IamData() = default;
 
   struct KeyIndexEntry {
-    std::string lowerName;
+    std::string_view lowerName;  // points into the key's own lowerName_
     const ConditionKeyInfo* key = nullptr;
     int rank = 0;  // which definition wins: 0 global, 1 the prefix's service, 2 another service
   };
 
+  // Owns the text and arrays that the views and spans handed out point into (iam_data.cc).
+  class Arena;
+
+  std::unique_ptr<Arena> arena_;
   std::string name_;
   IamDataSource source_;
   std::vector<ConditionKeyInfo> globalKeys_;
   std::vector<ServiceInfo> services_;
   std::vector<const ActionInfo*> allActions_;
-  std::vector<std::string> allActionsLower_;     // "s3:getobject", parallel to allActions_
-  std::vector<std::size_t> serviceActionStart_;  // index in allActions_ of each service's first
-  std::vector<KeyIndexEntry> exactKeys_;         // canonical definitions, by lowerName
+  std::vector<std::string_view> allActionsLower_;  // "s3:getobject", parallel to allActions_
+  std::vector<std::size_t> serviceActionStart_;    // index in allActions_ of each service's first
+  std::vector<KeyIndexEntry> exactKeys_;           // canonical definitions, by lowerName
   std::vector<const ConditionKeyInfo*> patternKeys_;  // canonical pattern definitions
 };
 
-// Parses a snapshot. `name` labels errors (usually the file path). Errors are InvalidArgument
-// with a location for JSON syntax, or a path into the document ("services[12] (s3).actions[3]")
-// for content that breaks the format.
+// Parses a snapshot (format: data/README.md). `name` labels errors (usually the file path).
+// Invalid JSON and content that breaks the format (wrong shapes, unknown types or access
+// levels, tables out of order, references to undefined resource types or keys) are
+// InvalidArgument with the line and column of the offending value.
 [[nodiscard]] Result<std::shared_ptr<const IamData>> loadIamData(std::string_view text,
                                                                  const std::string& name);
-// Reads and parses a snapshot file. NotFound when it cannot be read.
+// Reads and parses a snapshot file. NotFound when it cannot be read; ResourceExhausted over
+// 64 MiB.
 [[nodiscard]] Result<std::shared_ptr<const IamData>> loadIamDataFile(const std::string& path);
 
 // The absolute path of the snapshot shipped with policysim, set at build time through the

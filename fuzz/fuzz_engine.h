@@ -17,12 +17,10 @@ namespace policysim::fuzz {
 inline std::string describeRequest(const engine::Request& request) {
   std::string out = printable(request.principal) + " -> " + printable(request.action) + " on " +
                     printable(request.resource) + " context {";
-  for (const std::string& key : request.contextKeys()) {
-    out += printable(key) + "=[";
-    if (const engine::ContextValue* value = request.findContext(key)) {
-      for (const std::string& item : value->values) {
-        out += printable(item) + ",";
-      }
+  for (std::size_t i = 0; i < request.contextSize(); ++i) {
+    out += printable(request.contextKey(i)) + "=[";
+    for (const std::string& item : request.contextValue(i).values) {
+      out += printable(item) + ",";
     }
     out += "] ";
   }
@@ -39,10 +37,12 @@ inline std::vector<std::string> refs(const engine::Decision& decision) {
   return out;
 }
 
+// Missing keys, lower-cased: each is listed once up to case, spelled as in the first statement
+// that asked for it, and the two paths visit statements differently.
 inline std::vector<std::string> missing(const engine::Decision& decision) {
   std::vector<std::string> out;
   for (const auto& key : decision.missingContextValues) {
-    out.emplace_back(key);
+    out.push_back(engine::toLowerAscii(key));
   }
   return out;
 }
@@ -50,8 +50,9 @@ inline std::vector<std::string> missing(const engine::Decision& decision) {
 // Evaluates the request with explain=false and explain=true (the explained path visits every
 // statement; the fast path only those the action index selects and stops at the first false
 // condition) and checks they agree: decision, deciding statements and errors; the fast path's
-// missing keys are a subset of the explained path's. Also: errors never go with allowed;
-// evaluation is deterministic; every formatter runs. Returns the explained decision's kind.
+// missing keys are a subset of the explained path's (compared up to case). Also: errors never go
+// with allowed; evaluation is deterministic; every formatter runs. Returns the explained decision's
+// kind.
 inline engine::DecisionKind checkEvaluation(const engine::PolicySet& set,
                                             const engine::Request& request,
                                             const std::string& label) {
@@ -66,9 +67,9 @@ inline engine::DecisionKind checkEvaluation(const engine::PolicySet& set,
   const std::vector<std::string> fastMissing = missing(fast);
   const std::vector<std::string> explainedMissing = missing(explained);
   for (const std::string& key : fastMissing) {
-    FUZZ_CHECK(std::find(explainedMissing.begin(), explainedMissing.end(), key) !=
-                   explainedMissing.end(),
-               "%s: missing key '%s' only on the fast path", what.c_str(), printable(key).c_str());
+    FUZZ_CHECK(
+        std::find(explainedMissing.begin(), explainedMissing.end(), key) != explainedMissing.end(),
+        "%s: missing key '%s' only on the fast path", what.c_str(), printable(key).c_str());
   }
   FUZZ_CHECK(explained.errors.empty() || explained.kind != engine::DecisionKind::Allowed,
              "%s: allowed despite evaluation errors", what.c_str());
@@ -111,7 +112,8 @@ inline void checkInputError(const engine::Status& status, std::string_view text,
   FUZZ_CHECK(!status.message().empty(), "empty error message");
   const engine::SourceLocation& at = status.location();
   FUZZ_CHECK(at.file == name, "error names file '%s'", at.file.c_str());
-  const std::size_t lines = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
+  const std::size_t lines =
+      static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
   FUZZ_CHECK(at.line >= 1 && at.line <= lines && at.column >= 1,
              "error position %zu:%zu outside a text of %zu lines: %s", at.line, at.column, lines,
              status.toString().c_str());

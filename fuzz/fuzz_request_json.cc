@@ -2,7 +2,9 @@
 // requests are evaluated against a fixed policy set whose conditions use every operator family,
 // set qualifiers, IfExists, Null and policy variables, so any typed or untyped context value
 // reaches the comparison code. Properties: never crashes; errors carry FILE:LINE:COL inside the
-// text; explain=false and explain=true agree (fuzz_engine.h).
+// text; explain=false and explain=true agree (fuzz_engine.h); and RequestParser (batch mode's
+// streaming parser, reusing one Request across inputs) agrees with parseRequests: the same
+// request when there is exactly one, the same error otherwise.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -60,14 +62,62 @@ constexpr const char* kResource = R"({
   ]
 })";
 
+bool sameRequest(const engine::Request& a, const engine::Request& b) {
+  if (a.principal != b.principal || a.action != b.action || a.resource != b.resource ||
+      a.contextSize() != b.contextSize()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < a.contextSize(); ++i) {
+    const engine::ContextValue& x = a.contextValue(i);
+    const engine::ContextValue& y = b.contextValue(i);
+    if (a.contextKey(i) != b.contextKey(i) || x.type != y.type || x.multivalued != y.multivalued ||
+        x.values != y.values) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool sameStatus(const engine::Status& a, const engine::Status& b) {
+  return a.code() == b.code() && a.message() == b.message() &&
+         a.location().file == b.location().file && a.location().line == b.location().line &&
+         a.location().column == b.location().column;
+}
+
+// Batch mode's parser must read exactly what parseRequests reads.
+void checkStreamingParser(std::string_view text, const std::string& name,
+                          const engine::Result<std::vector<engine::Request>>& requests) {
+  static engine::Request reused;  // storage reused across inputs, as in batch mode
+  engine::RequestParser parser;
+  const engine::Status status = parser.parse(text, name, &reused);
+  const std::string shown = policysim::fuzz::printable(text.substr(0, 400));
+  if (!requests.ok()) {
+    FUZZ_CHECK(!status.ok() && sameStatus(status, requests.status()),
+               "'%s': parseRequests fails with '%s', RequestParser gives '%s'", shown.c_str(),
+               requests.status().toString().c_str(), status.toString().c_str());
+    return;
+  }
+  if (requests.value().size() != 1) {
+    FUZZ_CHECK(!status.ok(), "'%s': %zu requests, RequestParser accepts", shown.c_str(),
+               requests.value().size());
+    return;
+  }
+  FUZZ_CHECK(status.ok(), "'%s': parseRequests accepts, RequestParser fails: %s", shown.c_str(),
+             status.toString().c_str());
+  FUZZ_CHECK(sameRequest(reused, requests.value().front()),
+             "'%s': RequestParser read %s, parseRequests read %s", shown.c_str(),
+             policysim::fuzz::describeRequest(reused).c_str(),
+             policysim::fuzz::describeRequest(requests.value().front()).c_str());
+}
+
 std::shared_ptr<const engine::PolicySet> buildSet() {
   engine::PolicySetInput input;
-  auto identity = engine::parsePolicyDocument(kIdentity, "identity.json",
-                                              engine::PolicyKind::Identity);
+  auto identity =
+      engine::parsePolicyDocument(kIdentity, "identity.json", engine::PolicyKind::Identity);
   FUZZ_CHECK(identity.ok(), "fixed identity policy: %s", identity.status().toString().c_str());
   input.identity.push_back(std::move(identity).value());
-  auto resource = engine::parsePolicyDocument(kResource, "resource.json",
-                                              engine::PolicyKind::Resource);
+  auto resource =
+      engine::parsePolicyDocument(kResource, "resource.json", engine::PolicyKind::Resource);
   FUZZ_CHECK(resource.ok(), "fixed resource policy: %s", resource.status().toString().c_str());
   input.resource = std::move(resource).value();
   auto set = engine::PolicySet::compile(std::move(input));
@@ -82,6 +132,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view text = policysim::fuzz::asView(data, size);
   const std::string name = "fuzz-request.json";
   auto requests = engine::parseRequests(text, name);
+  checkStreamingParser(text, name, requests);
   if (!requests.ok()) {
     policysim::fuzz::checkInputError(requests.status(), text, name);
     return 0;

@@ -46,7 +46,8 @@ if [ "$build" -eq 1 ]; then
     echo "run.sh: clang++ not found (Debian: apt-get install clang libclang-rt-dev)" >&2
     exit 2
   fi
-  CC=clang CXX=clang++ cmake -S "$here" -B "$build_dir" >/dev/null || exit 2
+  CC=clang CXX=clang++ cmake -S "$here" -B "$build_dir" \
+    -DPOLICYSIM_FUZZ_EXTRA_FLAGS="${FUZZ_EXTRA_FLAGS:-}" >/dev/null || exit 2
   # -j1 by default: the machine is shared. FUZZ_BUILD_JOBS=N to go faster.
   # shellcheck disable=SC2086
   cmake --build "$build_dir" -j"${FUZZ_BUILD_JOBS:-1}" --target $targets >/dev/null || {
@@ -80,7 +81,12 @@ for target in $targets; do
     work=$build_dir/corpus/$target
   fi
   mkdir -p "$work"
-  log=$logs/$target.log
+  if [ "$smoke" -eq 1 ]; then
+    log=$logs/$target.log
+  else
+    mkdir -p "$build_dir/logs"
+    log=$build_dir/logs/$target.log   # kept: the full libFuzzer output of the last run
+  fi
   result=ok
   # Known findings first: every regression input must pass.
   if [ -d "$here/regressions/$target" ] && [ -n "$(ls -A "$here/regressions/$target")" ]; then

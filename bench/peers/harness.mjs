@@ -28,7 +28,9 @@ function overBudget() {
 
 // fn(i) evaluates request i (callers cycle through their requests); it may return a promise
 // when isAsync is set. Returns {iterations, seconds, evalsPerSec, meanUs, warmupIterations,
-// truncated} where truncated means the soft budget cut the run short.
+// truncated, cpuUs}: truncated means the soft budget cut the run short; cpuUs is the process's
+// CPU time (every thread, user + system) per call, which stays near meanUs on an idle machine
+// and falls below it when other processes take the CPU away.
 export async function measure(fn, { isAsync = false } = {}) {
   let i = 0;
   const call = isAsync ? async () => { await fn(i++); } : () => { fn(i++); };
@@ -44,6 +46,7 @@ export async function measure(fn, { isAsync = false } = {}) {
   const chunk = Math.max(1, Math.min(100000, Math.floor(10 / Math.max(warmPerCallMs, 1e-6))));
   let iterations = 0;
   let truncated = false;
+  const cpuStart = process.cpuUsage();
   const start = nowNs();
   for (;;) {
     if (isAsync) {
@@ -60,7 +63,9 @@ export async function measure(fn, { isAsync = false } = {}) {
     }
   }
   const seconds = msSince(start) / 1000;
+  const cpu = process.cpuUsage(cpuStart); // all threads of the process: user + system, in µs
   return {
+    cpuUs: (cpu.user + cpu.system) / iterations,
     iterations,
     seconds,
     evalsPerSec: iterations / seconds,

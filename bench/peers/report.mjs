@@ -3,7 +3,7 @@
 //   RAW_DIR: env.json, manifest.json, gbench.json (Google Benchmark JSON), policysim.jsonl
 //            (batch runs), peers.jsonl (one JSON object per peer process)
 //   writes OUT_DIR/latest.md (also printed), OUT_DIR/latest.json (all raw numbers) and
-//   OUT_DIR/scaling.dat (gnuplot data for bench/plot.gnuplot)
+//   OUT_DIR/scaling.dat (the plotted numbers, input of bench/plot.gnuplot)
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -30,9 +30,14 @@ for (const b of gbench.benchmarks) {
   const isMedian = b.run_type === 'aggregate' && b.aggregate_name === 'median';
   if (b.run_type === 'aggregate' && !isMedian) continue;
   if (gb[b.run_name] && !isMedian) continue;
-  gb[b.run_name] = { ns: b.real_time * UNIT_NS[b.time_unit], bytesPerSec: b.bytes_per_second };
+  gb[b.run_name] = {
+    ns: b.real_time * UNIT_NS[b.time_unit],
+    cpuNs: b.cpu_time * UNIT_NS[b.time_unit],
+    bytesPerSec: b.bytes_per_second,
+  };
 }
 const gbUs = (name) => (gb[name] ? gb[name].ns / 1e3 : undefined);
+const gbCpuUs = (name) => (gb[name] ? gb[name].cpuNs / 1e3 : undefined);
 
 // --- formatting ---
 const sig = (x, digits = 3) => Number(x).toLocaleString('en-US', { maximumSignificantDigits: digits });
@@ -78,6 +83,7 @@ const peerCell = (p) => {
 const batchOf = (scenario, extra = {}) =>
   batch.find((b) => b.scenario === scenario && Object.entries(extra).every(([k, v]) => b[k] === v));
 const batchUs = (b) => (b ? (b.seconds * 1e6) / b.lines : undefined);
+const batchCpuUs = (b) => (b && b.cpuSeconds !== undefined ? (b.cpuSeconds * 1e6) / b.lines : undefined);
 
 const out = [];
 const say = (s = '') => out.push(s);
@@ -87,10 +93,19 @@ say();
 say(
   `Run ${env.date} on ${env.cpu} (${env.cores} cores), load average ${env.loadStart} at start, ` +
     `${env.loadEnd} at end; Node.js ${env.node}; policysim ${env.commit} (${env.binary}); ` +
+    (env.niceness ? `run at niceness ${env.niceness}; ` : '') +
     `iam-simulate ${peer('iam-simulate', 'force_mfa')?.version ?? '?'}, ` +
     `cedar-wasm ${peer('cedar-wasm', 'force_mfa')?.version ?? '?'}. ` +
     `Produced by \`bench/compare.sh\`; what is measured and the caveats: \`bench/README.md\`.`,
 );
+if (env.binaryOlderThanHead) {
+  say();
+  say('**The policysim binaries are older than the HEAD commit** (run with `--no-build` on a stale build): the policysim numbers may not reflect the current engine.');
+}
+if (Number(env.loadStart.split(' ')[0]) > 1 || Number(env.loadEnd?.split(' ')[0]) > 1) {
+  say();
+  say(`**The machine was busy during this run** (1-minute load average above 1 on ${env.cores} cores): other processes competed for the CPU, so every engine's numbers are noisier and slower than on an idle machine.`);
+}
 say();
 say(
   'Latency is the mean wall-clock time per decision. policysim in-process = Google Benchmark ' +
@@ -109,17 +124,17 @@ const fmRows = [];
 fmRows.push([
   'policysim, in-process evaluate (GB `BM_Evaluate_ForceMfa`)',
   `parse+compile ${fmtTime(gbUs('BM_Compile_ForceMfa'))}`,
-  fmtRate(fmOurs), fmtTime(fmOurs), '—', '—',
+  fmtRate(fmOurs), fmtTime(fmOurs), fmtTime(gbCpuUs('BM_Evaluate_ForceMfa')), '—', '—',
 ]);
 const fmJson = gbUs('BM_Evaluate_ForceMfaWithJson');
 fmRows.push([
   'policysim, in-process request JSON parse + evaluate (GB `BM_Evaluate_ForceMfaWithJson`)',
-  '(same)', fmtRate(fmJson), fmtTime(fmJson), '—', '—',
+  '(same)', fmtRate(fmJson), fmtTime(fmJson), fmtTime(gbCpuUs('BM_Evaluate_ForceMfaWithJson')), '—', '—',
 ]);
 fmRows.push([
   `policysim, batch end to end (${env.batchLines.toLocaleString('en-US')} lines, ${sig(fmBatch.bytes / fmBatch.lines)} B/line)`,
   `CLI with 0 requests ${fmtMs(fmBatch.setupSeconds * 1e3)}`,
-  fmtRate(fmBatchUs), fmtTime(fmBatchUs), '—', '—',
+  fmtRate(fmBatchUs), fmtTime(fmBatchUs), fmtTime(batchCpuUs(fmBatch)), '—', '—',
 ]);
 const peerRows = [
   ['iam-simulate `runSimulation` (validates, then evaluates)', peer('iam-simulate', 'force_mfa', { api: 'safe' })],
@@ -130,7 +145,7 @@ const peerRows = [
 for (const [label, p] of peerRows) {
   const note = peerNote(p);
   if (note) {
-    fmRows.push([label, '—', note, note, 'n/a', 'n/a']);
+    fmRows.push([label, '—', note, note, 'n/a', 'n/a', 'n/a']);
     continue;
   }
   const s = p.setup;
@@ -140,12 +155,14 @@ for (const [label, p] of peerRows) {
     `first call ${fmtMs(s.firstCallMs)}`,
   ].join('; ');
   const us = peerUs(p);
-  fmRows.push([label + (p.timing.truncated ? ' †' : ''), setup, fmtRate(us), fmtTime(us), fmtRatio(us, fmOurs), fmtRatio(us, fmBatchUs)]);
+  fmRows.push([label + (p.timing.truncated ? ' †' : ''), setup, fmtRate(us), fmtTime(us), fmtTime(p.timing.cpuUs), fmtRatio(us, fmOurs), fmtRatio(us, fmBatchUs)]);
 }
 say();
 say('## force_mfa.json: 12 requests (MFA true / false / absent × iam:CreateAccessKey and iam:EnableMFADevice on the own user, s3:ListAllMyBuckets, ec2:DescribeInstances), cycled');
 say();
-say(table(['engine', 'setup (separate from evaluation)', 'decisions/s', 'mean latency', 'policysim in-process ×', 'policysim batch ×'], fmRows));
+say(table(['engine', 'setup (separate from evaluation)', 'decisions/s', 'mean latency', 'CPU time per decision', 'policysim in-process ×', 'policysim batch ×'], fmRows));
+say();
+say('CPU time per decision: the process\'s CPU time (all threads, user + system) over the timed calls. Close to the latency on an idle machine; well below it when other processes took the CPU away; above it when an engine keeps a second core busy (Node.js background compilation and GC threads).');
 
 // --- scaling ---
 const scalingRows = [];

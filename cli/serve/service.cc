@@ -1,0 +1,300 @@
+#include "cli/serve/service.h"
+
+#include <boost/beast/http/verb.hpp>
+#include <chrono>
+#include <cstdio>
+#include <span>
+#include <string>
+#include <utility>
+
+#include "engine/decision_format.h"
+#include "engine/request_json.h"
+
+namespace policysim::serve {
+namespace {
+
+namespace http = boost::beast::http;
+using Clock = std::chrono::steady_clock;
+
+constexpr std::string_view kAuthzPrefix = "/v1/authz";
+
+void appendJsonString(std::string_view text, std::string* out) {
+  out->push_back('"');
+  for (char c : text) {
+    switch (c) {
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char escaped[8];
+          std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(c));
+          out->append(escaped);
+        } else {
+          out->push_back(c);
+        }
+    }
+  }
+  out->push_back('"');
+}
+
+// {"decision":...,"matchedStatements":[...],"missingContextValues":[...],"errors":[...]}
+void appendCompactDecision(const engine::Decision& decision, std::string* out) {
+  out->append("{\"decision\":\"");
+  out->append(engine::decisionName(decision.kind));
+  out->append("\",\"matchedStatements\":[");
+  bool first = true;
+  for (const engine::StatementRef& ref : decision.matchedStatements) {
+    out->append(first ? "{\"policy\":" : ",{\"policy\":");
+    first = false;
+    appendJsonString(ref.policyName, out);
+    out->append(",\"policyType\":\"");
+    out->append(engine::policyKindName(ref.policyKind));
+    out->append("\",\"statementIndex\":");
+    out->append(std::to_string(ref.statementIndex));
+    out->append(",\"sid\":");
+    appendJsonString(ref.sid, out);
+    out->append(ref.effect == engine::Effect::Allow ? ",\"effect\":\"Allow\"}"
+                                                    : ",\"effect\":\"Deny\"}");
+  }
+  out->append("],\"missingContextValues\":[");
+  first = true;
+  for (std::string_view key : decision.missingContextValues) {
+    if (!first) {
+      out->push_back(',');
+    }
+    first = false;
+    appendJsonString(key, out);
+  }
+  out->append("],\"errors\":[");
+  first = true;
+  for (const std::string& error : decision.errors) {
+    if (!first) {
+      out->push_back(',');
+    }
+    first = false;
+    appendJsonString(error, out);
+  }
+  out->append("]}");
+}
+
+void jsonError(unsigned status, std::string_view message, Reply& reply) {
+  reply.status = status;
+  reply.contentType = "application/json";
+  reply.body = "{\"error\":";
+  appendJsonString(message, &reply.body);
+  reply.body.append("}\n");
+}
+
+bool queryFlag(std::string_view query, std::string_view name) {
+  while (!query.empty()) {
+    const std::size_t amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    if (pair == name ||
+        (pair.starts_with(name) && pair.size() > name.size() && pair[name.size()] == '=' &&
+         (pair.substr(name.size() + 1) == "true" || pair.substr(name.size() + 1) == "1"))) {
+      return true;
+    }
+    if (amp == std::string_view::npos) {
+      break;
+    }
+    query.remove_prefix(amp + 1);
+  }
+  return false;
+}
+
+// A header's value, or nullopt when absent or empty.
+std::optional<std::string_view> header(const HttpRequest& request, const std::string& name) {
+  const auto it = request.find(name);
+  if (it == request.end() || it->value().empty()) {
+    return std::nullopt;
+  }
+  return std::string_view(it->value().data(), it->value().size());
+}
+
+}  // namespace
+
+struct Service::WorkerState {
+  explicit WorkerState(const PolicyStore& store) : snapshot(store) {}
+  PolicySnapshot snapshot;
+  engine::Decision decision;  // reused: evaluation without explanation allocates nothing
+  engine::RequestParser parser;
+  engine::Request request;  // reused by the parser
+  engine::Request authzRequest;
+};
+
+Service::Service(const PolicyStore& store, const RouteTable& routes, AuthzHeaders headers,
+                 Metrics& metrics, std::size_t workers)
+    : store_(store), routes_(routes), headers_(std::move(headers)), metrics_(metrics) {
+  for (std::size_t i = 0; i < workers; ++i) {
+    workers_.push_back(std::make_unique<WorkerState>(store));
+  }
+}
+
+Service::~Service() = default;
+
+void Service::handle(std::size_t worker, const HttpRequest& request, Reply& reply) {
+  const std::string_view target(request.target().data(), request.target().size());
+  const std::size_t question = target.find('?');
+  const std::string_view path = target.substr(0, question);
+  const std::string_view query =
+      question == std::string_view::npos ? std::string_view() : target.substr(question + 1);
+  WorkerState& state = *workers_[worker];
+
+  if (path == "/v1/authorize") {
+    if (request.method() != http::verb::post) {
+      reply.addHeader("Allow", "POST");
+      jsonError(405, "use POST", reply);
+      return;
+    }
+    authorize(state, worker, request, query, reply);
+    return;
+  }
+  if (path == kAuthzPrefix ||
+      (path.starts_with(kAuthzPrefix) && path.size() > kAuthzPrefix.size() &&
+       path[kAuthzPrefix.size()] == '/')) {
+    authz(state, worker, request, target.substr(kAuthzPrefix.size()), reply);
+    return;
+  }
+  const bool get = request.method() == http::verb::get || request.method() == http::verb::head;
+  if (path == "/healthz" && get) {
+    if (draining_.load(std::memory_order_relaxed)) {
+      reply.status = 503;
+      reply.body = "draining\n";
+    } else if (store_.generation() == 0) {
+      reply.status = 503;
+      reply.body = "no policies loaded\n";
+    } else {
+      reply.body = "ok\n";
+    }
+    return;
+  }
+  if (path == "/metrics" && get) {
+    reply.contentType = "text/plain; version=0.0.4; charset=utf-8";
+    reply.body = metrics_.render(PolicyStats{store_.generation(), store_.reloads(),
+                                             store_.reloadFailures(), store_.lastSuccessTime()});
+    return;
+  }
+  if (path == "/healthz" || path == "/metrics") {
+    reply.addHeader("Allow", "GET, HEAD");
+    jsonError(405, "use GET", reply);
+    return;
+  }
+  jsonError(404, "no such endpoint", reply);
+}
+
+void Service::authorize(WorkerState& state, std::size_t worker, const HttpRequest& request,
+                        std::string_view query, Reply& reply) {
+  const Clock::time_point start = Clock::now();
+  const std::shared_ptr<const engine::PolicySet>& set = state.snapshot.get();
+  if (set == nullptr) {
+    jsonError(503, "no policies loaded", reply);
+    return;
+  }
+  // Common case: one request in policysim's shape, parsed in one streaming pass into reused
+  // storage. Anything else (the AWS shape with several actions, errors) goes the general way.
+  const std::string& text = request.body();
+  std::vector<engine::Request> several;
+  const engine::Request* single = nullptr;
+  if (state.parser.parse(text, "request", &state.request).ok()) {
+    single = &state.request;
+  } else {
+    auto requests = engine::parseRequests(text, "request");
+    if (!requests.ok()) {
+      metrics_.recordInvalid(worker, Endpoint::Authorize);
+      jsonError(400, requests.status().toString(), reply);
+      return;
+    }
+    several = std::move(requests).value();
+  }
+  const std::span<const engine::Request> reqs = single != nullptr
+                                                    ? std::span<const engine::Request>(single, 1)
+                                                    : std::span<const engine::Request>(several);
+  const bool explain = queryFlag(query, "explain");
+  std::string& body = reply.body;
+  bool anyExplicit = false;
+  bool allAllowed = true;
+  if (reqs.size() > 1) {
+    body.append("{\"decision\":\"\",\"results\":[");  // decision filled in below
+  }
+  const std::size_t decisionValue =
+      reqs.size() > 1 ? std::string_view("{\"decision\":\"").size() : 0;
+  for (std::size_t i = 0; i < reqs.size(); ++i) {
+    set->evaluate(reqs[i], explain, &state.decision);
+    metrics_.recordDecision(worker, Endpoint::Authorize, state.decision.kind);
+    anyExplicit = anyExplicit || state.decision.kind == engine::DecisionKind::ExplicitDeny;
+    allAllowed = allAllowed && state.decision.kind == engine::DecisionKind::Allowed;
+    if (i > 0) {
+      body.push_back(',');
+    }
+    if (explain) {
+      body.append(engine::formatDecisionJson(reqs[i], state.decision));
+    } else {
+      appendCompactDecision(state.decision, &body);
+    }
+  }
+  if (reqs.size() > 1) {
+    body.append("]}");
+    const engine::DecisionKind overall = anyExplicit  ? engine::DecisionKind::ExplicitDeny
+                                         : allAllowed ? engine::DecisionKind::Allowed
+                                                      : engine::DecisionKind::ImplicitDeny;
+    body.insert(decisionValue, engine::decisionName(overall));
+  }
+  body.push_back('\n');
+  reply.contentType = "application/json";
+  metrics_.recordLatency(worker, Clock::now() - start);
+}
+
+void Service::authz(WorkerState& state, std::size_t worker, const HttpRequest& request,
+                    std::string_view suffix, Reply& reply) {
+  const Clock::time_point start = Clock::now();
+  AuthzInput input;
+  const auto method = header(request, headers_.method);
+  input.method =
+      method ? *method
+             : std::string_view(request.method_string().data(), request.method_string().size());
+  const auto uri = header(request, headers_.uri);
+  input.uri = uri ? *uri : suffix;
+  input.principal = header(request, headers_.principal);
+  input.mfa = header(request, headers_.mfa);
+  input.mfaAge = header(request, headers_.mfaAge);
+  input.sourceIp = header(request, headers_.sourceIp);
+  input.action = header(request, headers_.action);
+  input.resource = header(request, headers_.resource);
+  input.context = header(request, headers_.context);
+
+  const engine::Status built =
+      buildAuthzRequest(input, routes_, std::chrono::system_clock::now(), &state.authzRequest);
+  const std::shared_ptr<const engine::PolicySet>& set = state.snapshot.get();
+  if (!built.ok() || set == nullptr) {
+    // Fail closed: whatever cannot be decided is denied.
+    metrics_.recordInvalid(worker, Endpoint::Authz);
+    reply.status = 403;
+    reply.addHeader("X-Policysim-Decision", "implicitDeny");
+    const std::string_view why =
+        built.ok() ? std::string_view("no policies loaded") : std::string_view(built.message());
+    reply.addHeader("X-Policysim-Error", why.substr(0, 300));
+    metrics_.recordLatency(worker, Clock::now() - start);
+    return;
+  }
+  set->evaluate(state.authzRequest, false, &state.decision);
+  metrics_.recordDecision(worker, Endpoint::Authz, state.decision.kind);
+  const bool allowed = state.decision.kind == engine::DecisionKind::Allowed;
+  reply.status = allowed ? 200 : 403;
+  reply.addHeader("X-Policysim-Decision", engine::decisionName(state.decision.kind));
+  metrics_.recordLatency(worker, Clock::now() - start);
+}
+
+}  // namespace policysim::serve

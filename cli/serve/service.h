@@ -1,0 +1,50 @@
+// Service: the endpoints of `policysim serve` (docs/serve.md):
+//   POST /v1/authorize[?explain=true]   request-context JSON in, decision JSON out (400 if bad)
+//   ANY  /v1/authz[/...]                auth subrequest: 200 allow, 403 deny (and on any error)
+//   GET  /healthz                       200 "ok", 503 while shutting down
+//   GET  /metrics                       Prometheus text
+// Thread-safety: handle() runs on the server's worker threads; each worker index has its own
+// state (policy snapshot, reusable Decision), so calls for different workers run in parallel.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <vector>
+
+#include "cli/serve/authz.h"
+#include "cli/serve/http_server.h"
+#include "cli/serve/metrics.h"
+#include "cli/serve/policy_store.h"
+#include "cli/serve/routes.h"
+
+namespace policysim::serve {
+
+class Service : public Handler {
+ public:
+  // The store, routes and metrics must outlive the Service.
+  Service(const PolicyStore& store, const RouteTable& routes, AuthzHeaders headers,
+          Metrics& metrics, std::size_t workers);
+  ~Service() override;
+
+  void handle(std::size_t worker, const HttpRequest& request, Reply& reply) override;
+
+  // From now on /healthz answers 503 (load balancers stop sending new traffic).
+  void setDraining() { draining_.store(true, std::memory_order_relaxed); }
+
+ private:
+  struct WorkerState;
+
+  void authorize(WorkerState& state, std::size_t worker, const HttpRequest& request,
+                 std::string_view query, Reply& reply);
+  void authz(WorkerState& state, std::size_t worker, const HttpRequest& request,
+             std::string_view path, Reply& reply);
+
+  const PolicyStore& store_;
+  const RouteTable& routes_;
+  const AuthzHeaders headers_;
+  Metrics& metrics_;
+  std::vector<std::unique_ptr<WorkerState>> workers_;
+  std::atomic<bool> draining_{false};
+};
+
+}  // namespace policysim::serve

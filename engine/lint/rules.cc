@@ -1,0 +1,522 @@
+// The rule catalogue. Ids are stable: a retired rule keeps its id unused. Examples are linted
+// by tests/lint/lint_test.cc (each bad example must trigger its rule, each good one must not).
+#include "engine/lint/rules.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+namespace policysim::engine::lint {
+namespace {
+
+using S = LintSeverity;
+
+// One rule per entry, prose wrapped by hand.
+// clang-format off
+constexpr std::array kRules = {
+    // ---- PS1xx: grammar (what AWS rejects or reads differently from what is written) ----
+    RuleInfo{"PS100", "invalid-syntax", S::Error, "grammar",
+        "The file is not valid JSON or YAML.",
+        "AWS refuses a policy that is not well-formed JSON. The position is where the parser "
+        "stopped; nothing else in the file can be checked until it parses.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})",
+        "Access Analyzer JSON_SYNTAX_ERROR; Parliament MALFORMED_JSON"},
+    RuleInfo{"PS101", "duplicate-key", S::Error, "grammar",
+        "The same JSON key appears twice in one object.",
+        "IAM rejects repeated keys at every level (two Effect elements, two StringEquals blocks "
+        "in one Condition). Most JSON libraries silently keep the last one, so the policy you "
+        "review is not the policy a tool sends.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Effect": "Deny", "Action": "s3:GetObject", "Resource": "*"}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:GetObject", "Resource": "*"}]})",
+        "IAM grammar; policysim check rejects it"},
+    RuleInfo{"PS102", "unknown-element", S::Error, "grammar",
+        "An element IAM does not know (a misspelled Statement, Resources, Conditions...).",
+        "Top-level keys are Version, Id and Statement; statement keys are Sid, Effect, Principal, "
+        "NotPrincipal, Action, NotAction, Resource, NotResource and Condition. Anything else is "
+        "rejected.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resources": "*"}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})",
+        "Access Analyzer INVALID_POLICY_ELEMENT"},
+    RuleInfo{"PS103", "missing-element", S::Error, "grammar",
+        "A required element is missing (Statement, Effect, Action, Resource, Principal).",
+        "Every statement needs Effect and Action or NotAction; identity policies need Resource or "
+        "NotResource; resource-based policies need Principal or NotPrincipal.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Resource": "*"}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}]})",
+        "Access Analyzer MISSING_ACTION, MISSING_EFFECT, MISSING_RESOURCE, MISSING_PRINCIPAL, "
+        "MISSING_STATEMENT"},
+    RuleInfo{"PS104", "invalid-element-type", S::Error, "grammar",
+        "An element has the wrong JSON type or shape.",
+        "Statement is an object or an array of objects; Action, Resource and principal values are "
+        "strings or arrays of strings; Condition maps operators to {key: values}; condition "
+        "values are strings, numbers or booleans.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", 7], "Resource": "*"}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "*"}]})",
+        "Access Analyzer DATA_TYPE_MISMATCH; Parliament MALFORMED"},
+    RuleInfo{"PS105", "invalid-effect", S::Error, "grammar",
+        "Effect is not \"Allow\" or \"Deny\" (the value is case-sensitive).",
+        "AWS rejects any other value, including \"allow\".",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "allow", "Action": "s3:GetObject", "Resource": "*"}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})",
+        "Access Analyzer INVALID_EFFECT"},
+    RuleInfo{"PS106", "invalid-version", S::Error, "grammar",
+        "Version is neither \"2012-10-17\" nor \"2008-10-17\" (SCPs need 2012-10-17).",
+        "Version is the language version, not a date you choose. Use \"2012-10-17\": it is the "
+        "only version that enables policy variables.",
+        R"({"Version": "2024-01-01", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})",
+        "Access Analyzer INVALID_VERSION; Parliament INVALID_VERSION"},
+    RuleInfo{"PS107", "missing-version", S::Warning, "grammar",
+        "The policy has no Version element.",
+        "Without Version, policy variables such as ${aws:username} are plain text, so a Resource "
+        "meant for one user's folder matches a folder literally named \"${aws:username}\". Always "
+        "write \"Version\": \"2012-10-17\".",
+        R"({"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})",
+        "Access Analyzer MISSING_VERSION; Parliament NO_VERSION"},
+    RuleInfo{"PS108", "conflicting-elements", S::Error, "grammar",
+        "A statement has both X and NotX (Action/NotAction, Resource/NotResource, "
+        "Principal/NotPrincipal).",
+        "AWS rejects the combination; use one or the other.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "NotAction": "s3:DeleteBucket", "Resource": "*"}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}, {"Effect": "Deny", "Action": "s3:DeleteBucket", "Resource": "*"}]})",
+        "Access Analyzer UNSUPPORTED_ELEMENT_COMBINATION"},
+    RuleInfo{"PS109", "element-not-allowed", S::Error, "grammar",
+        "An element the policy type forbids: Principal in an identity policy or SCP, Resource or "
+        "NotPrincipal in a role trust policy.",
+        "Identity-based policies apply to the principal they are attached to and cannot name "
+        "principals; a role trust policy is about the role itself and has no Resource.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole", "Resource": "*"}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]})",
+        "Access Analyzer UNSUPPORTED_PRINCIPAL, ROLE_TRUST_POLICY_SYNTAX_ERROR_RESOURCE, "
+        "ROLE_TRUST_POLICY_SYNTAX_ERROR_NOTPRINCIPAL"},
+    RuleInfo{"PS110", "not-principal-with-allow", S::Error, "grammar",
+        "NotPrincipal is used with \"Effect\": \"Allow\".",
+        "NotPrincipal is supported only with Deny. With Allow it would grant access to everyone "
+        "except the listed principals, anonymous callers included.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "NotPrincipal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]})",
+        "Access Analyzer ALLOW_WITH_NOTPRINCIPAL; cfn_nag W14-W23"},
+    RuleInfo{"PS111", "invalid-principal", S::Error, "grammar",
+        "A principal that AWS rejects: unknown type key, partial wildcard, or a string other than "
+        "\"*\".",
+        "Principal is \"*\" or an object whose keys are AWS, Service, Federated or CanonicalUser. "
+        "Wildcards inside principal values (arn:aws:iam::*:role/x) are not supported: use \"*\" "
+        "with a condition on aws:PrincipalArn.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::*:role/deploy"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/deploy"}}}]})",
+        "Access Analyzer INVALID_PRINCIPAL_KEY, UNSUPPORTED_WILDCARD_IN_PRINCIPAL; Parliament "
+        "UNKNOWN_PRINCIPAL"},
+    RuleInfo{"PS112", "invalid-action", S::Error, "grammar",
+        "An action that is not \"service:Action\" or \"*\", or has a wildcard in its service "
+        "prefix.",
+        "Actions are a service prefix, a colon and an action name (wildcards allowed in the name "
+        "only).",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3*:GetObject", "Resource": "*"}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})",
+        "Access Analyzer WILDCARD_IN_SERVICE_NAME; policysim check rejects it"},
+    RuleInfo{"PS113", "invalid-resource", S::Error, "grammar",
+        "A Resource that is not \"*\" or an ARN: no arn: prefix, fewer than six fields, or an "
+        "upper-case service.",
+        "A resource pattern with fewer than six colon-separated fields and no trailing '*' "
+        "matches nothing, so the statement silently does nothing.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "my-bucket/*"}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::my-bucket/*"}]})",
+        "Access Analyzer INVALID_ARN_PREFIX, MISSING_ARN_FIELD, INVALID_ARN_SERVICE_CASE; "
+        "Parliament INVALID_ARN"},
+    RuleInfo{"PS114", "unknown-operator", S::Error, "grammar",
+        "An unknown condition operator (misspelled, wrong case, or NullIfExists).",
+        "Operator names are case-sensitive and exactly as AWS spells them; Null cannot take "
+        "IfExists.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEqual": {"aws:PrincipalTag/team": "a"}}}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEquals": {"aws:PrincipalTag/team": "a"}}}]})",
+        "Access Analyzer INVALID_CONDITION_OPERATOR, NULL_WITH_IF_EXISTS; Parliament "
+        "UNKNOWN_OPERATOR"},
+    RuleInfo{"PS115", "duplicate-condition-key", S::Error, "grammar",
+        "The same condition key appears twice under one operator, differing only in case.",
+        "Condition key names are case-insensitive, so AWS rejects the block.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEquals": {"aws:PrincipalTag/team": "a", "aws:principaltag/Team": "b"}}}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEquals": {"aws:PrincipalTag/team": ["a", "b"]}}}]})",
+        "Access Analyzer DUPLICATE_KEYS_WITH_DIFFERENT_CASE"},
+    RuleInfo{"PS116", "malformed-condition-key", S::Error, "grammar",
+        "A condition key that is not \"service:name\", or a tag key family without the tag "
+        "(aws:ResourceTag/).",
+        "Keys are a service prefix, a colon and a name; the tag families need the tag key after "
+        "the slash.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEquals": {"aws:ResourceTag/": "prod"}}}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEquals": {"aws:ResourceTag/env": "prod"}}}]})",
+        "Access Analyzer INVALID_CONDITION_KEY_FORMAT, MISSING_TAG_KEY_IN_CONDITION"},
+    RuleInfo{"PS117", "invalid-condition-value", S::Error, "grammar",
+        "A condition value the operator cannot read (not a number, date, boolean, CIDR, base64 or "
+        "six-field ARN).",
+        "AWS's validator reports these as errors. policysim check fails such a statement closed "
+        "(an Allow never applies, a Deny always applies), which is rarely what the author meant.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"IpAddress": {"aws:SourceIp": "203.0.113.0/33"}}}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}}]})",
+        "Access Analyzer TYPE_MISMATCH_NUMBER/_DATE/_BOOLEAN/_IP_RANGE/_STRING; Parliament "
+        "MISMATCHED_TYPE_OPERATION_TO_NULL"},
+    RuleInfo{"PS118", "malformed-variable", S::Error, "grammar",
+        "A policy variable that does not parse: missing '}', empty ${}, a space in the key, or a "
+        "default without single quotes.",
+        "AWS rejects the policy. Defaults are written ${key, 'default'}.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/${aws:username/*"}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/${aws:username}/*"}]})",
+        "Access Analyzer MISSING_BRACE_IN_VARIABLE, EMPTY_VARIABLE, "
+        "UNSUPPORTED_SPACE_IN_VARIABLE, MISSING_QUOTE_IN_VARIABLE"},
+    RuleInfo{"PS119", "variable-without-version", S::Error, "grammar",
+        "A policy variable in a policy whose Version is 2008-10-17 or missing.",
+        "Only \"Version\": \"2012-10-17\" enables variables; otherwise ${aws:username} is literal "
+        "text and the statement matches something else than intended.",
+        R"({"Version": "2008-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/${aws:username}/*"}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/${aws:username}/*"}]})",
+        "Access Analyzer VARIABLE_UNSUPPORTED_IN_VERSION; Parliament OLD_VERSION"},
+    RuleInfo{"PS120", "variable-not-allowed", S::Error, "grammar",
+        "A policy variable where IAM does not substitute it: Action, Principal, a condition key "
+        "name, or a Numeric/Date/Bool/IP/Binary/Null value.",
+        "Variables work only in Resource and in String and ARN condition values.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::b", "Condition": {"NumericLessThan": {"s3:max-keys": "${aws:PrincipalTag/limit}"}}}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::b", "Condition": {"NumericLessThan": {"s3:max-keys": "100"}}}]})",
+        "Access Analyzer VARIABLE_UNSUPPORTED_IN_ELEMENT, INVALID_VARIABLE_FOR_OPERATOR"},
+    RuleInfo{"PS121", "duplicate-sid", S::Error, "grammar",
+        "Two statements have the same Sid.",
+        "IAM requires unique Sids in identity policies and several services do in resource "
+        "policies; duplicates also make findings and explanations ambiguous.",
+        R"({"Version": "2012-10-17", "Statement": [{"Sid": "Read", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}, {"Sid": "Read", "Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Sid": "ReadObjects", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}, {"Sid": "ListBuckets", "Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}]})",
+        "Access Analyzer UNIQUE_SIDS_REQUIRED / UNIQUE_SIDS_RECOMMENDED; Parliament DUPLICATE_SID"},
+    RuleInfo{"PS122", "invalid-sid", S::Error, "grammar",
+        "A Sid with characters IAM does not accept (only A-Z, a-z, 0-9).",
+        "IAM rejects other characters in identity policies, permissions boundaries and role trust "
+        "policies (other services' resource policies are more lenient and not checked).",
+        R"({"Version": "2012-10-17", "Statement": [{"Sid": "read objects", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Sid": "ReadObjects", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})",
+        "Access Analyzer UNSUPPORTED_SID; Parliament INVALID_SID"},
+    RuleInfo{"PS123", "empty-sid", S::Suggestion, "grammar",
+        "A statement has \"Sid\": \"\".",
+        "An empty Sid names nothing; remove it or give the statement a name.",
+        R"({"Version": "2012-10-17", "Statement": [{"Sid": "", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Sid": "ReadObjects", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})",
+        "Access Analyzer EMPTY_SID_VALUE"},
+    RuleInfo{"PS124", "empty-value", S::Warning, "grammar",
+        "An empty list or object (Statement, Action, Resource, Principal, Condition, condition "
+        "values): the element matches nothing.",
+        "A statement with an empty Action or Resource list grants or denies nothing; an empty "
+        "condition value list never matches (ForAllValues: only when the key is missing). Usually "
+        "a templating accident.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": [], "Resource": "*"}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "*"}]})",
+        "Access Analyzer EMPTY_ARRAY_ACTION/_RESOURCE/_PRINCIPAL/_CONDITION, "
+        "EMPTY_OBJECT_CONDITION/_PRINCIPAL"},
+    RuleInfo{"PS125", "wildcard-without-like", S::Warning, "grammar",
+        "A '*' or '?' in the value of a StringEquals-style operator, where it is a literal "
+        "character.",
+        "Only StringLike/StringNotLike (and the Arn operators) treat '*' and '?' as wildcards. "
+        "StringEquals \"team-*\" matches only the text \"team-*\".",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEquals": {"aws:PrincipalTag/team": "web-*"}}}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringLike": {"aws:PrincipalTag/team": "web-*"}}}]})",
+        "Access Analyzer WILDCARD_WITHOUT_LIKE_OPERATOR"},
+    RuleInfo{"PS126", "multiple-bool-values", S::Warning, "grammar",
+        "A Bool condition lists more than one value.",
+        "Values are ORed, so [\"true\", \"false\"] matches any present value: the condition then "
+        "only tests that the key exists.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": ["true", "false"]}}}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "true"}}}]})",
+        "Access Analyzer INVALID_CONDITION_MULTIPLE_BOOLEAN"},
+    RuleInfo{"PS127", "null-with-qualifier", S::Suggestion, "grammar",
+        "Null is combined with ForAllValues: or ForAnyValue:.",
+        "Null tests whether a key is present; a set qualifier makes the result constant.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ec2:CreateTags", "Resource": "*", "Condition": {"ForAllValues:Null": {"aws:TagKeys": "false"}}}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ec2:CreateTags", "Resource": "*", "Condition": {"Null": {"aws:TagKeys": "false"}}}]})",
+        "Access Analyzer NULL_WITH_QUALIFIER"},
+    RuleInfo{"PS128", "epoch-date", S::Warning, "grammar",
+        "A Date operator compared with epoch seconds instead of an ISO 8601 date.",
+        "Epoch values are accepted but easy to get wrong (milliseconds, time zones); "
+        "\"2026-01-01T00:00:00Z\" says what it means.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"DateLessThan": {"aws:CurrentTime": "1767225600"}}}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"DateLessThan": {"aws:CurrentTime": "2026-01-01T00:00:00Z"}}}]})",
+        "Access Analyzer INVALID_DATE_VALUE"},
+    RuleInfo{"PS129", "ip-host-bits", S::Suggestion, "grammar",
+        "A CIDR block with bits set after the prefix (203.0.113.5/24).",
+        "The host bits are ignored: 203.0.113.5/24 means 203.0.113.0/24. Write the network you "
+        "mean, or /32 for one address.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"IpAddress": {"aws:SourceIp": "203.0.113.5/24"}}}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}}]})",
+        "Access Analyzer IMPROVE_IP_RANGE"},
+
+    // ---- PS2xx: the service authorization data (actions, condition keys, types) ----
+    RuleInfo{"PS201", "unknown-service", S::Warning, "data",
+        "An action or condition key names a service prefix the IAM data does not know.",
+        "Usually a typo (s3a:GetObject). A warning, not an error, because the data is a snapshot: "
+        "a service launched after it would be flagged too. Refresh the data with "
+        "data/refresh-iam-data.sh or pass --iam-data.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3a:GetObject", "Resource": "*"}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})",
+        "Access Analyzer INVALID_SERVICE_IN_ACTION; Parliament UNKNOWN_PREFIX"},
+    RuleInfo{"PS202", "unknown-action", S::Warning, "data",
+        "An action the service does not have (according to the IAM data).",
+        "A misspelled action grants or denies nothing. A warning because stale data is the most "
+        "common complaint about IAM linters; the message names the data version.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObjects", "Resource": "*"}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})",
+        "Access Analyzer INVALID_ACTION; Parliament UNKNOWN_ACTION; cfn-lint W3037"},
+    RuleInfo{"PS203", "action-matches-nothing", S::Warning, "data",
+        "An action pattern with wildcards that matches no action of the service.",
+        "s3:Get*Objects matches nothing, so the statement does less than it seems to.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:Fetch*", "Resource": "*"}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:Get*", "Resource": "*"}]})",
+        "Parliament UNKNOWN_ACTION"},
+    RuleInfo{"PS204", "unknown-global-condition-key", S::Warning, "data",
+        "An aws: condition key that is not a global condition key.",
+        "An unknown key is absent from every request: positive operators never match and negated "
+        "ones always do. Often a typo (aws:SourceIP is fine, keys are case-insensitive; "
+        "aws:SourceAddress is not a key).",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"IpAddress": {"aws:SourceAddress": "203.0.113.0/24"}}}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}}]})",
+        "Access Analyzer INVALID_GLOBAL_CONDITION_KEY"},
+    RuleInfo{"PS205", "unknown-service-condition-key", S::Warning, "data",
+        "A service-specific condition key the IAM data does not list for that service.",
+        "Like an unknown global key it is never in the request. A warning because the data may "
+        "predate the key.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEquals": {"s3:objecttag": "x"}}}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEquals": {"s3:ExistingObjectTag/team": "x"}}}]})",
+        "Access Analyzer INVALID_SERVICE_CONDITION_KEY; Parliament UNKNOWN_CONDITION_FOR_ACTION"},
+    RuleInfo{"PS206", "condition-key-not-supported", S::Warning, "data",
+        "A service condition key that none of the statement's actions supports.",
+        "The key is absent from the requests of those actions, so an Allow conditioned on it "
+        "never applies and a Deny conditioned on a positive operator never denies. The allowed "
+        "keys of an action are its own plus those of its resource types.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*", "Condition": {"StringEquals": {"s3:prefix": "home/"}}}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::b", "Condition": {"StringEquals": {"s3:prefix": "home/"}}}]})",
+        "Access Analyzer UNSUPPORTED_ACTION_FOR_CONDITION_KEY; Parliament "
+        "UNKNOWN_CONDITION_FOR_ACTION"},
+    RuleInfo{"PS207", "operator-type-mismatch", S::Warning, "data",
+        "A condition operator of the wrong type for its key (StringEquals on a Numeric key, "
+        "NumericEquals on a Date key...).",
+        "The value is compared with the wrong rules: string comparison of numbers (\"900\" > "
+        "\"1800\"), or a type error that fails the condition. Use the operator family of the "
+        "key's type.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEquals": {"aws:SecureTransport": "true"}}}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "true"}}}]})",
+        "Access Analyzer TYPE_MISMATCH; Parliament MISMATCHED_TYPE"},
+    RuleInfo{"PS208", "missing-qualifier", S::Error, "data",
+        "A plain operator on a multivalued key (aws:TagKeys, aws:PrincipalOrgPaths...).",
+        "Multivalued keys must be tested with ForAllValues: or ForAnyValue:. AWS does not define "
+        "the plain form; policysim evaluates it as false.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ec2:CreateTags", "Resource": "*", "Condition": {"StringEquals": {"aws:TagKeys": "team"}}}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ec2:CreateTags", "Resource": "*", "Condition": {"ForAllValues:StringEquals": {"aws:TagKeys": "team"}}}]})",
+        "Access Analyzer MISSING_QUALIFIER"},
+    RuleInfo{"PS209", "forallvalues-single-valued-key", S::Security, "data",
+        "ForAllValues: on a single-valued key.",
+        "ForAllValues is true when the key is absent, so an Allow with it also grants requests "
+        "that do not carry the key at all. Use the plain operator.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"ForAllValues:StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}}]})",
+        "Access Analyzer FORALLVALUES_WITH_SINGLE_VALUED_KEY"},
+    RuleInfo{"PS210", "foranyvalue-single-valued-key", S::Warning, "data",
+        "ForAnyValue: on a single-valued key.",
+        "It works like the plain operator but suggests the key holds a set; use the plain "
+        "operator.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"ForAnyValue:StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}}]})",
+        "Parliament SINGLE_VALUE_CONDITION_TOO_PERMISSIVE"},
+    RuleInfo{"PS211", "ifexists-no-effect", S::Suggestion, "data",
+        "...IfExists that changes nothing: on a negated operator (already true when the key is "
+        "absent) or on a key every request carries.",
+        "IfExists only matters when the key can be absent and the operator would be false then. "
+        "Remove it to say what the condition does.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "*", "Condition": {"BoolIfExists": {"aws:SecureTransport": "false"}}}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]})",
+        "iam-semantics §3.6"},
+    RuleInfo{"PS212", "foranyvalue-ifexists", S::Warning, "data",
+        "ForAnyValue: combined with IfExists.",
+        "The general IfExists rule suggests the condition is true when the key is absent, but AWS "
+        "was observed returning false. Write the absent case explicitly with Null.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ec2:CreateTags", "Resource": "*", "Condition": {"ForAnyValue:StringEqualsIfExists": {"aws:TagKeys": "team"}}}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ec2:CreateTags", "Resource": "*", "Condition": {"ForAnyValue:StringEquals": {"aws:TagKeys": "team"}}}]})",
+        "iam-semantics §3.3"},
+    RuleInfo{"PS213", "allow-ifexists-optional-key", S::Warning, "data",
+        "An Allow whose ...IfExists condition is on a key some callers never send (network, "
+        "organization, source or MFA keys).",
+        "IfExists makes the condition true when the key is absent, so callers without the key "
+        "(requests through a VPC endpoint have no aws:SourceIp, principals outside an "
+        "organization have no aws:PrincipalOrgID, long-term keys have no MFA keys) are granted "
+        "without the check.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"IpAddressIfExists": {"aws:SourceIp": "203.0.113.0/24"}}}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}}]})",
+        "iam-semantics §3.3, §3.9"},
+
+    // ---- PS3xx: security (what grants more than it seems to) ----
+    RuleInfo{"PS301", "allow-with-not-action", S::Security, "security",
+        "An Allow with NotAction.",
+        "Allow + NotAction grants every action except the listed ones, including actions of "
+        "services launched later. List the actions you mean to grant.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "*"}]})",
+        "cfn_nag W15/W17/W21; Parliament community NOTACTION_WITH_ALLOW"},
+    RuleInfo{"PS302", "allow-with-not-resource", S::Security, "security",
+        "An Allow with NotResource.",
+        "Allow + NotResource grants the actions on every resource except the listed ones, "
+        "including resources created later and in other accounts.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "NotResource": "arn:aws:s3:::secrets/*"}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::public/*"}]})",
+        "Parliament community NOTRESOURCE_WITH_ALLOW; cfn_nag W16/W22"},
+    RuleInfo{"PS303", "allow-all-actions", S::Security, "security",
+        "An Allow of every action (\"*\" or \"*:*\").",
+        "This is administrator access. Grant it through a deliberately named, reviewed policy "
+        "(and suppress this finding there with a reason), never by accident.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::app-data/*"}]})",
+        "checkov CKV_AWS_1/CKV_AWS_62/CKV_AWS_63; cfn_nag F3/F4/F5; KICS full permissions"},
+    RuleInfo{"PS304", "passrole-star-resource", S::Security, "security",
+        "iam:PassRole allowed on every role (Resource \"*\" or NotResource).",
+        "Passing any role to any service lets the caller run code with that role's permissions, "
+        "usually more than their own. Name the roles, or restrict the service with "
+        "iam:PassedToService.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::111122223333:role/app-*", "Condition": {"StringEquals": {"iam:PassedToService": "ec2.amazonaws.com"}}}]})",
+        "Access Analyzer PASS_ROLE_WITH_STAR_IN_RESOURCE (and variants); cfn_nag F38-F40"},
+    RuleInfo{"PS305", "public-principal", S::Security, "security",
+        "A resource policy allows Principal \"*\" without a condition that limits who the caller "
+        "is.",
+        "Anyone, anonymous callers included, gets the statement's actions. Conditions such as "
+        "aws:SecureTransport do not limit the caller; aws:PrincipalOrgID, aws:PrincipalAccount, "
+        "aws:SourceVpce, aws:SourceArn or aws:SourceAccount do. In a role trust policy it lets "
+        "anyone assume the role.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}}]})",
+        "checkov CKV_AWS_283; KICS all principals; Access Analyzer "
+        "ROLE_TRUST_POLICY_UNSUPPORTED_WILDCARD_IN_PRINCIPAL"},
+    RuleInfo{"PS306", "privilege-escalation", S::Security, "security",
+        "The policy allows a known privilege-escalation path (e.g. iam:CreatePolicyVersion, "
+        "iam:AttachUserPolicy, iam:PassRole with ec2:RunInstances or lambda:CreateFunction).",
+        "These actions let the holder grant themselves more permissions (Rhino Security Labs' "
+        "list of 21 methods). The finding lists every method the policy allows; statements "
+        "restricted to named resources still count, since the named resource may be powerful.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["iam:PassRole", "ec2:RunInstances"], "Resource": "*"}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ec2:RunInstances", "Resource": "*"}]})",
+        "Parliament community PRIVILEGE_ESCALATION; checkov CKV_AWS_110; Cloudsplaining"},
+
+    // ---- PS4xx: MFA ----
+    RuleInfo{"PS401", "mfa-deny-bool-false", S::Security, "mfa",
+        "A Deny meant to force MFA uses Bool aws:MultiFactorAuthPresent \"false\".",
+        "Requests signed with long-term access keys carry no aws:MultiFactorAuthPresent key at "
+        "all; Bool is false on an absent key, so the Deny does not apply to them: access keys "
+        "work without MFA. Use BoolIfExists.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "ec2:TerminateInstances", "Resource": "*", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}}}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "ec2:TerminateInstances", "Resource": "*", "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}}]})",
+        "Parliament BAD_PATTERN_FOR_MFA; AWS IAM User Guide (aws:MultiFactorAuthPresent)"},
+    RuleInfo{"PS402", "mfa-allow-boolifexists-true", S::Security, "mfa",
+        "An Allow with BoolIfExists aws:MultiFactorAuthPresent \"true\".",
+        "IfExists is true when the key is absent, and requests signed with long-term access keys "
+        "have no MFA key: this grants access keys without MFA (only console sessions need MFA). "
+        "Use Bool to require MFA for every caller.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ec2:StopInstances", "Resource": "*", "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "true"}}}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ec2:StopInstances", "Resource": "*", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}]})",
+        "iam-semantics §5.3; AWS IAM User Guide (aws:MultiFactorAuthPresent)"},
+    RuleInfo{"PS403", "mfa-null-check", S::Security, "mfa",
+        "Null on aws:MultiFactorAuthPresent used as an MFA check.",
+        "Null only tells temporary from long-term credentials. Deny + Null \"true\" denies access "
+        "keys but spares temporary credentials obtained without MFA; Allow + Null \"false\" "
+        "grants any temporary credentials, with or without MFA.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:DeleteObject", "Resource": "*", "Condition": {"Null": {"aws:MultiFactorAuthPresent": "true"}}}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:DeleteObject", "Resource": "*", "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}}]})",
+        "iam-semantics §5.3; Parliament BAD_PATTERN_FOR_MFA"},
+    RuleInfo{"PS404", "mfa-age-threshold", S::Warning, "mfa",
+        "An aws:MultiFactorAuthAge threshold above 129,600 s (the longest session) or below 900 s "
+        "(the shortest).",
+        "Above 129,600 s the threshold is never reached by GetSessionToken credentials, so the "
+        "check does nothing; below 900 s it expires before the shortest session does, so MFA "
+        "sessions stop working minutes after sign-in.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:DeleteObject", "Resource": "*", "Condition": {"NumericLessThan": {"aws:MultiFactorAuthAge": "604800"}}}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:DeleteObject", "Resource": "*", "Condition": {"NumericLessThan": {"aws:MultiFactorAuthAge": "3600"}}}]})",
+        "iam-semantics §5.2"},
+    RuleInfo{"PS405", "mfa-age-operator", S::Security, "mfa",
+        "aws:MultiFactorAuthAge compared with a non-Numeric operator.",
+        "The age is a number of seconds. StringEquals compares text, DateLessThan reads it as a "
+        "date: the check never does what it says. Use NumericLessThan (Allow) or "
+        "NumericGreaterThanIfExists (Deny).",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:DeleteObject", "Resource": "*", "Condition": {"StringLike": {"aws:MultiFactorAuthAge": "3*"}}}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:DeleteObject", "Resource": "*", "Condition": {"NumericLessThan": {"aws:MultiFactorAuthAge": "3600"}}}]})",
+        "Access Analyzer TYPE_MISMATCH; iam-semantics §5.2"},
+    RuleInfo{"PS406", "mfa-notaction-gap", S::Security, "mfa",
+        "A force-MFA Deny whose NotAction leaves actions beyond MFA self-management reachable "
+        "without MFA.",
+        "policysim proves it with the evaluator: it evaluates the Deny (with an Allow of "
+        "everything beside it) for every action of the IAM data, once without the MFA key and "
+        "once with it false, and reports the NotAction entries that let actions other than the "
+        "MFA enrolment and password actions through. Wildcards such as iam:* or iam:*MFA* also "
+        "exempt iam:DeactivateMFADevice, which lets a stolen password remove MFA.",
+        R"({"Version": "2012-10-17", "Statement": [{"Sid": "DenyAllExceptListedIfNoMFA", "Effect": "Deny", "NotAction": ["iam:*", "sts:GetSessionToken"], "Resource": "*", "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Sid": "DenyAllExceptListedIfNoMFA", "Effect": "Deny", "NotAction": ["iam:CreateVirtualMFADevice", "iam:EnableMFADevice", "iam:GetUser", "iam:ListMFADevices", "iam:ListVirtualMFADevices", "iam:ResyncMFADevice", "sts:GetSessionToken"], "Resource": "*", "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}}]})",
+        "iam-semantics §5.3 (pitfalls 4 and 5); AWS example DenyAllExceptListedIfNoMFA"},
+    RuleInfo{"PS407", "mfa-notaction-lockout", S::Warning, "mfa",
+        "A force-MFA Deny that also denies the actions needed to enrol an MFA device.",
+        "Without iam:CreateVirtualMFADevice, iam:EnableMFADevice and iam:ListMFADevices in "
+        "NotAction, a user without MFA cannot set one up and is locked out.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "NotAction": "sts:GetSessionToken", "Resource": "*", "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "NotAction": ["iam:CreateVirtualMFADevice", "iam:EnableMFADevice", "iam:GetUser", "iam:ListMFADevices", "iam:ListVirtualMFADevices", "iam:ResyncMFADevice", "sts:GetSessionToken"], "Resource": "*", "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}}]})",
+        "iam-semantics §5.3 (pitfall 4)"},
+    RuleInfo{"PS408", "mfa-age-deny-without-ifexists", S::Security, "mfa",
+        "A Deny on aws:MultiFactorAuthAge being too old, without IfExists.",
+        "The age key exists only when MFA was used. NumericGreaterThan is false on an absent key, "
+        "so requests without any MFA are not denied. Use NumericGreaterThanIfExists.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "arn:aws:s3:::production/*", "Condition": {"NumericGreaterThan": {"aws:MultiFactorAuthAge": "1800"}}}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "arn:aws:s3:::production/*", "Condition": {"NumericGreaterThanIfExists": {"aws:MultiFactorAuthAge": "1800"}}}]})",
+        "AWS example S3 production bucket with MFA age; iam-semantics §5.2"},
+};
+// clang-format on
+
+bool equalsIgnoreCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+}  // namespace
+
+const char* severityName(LintSeverity severity) {
+  switch (severity) {
+    case LintSeverity::Suggestion:
+      return "suggestion";
+    case LintSeverity::Warning:
+      return "warning";
+    case LintSeverity::Security:
+      return "security";
+    case LintSeverity::Error:
+      return "error";
+  }
+  return "error";
+}
+
+bool parseSeverity(std::string_view text, LintSeverity* out) {
+  for (LintSeverity s : {LintSeverity::Suggestion, LintSeverity::Warning, LintSeverity::Security,
+                         LintSeverity::Error}) {
+    if (equalsIgnoreCase(text, severityName(s))) {
+      *out = s;
+      return true;
+    }
+  }
+  return false;
+}
+
+std::span<const RuleInfo> allRules() { return kRules; }
+
+const RuleInfo* findRule(std::string_view idOrName) {
+  // Exact ids (what the checker asks for) by binary search; the catalogue is sorted by id.
+  const auto it =
+      std::lower_bound(kRules.begin(), kRules.end(), idOrName,
+                       [](const RuleInfo& r, std::string_view id) { return r.id < id; });
+  if (it != kRules.end() && it->id == idOrName) {
+    return &*it;
+  }
+  for (const RuleInfo& rule : kRules) {
+    if (equalsIgnoreCase(rule.id, idOrName) || equalsIgnoreCase(rule.name, idOrName)) {
+      return &rule;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace policysim::engine::lint

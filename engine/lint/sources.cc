@@ -1,0 +1,495 @@
+// File format detection and policy extraction for CloudFormation templates and Terraform plans.
+#include "engine/lint/sources.h"
+
+#include <algorithm>
+#include <cctype>
+#include <utility>
+
+#include "engine/lint/json_reader.h"
+#include "engine/lint/yaml_reader.h"
+
+namespace policysim::engine::lint {
+namespace {
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+bool startsWith(std::string_view text, std::string_view prefix) {
+  return text.substr(0, prefix.size()) == prefix;
+}
+
+// Marks CloudFormation intrinsic functions in JSON form ({"Ref": ...}, {"Fn::Sub": ...}).
+// YAML short forms are marked by the YAML reader from their tags.
+void markIntrinsics(Node* root) {
+  std::vector<Node*> stack{root};
+  while (!stack.empty()) {
+    Node* node = stack.back();
+    stack.pop_back();
+    if (node->isObject() && node->members.size() == 1 &&
+        (node->members[0].key == "Ref" || startsWith(node->members[0].key, "Fn::"))) {
+      node->intrinsic = true;
+    }
+    for (NodeMember& member : node->members) {
+      stack.push_back(&member.value);
+    }
+    for (Node& element : node->elements) {
+      stack.push_back(&element);
+    }
+  }
+}
+
+// The number of leading spaces of the first non-blank line at or after `line` (1-based).
+std::uint32_t indentOfLine(std::string_view text, std::uint32_t line) {
+  std::size_t pos = 0;
+  for (std::uint32_t l = 1; l < line && pos != std::string_view::npos; ++l) {
+    pos = text.find('\n', pos);
+    if (pos != std::string_view::npos) {
+      ++pos;
+    }
+  }
+  while (pos != std::string_view::npos && pos < text.size()) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) {
+      end = text.size();
+    }
+    const std::string_view content = text.substr(pos, end - pos);
+    const std::size_t first = content.find_first_not_of(' ');
+    if (first != std::string_view::npos && content[first] != '\r') {
+      return static_cast<std::uint32_t>(first);
+    }
+    pos = end + 1;
+  }
+  return 0;
+}
+
+class Extractor {
+ public:
+  Extractor(std::string_view text, const LineMap& lines, SourceFile* file)
+      : text_(text), lines_(lines), file_(file) {}
+
+  // Adds the policy held by `value` (an object, or a JSON string) unless it is an intrinsic
+  // function or empty.
+  void addPolicy(const Node* value, PolicyType type, std::string label) {
+    if (value == nullptr || value->intrinsic || value->isNull()) {
+      return;
+    }
+    if (value->isString()) {
+      addEmbedded(*value, type, std::move(label));
+      return;
+    }
+    file_->policies.push_back(PolicyInput{value, type, std::move(label)});
+  }
+
+ private:
+  void addEmbedded(const Node& value, PolicyType type, std::string label) {
+    const std::string_view content = value.text;
+    if (content.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+      return;  // empty: Terraform shows unknown values this way in some versions
+    }
+    auto node = std::make_unique<Node>();
+    ReadError error;
+    bool ok = false;
+    switch (value.style) {
+      case Node::Style::Json: {
+        const JsonStringMap map(text_, value.offset, lines_);
+        ok = readJson(content, map, JsonReadLimits{}, node.get(), &error);
+        break;
+      }
+      case Node::Style::YamlLiteral: {
+        const std::uint32_t firstLine = value.position.line + 1;
+        const BlockScalarMap map(content, firstLine, indentOfLine(text_, firstLine));
+        ok = readJson(content, map, JsonReadLimits{}, node.get(), &error);
+        break;
+      }
+      default: {
+        const FixedMap map(value.position);
+        ok = readJson(content, map, JsonReadLimits{}, node.get(), &error);
+        break;
+      }
+    }
+    if (!ok) {
+      file_->problems.push_back(ReadProblem{error.message, error.position, label});
+      return;
+    }
+    file_->policies.push_back(PolicyInput{node.get(), type, std::move(label)});
+    file_->embedded.push_back(std::move(node));
+  }
+
+  std::string_view text_;
+  const LineMap& lines_;
+  SourceFile* file_;
+};
+
+struct PolicyProperty {
+  std::string_view resourceType;
+  std::string_view property;
+  PolicyType type;
+};
+
+// CloudFormation resource types and the property that holds their policy document.
+constexpr PolicyProperty kCfnPolicies[] = {
+    {"AWS::IAM::Policy", "PolicyDocument", PolicyType::Identity},
+    {"AWS::IAM::ManagedPolicy", "PolicyDocument", PolicyType::Identity},
+    {"AWS::IAM::RolePolicy", "PolicyDocument", PolicyType::Identity},
+    {"AWS::IAM::UserPolicy", "PolicyDocument", PolicyType::Identity},
+    {"AWS::IAM::GroupPolicy", "PolicyDocument", PolicyType::Identity},
+    {"AWS::IAM::Role", "AssumeRolePolicyDocument", PolicyType::Trust},
+    {"AWS::S3::BucketPolicy", "PolicyDocument", PolicyType::Resource},
+    {"AWS::SQS::QueuePolicy", "PolicyDocument", PolicyType::Resource},
+    {"AWS::SNS::TopicPolicy", "PolicyDocument", PolicyType::Resource},
+    {"AWS::S3::AccessPoint", "Policy", PolicyType::Resource},
+    {"AWS::KMS::Key", "KeyPolicy", PolicyType::Resource},
+    {"AWS::SecretsManager::ResourcePolicy", "ResourcePolicy", PolicyType::Resource},
+    {"AWS::ECR::Repository", "RepositoryPolicyText", PolicyType::Resource},
+    {"AWS::OpenSearchService::Domain", "AccessPolicies", PolicyType::Resource},
+    {"AWS::Elasticsearch::Domain", "AccessPolicies", PolicyType::Resource},
+    {"AWS::SSO::PermissionSet", "InlinePolicy", PolicyType::Identity},
+};
+
+// Resource types whose Policies list holds inline identity policies.
+constexpr std::string_view kCfnInlinePolicies[] = {"AWS::IAM::Role", "AWS::IAM::User",
+                                                   "AWS::IAM::Group"};
+
+void extractCloudFormation(const Node& root, Extractor* extractor) {
+  const Node* resources = root.get("Resources");
+  if (resources == nullptr || !resources->isObject()) {
+    return;
+  }
+  for (const NodeMember& resource : resources->members) {
+    const Node* typeNode = resource.value.get("Type");
+    const Node* properties = resource.value.get("Properties");
+    if (typeNode == nullptr || !typeNode->isString() || properties == nullptr ||
+        !properties->isObject()) {
+      continue;
+    }
+    const std::string& type = typeNode->text;
+    const std::string prefix = "Resources." + resource.key + ".Properties.";
+    for (const PolicyProperty& entry : kCfnPolicies) {
+      if (entry.resourceType == type) {
+        extractor->addPolicy(properties->get(entry.property), entry.type,
+                             prefix + std::string(entry.property));
+      }
+    }
+    if (type == "AWS::Organizations::Policy") {
+      const Node* policyType = properties->get("Type");
+      if (policyType != nullptr && policyType->isString() &&
+          policyType->text == "SERVICE_CONTROL_POLICY") {
+        extractor->addPolicy(properties->get("Content"), PolicyType::Scp, prefix + "Content");
+      }
+    }
+    if (std::find(std::begin(kCfnInlinePolicies), std::end(kCfnInlinePolicies), type) !=
+        std::end(kCfnInlinePolicies)) {
+      const Node* policies = properties->get("Policies");
+      if (policies == nullptr || !policies->isArray()) {
+        continue;
+      }
+      for (std::size_t i = 0; i < policies->elements.size(); ++i) {
+        const Node& policy = policies->elements[i];
+        if (policy.intrinsic || !policy.isObject()) {
+          continue;
+        }
+        extractor->addPolicy(policy.get("PolicyDocument"), PolicyType::Identity,
+                             prefix + "Policies[" + std::to_string(i) + "].PolicyDocument");
+      }
+    }
+  }
+}
+
+// Terraform resource types and the attribute that holds their policy (a JSON string).
+constexpr PolicyProperty kTerraformPolicies[] = {
+    {"aws_iam_policy", "policy", PolicyType::Identity},
+    {"aws_iam_role_policy", "policy", PolicyType::Identity},
+    {"aws_iam_user_policy", "policy", PolicyType::Identity},
+    {"aws_iam_group_policy", "policy", PolicyType::Identity},
+    {"aws_iam_role", "assume_role_policy", PolicyType::Trust},
+    {"aws_ssoadmin_permission_set_inline_policy", "inline_policy", PolicyType::Identity},
+    {"aws_s3_bucket_policy", "policy", PolicyType::Resource},
+    {"aws_s3_bucket", "policy", PolicyType::Resource},
+    {"aws_s3_access_point", "policy", PolicyType::Resource},
+    {"aws_sqs_queue_policy", "policy", PolicyType::Resource},
+    {"aws_sqs_queue", "policy", PolicyType::Resource},
+    {"aws_sns_topic_policy", "policy", PolicyType::Resource},
+    {"aws_sns_topic", "policy", PolicyType::Resource},
+    {"aws_kms_key", "policy", PolicyType::Resource},
+    {"aws_ecr_repository_policy", "policy", PolicyType::Resource},
+    {"aws_secretsmanager_secret_policy", "policy", PolicyType::Resource},
+    {"aws_secretsmanager_secret", "policy", PolicyType::Resource},
+    {"aws_glacier_vault", "access_policy", PolicyType::Resource},
+    {"aws_opensearch_domain_policy", "access_policies", PolicyType::Resource},
+    {"aws_elasticsearch_domain_policy", "access_policies", PolicyType::Resource},
+};
+
+void extractTerraformResource(const Node& resource, Extractor* extractor) {
+  const Node* type = resource.get("type");
+  const Node* values = resource.get("values");
+  const Node* address = resource.get("address");
+  const Node* mode = resource.get("mode");
+  if (type == nullptr || !type->isString() || values == nullptr || !values->isObject()) {
+    return;
+  }
+  if (mode != nullptr && mode->isString() && mode->text == "data") {
+    return;  // data sources (aws_iam_policy_document) are rendered into the resources using them
+  }
+  const std::string prefix =
+      (address != nullptr && address->isString() ? address->text : type->text) + ".";
+  for (const PolicyProperty& entry : kTerraformPolicies) {
+    if (entry.resourceType == type->text) {
+      extractor->addPolicy(values->get(entry.property), entry.type,
+                           prefix + std::string(entry.property));
+    }
+  }
+  if (type->text == "aws_iam_role") {
+    const Node* inline_policies = values->get("inline_policy");
+    if (inline_policies != nullptr && inline_policies->isArray()) {
+      for (std::size_t i = 0; i < inline_policies->elements.size(); ++i) {
+        const Node& policy = inline_policies->elements[i];
+        if (policy.isObject()) {
+          extractor->addPolicy(policy.get("policy"), PolicyType::Identity,
+                               prefix + "inline_policy[" + std::to_string(i) + "].policy");
+        }
+      }
+    }
+  }
+  if (type->text == "aws_organizations_policy") {
+    const Node* policyType = values->get("type");
+    if (policyType == nullptr || !policyType->isString() ||
+        policyType->text == "SERVICE_CONTROL_POLICY") {
+      extractor->addPolicy(values->get("content"), PolicyType::Scp, prefix + "content");
+    }
+  }
+}
+
+void extractTerraform(const Node& root, Extractor* extractor) {
+  const Node* values = root.get("planned_values");
+  if (values == nullptr) {
+    values = root.get("values");  // `terraform show -json` of a state file
+  }
+  if (values == nullptr) {
+    return;
+  }
+  std::vector<const Node*> modules;
+  if (const Node* rootModule = values->get("root_module"); rootModule != nullptr) {
+    modules.push_back(rootModule);
+  }
+  while (!modules.empty()) {
+    const Node* module = modules.back();
+    modules.pop_back();
+    if (!module->isObject()) {
+      continue;
+    }
+    if (const Node* resources = module->get("resources");
+        resources != nullptr && resources->isArray()) {
+      for (const Node& resource : resources->elements) {
+        extractTerraformResource(resource, extractor);
+      }
+    }
+    if (const Node* children = module->get("child_modules");
+        children != nullptr && children->isArray()) {
+      for (auto it = children->elements.rbegin(); it != children->elements.rend(); ++it) {
+        modules.push_back(&*it);
+      }
+    }
+  }
+}
+
+bool isTrustAction(std::string_view action) {
+  const std::string a = lower(action);
+  return startsWith(a, "sts:assumerole") || a == "sts:tagsession" || a == "sts:setsourceidentity" ||
+         a == "sts:setcontext";
+}
+
+// Identity unless a statement names principals; a resource policy whose actions are all
+// sts:AssumeRole* (and the session tagging actions) is a role trust policy.
+PolicyType inferPolicyType(const Node& root) {
+  const Node* statement = root.get("Statement");
+  if (statement == nullptr) {
+    return PolicyType::Identity;
+  }
+  std::vector<const Node*> statements;
+  if (statement->isObject()) {
+    statements.push_back(statement);
+  } else if (statement->isArray()) {
+    for (const Node& s : statement->elements) {
+      statements.push_back(&s);
+    }
+  }
+  bool principal = false;
+  bool trustOnly = true;
+  bool anyAction = false;
+  for (const Node* s : statements) {
+    if (!s->isObject()) {
+      continue;
+    }
+    principal = principal || s->find("Principal") != nullptr || s->find("NotPrincipal") != nullptr;
+    for (const char* key : {"Action", "NotAction"}) {
+      const Node* action = s->get(key);
+      if (action == nullptr) {
+        continue;
+      }
+      if (std::string_view(key) == "NotAction") {
+        trustOnly = false;
+      }
+      if (action->isString()) {
+        anyAction = true;
+        trustOnly = trustOnly && isTrustAction(action->text);
+      }
+      for (const Node& a : action->elements) {
+        anyAction = true;
+        trustOnly = trustOnly && a.isString() && isTrustAction(a.text);
+      }
+    }
+  }
+  if (!principal) {
+    return PolicyType::Identity;
+  }
+  return anyAction && trustOnly ? PolicyType::Trust : PolicyType::Resource;
+}
+
+bool looksLikePolicyText(std::string_view text) {
+  return text.find("\"Statement\"") != std::string_view::npos ||
+         text.find("AWSTemplateFormatVersion") != std::string_view::npos ||
+         text.find("\"Resources\"") != std::string_view::npos ||
+         text.find("\"format_version\"") != std::string_view::npos;
+}
+
+bool isCloudFormation(const Node& root) {
+  const Node* resources = root.get("Resources");
+  if (resources == nullptr || !resources->isObject()) {
+    return false;
+  }
+  if (root.find("AWSTemplateFormatVersion") != nullptr) {
+    return true;
+  }
+  return std::any_of(resources->members.begin(), resources->members.end(), [](const NodeMember& m) {
+    const Node* type = m.value.get("Type");
+    return type != nullptr && type->isString() &&
+           (startsWith(type->text, "AWS::") || startsWith(type->text, "Custom::"));
+  });
+}
+
+bool isTerraformPlan(const Node& root) {
+  return root.find("format_version") != nullptr &&
+         (root.find("planned_values") != nullptr || root.find("values") != nullptr ||
+          root.find("resource_changes") != nullptr || root.find("terraform_version") != nullptr);
+}
+
+}  // namespace
+
+const char* inputFormatName(InputFormat format) {
+  switch (format) {
+    case InputFormat::PolicyJson:
+      return "policy";
+    case InputFormat::CloudFormationJson:
+      return "cloudformation-json";
+    case InputFormat::CloudFormationYaml:
+      return "cloudformation-yaml";
+    case InputFormat::TerraformPlan:
+      return "terraform-plan";
+  }
+  return "policy";
+}
+
+const char* policyTypeName(PolicyType type) {
+  switch (type) {
+    case PolicyType::Identity:
+      return "identity";
+    case PolicyType::Resource:
+      return "resource";
+    case PolicyType::Trust:
+      return "trust";
+    case PolicyType::Scp:
+      return "scp";
+    case PolicyType::Boundary:
+      return "boundary";
+    case PolicyType::Session:
+      return "session";
+  }
+  return "identity";
+}
+
+bool parsePolicyType(std::string_view text, PolicyType* out) {
+  for (PolicyType t : {PolicyType::Identity, PolicyType::Resource, PolicyType::Trust,
+                       PolicyType::Scp, PolicyType::Boundary, PolicyType::Session}) {
+    if (lower(text) == policyTypeName(t)) {
+      *out = t;
+      return true;
+    }
+  }
+  return false;
+}
+
+SourceFile loadSource(std::string_view path, std::string_view text, const SourceOptions& options) {
+  SourceFile file;
+  const std::string lowerPath = lower(path);
+  auto endsWith = [&](std::string_view suffix) {
+    return lowerPath.size() >= suffix.size() &&
+           lowerPath.compare(lowerPath.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  bool yaml = endsWith(".yaml") || endsWith(".yml");
+  if (!yaml && !endsWith(".json")) {
+    const std::size_t first = text.find_first_not_of(" \t\r\n");
+    yaml = first != std::string_view::npos && text[first] != '{' && text[first] != '[';
+  }
+  const LineMap lines(text);
+  file.root = std::make_unique<Node>();
+  ReadError error;
+
+  if (yaml) {
+    if (!readYaml(text, YamlReadLimits{}, file.root.get(), &error)) {
+      if (options.named || text.find("AWSTemplateFormatVersion") != std::string_view::npos ||
+          text.find("Resources:") != std::string_view::npos) {
+        file.recognized = true;
+        file.format = InputFormat::CloudFormationYaml;
+        file.problems.push_back(ReadProblem{error.message, error.position, {}});
+      }
+      return file;
+    }
+    if (!file.root->isObject() || !isCloudFormation(*file.root)) {
+      return file;
+    }
+    file.recognized = true;
+    file.format = InputFormat::CloudFormationYaml;
+    markIntrinsics(file.root.get());
+    Extractor extractor(text, lines, &file);
+    extractCloudFormation(*file.root, &extractor);
+    return file;
+  }
+
+  if (!readJson(text, lines, JsonReadLimits{}, file.root.get(), &error)) {
+    if (options.named || looksLikePolicyText(text)) {
+      file.recognized = true;
+      file.problems.push_back(ReadProblem{error.message, error.position, {}});
+    }
+    return file;
+  }
+  const Node& root = *file.root;
+  Extractor extractor(text, lines, &file);
+  if (root.isObject() && isTerraformPlan(root)) {
+    file.recognized = true;
+    file.format = InputFormat::TerraformPlan;
+    extractTerraform(root, &extractor);
+    return file;
+  }
+  if (root.isObject() && isCloudFormation(root)) {
+    file.recognized = true;
+    file.format = InputFormat::CloudFormationJson;
+    markIntrinsics(file.root.get());
+    extractCloudFormation(root, &extractor);
+    return file;
+  }
+  if ((root.isObject() && root.find("Statement") != nullptr) || options.named) {
+    file.recognized = true;
+    file.format = InputFormat::PolicyJson;
+    const PolicyType type = options.policyType.has_value()
+                                ? *options.policyType
+                                : (root.isObject() ? inferPolicyType(root) : PolicyType::Identity);
+    file.policies.push_back(PolicyInput{file.root.get(), type, {}});
+  }
+  return file;
+}
+
+}  // namespace policysim::engine::lint

@@ -1,0 +1,68 @@
+// Finding the policies in a file: a plain policy document (JSON), a CloudFormation template
+// (JSON or YAML; policies of AWS::IAM::*, bucket/queue/topic/key/secret/repository policies,
+// SCPs) or a Terraform plan (`terraform show -json`; aws_iam_*, aws_s3_bucket_policy, ...).
+// Policies written as JSON strings inside a template or plan are parsed in turn, and their
+// positions mapped back to the characters of the string in the file.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/lint/node.h"
+
+namespace policysim::engine::lint {
+
+enum class InputFormat { PolicyJson, CloudFormationJson, CloudFormationYaml, TerraformPlan };
+// "policy", "cloudformation-json", "cloudformation-yaml", "terraform-plan".
+[[nodiscard]] const char* inputFormatName(InputFormat format);
+
+// The role a policy plays; decides which elements it needs or must not have.
+enum class PolicyType { Identity, Resource, Trust, Scp, Boundary, Session };
+// "identity", "resource", "trust", "scp", "boundary", "session".
+[[nodiscard]] const char* policyTypeName(PolicyType type);
+[[nodiscard]] bool parsePolicyType(std::string_view text, PolicyType* out);
+
+// One policy found in a file. `root` points into the SourceFile that found it.
+struct PolicyInput {
+  const Node* root = nullptr;
+  PolicyType type = PolicyType::Identity;
+  // Where the policy sits in a template or plan, e.g.
+  // "Resources.AppRole.Properties.AssumeRolePolicyDocument" or
+  // "aws_iam_role.app.assume_role_policy"; empty for a plain policy file.
+  std::string label;
+};
+
+// A problem that stops a file (or an embedded policy) from being read: invalid JSON or YAML.
+struct ReadProblem {
+  std::string message;
+  Position position;
+  std::string label;  // the embedded policy it belongs to, if any
+};
+
+struct SourceFile {
+  bool recognized = false;  // false: not a policy, template or plan; the file is skipped
+  InputFormat format = InputFormat::PolicyJson;
+  std::unique_ptr<Node> root;
+  std::vector<std::unique_ptr<Node>> embedded;  // policies parsed from JSON strings
+  std::vector<PolicyInput> policies;
+  std::vector<ReadProblem> problems;
+};
+
+struct SourceOptions {
+  // The file was named on the command line: read it as a policy even when it does not look
+  // like one (so a broken file is reported rather than skipped).
+  bool named = false;
+  // The type of a plain policy file; when unset it is inferred (Principal -> resource policy,
+  // only sts:AssumeRole*-style actions -> role trust policy, otherwise identity).
+  std::optional<PolicyType> policyType;
+};
+
+// Reads a file's text. `path` decides the format by extension (.yaml/.yml: YAML; .json: JSON;
+// others: by the first character).
+[[nodiscard]] SourceFile loadSource(std::string_view path, std::string_view text,
+                                    const SourceOptions& options);
+
+}  // namespace policysim::engine::lint

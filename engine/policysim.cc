@@ -1,0 +1,395 @@
+// The embedding API (engine/policysim.h): a thin layer over the parser, compiler and evaluator
+// that turns every failure, exceptions from the standard library included, into a Status.
+#include "engine/policysim.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <filesystem>
+#include <new>
+#include <system_error>
+#include <utility>
+
+#include "engine/decision_format.h"
+#include "engine/policy_json.h"
+#include "engine/request_json.h"
+
+namespace policysim {
+namespace {
+
+constexpr std::size_t kMaxPolicyFileBytes = std::size_t{256} << 20U;
+
+Status internalError(const char* where, const char* what) {
+  return {StatusCode::Internal, std::string(where) + ": " + what};
+}
+
+// Reads a whole file with a size limit. std::FILE keeps errno meaningful for the message.
+Result<std::string> readPolicyFile(const std::string& path) {
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) {
+    return Status::notFound(std::string("cannot read file: ") + std::strerror(errno),
+                            engine::SourceLocation{path, 0, 0});
+  }
+  std::string text;
+  char buffer[1 << 16];
+  bool failed = false;
+  while (true) {
+    const std::size_t n = std::fread(buffer, 1, sizeof buffer, file);
+    text.append(buffer, n);
+    if (text.size() > kMaxPolicyFileBytes) {
+      std::fclose(file);
+      return Status::resourceExhausted("policy file is larger than 256 MiB",
+                                       engine::SourceLocation{path, 0, 0});
+    }
+    if (n < sizeof buffer) {
+      failed = std::ferror(file) != 0;
+      break;
+    }
+  }
+  std::fclose(file);
+  if (failed) {
+    return Status::invalidArgument("error while reading file", engine::SourceLocation{path, 0, 0});
+  }
+  return text;
+}
+
+bool isPolicyFileName(const std::string& name) {
+  return name.size() > 5 && name[0] != '.' && name.ends_with(".json");
+}
+
+// The *.json regular files directly inside `directory`, sorted by name. A missing directory is
+// an empty list.
+Status listJsonFiles(const std::filesystem::path& directory, std::vector<std::string>* out) {
+  std::error_code error;
+  if (!std::filesystem::is_directory(directory, error)) {
+    return Status();
+  }
+  std::vector<std::string> names;
+  for (std::filesystem::directory_iterator it(directory, error), end; !error && it != end;
+       it.increment(error)) {
+    const std::string name = it->path().filename().string();
+    if (isPolicyFileName(name) && it->is_regular_file(error)) {
+      names.push_back(name);
+    }
+  }
+  if (error) {
+    return Status::notFound("cannot list directory: " + error.message(),
+                            engine::SourceLocation{directory.string(), 0, 0});
+  }
+  std::sort(names.begin(), names.end());
+  for (const std::string& name : names) {
+    out->push_back((directory / name).string());
+  }
+  return Status();
+}
+
+}  // namespace
+
+const char* version() { return "0.1.0"; }
+
+Status PolicySetBuilder::addPolicy(PolicyRole role, std::string_view json, std::string name) {
+  try {
+    const bool single =
+        role == PolicyRole::Resource || role == PolicyRole::Boundary || role == PolicyRole::Session;
+    if (single) {
+      const bool taken = (role == PolicyRole::Resource && input_.resource) ||
+                         (role == PolicyRole::Boundary && input_.boundary) ||
+                         (role == PolicyRole::Session && input_.session);
+      if (taken) {
+        return Status::invalidArgument(
+            std::string("a policy set holds one ") + engine::policyKindName(role) + " policy",
+            engine::SourceLocation{name, 0, 0});
+      }
+    }
+    auto document = engine::parsePolicyDocument(json, std::move(name), role);
+    if (!document.ok()) {
+      return document.status();
+    }
+    switch (role) {
+      case PolicyRole::Identity:
+        input_.identity.push_back(std::move(document).value());
+        break;
+      case PolicyRole::Scp:
+        input_.scps.push_back(std::move(document).value());
+        break;
+      case PolicyRole::Resource:
+        input_.resource = std::move(document).value();
+        break;
+      case PolicyRole::Boundary:
+        input_.boundary = std::move(document).value();
+        break;
+      case PolicyRole::Session:
+        input_.session = std::move(document).value();
+        break;
+    }
+    return Status();
+  } catch (const std::exception& e) {
+    return internalError("addPolicy", e.what());
+  }
+}
+
+Status PolicySetBuilder::addPolicyFile(PolicyRole role, const std::string& path, std::string name) {
+  try {
+    auto text = readPolicyFile(path);
+    if (!text.ok()) {
+      return text.status();
+    }
+    return addPolicy(role, text.value(), name.empty() ? path : std::move(name));
+  } catch (const std::exception& e) {
+    return internalError("addPolicyFile", e.what());
+  }
+}
+
+Result<std::shared_ptr<const PolicySet>> PolicySetBuilder::build() {
+  try {
+    engine::PolicySetInput input = std::move(input_);
+    input_ = engine::PolicySetInput();
+    return PolicySet::compile(std::move(input));
+  } catch (const std::exception& e) {
+    return internalError("build", e.what());
+  }
+}
+
+namespace {
+
+// Loads every file of `files`; `nameOf` turns a path into the policy's name.
+template <typename NameOf>
+Result<std::shared_ptr<const PolicySet>> loadFiles(const PolicyFiles& files, NameOf nameOf) {
+  PolicySetBuilder builder;
+  for (const std::string& path : files.identity) {
+    if (Status s = builder.addPolicyFile(PolicyRole::Identity, path, nameOf(path)); !s.ok()) {
+      return s;
+    }
+  }
+  for (const std::string& path : files.scps) {
+    if (Status s = builder.addPolicyFile(PolicyRole::Scp, path, nameOf(path)); !s.ok()) {
+      return s;
+    }
+  }
+  const std::pair<PolicyRole, const std::string*> singles[] = {
+      {PolicyRole::Resource, &files.resource},
+      {PolicyRole::Boundary, &files.boundary},
+      {PolicyRole::Session, &files.session},
+  };
+  for (const auto& [role, path] : singles) {
+    if (!path->empty()) {
+      if (Status s = builder.addPolicyFile(role, *path, nameOf(*path)); !s.ok()) {
+        return s;
+      }
+    }
+  }
+  return builder.build();
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const PolicySet>> loadPolicySet(const PolicyFiles& files) {
+  return loadFiles(files, [](const std::string& path) { return path; });
+}
+
+Result<PolicyFiles> listPolicyDirectory(const std::string& directory) {
+  try {
+    namespace fs = std::filesystem;
+    const fs::path root(directory);
+    std::error_code error;
+    if (!fs::is_directory(root, error)) {
+      return Status::notFound("not a directory", engine::SourceLocation{directory, 0, 0});
+    }
+    PolicyFiles files;
+    std::vector<std::string> topLevel;
+    if (Status s = listJsonFiles(root, &topLevel); !s.ok()) {
+      return s;
+    }
+    for (const std::string& path : topLevel) {
+      const std::string name = fs::path(path).filename().string();
+      if (name == "resource.json") {
+        files.resource = path;
+      } else if (name == "boundary.json") {
+        files.boundary = path;
+      } else if (name == "session.json") {
+        files.session = path;
+      } else {
+        files.identity.push_back(path);
+      }
+    }
+    std::vector<std::string> identityDir;
+    if (Status s = listJsonFiles(root / "identity", &identityDir); !s.ok()) {
+      return s;
+    }
+    // identity/ first, then the top-level files: both are sorted, so the order is stable.
+    identityDir.insert(identityDir.end(), files.identity.begin(), files.identity.end());
+    files.identity = std::move(identityDir);
+    if (Status s = listJsonFiles(root / "scp", &files.scps); !s.ok()) {
+      return s;
+    }
+    if (files.identity.empty() && files.scps.empty() && files.resource.empty() &&
+        files.boundary.empty() && files.session.empty()) {
+      return Status::invalidArgument("no policy files (*.json) in the policy directory",
+                                     engine::SourceLocation{directory, 0, 0});
+    }
+    return files;
+  } catch (const std::exception& e) {
+    return internalError("listPolicyDirectory", e.what());
+  }
+}
+
+Result<std::shared_ptr<const PolicySet>> loadPolicyDirectory(const std::string& directory) {
+  try {
+    auto files = listPolicyDirectory(directory);
+    if (!files.ok()) {
+      return files.status();
+    }
+    const std::filesystem::path root(directory);
+    return loadFiles(files.value(), [&root](const std::string& path) {
+      return std::filesystem::path(path).lexically_relative(root).generic_string();
+    });
+  } catch (const std::exception& e) {
+    return internalError("loadPolicyDirectory", e.what());
+  }
+}
+
+Result<Request> parseRequest(std::string_view json, const std::string& name) {
+  try {
+    auto requests = engine::parseRequests(json, name);
+    if (!requests.ok()) {
+      return requests.status();
+    }
+    if (requests.value().size() != 1) {
+      return Status::invalidArgument("the request names " +
+                                         std::to_string(requests.value().size()) +
+                                         " action x resource combinations; exactly one is expected",
+                                     engine::SourceLocation{name, 0, 0});
+    }
+    return std::move(requests.value().front());
+  } catch (const std::exception& e) {
+    return internalError("parseRequest", e.what());
+  }
+}
+
+RequestBuilder& RequestBuilder::principal(std::string arn) {
+  request_.principal = std::move(arn);
+  return *this;
+}
+
+RequestBuilder& RequestBuilder::action(std::string action) {
+  request_.action = std::move(action);
+  return *this;
+}
+
+RequestBuilder& RequestBuilder::resource(std::string arn) {
+  request_.resource = std::move(arn);
+  return *this;
+}
+
+RequestBuilder& RequestBuilder::set(std::string_view key, ContextValue value) {
+  try {
+    if (!request_.setContext(key, std::move(value)) && error_.empty()) {
+      error_ = "context key " + std::string(key) + " is set twice (names are case-insensitive)";
+    }
+  } catch (const std::exception& e) {
+    if (error_.empty()) {
+      error_ = e.what();
+    }
+  }
+  return *this;
+}
+
+RequestBuilder& RequestBuilder::setString(std::string_view key, std::string value) {
+  ContextValue v;
+  v.type = ContextValue::Type::String;
+  v.values.push_back(std::move(value));
+  return set(key, std::move(v));
+}
+
+RequestBuilder& RequestBuilder::setStrings(std::string_view key, std::vector<std::string> values) {
+  ContextValue v;
+  v.type = ContextValue::Type::String;
+  v.multivalued = true;
+  v.values = std::move(values);
+  return set(key, std::move(v));
+}
+
+RequestBuilder& RequestBuilder::setBool(std::string_view key, bool value) {
+  ContextValue v;
+  v.type = ContextValue::Type::Bool;
+  v.values.emplace_back(value ? "true" : "false");
+  return set(key, std::move(v));
+}
+
+RequestBuilder& RequestBuilder::setNumber(std::string_view key, std::int64_t value) {
+  ContextValue v;
+  v.type = ContextValue::Type::Number;
+  v.values.push_back(std::to_string(value));
+  return set(key, std::move(v));
+}
+
+RequestBuilder& RequestBuilder::setDate(std::string_view key, std::string iso8601) {
+  ContextValue v;
+  v.type = ContextValue::Type::Date;
+  v.values.push_back(std::move(iso8601));
+  return set(key, std::move(v));
+}
+
+RequestBuilder& RequestBuilder::setIp(std::string_view key, std::string address) {
+  ContextValue v;
+  v.type = ContextValue::Type::Ip;
+  v.values.push_back(std::move(address));
+  return set(key, std::move(v));
+}
+
+Result<Request> RequestBuilder::build() const& {
+  if (!error_.empty()) {
+    return Status::invalidArgument(error_);
+  }
+  if (request_.action.empty()) {
+    return Status::invalidArgument("the request has no action");
+  }
+  try {
+    return Request(request_);
+  } catch (const std::exception& e) {
+    return internalError("build", e.what());
+  }
+}
+
+Result<Request> RequestBuilder::build() && {
+  if (!error_.empty()) {
+    return Status::invalidArgument(error_);
+  }
+  if (request_.action.empty()) {
+    return Status::invalidArgument("the request has no action");
+  }
+  return std::move(request_);
+}
+
+Evaluation evaluate(std::shared_ptr<const PolicySet> policySet, const Request& request,
+                    bool explain) {
+  Evaluation result;
+  result.policySet = std::move(policySet);
+  try {
+    if (result.policySet == nullptr) {
+      result.decision.errors.emplace_back("no policy set: denied");
+      return result;
+    }
+    result.policySet->evaluate(request, explain, &result.decision);
+  } catch (const std::exception& e) {
+    // Fail closed: whatever was decided before the failure does not count.
+    result.decision = Decision();
+    try {
+      result.decision.errors.push_back(std::string("evaluation failed: ") + e.what());
+    } catch (const std::exception&) {  // NOLINT(bugprone-empty-catch): out of memory: deny
+    }
+  }
+  return result;
+}
+
+std::string toJson(const Request& request, const Evaluation& evaluation) {
+  try {
+    return engine::formatDecisionJson(request, evaluation.decision);
+  } catch (const std::exception&) {
+    return {};
+  }
+}
+
+}  // namespace policysim

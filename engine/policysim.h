@@ -1,0 +1,150 @@
+// policysim.h: the embedding API. Load policies by role into an immutable, shareable PolicySet,
+// build or parse a Request, and evaluate it to a Decision with an optional explanation.
+// Nothing here throws: failures are returned as Status / Result values (an allocation failure
+// inside evaluate() denies). A PolicySet is immutable after it is built and safe to evaluate
+// from many threads at once; builders and Requests are plain values (one thread at a time).
+//
+//   policysim::PolicyFiles files;
+//   files.identity = {"force_mfa.json"};
+//   auto set = policysim::loadPolicySet(files);
+//   if (!set.ok()) { log(set.status().toString()); return; }
+//   auto request = policysim::RequestBuilder()
+//                      .principal("arn:aws:iam::111122223333:user/alice")
+//                      .action("iam:CreateAccessKey")
+//                      .resource("arn:aws:iam::111122223333:user/alice")
+//                      .setString("aws:username", "alice")
+//                      .setBool("aws:MultiFactorAuthPresent", true)
+//                      .build();
+//   policysim::Evaluation result = policysim::evaluate(set.value(), request.value());
+//   if (result.allowed()) { ... }
+//
+// The headers this one includes (engine/policy_set.h, engine/decision.h, engine/request.h,
+// engine/status.h ...) are public too; this file only adds the convenience layer. docs/embedding.md
+// describes the install, the CMake package and the C ABI (engine/c/policysim.h).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/decision.h"
+#include "engine/policy.h"
+#include "engine/policy_set.h"
+#include "engine/request.h"
+#include "engine/status.h"
+
+namespace policysim {
+
+using engine::ContextValue;
+using engine::Decision;
+using engine::DecisionKind;
+using engine::PolicySet;
+using engine::Request;
+using engine::Result;
+using engine::Status;
+using engine::StatusCode;
+// The role a policy plays: Identity, Resource, Boundary, Scp or Session.
+using PolicyRole = engine::PolicyKind;
+
+// The library version, e.g. "0.1.0".
+[[nodiscard]] const char* version();
+
+// Policy files by role. Empty strings mean "none".
+struct PolicyFiles {
+  std::vector<std::string> identity;  // any number: their union is what the identity side allows
+  std::string resource;               // resource-based policy of the target
+  std::string boundary;               // permissions boundary of the principal
+  std::vector<std::string> scps;      // one per level of the organisation path, root first
+  std::string session;                // session policy
+};
+
+// Collects parsed policy documents by role, then compiles them into a PolicySet.
+// Not thread-safe; a PolicySet it builds is.
+class PolicySetBuilder {
+ public:
+  // Parses `json` as a policy in `role`. `name` labels error messages and explanations (usually
+  // the file path). On error the builder is unchanged. A second resource, boundary or session
+  // policy is InvalidArgument (each role holds one).
+  [[nodiscard]] Status addPolicy(PolicyRole role, std::string_view json, std::string name);
+  // Reads and parses a file (NotFound when it cannot be read; files over 256 MiB are
+  // ResourceExhausted). `name` labels the policy in decisions; empty: the path.
+  [[nodiscard]] Status addPolicyFile(PolicyRole role, const std::string& path,
+                                     std::string name = {});
+
+  // Compiles everything added so far and empties the builder. Load-time warnings are in
+  // PolicySet::diagnostics().
+  [[nodiscard]] Result<std::shared_ptr<const PolicySet>> build();
+
+ private:
+  engine::PolicySetInput input_;
+};
+
+// Reads, parses and compiles the files in one step.
+[[nodiscard]] Result<std::shared_ptr<const PolicySet>> loadPolicySet(const PolicyFiles& files);
+
+// Lists the policy files of a policy directory (layout in docs/serve.md):
+//   identity/*.json and any other top-level *.json   identity policies
+//   resource.json, boundary.json, session.json       the single-policy roles (optional)
+//   scp/*.json                                        SCPs, root first (sorted by file name)
+// Files are taken in byte order of their names; names starting with '.' are skipped (write a
+// hidden temporary file and rename it to publish a change atomically). A directory without any
+// policy file is InvalidArgument. The paths returned start with `directory`.
+[[nodiscard]] Result<PolicyFiles> listPolicyDirectory(const std::string& directory);
+// listPolicyDirectory() then loadPolicySet(), except that each policy is named by its path
+// relative to the directory ("identity/force_mfa.json"), so that decisions do not reveal where
+// the directory is.
+[[nodiscard]] Result<std::shared_ptr<const PolicySet>> loadPolicyDirectory(
+    const std::string& directory);
+
+// Parses one request from JSON (policysim's shape or the simulate-custom-policy input, as
+// `policysim check --context` reads; engine/request_json.h). More than one action x resource
+// is InvalidArgument: use engine::parseRequests() for those.
+[[nodiscard]] Result<Request> parseRequest(std::string_view json,
+                                           const std::string& name = "request");
+
+// Builds a Request field by field. Context keys are case-insensitive; setting the same key twice
+// makes build() fail with InvalidArgument.
+class RequestBuilder {
+ public:
+  RequestBuilder& principal(std::string arn);  // empty: anonymous
+  RequestBuilder& action(std::string action);  // "service:Action"
+  RequestBuilder& resource(std::string arn);   // default "*"
+  RequestBuilder& setString(std::string_view key, std::string value);
+  RequestBuilder& setStrings(std::string_view key, std::vector<std::string> values);  // multivalued
+  RequestBuilder& setBool(std::string_view key, bool value);
+  RequestBuilder& setNumber(std::string_view key, std::int64_t value);
+  RequestBuilder& setDate(std::string_view key, std::string iso8601);  // "2026-11-22T10:00:00Z"
+  RequestBuilder& setIp(std::string_view key, std::string address);
+  RequestBuilder& set(std::string_view key, ContextValue value);
+
+  // The request, or the first error (missing action, duplicate key).
+  [[nodiscard]] Result<Request> build() const&;
+  [[nodiscard]] Result<Request> build() &&;
+
+ private:
+  Request request_;
+  std::string error_;
+};
+
+// A decision together with the PolicySet its string_views point into: an Evaluation stays valid
+// however long it is kept, even after the caller has swapped in a new set (hot reload).
+struct Evaluation {
+  std::shared_ptr<const PolicySet> policySet;
+  Decision decision;
+
+  [[nodiscard]] bool allowed() const { return decision.kind == DecisionKind::Allowed; }
+};
+
+// Decides `request`. explain: also fill Decision::reason and the per-statement explanations.
+// Never fails: a null set, or a failure inside, is an implicitDeny with the problem in
+// Decision::errors.
+[[nodiscard]] Evaluation evaluate(std::shared_ptr<const PolicySet> policySet,
+                                  const Request& request, bool explain = false);
+
+// The decision as one JSON object (the `policysim check --format json` shape; with the
+// per-statement "statements" array when it was evaluated with explain).
+[[nodiscard]] std::string toJson(const Request& request, const Evaluation& evaluation);
+
+}  // namespace policysim

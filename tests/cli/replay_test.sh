@@ -1,0 +1,125 @@
+#!/bin/sh
+# policysim replay --cloudtrail: the shipped sample log against force_mfa.json (exact text
+# outcome in policies/cloudtrail/sample-events.force_mfa.expected.txt), JSON counts, the
+# conservative AssumeRole switch, --principal and --explicit-deny-only, JSON Lines input,
+# malformed records (exit 2, reported with their index) and usage errors.
+# Usage: replay_test.sh POLICYSIM_BINARY REPO_ROOT
+bin=$1
+root=$2
+case $bin in
+  /*) ;;
+  *) bin=$(pwd)/$bin ;;
+esac
+cd "$root" || exit 2
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+passed=0
+failed=0
+check() {  # check NAME CONDITION...
+  name=$1
+  shift
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $name"; fi
+}
+run() {  # run EXPECTED_STATUS NAME ARGS...
+  expected=$1
+  name=$2
+  shift 2
+  "$bin" "$@" > "$dir/out" 2> "$dir/err"
+  status=$?
+  check "$name (exit $status, expected $expected)" [ "$status" -eq "$expected" ]
+}
+
+log=policies/cloudtrail/sample-events.json
+force=policies/force_mfa.json
+alice=arn:aws:iam::111122223333:user/alice
+
+run 1 "sample log against force_mfa.json" replay --cloudtrail $log $force
+check "text outcome as expected" \
+  diff -u policies/cloudtrail/sample-events.force_mfa.expected.txt "$dir/out"
+check "nothing on stderr" [ ! -s "$dir/err" ]
+
+run 1 "json" replay --cloudtrail $log $force --format json
+for field in '"records":22' '"replayed":16' '"allowed":5' '"explicitDeny":7' '"implicitDeny":4' \
+  '"needNoPermission":2' '"wouldDeny":true' '"assumeRoleReading":"cloudtrail"'; do
+  check "json $field" grep -q "$field" "$dir/out"
+done
+check "json: bob's two DescribeInstances in one group" grep -q \
+  '"principal":"arn:aws:iam::111122223333:user/bob","action":"ec2:DescribeInstances","decision":"explicitDeny","reason":".*","counted":true,"count":2,"failedAtTheTime":0,"firstTime":"2026-11-20T11:25:00Z","lastTime":"2026-11-21T16:40:00Z","credentials":\["access-key"\]' \
+  "$dir/out"
+check "json: deciding statement" grep -q \
+  '"statement":{"policy":"policies/force_mfa.json","policyType":"identity","statementIndex":8,"sid":"DenyEverythingElseWithoutMFA","effect":"Deny","line":86,"column":5}' \
+  "$dir/out"
+check "json: carol's sign-in without MFA" grep -q \
+  '"principal":"arn:aws:iam::111122223333:user/carol","withMfa":0,"withoutMfa":1' "$dir/out"
+check "json: service event skipped" grep -q '"skipped":\[{"record":19,' "$dir/out"
+check "json: failed-at-the-time counted" grep -q '"action":"iam:CreateUser".*"failedAtTheTime":1' \
+  "$dir/out"
+
+# The role session assumed with MFA: allowed past the guard by default, denied when role
+# sessions are taken not to carry MFA (semantics §5.1).
+run 1 "conservative AssumeRole reading" replay --cloudtrail $log $force --format json \
+  --conservative-assume-role
+check "conservative: one more explicit deny" grep -q '"explicitDeny":8' "$dir/out"
+check "conservative: reading reported" grep -q '"assumeRoleReading":"conservative"' "$dir/out"
+check "conservative: ProdAdmin denied by the guard" grep -q \
+  '"principal":"arn:aws:iam::111122223333:role/ProdAdmin","action":"ec2:StopInstances","decision":"explicitDeny"' \
+  "$dir/out"
+
+# alice always uses MFA: attaching the guard breaks nothing of hers.
+run 0 "alice only, explicit denies only" replay --cloudtrail $log --principal $alice $force \
+  --explicit-deny-only
+check "alice: no explicit deny" grep -q 'replayed 5 of 22 CloudTrail records: 2 allowed, 0 explicitly denied, 3 not allowed' "$dir/out"
+check "alice: others counted as filtered" grep -q '11 of other principals' "$dir/out"
+run 1 "alice only, implicit denies count by default" replay --cloudtrail $log $force \
+  --principal $alice
+run 1 "bob and carol" replay --cloudtrail $log $force --principal arn:aws:iam::111122223333:user/bob \
+  --principal arn:aws:iam::111122223333:user/carol --explicit-deny-only --format json
+check "bob and carol: 6 explicit denies" grep -q '"explicitDeny":6' "$dir/out"
+
+run 1 "verbose lists allowed requests" replay --cloudtrail $log $force --verbose
+check "verbose: allowed section" grep -q '^allowed:' "$dir/out"
+check "verbose: carol's password change allowed" grep -q 'allowed by Allow "OwnPassword"' "$dir/out"
+
+run 1 "standard input" replay --cloudtrail - $force < $log
+check "stdin: same outcome" diff -q policies/cloudtrail/sample-events.force_mfa.expected.txt "$dir/out"
+
+# JSON Lines, with a malformed line and a record without eventTime: reported, rest replayed.
+ok='{"eventTime":"2026-11-21T09:02:00Z","eventSource":"iam.amazonaws.com","eventName":"ListAccessKeys","userIdentity":{"type":"IAMUser","principalId":"AIDAEXAMPLEALICE00001","arn":"arn:aws:iam::111122223333:user/alice","accountId":"111122223333","accessKeyId":"ASIAEXAMPLEALICESTS1","userName":"alice","sessionContext":{"attributes":{"creationDate":"2026-11-21T08:00:00Z","mfaAuthenticated":"true"}}},"sourceIPAddress":"198.51.100.23"}'
+printf '%s\n\n%s\n' "$ok" "$ok" > "$dir/good.jsonl"
+run 0 "json lines, all allowed" replay --cloudtrail "$dir/good.jsonl" $force
+check "json lines: both replayed" grep -q 'replayed 2 of 2' "$dir/out"
+
+noTime='{"eventSource":"s3.amazonaws.com","eventName":"ListBuckets","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/bob","accessKeyId":"AKIAEXAMPLEBOBKEY001"}}'
+printf '%s\n{"eventTime": \n%s\n' "$ok" "$noTime" > "$dir/bad.jsonl"
+run 2 "json lines with malformed records" replay --cloudtrail "$dir/bad.jsonl" $force
+check "bad line: file, line and record index" grep -q 'bad.jsonl:2:[0-9]*: error: record 2: invalid JSON' \
+  "$dir/err"
+check "missing eventTime: record 3" grep -q 'bad.jsonl:3: error: record 3: no "eventTime"' \
+  "$dir/err"
+check "the good record is still replayed" grep -q 'replayed 1 of 3' "$dir/out"
+
+printf '{"Records": [%s, {"eventTime": "2026-11-21T09:00:00Z", "eventSource": "s3.amazonaws.com", "eventName": "ListBuckets"}, 7]}\n' \
+  "$ok" > "$dir/records.json"
+run 2 "Records with malformed records" replay --cloudtrail "$dir/records.json" $force
+check "no userIdentity: record 2" grep -q 'records.json: error: record 2: no "userIdentity" object' \
+  "$dir/err"
+check "not an object: record 3" grep -q 'error: record 3: a CloudTrail event must be a JSON object' \
+  "$dir/err"
+
+# A role session older than any AssumeRole session can last is not a real record.
+old='{"eventTime":"2026-11-21T09:00:00Z","eventSource":"ec2.amazonaws.com","eventName":"DescribeInstances","userIdentity":{"type":"AssumedRole","arn":"arn:aws:sts::111122223333:assumed-role/R/s","accessKeyId":"ASIAEXAMPLE000000001","sessionContext":{"sessionIssuer":{"arn":"arn:aws:iam::111122223333:role/R"},"attributes":{"creationDate":"2026-11-19T09:00:00Z","mfaAuthenticated":"false"}}}}'
+printf '%s\n' "$old" > "$dir/old.jsonl"
+run 2 "impossible session age" replay --cloudtrail "$dir/old.jsonl" $force
+check "age explained" grep -q 'record 1: assume-role: .*at most 43200 s' "$dir/err"
+
+printf '{"Records": [\n  {"eventTime": 1,\n  ]}\n' > "$dir/broken.json"
+run 2 "invalid JSON" replay --cloudtrail "$dir/broken.json" $force
+check "invalid JSON: line and column" grep -q 'broken.json:3:[0-9]*: error: invalid JSON' "$dir/err"
+
+run 2 "missing log file" replay --cloudtrail "$dir/none.json" $force
+run 2 "no --cloudtrail" replay $force
+run 2 "no policy" replay --cloudtrail $log
+run 2 "bad policy" replay --cloudtrail $log "$dir/broken.json"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,494 @@
+// MFA audit (engine/mfa_audit.h): the verdict for the shipped force_mfa.json and broken
+// variants of it (semantics §5.3 pitfalls), statement attribution, MFA age limits against
+// session durations (§5.2), the representative-resource rule and the AssumeRole reading (§5.1).
+#include "engine/mfa_audit.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <string>
+
+#include "engine/policy_json.h"
+
+namespace {
+
+using namespace policysim::engine;
+
+constexpr std::int64_t kNow = 1795341600;  // 2026-11-22T10:00:00Z
+
+const IamData& data() {
+  static const std::shared_ptr<const IamData> loaded = [] {
+    auto result = loadIamDataFile(defaultIamDataPath());
+    EXPECT_TRUE(result.ok()) << result.status().toString();
+    return result.value();
+  }();
+  return *loaded;
+}
+
+std::string readPolicy(const std::string& name) {
+  std::ifstream in(std::string(POLICYSIM_POLICIES_DIR) + "/" + name);
+  EXPECT_TRUE(in.good()) << name;
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+  const std::size_t at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  return at == std::string::npos ? text : text.replace(at, from.size(), to);
+}
+
+PolicySetInput identity(const std::vector<std::string>& texts) {
+  PolicySetInput input;
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    std::string name = "p";  // (built step by step: GCC 12 misreports -Wrestrict otherwise)
+    name += std::to_string(i);
+    name += ".json";
+    auto doc = parsePolicyDocument(texts[i], name, PolicyKind::Identity);
+    EXPECT_TRUE(doc.ok()) << doc.status().toString();
+    input.identity.push_back(std::move(doc).value());
+  }
+  return input;
+}
+
+MfaAuditReport audit(const PolicySetInput& input, MfaAuditOptions options = {}) {
+  options.now = kNow;
+  auto report = runMfaAudit(input, data(), options);
+  EXPECT_TRUE(report.ok()) << report.status().toString();
+  return report.ok() ? std::move(report).value() : MfaAuditReport{};
+}
+
+const AuditPitfall* pitfall(const MfaAuditReport& r, const std::string& id) {
+  for (const AuditPitfall& p : r.pitfalls) {
+    if (p.id == id) {
+      return &p;
+    }
+  }
+  return nullptr;
+}
+
+bool contains(const std::vector<std::string>& list, const std::string& value) {
+  return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+const AuditRun* run(const MfaAuditReport& r, Scenario s, std::optional<std::int64_t> age = {}) {
+  for (const AuditRun& run : r.runs) {
+    if (run.scenario == s && (!age || run.mfaAge == age)) {
+      return &run;
+    }
+  }
+  return nullptr;
+}
+
+const AuditReachable* reachable(const MfaAuditReport& r, Scenario s) {
+  for (const AuditReachable& reach : r.reachableWithoutMfa) {
+    if (r.runs[reach.run].scenario == s) {
+      return &reach;
+    }
+  }
+  return nullptr;
+}
+
+const AuditAllowedAction* allowed(const AuditReachable& reach, std::string_view action) {
+  for (const AuditAllowedAction& a : reach.actions) {
+    if (a.action->fullName == action) {
+      return &a;
+    }
+  }
+  return nullptr;
+}
+
+TEST(MfaAudit, ShippedForceMfaIsEnforced) {
+  const MfaAuditReport r = audit(identity({readPolicy("force_mfa.json")}));
+  EXPECT_TRUE(r.verdict.mfaEnforced) << r.verdict.summary;
+  EXPECT_EQ(r.verdict.violations, 0U);
+  EXPECT_EQ(r.verdict.selfServiceSource, "notaction");
+  ASSERT_EQ(r.verdict.guardStatements.size(), 1U);
+  EXPECT_EQ(r.statements[r.verdict.guardStatements[0]].sid, "DenyEverythingElseWithoutMFA");
+  for (const AuditPitfall& p : r.pitfalls) {
+    EXPECT_EQ(p.severity, "info") << p.id << ": " << p.explanation;
+  }
+  // Every scenario that fits an IAM user ran; MFA ages: the defaults (no age threshold).
+  EXPECT_EQ(r.mfaAges, (std::vector<std::int64_t>{60, 3600}));
+  EXPECT_EQ(r.rolePrincipal, "arn:aws:iam::111122223333:role/alice");
+  for (const Scenario s : {Scenario::AccessKey, Scenario::Console, Scenario::SessionNoMfa,
+                           Scenario::AssumeRole, Scenario::Federated}) {
+    const AuditRun* found = run(r, s);
+    ASSERT_NE(found, nullptr) << scenarioInfo(s).name;
+    EXPECT_EQ(found->outsideSelfService, 0U) << scenarioInfo(s).name;
+  }
+  // Without MFA only the enrolment actions (and the first-sign-in pair) are reachable.
+  const AuditReachable* keys = reachable(r, Scenario::AccessKey);
+  ASSERT_NE(keys, nullptr);
+  EXPECT_EQ(keys->actions.size(), 8U);
+  EXPECT_EQ(allowed(*keys, "iam:CreateAccessKey"), nullptr);
+  // GetSessionToken credentials without MFA cannot call IAM at all (§4.9).
+  EXPECT_TRUE(reachable(r, Scenario::SessionNoMfa)->actions.empty());
+  EXPECT_GT(run(r, Scenario::SessionNoMfa)->credentialRestricted, 0U);
+  // With MFA every self-management statement works.
+  EXPECT_EQ(run(r, Scenario::ConsoleMfa, 60)->allowed, 28U);
+  EXPECT_TRUE(r.ageLimits.empty());
+  EXPECT_TRUE(contains(r.needNoPermission, "sts:GetCallerIdentity"));
+  EXPECT_NE(pitfall(r, "guard-blocks-service-calls"), nullptr);
+}
+
+TEST(MfaAudit, AttributesEachReachableActionToItsStatement) {
+  const MfaAuditReport r = audit(identity({readPolicy("force_mfa.json")}));
+  const AuditReachable* console = reachable(r, Scenario::Console);
+  ASSERT_NE(console, nullptr);
+  struct Expected {
+    std::string_view action, resource, sid;
+    std::size_t index, line;
+  };
+  for (const Expected& e : {
+           Expected{"iam:ChangePassword", "arn:aws:iam::111122223333:user/alice", "OwnPassword", 1,
+                    13},
+           Expected{"iam:CreateVirtualMFADevice", "arn:aws:iam::111122223333:mfa/alice",
+                    "CreateVirtualMFADevice", 6, 69},
+           Expected{"iam:ListVirtualMFADevices", "*", "ViewAccountWideSettings", 0, 4},
+           Expected{"iam:EnableMFADevice", "arn:aws:iam::111122223333:user/alice", "OwnUserMFA", 7,
+                    75},
+       }) {
+    const AuditAllowedAction* a = allowed(*console, e.action);
+    ASSERT_NE(a, nullptr) << e.action;
+    EXPECT_EQ(a->resource, e.resource);
+    EXPECT_TRUE(a->selfService);
+    const AuditStatement& st = r.statements[a->statement];
+    EXPECT_EQ(st.sid, e.sid) << e.action;
+    EXPECT_EQ(st.index, e.index);
+    EXPECT_EQ(st.line, e.line);
+    EXPECT_EQ(st.column, 5U);
+    EXPECT_EQ(st.policy, "p0.json");
+    EXPECT_EQ(st.effect, Effect::Allow);
+  }
+  EXPECT_EQ(r.statements[allowed(*console, "iam:ChangePassword")->statement].label(),
+            "Allow \"OwnPassword\" (p0.json:13:5, identity policy)");
+}
+
+TEST(MfaAudit, BoolInsteadOfBoolIfExistsLeavesLongTermKeysAndIsReported) {
+  const MfaAuditReport r =
+      audit(identity({replaced(readPolicy("force_mfa.json"), "\"BoolIfExists\"", "\"Bool\"")}));
+  EXPECT_FALSE(r.verdict.mfaEnforced);
+  EXPECT_GT(r.verdict.violations, 0U);
+  // Truth table §5.3: long-term keys (key absent) pass, sessions without MFA (false) do not.
+  EXPECT_GT(run(r, Scenario::AccessKey)->outsideSelfService, 0U);
+  EXPECT_EQ(run(r, Scenario::Console)->outsideSelfService, 0U);
+  const AuditPitfall* p = pitfall(r, "deny-bool-without-ifexists");
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->severity, "error");
+  ASSERT_TRUE(p->statement.has_value());
+  EXPECT_EQ(r.statements[*p->statement].sid, "DenyEverythingElseWithoutMFA");
+  EXPECT_NE(p->explanation.find("long-term access keys"), std::string::npos);
+  EXPECT_NE(p->fix.find("BoolIfExists"), std::string::npos);
+  EXPECT_TRUE(contains(p->actions, "iam:CreateAccessKey"));
+  // Credited to the Allow that grants it.
+  const AuditAllowedAction* a = allowed(*reachable(r, Scenario::AccessKey), "iam:CreateAccessKey");
+  ASSERT_NE(a, nullptr);
+  EXPECT_FALSE(a->selfService);
+  EXPECT_EQ(r.statements[a->statement].sid, "OwnAccessKeys");
+}
+
+TEST(MfaAudit, BoolPitfallIsFoundNextToAnotherBoolIfExistsDeny) {
+  // ec2_require_mfa.json has a BoolIfExists Deny of its own (stop/terminate only): it must not
+  // hide the broken guard, and the violations are credited to the pitfall, not reported again.
+  const MfaAuditReport r =
+      audit(identity({replaced(readPolicy("force_mfa.json"), "\"BoolIfExists\"", "\"Bool\""),
+                      readPolicy("ec2_require_mfa.json")}));
+  EXPECT_FALSE(r.verdict.mfaEnforced);
+  const AuditPitfall* p = pitfall(r, "deny-bool-without-ifexists");
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->severity, "error");
+  EXPECT_TRUE(contains(p->actions, "ec2:AcceptAddressTransfer"));
+  EXPECT_EQ(pitfall(r, "guard-incomplete"), nullptr);
+}
+
+TEST(MfaAudit, GuardThatLeavesResourcesOutIsIncomplete) {
+  const std::string policy = R"({"Version": "2012-10-17", "Statement": [
+      {"Sid": "Work", "Effect": "Allow", "Action": ["s3:GetObject", "ec2:RebootInstances"],
+       "Resource": "*"},
+      {"Sid": "S3OnlyGuard", "Effect": "Deny", "NotAction": "iam:ListMFADevices",
+       "Resource": "arn:aws:s3:::*",
+       "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}}]})";
+  const MfaAuditReport r = audit(identity({policy}));
+  EXPECT_FALSE(r.verdict.mfaEnforced);
+  EXPECT_EQ(r.verdict.violations, 1U);
+  const AuditPitfall* p = pitfall(r, "guard-incomplete");
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->actions, (std::vector<std::string>{"ec2:RebootInstances"}));
+  EXPECT_EQ(r.statements[*p->statement].sid, "Work");
+}
+
+TEST(MfaAudit, NotActionGapIsReportedWithItsActions) {
+  const std::string policy =
+      replaced(readPolicy("force_mfa.json"), "\"iam:GetAccountPasswordPolicy\"\n      ],",
+               "\"iam:GetAccountPasswordPolicy\", \"s3:GetObject\", \"ec2:Describe*\"\n      ],");
+  const std::string data = R"({"Version": "2012-10-17", "Statement": [
+      {"Sid": "Data", "Effect": "Allow", "Action": ["s3:GetObject", "ec2:DescribeInstances"],
+       "Resource": "*"}]})";
+  const MfaAuditReport r = audit(identity({policy, data}));
+  // The declared self-service set covers them, so the verdict holds...
+  EXPECT_TRUE(r.verdict.mfaEnforced) << r.verdict.summary;
+  // ...but the gap is a finding, with the actions and the NotAction entries.
+  const AuditPitfall* p = pitfall(r, "notaction-gap");
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->severity, "warning");
+  EXPECT_EQ(p->actions, (std::vector<std::string>{"s3:GetObject", "ec2:DescribeInstances"}));
+  EXPECT_NE(p->explanation.find("s3:GetObject (1)"), std::string::npos) << p->explanation;
+  EXPECT_NE(p->explanation.find("ec2:Describe* (1)"), std::string::npos) << p->explanation;
+  EXPECT_EQ(r.statements[*p->statement].sid, "DenyEverythingElseWithoutMFA");
+  const AuditAllowedAction* a = allowed(*reachable(r, Scenario::AccessKey), "s3:GetObject");
+  ASSERT_NE(a, nullptr);
+  EXPECT_TRUE(a->selfService);
+  EXPECT_FALSE(a->selfManagement);
+  EXPECT_EQ(r.statements[a->statement].sid, "Data");
+  EXPECT_EQ(r.statements[a->statement].policy, "p1.json");
+
+  // --strict: the gap fails the verdict.
+  MfaAuditOptions strict;
+  strict.strict = true;
+  const MfaAuditReport s = audit(identity({policy, data}), strict);
+  EXPECT_FALSE(s.verdict.mfaEnforced);
+  EXPECT_EQ(pitfall(s, "notaction-gap")->severity, "error");
+}
+
+TEST(MfaAudit, SensitiveNotActionEntriesAndLockout) {
+  std::string policy =
+      replaced(readPolicy("force_mfa.json"), "\"iam:GetAccountPasswordPolicy\"\n      ],",
+               "\"iam:GetAccountPasswordPolicy\", \"iam:DeactivateMFADevice\"\n      ],");
+  policy = replaced(policy, "\"iam:EnableMFADevice\",\n        \"iam:ResyncMFADevice\",",
+                    "\"iam:ResyncMFADevice\",");
+  const MfaAuditReport r = audit(identity({policy}));
+  const AuditPitfall* sensitive = pitfall(r, "notaction-exempts-sensitive");
+  ASSERT_NE(sensitive, nullptr);
+  EXPECT_EQ(sensitive->actions, (std::vector<std::string>{"iam:DeactivateMFADevice"}));
+  const AuditPitfall* lockout = pitfall(r, "notaction-lockout");
+  ASSERT_NE(lockout, nullptr);
+  EXPECT_EQ(lockout->actions, (std::vector<std::string>{"iam:EnableMFADevice"}));
+}
+
+TEST(MfaAudit, AgeThresholdIsComparedWithSessionDurations) {
+  const std::string policy = R"({"Version": "2012-10-17", "Statement": [
+      {"Sid": "RecentMfaOnly", "Effect": "Allow", "Action": "ec2:StartInstances",
+       "Resource": "*", "Condition": {
+         "Bool": {"aws:MultiFactorAuthPresent": "true"},
+         "NumericLessThanEquals": {"aws:MultiFactorAuthAge": "3600"}}}]})";
+  const MfaAuditReport r = audit(identity({policy}));
+  EXPECT_TRUE(r.verdict.mfaEnforced) << r.verdict.summary;
+  EXPECT_EQ(r.mfaAges, (std::vector<std::int64_t>{60, 3599, 3600, 3601}));
+  ASSERT_EQ(r.thresholds.size(), 1U);
+  EXPECT_EQ(r.thresholds[0].seconds, 3600);
+  EXPECT_EQ(r.thresholds[0].operatorName, "NumericLessThanEquals");
+
+  auto limitOf = [&](Scenario s) -> const AuditAgeLimit* {
+    for (const AuditAgeLimit& l : r.ageLimits) {
+      if (l.scenario == s) {
+        return &l;
+      }
+    }
+    return nullptr;
+  };
+  const AuditAgeLimit* session = limitOf(Scenario::SessionMfa);
+  ASSERT_NE(session, nullptr);
+  EXPECT_EQ(session->allowedUpTo, 3600);
+  EXPECT_EQ(session->deniedFrom, 3601);
+  EXPECT_EQ(session->threshold, 3600);
+  EXPECT_EQ(session->sessionApi, "GetSessionToken");
+  EXPECT_EQ(session->sessionDefaultSeconds, 43200);
+  EXPECT_EQ(session->sessionMaxSeconds, 129600);
+  EXPECT_TRUE(session->cutsDefaultSession);
+  EXPECT_FALSE(session->cutsShortestSession);
+  EXPECT_NE(session->message.find("shorter than a default GetSessionToken session"),
+            std::string::npos)
+      << session->message;
+  ASSERT_EQ(session->actions.size(), 1U);
+  EXPECT_EQ(session->actions[0].action->fullName, "ec2:StartInstances");
+  EXPECT_EQ(session->actions[0].resource, "arn:aws:ec2:us-east-1:111122223333:instance/instanceid");
+  EXPECT_EQ(r.statements[session->actions[0].allowedBy].sid, "RecentMfaOnly");
+  EXPECT_FALSE(session->actions[0].deniedBy.has_value());  // no Allow applies any more
+
+  // A default AssumeRole session (3,600 s) ends before the limit; longer ones reach it.
+  const AuditAgeLimit* role = limitOf(Scenario::AssumeRoleMfa);
+  ASSERT_NE(role, nullptr);
+  EXPECT_FALSE(role->cutsDefaultSession);
+  EXPECT_TRUE(role->cutsLongestSession);
+  // Console sessions: AWS documents no maximum.
+  const AuditAgeLimit* console = limitOf(Scenario::ConsoleMfa);
+  ASSERT_NE(console, nullptr);
+  EXPECT_FALSE(console->sessionDefaultSeconds.has_value());
+}
+
+TEST(MfaAudit, ShippedRecentMfaPolicyLosesProductionAtThirtyMinutes) {
+  const MfaAuditReport r = audit(identity({readPolicy("s3_production_recent_mfa.json")}));
+  EXPECT_EQ(r.mfaAges, (std::vector<std::int64_t>{60, 1799, 1800, 1801, 3600}));
+  const AuditAgeLimit* limit = nullptr;
+  for (const AuditAgeLimit& l : r.ageLimits) {
+    if (l.scenario == Scenario::SessionMfa) {
+      limit = &l;
+    }
+  }
+  ASSERT_NE(limit, nullptr);
+  EXPECT_EQ(limit->allowedUpTo, 1800);  // NumericGreaterThanIfExists 1800 is strict
+  EXPECT_EQ(limit->deniedFrom, 1801);
+  const auto lost = std::find_if(limit->actions.begin(), limit->actions.end(), [](const auto& a) {
+    return a.action->fullName == "s3:GetObject";
+  });
+  ASSERT_NE(lost, limit->actions.end());
+  // The production bucket comes from the policy's own Resource (representative resources
+  // would miss it).
+  EXPECT_EQ(lost->resource, "arn:aws:s3:::production/example");
+  ASSERT_TRUE(lost->deniedBy.has_value());
+  EXPECT_EQ(r.statements[*lost->deniedBy].sid, "ProductionNeedsMFAWithinThirtyMinutes");
+  EXPECT_EQ(r.statements[lost->allowedBy].sid, "ObjectReadWrite");
+  // Not a force-MFA policy: the other buckets work without MFA.
+  EXPECT_FALSE(r.verdict.mfaEnforced);
+  EXPECT_NE(pitfall(r, "allow-without-mfa"), nullptr);
+}
+
+TEST(MfaAudit, ResourcesNamedInThePoliciesAreTried) {
+  // Granted on one bucket only: the representative bucket ARN does not match, the policy's
+  // does, so the grant without MFA is found.
+  const std::string policy = R"({"Version": "2012-10-17", "Statement": [
+      {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::public/*"},
+      {"Effect": "Allow", "Action": "s3:PutObject",
+       "Resource": "arn:aws:s3:::home/${aws:username}/*"}]})";
+  const MfaAuditReport r = audit(identity({policy}));
+  EXPECT_FALSE(r.verdict.mfaEnforced);
+  const AuditReachable* keys = reachable(r, Scenario::AccessKey);
+  ASSERT_NE(keys, nullptr);
+  const AuditAllowedAction* get = allowed(*keys, "s3:GetObject");
+  ASSERT_NE(get, nullptr);
+  EXPECT_EQ(get->resource, "arn:aws:s3:::public/example");
+  EXPECT_EQ(r.statements[get->statement].label(),
+            "Allow statement #1 (p0.json:2:7, identity policy)");
+  const AuditAllowedAction* put = allowed(*keys, "s3:PutObject");
+  ASSERT_NE(put, nullptr);
+  EXPECT_EQ(put->resource, "arn:aws:s3:::home/alice/example");
+  // Bucket-level actions are not tried on object ARNs.
+  EXPECT_EQ(allowed(*keys, "s3:ListBucket"), nullptr);
+  const AuditPitfall* p = pitfall(r, "allow-without-mfa");
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->severity, "error");
+}
+
+TEST(MfaAudit, AllowWithBoolIfExistsGrantsLongTermKeys) {
+  const std::string policy = R"({"Version": "2012-10-17", "Statement": [
+      {"Sid": "ConsoleStyle", "Effect": "Allow", "Action": "ec2:TerminateInstances",
+       "Resource": "*",
+       "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "true"}}}]})";
+  const MfaAuditReport r = audit(identity({policy}));
+  EXPECT_FALSE(r.verdict.mfaEnforced);
+  EXPECT_EQ(run(r, Scenario::AccessKey)->allowed, 1U);  // absent key: granted
+  EXPECT_EQ(run(r, Scenario::Console)->allowed, 0U);    // false: not granted
+  const AuditPitfall* p = pitfall(r, "allow-ifexists-grants-long-term-keys");
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->severity, "error");
+  EXPECT_EQ(p->actions, (std::vector<std::string>{"ec2:TerminateInstances"}));
+  EXPECT_EQ(r.statements[*p->statement].sid, "ConsoleStyle");
+}
+
+TEST(MfaAudit, NullCheckAloneAndAgeWithoutNullCheck) {
+  const std::string allowAll = R"({"Version": "2012-10-17", "Statement": [
+      {"Effect": "Allow", "Action": "ec2:RunInstances", "Resource": "*"}]})";
+  const std::string nullOnly = R"({"Version": "2012-10-17", "Statement": [
+      {"Sid": "NullOnly", "Effect": "Deny", "NotAction": "iam:ListMFADevices", "Resource": "*",
+       "Condition": {"Null": {"aws:MultiFactorAuthPresent": "true"}}}]})";
+  MfaAuditReport r = audit(identity({allowAll, nullOnly}));
+  EXPECT_FALSE(r.verdict.mfaEnforced);
+  EXPECT_EQ(run(r, Scenario::AccessKey)->allowed, 0U);  // absent key: denied
+  EXPECT_EQ(run(r, Scenario::Console)->allowed, 1U);    // false: spared
+  ASSERT_NE(pitfall(r, "deny-null-only"), nullptr);
+  EXPECT_EQ(pitfall(r, "deny-null-only")->severity, "error");
+
+  const std::string ageOnly = R"({"Version": "2012-10-17", "Statement": [
+      {"Sid": "OldMfa", "Effect": "Deny", "Action": "*", "Resource": "*",
+       "Condition": {"NumericGreaterThan": {"aws:MultiFactorAuthAge": "900"}}}]})";
+  r = audit(identity({allowAll, ageOnly}));
+  EXPECT_FALSE(r.verdict.mfaEnforced);
+  const AuditPitfall* p = pitfall(r, "deny-age-without-null-check");
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->severity, "error");
+  EXPECT_NE(p->fix.find("NumericGreaterThanIfExists"), std::string::npos);
+  // The Deny still cuts MFA sessions at 900 s: shorter than even the shortest session? No:
+  // 901 s > 900 s, so it cuts the default sessions only.
+  bool found = false;
+  for (const AuditAgeLimit& l : r.ageLimits) {
+    if (l.scenario == Scenario::SessionMfa) {
+      found = true;
+      EXPECT_EQ(l.deniedFrom, 901);
+      EXPECT_FALSE(l.cutsShortestSession);
+      EXPECT_TRUE(l.cutsDefaultSession);
+      ASSERT_FALSE(l.actions.empty());
+      EXPECT_EQ(r.statements[*l.actions[0].deniedBy].sid, "OldMfa");
+    }
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST(MfaAudit, AssumeRoleReadings) {
+  const std::string policy = R"({"Version": "2012-10-17", "Statement": [
+      {"Effect": "Allow", "Action": "ec2:StopInstances", "Resource": "*",
+       "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}]})";
+  MfaAuditOptions options;
+  options.principal = "arn:aws:iam::111122223333:role/ProdAdmin";
+  MfaAuditReport r = audit(identity({policy}), options);
+  ASSERT_EQ(r.runs.size(), 3U);  // assume-role, assume-role-mfa at 60 s and 3,600 s
+  EXPECT_TRUE(r.rolePrincipal.empty());
+  EXPECT_EQ(run(r, Scenario::AssumeRoleMfa, 60)->allowed, 1U);
+  EXPECT_NE(r.assumeRoleReading.find("default reading"), std::string::npos);
+
+  options.assumeRoleCarriesMfa = false;
+  r = audit(identity({policy}), options);
+  EXPECT_EQ(run(r, Scenario::AssumeRoleMfa, 60)->allowed, 0U);
+  EXPECT_NE(r.assumeRoleReading.find("conservative reading"), std::string::npos);
+  EXPECT_TRUE(r.verdict.mfaEnforced);
+}
+
+TEST(MfaAudit, RepresentativeResources) {
+  auto principal = parsePrincipalArn("arn:aws:iam::111122223333:user/division/alice");
+  ASSERT_TRUE(principal.ok());
+  auto resource = [&](std::string_view action) {
+    const ActionInfo* info = data().action(action);
+    EXPECT_NE(info, nullptr) << action;
+    return info == nullptr ? std::string() : representativeResource(*info, principal.value());
+  };
+  EXPECT_EQ(resource("s3:GetObject"), "arn:aws:s3:::bucketname/objectname");
+  EXPECT_EQ(resource("s3:ListAllMyBuckets"), "*");
+  EXPECT_EQ(resource("iam:ChangePassword"), "arn:aws:iam::111122223333:user/division/alice");
+  EXPECT_EQ(resource("iam:CreateVirtualMFADevice"), "arn:aws:iam::111122223333:mfa/division/alice");
+  EXPECT_EQ(resource("ec2:StopInstances"),
+            "arn:aws:ec2:us-east-1:111122223333:instance/instanceid");
+}
+
+TEST(MfaAudit, AgesAroundThresholds) {
+  EXPECT_EQ(auditMfaAges({}), (std::vector<std::int64_t>{60, 3600}));
+  const std::int64_t thresholds[] = {1800, 0, 3600};
+  EXPECT_EQ(auditMfaAges(thresholds),
+            (std::vector<std::int64_t>{0, 1, 60, 1799, 1800, 1801, 3599, 3600, 3601}));
+}
+
+TEST(MfaAudit, MatrixCountsMatchRuns) {
+  const MfaAuditReport r = audit(identity({readPolicy("ec2_require_mfa.json")}));
+  ASSERT_EQ(r.matrix.size(), 1U);
+  EXPECT_EQ(r.matrix[0].service, "ec2");
+  ASSERT_EQ(r.totals.size(), r.runs.size());
+  for (std::size_t i = 0; i < r.runs.size(); ++i) {
+    EXPECT_EQ(r.totals[i], r.runs[i].allowed);
+    EXPECT_EQ(r.matrix[0].counts[i], r.runs[i].allowed);
+  }
+  // Stop and terminate need MFA: two more actions with MFA than without.
+  EXPECT_EQ(run(r, Scenario::ConsoleMfa, 60)->allowed, run(r, Scenario::Console)->allowed + 2);
+  EXPECT_FALSE(r.verdict.mfaEnforced);
+}
+
+TEST(MfaAudit, Errors) {
+  MfaAuditOptions options;
+  options.now = kNow;
+  options.principal = "arn:aws:s3:::not-a-principal";
+  EXPECT_FALSE(runMfaAudit(identity({readPolicy("force_mfa.json")}), data(), options).ok());
+  MfaAuditOptions noTime;
+  EXPECT_FALSE(runMfaAudit(identity({readPolicy("force_mfa.json")}), data(), noTime).ok());
+}
+
+}  // namespace

