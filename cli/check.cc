@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/file_io.h"
+#include "cli/policy_loading.h"
 #include "cli/scenario_flags.h"
 #include "engine/decision_format.h"
 #include "engine/policy_json.h"
@@ -34,30 +35,6 @@ struct CheckArgs {
   bool quiet = false;
   ScenarioFlags scenario;  // --as SCENARIO and friends, --action/--resource (issue 5)
 };
-
-// Loads one policy file; prints the error and returns nullopt on failure.
-std::optional<engine::PolicyDocument> loadPolicy(const std::string& path, engine::PolicyKind kind) {
-  auto text = readFile(path);
-  if (!text.ok()) {
-    std::cerr << text.status().toString() << "\n";
-    return std::nullopt;
-  }
-  auto document = engine::parsePolicyDocument(text.value(), path, kind);
-  if (!document.ok()) {
-    std::cerr << document.status().toString() << "\n";
-    return std::nullopt;
-  }
-  return std::move(document).value();
-}
-
-bool loadOptional(const std::string& path, engine::PolicyKind kind,
-                  std::optional<engine::PolicyDocument>* out) {
-  if (path.empty()) {
-    return true;
-  }
-  *out = loadPolicy(path, kind);
-  return out->has_value();
-}
 
 engine::DecisionKind aggregate(const std::vector<engine::Decision>& decisions) {
   engine::DecisionKind result = engine::DecisionKind::Allowed;
@@ -136,27 +113,12 @@ int runBatch(const engine::PolicySet& set, const CheckArgs& args) {
 }
 
 int runCheck(const CheckArgs& args) {
-  engine::PolicySetInput input;
-  for (const std::string& path : args.identity) {
-    auto document = loadPolicy(path, engine::PolicyKind::Identity);
-    if (!document) {
-      return kExitInputError;
-    }
-    input.identity.push_back(std::move(*document));
-  }
-  for (const std::string& path : args.scps) {
-    auto document = loadPolicy(path, engine::PolicyKind::Scp);
-    if (!document) {
-      return kExitInputError;
-    }
-    input.scps.push_back(std::move(*document));
-  }
-  if (!loadOptional(args.resource, engine::PolicyKind::Resource, &input.resource) ||
-      !loadOptional(args.boundary, engine::PolicyKind::Boundary, &input.boundary) ||
-      !loadOptional(args.session, engine::PolicyKind::Session, &input.session)) {
+  auto input = loadPolicyFiles(
+      PolicyFiles{args.identity, args.resource, args.boundary, args.scps, args.session});
+  if (!input) {
     return kExitInputError;
   }
-  auto set = engine::PolicySet::compile(std::move(input));
+  auto set = engine::PolicySet::compile(std::move(*input));
   if (!set.ok()) {
     std::cerr << set.status().toString() << "\n";
     return kExitInputError;
