@@ -10,6 +10,10 @@ namespace {
 
 namespace x3 = boost::spirit::x3;
 
+// ASCII-only character classes: x3::digit/xdigit classify through <cctype> and assert on bytes
+// above 0x7F in debug builds, and request values may hold any UTF-8.
+auto const kDigit = x3::char_('0', '9');
+
 constexpr std::int64_t kMicrosPerSecond = 1'000'000;
 constexpr int kMaxEpochDigits = 12;
 
@@ -74,7 +78,7 @@ auto const kMinute = x3::rule<struct MinuteTag>{"a 2-digit minute"} =
 auto const kSecond = x3::rule<struct SecondTag>{"a 2-digit second"} =
     kTwoDigits[store<&DateFields::second>()];
 auto const kFraction = x3::rule<struct FractionTag>{"a digit after '.'"} =
-    x3::raw[+x3::digit][storeFraction];
+    x3::raw[+kDigit][storeFraction];
 auto const kZoneHour = x3::rule<struct ZoneHourTag>{"a 2-digit time zone hour"} =
     kTwoDigits[store<&DateFields::zoneHour>()];
 auto const kZoneMinute = x3::rule<struct ZoneMinuteTag>{"a 2-digit time zone minute"} =
@@ -102,7 +106,7 @@ auto const kAfterYear = x3::rule<struct AfterYearTag>{"'-' or the end of the dat
 auto const kIsoDate = x3::eps > kYear > kAfterYear;
 
 auto const kEpochDigits = x3::rule<struct EpochDigitsTag>{"a digit"} =
-    x3::repeat(1, kMaxEpochDigits)[x3::digit];
+    x3::repeat(1, kMaxEpochDigits)[kDigit];
 auto const kEpochEnd =
     x3::rule<struct EpochEndTag>{"the end of the epoch seconds (at most 12 digits)"} = x3::eoi;
 auto const kEpoch = -x3::lit('-') > kEpochDigits > kEpochEnd;

@@ -13,6 +13,11 @@ namespace {
 
 namespace x3 = boost::spirit::x3;
 
+// ASCII-only character classes: x3::digit/xdigit classify through <cctype> and assert on bytes
+// above 0x7F in debug builds, and request values may hold any UTF-8.
+auto const kDigit = x3::char_('0', '9');
+auto const kHexDigit = x3::char_("0-9a-fA-F");
+
 using Result = ParseResult<IpNetwork>;
 
 // One lexical piece of an address, as positions into the text.
@@ -57,21 +62,21 @@ auto push() {
 
 // Rule names become ParseResult::expected() when an expectation fails.
 auto const kOctet = x3::rule<struct OctetTag>{"a decimal octet"} =
-    x3::raw[+x3::digit][push<Piece::Kind::Octet>()];
+    x3::raw[+kDigit][push<Piece::Kind::Octet>()];
 auto const kDot = x3::rule<struct DotTag>{"'.'"} = x3::lit('.');
 auto const kDotted = kOctet > kDot > kOctet > kDot > kOctet > kDot > kOctet;
 
 // IPv6: groups separated by single colons, with at most one "::" anywhere. "digits." commits
 // to a dotted IPv4 tail; its position (last) is checked afterwards.
-auto const kHexGroup = x3::raw[+x3::xdigit][push<Piece::Kind::HexGroup>()];
-auto const kDottedTail = x3::raw[&(+x3::digit >> '.') > kDotted][push<Piece::Kind::DottedTail>()];
+auto const kHexGroup = x3::raw[+kHexDigit][push<Piece::Kind::HexGroup>()];
+auto const kDottedTail = x3::raw[&(+kDigit >> '.') > kDotted][push<Piece::Kind::DottedTail>()];
 auto const kGroup = x3::rule<struct GroupTag>{"a group of 1 to 4 hex digits"} =
     kDottedTail | kHexGroup;
 auto const kGroupList = kGroup >> *((':' >> !x3::lit(':')) > kGroup);
 auto const kCompression = x3::raw[x3::lit("::")][push<Piece::Kind::Compression>()];
 auto const kV6 = -kGroupList >> -(kCompression >> -kGroupList);
 
-auto const kPrefix = x3::rule<struct PrefixTag>{"a decimal prefix length"} = +x3::digit;
+auto const kPrefix = x3::rule<struct PrefixTag>{"a decimal prefix length"} = +kDigit;
 
 std::size_t offsetOf(std::string_view text, const char* at) { return at - text.data(); }
 

@@ -11,9 +11,13 @@ namespace {
 
 namespace x3 = boost::spirit::x3;
 
+// ASCII-only character classes: x3::digit/xdigit classify through <cctype> and assert on bytes
+// above 0x7F in debug builds, and request values may hold any UTF-8.
+auto const kDigit = x3::char_('0', '9');
+
 // Rules exist only for their names, which become ParseResult::expected() on failure.
-auto const kIntegerDigits = x3::rule<struct IntegerDigitsTag>{"a digit"} = +x3::digit;
-auto const kFractionDigits = x3::rule<struct FractionDigitsTag>{"a digit after '.'"} = +x3::digit;
+auto const kIntegerDigits = x3::rule<struct IntegerDigitsTag>{"a digit"} = +kDigit;
+auto const kFractionDigits = x3::rule<struct FractionDigitsTag>{"a digit after '.'"} = +kDigit;
 auto const kFractionEnd = x3::rule<struct FractionEndTag>{"the end of the number"} = x3::eoi;
 auto const kIntegerEnd = x3::rule<struct IntegerEndTag>{"'.' or the end of the number"} =
     x3::eoi | (x3::lit('.') > kFractionDigits > kFractionEnd);

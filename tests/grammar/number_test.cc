@@ -5,6 +5,9 @@
 #include <cmath>
 #include <string>
 
+#include "grammar/date.h"
+#include "grammar/ip.h"
+
 namespace policysim::grammar {
 namespace {
 
@@ -121,6 +124,17 @@ TEST(NumberGrammar, RejectsTrailingJunkAfterALongNumber) {
   auto result = parseDecimal(input);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.errorOffset(), 500u);
+}
+
+// Bytes above 0x7F (full-width digits, any UTF-8) are rejected, never classified through
+// <cctype> (which asserts in debug builds): the bad-input corpus found this crash.
+TEST(NumberGrammar, RejectsNonAsciiDigitsWithoutCrashing) {
+  EXPECT_FALSE(parseDecimal("\xEF\xBC\x91").ok());  // full-width 1
+  EXPECT_FALSE(parseDecimal("1\xC3\xA9").ok());
+  EXPECT_FALSE(parseDate("\xEF\xBC\x92\xEF\xBC\x90\xEF\xBC\x92\xEF\xBC\x96").ok());
+  EXPECT_FALSE(parseCidr("10.0.0.0/\xEF\xBC\x98").ok());
+  EXPECT_FALSE(parseIpAddress("\xEF\xBC\x91.2.3.4").ok());
+  EXPECT_FALSE(parseIpAddress("fe80::\xC3\xA9").ok());
 }
 
 }  // namespace
