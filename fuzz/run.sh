@@ -7,6 +7,9 @@
 #                                        fuzz/run.sh 600 is the 10-minute run per target
 #   fuzz/run.sh --smoke                  CI: each target ~5 s over the committed corpus only
 #   options: --no-build (reuse build-fuzz), --build-dir DIR (default build-fuzz)
+#   environment: FUZZ_BUILD_JOBS=N (build parallelism, default 1: the machine is shared),
+#   FUZZ_EXTRA_FLAGS="..." (extra compiler flags, e.g. -DBOOST_DISABLE_ASSERTS to fuzz past a
+#   known finding; changing them rebuilds everything)
 #
 # The committed seeds (fuzz/corpus/TARGET) are never modified: new inputs go to
 # BUILD_DIR/corpus/TARGET (kept between runs, except in --smoke). Crashes, sanitizer reports,
