@@ -42,8 +42,7 @@ void BM_CompiledSetMemory(benchmark::State& state) {
     const std::size_t before = mallinfo2().uordblks;
     std::shared_ptr<const engine::PolicySet> set;
     {
-      auto document =
-          engine::parsePolicyDocument(text, "bench.json", engine::PolicyKind::Identity);
+      auto document = engine::parsePolicyDocument(text, "bench.json", engine::PolicyKind::Identity);
       engine::PolicySetInput input;
       input.identity.push_back(std::move(document).value());
       set = engine::PolicySet::compile(std::move(input)).value();

@@ -104,9 +104,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;
   }
   const IpNetwork& network = cidr.value();
-  FUZZ_CHECK(network.isV6 == expectedCidr->isV6 &&
-                 network.prefixLength == expectedCidr->prefixLength,
-             "'%s': family or prefix differ", printable(text).c_str());
+  FUZZ_CHECK(
+      network.isV6 == expectedCidr->isV6 && network.prefixLength == expectedCidr->prefixLength,
+      "'%s': family or prefix differ", printable(text).c_str());
   bool hostBits = false;
   for (int i = 0; i < 16; ++i) {
     const int keep = std::max(0, std::min(8, network.prefixLength - 8 * i));

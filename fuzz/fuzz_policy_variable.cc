@@ -19,10 +19,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto result = policysim::grammar::parsePolicyTemplate(text);
   if (!result.ok()) {
     FUZZ_CHECK(mayHave, "'%s' has no \"${\" but failed", printable(text).c_str());
-    FUZZ_CHECK(result.errorOffset() + 2 <= text.size() &&
-                   text.substr(result.errorOffset(), 2) == "${",
-               "'%s': error offset %zu is not at a \"${\"", printable(text).c_str(),
-               result.errorOffset());
+    FUZZ_CHECK(
+        result.errorOffset() + 2 <= text.size() && text.substr(result.errorOffset(), 2) == "${",
+        "'%s': error offset %zu is not at a \"${\"", printable(text).c_str(), result.errorOffset());
     FUZZ_CHECK(!result.expected().empty(), "empty expectation");
     return 0;
   }

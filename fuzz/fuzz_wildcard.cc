@@ -35,7 +35,9 @@ struct Token {
 
 void addGlob(std::string_view glob, std::vector<Token>* out) {
   for (char c : glob) {
-    out->push_back({c == '*' ? Token::Kind::Star : c == '?' ? Token::Kind::AnyChar : Token::Kind::Byte,
+    out->push_back({c == '*'   ? Token::Kind::Star
+                    : c == '?' ? Token::Kind::AnyChar
+                               : Token::Kind::Byte,
                     c});
   }
 }
