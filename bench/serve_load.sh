@@ -7,7 +7,7 @@
 # 1,000,000 requests (the default 30 s run makes well over that at the target rate).
 #
 # Usage: bench/serve_load.sh            (builds build-bench/policysim, like bench/run.sh)
-#        POLICYSIM=path/to/policysim DURATION=30 CONNECTIONS=64 WRK_THREADS=1 SERVER_THREADS=0 \
+#        POLICYSIM=path/to/policysim DURATION=30 CONNECTIONS=64 WRK_THREADS=1 SERVER_THREADS=1 \
 #          bench/serve_load.sh
 # wrk and the server share the machine's cores: numbers include that contention.
 set -euo pipefail
@@ -15,7 +15,11 @@ cd "$(dirname "$0")/.."
 duration=${DURATION:-30}
 connections=${CONNECTIONS:-64}
 wrk_threads=${WRK_THREADS:-1}
-server_threads=${SERVER_THREADS:-0}
+# wrk runs on the same machine: by default the server gets every core but one (wrk's), so the
+# two do not fight over cores; with one worker per core (SERVER_THREADS=0) the p99 doubles
+# on 2 cores from scheduling alone.
+cores=$(nproc)
+server_threads=${SERVER_THREADS:-$((cores > 1 ? cores - 1 : 1))}
 
 missing=()
 for p in wrk curl; do
