@@ -274,7 +274,7 @@ bool resourceMatches(const ResourcePattern& pattern, const EvalContext& ctx) {
   SlotValues values;
   if (pattern.text.hasVariables() && !resolveSlots(pattern.text, ctx, &values)) {
     ctx.step([&] {
-      return "resource \"" + pattern.written +
+      return "resource \"" + std::string(pattern.written) +
              "\": a policy variable has no value, so this pattern matches nothing";
     });
     return false;
@@ -551,7 +551,9 @@ struct StatementOutcome {
 std::string quoteList(const std::vector<ActionPattern>& actions) {
   std::string out;
   for (std::size_t i = 0; i < actions.size() && i < 4; ++i) {
-    out += (i == 0 ? "\"" : ", \"") + actions[i].text + "\"";
+    out += (i == 0 ? "\"" : ", \"");
+    out += actions[i].text;
+    out += "\"";
   }
   if (actions.size() > 4) {
     out += ", ...";
@@ -604,7 +606,7 @@ StatementOutcome evaluateStatement(const CompiledStatement& statement, const Eva
   if (statement.hasPrincipal) {
     if (statement.notPrincipal) {
       // A Deny with NotPrincipal always applies to a principal with a permissions boundary.
-      if (!ctx.hasBoundary && notPrincipalExempts(statement.principals, ctx.caller)) {
+      if (!ctx.hasBoundary && notPrincipalExempts(statement.principals(), ctx.caller)) {
         ctx.step([&] {
           return "principal " + std::string(ctx.caller.arn) + " is exempted by NotPrincipal";
         });
@@ -619,7 +621,7 @@ StatementOutcome evaluateStatement(const CompiledStatement& statement, const Eva
       });
       outcome.grant = Grant::Direct;
     } else {
-      for (const PrincipalEntry& entry : statement.principals) {
+      for (const PrincipalEntry& entry : statement.principals()) {
         outcome.grant = std::max(outcome.grant, grantOf(entry, ctx.caller));
       }
       if (outcome.grant == Grant::None) {
@@ -637,8 +639,8 @@ StatementOutcome evaluateStatement(const CompiledStatement& statement, const Eva
 
   // A statement whose policy values could not be compiled fails closed (§3.5); the problem was
   // reported as a warning when the set was compiled.
-  if (!statement.problems.empty()) {
-    for (const std::string& problem : statement.problems) {
+  if (!statement.problems().empty()) {
+    for (const std::string& problem : statement.problems()) {
       ctx.step([&] { return "invalid policy value: " + problem; });
     }
     ctx.step([&] {

@@ -29,6 +29,8 @@ std::string operatorText(const grammar::ConditionOperator& op) {
   return out;
 }
 
+const CompiledStatement::Rare CompiledStatement::kNone;
+
 bool decodeBase64(std::string_view text, std::string* out) {
   out->clear();
   std::uint32_t buffer = 0;
@@ -69,8 +71,9 @@ namespace {
 
 class Compiler {
  public:
-  Compiler(std::vector<Diagnostic>* diagnostics, std::unordered_set<std::string>* strings)
-      : diagnostics_(diagnostics), strings_(strings) {}
+  Compiler(std::vector<Diagnostic>* diagnostics, std::unordered_set<std::string>* strings,
+           TextArena* texts)
+      : diagnostics_(diagnostics), strings_(strings), texts_(texts) {}
 
   CompiledPolicy compilePolicy(const PolicyDocument& document, std::size_t policyIndex) {
     for (const Diagnostic& warning : document.warnings) {
@@ -80,6 +83,7 @@ class Compiler {
     policy.kind = document.kind;
     policy.name = document.name;
     const bool variables = document.version == PolicyVersion::V2012_10_17;
+    policy.statements.reserve(document.statements.size());
     for (const Statement& statement : document.statements) {
       policy.statements.push_back(compileStatement(document, policyIndex, statement, variables));
     }
@@ -91,7 +95,7 @@ class Compiler {
   CompiledStatement compileStatement(const PolicyDocument& document, std::size_t policyIndex,
                                      const Statement& statement, bool variables) {
     CompiledStatement out;
-    out.sid = statement.sid;
+    out.ref.sid = texts_->store(statement.sid);
     out.ref.policyKind = document.kind;
     out.ref.policyIndex = policyIndex;
     out.ref.statementIndex = statement.index;
@@ -100,6 +104,7 @@ class Compiler {
     out.ref.column = statement.location.column;
     out.effect = statement.effect;
     out.notAction = statement.notAction;
+    out.actions.reserve(statement.actions.size());
     for (const PolicyValue& action : statement.actions) {
       out.actions.push_back(compileAction(action.text));
     }
@@ -107,7 +112,7 @@ class Compiler {
     out.notResource = statement.notResource;
     for (const PolicyValue& resource : statement.resources) {
       ResourcePattern pattern;
-      pattern.written = resource.text;
+      pattern.written = texts_->store(resource.text);
       pattern.any = resource.text == "*";
       if (pattern.any) {  // "*" needs no pattern
         out.anyResource = true;
@@ -130,23 +135,30 @@ class Compiler {
     }
     out.hasPrincipal = statement.hasPrincipal;
     out.notPrincipal = statement.notPrincipal;
-    out.principals = statement.principals;
+    if (!statement.principals.empty()) {
+      out.mutableRare().principals = statement.principals;
+    }
+    std::vector<std::string> problems;
+    out.conditions.reserve(statement.conditions.size());
     for (const ConditionEntry& entry : statement.conditions) {
-      out.conditions.push_back(compileCondition(entry, variables, &out.problems));
+      out.conditions.push_back(compileCondition(entry, variables, &problems));
+    }
+    if (!problems.empty()) {
+      out.mutableRare().problems = std::move(problems);
     }
     return out;
   }
 
-  static ActionPattern compileAction(const std::string& text) {
+  ActionPattern compileAction(const std::string& text) {
     ActionPattern pattern;
-    pattern.text = text;
+    pattern.text = texts_->store(text);
     if (text == "*") {
       pattern.any = true;
       return pattern;
     }
     const std::string lowered = toLowerAscii(text);
     const std::size_t colon = lowered.find(':');
-    pattern.service = lowered.substr(0, colon);
+    pattern.service = texts_->store(std::string_view(lowered).substr(0, colon));
     pattern.name = grammar::WildcardPattern::fromGlob(
         colon == std::string::npos ? std::string_view()
                                    : std::string_view(lowered).substr(colon + 1));
@@ -161,6 +173,7 @@ class Compiler {
     condition.negated = grammar::isNegated(entry.op.kind);
     condition.key = intern(toLowerAscii(entry.key));
     condition.keyWritten = intern(entry.key);
+    condition.values.reserve(entry.values.size());
     for (const PolicyValue& value : entry.values) {
       std::string problem;
       condition.values.push_back(compileValue(condition, value, variables, &problem));
@@ -275,7 +288,7 @@ class Compiler {
         if (action.any) {
           add(&index.always, i);
         } else if (action.name.hasWildcards()) {
-          add(&index.byService[action.service], i);
+          add(&index.byService[std::string(action.service)], i);
         } else {
           literal.emplace_back(ActionIndex::hashAction(toLowerAscii(action.text)), i);
         }
@@ -303,6 +316,7 @@ class Compiler {
 
   std::vector<Diagnostic>* diagnostics_;
   std::unordered_set<std::string>* strings_;
+  TextArena* texts_;
 };
 
 }  // namespace
@@ -315,7 +329,7 @@ PolicySet::~PolicySet() = default;
 
 Result<std::shared_ptr<const PolicySet>> PolicySet::compile(PolicySetInput input) {
   auto compiled = std::make_unique<internal::CompiledSet>();
-  internal::Compiler compiler(&compiled->diagnostics, &compiled->strings);
+  internal::Compiler compiler(&compiled->diagnostics, &compiled->strings, &compiled->texts);
   auto expectKind = [](const PolicyDocument& document, PolicyKind kind) -> Status {
     if (document.kind != kind) {
       return Status::invalidArgument("policy " + document.name + " was parsed as a " +
@@ -354,7 +368,6 @@ Result<std::shared_ptr<const PolicySet>> PolicySet::compile(PolicySetInput input
   auto bindNames = [](internal::CompiledPolicy& policy) {
     for (internal::CompiledStatement& statement : policy.statements) {
       statement.ref.policyName = policy.name;
-      statement.ref.sid = statement.sid;
     }
   };
   std::for_each(compiled->identity.begin(), compiled->identity.end(), bindNames);

@@ -14,6 +14,7 @@
 #include "engine/decision.h"
 #include "engine/diagnostic.h"
 #include "engine/internal/patterns.h"
+#include "engine/internal/text_arena.h"
 #include "engine/policy.h"
 #include "engine/request.h"
 #include "grammar/condition_operator.h"
@@ -23,18 +24,19 @@
 
 namespace policysim::engine::internal {
 
+// The string views of compiled patterns and statements point into CompiledSet::texts.
 struct ActionPattern {
   bool any = false;               // "*"
-  std::string service;            // lower-cased prefix
+  std::string_view service;       // lower-cased prefix
   grammar::WildcardPattern name;  // lower-cased glob over the action name
-  std::string text;               // as written
+  std::string_view text;          // as written
 };
 
 struct ResourcePattern {
   bool any = false;  // "*"
   ValueTemplate text;
   ArnPattern pattern;
-  std::string written;
+  std::string_view written;
 };
 
 // One policy value of a condition, pre-parsed for its operator family. The common families
@@ -67,21 +69,42 @@ struct CompiledCondition {
 std::string operatorText(const grammar::ConditionOperator& op);
 
 struct CompiledStatement {
-  StatementRef ref;  // its views point at sid and the policy's name (set after compiling)
-  std::string sid;
+  // The parts most statements lack (Principal lists, compile problems) live out of line, so a
+  // large policy set pays one pointer for them per statement.
+  struct Rare {
+    std::vector<PrincipalEntry> principals;
+    // Non-empty when a policy value could not be compiled: the statement fails closed.
+    std::vector<std::string> problems;
+  };
+
+  StatementRef ref;  // sid in CompiledSet::texts; policyName set once the policy is in place
   Effect effect = Effect::Allow;
   bool notAction = false;
-  std::vector<ActionPattern> actions;
   bool hasResource = false;
   bool notResource = false;
-  bool anyResource = false;                // "*" is listed: no pattern is stored for it
-  std::vector<ResourcePattern> resources;  // the other patterns
+  bool anyResource = false;  // "*" is listed: no pattern is stored for it
   bool hasPrincipal = false;
   bool notPrincipal = false;
-  std::vector<PrincipalEntry> principals;
+  std::vector<ActionPattern> actions;
+  std::vector<ResourcePattern> resources;  // the patterns other than "*"
   std::vector<CompiledCondition> conditions;
-  // Non-empty when a policy value could not be compiled: the statement fails closed.
-  std::vector<std::string> problems;
+  std::unique_ptr<Rare> rare;
+
+  [[nodiscard]] const std::vector<PrincipalEntry>& principals() const {
+    return rare ? rare->principals : kNone.principals;
+  }
+  [[nodiscard]] const std::vector<std::string>& problems() const {
+    return rare ? rare->problems : kNone.problems;
+  }
+  Rare& mutableRare() {
+    if (!rare) {
+      rare = std::make_unique<Rare>();
+    }
+    return *rare;
+  }
+
+ private:
+  static const Rare kNone;
 };
 
 // Which statements can match an action, so a request looks only at those (the RE2::Set idea).
@@ -121,6 +144,7 @@ struct CompiledSet {
   // Interned strings (condition keys) that compiled statements refer to by string_view;
   // a node-based set, so the views stay valid.
   std::unordered_set<std::string> strings;
+  TextArena texts;  // sids, action and resource texts as written
   std::vector<CompiledPolicy> identity;
   std::optional<CompiledPolicy> resource;
   std::optional<CompiledPolicy> boundary;
