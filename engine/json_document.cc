@@ -8,6 +8,7 @@
 
 #include <cassert>
 #include <memory>
+#include <span>
 #include <unordered_set>
 
 namespace policysim::engine::internal {
@@ -42,19 +43,26 @@ class ViewStream {
 
 constexpr std::size_t kLinearKeyScanLimit = 16;
 
+// Builds the flat tree: children of the open containers wait on two stacks (members of
+// objects, elements of arrays) and move into the arena, contiguous, when their container
+// closes. Strings view the source text unless they had escapes.
 class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeBuilder> {
  public:
   TreeBuilder(std::string_view text, const ViewStream& stream, const JsonLimits& limits,
-              JsonValue* root)
-      : text_(text), stream_(stream), limits_(limits), root_(root) {}
+              JsonDocument* document)
+      : text_(text), stream_(stream), limits_(limits), document_(document) {}
 
   bool Null() { return addScalar(JsonValue::Type::Null, {}); }
   bool Bool(bool b) { return addScalar(JsonValue::Type::Bool, b ? "true" : "false"); }
-  bool RawNumber(const char* str, rapidjson::SizeType length, bool /*copy*/) {
-    return addScalar(JsonValue::Type::Number, std::string_view(str, length));
+  bool RawNumber(const char* /*str*/, rapidjson::SizeType length, bool /*copy*/) {
+    const std::size_t offset = tokenStart();
+    lastEnd_ = stream_.Tell();
+    return addValue(scalar(JsonValue::Type::Number, offset, text_.substr(offset, length)));
   }
   bool String(const char* str, rapidjson::SizeType length, bool /*copy*/) {
-    return addScalar(JsonValue::Type::String, std::string_view(str, length));
+    const std::size_t offset = tokenStart();
+    lastEnd_ = stream_.Tell();
+    return addValue(scalar(JsonValue::Type::String, offset, stable(str, length, offset)));
   }
   bool StartObject() { return open(JsonValue::Type::Object); }
   bool StartArray() { return open(JsonValue::Type::Array); }
@@ -62,15 +70,14 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
   bool EndArray(rapidjson::SizeType /*count*/) { return close(); }
 
   bool Key(const char* str, rapidjson::SizeType length, bool /*copy*/) {
-    Frame& frame = stack_.back();
-    const std::string_view key(str, length);
     const std::size_t keyOffset = tokenStart();
     lastEnd_ = stream_.Tell();
-    if (isDuplicate(frame, key)) {
+    const std::string_view key = stable(str, length, keyOffset);
+    if (isDuplicate(stack_.back(), key)) {
       fail("duplicate key \"" + std::string(key) + "\" (IAM rejects repeated keys)", keyOffset);
       return false;
     }
-    pendingKey_.assign(key);
+    pendingKey_ = key;
     pendingKeyOffset_ = keyOffset;
     return true;
   }
@@ -80,8 +87,12 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
 
  private:
   struct Frame {
-    JsonValue* value;
-    std::unique_ptr<std::unordered_set<std::string>> keys;  // for large objects only
+    JsonValue::Type type;
+    std::size_t offset;
+    std::size_t firstChild;  // index of its first child on the members or elements stack
+    std::string_view key;    // its own key, when its parent is an object
+    std::size_t keyOffset;
+    std::unique_ptr<std::unordered_set<std::string_view>> keys;  // for large objects only
   };
 
   // First byte of the token that ends at the stream's current position.
@@ -97,8 +108,19 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
     return pos;
   }
 
+  // RapidJSON hands strings over in a buffer it reuses: keep a view of the source when the
+  // string had no escapes (same length between the quotes), else a copy in the arena.
+  std::string_view stable(const char* str, std::size_t length, std::size_t quoteOffset) {
+    const std::size_t rawLength = stream_.Tell() - quoteOffset - 2;
+    if (rawLength == length) {
+      return text_.substr(quoteOffset + 1, length);
+    }
+    return document_->storage.store(std::string_view(str, length));
+  }
+
   bool isDuplicate(Frame& frame, std::string_view key) {
-    const auto& members = frame.value->members;
+    const JsonRange<JsonMember> members(members_.data() + frame.firstChild,
+                                        members_.size() - frame.firstChild);
     if (frame.keys) {
       return !frame.keys->emplace(key).second;
     }
@@ -108,7 +130,7 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
       }
     }
     if (members.size() + 1 >= kLinearKeyScanLimit) {
-      frame.keys = std::make_unique<std::unordered_set<std::string>>();
+      frame.keys = std::make_unique<std::unordered_set<std::string_view>>();
       for (const JsonMember& member : members) {
         frame.keys->insert(member.key);
       }
@@ -117,29 +139,30 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
     return false;
   }
 
-  // Places a new value in the current container (or as the root) and returns it.
-  JsonValue* place(JsonValue::Type type, std::size_t offset) {
-    JsonValue* slot = nullptr;
+  static JsonValue scalar(JsonValue::Type type, std::size_t offset, std::string_view text) {
+    JsonValue value;
+    value.type = type;
+    value.offset = offset;
+    value.text = text;
+    return value;
+  }
+
+  // Hands a finished value to its container (or makes it the root).
+  bool addValue(const JsonValue& value) {
     if (stack_.empty()) {
-      slot = root_;
-    } else if (JsonValue* parent = stack_.back().value; parent->isObject()) {
-      parent->members.push_back(JsonMember{std::move(pendingKey_), pendingKeyOffset_, {}});
-      pendingKey_.clear();
-      slot = &parent->members.back().value;
+      document_->root = value;
+    } else if (stack_.back().type == JsonValue::Type::Object) {
+      members_.push_back(JsonMember{pendingKey_, pendingKeyOffset_, value});
     } else {
-      parent->elements.emplace_back();
-      slot = &parent->elements.back();
+      elements_.push_back(value);
     }
-    slot->type = type;
-    slot->offset = offset;
-    return slot;
+    return true;
   }
 
   bool addScalar(JsonValue::Type type, std::string_view text) {
     const std::size_t offset = tokenStart();
     lastEnd_ = stream_.Tell();
-    place(type, offset)->text.assign(text);
-    return true;
+    return addValue(scalar(type, offset, text));
   }
 
   // In iterative mode RapidJSON reports brackets before consuming them, so bracket positions
@@ -151,14 +174,32 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
       fail("nesting deeper than " + std::to_string(limits_.maxDepth) + " levels", offset);
       return false;
     }
-    stack_.push_back(Frame{place(type, offset), nullptr});
+    const std::size_t firstChild =
+        type == JsonValue::Type::Object ? members_.size() : elements_.size();
+    stack_.push_back(Frame{type, offset, firstChild, pendingKey_, pendingKeyOffset_, nullptr});
     return true;
   }
 
   bool close() {
     lastEnd_ = tokenStart() + 1;
+    Frame& frame = stack_.back();
+    JsonValue value = scalar(frame.type, frame.offset, {});
+    Arena& arena = document_->storage;
+    if (frame.type == JsonValue::Type::Object) {
+      const auto children =
+          arena.copy(std::span<const JsonMember>(members_).subspan(frame.firstChild));
+      value.members = JsonRange<JsonMember>(children.data(), children.size());
+      members_.resize(frame.firstChild);
+    } else {
+      const auto children =
+          arena.copy(std::span<const JsonValue>(elements_).subspan(frame.firstChild));
+      value.elements = JsonRange<JsonValue>(children.data(), children.size());
+      elements_.resize(frame.firstChild);
+    }
+    pendingKey_ = frame.key;
+    pendingKeyOffset_ = frame.keyOffset;
     stack_.pop_back();
-    return true;
+    return addValue(value);
   }
 
   void fail(std::string message, std::size_t offset) {
@@ -169,9 +210,11 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
   std::string_view text_;
   const ViewStream& stream_;
   const JsonLimits& limits_;
-  JsonValue* root_;
+  JsonDocument* document_;
   std::vector<Frame> stack_;
-  std::string pendingKey_;
+  std::vector<JsonMember> members_;  // children of the open objects, innermost last
+  std::vector<JsonValue> elements_;  // children of the open arrays, innermost last
+  std::string_view pendingKey_;
   std::size_t pendingKeyOffset_ = 0;
   std::size_t lastEnd_ = 0;
   bool failed_ = false;
@@ -209,14 +252,15 @@ const char* describeType(JsonValue::Type type) {
   return "a value";
 }
 
-bool parseJson(std::string_view text, const JsonLimits& limits, JsonValue* out, JsonError* error) {
+bool parseJson(std::string_view text, const JsonLimits& limits, JsonDocument* out,
+               JsonError* error) {
   if (text.size() > limits.maxBytes) {
     *error = JsonError{"input is " + std::to_string(text.size()) + " bytes, over the limit of " +
                            std::to_string(limits.maxBytes) + " bytes",
                        0};
     return false;
   }
-  *out = JsonValue{};
+  out->root = JsonValue{};
   ViewStream stream(text);
   TreeBuilder builder(text, stream, limits, out);
   rapidjson::Reader reader;

@@ -71,9 +71,9 @@ class PolicyReader {
       } else if (member.key == "Statement") {
         statement = &member.value;
       } else {
-        return fail(
-            "unknown policy element \"" + member.key + "\" (expected Version, Id or Statement)",
-            member.keyOffset);
+        return fail("unknown policy element \"" + std::string(member.key) +
+                        "\" (expected Version, Id or Statement)",
+                    member.keyOffset);
       }
     }
     if (statement == nullptr) {
@@ -94,6 +94,7 @@ class PolicyReader {
     if (statement->elements.empty()) {
       warn("Statement is empty: the policy grants and denies nothing", statement->offset);
     }
+    document_.statements.reserve(statement->elements.size());
     for (std::size_t i = 0; i < statement->elements.size(); ++i) {
       if (!readStatement(statement->elements[i], i)) {
         return false;
@@ -111,7 +112,7 @@ class PolicyReader {
     } else if (value.text == "2008-10-17") {
       document_.version = PolicyVersion::V2008_10_17;
     } else {
-      return fail("invalid Version \"" + value.text +
+      return fail("invalid Version \"" + std::string(value.text) +
                       "\" (expected \"2012-10-17\" or "
                       "\"2008-10-17\")",
                   value.offset);
@@ -154,7 +155,7 @@ class PolicyReader {
     const JsonMember* notPrincipal = nullptr;
     const JsonMember* condition = nullptr;
     for (const JsonMember& member : value.members) {
-      const std::string& key = member.key;
+      const std::string_view key = member.key;
       if (key == "Sid") {
         if (!member.value.isString()) {
           return fail("Sid must be a string", member.value.offset);
@@ -178,7 +179,7 @@ class PolicyReader {
       } else if (key == "Condition") {
         condition = &member;
       } else {
-        return fail("unknown statement element \"" + key +
+        return fail("unknown statement element \"" + std::string(key) +
                         "\" (expected Sid, Effect, Principal, NotPrincipal, Action, NotAction, "
                         "Resource, NotResource or Condition)",
                     member.keyOffset);
@@ -266,16 +267,17 @@ class PolicyReader {
     const JsonValue& value = member.value;
     auto add = [&](const JsonValue& item) {
       if (!item.isString()) {
-        return fail(
-            member.key + " values must be strings, found " + internal::describeType(item.type),
-            item.offset);
+        return fail(std::string(member.key) + " values must be strings, found " +
+                        internal::describeType(item.type),
+                    item.offset);
       }
-      out->push_back(PolicyValue{PolicyValue::Kind::String, item.text, at(item.offset)});
+      out->push_back(
+          PolicyValue{PolicyValue::Kind::String, std::string(item.text), at(item.offset)});
       return true;
     };
     if (value.isArray()) {
       if (value.elements.empty()) {
-        warn(member.key + " is an empty list: it matches nothing", value.offset);
+        warn(std::string(member.key) + " is an empty list: it matches nothing", value.offset);
       }
       for (const JsonValue& item : value.elements) {
         if (!add(item)) {
@@ -322,7 +324,7 @@ class PolicyReader {
     const JsonValue& value = member.value;
     for (std::size_t i = 0; i < statement->resources.size(); ++i) {
       const std::size_t offset = value.isArray() ? value.elements[i].offset : value.offset;
-      if (!checkVariables(statement->resources[i].text, offset, member.key.c_str())) {
+      if (!checkVariables(statement->resources[i].text, offset, std::string(member.key).c_str())) {
         return false;
       }
     }
@@ -344,7 +346,7 @@ class PolicyReader {
     for (const JsonMember& member : value.members) {
       if (member.key != "AWS" && member.key != "Service" && member.key != "Federated" &&
           member.key != "CanonicalUser") {
-        return fail("unknown principal type \"" + member.key +
+        return fail("unknown principal type \"" + std::string(member.key) +
                         "\" (expected AWS, Service, Federated or CanonicalUser)",
                     member.keyOffset);
       }
@@ -361,7 +363,7 @@ class PolicyReader {
           return false;
         }
         statement->principals.push_back(
-            PrincipalEntry{member.key, std::move(item.text), item.location});
+            PrincipalEntry{std::string(member.key), std::move(item.text), item.location});
       }
     }
     return true;
@@ -374,32 +376,34 @@ class PolicyReader {
     for (const JsonMember& block : value.members) {
       auto parsed = grammar::parseConditionOperator(block.key);
       if (!parsed.ok()) {
-        return fail(
-            "unknown condition operator \"" + block.key + "\": expected " + parsed.expected(),
-            block.keyOffset);
+        return fail("unknown condition operator \"" + std::string(block.key) + "\": expected " +
+                        parsed.expected(),
+                    block.keyOffset);
       }
       if (!block.value.isObject()) {
-        return fail("condition operator " + block.key + " must map to an object of {key: value}",
+        return fail("condition operator " + std::string(block.key) +
+                        " must map to an object of {key: value}",
                     block.value.offset);
       }
       std::vector<std::string> seenKeys;
       for (const JsonMember& entry : block.value.members) {
         const std::string lowered = lowerAscii(entry.key);
         if (std::find(seenKeys.begin(), seenKeys.end(), lowered) != seenKeys.end()) {
-          return fail("condition key \"" + entry.key + "\" appears twice under " + block.key +
-                          " (keys are case-insensitive)",
+          return fail("condition key \"" + std::string(entry.key) + "\" appears twice under " +
+                          std::string(block.key) + " (keys are case-insensitive)",
                       entry.keyOffset);
         }
         seenKeys.push_back(lowered);
         if (entry.key.empty() || entry.key.back() == '/') {
-          return fail("condition key \"" + entry.key + "\" is incomplete", entry.keyOffset);
+          return fail("condition key \"" + std::string(entry.key) + "\" is incomplete",
+                      entry.keyOffset);
         }
         ConditionEntry condition;
         condition.op = parsed.value();
         condition.operatorName = block.key;
         condition.key = entry.key;
         condition.location = at(entry.keyOffset);
-        if (!readConditionValues(entry, block.key, &condition.values)) {
+        if (!readConditionValues(entry, std::string(block.key), &condition.values)) {
           return false;
         }
         statement->conditions.push_back(std::move(condition));
@@ -423,15 +427,15 @@ class PolicyReader {
         kind = PolicyValue::Kind::Bool;
       }
       if (kind == PolicyValue::Kind::String &&
-          !checkVariables(item.text, item.offset, operatorName.c_str())) {
+          !checkVariables(std::string(item.text), item.offset, operatorName.c_str())) {
         return false;
       }
-      out->push_back(PolicyValue{kind, item.text, at(item.offset)});
+      out->push_back(PolicyValue{kind, std::string(item.text), at(item.offset)});
       return true;
     };
     if (entry.value.isArray()) {
       if (entry.value.elements.empty()) {
-        warn("condition " + operatorName + " on " + entry.key + " has no values",
+        warn("condition " + operatorName + " on " + std::string(entry.key) + " has no values",
              entry.value.offset);
       }
       for (const JsonValue& item : entry.value.elements) {
@@ -471,17 +475,17 @@ const char* policyKindName(PolicyKind kind) {
 
 Result<PolicyDocument> parsePolicyDocument(std::string_view text, std::string name, PolicyKind kind,
                                            const PolicyParseOptions& options) {
-  internal::JsonValue root;
+  internal::JsonDocument document;
   internal::JsonError error;
   internal::JsonLimits limits;
   limits.maxBytes = options.maxBytes;
-  if (!internal::parseJson(text, limits, &root, &error)) {
+  if (!internal::parseJson(text, limits, &document, &error)) {
     const StatusCode code = text.size() > options.maxBytes ? StatusCode::ResourceExhausted
                                                            : StatusCode::InvalidArgument;
     return Status(code, error.message, LineIndex(name, text).locate(error.offset));
   }
   PolicyReader reader(text, std::move(name), kind);
-  return reader.read(root);
+  return reader.read(document.root);
 }
 
 }  // namespace policysim::engine

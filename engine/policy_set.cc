@@ -72,7 +72,7 @@ namespace {
 class Compiler {
  public:
   Compiler(std::vector<Diagnostic>* diagnostics, std::unordered_set<std::string>* strings,
-           TextArena* texts)
+           Arena* texts)
       : diagnostics_(diagnostics), strings_(strings), texts_(texts) {}
 
   CompiledPolicy compilePolicy(const PolicyDocument& document, std::size_t policyIndex) {
@@ -316,7 +316,7 @@ class Compiler {
 
   std::vector<Diagnostic>* diagnostics_;
   std::unordered_set<std::string>* strings_;
-  TextArena* texts_;
+  Arena* texts_;
 };
 
 }  // namespace

@@ -1,6 +1,7 @@
 // Request JSON (policysim shape or AWS simulate-custom-policy shape) -> Requests.
 #include "engine/request_json.h"
 
+#include <fmt/format.h>
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 
@@ -48,9 +49,9 @@ class RequestReader {
 
   bool readString(const JsonMember& member, std::string* out) {
     if (!member.value.isString()) {
-      return fail("\"" + member.key + "\" must be a string", member.value.offset);
+      return fail(fmt::format("\"{}\" must be a string", member.key), member.value.offset);
     }
-    *out = member.value.text;
+    out->assign(member.value.text);
     return true;
   }
 
@@ -85,7 +86,7 @@ class RequestReader {
           }
         }
       } else {
-        return fail("unknown request field \"" + member.key +
+        return fail("unknown request field \"" + std::string(member.key) +
                         "\" (expected principal, action, resource or context)",
                     member.keyOffset);
       }
@@ -125,28 +126,28 @@ class RequestReader {
     if (entry.value.isArray()) {
       value.multivalued = true;
       if (entry.value.elements.size() > kMaxValuesPerKey) {
-        return fail("context key \"" + entry.key + "\" has more than " +
+        return fail("context key \"" + std::string(entry.key) + "\" has more than " +
                         std::to_string(kMaxValuesPerKey) + " values",
                     entry.value.offset);
       }
       for (const JsonValue& item : entry.value.elements) {
         if (!item.isScalar()) {
-          return fail(
-              "values of context key \"" + entry.key + "\" must be strings, numbers or booleans",
-              item.offset);
+          return fail("values of context key \"" + std::string(entry.key) +
+                          "\" must be strings, numbers or booleans",
+                      item.offset);
         }
         value.type = typeOfScalar(item);
-        value.values.push_back(item.text);
+        value.values.emplace_back(item.text);
       }
     } else if (entry.value.isScalar()) {
       value.type = typeOfScalar(entry.value);
-      value.values.push_back(entry.value.text);
+      value.values.emplace_back(entry.value.text);
     } else {
-      return fail(
-          "context key \"" + entry.key + "\" must be a string, number, boolean or an array of them",
-          entry.value.offset);
+      return fail("context key \"" + std::string(entry.key) +
+                      "\" must be a string, number, boolean or an array of them",
+                  entry.value.offset);
     }
-    return setContext(entry.key, entry.keyOffset, std::move(value), request);
+    return setContext(std::string(entry.key), entry.keyOffset, std::move(value), request);
   }
 
   bool setContext(const std::string& key, std::size_t offset, ContextValue value,
@@ -196,7 +197,7 @@ class RequestReader {
         // Policies come from the command line; these simulator fields are ignored.
         continue;
       } else {
-        return fail("unknown simulate-custom-policy field \"" + member.key + "\"",
+        return fail("unknown simulate-custom-policy field \"" + std::string(member.key) + "\"",
                     member.keyOffset);
       }
     }
@@ -222,13 +223,14 @@ class RequestReader {
 
   bool readStrings(const JsonMember& member, std::vector<std::string>* out) {
     if (!member.value.isArray()) {
-      return fail("\"" + member.key + "\" must be an array of strings", member.value.offset);
+      return fail(fmt::format("\"{}\" must be an array of strings", member.key),
+                  member.value.offset);
     }
     for (const JsonValue& item : member.value.elements) {
       if (!item.isString()) {
-        return fail("\"" + member.key + "\" must be an array of strings", item.offset);
+        return fail(fmt::format("\"{}\" must be an array of strings", member.key), item.offset);
       }
-      out->push_back(item.text);
+      out->emplace_back(item.text);
     }
     return true;
   }
@@ -249,7 +251,7 @@ class RequestReader {
     if (type == nullptr || !type->value.isString()) {
       return fail("ContextEntries item needs a string \"ContextKeyType\"", entry.offset);
     }
-    std::string typeName = type->value.text;
+    std::string typeName(type->value.text);
     ContextValue value;
     constexpr std::string_view kList = "List";
     if (typeName.size() > kList.size() && typeName.ends_with(kList)) {
@@ -269,15 +271,15 @@ class RequestReader {
     } else if (typeName == "binary") {
       value.type = ContextValue::Type::Binary;
     } else {
-      return fail("unknown ContextKeyType \"" + type->value.text +
+      return fail("unknown ContextKeyType \"" + std::string(type->value.text) +
                       "\" (expected string, numeric, boolean, date, ip, binary or their "
                       "...List forms)",
                   type->value.offset);
     }
     if (!value.multivalued && values->value.elements.size() != 1) {
-      return fail(
-          "single-valued ContextKeyType \"" + type->value.text + "\" needs exactly one value",
-          values->value.offset);
+      return fail("single-valued ContextKeyType \"" + std::string(type->value.text) +
+                      "\" needs exactly one value",
+                  values->value.offset);
     }
     for (const JsonValue& item : values->value.elements) {
       if (!item.isScalar()) {
@@ -286,9 +288,9 @@ class RequestReader {
       if (!checkTypedValue(value.type, item)) {
         return false;
       }
-      value.values.push_back(item.text);
+      value.values.emplace_back(item.text);
     }
-    return setContext(name->value.text, name->value.offset, std::move(value), request);
+    return setContext(std::string(name->value.text), name->value.offset, std::move(value), request);
   }
 
   // The AWS simulator rejects values that do not fit their declared type; so do we.
@@ -316,7 +318,7 @@ class RequestReader {
         break;
     }
     if (!ok) {
-      return fail("context value \"" + item.text + "\" is not " + what, item.offset);
+      return fail("context value \"" + std::string(item.text) + "\" is not " + what, item.offset);
     }
     return true;
   }
@@ -328,17 +330,17 @@ class RequestReader {
 }  // namespace
 
 Result<std::vector<Request>> parseRequests(std::string_view text, const std::string& name) {
-  internal::JsonValue root;
+  internal::JsonDocument document;
   internal::JsonError error;
   internal::JsonLimits limits;
   limits.maxBytes = kMaxContextBytes;
-  if (!internal::parseJson(text, limits, &root, &error)) {
+  if (!internal::parseJson(text, limits, &document, &error)) {
     const StatusCode code = text.size() > kMaxContextBytes ? StatusCode::ResourceExhausted
                                                            : StatusCode::InvalidArgument;
     return Status(code, error.message, LineIndex(name, text).locate(error.offset));
   }
   RequestReader reader(text, name);
-  return reader.read(root);
+  return reader.read(document.root);
 }
 
 namespace {

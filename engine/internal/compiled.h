@@ -14,7 +14,7 @@
 #include "engine/decision.h"
 #include "engine/diagnostic.h"
 #include "engine/internal/patterns.h"
-#include "engine/internal/text_arena.h"
+#include "engine/internal/arena.h"
 #include "engine/policy.h"
 #include "engine/request.h"
 #include "grammar/condition_operator.h"
@@ -144,7 +144,7 @@ struct CompiledSet {
   // Interned strings (condition keys) that compiled statements refer to by string_view;
   // a node-based set, so the views stay valid.
   std::unordered_set<std::string> strings;
-  TextArena texts;  // sids, action and resource texts as written
+  Arena texts;  // sids, action and resource texts as written
   std::vector<CompiledPolicy> identity;
   std::optional<CompiledPolicy> resource;
   std::optional<CompiledPolicy> boundary;
