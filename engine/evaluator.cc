@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <span>
 #include <string>
 
 #include "engine/internal/compiled.h"
@@ -203,6 +205,8 @@ struct EvalContext {
   bool hasBoundary = false;
   std::string_view actionService;  // lower-cased, views into buffers.loweredAction
   std::string_view actionName;
+  std::uint64_t actionHash = 0;   // ActionIndex::hash of the lower-cased action
+  std::uint64_t serviceHash = 0;  // and of its service prefix
   ArnFields resourceFields;
   PrincipalIdentity caller;
   std::vector<std::string>* steps = nullptr;  // explanation of the current statement
@@ -679,24 +683,38 @@ struct PolicyOutcome {
   Grant grant = Grant::None;  // strongest grant among applying Allow statements
 };
 
-// The statements whose Action/NotAction can cover the request's action, ascending.
-void candidateStatements(const ActionIndex& index, const EvalContext& ctx,
-                         std::vector<std::uint32_t>* out) {
-  out->clear();
-  auto append = [out](const std::vector<std::uint32_t>& list) {
-    out->insert(out->end(), list.begin(), list.end());
-  };
-  append(index.always);
-  if (const auto it = index.exact.find(ActionIndex::hashAction(ctx.buffers.loweredAction));
-      it != index.exact.end()) {
-    const auto begin = index.postings.begin() + it->second.begin;
-    out->insert(out->end(), begin, begin + it->second.count);
+// The statements whose Action/NotAction can cover the request's action, ascending and without
+// repeats: a view of one index list when only one applies (the common case), else the lists
+// merged into *buffer.
+std::span<const std::uint32_t> candidateStatements(const ActionIndex& index, const EvalContext& ctx,
+                                                   std::vector<std::uint32_t>* buffer) {
+  std::array<std::span<const std::uint32_t>, 3> lists;
+  std::size_t count = 0;
+  if (!index.always.empty()) {
+    lists[count++] = index.always;
   }
-  if (const auto it = index.byService.find(ctx.actionService); it != index.byService.end()) {
-    append(it->second);
+  index.exact.find(ctx.actionHash, [&](std::uint32_t r) {
+    const ActionIndex::Range range = index.ranges[r];
+    lists[count++] = std::span(index.postings).subspan(range.begin, range.count);
+    return true;  // one range per hash
+  });
+  index.serviceSlots.find(ctx.serviceHash, [&](std::uint32_t s) {
+    if (index.services[s].service != ctx.actionService) {
+      return false;  // another service with the same hash
+    }
+    lists[count++] = index.services[s].statements;
+    return true;
+  });
+  if (count <= 1) {
+    return lists[0];
   }
-  std::sort(out->begin(), out->end());
-  out->erase(std::unique(out->begin(), out->end()), out->end());
+  buffer->clear();
+  for (std::size_t i = 0; i < count; ++i) {
+    buffer->insert(buffer->end(), lists[i].begin(), lists[i].end());
+  }
+  std::sort(buffer->begin(), buffer->end());
+  buffer->erase(std::unique(buffer->begin(), buffer->end()), buffer->end());
+  return *buffer;
 }
 
 void evaluateOne(const CompiledPolicy& policy, std::uint32_t i, EvalContext& ctx,
@@ -734,10 +752,9 @@ PolicyOutcome evaluatePolicy(const CompiledPolicy& policy, EvalContext& ctx) {
     }
     return outcome;
   }
-  // Only the statements the action index points at can apply. The candidate list is copied
-  // out of the shared buffer before use, since evaluating may not reuse it (it does not).
-  candidateStatements(policy.index, ctx, &ctx.buffers.candidates);
-  for (const std::uint32_t i : ctx.buffers.candidates) {
+  // Only the statements the action index points at can apply. (Evaluating a statement never
+  // touches the candidates buffer the list may live in.)
+  for (const std::uint32_t i : candidateStatements(policy.index, ctx, &ctx.buffers.candidates)) {
     evaluateOne(policy, i, ctx, &outcome);
   }
   return outcome;
@@ -786,6 +803,8 @@ void evaluateSet(const CompiledSet& set, const Request& request, bool explain, D
   const std::size_t colon = lowered.find(':');
   ctx.actionService = lowered.substr(0, colon);
   ctx.actionName = colon == std::string_view::npos ? std::string_view() : lowered.substr(colon + 1);
+  ctx.actionHash = ActionIndex::hash(lowered);
+  ctx.serviceHash = ActionIndex::hash(ctx.actionService);
   ctx.resourceFields = splitArn(request.resource);
   ctx.caller = identify(request, buffers);
 

@@ -152,7 +152,6 @@ ArnFields splitArn(std::string_view text) {
   for (std::size_t i = 0; i < text.size() && field < 5; ++i) {
     if (text[i] == ':') {
       out.fields[field] = text.substr(start, i - start);
-      out.fieldStart[field] = start;
       ++field;
       start = i + 1;
     }
@@ -161,7 +160,6 @@ ArnFields splitArn(std::string_view text) {
     return out;
   }
   out.fields[5] = text.substr(start);
-  out.fieldStart[5] = start;
   out.isArn = !out.fields[1].empty() && !out.fields[2].empty();
   return out;
 }

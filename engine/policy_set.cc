@@ -277,7 +277,8 @@ class Compiler {
         list->push_back(i);
       }
     };
-    std::vector<std::pair<std::uint64_t, std::uint32_t>> literal;  // (hash, statement)
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> literal;    // (hash, statement)
+    std::unordered_map<std::string_view, std::uint32_t> serviceIds;  // into index.services
     for (std::uint32_t i = 0; i < statements.size(); ++i) {
       const CompiledStatement& statement = statements[i];
       if (statement.notAction) {
@@ -288,23 +289,38 @@ class Compiler {
         if (action.any) {
           add(&index.always, i);
         } else if (action.name.hasWildcards()) {
-          add(&index.byService[std::string(action.service)], i);
+          const auto [it, added] = serviceIds.try_emplace(
+              action.service, static_cast<std::uint32_t>(index.services.size()));
+          if (added) {
+            index.services.push_back(ActionIndex::ServiceList{action.service, {}});
+          }
+          add(&index.services[it->second].statements, i);
         } else {
-          literal.emplace_back(ActionIndex::hashAction(toLowerAscii(action.text)), i);
+          literal.emplace_back(ActionIndex::hash(toLowerAscii(action.text)), i);
         }
       }
     }
+    std::vector<std::uint64_t> hashes;
+    hashes.reserve(index.services.size());
+    for (const ActionIndex::ServiceList& list : index.services) {
+      hashes.push_back(ActionIndex::hash(list.service));
+    }
+    index.serviceSlots.build(hashes);
+
     std::sort(literal.begin(), literal.end());
     literal.erase(std::unique(literal.begin(), literal.end()), literal.end());
     index.postings.reserve(literal.size());
+    hashes.clear();
     for (const auto& [hash, statement] : literal) {
-      ActionIndex::Range& range = index.exact[hash];
-      if (range.count == 0) {
-        range.begin = static_cast<std::uint32_t>(index.postings.size());
+      if (hashes.empty() || hashes.back() != hash) {
+        hashes.push_back(hash);
+        index.ranges.push_back(
+            ActionIndex::Range{static_cast<std::uint32_t>(index.postings.size()), 0});
       }
-      ++range.count;
+      ++index.ranges.back().count;
       index.postings.push_back(statement);
     }
+    index.exact.build(hashes);
     return index;
   }
 

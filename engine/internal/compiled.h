@@ -13,8 +13,8 @@
 
 #include "engine/decision.h"
 #include "engine/diagnostic.h"
-#include "engine/internal/patterns.h"
 #include "engine/internal/arena.h"
+#include "engine/internal/patterns.h"
 #include "engine/policy.h"
 #include "engine/request.h"
 #include "grammar/condition_operator.h"
@@ -110,26 +110,68 @@ struct CompiledStatement {
 // Which statements can match an action, so a request looks only at those (the RE2::Set idea).
 // It is a prefilter: every candidate is still matched in full, so a hash collision only costs
 // a wasted check. Statement indexes in each list are ascending.
+// Open addressing over 64-bit hashes (power-of-two capacity, linear probing): a lookup is a
+// mask and a few compares, with no division and no pointer chasing as in std::unordered_map.
+class HashSlots {
+ public:
+  // Slot value i for hashes[i]; equal hashes may repeat (each gets its own slot).
+  void build(const std::vector<std::uint64_t>& hashes) {
+    std::size_t capacity = 8;
+    while (capacity < hashes.size() * 2) {
+      capacity *= 2;
+    }
+    mask_ = capacity - 1;
+    hashes_.assign(capacity, 0);
+    values_.assign(capacity, kEmpty);
+    for (std::uint32_t i = 0; i < hashes.size(); ++i) {
+      std::size_t slot = hashes[i] & mask_;
+      while (values_[slot] != kEmpty) {
+        slot = (slot + 1) & mask_;
+      }
+      hashes_[slot] = hashes[i];
+      values_[slot] = i;
+    }
+  }
+  // Calls visit(value) for every entry built with this hash; stops when visit returns true.
+  template <typename Visit>
+  void find(std::uint64_t hash, Visit&& visit) const {
+    if (values_.empty()) {
+      return;
+    }
+    for (std::size_t slot = hash & mask_; values_[slot] != kEmpty; slot = (slot + 1) & mask_) {
+      if (hashes_[slot] == hash && visit(values_[slot])) {
+        return;
+      }
+    }
+  }
+
+ private:
+  static constexpr std::uint32_t kEmpty = UINT32_MAX;
+  std::vector<std::uint64_t> hashes_;
+  std::vector<std::uint32_t> values_;
+  std::size_t mask_ = 0;
+};
+
 struct ActionIndex {
   struct Range {
     std::uint32_t begin = 0;
     std::uint32_t count = 0;
   };
-  struct Hash {
-    using is_transparent = void;  // find(string_view) without a temporary string
-    std::size_t operator()(std::string_view key) const {
-      return std::hash<std::string_view>{}(key);
-    }
+  struct ServiceList {
+    std::string_view service;  // lower-case prefix (CompiledSet::texts)
+    std::vector<std::uint32_t> statements;
   };
   // Literal action names, by hash of "svc:name" (lower-case): ranges of `postings`.
-  std::unordered_map<std::uint64_t, Range> exact;
+  HashSlots exact;
+  std::vector<Range> ranges;
   std::vector<std::uint32_t> postings;
-  // Wildcard action names, by lower-case service prefix.
-  std::unordered_map<std::string, std::vector<std::uint32_t>, Hash, std::equal_to<>> byService;
+  // Wildcard action names, by lower-case service prefix (verified: hashes may collide).
+  HashSlots serviceSlots;
+  std::vector<ServiceList> services;
   std::vector<std::uint32_t> always;  // Action "*" and every NotAction statement
 
-  static std::uint64_t hashAction(std::string_view lowerCaseAction) {
-    return std::hash<std::string_view>{}(lowerCaseAction);
+  static std::uint64_t hash(std::string_view lowerCaseText) {
+    return std::hash<std::string_view>{}(lowerCaseText);
   }
 };
 

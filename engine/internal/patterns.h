@@ -64,7 +64,6 @@ bool equalsIgnoreAsciiCase(std::string_view a, std::string_view b);
 struct ArnFields {
   bool isArn = false;
   std::array<std::string_view, 6> fields;
-  std::array<std::size_t, 6> fieldStart{};
 };
 ArnFields splitArn(std::string_view text);
 
