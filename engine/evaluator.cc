@@ -35,8 +35,24 @@ struct PrincipalIdentity {
   std::string_view parentArn;  // role ARN of a role session
 };
 
-// Per-thread buffers reused across evaluations, so the hot path does not allocate.
+// One request value converted for a family: the parsed forms the comparisons need.
+struct RequestScalar {
+  std::string_view text;
+  double number = 0;
+  grammar::EpochMicros date = 0;
+  bool boolean = false;
+  std::string bytes;
+  grammar::IpNetwork address;
+  ArnFields arn;
+};
+
+// Per-thread buffers reused across evaluations, so the hot path neither allocates nor zeroes
+// large locals (slot values and request scalars are written before they are read).
 struct Scratch {
+  ArnFields resourceFields;
+  ArnFields principalFields;
+  SlotValues slots;
+  RequestScalar scalar;
   std::string loweredAction;
   std::string roleArn;
   std::vector<std::uint32_t> candidates;
@@ -65,7 +81,8 @@ PrincipalIdentity identify(const Request& request, Scratch& buffers) {
     return identity;
   }
   identity.arn = principal;
-  const ArnFields arn = splitArn(principal);
+  ArnFields& arn = buffers.principalFields;
+  splitArn(principal, &arn);
   if (!arn.isArn) {
     identity.kind = principal.ends_with(".amazonaws.com") ? PrincipalIdentity::Kind::Service
                                                           : PrincipalIdentity::Kind::Other;
@@ -196,7 +213,12 @@ const char* grantName(Grant grant) {
 // Everything the evaluation of one request needs, prepared once.
 struct EvalContext {
   EvalContext(const Request& r, Scratch& b, Decision& d, bool e, bool boundary)
-      : request(r), buffers(b), decision(d), explain(e), hasBoundary(boundary) {}
+      : request(r),
+        buffers(b),
+        decision(d),
+        explain(e),
+        hasBoundary(boundary),
+        resourceFields(b.resourceFields) {}
 
   const Request& request;
   Scratch& buffers;
@@ -207,7 +229,7 @@ struct EvalContext {
   std::string_view actionName;
   std::uint64_t actionHash = 0;   // ActionIndex::hash of the lower-cased action
   std::uint64_t serviceHash = 0;  // and of its service prefix
-  ArnFields resourceFields;
+  ArnFields& resourceFields;      // buffers.resourceFields
   PrincipalIdentity caller;
   std::vector<std::string>* steps = nullptr;  // explanation of the current statement
 
@@ -275,7 +297,7 @@ bool resourceMatches(const ResourcePattern& pattern, const EvalContext& ctx) {
   if (resource == "*") {
     return false;
   }
-  SlotValues values;
+  SlotValues& values = ctx.buffers.slots;
   if (pattern.text.hasVariables() && !resolveSlots(pattern.text, ctx, &values)) {
     ctx.step([&] {
       return "resource \"" + std::string(pattern.written) +
@@ -285,17 +307,6 @@ bool resourceMatches(const ResourcePattern& pattern, const EvalContext& ctx) {
   }
   return pattern.pattern.matches(resource, ctx.resourceFields, values);
 }
-
-// One request value converted for a family: the parsed forms the comparisons need.
-struct RequestScalar {
-  std::string_view text;
-  double number = 0;
-  grammar::EpochMicros date = 0;
-  bool boolean = false;
-  std::string bytes;
-  grammar::IpNetwork address;
-  ArnFields arn;
-};
 
 // Converts a request value for the condition's family; false = type mismatch.
 bool convert(const CompiledCondition& condition, std::string_view text, RequestScalar* out,
@@ -365,7 +376,7 @@ bool compareOrdered(OperatorKind kind, T request, T policy) {
 bool compareValue(const CompiledCondition& condition, const ConditionValue& value,
                   const RequestScalar& scalar, const EvalContext& ctx) {
   const OperatorKind kind = condition.op.kind;
-  SlotValues slots;
+  SlotValues& slots = ctx.buffers.slots;
   switch (condition.family) {
     case OperatorFamily::String: {
       // An unresolved variable never matches (for negated operators: counts as not equal).
@@ -405,7 +416,7 @@ bool compareValue(const CompiledCondition& condition, const ConditionValue& valu
 // m(s): the base operator applied to one request value against all policy values:
 // OR over the values for positive operators, NOR for negated ones (§3.1).
 Truth matchOne(const CompiledCondition& condition, std::string_view text, const EvalContext& ctx) {
-  RequestScalar scalar;
+  RequestScalar& scalar = ctx.buffers.scalar;  // convert() sets what the family compares
   const char* problem = "";
   if (!convert(condition, text, &scalar, &problem)) {
     ctx.error("context key " + std::string(condition.keyWritten) + " value \"" + std::string(text) +
@@ -805,7 +816,7 @@ void evaluateSet(const CompiledSet& set, const Request& request, bool explain, D
   ctx.actionName = colon == std::string_view::npos ? std::string_view() : lowered.substr(colon + 1);
   ctx.actionHash = ActionIndex::hash(lowered);
   ctx.serviceHash = ActionIndex::hash(ctx.actionService);
-  ctx.resourceFields = splitArn(request.resource);
+  splitArn(request.resource, &ctx.resourceFields);
   ctx.caller = identify(request, buffers);
 
   // sts:GetCallerIdentity and sts:GetSessionToken need no permission: no policy, not even an

@@ -142,26 +142,31 @@ bool equalsPieces(std::string_view text, const std::vector<TextPiece>& pieces,
 
 ArnFields splitArn(std::string_view text) {
   ArnFields out;
-  if (!text.starts_with("arn:")) {
-    return out;
-  }
-  // One pass over the bytes: ARNs are short, and a memchr call per colon cost more than the
-  // scan itself (this runs for the resource and the principal of every request).
-  std::size_t start = 0;
+  splitArn(text, &out);
+  return out;
+}
+
+void splitArn(std::string_view text, ArnFields* out) {
+  out->isArn = false;
   std::size_t field = 0;
-  for (std::size_t i = 0; i < text.size() && field < 5; ++i) {
-    if (text[i] == ':') {
-      out.fields[field] = text.substr(start, i - start);
-      ++field;
-      start = i + 1;
+  if (text.starts_with("arn:")) {
+    // One pass over the bytes: ARNs are short, and a memchr call per colon cost more than the
+    // scan itself (this runs for the resource and the principal of every request).
+    std::size_t start = 0;
+    for (std::size_t i = 0; i < text.size() && field < 5; ++i) {
+      if (text[i] == ':') {
+        out->fields[field++] = text.substr(start, i - start);
+        start = i + 1;
+      }
+    }
+    if (field == 5) {
+      out->fields[field++] = text.substr(start);
+      out->isArn = !out->fields[1].empty() && !out->fields[2].empty();
     }
   }
-  if (field < 5) {
-    return out;
+  for (; field < 6; ++field) {
+    out->fields[field] = {};
   }
-  out.fields[5] = text.substr(start);
-  out.isArn = !out.fields[1].empty() && !out.fields[2].empty();
-  return out;
 }
 
 bool ArnPattern::matches(std::string_view text, const ArnFields& textFields,

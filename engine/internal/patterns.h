@@ -66,6 +66,9 @@ struct ArnFields {
   std::array<std::string_view, 6> fields;
 };
 ArnFields splitArn(std::string_view text);
+// The same into *out, every field written (for reused buffers on the evaluation hot path,
+// where zeroing a fresh ArnFields first costs as much as the split).
+void splitArn(std::string_view text, ArnFields* out);
 
 // A pattern over ARNs, matched field by field (§2.3 of the semantics reference).
 struct ArnPattern {
