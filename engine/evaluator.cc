@@ -282,9 +282,25 @@ bool resolveSlots(const ValueTemplate& text, const EvalContext& ctx, SlotValues*
   return complete;
 }
 
+// Equality of short strings without a memcmp call (action names are a few dozen bytes).
+bool sameText(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
 bool actionMatches(const ActionPattern& pattern, const EvalContext& ctx) {
+  if (pattern.literal) {
+    return sameText(pattern.lowered, ctx.buffers.loweredAction);
+  }
   return pattern.any ||
-         (pattern.service == ctx.actionService && pattern.name.matches(ctx.actionName));
+         (sameText(pattern.service, ctx.actionService) && pattern.name.matches(ctx.actionName));
 }
 
 // A resource pattern against the request resource. Request "*" (actions without

@@ -158,10 +158,15 @@ class Compiler {
     }
     const std::string lowered = toLowerAscii(text);
     const std::size_t colon = lowered.find(':');
-    pattern.service = texts_->store(std::string_view(lowered).substr(0, colon));
-    pattern.name = grammar::WildcardPattern::fromGlob(
-        colon == std::string::npos ? std::string_view()
-                                   : std::string_view(lowered).substr(colon + 1));
+    pattern.lowered = texts_->store(lowered);
+    pattern.service = pattern.lowered.substr(0, colon);
+    const std::string_view name = colon == std::string::npos
+                                      ? std::string_view()
+                                      : std::string_view(lowered).substr(colon + 1);
+    pattern.literal = name.find_first_of("*?") == std::string_view::npos;
+    if (!pattern.literal) {  // a literal is compared whole and needs no glob
+      pattern.name = grammar::WildcardPattern::fromGlob(name);
+    }
     return pattern;
   }
 
@@ -288,7 +293,7 @@ class Compiler {
       for (const ActionPattern& action : statement.actions) {
         if (action.any) {
           add(&index.always, i);
-        } else if (action.name.hasWildcards()) {
+        } else if (!action.literal) {
           const auto [it, added] = serviceIds.try_emplace(
               action.service, static_cast<std::uint32_t>(index.services.size()));
           if (added) {

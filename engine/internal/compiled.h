@@ -27,6 +27,8 @@ namespace policysim::engine::internal {
 // The string views of compiled patterns and statements point into CompiledSet::texts.
 struct ActionPattern {
   bool any = false;               // "*"
+  bool literal = false;           // no wildcard: compared whole, as `lowered`
+  std::string_view lowered;       // "svc:name" lower-cased
   std::string_view service;       // lower-cased prefix
   grammar::WildcardPattern name;  // lower-cased glob over the action name
   std::string_view text;          // as written
