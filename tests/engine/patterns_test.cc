@@ -1,0 +1,76 @@
+// splitArn against a plain reference split on generated strings: the SIMD scan must find the
+// same five colons for every length and colon position (chunk edges included).
+#include "engine/internal/patterns.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <string>
+
+namespace policysim::engine::internal {
+namespace {
+
+ArnFields referenceSplit(std::string_view text) {
+  ArnFields out;
+  if (!text.starts_with("arn:")) {
+    return out;
+  }
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < 5; ++i) {
+    const std::size_t colon = text.find(':', start);
+    if (colon == std::string_view::npos) {
+      return out;
+    }
+    out.fields[i] = text.substr(start, colon - start);
+    start = colon + 1;
+  }
+  out.fields[5] = text.substr(start);
+  out.isArn = !out.fields[1].empty() && !out.fields[2].empty();
+  return out;
+}
+
+TEST(SplitArn, KnownShapes) {
+  const ArnFields user = splitArn("arn:aws:iam::111122223333:user/alice");
+  ASSERT_TRUE(user.isArn);
+  EXPECT_EQ(user.fields[2], "iam");
+  EXPECT_EQ(user.fields[3], "");
+  EXPECT_EQ(user.fields[4], "111122223333");
+  EXPECT_EQ(user.fields[5], "user/alice");
+  const ArnFields colons = splitArn("arn:aws:s3:::bucket:with:colons");
+  ASSERT_TRUE(colons.isArn);
+  EXPECT_EQ(colons.fields[5], "bucket:with:colons");
+  EXPECT_FALSE(splitArn("arn:aws:s3").isArn);
+  EXPECT_FALSE(splitArn("arn::s3:::x").isArn);
+  EXPECT_FALSE(splitArn("*").isArn);
+}
+
+TEST(SplitArn, MatchesReferenceOnGeneratedText) {
+  std::mt19937 random(20261123);
+  const std::string alphabet = "ab:/:";
+  ArnFields reused;  // the in-place form must overwrite every field of a previous split
+  for (int n = 0; n < 20000; ++n) {
+    std::string text = "arn:";
+    const std::size_t length = random() % 70;
+    for (std::size_t i = 0; i < length; ++i) {
+      text += alphabet[random() % alphabet.size()];
+    }
+    if (n % 10 == 0) {
+      text[random() % text.size()] = 'x';  // sometimes not an ARN at all
+    }
+    const ArnFields expected = referenceSplit(text);
+    splitArn(text, &reused);
+    ASSERT_EQ(reused.isArn, expected.isArn) << text;
+    if (expected.isArn) {
+      for (std::size_t f = 0; f < 6; ++f) {
+        ASSERT_EQ(reused.fields[f], expected.fields[f]) << text << " field " << f;
+        // Views into the text itself, not copies.
+        ASSERT_TRUE(reused.fields[f].empty() ||
+                    (reused.fields[f].data() >= text.data() &&
+                     reused.fields[f].data() < text.data() + text.size()));
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace policysim::engine::internal
