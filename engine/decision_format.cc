@@ -5,6 +5,8 @@
 #include <rapidjson/writer.h>
 
 #include <algorithm>
+#include <charconv>
+#include <iterator>
 
 namespace policysim::engine {
 namespace {
@@ -119,49 +121,102 @@ std::string formatDecisionJson(const Request& request, const Decision& decision)
   return buffer.GetString();
 }
 
+namespace {
+
+// Batch mode writes a line per request straight into the output string: no writer object and,
+// once the string has grown, no allocation. Escaping matches RapidJSON's Writer (used for the
+// other formats): \" \\ \b \f \n \r \t, other control bytes as \u00XX, UTF-8 as is.
+void appendJsonString(std::string_view text, std::string* out) {
+  out->push_back('"');
+  std::size_t plain = 0;  // start of the run not yet copied
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') {
+      continue;
+    }
+    out->append(text.substr(plain, i - plain));
+    plain = i + 1;
+    switch (c) {
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\b':
+        out->append("\\b");
+        break;
+      case '\f':
+        out->append("\\f");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
+      default:
+        fmt::format_to(std::back_inserter(*out), "\\u{:04X}", c);
+    }
+  }
+  out->append(text.substr(plain));
+  out->push_back('"');
+}
+
+void appendNumber(std::size_t value, std::string* out) {
+  char digits[24];
+  const auto result = std::to_chars(std::begin(digits), std::end(digits), value);
+  out->append(digits, result.ptr);
+}
+
+template <typename StringList>
+void appendJsonStrings(const StringList& items, std::string* out) {
+  out->push_back('[');
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i != 0) {
+      out->push_back(',');
+    }
+    appendJsonString(items[i], out);
+  }
+  out->push_back(']');
+}
+
+}  // namespace
+
 void appendDecisionJsonLine(std::size_t line, const Decision& decision, std::string* out) {
-  rapidjson::StringBuffer buffer;
-  JsonWriter w(buffer);
-  w.StartObject();
-  w.Key("line");
-  w.Uint64(line);
-  w.Key("decision");
-  w.String(decisionName(decision.kind));
-  w.Key("matchedStatements");
-  w.StartArray();
-  for (const StatementRef& ref : decision.matchedStatements) {
-    w.StartObject();
-    w.Key("policy");
-    writeString(w, ref.policyName);
-    w.Key("statementIndex");
-    w.Uint64(ref.statementIndex);
-    w.Key("sid");
-    writeString(w, ref.sid);
-    w.Key("effect");
-    w.String(ref.effect == Effect::Allow ? "Allow" : "Deny");
-    w.EndObject();
+  out->append("{\"line\":");
+  appendNumber(line, out);
+  out->append(",\"decision\":\"");
+  out->append(decisionName(decision.kind));
+  out->append("\",\"matchedStatements\":[");
+  for (std::size_t i = 0; i < decision.matchedStatements.size(); ++i) {
+    const StatementRef& ref = decision.matchedStatements[i];
+    out->append(i == 0 ? "{\"policy\":" : ",{\"policy\":");
+    appendJsonString(ref.policyName, out);
+    out->append(",\"statementIndex\":");
+    appendNumber(ref.statementIndex, out);
+    out->append(",\"sid\":");
+    appendJsonString(ref.sid, out);
+    out->append(ref.effect == Effect::Allow ? ",\"effect\":\"Allow\"}" : ",\"effect\":\"Deny\"}");
   }
-  w.EndArray();
-  w.Key("missingContextValues");
-  writeStrings(w, decision.missingContextValues);
+  out->append("],\"missingContextValues\":");
+  appendJsonStrings(decision.missingContextValues, out);
   if (!decision.errors.empty()) {
-    w.Key("errors");
-    writeStrings(w, decision.errors);
+    out->append(",\"errors\":");
+    appendJsonStrings(decision.errors, out);
   }
-  w.EndObject();
-  out->append(buffer.GetString(), buffer.GetSize());
+  out->push_back('}');
 }
 
 void appendErrorJsonLine(std::size_t line, const std::string& message, std::string* out) {
-  rapidjson::StringBuffer buffer;
-  JsonWriter w(buffer);
-  w.StartObject();
-  w.Key("line");
-  w.Uint64(line);
-  w.Key("error");
-  writeString(w, message);
-  w.EndObject();
-  out->append(buffer.GetString(), buffer.GetSize());
+  out->append("{\"line\":");
+  appendNumber(line, out);
+  out->append(",\"error\":");
+  appendJsonString(message, out);
+  out->push_back('}');
 }
 
 std::string formatDecisionsAws(const std::vector<Request>& requests,
