@@ -123,6 +123,9 @@ generate() {
   actions=$(awk 'BEGIN { for (i = 0; i < 2000; i++) printf "%s\"s3:A%d\"", (i ? "," : ""), i }')
   resources=$(awk 'BEGIN { for (i = 0; i < 1000; i++) printf "%s\"arn:aws:s3:::b/%d\"", (i ? "," : ""), i }')
   printf '{"ActionNames": [%s], "ResourceArns": [%s]}' "$actions" "$resources" > "$gen/aws-product.json"
+  # 300 actions, each request copying a 1 MB context: 300 MB of copies from a 1 MB file.
+  actions=$(awk 'BEGIN { for (i = 0; i < 300; i++) printf "%s\"s3:A%d\"", (i ? "," : ""), i }')
+  printf '{"ActionNames": [%s], "ContextEntries": [{"ContextKeyName": "k", "ContextKeyType": "string", "ContextKeyValues": ["%s"]}]}' "$actions" "$(bytes 1000000 a)" > "$gen/aws-product-big-context.json"
   # 10,000-character wildcard patterns with many stars against long ARNs, actions and values.
   stars=$(repeat 4999 '*a')'*b'
   long=$(bytes 100000 a)
