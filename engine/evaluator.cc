@@ -868,6 +868,11 @@ void evaluateSet(const CompiledSet& set, const Request& request, bool explain, D
   const std::string_view targetAccount = resourceAccount(ctx);
   const bool sameAccount =
       callerAccount.empty() || targetAccount.empty() || callerAccount == targetAccount;
+  // Identity-based policies are attached to a principal: an anonymous caller has none, and
+  // none can be attached to the root user (§4.8), so they never grant either (their Deny
+  // statements still apply: fail closed). Anonymous: only a resource policy naming "*" allows.
+  const bool identityCounts = !root && ctx.caller.kind != PrincipalIdentity::Kind::Anonymous;
+  identityAllows = identityCounts && identityAllows;
   if (root && sameAccount) {
     identityAllows = true;  // the root user is allowed everything in its own account
   }
@@ -889,13 +894,20 @@ void evaluateSet(const CompiledSet& set, const Request& request, bool explain, D
     }
     for (const CompiledStatement* statement : buffers.applying) {
       const PolicyKind kind = statement->ref.policyKind;
-      if (kind == PolicyKind::Identity || kind == PolicyKind::Resource) {
+      if ((kind == PolicyKind::Identity && identityCounts) || kind == PolicyKind::Resource) {
         decision.matchedStatements.push_back(statement->ref);
       }
     }
   };
   auto principalSideGap = [&]() -> std::string {
     if (!identityAllows) {
+      if (ctx.caller.kind == PrincipalIdentity::Kind::Anonymous) {
+        return "an anonymous request is allowed only by a resource-based policy naming \"*\"";
+      }
+      if (root) {
+        return "identity-based policies cannot grant the root user, who is allowed only in its "
+               "own account";
+      }
       return "no identity-based policy allows " + request.action;
     }
     if (!boundaryAllows) {

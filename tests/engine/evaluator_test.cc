@@ -475,6 +475,54 @@ TEST(Evaluator, AnonymousCallerNeedsPrincipalStar) {
       kImplicit);
 }
 
+// §4.8: an anonymous caller has no identity policies; only a resource policy naming "*"
+// allows it. Identity Deny statements still apply (fail closed).
+TEST(Evaluator, AnonymousCallerIsNeverAllowedByIdentityPolicies) {
+  const std::string anonymous = R"({"action":"s3:GetObject","resource":"arn:aws:s3:::pub/x"})";
+  const char* allowAll = R"({"Effect":"Allow","Action":"*","Resource":"*"})";
+  PolicySetInput identityOnly;
+  identityOnly.identity.push_back(
+      policy(R"({"Version":"2012-10-17","Statement":[)" + std::string(allowAll) + "]}"));
+  const Decision d = decide(std::move(identityOnly), anonymous);
+  EXPECT_EQ(d.kind, kImplicit);
+  EXPECT_NE(d.reason.find("anonymous"), std::string::npos) << d.reason;
+  const char* star =
+      R"({"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::pub/*"})";
+  const Decision both = decide(withResourcePolicy(allowAll, star), anonymous);
+  EXPECT_EQ(both.kind, kAllowed);
+  ASSERT_EQ(both.matchedStatements.size(), 1U);  // the grant, not the identity statement
+  EXPECT_EQ(both.matchedStatements[0].policyKind, PolicyKind::Resource);
+  EXPECT_EQ(decide(withResourcePolicy(R"({"Effect":"Deny","Action":"s3:*","Resource":"*"})", star),
+                   anonymous)
+                .kind,
+            kExplicit);
+}
+
+// §4.8: no identity policy can be attached to the root user. In its own account it is allowed
+// anyway; for another account's resource identity policies cannot make up its side.
+TEST(Evaluator, RootUserIsNotGrantedByIdentityPolicies) {
+  const std::string crossAccount =
+      R"({"principal":"arn:aws:iam::111122223333:root","action":"sqs:SendMessage",)"
+      R"("resource":"arn:aws:sqs:us-east-1:444455556666:q"})";
+  const char* rbp =
+      R"({"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"sqs:*","Resource":"*"})";
+  const char* allowSqs = R"({"Effect":"Allow","Action":"sqs:*","Resource":"*"})";
+  EXPECT_EQ(decide(withResourcePolicy(allowSqs, rbp), crossAccount).kind, kImplicit);
+  // The same identity policy makes a user's side (the case above differs only in the caller).
+  const std::string user =
+      R"({"principal":"arn:aws:iam::111122223333:user/alice","action":"sqs:SendMessage",)"
+      R"("resource":"arn:aws:sqs:us-east-1:444455556666:q"})";
+  EXPECT_EQ(decide(withResourcePolicy(allowSqs, rbp), user).kind, kAllowed);
+  const std::string sameAccount =
+      R"({"principal":"arn:aws:iam::111122223333:root","action":"sqs:SendMessage",)"
+      R"("resource":"arn:aws:sqs:us-east-1:111122223333:q"})";
+  const Decision d = decide(withResourcePolicy(allowSqs, rbp), sameAccount);
+  EXPECT_EQ(d.kind, kAllowed);
+  for (const StatementRef& ref : d.matchedStatements) {
+    EXPECT_NE(ref.policyKind, PolicyKind::Identity);
+  }
+}
+
 TEST(Evaluator, AccountPrincipalCoversRoleSessionsByDelegation) {
   const std::string session =
       R"({"principal":"arn:aws:sts::111122223333:assumed-role/R/s","action":"sqs:SendMessage",)"
