@@ -635,16 +635,16 @@ StatementOutcome evaluateStatement(const CompiledStatement& statement, const Eva
     }
   }
 
-  // A statement whose policy values could not be compiled fails closed (§3.5); the problem was
-  // reported as a warning when the set was compiled.
+  // A statement whose policy values (condition values, resources) could not be compiled fails
+  // closed (§3.5); the problem was reported as a warning when the set was compiled.
   if (!statement.problems.empty()) {
     for (const std::string& problem : statement.problems) {
       ctx.step([&] { return "invalid policy value: " + problem; });
     }
     ctx.step([&] {
       return std::string(statement.effect == Effect::Deny
-                             ? "a condition value is invalid: this Deny applies (fail closed)"
-                             : "a condition value is invalid: this Allow does not apply (fail "
+                             ? "a policy value is invalid: this Deny applies (fail closed)"
+                             : "a policy value is invalid: this Allow does not apply (fail "
                                "closed)");
     });
     outcome.applies = statement.effect == Effect::Deny ? Truth::True : Truth::False;

@@ -121,9 +121,16 @@ class Compiler {
                                     "it matches nothing");
       }
       if (pattern.text.variables().size() > kMaxSlots) {
-        warn(resource.location, "resource \"" + resource.text + "\" uses more than " +
-                                    std::to_string(kMaxSlots) +
-                                    " policy variables: it matches nothing");
+        // Valid IAM over an engine limit: the statement fails closed (§3.5) like an invalid
+        // condition value. The pattern counts as covering the request in Resource and as
+        // excluding nothing in NotResource, so evaluation reaches that rule (Deny applies).
+        std::string message = statement.notResource ? "NotResource \"" : "Resource \"";
+        message.append(resource.text).append("\" uses more than ");
+        message.append(std::to_string(kMaxSlots)).append(" policy variables");
+        message.append(" (the statement fails closed)");
+        warn(resource.location, message);
+        out.problems.push_back(std::move(message));
+        pattern.any = !statement.notResource;
         pattern.pattern.valid = false;
       }
       out.resources.push_back(std::move(pattern));

@@ -666,4 +666,54 @@ TEST(Evaluator, EmptyConditionValueListRules) {
             kAllowed);
 }
 
+// A value with more than kMaxSlots (8) policy variables is valid IAM over an engine limit:
+// Resource, NotResource and condition values alike fail closed (README, Security model).
+TEST(Evaluator, MoreThanEightPolicyVariablesFailClosed) {
+  std::string nine;
+  for (int i = 0; i < 9; ++i) {
+    nine += "${aws:username}";
+  }
+  const char* context = R"({"aws:username":"a"})";
+  const std::string resource = "arn:aws:s3:::b/aaaaaaaaa";
+  const std::string denyResource = std::string(kAllowS3Get) +
+                                   R"(,{"Effect":"Deny","Action":"s3:GetObject","Resource":")" +
+                                   "arn:aws:s3:::b/" + nine + R"("})";
+  EXPECT_EQ(identityDecision(denyResource, "s3:GetObject", resource, context), kExplicit);
+  EXPECT_EQ(identityDecision(denyResource, "s3:PutObject", resource, context), kImplicit);
+  const std::string allowResource =
+      R"({"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/)" + nine + R"("})";
+  EXPECT_EQ(identityDecision(allowResource, "s3:GetObject", resource, context), kImplicit);
+  const std::string allowNotResource =
+      R"({"Effect":"Allow","Action":"s3:GetObject","NotResource":"arn:aws:s3:::b/)" + nine +
+      R"("})";
+  EXPECT_EQ(identityDecision(allowNotResource, "s3:GetObject", "arn:aws:s3:::other/x", context),
+            kImplicit);
+  const std::string denyNotResource =
+      std::string(kAllowS3Get) +
+      R"(,{"Effect":"Deny","Action":"s3:GetObject","NotResource":"arn:aws:s3:::b/)" + nine +
+      R"("})";
+  EXPECT_EQ(identityDecision(denyNotResource, "s3:GetObject", resource, context), kExplicit);
+  const std::string denyCondition =
+      std::string(kAllowS3Get) +
+      R"(,{"Effect":"Deny","Action":"s3:GetObject","Resource":"*","Condition":)"
+      R"({"StringLike":{"aws:userid":")" +
+      nine + R"("}}})";
+  EXPECT_EQ(identityDecision(denyCondition, "s3:GetObject", "*", context), kExplicit);
+  const std::string allowCondition =
+      R"({"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":)"
+      R"({"StringEquals":{"aws:userid":")" +
+      nine + R"("}}})";
+  EXPECT_EQ(identityDecision(allowCondition, "s3:GetObject", "*",
+                             R"({"aws:username":"a","aws:userid":"aaaaaaaaa"})"),
+            kImplicit);
+  // Each is reported when the set is compiled.
+  PolicySetInput input;
+  input.identity.push_back(
+      policy(R"({"Version":"2012-10-17","Statement":[)" + denyResource + "]}"));
+  auto set = PolicySet::compile(std::move(input));
+  ASSERT_TRUE(set.ok());
+  ASSERT_EQ(set.value()->diagnostics().size(), 1U);
+  EXPECT_NE(set.value()->diagnostics()[0].message.find("fails closed"), std::string::npos);
+}
+
 }  // namespace
