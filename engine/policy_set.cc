@@ -31,6 +31,11 @@ std::string operatorText(const grammar::ConditionOperator& op) {
 
 bool decodeBase64(std::string_view text, std::string* out) {
   out->clear();
+  // Padded base64 only (RFC 4648 section 4): unpadded text is an invalid value that must fail
+  // closed (semantics section 3.5), not a lenient match.
+  if (text.size() % 4 != 0) {
+    return false;
+  }
   std::uint32_t buffer = 0;
   int bits = 0;
   std::size_t padding = 0;

@@ -69,7 +69,11 @@ std::string withoutVariables(std::string_view text) {
   return out;
 }
 
+// Padded base64, as the engine reads it (decodeBase64): unpadded text is invalid.
 bool isBase64(std::string_view text) {
+  if (text.size() % 4 != 0) {
+    return false;
+  }
   int bits = 0;
   std::size_t padding = 0;
   for (char c : text) {

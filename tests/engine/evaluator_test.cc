@@ -346,8 +346,37 @@ TEST(Evaluator, IpAddressAndNotIpAddressOnAbsentKey) {
 TEST(Evaluator, BinaryEqualsComparesDecodedBytes) {
   const char* statement = R"({"Effect":"Allow","Action":"s3:GetObject","Resource":"*",)"
                           R"("Condition":{"BinaryEquals":{"x:key":"aGVsbG8="}}})";
-  EXPECT_EQ(identityDecision(statement, "s3:GetObject", "*", R"({"x:key":"aGVsbG8"})"), kAllowed);
+  EXPECT_EQ(identityDecision(statement, "s3:GetObject", "*", R"({"x:key":"aGVsbG8="})"), kAllowed);
   EXPECT_EQ(identityDecision(statement, "s3:GetObject", "*", R"({"x:key":"d29ybGQ="})"), kImplicit);
+}
+
+// §3.4, §3.5: base64 needs its '=' padding. Unpadded policy text is an invalid value (the
+// statement fails closed); an unpadded request value is an evaluation error (denied).
+TEST(Evaluator, BinaryEqualsNeedsPaddedBase64) {
+  auto deny = [](const char* value) {
+    return std::string(kAllowS3Get) +
+           R"(,{"Effect":"Deny","Action":"s3:GetObject","Resource":"*","Condition":)"
+           R"({"BinaryEquals":{"x:key":")" +
+           value + R"("}}})";
+  };
+  const char* context = R"({"x:key":"YWI="})";                                        // "ab"
+  EXPECT_EQ(identityDecision(deny("YWJj"), "s3:GetObject", "*", context), kAllowed);  // "abc"
+  EXPECT_EQ(identityDecision(deny("YWI="), "s3:GetObject", "*", context), kExplicit);
+  EXPECT_EQ(identityDecision(deny("YWI"), "s3:GetObject", "*", context), kExplicit);
+  EXPECT_EQ(identityDecision(deny("abc"), "s3:GetObject", "*", context), kExplicit);
+  EXPECT_EQ(identityDecision(deny("YQ"), "s3:GetObject", "*", context), kExplicit);
+  const char* allow = R"({"Effect":"Allow","Action":"s3:GetObject","Resource":"*",)"
+                      R"("Condition":{"BinaryEquals":{"x:key":"YWI="}}})";
+  EXPECT_EQ(identityDecision(allow, "s3:GetObject", "*", R"({"x:key":"YWI="})"), kAllowed);
+  PolicySetInput input;
+  input.identity.push_back(
+      policy(R"({"Version":"2012-10-17","Statement":[)" + std::string(allow) + "]}"));
+  const Decision d =
+      decide(std::move(input), R"({"principal":"arn:aws:iam::1:user/a",)"
+                               R"("action":"s3:GetObject","context":{"x:key":"YWI"}})");
+  EXPECT_EQ(d.kind, kImplicit);
+  ASSERT_FALSE(d.errors.empty());
+  EXPECT_NE(d.errors[0].find("is not base64"), std::string::npos);
 }
 
 // §3.7 set operators.
