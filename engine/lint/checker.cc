@@ -12,6 +12,7 @@
 #include <optional>
 #include <unordered_map>
 
+#include "engine/internal/patterns.h"
 #include "engine/policy.h"
 #include "engine/request.h"
 #include "grammar/arn.h"
@@ -613,6 +614,16 @@ class Checker {
            "malformed policy variable in " + where + " " + quote(item.text) + ": expected " +
                parsed.expected());
       return false;
+    }
+    const auto variables = std::count_if(
+        parsed.value().begin(), parsed.value().end(), [](const grammar::TemplatePart& part) {
+          return part.kind == grammar::TemplatePart::Kind::Variable;
+        });
+    if (static_cast<std::size_t>(variables) > engine::internal::kMaxSlots) {
+      emit("PS130", item.position, item.path,
+           std::to_string(variables) + " policy variables in " + where + " " + quote(item.text) +
+               ": policysim evaluates at most " + std::to_string(engine::internal::kMaxSlots) +
+               " per value, so the statement fails closed");
     }
     return true;
   }
