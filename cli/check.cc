@@ -1,5 +1,7 @@
 // policysim check: decide requests against identity, resource-based, boundary, SCP and session
 // policies, and explain the decision (text, policysim JSON, or the AWS simulator's shape).
+#include <fmt/format.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -30,6 +32,7 @@ struct CheckArgs {
   std::string context;
   std::string requests;  // JSON Lines batch file, one request per line
   bool keepGoing = false;
+  std::size_t maxPolicyBytes = kDefaultMaxPolicyBytes;
   std::string format = "text";
   bool verbose = false;
   bool quiet = false;
@@ -76,12 +79,22 @@ int runBatch(const engine::PolicySet& set, const CheckArgs& args) {
     std::fwrite(out.data(), 1, out.size(), stdout);
     out.clear();
   };
-  while (std::getline(*in, line)) {
+  // Lines are read with a bound, so a huge line is refused without being held in memory.
+  while (true) {
+    const LineRead read = readBoundedLine(*in, engine::kMaxRequestBytes, &line);
+    if (read == LineRead::End) {
+      break;
+    }
     ++lineNumber;
-    if (line.find_first_not_of(" \t\r") == std::string::npos) {
+    if (read == LineRead::Line && line.find_first_not_of(" \t\r") == std::string::npos) {
       continue;
     }
-    const engine::Status status = parser.parse(line, args.requests, &request);
+    const engine::Status status =
+        read == LineRead::TooLong
+            ? engine::Status::resourceExhausted(
+                  fmt::format("line is over the limit of {} bytes", engine::kMaxRequestBytes),
+                  engine::SourceLocation{args.requests, 1, 1})
+            : parser.parse(line, args.requests, &request);
     if (!status.ok()) {
       engine::SourceLocation location{args.requests, lineNumber, status.location().column};
       const engine::Status located(status.code(), status.message(), location);
@@ -113,8 +126,8 @@ int runBatch(const engine::PolicySet& set, const CheckArgs& args) {
 }
 
 int runCheck(const CheckArgs& args) {
-  auto input = loadPolicyFiles(
-      PolicyFiles{args.identity, args.resource, args.boundary, args.scps, args.session});
+  auto input = loadPolicyFiles(PolicyFiles{args.identity, args.resource, args.boundary, args.scps,
+                                           args.session, args.maxPolicyBytes});
   if (!input) {
     return kExitInputError;
   }
@@ -136,7 +149,7 @@ int runCheck(const CheckArgs& args) {
   if (args.scenario.buildsRequest()) {
     requests = requestFromFlags(args.scenario);
   } else {
-    auto contextText = readFile(args.context);
+    auto contextText = readFile(args.context, engine::kMaxRequestBytes);
     if (!contextText.ok()) {
       std::cerr << contextText.status().toString() << "\n";
       return kExitInputError;
@@ -208,6 +221,7 @@ void addCheckCommand(CLI::App& app, int* exitCode) {
   context->excludes(requests);
   check->add_flag("--keep-going", args->keepGoing,
                   "Batch: report a malformed line as an error line and continue");
+  addMaxPolicyBytesOption(check, &args->maxPolicyBytes);
   check->add_option("--format", args->format, "Output: text, json, aws, or jsonl (batch)")
       ->check(CLI::IsMember({"text", "json", "aws", "jsonl"}));
   check->add_flag("--verbose,-v", args->verbose, "Explain every statement, not only deciding ones");

@@ -980,6 +980,7 @@ void addMfaAuditCommand(CLI::App& app, int* exitCode) {
       ->take_all();
   audit->add_option("--resource-policy", args->files.resource,
                     "Resource-based policy applied to every request");
+  addMaxPolicyBytesOption(audit, &args->files.maxBytes);
   audit->add_option("--principal", args->principal,
                     "The audited caller: IAM user (default " +
                         std::string(engine::kDefaultAuditPrincipal) +

@@ -8,13 +8,16 @@
 namespace policysim::cli {
 namespace {
 
-std::optional<engine::PolicyDocument> loadPolicy(const std::string& path, engine::PolicyKind kind) {
-  auto text = readFile(path);
+std::optional<engine::PolicyDocument> loadPolicy(const std::string& path, engine::PolicyKind kind,
+                                                 std::size_t maxBytes) {
+  auto text = readFile(path, maxBytes, "--max-policy-bytes");
   if (!text.ok()) {
     std::cerr << text.status().toString() << "\n";
     return std::nullopt;
   }
-  auto document = engine::parsePolicyDocument(text.value(), path, kind);
+  engine::PolicyParseOptions options;
+  options.maxBytes = maxBytes;
+  auto document = engine::parsePolicyDocument(text.value(), path, kind, options);
   if (!document.ok()) {
     std::cerr << document.status().toString() << "\n";
     return std::nullopt;
@@ -22,36 +25,48 @@ std::optional<engine::PolicyDocument> loadPolicy(const std::string& path, engine
   return std::move(document).value();
 }
 
-bool loadOptional(const std::string& path, engine::PolicyKind kind,
+bool loadOptional(const std::string& path, engine::PolicyKind kind, std::size_t maxBytes,
                   std::optional<engine::PolicyDocument>* out) {
   if (path.empty()) {
     return true;
   }
-  *out = loadPolicy(path, kind);
+  *out = loadPolicy(path, kind, maxBytes);
   return out->has_value();
 }
 
 }  // namespace
 
+void addMaxPolicyBytesOption(CLI::App* command, std::size_t* maxBytes) {
+  // Up to 4 GiB - 1: the JSON parser's sizes and offsets are 32-bit.
+  constexpr std::size_t kMaxSetting = (std::size_t{1} << 32U) - 1;
+  command
+      ->add_option("--max-policy-bytes", *maxBytes,
+                   "Refuse a policy file larger than this many bytes without reading it "
+                   "(default 268435456 = 256 MiB)")
+      ->check(CLI::Range(std::size_t{1}, kMaxSetting));
+}
+
 std::optional<engine::PolicySetInput> loadPolicyFiles(const PolicyFiles& files) {
   engine::PolicySetInput input;
   for (const std::string& path : files.identity) {
-    auto document = loadPolicy(path, engine::PolicyKind::Identity);
+    auto document = loadPolicy(path, engine::PolicyKind::Identity, files.maxBytes);
     if (!document) {
       return std::nullopt;
     }
     input.identity.push_back(std::move(*document));
   }
   for (const std::string& path : files.scps) {
-    auto document = loadPolicy(path, engine::PolicyKind::Scp);
+    auto document = loadPolicy(path, engine::PolicyKind::Scp, files.maxBytes);
     if (!document) {
       return std::nullopt;
     }
     input.scps.push_back(std::move(*document));
   }
-  if (!loadOptional(files.resource, engine::PolicyKind::Resource, &input.resource) ||
-      !loadOptional(files.boundary, engine::PolicyKind::Boundary, &input.boundary) ||
-      !loadOptional(files.session, engine::PolicyKind::Session, &input.session)) {
+  if (!loadOptional(files.resource, engine::PolicyKind::Resource, files.maxBytes,
+                    &input.resource) ||
+      !loadOptional(files.boundary, engine::PolicyKind::Boundary, files.maxBytes,
+                    &input.boundary) ||
+      !loadOptional(files.session, engine::PolicyKind::Session, files.maxBytes, &input.session)) {
     return std::nullopt;
   }
   return input;

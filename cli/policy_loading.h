@@ -1,11 +1,13 @@
 // Loading the policy files a command evaluates, by role, with errors printed in the
-// FILE:LINE:COL: error: layout. Shared by `policysim replay` and `policysim mfa-audit`.
+// FILE:LINE:COL: error: layout. Shared by `check`, `replay` and `mfa-audit`.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "cli/file_io.h"
 #include "engine/policy_set.h"
 
 namespace policysim::cli {
@@ -16,6 +18,8 @@ struct PolicyFiles {
   std::string boundary;               // --boundary
   std::vector<std::string> scps;      // --scp, one per level of the organisation path
   std::string session;                // --session-policy
+  // Refuse any file over this many bytes (--max-policy-bytes).
+  std::size_t maxBytes = kDefaultMaxPolicyBytes;
 
   [[nodiscard]] bool empty() const {
     return identity.empty() && resource.empty() && boundary.empty() && scps.empty() &&
@@ -23,8 +27,11 @@ struct PolicyFiles {
   }
 };
 
-// Reads and parses every file ("-" reads standard input). On the first error prints it on
-// stderr and returns nullopt.
+// Registers --max-policy-bytes N (per policy file, default 256 MiB) on a command.
+void addMaxPolicyBytesOption(CLI::App* command, std::size_t* maxBytes);
+
+// Reads and parses every file ("-" reads standard input), each up to files.maxBytes. On the
+// first error prints it on stderr and returns nullopt.
 [[nodiscard]] std::optional<engine::PolicySetInput> loadPolicyFiles(const PolicyFiles& files);
 
 }  // namespace policysim::cli

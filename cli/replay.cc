@@ -44,6 +44,7 @@ struct ReplayArgs {
   std::string boundary;
   std::vector<std::string> scps;
   std::vector<std::string> principals;  // only replay these callers
+  std::size_t maxPolicyBytes = kDefaultMaxPolicyBytes;
   std::string format = "text";
   bool conservativeAssumeRole = false;
   bool explicitOnly = false;
@@ -895,6 +896,7 @@ int runReplay(const ReplayArgs& args) {
   files.scps = args.scps;
   files.resource = args.resource;
   files.boundary = args.boundary;
+  files.maxBytes = args.maxPolicyBytes;
   std::optional<engine::PolicySetInput> input = loadPolicyFiles(files);
   if (!input) {
     return kExitInputError;
@@ -994,6 +996,7 @@ void addReplayCommand(CLI::App& app, int* exitCode) {
   replay->add_option("--resource-policy", args->resource,
                      "Resource-based policy applied to every replayed request");
   replay->add_option("--boundary", args->boundary, "Permissions boundary of the principals");
+  addMaxPolicyBytesOption(replay, &args->maxPolicyBytes);
   replay
       ->add_option("--scp", args->scps,
                    "Service control policy; repeat once per level of the organisation path")

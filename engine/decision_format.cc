@@ -8,6 +8,8 @@
 #include <charconv>
 #include <iterator>
 
+#include "engine/internal/printable.h"
+
 namespace policysim::engine {
 namespace {
 
@@ -45,12 +47,14 @@ void writeStrings(JsonWriter& w, const StringList& items) {
   w.EndArray();
 }
 
+using internal::printable;
+
 std::string label(const StatementRef& ref) {
   const std::string name = ref.sid.empty() ? fmt::format("statement #{}", ref.statementIndex)
-                                           : fmt::format("\"{}\"", ref.sid);
-  const std::string where = ref.line == 0
-                                ? std::string(ref.policyName)
-                                : fmt::format("{}:{}:{}", ref.policyName, ref.line, ref.column);
+                                           : fmt::format("\"{}\"", printable(ref.sid));
+  const std::string where =
+      ref.line == 0 ? printable(ref.policyName)
+                    : fmt::format("{}:{}:{}", printable(ref.policyName), ref.line, ref.column);
   return fmt::format("{} {} ({}, {} policy)", ref.effect == Effect::Allow ? "Allow" : "Deny", name,
                      where, policyKindName(ref.policyKind));
 }
@@ -278,21 +282,32 @@ std::string formatDecisionsAws(const std::vector<Request>& requests,
   return buffer.GetString();
 }
 
+// Every piece of input text (principal, action, ARNs, Sids, values quoted in steps and errors)
+// goes through printable(): text output must not replay control characters to a terminal.
 std::string formatDecisionText(const Request& request, const Decision& decision, bool verbose) {
   std::string out;
+  auto add = [&out](std::string_view text) { internal::appendPrintable(text, &out); };
   out += decisionName(decision.kind);
   out += ": ";
-  out += decision.reason;
+  add(decision.reason);
   out += "\n  request: ";
-  out += request.principal.empty() ? "(anonymous)" : request.principal;
-  out += " -> " + request.action + " on " + request.resource + "\n";
+  add(request.principal.empty() ? "(anonymous)" : request.principal);
+  out += " -> ";
+  add(request.action);
+  out += " on ";
+  add(request.resource);
+  out += "\n";
   for (const std::string& error : decision.errors) {
-    out += "  error: " + error + "\n";
+    out += "  error: ";
+    add(error);
+    out += "\n";
   }
   auto printSteps = [&](const StatementExplanation& e, const char* heading) {
     out += std::string("  ") + heading + label(e.statement) + "\n";
     for (const std::string& step : e.steps) {
-      out += "    - " + step + "\n";
+      out += "    - ";
+      add(step);
+      out += "\n";
     }
   };
   for (const StatementExplanation& e : decision.explanations) {
@@ -312,7 +327,7 @@ std::string formatDecisionText(const Request& request, const Decision& decision,
     out += "  missing context values:";
     for (const std::string_view key : decision.missingContextValues) {
       out += " ";
-      out += key;
+      add(key);
     }
     out += "\n";
   }

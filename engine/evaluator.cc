@@ -668,16 +668,16 @@ StatementOutcome evaluateStatement(const CompiledStatement& statement, const Eva
     }
   }
 
-  // A statement whose policy values could not be compiled fails closed (§3.5); the problem was
-  // reported as a warning when the set was compiled.
+  // A statement whose policy values (condition values, resources) could not be compiled fails
+  // closed (§3.5); the problem was reported as a warning when the set was compiled.
   if (!statement.problems().empty()) {
     for (const std::string& problem : statement.problems()) {
       ctx.step([&] { return "invalid policy value: " + problem; });
     }
     ctx.step([&] {
       return std::string(statement.effect == Effect::Deny
-                             ? "a condition value is invalid: this Deny applies (fail closed)"
-                             : "a condition value is invalid: this Allow does not apply (fail "
+                             ? "a policy value is invalid: this Deny applies (fail closed)"
+                             : "a policy value is invalid: this Allow does not apply (fail "
                                "closed)");
     });
     outcome.applies = statement.effect == Effect::Deny ? Truth::True : Truth::False;
@@ -916,6 +916,11 @@ void evaluateSet(const CompiledSet& set, const Request& request, bool explain, D
   const std::string_view targetAccount = resourceAccount(ctx);
   const bool sameAccount =
       callerAccount.empty() || targetAccount.empty() || callerAccount == targetAccount;
+  // Identity-based policies are attached to a principal: an anonymous caller has none, and
+  // none can be attached to the root user (§4.8), so they never grant either (their Deny
+  // statements still apply: fail closed). Anonymous: only a resource policy naming "*" allows.
+  const bool identityCounts = !root && ctx.caller.kind != PrincipalIdentity::Kind::Anonymous;
+  identityAllows = identityCounts && identityAllows;
   if (root && sameAccount) {
     identityAllows = true;  // the root user is allowed everything in its own account
   }
@@ -937,13 +942,20 @@ void evaluateSet(const CompiledSet& set, const Request& request, bool explain, D
     }
     for (const CompiledStatement* statement : buffers.applying) {
       const PolicyKind kind = statement->ref.policyKind;
-      if (kind == PolicyKind::Identity || kind == PolicyKind::Resource) {
+      if ((kind == PolicyKind::Identity && identityCounts) || kind == PolicyKind::Resource) {
         decision.matchedStatements.push_back(statement->ref);
       }
     }
   };
   auto principalSideGap = [&]() -> std::string {
     if (!identityAllows) {
+      if (ctx.caller.kind == PrincipalIdentity::Kind::Anonymous) {
+        return "an anonymous request is allowed only by a resource-based policy naming \"*\"";
+      }
+      if (root) {
+        return "identity-based policies cannot grant the root user, who is allowed only in its "
+               "own account";
+      }
       return "no identity-based policy allows " + request.action;
     }
     if (!boundaryAllows) {

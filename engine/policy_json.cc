@@ -224,7 +224,9 @@ class PolicyReader {
     }
     const JsonMember* anyPrincipal = principal != nullptr ? principal : notPrincipal;
     if (anyPrincipal != nullptr && kind_ != PolicyKind::Resource) {
-      return fail(std::string(anyPrincipal->key) + " is not allowed in a " + policyKindName(kind_) +
+      const bool vowel = kind_ == PolicyKind::Identity || kind_ == PolicyKind::Scp;  // "an SCP"
+      return fail(std::string(anyPrincipal->key) + " is not allowed in " + (vowel ? "an " : "a ") +
+                      policyKindName(kind_) +
                       " policy (only resource-based policies name principals)",
                   anyPrincipal->keyOffset);
     }

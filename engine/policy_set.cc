@@ -33,6 +33,11 @@ const CompiledStatement::Rare CompiledStatement::kNone;
 
 bool decodeBase64(std::string_view text, std::string* out) {
   out->clear();
+  // Padded base64 only (RFC 4648 section 4): unpadded text is an invalid value that must fail
+  // closed (semantics section 3.5), not a lenient match.
+  if (text.size() % 4 != 0) {
+    return false;
+  }
   std::uint32_t buffer = 0;
   int bits = 0;
   std::size_t padding = 0;
@@ -110,6 +115,7 @@ class Compiler {
     }
     out.hasResource = statement.hasResource;
     out.notResource = statement.notResource;
+    std::vector<std::string> problems;  // values that could not be compiled
     for (const PolicyValue& resource : statement.resources) {
       ResourcePattern pattern;
       pattern.written = texts_->store(resource.text);
@@ -126,9 +132,16 @@ class Compiler {
                                     "it matches nothing");
       }
       if (pattern.text.variables().size() > kMaxSlots) {
-        warn(resource.location, "resource \"" + resource.text + "\" uses more than " +
-                                    std::to_string(kMaxSlots) +
-                                    " policy variables: it matches nothing");
+        // Valid IAM over an engine limit: the statement fails closed (§3.5) like an invalid
+        // condition value. The pattern counts as covering the request in Resource and as
+        // excluding nothing in NotResource, so evaluation reaches that rule (Deny applies).
+        std::string message = statement.notResource ? "NotResource \"" : "Resource \"";
+        message.append(resource.text).append("\" uses more than ");
+        message.append(std::to_string(kMaxSlots)).append(" policy variables");
+        message.append(" (the statement fails closed)");
+        warn(resource.location, message);
+        problems.push_back(std::move(message));
+        pattern.any = !statement.notResource;
         pattern.pattern.valid = false;
       }
       out.resources.push_back(std::move(pattern));
@@ -138,7 +151,6 @@ class Compiler {
     if (!statement.principals.empty()) {
       out.mutableRare().principals = statement.principals;
     }
-    std::vector<std::string> problems;
     out.conditions.reserve(statement.conditions.size());
     for (const ConditionEntry& entry : statement.conditions) {
       out.conditions.push_back(compileCondition(entry, variables, &problems));

@@ -166,9 +166,11 @@ class RequestReader {
   bool readAwsShape(const JsonValue& root, std::vector<Request>* out) {
     std::vector<std::string> actions;
     std::vector<std::string> resources;
+    std::size_t actionsOffset = root.offset;
     Request base;
     for (const JsonMember& member : root.members) {
       if (member.key == "ActionNames") {
+        actionsOffset = member.value.offset;
         if (!readStrings(member, &actions)) {
           return false;
         }
@@ -183,6 +185,12 @@ class RequestReader {
       } else if (member.key == "ContextEntries") {
         if (!member.value.isArray()) {
           return fail("\"ContextEntries\" must be an array", member.value.offset);
+        }
+        // Keys are unique, so one entry per key: the same limit as "context" above.
+        if (member.value.elements.size() > kMaxContextKeys) {
+          return fail(
+              "\"ContextEntries\" has more than " + std::to_string(kMaxContextKeys) + " keys",
+              member.value.offset);
         }
         for (const JsonValue& entry : member.value.elements) {
           if (!readAwsContextEntry(entry, &base)) {
@@ -207,6 +215,9 @@ class RequestReader {
     if (resources.empty()) {
       resources.emplace_back("*");
     }
+    if (!checkExpansion(actions.size(), resources.size(), base, actionsOffset)) {
+      return false;
+    }
     for (const std::string& action : actions) {
       if (!checkAction(action, root.offset)) {
         return false;
@@ -217,6 +228,35 @@ class RequestReader {
         request.resource = resource;
         out->push_back(std::move(request));
       }
+    }
+    return true;
+  }
+
+  // Each action x resource pair becomes a Request holding its own copy of the context, so a
+  // small file could ask for millions of requests or gigabytes of copies: both are capped
+  // before anything is expanded (kMaxExpandedRequests, kMaxExpandedContextBytes).
+  bool checkExpansion(std::size_t actions, std::size_t resources, const Request& base,
+                      std::size_t offset) {
+    // actions and resources are each below the file size, so the product cannot overflow.
+    const std::size_t count = actions * resources;
+    if (count > kMaxExpandedRequests) {
+      return fail(fmt::format("{} actions x {} resources = {} requests, over the limit of {} "
+                              "requests per simulate-custom-policy input",
+                              actions, resources, count, kMaxExpandedRequests),
+                  offset);
+    }
+    std::size_t contextBytes = 0;  // what one copy of the context costs, roughly
+    for (std::size_t i = 0; i < base.contextSize(); ++i) {
+      contextBytes += 2 * (base.contextKey(i).size() + sizeof(std::string)) + sizeof(ContextValue);
+      for (const std::string& value : base.contextValue(i).values) {
+        contextBytes += value.size() + sizeof(std::string);
+      }
+    }
+    if (count > 1 && contextBytes > kMaxExpandedContextBytes / count) {
+      return fail(fmt::format("{} requests each copying a context of about {} bytes: over the "
+                              "limit of {} bytes of expanded context",
+                              count, contextBytes, kMaxExpandedContextBytes),
+                  offset);
     }
     return true;
   }
@@ -275,6 +315,11 @@ class RequestReader {
                       "\" (expected string, numeric, boolean, date, ip, binary or their "
                       "...List forms)",
                   type->value.offset);
+    }
+    if (values->value.elements.size() > kMaxValuesPerKey) {
+      return fail("context key \"" + std::string(name->value.text) + "\" has more than " +
+                      std::to_string(kMaxValuesPerKey) + " values",
+                  values->value.offset);
     }
     if (!value.multivalued && values->value.elements.size() != 1) {
       return fail("single-valued ContextKeyType \"" + std::string(type->value.text) +

@@ -23,6 +23,13 @@ namespace policysim::engine {
 inline constexpr std::size_t kMaxRequestBytes = std::size_t{16} << 20U;
 inline constexpr std::size_t kMaxContextKeys = 1000;
 inline constexpr std::size_t kMaxValuesPerKey = 10000;
+// Limits on the AWS shape's expansion into one Request per action x resource, checked before
+// expanding. AWS documents no cap on ActionNames x ResourceArns; it returns the results in pages
+// of at most 1,000 (MaxItems). 10,000 requests (ten such pages) is far above any real simulation
+// yet keeps the requests, their decisions and the output within tens of MiB. Each request owns
+// a copy of the context, so the copies are capped too: 256 MiB, the policy file limit.
+inline constexpr std::size_t kMaxExpandedRequests = 10000;
+inline constexpr std::size_t kMaxExpandedContextBytes = std::size_t{256} << 20U;
 
 // Parses one request into a caller-owned Request, reusing its storage: the steady-state path
 // of batch mode. Reads policysim's own shape in one streaming pass; anything else (the AWS

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "engine/diagnostic.h"
+#include "engine/internal/printable.h"
 
 namespace policysim::engine {
 namespace {
@@ -10,7 +11,7 @@ namespace {
 std::string prefixOf(const SourceLocation& location) {
   std::string out;
   if (!location.file.empty()) {
-    out += location.file;
+    internal::appendPrintable(location.file, &out);
     out += ':';
   }
   if (location.line != 0) {
@@ -43,11 +44,16 @@ std::string Status::toString() const {
   if (ok()) {
     return "ok";
   }
-  return prefixOf(location_) + "error: " + message_;
+  // Messages quote input text: printed on a terminal, its control characters stay escaped.
+  std::string out = prefixOf(location_) + "error: ";
+  internal::appendPrintable(message_, &out);
+  return out;
 }
 
 std::string Diagnostic::toString() const {
-  return prefixOf(location) + severityWord(severity) + ": " + message;
+  std::string out = prefixOf(location) + severityWord(severity) + ": ";
+  internal::appendPrintable(message, &out);
+  return out;
 }
 
 LineIndex::LineIndex(std::string file, std::string_view text) : file_(std::move(file)) {

@@ -116,4 +116,11 @@ for target in $targets; do
     grep -E 'ERROR|FUZZ_CHECK|SUMMARY|runtime error|#[0-9]+ 0x' "$log" | head -n 30 | sed 's/^/    /'
   fi
 done
+# One last line that says it all (CI logs).
+count=$(echo $targets | wc -w)
+case $status in
+  0) echo "run.sh: $count targets, no finding" ;;
+  1) echo "run.sh: FAILED: a target found something (artifacts under $build_dir/artifacts)" ;;
+  *) echo "run.sh: FAILED: a target is missing (build error)" ;;
+esac
 exit $status

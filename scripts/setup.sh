@@ -2,9 +2,10 @@
 # Installs the Debian packages policysim needs to build and test, only when some are missing.
 set -euo pipefail
 
-# Build: compiler, CMake, libraries. Tests: nginx and curl (serve integration tests).
+# Build: compiler, CMake, libraries. Tests: nginx and curl (serve integration tests); clang
+# and its runtime libraries (libFuzzer, sanitizers) for the fuzz smoke run.
 packages=(g++ cmake make rapidjson-dev libboost-dev libgtest-dev libgmock-dev libbenchmark-dev
-          libfmt-dev libcli11-dev libyaml-dev nginx curl)
+          libfmt-dev libcli11-dev libyaml-dev nginx curl clang libclang-rt-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

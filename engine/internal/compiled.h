@@ -197,7 +197,7 @@ struct CompiledSet {
   std::vector<Diagnostic> diagnostics;
 };
 
-// Decodes standard base64 (with or without padding). Returns false on invalid input.
+// Decodes standard padded base64. Returns false on invalid input (unpadded included).
 bool decodeBase64(std::string_view text, std::string* out);
 
 // Fills *decision (cleared first, capacity kept) for request.

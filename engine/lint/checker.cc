@@ -12,6 +12,7 @@
 #include <optional>
 #include <unordered_map>
 
+#include "engine/internal/patterns.h"
 #include "engine/policy.h"
 #include "engine/request.h"
 #include "grammar/arn.h"
@@ -69,7 +70,11 @@ std::string withoutVariables(std::string_view text) {
   return out;
 }
 
+// Padded base64, as the engine reads it (decodeBase64): unpadded text is invalid.
 bool isBase64(std::string_view text) {
+  if (text.size() % 4 != 0) {
+    return false;
+  }
   int bits = 0;
   std::size_t padding = 0;
   for (char c : text) {
@@ -609,6 +614,16 @@ class Checker {
            "malformed policy variable in " + where + " " + quote(item.text) + ": expected " +
                parsed.expected());
       return false;
+    }
+    const auto variables = std::count_if(
+        parsed.value().begin(), parsed.value().end(), [](const grammar::TemplatePart& part) {
+          return part.kind == grammar::TemplatePart::Kind::Variable;
+        });
+    if (static_cast<std::size_t>(variables) > engine::internal::kMaxSlots) {
+      emit("PS130", item.position, item.path,
+           std::to_string(variables) + " policy variables in " + where + " " + quote(item.text) +
+               ": policysim evaluates at most " + std::to_string(engine::internal::kMaxSlots) +
+               " per value, so the statement fails closed");
     }
     return true;
   }

@@ -243,6 +243,14 @@ constexpr std::array kRules = {
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"IpAddress": {"aws:SourceIp": "203.0.113.5/24"}}}]})",
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}}]})",
         "Access Analyzer IMPROVE_IP_RANGE"},
+    RuleInfo{"PS130", "too-many-variables", S::Warning, "grammar",
+        "A Resource, NotResource or condition value with more than 8 policy variables.",
+        "Valid IAM, but over policysim's limit of 8 variables per value: policysim check cannot "
+        "evaluate the value, so the statement fails closed (an Allow never applies, a Deny "
+        "always applies). Split the value or use fewer variables.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/${aws:username}${aws:username}${aws:username}${aws:username}${aws:username}${aws:username}${aws:username}${aws:username}${aws:username}"}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/${aws:username}/*"}]})",
+        "policysim check (engine limit kMaxSlots)"},
 
     // ---- PS2xx: the service authorization data (actions, condition keys, types) ----
     RuleInfo{"PS201", "unknown-service", S::Warning, "data",

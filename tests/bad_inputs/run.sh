@@ -123,6 +123,9 @@ generate() {
   actions=$(awk 'BEGIN { for (i = 0; i < 2000; i++) printf "%s\"s3:A%d\"", (i ? "," : ""), i }')
   resources=$(awk 'BEGIN { for (i = 0; i < 1000; i++) printf "%s\"arn:aws:s3:::b/%d\"", (i ? "," : ""), i }')
   printf '{"ActionNames": [%s], "ResourceArns": [%s]}' "$actions" "$resources" > "$gen/aws-product.json"
+  # 300 actions, each request copying a 1 MB context: 300 MB of copies from a 1 MB file.
+  actions=$(awk 'BEGIN { for (i = 0; i < 300; i++) printf "%s\"s3:A%d\"", (i ? "," : ""), i }')
+  printf '{"ActionNames": [%s], "ContextEntries": [{"ContextKeyName": "k", "ContextKeyType": "string", "ContextKeyValues": ["%s"]}]}' "$actions" "$(bytes 1000000 a)" > "$gen/aws-product-big-context.json"
   # 10,000-character wildcard patterns with many stars against long ARNs, actions and values.
   stars=$(repeat 4999 '*a')'*b'
   long=$(bytes 100000 a)
@@ -132,14 +135,16 @@ generate() {
   segment='*'$(bytes 9990 a)'b*'
   printf '{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::%s"}}' "$segment" > "$gen/long-segment-resource.json"
   printf '{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "s3:%s", "Resource": "*"}}' "$stars" > "$gen/stars-action.json"
-  printf '{"action": "s3:%s"}' "$long" > "$gen/long-action-a.json"
-  printf '{"action": "s3:%sb"}' "$long" > "$gen/long-action-ab.json"
+  # A signed caller: an anonymous one is never allowed by identity policies (semantics §4.8).
+  alice='"principal": "arn:aws:iam::111122223333:user/alice"'
+  printf '{%s, "action": "s3:%s"}' "$alice" "$long" > "$gen/long-action-a.json"
+  printf '{%s, "action": "s3:%sb"}' "$alice" "$long" > "$gen/long-action-ab.json"
   questions=$(repeat 3333 '*?a')'*'
   printf '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}, {"Effect": "Deny", "Action": "s3:*", "Resource": "*", "Condition": {"StringLike": {"aws:userid": "%s"}, "StringNotLike": {"aws:username": "%s"}}}]}' "$questions" "$stars" > "$gen/stars-condition.json"
   megabyte=$(bytes 1000000 a)
   printf '{"action": "s3:GetObject", "context": {"aws:userid": "%s", "aws:username": "%s"}}' "$megabyte" "$megabyte" > "$gen/long-condition-values.json"
   printf '{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:s3:::%s"}}}}' "$stars" > "$gen/stars-arnlike.json"
-  printf '{"action": "s3:GetObject", "context": {"aws:SourceArn": "arn:aws:s3:::%sb"}}' "$long" > "$gen/long-source-arn.json"
+  printf '{%s, "action": "s3:GetObject", "context": {"aws:SourceArn": "arn:aws:s3:::%sb"}}' "$alice" "$long" > "$gen/long-source-arn.json"
   printf '%s\n' "$request" > "$gen/request.json"
   { printf '{"action": "s3:GetObject", "context": {"k": "'; bytes 40000000 a; printf '"}}\n'; } > "$gen/batch-40mb-line.jsonl"
   if [ -n "${BAD_INPUTS_HEAVY:-}" ]; then

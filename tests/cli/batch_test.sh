@@ -43,6 +43,18 @@ check "keep-going still exits 2" [ $? -eq 2 ]
 check "keep-going writes all three lines" [ "$(wc -l < "$dir/out")" -eq 3 ]
 check "keep-going marks the error line" grep -q '^{"line":2,"error":' "$dir/out"
 
+# A line over the 16 MiB request limit is refused without being held (read in chunks, the
+# rest skipped to its newline); with --keep-going the next line is still decided.
+{ printf '{"action": "s3:GetObject", "context": {"k": "'; head -c 17000000 /dev/zero | tr '\0' a
+  printf '"}}\n%s\n' "$allow"; } > "$dir/long.jsonl"
+"$bin" check "$root/policies/force_mfa.json" --requests "$dir/long.jsonl" --format jsonl \
+  --keep-going > "$dir/out" 2> "$dir/err"
+check "over-limit line exits 2" [ $? -eq 2 ]
+check "over-limit line named at line 1" \
+  grep -q "long.jsonl:1:1: error: line is over the limit of 16777216 bytes" "$dir/err"
+check "over-limit line is an error line" grep -q '^{"line":1,"error":"line is over' "$dir/out"
+check "the line after it is decided" grep -q '^{"line":2,"decision":"allowed"' "$dir/out"
+
 cat "$dir/allowed.jsonl" | "$bin" check "$root/policies/force_mfa.json" --requests - \
   --format jsonl > "$dir/out" 2>&1
 check "reads standard input" [ "$(wc -l < "$dir/out")" -eq 2 ]

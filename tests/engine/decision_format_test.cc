@@ -1,78 +1,71 @@
-// Batch-mode JSON lines are written by hand (no writer object): they must be valid JSON that
-// reads back to the same strings, whatever bytes the names and messages hold.
+// Text output and diagnostics never replay control characters from input (Sids, actions,
+// ARNs, values, file names) to a terminal: they are printed as \u00XX escapes.
 #include "engine/decision_format.h"
 
 #include <gtest/gtest.h>
-#include <rapidjson/document.h>
 
 #include <string>
 
-namespace policysim::engine {
+#include "engine/diagnostic.h"
+#include "engine/policy_json.h"
+#include "engine/policy_set.h"
+#include "engine/status.h"
+
 namespace {
 
-rapidjson::Document parse(const std::string& line) {
-  rapidjson::Document document;
-  document.Parse(line.data(), line.size());
-  EXPECT_FALSE(document.HasParseError()) << line;
-  return document;
-}
+using namespace policysim::engine;
 
-TEST(DecisionJsonLine, EscapesEveryByteThatNeedsIt) {
-  std::string awkward = "q\"b\\s/\b\f\n\r\t";
-  for (char c = 1; c < 0x20; ++c) {
-    awkward.push_back(c);
+// True when text holds a control character other than the newlines that end its lines.
+bool hasControlCharacter(const std::string& text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if ((c < 0x20U && c != '\n') || c == 0x7FU ||
+        (c == 0xC2U && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80U &&
+         static_cast<unsigned char>(text[i + 1]) <= 0x9FU)) {
+      return true;
+    }
   }
-  awkward += "\x7F caf\xC3\xA9 \xE2\x9C\x93";
-  awkward.push_back('\0');
-  awkward += "end";
-
-  Decision decision;
-  decision.kind = DecisionKind::ExplicitDeny;
-  StatementRef ref;
-  ref.policyName = awkward;
-  ref.sid = "Sid\"1";
-  ref.statementIndex = 12345678901;
-  ref.effect = Effect::Deny;
-  decision.matchedStatements.push_back(ref);
-  decision.missingContextValues.push_back(awkward);
-  decision.errors.push_back(awkward);
-
-  std::string line;
-  appendDecisionJsonLine(7, decision, &line);
-  EXPECT_EQ(line.find('\n'), std::string::npos);
-  const rapidjson::Document document = parse(line);
-  EXPECT_EQ(document["line"].GetUint64(), 7U);
-  EXPECT_STREQ(document["decision"].GetString(), "explicitDeny");
-  const auto& statement = document["matchedStatements"][0];
-  EXPECT_EQ(std::string(statement["policy"].GetString(), statement["policy"].GetStringLength()),
-            awkward);
-  EXPECT_STREQ(statement["sid"].GetString(), "Sid\"1");
-  EXPECT_EQ(statement["statementIndex"].GetUint64(), 12345678901U);
-  EXPECT_STREQ(statement["effect"].GetString(), "Deny");
-  const auto& missing = document["missingContextValues"][0];
-  EXPECT_EQ(std::string(missing.GetString(), missing.GetStringLength()), awkward);
-  const auto& error = document["errors"][0];
-  EXPECT_EQ(std::string(error.GetString(), error.GetStringLength()), awkward);
+  return false;
 }
 
-TEST(DecisionJsonLine, ShapeOfAnAllowAndOfAnErrorLine) {
-  Decision decision;
-  decision.kind = DecisionKind::Allowed;
-  StatementRef ref;
-  ref.policyName = "policies/force_mfa.json";
-  ref.sid = "OwnAccessKeys";
-  ref.statementIndex = 2;
-  decision.matchedStatements.push_back(ref);
-  std::string line;
-  appendDecisionJsonLine(2, decision, &line);
-  EXPECT_EQ(
-      line,
-      R"({"line":2,"decision":"allowed","matchedStatements":[{"policy":"policies/force_mfa.json",)"
-      R"("statementIndex":2,"sid":"OwnAccessKeys","effect":"Allow"}],"missingContextValues":[]})");
-  line.clear();
-  appendErrorJsonLine(3, "req.jsonl:3:1: invalid JSON \"x\"", &line);
-  EXPECT_EQ(line, R"({"line":3,"error":"req.jsonl:3:1: invalid JSON \"x\""})");
+TEST(DecisionFormat, TextEscapesControlCharactersFromInput) {
+  PolicySetInput input;
+  auto document = parsePolicyDocument(
+      R"({"Version":"2012-10-17","Statement":[{"Sid":"S\u001b[2J\r","Effect":"Allow",)"
+      R"("Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"aws:username":"x\u0007"}}}]})",
+      "p\x1b.json", PolicyKind::Identity);
+  ASSERT_TRUE(document.ok()) << document.status().toString();
+  input.identity.push_back(std::move(document).value());
+  auto set = PolicySet::compile(std::move(input));
+  ASSERT_TRUE(set.ok());
+  Request request;
+  request.principal = "arn:aws:iam::111122223333:user/\x1b]0;title\x07";
+  request.action = "s3:Get\nallowed: forged line";
+  request.resource =
+      "arn:aws:s3:::b/\xC2\x9B"
+      "31m";  // U+009B, the one-byte CSI
+  ContextValue value;
+  value.values.push_back("x\x07");
+  ASSERT_TRUE(request.setContext("aws:username", value));
+  const Decision decision = set.value()->evaluate(request, true);
+  const std::string text = formatDecisionText(request, decision, true);
+  EXPECT_FALSE(hasControlCharacter(text)) << text;
+  EXPECT_NE(text.find(R"("S\u001b[2J\u000d")"), std::string::npos) << text;
+  EXPECT_NE(text.find(R"(s3:Get\u000aallowed: forged line)"), std::string::npos) << text;
+  EXPECT_NE(text.find(R"(b/\u009b31m)"), std::string::npos) << text;
+  EXPECT_NE(text.find(R"(p\u001b.json)"), std::string::npos) << text;
+}
+
+TEST(DecisionFormat, StatusAndDiagnosticTextEscapeControlCharacters) {
+  const Status status =
+      Status::invalidArgument("bad value \"\x1b[2J\"", SourceLocation{"f\r.json", 1, 2});
+  EXPECT_EQ(status.toString(), R"(f\u000d.json:1:2: error: bad value "\u001b[2J")");
+  const Diagnostic diagnostic{Severity::Warning, SourceLocation{"f.json", 3, 4},
+                              std::string("Sid \"a\0b\x7f\"", 10)};
+  EXPECT_EQ(diagnostic.toString(), R"(f.json:3:4: warning: Sid "a\u0000b\u007f")");
+  // Printable text, UTF-8 included, is unchanged.
+  EXPECT_EQ(Status::invalidArgument("caf\xC3\xA9 \xE2\x9C\x93").toString(),
+            "error: caf\xC3\xA9 \xE2\x9C\x93");
 }
 
 }  // namespace
-}  // namespace policysim::engine

@@ -346,8 +346,37 @@ TEST(Evaluator, IpAddressAndNotIpAddressOnAbsentKey) {
 TEST(Evaluator, BinaryEqualsComparesDecodedBytes) {
   const char* statement = R"({"Effect":"Allow","Action":"s3:GetObject","Resource":"*",)"
                           R"("Condition":{"BinaryEquals":{"x:key":"aGVsbG8="}}})";
-  EXPECT_EQ(identityDecision(statement, "s3:GetObject", "*", R"({"x:key":"aGVsbG8"})"), kAllowed);
+  EXPECT_EQ(identityDecision(statement, "s3:GetObject", "*", R"({"x:key":"aGVsbG8="})"), kAllowed);
   EXPECT_EQ(identityDecision(statement, "s3:GetObject", "*", R"({"x:key":"d29ybGQ="})"), kImplicit);
+}
+
+// §3.4, §3.5: base64 needs its '=' padding. Unpadded policy text is an invalid value (the
+// statement fails closed); an unpadded request value is an evaluation error (denied).
+TEST(Evaluator, BinaryEqualsNeedsPaddedBase64) {
+  auto deny = [](const char* value) {
+    return std::string(kAllowS3Get) +
+           R"(,{"Effect":"Deny","Action":"s3:GetObject","Resource":"*","Condition":)"
+           R"({"BinaryEquals":{"x:key":")" +
+           value + R"("}}})";
+  };
+  const char* context = R"({"x:key":"YWI="})";                                        // "ab"
+  EXPECT_EQ(identityDecision(deny("YWJj"), "s3:GetObject", "*", context), kAllowed);  // "abc"
+  EXPECT_EQ(identityDecision(deny("YWI="), "s3:GetObject", "*", context), kExplicit);
+  EXPECT_EQ(identityDecision(deny("YWI"), "s3:GetObject", "*", context), kExplicit);
+  EXPECT_EQ(identityDecision(deny("abc"), "s3:GetObject", "*", context), kExplicit);
+  EXPECT_EQ(identityDecision(deny("YQ"), "s3:GetObject", "*", context), kExplicit);
+  const char* allow = R"({"Effect":"Allow","Action":"s3:GetObject","Resource":"*",)"
+                      R"("Condition":{"BinaryEquals":{"x:key":"YWI="}}})";
+  EXPECT_EQ(identityDecision(allow, "s3:GetObject", "*", R"({"x:key":"YWI="})"), kAllowed);
+  PolicySetInput input;
+  input.identity.push_back(
+      policy(R"({"Version":"2012-10-17","Statement":[)" + std::string(allow) + "]}"));
+  const Decision d =
+      decide(std::move(input), R"({"principal":"arn:aws:iam::1:user/a",)"
+                               R"("action":"s3:GetObject","context":{"x:key":"YWI"}})");
+  EXPECT_EQ(d.kind, kImplicit);
+  ASSERT_FALSE(d.errors.empty());
+  EXPECT_NE(d.errors[0].find("is not base64"), std::string::npos);
 }
 
 // §3.7 set operators.
@@ -473,6 +502,54 @@ TEST(Evaluator, AnonymousCallerNeedsPrincipalStar) {
           anonymous)
           .kind,
       kImplicit);
+}
+
+// §4.8: an anonymous caller has no identity policies; only a resource policy naming "*"
+// allows it. Identity Deny statements still apply (fail closed).
+TEST(Evaluator, AnonymousCallerIsNeverAllowedByIdentityPolicies) {
+  const std::string anonymous = R"({"action":"s3:GetObject","resource":"arn:aws:s3:::pub/x"})";
+  const char* allowAll = R"({"Effect":"Allow","Action":"*","Resource":"*"})";
+  PolicySetInput identityOnly;
+  identityOnly.identity.push_back(
+      policy(R"({"Version":"2012-10-17","Statement":[)" + std::string(allowAll) + "]}"));
+  const Decision d = decide(std::move(identityOnly), anonymous);
+  EXPECT_EQ(d.kind, kImplicit);
+  EXPECT_NE(d.reason.find("anonymous"), std::string::npos) << d.reason;
+  const char* star =
+      R"({"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::pub/*"})";
+  const Decision both = decide(withResourcePolicy(allowAll, star), anonymous);
+  EXPECT_EQ(both.kind, kAllowed);
+  ASSERT_EQ(both.matchedStatements.size(), 1U);  // the grant, not the identity statement
+  EXPECT_EQ(both.matchedStatements[0].policyKind, PolicyKind::Resource);
+  EXPECT_EQ(decide(withResourcePolicy(R"({"Effect":"Deny","Action":"s3:*","Resource":"*"})", star),
+                   anonymous)
+                .kind,
+            kExplicit);
+}
+
+// §4.8: no identity policy can be attached to the root user. In its own account it is allowed
+// anyway; for another account's resource identity policies cannot make up its side.
+TEST(Evaluator, RootUserIsNotGrantedByIdentityPolicies) {
+  const std::string crossAccount =
+      R"({"principal":"arn:aws:iam::111122223333:root","action":"sqs:SendMessage",)"
+      R"("resource":"arn:aws:sqs:us-east-1:444455556666:q"})";
+  const char* rbp =
+      R"({"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"sqs:*","Resource":"*"})";
+  const char* allowSqs = R"({"Effect":"Allow","Action":"sqs:*","Resource":"*"})";
+  EXPECT_EQ(decide(withResourcePolicy(allowSqs, rbp), crossAccount).kind, kImplicit);
+  // The same identity policy makes a user's side (the case above differs only in the caller).
+  const std::string user =
+      R"({"principal":"arn:aws:iam::111122223333:user/alice","action":"sqs:SendMessage",)"
+      R"("resource":"arn:aws:sqs:us-east-1:444455556666:q"})";
+  EXPECT_EQ(decide(withResourcePolicy(allowSqs, rbp), user).kind, kAllowed);
+  const std::string sameAccount =
+      R"({"principal":"arn:aws:iam::111122223333:root","action":"sqs:SendMessage",)"
+      R"("resource":"arn:aws:sqs:us-east-1:111122223333:q"})";
+  const Decision d = decide(withResourcePolicy(allowSqs, rbp), sameAccount);
+  EXPECT_EQ(d.kind, kAllowed);
+  for (const StatementRef& ref : d.matchedStatements) {
+    EXPECT_NE(ref.policyKind, PolicyKind::Identity);
+  }
 }
 
 TEST(Evaluator, AccountPrincipalCoversRoleSessionsByDelegation) {
@@ -616,6 +693,56 @@ TEST(Evaluator, EmptyConditionValueListRules) {
                            R"({"BoolIfExists":{"aws:MultiFactorAuthPresent":[]}}})";
   EXPECT_EQ(identityDecision(deny, "s3:GetObject", "*", R"({"aws:MultiFactorAuthPresent":"yes"})"),
             kAllowed);
+}
+
+// A value with more than kMaxSlots (8) policy variables is valid IAM over an engine limit:
+// Resource, NotResource and condition values alike fail closed (README, Security model).
+TEST(Evaluator, MoreThanEightPolicyVariablesFailClosed) {
+  std::string nine;
+  for (int i = 0; i < 9; ++i) {
+    nine += "${aws:username}";
+  }
+  const char* context = R"({"aws:username":"a"})";
+  const std::string resource = "arn:aws:s3:::b/aaaaaaaaa";
+  const std::string denyResource = std::string(kAllowS3Get) +
+                                   R"(,{"Effect":"Deny","Action":"s3:GetObject","Resource":")" +
+                                   "arn:aws:s3:::b/" + nine + R"("})";
+  EXPECT_EQ(identityDecision(denyResource, "s3:GetObject", resource, context), kExplicit);
+  EXPECT_EQ(identityDecision(denyResource, "s3:PutObject", resource, context), kImplicit);
+  const std::string allowResource =
+      R"({"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/)" + nine + R"("})";
+  EXPECT_EQ(identityDecision(allowResource, "s3:GetObject", resource, context), kImplicit);
+  const std::string allowNotResource =
+      R"({"Effect":"Allow","Action":"s3:GetObject","NotResource":"arn:aws:s3:::b/)" + nine +
+      R"("})";
+  EXPECT_EQ(identityDecision(allowNotResource, "s3:GetObject", "arn:aws:s3:::other/x", context),
+            kImplicit);
+  const std::string denyNotResource =
+      std::string(kAllowS3Get) +
+      R"(,{"Effect":"Deny","Action":"s3:GetObject","NotResource":"arn:aws:s3:::b/)" + nine +
+      R"("})";
+  EXPECT_EQ(identityDecision(denyNotResource, "s3:GetObject", resource, context), kExplicit);
+  const std::string denyCondition =
+      std::string(kAllowS3Get) +
+      R"(,{"Effect":"Deny","Action":"s3:GetObject","Resource":"*","Condition":)"
+      R"({"StringLike":{"aws:userid":")" +
+      nine + R"("}}})";
+  EXPECT_EQ(identityDecision(denyCondition, "s3:GetObject", "*", context), kExplicit);
+  const std::string allowCondition =
+      R"({"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":)"
+      R"({"StringEquals":{"aws:userid":")" +
+      nine + R"("}}})";
+  EXPECT_EQ(identityDecision(allowCondition, "s3:GetObject", "*",
+                             R"({"aws:username":"a","aws:userid":"aaaaaaaaa"})"),
+            kImplicit);
+  // Each is reported when the set is compiled.
+  PolicySetInput input;
+  input.identity.push_back(
+      policy(R"({"Version":"2012-10-17","Statement":[)" + denyResource + "]}"));
+  auto set = PolicySet::compile(std::move(input));
+  ASSERT_TRUE(set.ok());
+  ASSERT_EQ(set.value()->diagnostics().size(), 1U);
+  EXPECT_NE(set.value()->diagnostics()[0].message.find("fails closed"), std::string::npos);
 }
 
 }  // namespace

@@ -58,7 +58,7 @@ TEST(PolicyJson, RejectsStructuralErrorsWithPosition) {
        41, "service prefix"},
       {"{\"Statement\":{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"*\",\"Resource\":\"*"
        "\"}}",
-       kId, 1, 32, "not allowed in a identity policy"},
+       kId, 1, 32, "not allowed in an identity policy"},
       {"{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}}", kRbp, 1, 14,
        "needs Principal"},
       {"{\"Statement\":{\"Effect\":\"Allow\",\"NotPrincipal\":\"*\",\"Action\":\"*\"}}", kRbp, 1,

@@ -141,4 +141,67 @@ TEST(RequestJson, RejectsTooManyContextKeys) {
   EXPECT_NE(result.status().message().find("more than"), std::string::npos);
 }
 
+// The AWS shape has the same per-request limits as policysim's own, with file positions.
+TEST(RequestJson, AwsShapeRejectsTooManyValuesOrKeys) {
+  std::string values;
+  for (std::size_t i = 0; i <= kMaxValuesPerKey; ++i) {
+    values += (i == 0 ? "\"v" : ",\"v") + std::to_string(i) + "\"";
+  }
+  const std::string prefix =
+      R"({"ActionNames":["s3:A"],"ContextEntries":[{"ContextKeyName":"aws:TagKeys",)"
+      R"("ContextKeyType":"stringList","ContextKeyValues":)";
+  auto result = parseRequests(prefix + "[" + values + "]}]}", "r.json");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().location().column, prefix.size() + 1);
+  EXPECT_NE(result.status().message().find("\"aws:TagKeys\" has more than 10000 values"),
+            std::string::npos)
+      << result.status().toString();
+
+  std::string entries;
+  for (std::size_t i = 0; i <= kMaxContextKeys; ++i) {
+    entries += (i == 0 ? "" : ",") + std::string(R"({"ContextKeyName":"k)") + std::to_string(i) +
+               R"(","ContextKeyValues":["v"],"ContextKeyType":"string"})";
+  }
+  const std::string head = R"({"ActionNames":["s3:A"],"ContextEntries":)";
+  result = parseRequests(head + "[" + entries + "]}", "r.json");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().location().column, head.size() + 1);
+  EXPECT_NE(result.status().message().find("more than 1000 keys"), std::string::npos)
+      << result.status().toString();
+}
+
+// One request per action x resource: the count and the context copies are capped up front.
+TEST(RequestJson, AwsShapeCapsTheExpansion) {
+  auto list = [](const char* prefix, std::size_t n) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < n; ++i) {
+      out += (i == 0 ? "\"" : ",\"") + std::string(prefix) + std::to_string(i) + "\"";
+    }
+    return out + "]";
+  };
+  auto result = parseRequests(R"({"ActionNames":)" + list("s3:A", 100) + R"(,"ResourceArns":)" +
+                                  list("arn:aws:s3:::b/", 100) + "}",
+                              "r.json");
+  ASSERT_TRUE(result.ok()) << result.status().toString();
+  EXPECT_EQ(result.value().size(), kMaxExpandedRequests);
+  result = parseRequests(R"({"ActionNames":)" + list("s3:A", 101) + R"(,"ResourceArns":)" +
+                             list("arn:aws:s3:::b/", 100) + "}",
+                         "r.json");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().location().column, 16U);  // the ActionNames array
+  EXPECT_NE(result.status().message().find("101 actions x 100 resources = 10100 requests"),
+            std::string::npos)
+      << result.status().toString();
+
+  // 3,000 copies of a 100 KB context are over 256 MiB; two are not.
+  const std::string context = R"(,"ContextEntries":[{"ContextKeyName":"k","ContextKeyValues":[")" +
+                              std::string(100000, 'a') + R"("],"ContextKeyType":"string"}]})";
+  result = parseRequests(R"({"ActionNames":)" + list("s3:A", 2) + context, "r.json");
+  EXPECT_TRUE(result.ok()) << result.status().toString();
+  result = parseRequests(R"({"ActionNames":)" + list("s3:A", 3000) + context, "r.json");
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.status().message().find("bytes of expanded context"), std::string::npos)
+      << result.status().toString();
+}
+
 }  // namespace

@@ -33,8 +33,12 @@ class PolicyStoreTest : public ::testing::Test {
     fs::rename(tmp, fs::path(dir_) / name);
   }
   policysim::engine::DecisionKind decide(const policysim::PolicySet& set) {
-    auto request =
-        policysim::RequestBuilder().action("s3:GetObject").resource("arn:aws:s3:::b/k").build();
+    // A signed caller: identity policies never allow an anonymous one (semantics §4.8).
+    auto request = policysim::RequestBuilder()
+                       .principal("arn:aws:iam::111122223333:user/alice")
+                       .action("s3:GetObject")
+                       .resource("arn:aws:s3:::b/k")
+                       .build();
     return set.evaluate(request.value()).kind;
   }
   std::string dir_;
