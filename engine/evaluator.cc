@@ -77,7 +77,7 @@ std::string_view contextString(const Request& request, std::string_view lowerKey
 PrincipalIdentity identify(const Request& request, Scratch& buffers) {
   PrincipalIdentity identity;
   const std::string_view principal = request.principal;
-  if (principal.empty() || principal == "*" || principal == "anonymous") {
+  if (principal.empty() || sameText(principal, "*") || sameText(principal, "anonymous")) {
     return identity;
   }
   identity.arn = principal;
@@ -96,11 +96,11 @@ PrincipalIdentity identify(const Request& request, Scratch& buffers) {
   const std::string_view resource = arn.fields[5];
   identity.account = arn.fields[4];
   identity.kind = PrincipalIdentity::Kind::Other;
-  if (service == "iam" && resource == "root") {
+  if (sameText(service, "iam") && sameText(resource, "root")) {
     identity.kind = PrincipalIdentity::Kind::Root;
-  } else if (service == "iam" && resource.starts_with("user/")) {
+  } else if (sameText(service, "iam") && startsWith(resource, "user/")) {
     identity.kind = PrincipalIdentity::Kind::User;
-  } else if (service == "sts" && resource.starts_with("assumed-role/")) {
+  } else if (sameText(service, "sts") && startsWith(resource, "assumed-role/")) {
     identity.kind = PrincipalIdentity::Kind::RoleSession;
     // The role ARN (with its path) is aws:PrincipalArn; derive it when the context lacks it.
     const std::string_view roleArn = contextString(request, "aws:principalarn");
@@ -116,7 +116,7 @@ PrincipalIdentity identify(const Request& request, Scratch& buffers) {
       buffers.roleArn.append(rest.substr(0, rest.find('/')));
       identity.parentArn = buffers.roleArn;
     }
-  } else if (service == "sts" && resource.starts_with("federated-user/")) {
+  } else if (sameText(service, "sts") && startsWith(resource, "federated-user/")) {
     identity.kind = PrincipalIdentity::Kind::FederatedUser;
   }
   if (identity.account.empty()) {
@@ -282,19 +282,6 @@ bool resolveSlots(const ValueTemplate& text, const EvalContext& ctx, SlotValues*
   return complete;
 }
 
-// Equality of short strings without a memcmp call (action names are a few dozen bytes).
-bool sameText(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) {
-    return false;
-  }
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (a[i] != b[i]) {
-      return false;
-    }
-  }
-  return true;
-}
-
 bool actionMatches(const ActionPattern& pattern, const EvalContext& ctx) {
   if (pattern.literal) {
     return sameText(pattern.lowered, ctx.buffers.loweredAction);
@@ -310,7 +297,7 @@ bool resourceMatches(const ResourcePattern& pattern, const EvalContext& ctx) {
     return true;
   }
   const std::string& resource = ctx.request.resource;
-  if (resource == "*") {
+  if (sameText(resource, "*")) {
     return false;
   }
   SlotValues& values = ctx.buffers.slots;
@@ -797,8 +784,8 @@ std::string describe(const StatementRef& ref) {
 
 bool needsResourcePolicyGrant(const EvalContext& ctx) {
   // Role trust policies and KMS key policies must themselves allow the principal (§4.2).
-  return (ctx.actionService == "sts" && ctx.actionName.starts_with("assumerole")) ||
-         ctx.actionService == "kms";
+  return (sameText(ctx.actionService, "sts") && startsWith(ctx.actionName, "assumerole")) ||
+         sameText(ctx.actionService, "kms");
 }
 
 std::string_view resourceAccount(const EvalContext& ctx) {
@@ -821,13 +808,19 @@ void evaluateSet(const CompiledSet& set, const Request& request, bool explain, D
 
   Scratch& buffers = scratch;
   buffers.applying.clear();
-  buffers.loweredAction.assign(request.action);
-  for (char& c : buffers.loweredAction) {
-    c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  // Lower-case the action and find its colon in one pass (action names are short).
+  std::string& loweredAction = buffers.loweredAction;
+  loweredAction.resize(request.action.size());
+  std::size_t colon = std::string_view::npos;
+  for (std::size_t i = 0; i < request.action.size(); ++i) {
+    const char c = request.action[i];
+    loweredAction[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    if (c == ':' && colon == std::string_view::npos) {
+      colon = i;
+    }
   }
   EvalContext ctx(request, buffers, decision, explain, set.boundary.has_value());
-  const std::string_view lowered = buffers.loweredAction;
-  const std::size_t colon = lowered.find(':');
+  const std::string_view lowered = loweredAction;
   ctx.actionService = lowered.substr(0, colon);
   ctx.actionName = colon == std::string_view::npos ? std::string_view() : lowered.substr(colon + 1);
   ctx.actionHash = ActionIndex::hash(lowered);
@@ -837,7 +830,7 @@ void evaluateSet(const CompiledSet& set, const Request& request, bool explain, D
 
   // sts:GetCallerIdentity and sts:GetSessionToken need no permission: no policy, not even an
   // explicit deny, controls them (§4.9).
-  if (lowered == "sts:getcalleridentity" || lowered == "sts:getsessiontoken") {
+  if (sameText(lowered, "sts:getcalleridentity") || sameText(lowered, "sts:getsessiontoken")) {
     decision.kind = DecisionKind::Allowed;
     if (explain) {
       decision.reason.assign(request.action);

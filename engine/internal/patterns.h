@@ -60,6 +60,23 @@ bool equalsPieces(std::string_view text, const std::vector<TextPiece>& pieces,
 
 bool equalsIgnoreAsciiCase(std::string_view a, std::string_view b);
 
+// Equality and prefix tests for the short names of the evaluation hot path, inlined: a memcmp
+// call costs more than comparing a few dozen bytes.
+inline bool sameText(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+inline bool startsWith(std::string_view text, std::string_view prefix) {
+  return text.size() >= prefix.size() && sameText(text.substr(0, prefix.size()), prefix);
+}
+
 // The six fields of an ARN, split at the first five colons; isArn=false when fewer fields.
 struct ArnFields {
   bool isArn = false;
