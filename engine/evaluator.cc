@@ -284,10 +284,10 @@ bool resolveSlots(const ValueTemplate& text, const EvalContext& ctx, SlotValues*
 
 bool actionMatches(const ActionPattern& pattern, const EvalContext& ctx) {
   if (pattern.literal) {
-    return sameText(pattern.lowered, ctx.buffers.loweredAction);
+    return pattern.hash == ctx.actionHash && sameText(pattern.lowered, ctx.buffers.loweredAction);
   }
   return pattern.any ||
-         (sameText(pattern.service, ctx.actionService) && pattern.name.matches(ctx.actionName));
+         (sameText(pattern.service(), ctx.actionService) && pattern.name.matches(ctx.actionName));
 }
 
 // A resource pattern against the request resource. Request "*" (actions without

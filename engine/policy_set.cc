@@ -171,7 +171,8 @@ class Compiler {
     const std::string lowered = toLowerAscii(text);
     const std::size_t colon = lowered.find(':');
     pattern.lowered = texts_->store(lowered);
-    pattern.service = pattern.lowered.substr(0, colon);
+    pattern.serviceSize = static_cast<std::uint32_t>(std::min(colon, lowered.size()));
+    pattern.hash = ActionIndex::hash(lowered);
     const std::string_view name = colon == std::string::npos
                                       ? std::string_view()
                                       : std::string_view(lowered).substr(colon + 1);
@@ -307,9 +308,9 @@ class Compiler {
           add(&index.always, i);
         } else if (!action.literal) {
           const auto [it, added] = serviceIds.try_emplace(
-              action.service, static_cast<std::uint32_t>(index.services.size()));
+              action.service(), static_cast<std::uint32_t>(index.services.size()));
           if (added) {
-            index.services.push_back(ActionIndex::ServiceList{action.service, {}});
+            index.services.push_back(ActionIndex::ServiceList{action.service(), {}});
           }
           add(&index.services[it->second].statements, i);
         } else {

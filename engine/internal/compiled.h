@@ -29,10 +29,13 @@ namespace policysim::engine::internal {
 struct ActionPattern {
   bool any = false;               // "*"
   bool literal = false;           // no wildcard: compared whole, as `lowered`
+  std::uint32_t serviceSize = 0;  // `lowered` up to its first colon is the service prefix
+  std::uint64_t hash = 0;         // ActionIndex::hash(lowered), checked before the bytes
   std::string_view lowered;       // "svc:name" lower-cased
-  std::string_view service;       // lower-cased prefix
-  grammar::WildcardPattern name;  // lower-cased glob over the action name
+  grammar::WildcardPattern name;  // lower-cased glob over the action name (not for literals)
   std::string_view text;          // as written
+
+  [[nodiscard]] std::string_view service() const { return lowered.substr(0, serviceSize); }
 };
 
 struct ResourcePattern {
