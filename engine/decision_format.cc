@@ -125,11 +125,32 @@ std::string formatDecisionJson(const Request& request, const Decision& decision)
   return buffer.GetString();
 }
 
+// Batch mode writes a line per request straight into the output string: no writer object and,
+// once the string has grown, no allocation.
 namespace {
 
-// Batch mode writes a line per request straight into the output string: no writer object and,
-// once the string has grown, no allocation. Escaping matches RapidJSON's Writer (used for the
-// other formats): \" \\ \b \f \n \r \t, other control bytes as \u00XX, UTF-8 as is.
+void appendNumber(std::size_t value, std::string* out) {
+  char digits[24];
+  const auto result = std::to_chars(std::begin(digits), std::end(digits), value);
+  out->append(digits, result.ptr);
+}
+
+template <typename StringList>
+void appendJsonStrings(const StringList& items, std::string* out) {
+  out->push_back('[');
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i != 0) {
+      out->push_back(',');
+    }
+    appendJsonString(items[i], out);
+  }
+  out->push_back(']');
+}
+
+}  // namespace
+
+// Escaping matches RapidJSON's Writer (used for the other formats): \" \\ \b \f \n \r \t,
+// other control bytes as \u00XX, UTF-8 as is.
 void appendJsonString(std::string_view text, std::string* out) {
   out->push_back('"');
   std::size_t plain = 0;  // start of the run not yet copied
@@ -169,26 +190,6 @@ void appendJsonString(std::string_view text, std::string* out) {
   out->append(text.substr(plain));
   out->push_back('"');
 }
-
-void appendNumber(std::size_t value, std::string* out) {
-  char digits[24];
-  const auto result = std::to_chars(std::begin(digits), std::end(digits), value);
-  out->append(digits, result.ptr);
-}
-
-template <typename StringList>
-void appendJsonStrings(const StringList& items, std::string* out) {
-  out->push_back('[');
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i != 0) {
-      out->push_back(',');
-    }
-    appendJsonString(items[i], out);
-  }
-  out->push_back(']');
-}
-
-}  // namespace
 
 void appendDecisionJsonLine(std::size_t line, const Decision& decision, std::string* out) {
   out->append("{\"line\":");

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/decision.h"
@@ -17,6 +18,9 @@ namespace policysim::engine {
 // One compact JSON line for batch mode: {"line":N,"decision":...,"matchedStatements":[{"policy",
 // "statementIndex","sid","effect"}],"missingContextValues":[...],"errors":[...]} (no newline).
 void appendDecisionJsonLine(std::size_t line, const Decision& decision, std::string* out);
+// Appends text as a JSON string literal (quotes included), escaped as RapidJSON's writer
+// does: for hand-written JSON on hot paths (batch lines, the server's replies).
+void appendJsonString(std::string_view text, std::string* out);
 // {"line":N,"error":"message"} for a request line that could not be read (no newline).
 void appendErrorJsonLine(std::size_t line, const std::string& message, std::string* out);
 

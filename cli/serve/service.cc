@@ -2,7 +2,6 @@
 
 #include <boost/beast/http/verb.hpp>
 #include <chrono>
-#include <cstdio>
 #include <span>
 #include <string>
 #include <utility>
@@ -18,38 +17,6 @@ using Clock = std::chrono::steady_clock;
 
 constexpr std::string_view kAuthzPrefix = "/v1/authz";
 
-void appendJsonString(std::string_view text, std::string* out) {
-  out->push_back('"');
-  for (char c : text) {
-    switch (c) {
-      case '"':
-        out->append("\\\"");
-        break;
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char escaped[8];
-          std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(c));
-          out->append(escaped);
-        } else {
-          out->push_back(c);
-        }
-    }
-  }
-  out->push_back('"');
-}
-
 // {"decision":...,"matchedStatements":[...],"missingContextValues":[...],"errors":[...]}
 void appendCompactDecision(const engine::Decision& decision, std::string* out) {
   out->append("{\"decision\":\"");
@@ -59,13 +26,13 @@ void appendCompactDecision(const engine::Decision& decision, std::string* out) {
   for (const engine::StatementRef& ref : decision.matchedStatements) {
     out->append(first ? "{\"policy\":" : ",{\"policy\":");
     first = false;
-    appendJsonString(ref.policyName, out);
+    engine::appendJsonString(ref.policyName, out);
     out->append(",\"policyType\":\"");
     out->append(engine::policyKindName(ref.policyKind));
     out->append("\",\"statementIndex\":");
     out->append(std::to_string(ref.statementIndex));
     out->append(",\"sid\":");
-    appendJsonString(ref.sid, out);
+    engine::appendJsonString(ref.sid, out);
     out->append(ref.effect == engine::Effect::Allow ? ",\"effect\":\"Allow\"}"
                                                     : ",\"effect\":\"Deny\"}");
   }
@@ -76,7 +43,7 @@ void appendCompactDecision(const engine::Decision& decision, std::string* out) {
       out->push_back(',');
     }
     first = false;
-    appendJsonString(key, out);
+    engine::appendJsonString(key, out);
   }
   out->append("],\"errors\":[");
   first = true;
@@ -85,7 +52,7 @@ void appendCompactDecision(const engine::Decision& decision, std::string* out) {
       out->push_back(',');
     }
     first = false;
-    appendJsonString(error, out);
+    engine::appendJsonString(error, out);
   }
   out->append("]}");
 }
@@ -94,7 +61,7 @@ void jsonError(unsigned status, std::string_view message, Reply& reply) {
   reply.status = status;
   reply.contentType = "application/json";
   reply.body = "{\"error\":";
-  appendJsonString(message, &reply.body);
+  engine::appendJsonString(message, &reply.body);
   reply.body.append("}\n");
 }
 

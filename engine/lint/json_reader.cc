@@ -6,36 +6,14 @@
 #include <rapidjson/error/en.h>
 #include <rapidjson/reader.h>
 
-#include <cassert>
 #include <vector>
+
+#include "engine/internal/view_stream.h"
 
 namespace policysim::engine::lint {
 namespace {
 
-class ViewStream {
- public:
-  using Ch = char;
-  explicit ViewStream(std::string_view text)
-      : begin_(text.data()), cur_(text.data()), end_(text.data() + text.size()) {}
-  [[nodiscard]] Ch Peek() const { return cur_ < end_ ? *cur_ : '\0'; }
-  Ch Take() { return cur_ < end_ ? *cur_++ : '\0'; }
-  [[nodiscard]] std::size_t Tell() const { return static_cast<std::size_t>(cur_ - begin_); }
-  Ch* PutBegin() {
-    assert(false);
-    return nullptr;
-  }
-  void Put(Ch /*unused*/) { assert(false); }
-  void Flush() {}
-  std::size_t PutEnd(Ch* /*unused*/) {
-    assert(false);
-    return 0;
-  }
-
- private:
-  const char* begin_;
-  const char* cur_;
-  const char* end_;
-};
+using internal::ViewStream;
 
 class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeBuilder> {
  public:
