@@ -914,8 +914,11 @@ void evaluateSet(const CompiledSet& set, const Request& request, bool explain, D
   // statements still apply: fail closed). Anonymous: only a resource policy naming "*" allows.
   const bool identityCounts = !root && ctx.caller.kind != PrincipalIdentity::Kind::Anonymous;
   identityAllows = identityCounts && identityAllows;
-  if (root && sameAccount) {
-    identityAllows = true;  // the root user is allowed everything in its own account
+  // The root user's own side needs no policy: it may do whatever its account may (§4.8), which
+  // in its own account is everything. For another account's resource that account must still
+  // grant, through its resource-based policy (cross-account branch below, §4.4).
+  if (root) {
+    identityAllows = true;
   }
   const bool boundaryAllows = !boundary.present || boundary.allow;
   // A GetFederationToken session created without a session policy has no identity-side
@@ -944,10 +947,6 @@ void evaluateSet(const CompiledSet& set, const Request& request, bool explain, D
     if (!identityAllows) {
       if (ctx.caller.kind == PrincipalIdentity::Kind::Anonymous) {
         return "an anonymous request is allowed only by a resource-based policy naming \"*\"";
-      }
-      if (root) {
-        return "identity-based policies cannot grant the root user, who is allowed only in its "
-               "own account";
       }
       return "no identity-based policy allows " + request.action;
     }

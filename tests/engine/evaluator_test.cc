@@ -529,19 +529,27 @@ TEST(Evaluator, AnonymousCallerIsNeverAllowedByIdentityPolicies) {
 
 // §4.8: no identity policy can be attached to the root user. In its own account it is allowed
 // anyway; for another account's resource identity policies cannot make up its side.
-TEST(Evaluator, RootUserIsNotGrantedByIdentityPolicies) {
+TEST(Evaluator, RootUserNeedsNoIdentityPolicyButAnotherAccountMustGrant) {
   const std::string crossAccount =
       R"({"principal":"arn:aws:iam::111122223333:root","action":"sqs:SendMessage",)"
       R"("resource":"arn:aws:sqs:us-east-1:444455556666:q"})";
   const char* rbp =
       R"({"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"sqs:*","Resource":"*"})";
+  const char* otherAccountOnly =
+      R"({"Effect":"Allow","Principal":{"AWS":"999988887777"},"Action":"sqs:*","Resource":"*"})";
   const char* allowSqs = R"({"Effect":"Allow","Action":"sqs:*","Resource":"*"})";
-  EXPECT_EQ(decide(withResourcePolicy(allowSqs, rbp), crossAccount).kind, kImplicit);
-  // The same identity policy makes a user's side (the case above differs only in the caller).
+  const char* allowNothing =
+      R"({"Effect":"Allow","Action":"ec2:DescribeInstances","Resource":"*"})";
+  // Root's side allows without any identity policy; the queue's account grants root's account.
+  EXPECT_EQ(decide(withResourcePolicy(allowNothing, rbp), crossAccount).kind, kAllowed);
+  // Without that grant nothing allows, whatever identity policy is passed in for root.
+  EXPECT_EQ(decide(withResourcePolicy(allowSqs, otherAccountOnly), crossAccount).kind, kImplicit);
+  // A user of the same account needs its identity policy as well as the grant.
   const std::string user =
       R"({"principal":"arn:aws:iam::111122223333:user/alice","action":"sqs:SendMessage",)"
       R"("resource":"arn:aws:sqs:us-east-1:444455556666:q"})";
   EXPECT_EQ(decide(withResourcePolicy(allowSqs, rbp), user).kind, kAllowed);
+  EXPECT_EQ(decide(withResourcePolicy(allowNothing, rbp), user).kind, kImplicit);
   const std::string sameAccount =
       R"({"principal":"arn:aws:iam::111122223333:root","action":"sqs:SendMessage",)"
       R"("resource":"arn:aws:sqs:us-east-1:111122223333:q"})";

@@ -848,10 +848,11 @@ DecisionKind evaluate(const engine::PolicySetInput& input, const Request& reques
 
   const std::string resAccount = resourceAccount(request);
   const bool sameAccount = resAccount.empty() || resAccount == caller.account;
-  // §4.8: the root user is "implicitly allowed everything in its own account" (only there: for
-  // a resource of another account root has no identity policies that could allow, §4.2
-  // cross-account branch); an anonymous caller has no identity side at all.
-  if (caller.kind == Caller::Kind::Root && sameAccount) idAllows = true;
+  // §4.8: the root user is "implicitly allowed everything in its own account" and no identity
+  // policy can be attached to it: its side allows whatever policies say (another account's
+  // resource still needs that account's grant, §4.4 cross-account branch); an anonymous caller
+  // has no identity side at all.
+  if (caller.kind == Caller::Kind::Root) idAllows = true;
   if (caller.kind == Caller::Kind::Anonymous) idAllows = false;
 
   note(std::string("grant=") + grantName(grant) + " id=" + (idAllows ? "y" : "n") +
