@@ -143,7 +143,8 @@ class PolicyReader {
                       internal::describeType(value.type),
                   value.offset);
     }
-    Statement statement;
+    // Built in place (the list was reserved); a failed read discards the whole document.
+    Statement& statement = document_.statements.emplace_back();
     statement.index = index;
     statement.location = at(value.offset);
     const JsonMember* effect = nullptr;
@@ -249,7 +250,6 @@ class PolicyReader {
     if (condition != nullptr && !readConditions(condition->value, &statement)) {
       return false;
     }
-    document_.statements.push_back(std::move(statement));
     return true;
   }
 
