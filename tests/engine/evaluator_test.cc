@@ -753,4 +753,24 @@ TEST(Evaluator, MoreThanEightPolicyVariablesFailClosed) {
   EXPECT_NE(set.value()->diagnostics()[0].message.find("fails closed"), std::string::npos);
 }
 
+// §3.5 inside set operators: a member of the wrong type is an evaluation error even when
+// another member would decide ForAnyValue (a match) or ForAllValues (a mismatch).
+TEST(Evaluator, SetOperatorMemberOfWrongTypeIsAnError) {
+  const std::string values = R"({"app:Sizes":["abc","5"]})";
+  const std::string anyAllow = R"({"Effect":"Allow","Action":"s3:GetObject","Resource":"*",)"
+                               R"("Condition":{"ForAnyValue:NumericEquals":{"app:Sizes":"5"}}})";
+  EXPECT_EQ(identityDecision(anyAllow, "s3:GetObject", "*", values), kImplicit);
+  const std::string anyDeny = R"({"Effect":"Deny","Action":"s3:GetObject","Resource":"*",)"
+                              R"("Condition":{"ForAnyValue:NumericEquals":{"app:Sizes":"5"}}})";
+  EXPECT_EQ(identityDecision(std::string(kAllowS3Get) + "," + anyDeny, "s3:GetObject", "*", values),
+            kImplicit);
+  const std::string allDeny = R"({"Effect":"Deny","Action":"s3:GetObject","Resource":"*",)"
+                              R"("Condition":{"ForAllValues:NumericEquals":{"app:Sizes":"7"}}})";
+  EXPECT_EQ(identityDecision(std::string(kAllowS3Get) + "," + allDeny, "s3:GetObject", "*", values),
+            kImplicit);
+  // Well-typed members decide as usual.
+  EXPECT_EQ(identityDecision(anyAllow, "s3:GetObject", "*", R"({"app:Sizes":["4","5"]})"),
+            kAllowed);
+}
+
 }  // namespace

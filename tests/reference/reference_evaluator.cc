@@ -683,9 +683,12 @@ Tri evaluateCondition(const ConditionEntry& condition, PolicyVersion version,
   }
   // §3.7: ForAllValues = every member, ForAnyValue = some member; a single-valued key is the set
   // {value} (rule 2).
+  // §3.5: a member of the wrong type is an evaluation error, and an error stops evaluation
+  // (deny) even where another member would decide the set operator.
   Tri result = op.qualifier == SetQualifier::ForAllValues ? Tri::True : Tri::False;
   for (const std::string& s : value->values) {
     const Tri m = baseOperator(condition, s, version, request);
+    if (m == Tri::Error) return Tri::Error;
     result = op.qualifier == SetQualifier::ForAllValues ? triAnd(result, m) : triOr(result, m);
   }
   return result;
