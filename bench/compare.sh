@@ -79,7 +79,10 @@ inputs="$work/inputs"
   echo "\"node\":\"$(node --version)\","
   echo "\"commit\":\"$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- engine grammar cli 2>/dev/null || echo ' + uncommitted changes')\","
   echo "\"binary\":\"$build_dir/policysim built $(date -u -r "$build_dir/policysim" +%Y-%m-%dT%H:%M:%SZ)\","
-  echo "\"binaryOlderThanHead\":$([ "$(date -r "$build_dir/policysim" +%s)" -lt "$(git log -1 --format=%ct 2>/dev/null || echo 0)" ] && echo true || echo false),"
+  # Stale: built before the newest commit that changed what goes into the binaries.
+  sources_changed=$(git log -1 --format=%ct -- engine grammar cli bench/*.cc bench/*.h \
+    CMakeLists.txt cmake 2>/dev/null || echo 0)
+  echo "\"binaryOlderThanHead\":$([ "$(date -r "$build_dir/policysim" +%s)" -lt "${sources_changed:-0}" ] && echo true || echo false),"
   echo "\"niceness\":$(nice),"
   echo "\"batchLines\":$batch_lines,"
   echo "\"peerTimeoutS\":$peer_timeout,"

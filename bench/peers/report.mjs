@@ -100,11 +100,13 @@ say(
 );
 if (env.binaryOlderThanHead) {
   say();
-  say('**The policysim binaries are older than the HEAD commit** (run with `--no-build` on a stale build): the policysim numbers may not reflect the current engine.');
+  say('**The policysim binaries are older than the newest commit changing their sources** (run with `--no-build` on a stale build): the policysim numbers may not reflect the current engine.');
 }
-if (Number(env.loadStart.split(' ')[0]) > 1 || Number(env.loadEnd?.split(' ')[0]) > 1) {
+// Only the load before the run tells of other work: by its end the run's own processes
+// (Node.js with its compiler and GC threads) account for up to two cores.
+if (Number(env.loadStart.split(' ')[0]) > 1) {
   say();
-  say(`**The machine was busy during this run** (1-minute load average above 1 on ${env.cores} cores): other processes competed for the CPU, so every engine's numbers are noisier and slower than on an idle machine.`);
+  say(`**The machine was busy during this run** (1-minute load average above 1 at the start, on ${env.cores} cores): other processes competed for the CPU, so every engine's numbers are noisier and slower than on an idle machine.`);
 }
 say();
 say(
