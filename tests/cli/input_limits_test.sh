@@ -1,5 +1,6 @@
 #!/bin/sh
-# Input size limits of the CLI: --max-policy-bytes (check, replay, mfa-audit) refuses a larger
+# Input size limits of the CLI: --max-policy-bytes (check, replay, mfa-audit; lint at the same
+# 256 MiB default) refuses a larger
 # policy file from its size, or a stream after limit+1 bytes, with FILE:1:1 and exit 2; request
 # files are capped at 16 MiB the same way.
 # Usage: input_limits_test.sh POLICYSIM_BINARY REPO_ROOT
@@ -62,6 +63,14 @@ cat "$dir/big-request.json" | "$bin" check "$policy" --context - > /dev/null 2> 
 check "request on stdin over 16 MiB exits 2" [ $? -eq 2 ]
 check "request on stdin over 16 MiB" grep -q -F \
   -- "-:1:1: error: input is over the limit of 16777216 bytes" "$dir/err"
+
+# lint: a file over the 256 MiB policy cap is refused from its size (a sparse file: nothing is
+# written to disk, and nothing may be read into memory).
+truncate -s 300M "$dir/huge.json"
+"$bin" lint "$dir/huge.json" > /dev/null 2> "$dir/err"
+check "lint: a 300 MB file exits 2" [ $? -eq 2 ]
+check "lint: the file and the limit" grep -q -F \
+  "$dir/huge.json: error: over the limit of 268435456 bytes" "$dir/err"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
