@@ -3,7 +3,6 @@
 // since RapidJSON reports only the position after each token.
 #include "engine/internal/json_document.h"
 
-#include <rapidjson/error/en.h>
 #include <rapidjson/reader.h>
 
 #include <memory>
@@ -214,8 +213,6 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
   JsonError error_;
 };
 
-bool isJsonWhitespace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
 }  // namespace
 
 const JsonMember* JsonValue::find(std::string_view key) const {
@@ -265,25 +262,8 @@ bool parseJson(std::string_view text, const JsonLimits& limits, JsonDocument* ou
     *error = builder.error();
     return false;
   }
-  if (result.IsError()) {
-    std::size_t offset = result.Offset();
-    std::string message = rapidjson::GetParseError_En(result.Code());
-    if (offset < text.size() && text[offset] == '\0') {
-      message = "NUL byte in input";
-    } else if (result.Code() == rapidjson::kParseErrorStringInvalidEncoding) {
-      message = "invalid UTF-8 in string";
-    }
-    *error = JsonError{"invalid JSON: " + message, offset};
-    return false;
-  }
-  std::size_t pos = stream.Tell();
-  while (pos < text.size() && isJsonWhitespace(text[pos])) {
-    ++pos;
-  }
-  if (pos < text.size()) {
-    *error = JsonError{text[pos] == '\0' ? "invalid JSON: NUL byte in input"
-                                         : "invalid JSON: unexpected text after the document",
-                       pos};
+  if (auto problem = documentProblem(result, text, stream.Tell())) {
+    *error = JsonError{std::move(problem->message), problem->offset};
     return false;
   }
   return true;

@@ -3,8 +3,13 @@
 // the text ends a parse early: callers check that the whole text was read.
 #pragma once
 
+#include <rapidjson/error/en.h>
+#include <rapidjson/error/error.h>
+
 #include <cassert>
 #include <cstddef>
+#include <optional>
+#include <string>
 #include <string_view>
 
 namespace policysim::engine::internal {
@@ -33,5 +38,38 @@ class ViewStream {
   const char* cur_;
   const char* end_;
 };
+
+// What is wrong with a whole-document parse that stopped at `end` (the stream's Tell()), as a
+// message and the byte offset it refers to; nullopt when the document is fine. RapidJSON's
+// error texts, made precise for NUL bytes and invalid UTF-8; text after the document (parsed
+// with kParseStopWhenDoneFlag) is an error too.
+struct JsonParseProblem {
+  std::string message;
+  std::size_t offset = 0;
+};
+inline std::optional<JsonParseProblem> documentProblem(const rapidjson::ParseResult& result,
+                                                       std::string_view text, std::size_t end) {
+  if (result.IsError()) {
+    const std::size_t offset = result.Offset();
+    std::string message = rapidjson::GetParseError_En(result.Code());
+    if (offset < text.size() && text[offset] == '\0') {
+      message = "NUL byte in input";
+    } else if (result.Code() == rapidjson::kParseErrorStringInvalidEncoding) {
+      message = "invalid UTF-8 in string";
+    }
+    return JsonParseProblem{"invalid JSON: " + message, offset};
+  }
+  std::size_t pos = end;
+  while (pos < text.size() &&
+         (text[pos] == ' ' || text[pos] == '\t' || text[pos] == '\n' || text[pos] == '\r')) {
+    ++pos;
+  }
+  if (pos < text.size()) {
+    return JsonParseProblem{text[pos] == '\0' ? "invalid JSON: NUL byte in input"
+                                              : "invalid JSON: unexpected text after the document",
+                            pos};
+  }
+  return std::nullopt;
+}
 
 }  // namespace policysim::engine::internal

@@ -3,7 +3,6 @@
 // engine/json_document.cc.
 #include "engine/lint/json_reader.h"
 
-#include <rapidjson/error/en.h>
 #include <rapidjson/reader.h>
 
 #include <vector>
@@ -115,8 +114,6 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
   ReadError error_;
 };
 
-bool isJsonWhitespace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
 }  // namespace
 
 bool readJson(std::string_view text, const PositionMapper& positions, const JsonReadLimits& limits,
@@ -139,25 +136,8 @@ bool readJson(std::string_view text, const PositionMapper& positions, const Json
     *error = builder.error();
     return false;
   }
-  if (result.IsError()) {
-    const std::size_t offset = result.Offset();
-    std::string message = rapidjson::GetParseError_En(result.Code());
-    if (offset < text.size() && text[offset] == '\0') {
-      message = "NUL byte in input";
-    } else if (result.Code() == rapidjson::kParseErrorStringInvalidEncoding) {
-      message = "invalid UTF-8 in string";
-    }
-    *error = ReadError{"invalid JSON: " + message, positions.at(offset)};
-    return false;
-  }
-  std::size_t pos = stream.Tell();
-  while (pos < text.size() && isJsonWhitespace(text[pos])) {
-    ++pos;
-  }
-  if (pos < text.size()) {
-    *error = ReadError{text[pos] == '\0' ? "invalid JSON: NUL byte in input"
-                                         : "invalid JSON: unexpected text after the document",
-                       positions.at(pos)};
+  if (auto problem = internal::documentProblem(result, text, stream.Tell())) {
+    *error = ReadError{std::move(problem->message), positions.at(problem->offset)};
     return false;
   }
   return true;

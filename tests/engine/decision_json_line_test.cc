@@ -1,11 +1,11 @@
 // Batch-mode JSON lines are written by hand (no writer object): they must be valid JSON that
 // reads back to the same strings, whatever bytes the names and messages hold.
-#include "engine/decision_format.h"
-
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
 #include <string>
+
+#include "engine/decision_format.h"
 
 namespace policysim::engine {
 namespace {
