@@ -2,18 +2,7 @@
 # policysim check --requests: one decision line per request line, in order; exit statuses;
 # malformed lines stop the run with FILE:LINE:COL unless --keep-going.
 # Usage: batch_test.sh POLICYSIM_BINARY REPO_ROOT
-bin=$1
-root=$2
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-passed=0
-failed=0
-check() {  # check NAME CONDITION...
-  name=$1
-  shift
-  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $name"; fi
-}
-
+. "$(dirname "$0")/lib.sh"
 deny='{"principal":"arn:aws:iam::111122223333:user/alice","action":"s3:ListAllMyBuckets","context":{"aws:username":"alice"}}'
 allow='{"principal":"arn:aws:iam::111122223333:user/alice","action":"iam:EnableMFADevice","resource":"arn:aws:iam::111122223333:user/alice","context":{"aws:username":"alice"}}'
 printf '%s\n\n%s\n' "$deny" "$allow" > "$dir/mixed.jsonl"
@@ -63,5 +52,4 @@ check "reads standard input" [ "$(wc -l < "$dir/out")" -eq 2 ]
   --context "$dir/allowed.jsonl" > /dev/null 2>&1
 check "--context with --requests is a usage error" [ $? -eq 2 ]
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -4,18 +4,7 @@
 # policy file from its size, or a stream after limit+1 bytes, with FILE:1:1 and exit 2; request
 # files are capped at 16 MiB the same way.
 # Usage: input_limits_test.sh POLICYSIM_BINARY REPO_ROOT
-bin=$1
-root=$2
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-passed=0
-failed=0
-check() {  # check NAME CONDITION...
-  name=$1
-  shift
-  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $name"; fi
-}
-
+. "$(dirname "$0")/lib.sh"
 policy=$root/policies/force_mfa.json
 size=$(wc -c < "$policy")
 request=$root/policies/requests/force_mfa--long-term-keys-list-buckets.json
@@ -72,5 +61,4 @@ check "lint: a 300 MB file exits 2" [ $? -eq 2 ]
 check "lint: the file and the limit" grep -q -F \
   "$dir/huge.json: error: over the limit of 268435456 bytes" "$dir/err"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -3,34 +3,8 @@
 # and matrix, stable JSON fields, the self-contained HTML page, --output, the AssumeRole
 # reading, --strict, and usage errors. Prints "N passed, M failed".
 # Usage: mfa_audit_test.sh POLICYSIM_BINARY REPO_ROOT
-bin=$1
-root=$2
-case $bin in
-  /*) ;;
-  *) bin=$(pwd)/$bin ;;
-esac
+. "$(dirname "$0")/lib.sh"
 cd "$root" || exit 2
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-passed=0
-failed=0
-check() {  # check NAME CONDITION...
-  name=$1
-  shift
-  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $name"; fi
-}
-run() {  # run EXPECTED_STATUS NAME ARGS...
-  expected=$1
-  name=$2
-  shift 2
-  "$bin" "$@" > "$dir/out" 2> "$dir/err"
-  status=$?
-  check "$name (exit $status, expected $expected)" [ "$status" -eq "$expected" ]
-}
-has() {  # has FILE TEXT: fixed-string search
-  grep -qF -- "$2" "$1"
-}
-
 force=policies/force_mfa.json
 now="--now 2026-11-22T10:00:00Z"
 
@@ -129,5 +103,4 @@ run 2 "bad format" mfa-audit $force $now --format xml
 run 2 "bad iam data" mfa-audit $force $now --iam-data "$dir/bad.json"
 run 2 "unwritable output" mfa-audit $force $now --output "$dir/no/such/dir/out.txt"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

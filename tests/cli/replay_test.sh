@@ -4,31 +4,8 @@
 # conservative AssumeRole switch, --principal and --explicit-deny-only, JSON Lines input,
 # malformed records (exit 2, reported with their index) and usage errors.
 # Usage: replay_test.sh POLICYSIM_BINARY REPO_ROOT
-bin=$1
-root=$2
-case $bin in
-  /*) ;;
-  *) bin=$(pwd)/$bin ;;
-esac
+. "$(dirname "$0")/lib.sh"
 cd "$root" || exit 2
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-passed=0
-failed=0
-check() {  # check NAME CONDITION...
-  name=$1
-  shift
-  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $name"; fi
-}
-run() {  # run EXPECTED_STATUS NAME ARGS...
-  expected=$1
-  name=$2
-  shift 2
-  "$bin" "$@" > "$dir/out" 2> "$dir/err"
-  status=$?
-  check "$name (exit $status, expected $expected)" [ "$status" -eq "$expected" ]
-}
-
 log=policies/cloudtrail/sample-events.json
 force=policies/force_mfa.json
 alice=arn:aws:iam::111122223333:user/alice
@@ -121,5 +98,4 @@ run 2 "no --cloudtrail" replay $force
 run 2 "no policy" replay --cloudtrail $log
 run 2 "bad policy" replay --cloudtrail $log "$dir/broken.json"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -3,32 +3,8 @@
 # shipped MFA policies, the conservative AssumeRole switch, explicit keys winning, credential
 # restrictions (semantics §4.9) and impossible inputs (exit 2).
 # Usage: scenario_check_test.sh POLICYSIM_BINARY REPO_ROOT
-bin=$1
-root=$2
-case $bin in
-  /*) ;;
-  *) bin=$(pwd)/$bin ;;
-esac
+. "$(dirname "$0")/lib.sh"
 cd "$root" || exit 2
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-passed=0
-failed=0
-check() {  # check NAME CONDITION...
-  name=$1
-  shift
-  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $name"; fi
-}
-# run EXPECTED_STATUS NAME ARGS...: runs policysim with ARGS, output in $dir/out and $dir/err.
-run() {
-  expected=$1
-  name=$2
-  shift 2
-  "$bin" "$@" > "$dir/out" 2> "$dir/err"
-  status=$?
-  check "$name (exit $status, expected $expected)" [ "$status" -eq "$expected" ]
-}
-
 alice=arn:aws:iam::111122223333:user/alice
 own=$alice
 role=arn:aws:iam::111122223333:role/ProdAdmin
@@ -151,5 +127,4 @@ run 2 "--as with --requests" check $force --as console --requests "$req" --forma
 "$bin" check --help > "$dir/out" 2>&1
 check "help lists the scenarios" grep -q 'assume-role-mfa' "$dir/out"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish
