@@ -5,6 +5,8 @@
 
 #include <rapidjson/reader.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <unordered_set>
@@ -31,7 +33,8 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
   bool RawNumber(const char* /*str*/, rapidjson::SizeType length, bool /*copy*/) {
     const std::size_t offset = tokenStart();
     lastEnd_ = stream_.Tell();
-    return addValue(scalar(JsonValue::Type::Number, offset, text_.substr(offset, length)));
+    return addValue(
+        JsonValue::scalar(JsonValue::Type::Number, narrow(offset), text_.substr(offset, length)));
   }
   bool String(const char* str, rapidjson::SizeType length, bool /*copy*/) {
     const std::size_t offset = tokenStart();
@@ -39,7 +42,8 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
     if (!validUtf8(offset)) {
       return false;
     }
-    return addValue(scalar(JsonValue::Type::String, offset, stable(str, length, offset)));
+    return addValue(
+        JsonValue::scalar(JsonValue::Type::String, narrow(offset), stable(str, length, offset)));
   }
   bool StartObject() { return open(JsonValue::Type::Object); }
   bool StartArray() { return open(JsonValue::Type::Array); }
@@ -58,7 +62,7 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
       return false;
     }
     pendingKey_ = key;
-    pendingKeyOffset_ = keyOffset;
+    pendingKeyOffset_ = narrow(keyOffset);
     return true;
   }
 
@@ -68,10 +72,10 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
  private:
   struct Frame {
     JsonValue::Type type;
-    std::size_t offset;
+    std::uint32_t offset;
     std::size_t firstChild;  // index of its first child on the members or elements stack
     std::string_view key;    // its own key, when its parent is an object
-    std::size_t keyOffset;
+    std::uint32_t keyOffset;
     std::unique_ptr<std::unordered_set<std::string_view>> keys;  // for large objects only
   };
 
@@ -131,13 +135,8 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
     return false;
   }
 
-  static JsonValue scalar(JsonValue::Type type, std::size_t offset, std::string_view text) {
-    JsonValue value;
-    value.type = type;
-    value.offset = offset;
-    value.text = text;
-    return value;
-  }
+  // parseJson refuses texts of 4 GiB or more, so every offset fits.
+  static std::uint32_t narrow(std::size_t offset) { return static_cast<std::uint32_t>(offset); }
 
   // Hands a finished value to its container (or makes it the root).
   bool addValue(const JsonValue& value) {
@@ -154,7 +153,7 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
   bool addScalar(JsonValue::Type type, std::string_view text) {
     const std::size_t offset = tokenStart();
     lastEnd_ = stream_.Tell();
-    return addValue(scalar(type, offset, text));
+    return addValue(JsonValue::scalar(type, narrow(offset), text));
   }
 
   // In iterative mode RapidJSON reports brackets before consuming them, so bracket positions
@@ -168,24 +167,25 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
     }
     const std::size_t firstChild =
         type == JsonValue::Type::Object ? members_.size() : elements_.size();
-    stack_.push_back(Frame{type, offset, firstChild, pendingKey_, pendingKeyOffset_, nullptr});
+    stack_.push_back(
+        Frame{type, narrow(offset), firstChild, pendingKey_, pendingKeyOffset_, nullptr});
     return true;
   }
 
   bool close() {
     lastEnd_ = tokenStart() + 1;
     Frame& frame = stack_.back();
-    JsonValue value = scalar(frame.type, frame.offset, {});
+    JsonValue value;
     Arena& arena = document_->storage;
     if (frame.type == JsonValue::Type::Object) {
       const auto children =
           arena.copy(std::span<const JsonMember>(members_).subspan(frame.firstChild));
-      value.members = JsonRange<JsonMember>(children.data(), children.size());
+      value = JsonValue::object(frame.offset, children.data(), children.size());
       members_.resize(frame.firstChild);
     } else {
       const auto children =
           arena.copy(std::span<const JsonValue>(elements_).subspan(frame.firstChild));
-      value.elements = JsonRange<JsonValue>(children.data(), children.size());
+      value = JsonValue::array(frame.offset, children.data(), children.size());
       elements_.resize(frame.firstChild);
     }
     pendingKey_ = frame.key;
@@ -207,7 +207,7 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
   std::vector<JsonMember> members_;  // children of the open objects, innermost last
   std::vector<JsonValue> elements_;  // children of the open arrays, innermost last
   std::string_view pendingKey_;
-  std::size_t pendingKeyOffset_ = 0;
+  std::uint32_t pendingKeyOffset_ = 0;
   std::size_t lastEnd_ = 0;
   bool failed_ = false;
   JsonError error_;
@@ -216,7 +216,7 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
 }  // namespace
 
 const JsonMember* JsonValue::find(std::string_view key) const {
-  for (const JsonMember& member : members) {
+  for (const JsonMember& member : members()) {
     if (member.key == key) {
       return &member;
     }
@@ -244,9 +244,11 @@ const char* describeType(JsonValue::Type type) {
 
 bool parseJson(std::string_view text, const JsonLimits& limits, JsonDocument* out,
                JsonError* error) {
-  if (text.size() > limits.maxBytes) {
+  // Nodes keep 32-bit offsets: 4 GiB is a hard ceiling whatever the configured limit.
+  const std::size_t maxBytes = std::min<std::size_t>(limits.maxBytes, UINT32_MAX - 1);
+  if (text.size() > maxBytes) {
     *error = JsonError{"input is " + std::to_string(text.size()) + " bytes, over the limit of " +
-                           std::to_string(limits.maxBytes) + " bytes",
+                           std::to_string(maxBytes) + " bytes",
                        0};
     return false;
   }

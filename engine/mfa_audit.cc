@@ -121,8 +121,8 @@ class StatementTable {
     s.index = st.index;
     s.sid = st.sid;
     s.effect = st.effect;
-    s.line = st.location.line;
-    s.column = st.location.column;
+    s.line = st.position.line;
+    s.column = st.position.column;
     return add(key, std::move(s));
   }
 

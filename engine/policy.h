@@ -1,6 +1,7 @@
 // The parsed policy model: one PolicyDocument per JSON policy, mirroring IAM's grammar and
-// keeping each element's source position for explanations and lint. Plain data; build it with
-// parsePolicyDocument() (policy_json.h), compile it into a PolicySet (policy_set.h).
+// keeping each element's source position (line and column; the document names the file) for
+// explanations and lint. Plain data; build it with parsePolicyDocument() (policy_json.h),
+// compile it into a PolicySet (policy_set.h).
 #pragma once
 
 #include <cstddef>
@@ -30,14 +31,14 @@ struct PolicyValue {
   enum class Kind { String, Number, Bool };
   Kind kind = Kind::String;
   std::string text;
-  SourceLocation location;
+  TextPosition position;
 };
 
 struct PrincipalEntry {
   // "*" for the bare wildcard principal, else AWS, Service, Federated or CanonicalUser.
   std::string type;
   std::string value;
-  SourceLocation location;
+  TextPosition position;
 };
 
 struct ConditionEntry {
@@ -45,14 +46,14 @@ struct ConditionEntry {
   std::string operatorName;  // as written, e.g. "ForAnyValue:StringLikeIfExists"
   std::string key;           // condition key as written
   std::vector<PolicyValue> values;
-  SourceLocation location;  // of the key
+  TextPosition position;  // of the key
 };
 
 struct Statement {
   std::size_t index = 0;  // position in the Statement array (0-based)
   std::string sid;        // empty when absent
   Effect effect = Effect::Allow;
-  SourceLocation location;
+  TextPosition position;
 
   bool hasPrincipal = false;  // Principal or NotPrincipal present
   bool notPrincipal = false;
@@ -74,7 +75,12 @@ struct PolicyDocument {
   PolicyVersion version = PolicyVersion::Absent;
   std::string id;
   std::vector<Statement> statements;
-  std::vector<Diagnostic> warnings;  // usable but suspicious input
+  std::vector<Diagnostic> warnings;  // usable but suspicious input, in source order
+
+  // The full location of an element's position (this document's name as the file).
+  [[nodiscard]] SourceLocation locate(TextPosition position) const {
+    return SourceLocation{name, position.line, position.column};
+  }
 };
 
 }  // namespace policysim::engine

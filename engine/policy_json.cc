@@ -8,6 +8,8 @@
 #include <utility>
 
 #include "engine/internal/json_document.h"
+#include "engine/internal/patterns.h"
+#include "engine/request.h"
 #include "engine/source_location.h"
 #include "grammar/policy_variable.h"
 
@@ -17,12 +19,9 @@ namespace {
 using internal::JsonMember;
 using internal::JsonValue;
 
-std::string lowerAscii(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
+// Condition blocks with more keys than this find case-insensitive repeats with a hash set of
+// lower-cased keys instead of comparing with every earlier key.
+constexpr std::size_t kLinearKeyScanLimit = 16;
 
 class PolicyReader {
  public:
@@ -36,19 +35,28 @@ class PolicyReader {
     if (!readDocument(root)) {
       return error_;
     }
+    warnDuplicateSids();
+    // Duplicate Sids are found last: put every warning back in source order.
+    std::stable_sort(warnings_.begin(), warnings_.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    document_.warnings.reserve(warnings_.size());
+    for (auto& [offset, message] : warnings_) {
+      document_.warnings.push_back(
+          Diagnostic{Severity::Warning, index_.locate(offset), std::move(message)});
+    }
     return std::move(document_);
   }
 
  private:
-  SourceLocation at(std::size_t offset) const { return index_.locate(offset); }
+  TextPosition at(std::size_t offset) const { return index_.position(offset); }
 
   bool fail(std::string message, std::size_t offset) {
-    error_ = Status::invalidArgument(std::move(message), at(offset));
+    error_ = Status::invalidArgument(std::move(message), index_.locate(offset));
     return false;
   }
 
   void warn(std::string message, std::size_t offset) {
-    document_.warnings.push_back(Diagnostic{Severity::Warning, at(offset), std::move(message)});
+    warnings_.emplace_back(offset, std::move(message));
   }
 
   bool readDocument(const JsonValue& root) {
@@ -58,7 +66,7 @@ class PolicyReader {
           root.offset);
     }
     const JsonValue* statement = nullptr;
-    for (const JsonMember& member : root.members) {
+    for (const JsonMember& member : root.members()) {
       if (member.key == "Version") {
         if (!readVersion(member.value)) {
           return false;
@@ -67,7 +75,7 @@ class PolicyReader {
         if (!member.value.isString()) {
           return fail("Id must be a string", member.value.offset);
         }
-        document_.id = member.value.text;
+        document_.id = member.value.text();
       } else if (member.key == "Statement") {
         statement = &member.value;
       } else {
@@ -91,12 +99,12 @@ class PolicyReader {
     if (!statement->isArray()) {
       return fail("Statement must be an object or an array of objects", statement->offset);
     }
-    if (statement->elements.empty()) {
+    if (statement->elements().empty()) {
       warn("Statement is empty: the policy grants and denies nothing", statement->offset);
     }
-    document_.statements.reserve(statement->elements.size());
-    for (std::size_t i = 0; i < statement->elements.size(); ++i) {
-      if (!readStatement(statement->elements[i], i)) {
+    document_.statements.reserve(statement->elements().size());
+    for (std::size_t i = 0; i < statement->elements().size(); ++i) {
+      if (!readStatement(statement->elements()[i], i)) {
         return false;
       }
     }
@@ -107,12 +115,12 @@ class PolicyReader {
     if (!value.isString()) {
       return fail("Version must be the string \"2012-10-17\" or \"2008-10-17\"", value.offset);
     }
-    if (value.text == "2012-10-17") {
+    if (value.text() == "2012-10-17") {
       document_.version = PolicyVersion::V2012_10_17;
-    } else if (value.text == "2008-10-17") {
+    } else if (value.text() == "2008-10-17") {
       document_.version = PolicyVersion::V2008_10_17;
     } else {
-      return fail("invalid Version \"" + std::string(value.text) +
+      return fail("invalid Version \"" + std::string(value.text()) +
                       "\" (expected \"2012-10-17\" or "
                       "\"2008-10-17\")",
                   value.offset);
@@ -123,14 +131,14 @@ class PolicyReader {
   bool variablesEnabled() const { return document_.version == PolicyVersion::V2012_10_17; }
 
   // Checks that policy-variable syntax in `text` is well formed (when variables are enabled).
-  bool checkVariables(const std::string& text, std::size_t offset, const char* element) {
+  bool checkVariables(std::string_view text, std::size_t offset, std::string_view element) {
     if (!variablesEnabled() || !grammar::mayContainVariables(text)) {
       return true;
     }
     auto parsed = grammar::parsePolicyTemplate(text);
     if (!parsed.ok()) {
       // +1: the offset of a JSON string points at its opening quote.
-      return fail(std::string("malformed policy variable in ") + element + ": expected " +
+      return fail("malformed policy variable in " + std::string(element) + ": expected " +
                       parsed.expected(),
                   offset + 1 + parsed.errorOffset());
     }
@@ -146,7 +154,7 @@ class PolicyReader {
     // Built in place (the list was reserved); a failed read discards the whole document.
     Statement& statement = document_.statements.emplace_back();
     statement.index = index;
-    statement.location = at(value.offset);
+    statement.position = at(value.offset);
     const JsonMember* effect = nullptr;
     const JsonMember* action = nullptr;
     const JsonMember* notAction = nullptr;
@@ -155,14 +163,14 @@ class PolicyReader {
     const JsonMember* principal = nullptr;
     const JsonMember* notPrincipal = nullptr;
     const JsonMember* condition = nullptr;
-    for (const JsonMember& member : value.members) {
+    for (const JsonMember& member : value.members()) {
       const std::string_view key = member.key;
       if (key == "Sid") {
         if (!member.value.isString()) {
           return fail("Sid must be a string", member.value.offset);
         }
-        statement.sid = member.value.text;
-        checkSid(statement.sid, member.value.offset);
+        statement.sid = member.value.text();
+        checkSid(member.value.text(), member.value.offset);
       } else if (key == "Effect") {
         effect = &member;
       } else if (key == "Action") {
@@ -190,10 +198,10 @@ class PolicyReader {
       return fail("statement has no Effect", value.offset);
     }
     if (!effect->value.isString() ||
-        (effect->value.text != "Allow" && effect->value.text != "Deny")) {
+        (effect->value.text() != "Allow" && effect->value.text() != "Deny")) {
       return fail("Effect must be \"Allow\" or \"Deny\" (case-sensitive)", effect->value.offset);
     }
-    statement.effect = effect->value.text == "Allow" ? Effect::Allow : Effect::Deny;
+    statement.effect = effect->value.text() == "Allow" ? Effect::Allow : Effect::Deny;
 
     if (action != nullptr && notAction != nullptr) {
       return fail("statement has both Action and NotAction", notAction->keyOffset);
@@ -253,14 +261,26 @@ class PolicyReader {
     return true;
   }
 
-  void checkSid(const std::string& sid, std::size_t offset) {
+  void checkSid(std::string_view sid, std::size_t offset) {
     const bool alphanumeric =
         std::all_of(sid.begin(), sid.end(), [](unsigned char c) { return std::isalnum(c) != 0; });
     if (!alphanumeric && kind_ != PolicyKind::Resource) {
-      warn("Sid \"" + sid + "\" has characters IAM does not accept (only A-Z, a-z, 0-9)", offset);
+      warn("Sid \"" + std::string(sid) +
+               "\" has characters IAM does not accept (only A-Z, a-z, 0-9)",
+           offset);
     }
-    if (!sid.empty() && !seenSids_.insert(sid).second) {
-      warn("duplicate Sid \"" + sid + "\"", offset);
+    if (!sid.empty()) {
+      sids_.emplace_back(sid, offset);
+    }
+  }
+
+  // Every Sid after the first with the same text gets a warning (one sort, no set to build).
+  void warnDuplicateSids() {
+    std::sort(sids_.begin(), sids_.end());
+    for (std::size_t i = 1; i < sids_.size(); ++i) {
+      if (sids_[i].first == sids_[i - 1].first) {
+        warn("duplicate Sid \"" + std::string(sids_[i].first) + "\"", sids_[i].second);
+      }
     }
   }
 
@@ -274,14 +294,14 @@ class PolicyReader {
                     item.offset);
       }
       out->push_back(
-          PolicyValue{PolicyValue::Kind::String, std::string(item.text), at(item.offset)});
+          PolicyValue{PolicyValue::Kind::String, std::string(item.text()), at(item.offset)});
       return true;
     };
     if (value.isArray()) {
-      if (value.elements.empty()) {
+      if (value.elements().empty()) {
         warn(std::string(member.key) + " is an empty list: it matches nothing", value.offset);
       }
-      for (const JsonValue& item : value.elements) {
+      for (const JsonValue& item : value.elements()) {
         if (!add(item)) {
           return false;
         }
@@ -298,7 +318,7 @@ class PolicyReader {
     const JsonValue& value = member.value;
     for (std::size_t i = 0; i < statement->actions.size(); ++i) {
       const std::string& action = statement->actions[i].text;
-      const std::size_t offset = value.isArray() ? value.elements[i].offset : value.offset;
+      const std::size_t offset = value.isArray() ? value.elements()[i].offset : value.offset;
       if (action == "*") {
         continue;
       }
@@ -325,8 +345,8 @@ class PolicyReader {
     }
     const JsonValue& value = member.value;
     for (std::size_t i = 0; i < statement->resources.size(); ++i) {
-      const std::size_t offset = value.isArray() ? value.elements[i].offset : value.offset;
-      if (!checkVariables(statement->resources[i].text, offset, std::string(member.key).c_str())) {
+      const std::size_t offset = value.isArray() ? value.elements()[i].offset : value.offset;
+      if (!checkVariables(statement->resources[i].text, offset, member.key)) {
         return false;
       }
     }
@@ -335,7 +355,7 @@ class PolicyReader {
 
   bool readPrincipals(const JsonValue& value, Statement* statement) {
     if (value.isString()) {
-      if (value.text != "*") {
+      if (value.text() != "*") {
         return fail("Principal must be \"*\" or an object such as {\"AWS\": \"...\"}",
                     value.offset);
       }
@@ -345,7 +365,7 @@ class PolicyReader {
     if (!value.isObject()) {
       return fail("Principal must be \"*\" or an object", value.offset);
     }
-    for (const JsonMember& member : value.members) {
+    for (const JsonMember& member : value.members()) {
       if (member.key != "AWS" && member.key != "Service" && member.key != "Federated" &&
           member.key != "CanonicalUser") {
         return fail("unknown principal type \"" + std::string(member.key) +
@@ -361,11 +381,11 @@ class PolicyReader {
           error_ = Status::invalidArgument(
               "partial wildcards are not allowed in principals (\"" + item.text +
                   "\"); use \"*\" with a condition on aws:PrincipalArn",
-              item.location);
+              document_.locate(item.position));
           return false;
         }
         statement->principals.push_back(
-            PrincipalEntry{std::string(member.key), std::move(item.text), item.location});
+            PrincipalEntry{std::string(member.key), std::move(item.text), item.position});
       }
     }
     return true;
@@ -375,7 +395,7 @@ class PolicyReader {
     if (!value.isObject()) {
       return fail("Condition must be an object of {operator: {key: value}}", value.offset);
     }
-    for (const JsonMember& block : value.members) {
+    for (const JsonMember& block : value.members()) {
       auto parsed = grammar::parseConditionOperator(block.key);
       if (!parsed.ok()) {
         return fail("unknown condition operator \"" + std::string(block.key) + "\": expected " +
@@ -387,15 +407,15 @@ class PolicyReader {
                         " must map to an object of {key: value}",
                     block.value.offset);
       }
-      std::vector<std::string> seenKeys;
-      for (const JsonMember& entry : block.value.members) {
-        const std::string lowered = lowerAscii(entry.key);
-        if (std::find(seenKeys.begin(), seenKeys.end(), lowered) != seenKeys.end()) {
+      const internal::JsonRange<JsonMember>& entries = block.value.members();
+      std::unordered_set<std::string> loweredKeys;  // only for blocks of many keys
+      for (std::size_t i = 0; i < entries.size(); ++i) {
+        const JsonMember& entry = entries[i];
+        if (repeatsKey(entries, i, &loweredKeys)) {
           return fail("condition key \"" + std::string(entry.key) + "\" appears twice under " +
                           std::string(block.key) + " (keys are case-insensitive)",
                       entry.keyOffset);
         }
-        seenKeys.push_back(lowered);
         if (entry.key.empty() || entry.key.back() == '/') {
           return fail("condition key \"" + std::string(entry.key) + "\" is incomplete",
                       entry.keyOffset);
@@ -404,8 +424,8 @@ class PolicyReader {
         condition.op = parsed.value();
         condition.operatorName = block.key;
         condition.key = entry.key;
-        condition.location = at(entry.keyOffset);
-        if (!readConditionValues(entry, std::string(block.key), &condition.values)) {
+        condition.position = at(entry.keyOffset);
+        if (!readConditionValues(entry, block.key, &condition.values)) {
           return false;
         }
         statement->conditions.push_back(std::move(condition));
@@ -414,7 +434,22 @@ class PolicyReader {
     return true;
   }
 
-  bool readConditionValues(const JsonMember& entry, const std::string& operatorName,
+  // True when entries[i]'s key equals an earlier one ignoring ASCII case. Small blocks compare
+  // with each earlier key; large ones keep the lower-cased keys in *seen.
+  static bool repeatsKey(const internal::JsonRange<JsonMember>& entries, std::size_t i,
+                         std::unordered_set<std::string>* seen) {
+    if (entries.size() <= kLinearKeyScanLimit) {
+      for (std::size_t j = 0; j < i; ++j) {
+        if (internal::equalsIgnoreAsciiCase(entries[j].key, entries[i].key)) {
+          return true;
+        }
+      }
+      return false;
+    }
+    return !seen->insert(toLowerAscii(entries[i].key)).second;
+  }
+
+  bool readConditionValues(const JsonMember& entry, std::string_view operatorName,
                            std::vector<PolicyValue>* out) {
     auto add = [&](const JsonValue& item) {
       if (!item.isScalar()) {
@@ -429,18 +464,19 @@ class PolicyReader {
         kind = PolicyValue::Kind::Bool;
       }
       if (kind == PolicyValue::Kind::String &&
-          !checkVariables(std::string(item.text), item.offset, operatorName.c_str())) {
+          !checkVariables(item.text(), item.offset, operatorName)) {
         return false;
       }
-      out->push_back(PolicyValue{kind, std::string(item.text), at(item.offset)});
+      out->push_back(PolicyValue{kind, std::string(item.text()), at(item.offset)});
       return true;
     };
     if (entry.value.isArray()) {
-      if (entry.value.elements.empty()) {
-        warn("condition " + operatorName + " on " + std::string(entry.key) + " has no values",
+      if (entry.value.elements().empty()) {
+        warn("condition " + std::string(operatorName) + " on " + std::string(entry.key) +
+                 " has no values",
              entry.value.offset);
       }
-      for (const JsonValue& item : entry.value.elements) {
+      for (const JsonValue& item : entry.value.elements()) {
         if (!add(item)) {
           return false;
         }
@@ -453,7 +489,8 @@ class PolicyReader {
   LineIndex index_;
   PolicyKind kind_;
   PolicyDocument document_;
-  std::unordered_set<std::string> seenSids_;
+  std::vector<std::pair<std::size_t, std::string>> warnings_;   // (offset, message)
+  std::vector<std::pair<std::string_view, std::size_t>> sids_;  // (Sid, offset), views of the JSON
   Status error_;
 };
 

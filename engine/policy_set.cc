@@ -76,8 +76,7 @@ namespace {
 
 class Compiler {
  public:
-  Compiler(std::vector<Diagnostic>* diagnostics, std::unordered_set<std::string>* strings,
-           Arena* texts)
+  Compiler(std::vector<Diagnostic>* diagnostics, InternedStrings* strings, Arena* texts)
       : diagnostics_(diagnostics), strings_(strings), texts_(texts) {}
 
   CompiledPolicy compilePolicy(const PolicyDocument& document, std::size_t policyIndex) {
@@ -105,8 +104,8 @@ class Compiler {
     out.ref.policyIndex = policyIndex;
     out.ref.statementIndex = statement.index;
     out.ref.effect = statement.effect;
-    out.ref.line = statement.location.line;
-    out.ref.column = statement.location.column;
+    out.ref.line = statement.position.line;
+    out.ref.column = statement.position.column;
     out.effect = statement.effect;
     out.notAction = statement.notAction;
     out.actions.reserve(statement.actions.size());
@@ -127,9 +126,10 @@ class Compiler {
       pattern.text = ValueTemplate::compile(resource.text, variables);
       pattern.pattern = compileArnPattern(pattern.text.pieces(), true);
       if (!pattern.pattern.valid) {
-        warn(resource.location, "resource \"" + resource.text +
-                                    "\" has fewer than six ARN fields and no trailing '*': "
-                                    "it matches nothing");
+        warn(document.locate(resource.position),
+             "resource \"" + resource.text +
+                 "\" has fewer than six ARN fields and no trailing '*': "
+                 "it matches nothing");
       }
       if (pattern.text.variables().size() > kMaxSlots) {
         // Valid IAM over an engine limit: the statement fails closed (§3.5) like an invalid
@@ -139,7 +139,7 @@ class Compiler {
         message.append(resource.text).append("\" uses more than ");
         message.append(std::to_string(kMaxSlots)).append(" policy variables");
         message.append(" (the statement fails closed)");
-        warn(resource.location, message);
+        warn(document.locate(resource.position), message);
         problems.push_back(std::move(message));
         pattern.any = !statement.notResource;
         pattern.pattern.valid = false;
@@ -153,7 +153,7 @@ class Compiler {
     }
     out.conditions.reserve(statement.conditions.size());
     for (const ConditionEntry& entry : statement.conditions) {
-      out.conditions.push_back(compileCondition(entry, variables, &problems));
+      out.conditions.push_back(compileCondition(document, entry, variables, &problems));
     }
     if (!problems.empty()) {
       out.mutableRare().problems = std::move(problems);
@@ -168,14 +168,15 @@ class Compiler {
       pattern.any = true;
       return pattern;
     }
-    const std::string lowered = toLowerAscii(text);
+    lowered_.assign(text);
+    lowerInPlace(&lowered_);
+    const std::string_view lowered = texts_->store(lowered_);
     const std::size_t colon = lowered.find(':');
-    pattern.lowered = texts_->store(lowered);
+    pattern.lowered = lowered;
     pattern.serviceSize = static_cast<std::uint32_t>(std::min(colon, lowered.size()));
     pattern.hash = ActionIndex::hash(lowered);
-    const std::string_view name = colon == std::string::npos
-                                      ? std::string_view()
-                                      : std::string_view(lowered).substr(colon + 1);
+    const std::string_view name =
+        colon == std::string_view::npos ? std::string_view() : lowered.substr(colon + 1);
     pattern.literal = name.find_first_of("*?") == std::string_view::npos;
     if (!pattern.literal) {  // a literal is compared whole and needs no glob
       pattern.name = grammar::WildcardPattern::fromGlob(name);
@@ -183,26 +184,29 @@ class Compiler {
     return pattern;
   }
 
-  CompiledCondition compileCondition(const ConditionEntry& entry, bool variables,
-                                     std::vector<std::string>* problems) {
+  CompiledCondition compileCondition(const PolicyDocument& document, const ConditionEntry& entry,
+                                     bool variables, std::vector<std::string>* problems) {
     CompiledCondition condition;
     condition.op = entry.op;
     condition.family = grammar::operatorFamily(entry.op.kind);
     condition.negated = grammar::isNegated(entry.op.kind);
-    condition.key = intern(toLowerAscii(entry.key));
+    lowered_.assign(entry.key);
+    lowerInPlace(&lowered_);
+    condition.key = intern(lowered_);
     condition.keyWritten = intern(entry.key);
     condition.values.reserve(entry.values.size());
     for (const PolicyValue& value : entry.values) {
       std::string problem;
       condition.values.push_back(compileValue(condition, value, variables, &problem));
       if (condition.family == OperatorFamily::Arn && !condition.values.back().extra->arn.valid) {
-        warn(value.location, entry.operatorName + " on " + entry.key + ": \"" + value.text +
-                                 "\" is not an ARN with six fields, so it matches nothing");
+        warn(document.locate(value.position),
+             entry.operatorName + " on " + entry.key + ": \"" + value.text +
+                 "\" is not an ARN with six fields, so it matches nothing");
       }
       if (!problem.empty()) {
         const std::string message = entry.operatorName + " on " + entry.key + ": " + problem +
                                     " (the statement fails closed)";
-        warn(value.location, message);
+        warn(document.locate(value.position), message);
         problems->push_back(message);
       }
     }
@@ -314,7 +318,7 @@ class Compiler {
           }
           add(&index.services[it->second].statements, i);
         } else {
-          literal.emplace_back(ActionIndex::hash(toLowerAscii(action.text)), i);
+          literal.emplace_back(action.hash, i);
         }
       }
     }
@@ -346,11 +350,24 @@ class Compiler {
     diagnostics_->push_back(Diagnostic{Severity::Warning, location, std::move(message)});
   }
 
-  std::string_view intern(std::string text) { return *strings_->insert(std::move(text)).first; }
+  // Looked up by view first: most keys repeat, and a hit copies nothing.
+  std::string_view intern(std::string_view text) {
+    const auto found = strings_->find(text);
+    return found != strings_->end() ? *found : *strings_->emplace(text).first;
+  }
+
+  static void lowerInPlace(std::string* text) {
+    for (char& c : *text) {
+      if (c >= 'A' && c <= 'Z') {
+        c = static_cast<char>(c - 'A' + 'a');
+      }
+    }
+  }
 
   std::vector<Diagnostic>* diagnostics_;
-  std::unordered_set<std::string>* strings_;
+  InternedStrings* strings_;
   Arena* texts_;
+  std::string lowered_;  // scratch for lower-casing, reused
 };
 
 }  // namespace

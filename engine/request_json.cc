@@ -51,14 +51,14 @@ class RequestReader {
     if (!member.value.isString()) {
       return fail(fmt::format("\"{}\" must be a string", member.key), member.value.offset);
     }
-    out->assign(member.value.text);
+    out->assign(member.value.text());
     return true;
   }
 
   bool readOwnShape(const JsonValue& root, std::vector<Request>* out) {
     Request request;
     bool hasAction = false;
-    for (const JsonMember& member : root.members) {
+    for (const JsonMember& member : root.members()) {
       if (member.key == "principal") {
         if (!readString(member, &request.principal)) {
           return false;
@@ -76,11 +76,11 @@ class RequestReader {
         if (!member.value.isObject()) {
           return fail("\"context\" must be an object of condition keys", member.value.offset);
         }
-        if (member.value.members.size() > kMaxContextKeys) {
+        if (member.value.members().size() > kMaxContextKeys) {
           return fail("\"context\" has more than " + std::to_string(kMaxContextKeys) + " keys",
                       member.value.offset);
         }
-        for (const JsonMember& entry : member.value.members) {
+        for (const JsonMember& entry : member.value.members()) {
           if (!readOwnContextEntry(entry, &request)) {
             return false;
           }
@@ -125,23 +125,23 @@ class RequestReader {
     ContextValue value;
     if (entry.value.isArray()) {
       value.multivalued = true;
-      if (entry.value.elements.size() > kMaxValuesPerKey) {
+      if (entry.value.elements().size() > kMaxValuesPerKey) {
         return fail("context key \"" + std::string(entry.key) + "\" has more than " +
                         std::to_string(kMaxValuesPerKey) + " values",
                     entry.value.offset);
       }
-      for (const JsonValue& item : entry.value.elements) {
+      for (const JsonValue& item : entry.value.elements()) {
         if (!item.isScalar()) {
           return fail("values of context key \"" + std::string(entry.key) +
                           "\" must be strings, numbers or booleans",
                       item.offset);
         }
         value.type = typeOfScalar(item);
-        value.values.emplace_back(item.text);
+        value.values.emplace_back(item.text());
       }
     } else if (entry.value.isScalar()) {
       value.type = typeOfScalar(entry.value);
-      value.values.emplace_back(entry.value.text);
+      value.values.emplace_back(entry.value.text());
     } else {
       return fail("context key \"" + std::string(entry.key) +
                       "\" must be a string, number, boolean or an array of them",
@@ -168,7 +168,7 @@ class RequestReader {
     std::vector<std::string> resources;
     std::size_t actionsOffset = root.offset;
     Request base;
-    for (const JsonMember& member : root.members) {
+    for (const JsonMember& member : root.members()) {
       if (member.key == "ActionNames") {
         actionsOffset = member.value.offset;
         if (!readStrings(member, &actions)) {
@@ -187,12 +187,12 @@ class RequestReader {
           return fail("\"ContextEntries\" must be an array", member.value.offset);
         }
         // Keys are unique, so one entry per key: the same limit as "context" above.
-        if (member.value.elements.size() > kMaxContextKeys) {
+        if (member.value.elements().size() > kMaxContextKeys) {
           return fail(
               "\"ContextEntries\" has more than " + std::to_string(kMaxContextKeys) + " keys",
               member.value.offset);
         }
-        for (const JsonValue& entry : member.value.elements) {
+        for (const JsonValue& entry : member.value.elements()) {
           if (!readAwsContextEntry(entry, &base)) {
             return false;
           }
@@ -266,11 +266,11 @@ class RequestReader {
       return fail(fmt::format("\"{}\" must be an array of strings", member.key),
                   member.value.offset);
     }
-    for (const JsonValue& item : member.value.elements) {
+    for (const JsonValue& item : member.value.elements()) {
       if (!item.isString()) {
         return fail(fmt::format("\"{}\" must be an array of strings", member.key), item.offset);
       }
-      out->emplace_back(item.text);
+      out->emplace_back(item.text());
     }
     return true;
   }
@@ -291,7 +291,7 @@ class RequestReader {
     if (type == nullptr || !type->value.isString()) {
       return fail("ContextEntries item needs a string \"ContextKeyType\"", entry.offset);
     }
-    std::string typeName(type->value.text);
+    std::string typeName(type->value.text());
     ContextValue value;
     constexpr std::string_view kList = "List";
     if (typeName.size() > kList.size() && typeName.ends_with(kList)) {
@@ -311,31 +311,32 @@ class RequestReader {
     } else if (typeName == "binary") {
       value.type = ContextValue::Type::Binary;
     } else {
-      return fail("unknown ContextKeyType \"" + std::string(type->value.text) +
+      return fail("unknown ContextKeyType \"" + std::string(type->value.text()) +
                       "\" (expected string, numeric, boolean, date, ip, binary or their "
                       "...List forms)",
                   type->value.offset);
     }
-    if (values->value.elements.size() > kMaxValuesPerKey) {
-      return fail("context key \"" + std::string(name->value.text) + "\" has more than " +
+    if (values->value.elements().size() > kMaxValuesPerKey) {
+      return fail("context key \"" + std::string(name->value.text()) + "\" has more than " +
                       std::to_string(kMaxValuesPerKey) + " values",
                   values->value.offset);
     }
-    if (!value.multivalued && values->value.elements.size() != 1) {
-      return fail("single-valued ContextKeyType \"" + std::string(type->value.text) +
+    if (!value.multivalued && values->value.elements().size() != 1) {
+      return fail("single-valued ContextKeyType \"" + std::string(type->value.text()) +
                       "\" needs exactly one value",
                   values->value.offset);
     }
-    for (const JsonValue& item : values->value.elements) {
+    for (const JsonValue& item : values->value.elements()) {
       if (!item.isScalar()) {
         return fail("ContextKeyValues must hold strings", item.offset);
       }
       if (!checkTypedValue(value.type, item)) {
         return false;
       }
-      value.values.emplace_back(item.text);
+      value.values.emplace_back(item.text());
     }
-    return setContext(std::string(name->value.text), name->value.offset, std::move(value), request);
+    return setContext(std::string(name->value.text()), name->value.offset, std::move(value),
+                      request);
   }
 
   // The AWS simulator rejects values that do not fit their declared type; so do we.
@@ -344,26 +345,26 @@ class RequestReader {
     const char* what = "";
     switch (type) {
       case ContextValue::Type::Number:
-        ok = grammar::parseDecimal(item.text).ok();
+        ok = grammar::parseDecimal(item.text()).ok();
         what = "a number";
         break;
       case ContextValue::Type::Bool:
-        ok = item.text == "true" || item.text == "false";
+        ok = item.text() == "true" || item.text() == "false";
         what = "true or false";
         break;
       case ContextValue::Type::Date:
-        ok = grammar::parseDate(item.text).ok();
+        ok = grammar::parseDate(item.text()).ok();
         what = "an ISO 8601 date or epoch seconds";
         break;
       case ContextValue::Type::Ip:
-        ok = grammar::parseCidr(item.text).ok();
+        ok = grammar::parseCidr(item.text()).ok();
         what = "an IP address";
         break;
       default:
         break;
     }
     if (!ok) {
-      return fail("context value \"" + std::string(item.text) + "\" is not " + what, item.offset);
+      return fail("context value \"" + std::string(item.text()) + "\" is not " + what, item.offset);
     }
     return true;
   }

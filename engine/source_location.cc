@@ -1,6 +1,7 @@
 #include "engine/source_location.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "engine/diagnostic.h"
 #include "engine/internal/printable.h"
@@ -58,17 +59,28 @@ std::string Diagnostic::toString() const {
 
 LineIndex::LineIndex(std::string file, std::string_view text) : file_(std::move(file)) {
   lineStarts_.push_back(0);
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      lineStarts_.push_back(i + 1);
+  const char* const begin = text.data();
+  const char* const end = begin + text.size();
+  // memchr: a policy is mostly long lines, or one line when minified.
+  for (const char* p = begin; p != end;) {
+    const void* newline = std::memchr(p, '\n', static_cast<std::size_t>(end - p));
+    if (newline == nullptr) {
+      break;
     }
+    p = static_cast<const char*>(newline) + 1;
+    lineStarts_.push_back(static_cast<std::size_t>(p - begin));
   }
 }
 
-SourceLocation LineIndex::locate(std::size_t offset) const {
+TextPosition LineIndex::position(std::size_t offset) const {
   const auto next = std::upper_bound(lineStarts_.begin(), lineStarts_.end(), offset);
   const auto line = static_cast<std::size_t>(next - lineStarts_.begin());
-  return SourceLocation{file_, line, offset - lineStarts_[line - 1] + 1};
+  return TextPosition{line, offset - lineStarts_[line - 1] + 1};
+}
+
+SourceLocation LineIndex::locate(std::size_t offset) const {
+  const TextPosition at = position(offset);
+  return SourceLocation{file_, at.line, at.column};
 }
 
 }  // namespace policysim::engine

@@ -16,6 +16,8 @@ class LineIndex {
   LineIndex(std::string file, std::string_view text);
 
   // Line and column (both 1-based; column counts bytes) of a byte offset.
+  [[nodiscard]] TextPosition position(std::size_t offset) const;
+  // The same with the file name.
   [[nodiscard]] SourceLocation locate(std::size_t offset) const;
   [[nodiscard]] const std::string& file() const { return file_; }
 

@@ -25,6 +25,13 @@ struct SourceLocation {
   std::size_t column = 0;
 };
 
+// A line and column in a text whose file is known from elsewhere (e.g. a parsed policy's
+// elements: their document names the file once instead of every value copying it).
+struct TextPosition {
+  std::size_t line = 0;
+  std::size_t column = 0;
+};
+
 class [[nodiscard]] Status {
  public:
   Status() = default;

@@ -203,10 +203,19 @@ struct CompiledPolicy {
   ActionIndex index;
 };
 
+// A set of strings found by std::string_view too (no temporary string per lookup).
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view text) const {
+    return std::hash<std::string_view>{}(text);
+  }
+};
+using InternedStrings = std::unordered_set<std::string, StringHash, std::equal_to<>>;
+
 struct CompiledSet {
   // Interned strings (condition keys) that compiled statements refer to by string_view;
   // a node-based set, so the views stay valid.
-  std::unordered_set<std::string> strings;
+  InternedStrings strings;
   Arena texts;  // sids, action and resource texts as written
   std::vector<CompiledPolicy> identity;
   std::optional<CompiledPolicy> resource;

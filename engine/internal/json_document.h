@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -36,13 +37,12 @@ class JsonRange {
 
 struct JsonMember;
 
+// 24 bytes: a policy of N statements becomes a tree of ~10 N nodes, so node size is most of
+// the parse's memory traffic. Offsets are 32-bit (parseJson refuses texts of 4 GiB or more).
 struct JsonValue {
-  enum class Type { Null, Bool, Number, String, Object, Array };
+  enum class Type : std::uint8_t { Null, Bool, Number, String, Object, Array };
   Type type = Type::Null;
-  std::size_t offset = 0;         // byte offset of the value's first character
-  std::string_view text;          // String: the content; Number: the source text; Bool: true/false
-  JsonRange<JsonMember> members;  // Object, in source order
-  JsonRange<JsonValue> elements;  // Array
+  std::uint32_t offset = 0;  // byte offset of the value's first character
 
   [[nodiscard]] bool isString() const { return type == Type::String; }
   [[nodiscard]] bool isObject() const { return type == Type::Object; }
@@ -50,15 +50,49 @@ struct JsonValue {
   [[nodiscard]] bool isScalar() const {
     return type == Type::String || type == Type::Number || type == Type::Bool;
   }
+  // String: the content; Number: the source text; Bool: "true" or "false"; else empty.
+  [[nodiscard]] std::string_view text() const {
+    return isScalar() ? std::string_view(static_cast<const char*>(data_), size_)
+                      : std::string_view();
+  }
+  // Object: the members in source order; else empty.
+  [[nodiscard]] JsonRange<JsonMember> members() const;
+  // Array: the elements; else empty.
+  [[nodiscard]] JsonRange<JsonValue> elements() const {
+    return isArray() ? JsonRange<JsonValue>(static_cast<const JsonValue*>(data_), size_)
+                     : JsonRange<JsonValue>();
+  }
   // The member with exactly this key, or nullptr.
   [[nodiscard]] const JsonMember* find(std::string_view key) const;
+
+  static JsonValue scalar(Type type, std::uint32_t offset, std::string_view text) {
+    return JsonValue(type, offset, text.data(), static_cast<std::uint32_t>(text.size()));
+  }
+  static JsonValue object(std::uint32_t offset, const JsonMember* members, std::size_t count) {
+    return JsonValue(Type::Object, offset, members, static_cast<std::uint32_t>(count));
+  }
+  static JsonValue array(std::uint32_t offset, const JsonValue* elements, std::size_t count) {
+    return JsonValue(Type::Array, offset, elements, static_cast<std::uint32_t>(count));
+  }
+  JsonValue() = default;
+
+ private:
+  JsonValue(Type type, std::uint32_t offset, const void* data, std::uint32_t size)
+      : type(type), offset(offset), size_(size), data_(data) {}
+  std::uint32_t size_ = 0;      // bytes of text, or number of children
+  const void* data_ = nullptr;  // the text, or the first child
 };
 
 struct JsonMember {
   std::string_view key;
-  std::size_t keyOffset = 0;  // offset of the key's opening quote
+  std::uint32_t keyOffset = 0;  // offset of the key's opening quote
   JsonValue value;
 };
+
+inline JsonRange<JsonMember> JsonValue::members() const {
+  return isObject() ? JsonRange<JsonMember>(static_cast<const JsonMember*>(data_), size_)
+                    : JsonRange<JsonMember>();
+}
 
 struct JsonDocument {
   JsonValue root;
@@ -67,7 +101,7 @@ struct JsonDocument {
 
 struct JsonLimits {
   std::size_t maxDepth = 64;
-  std::size_t maxBytes = std::size_t{256} << 20U;  // 256 MiB
+  std::size_t maxBytes = std::size_t{256} << 20U;  // 256 MiB; never more than 4 GiB - 1
 };
 
 // A parse error: what went wrong and the byte offset it refers to.

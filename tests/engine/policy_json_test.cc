@@ -147,6 +147,47 @@ TEST(PolicyJson, WarnsAboutMissingVersionAndDuplicateSid) {
   EXPECT_EQ(result.value().warnings[1].toString().rfind("w.json:1:", 0), 0U);
 }
 
+// Duplicate Sids are found after the whole policy is read; their warnings still come in
+// source order among the others (here: between two empty-Action warnings), with positions.
+TEST(PolicyJson, WarningsStayInSourceOrder) {
+  auto result = parsePolicyDocument(
+      "{\"Version\":\"2012-10-17\",\"Statement\":[\n"
+      "{\"Sid\":\"A\",\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"},\n"
+      "{\"Sid\":\"B\",\"Effect\":\"Allow\",\"Action\":[],\"Resource\":\"*\"},\n"
+      "{\"Sid\":\"A\",\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"},\n"
+      "{\"Sid\":\"B\",\"Effect\":\"Allow\",\"Action\":[],\"Resource\":\"*\"}]}",
+      "w.json", kId);
+  ASSERT_TRUE(result.ok()) << result.status().toString();
+  std::vector<std::string> printed;
+  for (const auto& warning : result.value().warnings) {
+    printed.push_back(warning.toString());
+  }
+  ASSERT_EQ(printed.size(), 4U);
+  EXPECT_EQ(printed[0].rfind("w.json:3:38: warning: Action is an empty list", 0), 0U) << printed[0];
+  EXPECT_EQ(printed[1], "w.json:4:8: warning: duplicate Sid \"A\"");
+  EXPECT_EQ(printed[2].rfind("w.json:5:8: warning: duplicate Sid \"B\"", 0), 0U) << printed[2];
+  EXPECT_EQ(printed[3].rfind("w.json:5:38: warning: Action is an empty list", 0), 0U) << printed[3];
+}
+
+// Condition keys are case-insensitive: a repeat is an error however many keys the block has
+// (small blocks compare keys pairwise, large ones use a set).
+TEST(PolicyJson, RepeatedConditionKeyInALargeBlock) {
+  std::string keys;
+  for (int i = 0; i < 40; ++i) {
+    keys += "\"ctx:key" + std::to_string(i) + "\":\"v\",";
+  }
+  auto policy = [&](const std::string& extra) {
+    return "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\","
+           "\"Condition\":{\"StringEquals\":{" +
+           keys + extra + "}}}}";
+  };
+  EXPECT_TRUE(parsePolicyDocument(policy("\"ctx:other\":\"v\""), "c.json", kId).ok());
+  auto repeated = parsePolicyDocument(policy("\"CTX:Key17\":\"v\""), "c.json", kId);
+  ASSERT_FALSE(repeated.ok());
+  EXPECT_NE(repeated.status().message().find("\"CTX:Key17\" appears twice"), std::string::npos)
+      << repeated.status().toString();
+}
+
 TEST(PolicyJson, TrustPolicyNeedsNoResource) {
   auto result = parsePolicyDocument(
       R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"111122223333"},)"
