@@ -126,24 +126,16 @@ int runBatch(const engine::PolicySet& set, const CheckArgs& args) {
 }
 
 int runCheck(const CheckArgs& args) {
-  auto input = loadPolicyFiles(PolicyFiles{args.identity, args.resource, args.boundary, args.scps,
-                                           args.session, args.maxPolicyBytes});
-  if (!input) {
+  const std::shared_ptr<const engine::PolicySet> set =
+      compilePolicyFiles(PolicyFiles{args.identity, args.resource, args.boundary, args.scps,
+                                     args.session, args.maxPolicyBytes},
+                         args.quiet);
+  if (set == nullptr) {
     return kExitInputError;
-  }
-  auto set = engine::PolicySet::compile(std::move(*input));
-  if (!set.ok()) {
-    std::cerr << set.status().toString() << "\n";
-    return kExitInputError;
-  }
-  if (!args.quiet) {
-    for (const engine::Diagnostic& diagnostic : set.value()->diagnostics()) {
-      std::cerr << diagnostic.toString() << "\n";
-    }
   }
 
   if (!args.requests.empty()) {
-    return runBatch(*set.value(), args);
+    return runBatch(*set, args);
   }
   engine::Result<std::vector<engine::Request>> requests = std::vector<engine::Request>{};
   if (args.scenario.buildsRequest()) {
@@ -171,7 +163,7 @@ int runCheck(const CheckArgs& args) {
   const bool explain = args.format != "aws";
   std::vector<engine::Decision> decisions;
   for (const engine::Request& request : requests.value()) {
-    decisions.push_back(set.value()->evaluate(request, explain));
+    decisions.push_back(set->evaluate(request, explain));
   }
   applyCredentialRestrictions(args.scenario, requests.value(), &decisions);
 

@@ -72,4 +72,52 @@ std::optional<engine::PolicySetInput> loadPolicyFiles(const PolicyFiles& files) 
   return input;
 }
 
+std::shared_ptr<const engine::PolicySet> compilePolicyFiles(const PolicyFiles& files, bool quiet) {
+  engine::PolicySetTexts texts;
+  auto read = [&](const std::string& path) -> std::optional<engine::PolicyText> {
+    auto text = readFile(path, files.maxBytes, "--max-policy-bytes");
+    if (!text.ok()) {
+      std::cerr << text.status().toString() << "\n";
+      return std::nullopt;
+    }
+    return engine::PolicyText{path, std::move(text).value()};
+  };
+  auto readList = [&](const std::vector<std::string>& paths, std::vector<engine::PolicyText>* out) {
+    for (const std::string& path : paths) {
+      auto text = read(path);
+      if (!text) {
+        return false;
+      }
+      out->push_back(std::move(*text));
+    }
+    return true;
+  };
+  auto readOptional = [&](const std::string& path, std::optional<engine::PolicyText>* out) {
+    if (!path.empty()) {
+      *out = read(path);
+      return out->has_value();
+    }
+    return true;
+  };
+  if (!readList(files.identity, &texts.identity) || !readList(files.scps, &texts.scps) ||
+      !readOptional(files.resource, &texts.resource) ||
+      !readOptional(files.boundary, &texts.boundary) ||
+      !readOptional(files.session, &texts.session)) {
+    return nullptr;
+  }
+  engine::PolicyParseOptions options;
+  options.maxBytes = files.maxBytes;
+  auto set = engine::PolicySet::compile(texts, options);
+  if (!set.ok()) {
+    std::cerr << set.status().toString() << "\n";
+    return nullptr;
+  }
+  if (!quiet) {
+    for (const engine::Diagnostic& diagnostic : set.value()->diagnostics()) {
+      std::cerr << diagnostic.toString() << "\n";
+    }
+  }
+  return std::move(set).value();
+}
+
 }  // namespace policysim::cli

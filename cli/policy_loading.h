@@ -3,6 +3,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,5 +34,11 @@ void addMaxPolicyBytesOption(CLI::App* command, std::size_t* maxBytes);
 // Reads and parses every file ("-" reads standard input), each up to files.maxBytes. On the
 // first error prints it on stderr and returns nullopt.
 [[nodiscard]] std::optional<engine::PolicySetInput> loadPolicyFiles(const PolicyFiles& files);
+
+// Reads every file and compiles the set in one pass (PolicySet::compile from texts: no
+// documents kept). Prints the diagnostics on stderr unless quiet. On the first error prints it
+// and returns nullptr.
+[[nodiscard]] std::shared_ptr<const engine::PolicySet> compilePolicyFiles(const PolicyFiles& files,
+                                                                          bool quiet);
 
 }  // namespace policysim::cli

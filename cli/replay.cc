@@ -897,19 +897,9 @@ int runReplay(const ReplayArgs& args) {
   files.resource = args.resource;
   files.boundary = args.boundary;
   files.maxBytes = args.maxPolicyBytes;
-  std::optional<engine::PolicySetInput> input = loadPolicyFiles(files);
-  if (!input) {
+  const std::shared_ptr<const engine::PolicySet> set = compilePolicyFiles(files, args.quiet);
+  if (set == nullptr) {
     return kExitInputError;
-  }
-  auto set = engine::PolicySet::compile(std::move(*input));
-  if (!set.ok()) {
-    std::cerr << set.status().toString() << "\n";
-    return kExitInputError;
-  }
-  if (!args.quiet) {
-    for (const engine::Diagnostic& diagnostic : set.value()->diagnostics()) {
-      std::cerr << diagnostic.toString() << "\n";
-    }
   }
 
   auto logText = readFile(args.cloudtrail);
@@ -928,7 +918,7 @@ int runReplay(const ReplayArgs& args) {
     const Prepared prepared = prepare(*entry.event, args);
     switch (prepared.kind) {
       case Kind::Replayed:
-        record(prepared, *set.value(), &report);
+        record(prepared, *set, &report);
         break;
       case Kind::SignIn: {
         const SignIn& s = prepared.signIn;

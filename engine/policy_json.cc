@@ -25,13 +25,11 @@ constexpr std::size_t kLinearKeyScanLimit = 16;
 
 class PolicyReader {
  public:
-  PolicyReader(std::string_view text, std::string name, PolicyKind kind)
-      : index_(name, text), kind_(kind) {
-    document_.name = std::move(name);
-    document_.kind = kind;
-  }
+  // Fills *header's own fields; hands each statement to sink.
+  PolicyReader(std::string_view text, PolicyDocument* header, const StatementSink& sink)
+      : index_(header->name, text), kind_(header->kind), document_(*header), sink_(sink) {}
 
-  Result<PolicyDocument> read(const JsonValue& root) {
+  Status read(const JsonValue& root) {
     if (!readDocument(root)) {
       return error_;
     }
@@ -44,7 +42,7 @@ class PolicyReader {
       document_.warnings.push_back(
           Diagnostic{Severity::Warning, index_.locate(offset), std::move(message)});
     }
-    return std::move(document_);
+    return Status();
   }
 
  private:
@@ -94,7 +92,7 @@ class PolicyReader {
           root.offset);
     }
     if (statement->isObject()) {
-      return readStatement(*statement, 0);
+      return readStatement(*statement, 0, 1);
     }
     if (!statement->isArray()) {
       return fail("Statement must be an object or an array of objects", statement->offset);
@@ -102,13 +100,40 @@ class PolicyReader {
     if (statement->elements().empty()) {
       warn("Statement is empty: the policy grants and denies nothing", statement->offset);
     }
-    document_.statements.reserve(statement->elements().size());
-    for (std::size_t i = 0; i < statement->elements().size(); ++i) {
-      if (!readStatement(statement->elements()[i], i)) {
+    const internal::JsonRange<JsonValue> statements = statement->elements();
+    for (std::size_t i = 0; i < statements.size(); ++i) {
+      if (!readStatement(statements[i], i, statements.size())) {
         return false;
       }
     }
     return true;
+  }
+
+  // One statement into the reused scratch_, then to the sink (which may move from it).
+  bool readStatement(const JsonValue& value, std::size_t index, std::size_t count) {
+    clearStatement(&scratch_);
+    if (!fillStatement(value, index, &scratch_)) {
+      return false;
+    }
+    sink_(scratch_, count);
+    return true;
+  }
+
+  // Empties a statement, keeping the capacity of its lists for the next one.
+  static void clearStatement(Statement* statement) {
+    statement->index = 0;
+    statement->sid.clear();
+    statement->effect = Effect::Allow;
+    statement->position = {};
+    statement->hasPrincipal = false;
+    statement->notPrincipal = false;
+    statement->principals.clear();
+    statement->notAction = false;
+    statement->actions.clear();
+    statement->hasResource = false;
+    statement->notResource = false;
+    statement->resources.clear();
+    statement->conditions.clear();
   }
 
   bool readVersion(const JsonValue& value) {
@@ -145,14 +170,13 @@ class PolicyReader {
     return true;
   }
 
-  bool readStatement(const JsonValue& value, std::size_t index) {
+  bool fillStatement(const JsonValue& value, std::size_t index, Statement* out) {
     if (!value.isObject()) {
       return fail(std::string("each statement must be an object, found ") +
                       internal::describeType(value.type),
                   value.offset);
     }
-    // Built in place (the list was reserved); a failed read discards the whole document.
-    Statement& statement = document_.statements.emplace_back();
+    Statement& statement = *out;
     statement.index = index;
     statement.position = at(value.offset);
     const JsonMember* effect = nullptr;
@@ -488,7 +512,9 @@ class PolicyReader {
 
   LineIndex index_;
   PolicyKind kind_;
-  PolicyDocument document_;
+  PolicyDocument& document_;  // the header: name, kind, version, id, warnings
+  const StatementSink& sink_;
+  Statement scratch_;
   std::vector<std::pair<std::size_t, std::string>> warnings_;   // (offset, message)
   std::vector<std::pair<std::string_view, std::size_t>> sids_;  // (Sid, offset), views of the JSON
   Status error_;
@@ -512,8 +538,8 @@ const char* policyKindName(PolicyKind kind) {
   return "identity";
 }
 
-Result<PolicyDocument> parsePolicyDocument(std::string_view text, std::string name, PolicyKind kind,
-                                           const PolicyParseOptions& options) {
+Status readPolicy(std::string_view text, const PolicyParseOptions& options, PolicyDocument* header,
+                  const StatementSink& sink) {
   internal::JsonDocument document;
   internal::JsonError error;
   internal::JsonLimits limits;
@@ -521,10 +547,26 @@ Result<PolicyDocument> parsePolicyDocument(std::string_view text, std::string na
   if (!internal::parseJson(text, limits, &document, &error)) {
     const StatusCode code = text.size() > options.maxBytes ? StatusCode::ResourceExhausted
                                                            : StatusCode::InvalidArgument;
-    return Status(code, error.message, LineIndex(name, text).locate(error.offset));
+    return Status(code, error.message, LineIndex(header->name, text).locate(error.offset));
   }
-  PolicyReader reader(text, std::move(name), kind);
+  PolicyReader reader(text, header, sink);
   return reader.read(document.root);
+}
+
+Result<PolicyDocument> parsePolicyDocument(std::string_view text, std::string name, PolicyKind kind,
+                                           const PolicyParseOptions& options) {
+  PolicyDocument document;
+  document.name = std::move(name);
+  document.kind = kind;
+  Status status =
+      readPolicy(text, options, &document, [&](Statement& statement, std::size_t count) {
+        document.statements.reserve(count);
+        document.statements.push_back(std::move(statement));
+      });
+  if (!status.ok()) {
+    return status;
+  }
+  return document;
 }
 
 }  // namespace policysim::engine

@@ -2,6 +2,7 @@
 // Errors name file, line and column; warnings are kept in PolicyDocument::warnings.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -21,5 +22,16 @@ struct PolicyParseOptions {
 [[nodiscard]] Result<PolicyDocument> parsePolicyDocument(std::string_view text, std::string name,
                                                          PolicyKind kind,
                                                          const PolicyParseOptions& options = {});
+
+// Receives each statement as soon as it is read and validated, with the policy's number of
+// statements. The statement is the reader's scratch storage: move from it or copy it.
+using StatementSink = std::function<void(Statement& statement, std::size_t statementCount)>;
+
+// The same reading one statement at a time, for consumers that keep no PolicyDocument (the
+// compiler): *header comes with its name and kind set, and gets the version, id and warnings;
+// its statements stay empty and go to sink instead. Header fields are final before the first
+// statement reaches the sink, except warnings (final when this returns).
+[[nodiscard]] Status readPolicy(std::string_view text, const PolicyParseOptions& options,
+                                PolicyDocument* header, const StatementSink& sink);
 
 }  // namespace policysim::engine

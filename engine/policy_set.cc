@@ -3,6 +3,8 @@
 #include "engine/policy_set.h"
 
 #include <algorithm>
+#include <iterator>
+#include <tuple>
 #include <utility>
 
 #include "engine/internal/compiled.h"
@@ -80,24 +82,50 @@ class Compiler {
       : diagnostics_(diagnostics), strings_(strings), texts_(texts) {}
 
   CompiledPolicy compilePolicy(const PolicyDocument& document, std::size_t policyIndex) {
-    for (const Diagnostic& warning : document.warnings) {
-      diagnostics_->push_back(warning);
-    }
+    diagnostics_->insert(diagnostics_->end(), document.warnings.begin(), document.warnings.end());
     CompiledPolicy policy;
     policy.kind = document.kind;
     policy.name = document.name;
-    const bool variables = document.version == PolicyVersion::V2012_10_17;
     policy.statements.reserve(document.statements.size());
     for (const Statement& statement : document.statements) {
-      policy.statements.push_back(compileStatement(document, policyIndex, statement, variables));
+      policy.statements.push_back(compileStatement(document, policyIndex, statement));
     }
+    policy.index = buildIndex(policy.statements);
+    return policy;
+  }
+
+  // Reads and compiles each statement as it is read: no PolicyDocument is kept. Diagnostics
+  // come in the same order as above (the reader's, then the compiler's).
+  Result<CompiledPolicy> compilePolicy(const PolicyText& text, PolicyKind kind,
+                                       std::size_t policyIndex, const PolicyParseOptions& options) {
+    PolicyDocument header;
+    header.name = text.name;
+    header.kind = kind;
+    CompiledPolicy policy;
+    policy.kind = kind;
+    policy.name = text.name;
+    std::vector<Diagnostic> compileWarnings;
+    std::vector<Diagnostic>* const diagnostics = std::exchange(diagnostics_, &compileWarnings);
+    const Status status =
+        readPolicy(text.json, options, &header, [&](Statement& statement, std::size_t count) {
+          policy.statements.reserve(count);
+          policy.statements.push_back(compileStatement(header, policyIndex, statement));
+        });
+    diagnostics_ = diagnostics;
+    if (!status.ok()) {
+      return status;
+    }
+    diagnostics_->insert(diagnostics_->end(), header.warnings.begin(), header.warnings.end());
+    diagnostics_->insert(diagnostics_->end(), std::make_move_iterator(compileWarnings.begin()),
+                         std::make_move_iterator(compileWarnings.end()));
     policy.index = buildIndex(policy.statements);
     return policy;
   }
 
  private:
   CompiledStatement compileStatement(const PolicyDocument& document, std::size_t policyIndex,
-                                     const Statement& statement, bool variables) {
+                                     const Statement& statement) {
+    const bool variables = document.version == PolicyVersion::V2012_10_17;
     CompiledStatement out;
     out.ref.sid = texts_->store(statement.sid);
     out.ref.policyKind = document.kind;
@@ -415,6 +443,49 @@ Result<std::shared_ptr<const PolicySet>> PolicySet::compile(PolicySetInput input
       *singles[i].second = compiler.compilePolicy(**singles[i].first, 0);
     }
   }
+  return finish(std::move(compiled));
+}
+
+Result<std::shared_ptr<const PolicySet>> PolicySet::compile(const PolicySetTexts& texts,
+                                                            const PolicyParseOptions& options) {
+  auto compiled = std::make_unique<internal::CompiledSet>();
+  internal::Compiler compiler(&compiled->diagnostics, &compiled->strings, &compiled->texts);
+  auto compileEach = [&](const std::vector<PolicyText>& policies, PolicyKind kind,
+                         std::vector<internal::CompiledPolicy>* out) -> Status {
+    for (std::size_t i = 0; i < policies.size(); ++i) {
+      auto policy = compiler.compilePolicy(policies[i], kind, i, options);
+      if (!policy.ok()) {
+        return policy.status();
+      }
+      out->push_back(std::move(policy).value());
+    }
+    return Status();
+  };
+  if (Status s = compileEach(texts.identity, PolicyKind::Identity, &compiled->identity); !s.ok()) {
+    return s;
+  }
+  if (Status s = compileEach(texts.scps, PolicyKind::Scp, &compiled->scps); !s.ok()) {
+    return s;
+  }
+  const std::tuple<const std::optional<PolicyText>*, PolicyKind,
+                   std::optional<internal::CompiledPolicy>*>
+      singles[] = {{&texts.resource, PolicyKind::Resource, &compiled->resource},
+                   {&texts.boundary, PolicyKind::Boundary, &compiled->boundary},
+                   {&texts.session, PolicyKind::Session, &compiled->session}};
+  for (const auto& [text, kind, out] : singles) {
+    if (text->has_value()) {
+      auto policy = compiler.compilePolicy(**text, kind, 0, options);
+      if (!policy.ok()) {
+        return policy.status();
+      }
+      *out = std::move(policy).value();
+    }
+  }
+  return finish(std::move(compiled));
+}
+
+Result<std::shared_ptr<const PolicySet>> PolicySet::finish(
+    std::unique_ptr<internal::CompiledSet> compiled) {
   // Every policy now sits where it stays: point the statement references at their names.
   auto bindNames = [](internal::CompiledPolicy& policy) {
     for (internal::CompiledStatement& statement : policy.statements) {

@@ -2,10 +2,15 @@
 // Immutable after compile(); evaluate() is const and safe to call from many threads at once.
 // Share it as std::shared_ptr<const PolicySet>.
 //
-//   PolicySetInput input;                       // parsed documents, by role
-//   input.identity.push_back(parsePolicyDocument(text, "a.json", PolicyKind::Identity).value());
-//   auto set = PolicySet::compile(std::move(input));      // Result<shared_ptr<const PolicySet>>
+//   PolicySetTexts texts;                       // policy JSON, by role
+//   texts.identity.push_back(PolicyText{"a.json", text});
+//   auto set = PolicySet::compile(texts);       // Result<shared_ptr<const PolicySet>>
 //   Decision d = set.value()->evaluate(request, /*explain=*/false);
+//
+// or, from documents parsed beforehand (to inspect or edit them first):
+//   PolicySetInput input;
+//   input.identity.push_back(parsePolicyDocument(text, "a.json", PolicyKind::Identity).value());
+//   auto set = PolicySet::compile(std::move(input));
 #pragma once
 
 #include <memory>
@@ -15,18 +20,30 @@
 #include "engine/decision.h"
 #include "engine/diagnostic.h"
 #include "engine/policy.h"
+#include "engine/policy_json.h"
 #include "engine/request.h"
 #include "engine/status.h"
 
 namespace policysim::engine {
 
-struct PolicySetInput {
-  std::vector<PolicyDocument> identity;    // any number, attached to the principal
-  std::optional<PolicyDocument> resource;  // resource-based policy of the target resource
-  std::optional<PolicyDocument> boundary;  // permissions boundary of the principal
-  std::vector<PolicyDocument> scps;        // one per level of the organisation path
-  std::optional<PolicyDocument> session;   // session policy of the principal's session
+// The policies in scope, by the role each plays in the evaluation.
+template <typename Policy>
+struct PolicyRoles {
+  std::vector<Policy> identity;    // any number, attached to the principal
+  std::optional<Policy> resource;  // resource-based policy of the target resource
+  std::optional<Policy> boundary;  // permissions boundary of the principal
+  std::vector<Policy> scps;        // one per level of the organisation path
+  std::optional<Policy> session;   // session policy of the principal's session
 };
+
+// A policy's JSON and the name its messages use (usually the file path).
+struct PolicyText {
+  std::string name;
+  std::string json;
+};
+
+using PolicySetInput = PolicyRoles<PolicyDocument>;
+using PolicySetTexts = PolicyRoles<PolicyText>;
 
 namespace internal {
 struct CompiledSet;
@@ -39,6 +56,11 @@ class PolicySet {
   // statement fails closed at evaluation (an Allow never applies, a Deny always applies) and
   // a warning is recorded in diagnostics().
   [[nodiscard]] static Result<std::shared_ptr<const PolicySet>> compile(PolicySetInput input);
+  // Parses and compiles policy JSON in one pass, statement by statement, with no PolicyDocument
+  // in between (what the CLI does). Fails on the first policy that does not parse (the
+  // parsePolicyDocument error); the diagnostics are the same as parsing, then compiling.
+  [[nodiscard]] static Result<std::shared_ptr<const PolicySet>> compile(
+      const PolicySetTexts& texts, const PolicyParseOptions& options = {});
 
   // Decides a request. Never fails; problems are reported in Decision::errors and deny.
   // explain: also fill Decision::reason and Decision::explanations (costs allocations).
@@ -57,6 +79,9 @@ class PolicySet {
 
  private:
   explicit PolicySet(std::unique_ptr<internal::CompiledSet> compiled);
+  // Binds statement references to their policies' names and wraps the set.
+  static Result<std::shared_ptr<const PolicySet>> finish(
+      std::unique_ptr<internal::CompiledSet> compiled);
   std::unique_ptr<internal::CompiledSet> compiled_;
 };
 

@@ -1,0 +1,123 @@
+// PolicySet::compile from policy texts (one pass, no PolicyDocument kept) must be
+// indistinguishable from parsePolicyDocument + compile: same diagnostics in the same order,
+// same errors with the same locations, same decisions and statement references.
+#include "engine/policy_set.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "engine/policy_json.h"
+#include "engine/request_json.h"
+
+namespace {
+
+using namespace policysim::engine;
+
+// Reader warnings (empty Action list, duplicate Sid) and compiler warnings (a resource of
+// fewer than six ARN fields, a number that does not parse) in two identity policies, an SCP
+// and a resource policy.
+const PolicySetTexts& texts() {
+  static const PolicySetTexts value = [] {
+    PolicySetTexts t;
+    t.identity.push_back(PolicyText{"a.json", R"({"Version":"2012-10-17","Statement":[
+  {"Sid":"Get","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket/*"},
+  {"Sid":"Get","Effect":"Allow","Action":[],"Resource":"*"},
+  {"Sid":"Short","Effect":"Allow","Action":"s3:PutObject","Resource":"arn:aws:s3"}]})"});
+    t.identity.push_back(PolicyText{"b.json", R"({"Version":"2012-10-17","Statement":{
+  "Effect":"Deny","Action":"s3:DeleteObject","Resource":"*",
+  "Condition":{"NumericLessThan":{"s3:max-keys":"abc"}}}})"});
+    t.scps.push_back(
+        PolicyText{"scp.json", R"({"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}})"});
+    t.resource = PolicyText{"bucket.json", R"({"Version":"2012-10-17","Statement":[
+  {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:user/bob"},
+   "Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket/*"}]})"};
+    return t;
+  }();
+  return value;
+}
+
+PolicySetInput documentsOf(const PolicySetTexts& t) {
+  auto parse = [](const PolicyText& text, PolicyKind kind) {
+    auto document = parsePolicyDocument(text.json, text.name, kind);
+    EXPECT_TRUE(document.ok()) << document.status().toString();
+    return std::move(document).value();
+  };
+  PolicySetInput input;
+  for (const PolicyText& text : t.identity) {
+    input.identity.push_back(parse(text, PolicyKind::Identity));
+  }
+  for (const PolicyText& text : t.scps) {
+    input.scps.push_back(parse(text, PolicyKind::Scp));
+  }
+  input.resource = parse(*t.resource, PolicyKind::Resource);
+  return input;
+}
+
+std::vector<std::string> printed(const PolicySet& set) {
+  std::vector<std::string> out;
+  for (const Diagnostic& diagnostic : set.diagnostics()) {
+    out.push_back(diagnostic.toString());
+  }
+  return out;
+}
+
+TEST(PolicySetFromTexts, SameDiagnosticsInTheSameOrder) {
+  auto fromTexts = PolicySet::compile(texts());
+  auto fromDocuments = PolicySet::compile(documentsOf(texts()));
+  ASSERT_TRUE(fromTexts.ok()) << fromTexts.status().toString();
+  ASSERT_TRUE(fromDocuments.ok());
+  const std::vector<std::string> expected = printed(*fromDocuments.value());
+  ASSERT_EQ(expected.size(), 5U);  // no Version (scp), empty Action, duplicate Sid, short, abc
+  EXPECT_EQ(printed(*fromTexts.value()), expected);
+}
+
+TEST(PolicySetFromTexts, SameDecisionsAndStatementReferences) {
+  auto fromTexts = PolicySet::compile(texts()).value();
+  auto fromDocuments = PolicySet::compile(documentsOf(texts())).value();
+  for (const char* action : {"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket"}) {
+    for (const char* principal :
+         {"arn:aws:iam::111122223333:user/alice", "arn:aws:iam::111122223333:user/bob"}) {
+      const std::string json = std::string(R"({"principal":")") + principal + R"(","action":")" +
+                               action + R"(","resource":"arn:aws:s3:::bucket/key"})";
+      const Request request = parseRequests(json, "r.json").value().front();
+      const Decision a = fromTexts->evaluate(request, true);
+      const Decision b = fromDocuments->evaluate(request, true);
+      EXPECT_EQ(a.kind, b.kind) << json;
+      EXPECT_EQ(a.reason, b.reason) << json;
+      ASSERT_EQ(a.matchedStatements.size(), b.matchedStatements.size()) << json;
+      for (std::size_t i = 0; i < a.matchedStatements.size(); ++i) {
+        const StatementRef& x = a.matchedStatements[i];
+        const StatementRef& y = b.matchedStatements[i];
+        EXPECT_EQ(x.policyName, y.policyName);
+        EXPECT_EQ(x.policyKind, y.policyKind);
+        EXPECT_EQ(x.policyIndex, y.policyIndex);
+        EXPECT_EQ(x.statementIndex, y.statementIndex);
+        EXPECT_EQ(x.sid, y.sid);
+        EXPECT_EQ(x.line, y.line);
+        EXPECT_EQ(x.column, y.column);
+      }
+    }
+  }
+}
+
+TEST(PolicySetFromTexts, FirstBadPolicyFailsWithItsLocation) {
+  PolicySetTexts bad = texts();
+  bad.identity[1].json = "{\"Version\":\"2012-10-17\",\n\"Statement\":{\"Effect\":\"Permit\"}}";
+  auto set = PolicySet::compile(bad);
+  ASSERT_FALSE(set.ok());
+  auto document = parsePolicyDocument(bad.identity[1].json, "b.json", PolicyKind::Identity);
+  ASSERT_FALSE(document.ok());
+  EXPECT_EQ(set.status().toString(), document.status().toString());
+  EXPECT_EQ(set.status().toString().rfind("b.json:2:", 0), 0U) << set.status().toString();
+
+  PolicySetTexts tooBig = texts();
+  PolicyParseOptions options;
+  options.maxBytes = 16;
+  auto limited = PolicySet::compile(tooBig, options);
+  ASSERT_FALSE(limited.ok());
+  EXPECT_EQ(limited.status().code(), StatusCode::ResourceExhausted);
+}
+
+}  // namespace
