@@ -2,6 +2,7 @@
 //   BM_Evaluate_ForceMfa             force_mfa.json against 12 requests (MFA true/false/absent x
 //                                    own-credential and other actions), parsed beforehand
 //   BM_Evaluate_ForceMfa (threads 2) the same on both cores, one shared PolicySet
+//   BM_Evaluate_ForceMfaPrepared     the same requests as PreparedRequests (deciding alone)
 //   BM_Evaluate_ForceMfaWithJson     request JSON parsing + evaluation (end-to-end per request)
 //   BM_Evaluate_Scaling{Last,None}/N N = 10 .. 100,000 statements with distinct actions:
 //                                    a request matching the last statement / matching none
@@ -36,6 +37,36 @@ void BM_Evaluate_ForceMfa(benchmark::State& state) {
 }
 BENCHMARK(BM_Evaluate_ForceMfa);
 BENCHMARK(BM_Evaluate_ForceMfa)->Threads(2)->UseRealTime();
+
+// The same requests as PreparedRequests (action lower-cased and hashed, ARNs split, caller
+// identified once): the cost of deciding alone, for a request decided against several sets
+// or prepared ahead of the latency-critical path.
+void BM_Evaluate_ForceMfaPrepared(benchmark::State& state) {
+  static const auto set = compileForceMfa();
+  static const std::vector<engine::Request> requests = [] {
+    std::vector<engine::Request> out;
+    for (const std::string& line : forceMfaRequestLines()) {
+      out.push_back(parseOneRequest(line));
+    }
+    return out;
+  }();
+  static const std::vector<engine::PreparedRequest> prepared = [] {
+    std::vector<engine::PreparedRequest> out;
+    for (const engine::Request& request : requests) {
+      out.emplace_back(request);
+    }
+    return out;
+  }();
+  std::size_t i = 0;
+  engine::Decision decision;
+  for (auto _ : state) {
+    set->evaluate(prepared[i], false, &decision);
+    benchmark::DoNotOptimize(decision.kind);
+    i = (i + 1) % prepared.size();
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_Evaluate_ForceMfaPrepared);
 
 void BM_Evaluate_ForceMfaWithJson(benchmark::State& state) {
   static const auto set = compileForceMfa();

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "engine/internal/compiled.h"
+#include "engine/internal/request_facts.h"
 #include "grammar/number.h"
 
 namespace policysim::engine::internal {
@@ -27,14 +28,6 @@ enum class Truth { False, True, Error };
 // How a resource-based policy statement names the caller (§4.3).
 enum class Grant { None, Account, Parent, Direct };
 
-struct PrincipalIdentity {
-  enum class Kind { Anonymous, Root, User, RoleSession, FederatedUser, Service, Other };
-  Kind kind = Kind::Anonymous;
-  std::string_view arn;        // as given
-  std::string_view account;    // 12-digit account, when known
-  std::string_view parentArn;  // role ARN of a role session
-};
-
 // One request value converted for a family: the parsed forms the comparisons need.
 struct RequestScalar {
   std::string_view text;
@@ -49,81 +42,14 @@ struct RequestScalar {
 // Per-thread buffers reused across evaluations, so the hot path neither allocates nor zeroes
 // large locals (slot values and request scalars are written before they are read).
 struct Scratch {
-  ArnFields resourceFields;
-  ArnFields principalFields;
+  RequestFacts facts;  // for requests that come unprepared
   SlotValues slots;
   RequestScalar scalar;
-  std::string loweredAction;
-  std::string roleArn;
   std::vector<std::uint32_t> candidates;
   std::vector<const CompiledStatement*> applying;
   std::vector<std::string> pendingErrors;
 };
 thread_local Scratch scratch;
-
-bool isAccountId(std::string_view text) {
-  return text.size() == 12 &&
-         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-std::string_view contextString(const Request& request, std::string_view lowerKey) {
-  const ContextValue* value = request.findLowerCaseContext(lowerKey);
-  if (value == nullptr || value->multivalued || value->values.size() != 1) {
-    return {};
-  }
-  return value->values.front();
-}
-
-PrincipalIdentity identify(const Request& request, Scratch& buffers) {
-  PrincipalIdentity identity;
-  const std::string_view principal = request.principal;
-  if (principal.empty() || sameText(principal, "*") || sameText(principal, "anonymous")) {
-    return identity;
-  }
-  identity.arn = principal;
-  ArnFields& arn = buffers.principalFields;
-  splitArn(principal, &arn);
-  if (!arn.isArn) {
-    identity.kind = principal.ends_with(".amazonaws.com") ? PrincipalIdentity::Kind::Service
-                                                          : PrincipalIdentity::Kind::Other;
-    if (isAccountId(principal)) {
-      identity.kind = PrincipalIdentity::Kind::Root;
-      identity.account = principal;
-    }
-    return identity;
-  }
-  const std::string_view service = arn.fields[2];
-  const std::string_view resource = arn.fields[5];
-  identity.account = arn.fields[4];
-  identity.kind = PrincipalIdentity::Kind::Other;
-  if (sameText(service, "iam") && sameText(resource, "root")) {
-    identity.kind = PrincipalIdentity::Kind::Root;
-  } else if (sameText(service, "iam") && startsWith(resource, "user/")) {
-    identity.kind = PrincipalIdentity::Kind::User;
-  } else if (sameText(service, "sts") && startsWith(resource, "assumed-role/")) {
-    identity.kind = PrincipalIdentity::Kind::RoleSession;
-    // The role ARN (with its path) is aws:PrincipalArn; derive it when the context lacks it.
-    const std::string_view roleArn = contextString(request, "aws:principalarn");
-    if (roleArn.find(":role/") != std::string_view::npos) {
-      identity.parentArn = roleArn;
-    } else {
-      const std::string_view rest = resource.substr(std::string_view("assumed-role/").size());
-      buffers.roleArn.assign("arn:");
-      buffers.roleArn.append(arn.fields[1]);
-      buffers.roleArn.append(":iam::");
-      buffers.roleArn.append(arn.fields[4]);
-      buffers.roleArn.append(":role/");
-      buffers.roleArn.append(rest.substr(0, rest.find('/')));
-      identity.parentArn = buffers.roleArn;
-    }
-  } else if (sameText(service, "sts") && startsWith(resource, "federated-user/")) {
-    identity.kind = PrincipalIdentity::Kind::FederatedUser;
-  }
-  if (identity.account.empty()) {
-    identity.account = contextString(request, "aws:principalaccount");
-  }
-  return identity;
-}
 
 bool namesAccount(std::string_view value, std::string_view account) {
   if (account.empty()) {
@@ -212,25 +138,16 @@ const char* grantName(Grant grant) {
 
 // Everything the evaluation of one request needs, prepared once.
 struct EvalContext {
-  EvalContext(const Request& r, Scratch& b, Decision& d, bool e, bool boundary)
-      : request(r),
-        buffers(b),
-        decision(d),
-        explain(e),
-        hasBoundary(boundary),
-        resourceFields(b.resourceFields) {}
+  EvalContext(const Request& r, const RequestFacts& f, Scratch& b, Decision& d, bool e,
+              bool boundary)
+      : request(r), facts(f), buffers(b), decision(d), explain(e), hasBoundary(boundary) {}
 
   const Request& request;
+  const RequestFacts& facts;  // lower-cased action, resource ARN fields, caller
   Scratch& buffers;
   Decision& decision;
   bool explain = false;
   bool hasBoundary = false;
-  std::string_view actionService;  // lower-cased, views into buffers.loweredAction
-  std::string_view actionName;
-  std::uint64_t actionHash = 0;   // ActionIndex::hash of the lower-cased action
-  std::uint64_t serviceHash = 0;  // and of its service prefix
-  ArnFields& resourceFields;      // buffers.resourceFields
-  PrincipalIdentity caller;
   std::vector<std::string>* steps = nullptr;  // explanation of the current statement
 
   // Adds an explanation step; `make` runs only when explaining.
@@ -284,10 +201,11 @@ bool resolveSlots(const ValueTemplate& text, const EvalContext& ctx, SlotValues*
 
 bool actionMatches(const ActionPattern& pattern, const EvalContext& ctx) {
   if (pattern.literal) {
-    return pattern.hash == ctx.actionHash && sameText(pattern.lowered, ctx.buffers.loweredAction);
+    return pattern.hash == ctx.facts.actionHash &&
+           sameText(pattern.lowered, ctx.facts.loweredAction);
   }
-  return pattern.any ||
-         (sameText(pattern.service(), ctx.actionService) && pattern.name.matches(ctx.actionName));
+  return pattern.any || (sameText(pattern.service(), ctx.facts.actionService) &&
+                         pattern.name.matches(ctx.facts.actionName));
 }
 
 // A resource pattern against the request resource. Request "*" (actions without
@@ -308,7 +226,7 @@ bool resourceMatches(const ResourcePattern& pattern, const EvalContext& ctx) {
     });
     return false;
   }
-  return pattern.pattern.matches(resource, ctx.resourceFields, values);
+  return pattern.pattern.matches(resource, ctx.facts.resourceFields, values);
 }
 
 // Converts a request value for the condition's family; false = type mismatch.
@@ -624,9 +542,9 @@ StatementOutcome evaluateStatement(const CompiledStatement& statement, const Eva
   if (statement.hasPrincipal) {
     if (statement.notPrincipal) {
       // A Deny with NotPrincipal always applies to a principal with a permissions boundary.
-      if (!ctx.hasBoundary && notPrincipalExempts(statement.principals(), ctx.caller)) {
+      if (!ctx.hasBoundary && notPrincipalExempts(statement.principals(), ctx.facts.caller)) {
         ctx.step([&] {
-          return "principal " + std::string(ctx.caller.arn) + " is exempted by NotPrincipal";
+          return "principal " + std::string(ctx.facts.caller.arn) + " is exempted by NotPrincipal";
         });
         return outcome;
       }
@@ -640,13 +558,13 @@ StatementOutcome evaluateStatement(const CompiledStatement& statement, const Eva
       outcome.grant = Grant::Direct;
     } else {
       for (const PrincipalEntry& entry : statement.principals()) {
-        outcome.grant = std::max(outcome.grant, grantOf(entry, ctx.caller));
+        outcome.grant = std::max(outcome.grant, grantOf(entry, ctx.facts.caller));
       }
       if (outcome.grant == Grant::None) {
         ctx.step([&] {
           return "principal " +
-                 (ctx.caller.arn.empty() ? std::string("(anonymous)")
-                                         : std::string(ctx.caller.arn)) +
+                 (ctx.facts.caller.arn.empty() ? std::string("(anonymous)")
+                                               : std::string(ctx.facts.caller.arn)) +
                  " is not named in Principal";
         });
         return outcome;
@@ -707,13 +625,13 @@ std::span<const std::uint32_t> candidateStatements(const ActionIndex& index, con
   if (!index.always.empty()) {
     lists[count++] = index.always;
   }
-  index.exact.find(ctx.actionHash, [&](std::uint32_t r) {
+  index.exact.find(ctx.facts.actionHash, [&](std::uint32_t r) {
     const ActionIndex::Range range = index.ranges[r];
     lists[count++] = std::span(index.postings).subspan(range.begin, range.count);
     return true;  // one range per hash
   });
-  index.serviceSlots.find(ctx.serviceHash, [&](std::uint32_t s) {
-    if (index.services[s].service != ctx.actionService) {
+  index.serviceSlots.find(ctx.facts.serviceHash, [&](std::uint32_t s) {
+    if (index.services[s].service != ctx.facts.actionService) {
       return false;  // another service with the same hash
     }
     lists[count++] = index.services[s].statements;
@@ -784,20 +702,22 @@ std::string describe(const StatementRef& ref) {
 
 bool needsResourcePolicyGrant(const EvalContext& ctx) {
   // Role trust policies and KMS key policies must themselves allow the principal (§4.2).
-  return (sameText(ctx.actionService, "sts") && startsWith(ctx.actionName, "assumerole")) ||
-         sameText(ctx.actionService, "kms");
+  return (sameText(ctx.facts.actionService, "sts") &&
+          startsWith(ctx.facts.actionName, "assumerole")) ||
+         sameText(ctx.facts.actionService, "kms");
 }
 
 std::string_view resourceAccount(const EvalContext& ctx) {
-  if (ctx.resourceFields.isArn && !ctx.resourceFields.fields[4].empty()) {
-    return ctx.resourceFields.fields[4];
+  if (ctx.facts.resourceFields.isArn && !ctx.facts.resourceFields.fields[4].empty()) {
+    return ctx.facts.resourceFields.fields[4];
   }
-  return contextString(ctx.request, "aws:resourceaccount");
+  return singleContextValue(ctx.request, "aws:resourceaccount");
 }
 
 }  // namespace
 
-void evaluateSet(const CompiledSet& set, const Request& request, bool explain, Decision* out) {
+void evaluateSet(const CompiledSet& set, const Request& request, const RequestFacts* prepared,
+                 bool explain, Decision* out) {
   Decision& decision = *out;
   decision.kind = DecisionKind::ImplicitDeny;
   decision.reason.clear();
@@ -808,25 +728,12 @@ void evaluateSet(const CompiledSet& set, const Request& request, bool explain, D
 
   Scratch& buffers = scratch;
   buffers.applying.clear();
-  // Lower-case the action and find its colon in one pass (action names are short).
-  std::string& loweredAction = buffers.loweredAction;
-  loweredAction.resize(request.action.size());
-  std::size_t colon = std::string_view::npos;
-  for (std::size_t i = 0; i < request.action.size(); ++i) {
-    const char c = request.action[i];
-    loweredAction[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-    if (c == ':' && colon == std::string_view::npos) {
-      colon = i;
-    }
+  if (prepared == nullptr) {
+    buffers.facts.prepare(request);
+    prepared = &buffers.facts;
   }
-  EvalContext ctx(request, buffers, decision, explain, set.boundary.has_value());
-  const std::string_view lowered = loweredAction;
-  ctx.actionService = lowered.substr(0, colon);
-  ctx.actionName = colon == std::string_view::npos ? std::string_view() : lowered.substr(colon + 1);
-  ctx.actionHash = ActionIndex::hash(lowered);
-  ctx.serviceHash = ActionIndex::hash(ctx.actionService);
-  splitArn(request.resource, &ctx.resourceFields);
-  ctx.caller = identify(request, buffers);
+  EvalContext ctx(request, *prepared, buffers, decision, explain, set.boundary.has_value());
+  const std::string_view lowered = prepared->loweredAction;
 
   // sts:GetCallerIdentity and sts:GetSessionToken need no permission: no policy, not even an
   // explicit deny, controls them (§4.9).
@@ -904,15 +811,15 @@ void evaluateSet(const CompiledSet& set, const Request& request, bool explain, D
   }
 
   // 4-7. Resource-based, identity, boundary and session policies (§4.2 decision table).
-  const bool root = ctx.caller.kind == PrincipalIdentity::Kind::Root;
-  const std::string_view callerAccount = ctx.caller.account;
+  const bool root = ctx.facts.caller.kind == PrincipalIdentity::Kind::Root;
+  const std::string_view callerAccount = ctx.facts.caller.account;
   const std::string_view targetAccount = resourceAccount(ctx);
   const bool sameAccount =
       callerAccount.empty() || targetAccount.empty() || callerAccount == targetAccount;
   // Identity-based policies are attached to a principal: an anonymous caller has none, and
   // none can be attached to the root user (§4.8), so they never grant either (their Deny
   // statements still apply: fail closed). Anonymous: only a resource policy naming "*" allows.
-  const bool identityCounts = !root && ctx.caller.kind != PrincipalIdentity::Kind::Anonymous;
+  const bool identityCounts = !root && ctx.facts.caller.kind != PrincipalIdentity::Kind::Anonymous;
   identityAllows = identityCounts && identityAllows;
   // The root user's own side needs no policy: it may do whatever its account may (§4.8), which
   // in its own account is everything. For another account's resource that account must still
@@ -924,7 +831,7 @@ void evaluateSet(const CompiledSet& set, const Request& request, bool explain, D
   // A GetFederationToken session created without a session policy has no identity-side
   // permissions: it is modelled as an empty session policy (§4.6).
   const bool federatedWithoutSessionPolicy =
-      ctx.caller.kind == PrincipalIdentity::Kind::FederatedUser && !session.present;
+      ctx.facts.caller.kind == PrincipalIdentity::Kind::FederatedUser && !session.present;
   const bool sessionAllows = session.present ? session.allow : !federatedWithoutSessionPolicy;
   const Grant grant = resource.grant;
   // Trust and key policies must grant themselves: without one, nothing grants (§4.2).
@@ -945,7 +852,7 @@ void evaluateSet(const CompiledSet& set, const Request& request, bool explain, D
   };
   auto principalSideGap = [&]() -> std::string {
     if (!identityAllows) {
-      if (ctx.caller.kind == PrincipalIdentity::Kind::Anonymous) {
+      if (ctx.facts.caller.kind == PrincipalIdentity::Kind::Anonymous) {
         return "an anonymous request is allowed only by a resource-based policy naming \"*\"";
       }
       return "no identity-based policy allows " + request.action;

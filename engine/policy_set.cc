@@ -504,12 +504,22 @@ Result<std::shared_ptr<const PolicySet>> PolicySet::finish(
 
 Decision PolicySet::evaluate(const Request& request, bool explain) const {
   Decision decision;
-  internal::evaluateSet(*compiled_, request, explain, &decision);
+  internal::evaluateSet(*compiled_, request, nullptr, explain, &decision);
   return decision;
 }
 
 void PolicySet::evaluate(const Request& request, bool explain, Decision* decision) const {
-  internal::evaluateSet(*compiled_, request, explain, decision);
+  internal::evaluateSet(*compiled_, request, nullptr, explain, decision);
+}
+
+Decision PolicySet::evaluate(const PreparedRequest& prepared, bool explain) const {
+  Decision decision;
+  internal::evaluateSet(*compiled_, prepared.request(), &prepared.facts(), explain, &decision);
+  return decision;
+}
+
+void PolicySet::evaluate(const PreparedRequest& prepared, bool explain, Decision* decision) const {
+  internal::evaluateSet(*compiled_, prepared.request(), &prepared.facts(), explain, decision);
 }
 
 const std::vector<Diagnostic>& PolicySet::diagnostics() const { return compiled_->diagnostics; }

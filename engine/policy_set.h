@@ -69,6 +69,10 @@ class PolicySet {
   // The same into a caller-owned Decision, reusing its capacity: after a warm-up call with a
   // similar request, evaluation with explain=false allocates nothing.
   void evaluate(const Request& request, bool explain, Decision* decision) const;
+  // The same for a request prepared beforehand (PreparedRequest): the per-request work is not
+  // repeated. Decides exactly as evaluate(prepared.request(), ...).
+  [[nodiscard]] Decision evaluate(const PreparedRequest& prepared, bool explain = false) const;
+  void evaluate(const PreparedRequest& prepared, bool explain, Decision* decision) const;
 
   // Warnings from parsing and compiling, in policy order.
   [[nodiscard]] const std::vector<Diagnostic>& diagnostics() const;

@@ -2,6 +2,7 @@
 // owning its strings. Build it directly or with parseRequests() (request_json.h).
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,6 +53,34 @@ class Request {
   };
   std::vector<Entry> entries_;
   std::size_t size_ = 0;  // entries_[0, size_) are in use
+};
+
+namespace internal {
+struct RequestFacts;
+}
+
+// A Request with the work every evaluation of it would repeat done once: the action
+// lower-cased and hashed, the resource and principal ARNs split, the caller identified. For
+// deciding one request against several policy sets, or preparing requests ahead of a
+// latency-critical path. It views the Request: keep that alive and unchanged while the
+// PreparedRequest is used, and prepare() again after changing it.
+class PreparedRequest {
+ public:
+  PreparedRequest();  // prepared for an empty Request
+  explicit PreparedRequest(const Request& request);
+  ~PreparedRequest();
+  PreparedRequest(PreparedRequest&&) noexcept;
+  PreparedRequest& operator=(PreparedRequest&&) noexcept;
+
+  // Prepares for request, reusing this object's storage.
+  void prepare(const Request& request);
+
+  [[nodiscard]] const Request& request() const { return *request_; }
+  [[nodiscard]] const internal::RequestFacts& facts() const { return *facts_; }
+
+ private:
+  const Request* request_;
+  std::unique_ptr<internal::RequestFacts> facts_;  // views into itself: kept at a fixed address
 };
 
 // ASCII lower-casing used for every case-insensitive IAM name (actions, condition keys).

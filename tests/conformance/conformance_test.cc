@@ -133,6 +133,11 @@ std::string evaluateThroughEngine(const Case& c) {
     return "error";
   }
   const Decision decision = set.value()->evaluate(requests.value()[0], true);
+  // A PreparedRequest must decide the same (and say the same).
+  const Decision prepared =
+      set.value()->evaluate(PreparedRequest(requests.value()[0]), /*explain=*/true);
+  EXPECT_EQ(prepared.kind, decision.kind) << c.id;
+  EXPECT_EQ(prepared.reason, decision.reason) << c.id;
   return decisionName(decision.kind);
 }
 

@@ -32,7 +32,13 @@ Decision decide(PolicySetInput input, const std::string& requestJson) {
   auto set = PolicySet::compile(std::move(input));
   EXPECT_TRUE(set.ok());
   keepAlive.push_back(set.value());
-  return set.value()->evaluate(request(requestJson), true);
+  const Request r = request(requestJson);
+  Decision decision = set.value()->evaluate(r, true);
+  // Every rule holds the same for a PreparedRequest.
+  const Decision prepared = set.value()->evaluate(PreparedRequest(r), true);
+  EXPECT_EQ(prepared.kind, decision.kind) << requestJson;
+  EXPECT_EQ(prepared.reason, decision.reason) << requestJson;
+  return decision;
 }
 
 // One identity policy holding `statement`, evaluated against a request for `action` on

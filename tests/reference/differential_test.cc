@@ -78,8 +78,11 @@ struct Outcome {
   std::string parseError;
   DecisionKind engine = DecisionKind::ImplicitDeny;           // explain = false
   DecisionKind engineExplained = DecisionKind::ImplicitDeny;  // explain = true
+  DecisionKind enginePrepared = DecisionKind::ImplicitDeny;   // from a PreparedRequest
   DecisionKind reference = DecisionKind::ImplicitDeny;
-  [[nodiscard]] bool agree() const { return engine == reference && engineExplained == reference; }
+  [[nodiscard]] bool agree() const {
+    return engine == reference && engineExplained == reference && enginePrepared == reference;
+  }
 };
 
 Outcome run(const CaseSpec& spec, std::vector<std::string>* trace = nullptr) {
@@ -95,12 +98,15 @@ Outcome run(const CaseSpec& spec, std::vector<std::string>* trace = nullptr) {
   out.parsed = true;
   out.engine = set.value()->evaluate(parsed->request, /*explain=*/false).kind;
   out.engineExplained = set.value()->evaluate(parsed->request, /*explain=*/true).kind;
+  const engine::PreparedRequest prepared(parsed->request);
+  out.enginePrepared = set.value()->evaluate(prepared, /*explain=*/false).kind;
   return out;
 }
 
 std::string outcomeText(const Outcome& o) {
   return std::string("engine=") + engine::decisionName(o.engine) +
          " engine(explain)=" + engine::decisionName(o.engineExplained) +
+         " engine(prepared)=" + engine::decisionName(o.enginePrepared) +
          " reference=" + engine::decisionName(o.reference);
 }
 

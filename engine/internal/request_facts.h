@@ -1,0 +1,66 @@
+// RequestFacts: what evaluation derives from a request before looking at any policy: the
+// lower-cased action and its hashes, the resource ARN's fields, and who the caller is. Built
+// once per request (PreparedRequest keeps it; plain evaluate() builds it in thread scratch).
+// Views point into the Request and into this object: never copy or move a prepared one.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "engine/internal/patterns.h"
+#include "engine/request.h"
+
+namespace policysim::engine::internal {
+
+struct PrincipalIdentity {
+  enum class Kind { Anonymous, Root, User, RoleSession, FederatedUser, Service, Other };
+  Kind kind = Kind::Anonymous;
+  std::string_view arn;        // as given
+  std::string_view account;    // 12-digit account, when known
+  std::string_view parentArn;  // role ARN of a role session
+};
+
+struct RequestFacts {
+  RequestFacts() = default;
+  RequestFacts(const RequestFacts&) = delete;
+  RequestFacts& operator=(const RequestFacts&) = delete;
+
+  // Fills every field from request (storage reused). request must outlive the facts' use.
+  void prepare(const Request& request);
+
+  std::string loweredAction;       // the action, ASCII lower-cased
+  std::string_view actionService;  // views into loweredAction
+  std::string_view actionName;
+  std::uint64_t actionHash = 0;   // ActionIndex::hash of loweredAction
+  std::uint64_t serviceHash = 0;  // and of its service prefix
+  ArnFields resourceFields;
+  PrincipalIdentity caller;
+
+ private:
+  ArnFields principalFields_;
+  std::string roleArn_;  // derived parent role of an assumed-role session
+};
+
+// The value of a single-valued context key given in lower case, or "" (absent, multivalued).
+inline std::string_view singleContextValue(const Request& request, std::string_view lowerKey) {
+  const ContextValue* value = request.findLowerCaseContext(lowerKey);
+  if (value == nullptr || value->multivalued || value->values.size() != 1) {
+    return {};
+  }
+  return value->values.front();
+}
+
+inline bool isAccountId(std::string_view text) {
+  if (text.size() != 12) {
+    return false;
+  }
+  for (const char c : text) {
+    if (c < '0' || c > '9') {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace policysim::engine::internal

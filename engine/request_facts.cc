@@ -1,0 +1,102 @@
+// RequestFacts::prepare: the per-request work done once, before any policy is looked at.
+#include "engine/internal/request_facts.h"
+
+#include "engine/internal/compiled.h"
+
+namespace policysim::engine::internal {
+void RequestFacts::prepare(const Request& request) {
+  // Lower-case the action and find its colon in one pass (action names are short).
+  loweredAction.resize(request.action.size());
+  std::size_t colon = std::string_view::npos;
+  for (std::size_t i = 0; i < request.action.size(); ++i) {
+    const char c = request.action[i];
+    loweredAction[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    if (c == ':' && colon == std::string_view::npos) {
+      colon = i;
+    }
+  }
+  const std::string_view lowered = loweredAction;
+  actionService = lowered.substr(0, colon);
+  actionName = colon == std::string_view::npos ? std::string_view() : lowered.substr(colon + 1);
+  actionHash = ActionIndex::hash(lowered);
+  serviceHash = ActionIndex::hash(actionService);
+  splitArn(request.resource, &resourceFields);
+
+  // Who is calling (§4.3, §4.8): kind, account and, for a role session, its role.
+  caller = PrincipalIdentity{};
+  const std::string_view principal = request.principal;
+  if (principal.empty() || sameText(principal, "*") || sameText(principal, "anonymous")) {
+    return;
+  }
+  caller.arn = principal;
+  ArnFields& arn = principalFields_;
+  splitArn(principal, &arn);
+  if (!arn.isArn) {
+    caller.kind = principal.ends_with(".amazonaws.com") ? PrincipalIdentity::Kind::Service
+                                                        : PrincipalIdentity::Kind::Other;
+    if (isAccountId(principal)) {
+      caller.kind = PrincipalIdentity::Kind::Root;
+      caller.account = principal;
+    }
+    return;
+  }
+  const std::string_view service = arn.fields[2];
+  const std::string_view resource = arn.fields[5];
+  caller.account = arn.fields[4];
+  caller.kind = PrincipalIdentity::Kind::Other;
+  if (sameText(service, "iam") && sameText(resource, "root")) {
+    caller.kind = PrincipalIdentity::Kind::Root;
+  } else if (sameText(service, "iam") && startsWith(resource, "user/")) {
+    caller.kind = PrincipalIdentity::Kind::User;
+  } else if (sameText(service, "sts") && startsWith(resource, "assumed-role/")) {
+    caller.kind = PrincipalIdentity::Kind::RoleSession;
+    // The role ARN (with its path) is aws:PrincipalArn; derive it when the context lacks it.
+    const std::string_view roleArn = singleContextValue(request, "aws:principalarn");
+    if (roleArn.find(":role/") != std::string_view::npos) {
+      caller.parentArn = roleArn;
+    } else {
+      const std::string_view rest = resource.substr(std::string_view("assumed-role/").size());
+      roleArn_.assign("arn:");
+      roleArn_.append(arn.fields[1]);
+      roleArn_.append(":iam::");
+      roleArn_.append(arn.fields[4]);
+      roleArn_.append(":role/");
+      roleArn_.append(rest.substr(0, rest.find('/')));
+      caller.parentArn = roleArn_;
+    }
+  } else if (sameText(service, "sts") && startsWith(resource, "federated-user/")) {
+    caller.kind = PrincipalIdentity::Kind::FederatedUser;
+  }
+  if (caller.account.empty()) {
+    caller.account = singleContextValue(request, "aws:principalaccount");
+  }
+}
+
+}  // namespace policysim::engine::internal
+
+namespace policysim::engine {
+
+namespace {
+const Request kEmptyRequest;
+}  // namespace
+
+PreparedRequest::PreparedRequest()
+    : request_(&kEmptyRequest), facts_(std::make_unique<internal::RequestFacts>()) {
+  facts_->prepare(kEmptyRequest);
+}
+
+PreparedRequest::PreparedRequest(const Request& request)
+    : request_(&request), facts_(std::make_unique<internal::RequestFacts>()) {
+  facts_->prepare(request);
+}
+
+PreparedRequest::~PreparedRequest() = default;
+PreparedRequest::PreparedRequest(PreparedRequest&&) noexcept = default;
+PreparedRequest& PreparedRequest::operator=(PreparedRequest&&) noexcept = default;
+
+void PreparedRequest::prepare(const Request& request) {
+  request_ = &request;
+  facts_->prepare(request);
+}
+
+}  // namespace policysim::engine
