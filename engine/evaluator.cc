@@ -484,7 +484,7 @@ struct StatementOutcome {
   bool actionMatched = false;
 };
 
-std::string quoteList(const std::vector<ActionPattern>& actions) {
+std::string quoteList(std::span<const ActionPattern> actions) {
   std::string out;
   for (std::size_t i = 0; i < actions.size() && i < 4; ++i) {
     out += (i == 0 ? "\"" : ", \"");

@@ -88,9 +88,9 @@ class Compiler {
     policy.name = document.name;
     policy.statements.reserve(document.statements.size());
     for (const Statement& statement : document.statements) {
-      policy.statements.push_back(compileStatement(document, policyIndex, statement));
+      compileStatement(document, policyIndex, statement, &policy);
     }
-    policy.index = buildIndex(policy.statements);
+    finishPolicy(&policy);
     return policy;
   }
 
@@ -109,7 +109,7 @@ class Compiler {
     const Status status =
         readPolicy(text.json, options, &header, [&](Statement& statement, std::size_t count) {
           policy.statements.reserve(count);
-          policy.statements.push_back(compileStatement(header, policyIndex, statement));
+          compileStatement(header, policyIndex, statement, &policy);
         });
     diagnostics_ = diagnostics;
     if (!status.ok()) {
@@ -118,15 +118,53 @@ class Compiler {
     diagnostics_->insert(diagnostics_->end(), header.warnings.begin(), header.warnings.end());
     diagnostics_->insert(diagnostics_->end(), std::make_move_iterator(compileWarnings.begin()),
                          std::make_move_iterator(compileWarnings.end()));
-    policy.index = buildIndex(policy.statements);
+    finishPolicy(&policy);
     return policy;
   }
 
  private:
-  CompiledStatement compileStatement(const PolicyDocument& document, std::size_t policyIndex,
-                                     const Statement& statement) {
+  // Where one statement's parts start in the policy's pools, while the pools still grow.
+  struct Ranges {
+    std::uint32_t actions = 0;
+    std::uint32_t resources = 0;
+    std::uint32_t conditions = 0;
+  };
+
+  static std::uint32_t sizeOf(const auto& pool) { return static_cast<std::uint32_t>(pool.size()); }
+
+  // The pools are complete: point the spans at them, then index the actions.
+  void finishPolicy(CompiledPolicy* policy) {
+    for (std::size_t i = 0; i < policy->statements.size(); ++i) {
+      CompiledStatement& statement = policy->statements[i];
+      const Ranges& begin = ranges_[i];
+      const Ranges end = i + 1 < ranges_.size()
+                             ? ranges_[i + 1]
+                             : Ranges{sizeOf(policy->actions), sizeOf(policy->resources),
+                                      sizeOf(policy->conditions)};
+      statement.actions =
+          std::span(policy->actions).subspan(begin.actions, end.actions - begin.actions);
+      statement.resources =
+          std::span(policy->resources).subspan(begin.resources, end.resources - begin.resources);
+      statement.conditions = std::span(policy->conditions)
+                                 .subspan(begin.conditions, end.conditions - begin.conditions);
+    }
+    for (std::size_t i = 0; i < policy->conditions.size(); ++i) {
+      const std::uint32_t begin = valueStarts_[i];
+      const std::uint32_t end =
+          i + 1 < valueStarts_.size() ? valueStarts_[i + 1] : sizeOf(policy->values);
+      policy->conditions[i].values = std::span(policy->values).subspan(begin, end - begin);
+    }
+    ranges_.clear();
+    valueStarts_.clear();
+    policy->index = buildIndex(policy->statements);
+  }
+
+  void compileStatement(const PolicyDocument& document, std::size_t policyIndex,
+                        const Statement& statement, CompiledPolicy* policy) {
     const bool variables = document.version == PolicyVersion::V2012_10_17;
-    CompiledStatement out;
+    ranges_.push_back(
+        Ranges{sizeOf(policy->actions), sizeOf(policy->resources), sizeOf(policy->conditions)});
+    CompiledStatement& out = policy->statements.emplace_back();
     out.ref.sid = texts_->store(statement.sid);
     out.ref.policyKind = document.kind;
     out.ref.policyIndex = policyIndex;
@@ -136,9 +174,8 @@ class Compiler {
     out.ref.column = statement.position.column;
     out.effect = statement.effect;
     out.notAction = statement.notAction;
-    out.actions.reserve(statement.actions.size());
     for (const PolicyValue& action : statement.actions) {
-      out.actions.push_back(compileAction(action.text));
+      policy->actions.push_back(compileAction(action.text));
     }
     out.hasResource = statement.hasResource;
     out.notResource = statement.notResource;
@@ -172,21 +209,19 @@ class Compiler {
         pattern.any = !statement.notResource;
         pattern.pattern.valid = false;
       }
-      out.resources.push_back(std::move(pattern));
+      policy->resources.push_back(std::move(pattern));
     }
     out.hasPrincipal = statement.hasPrincipal;
     out.notPrincipal = statement.notPrincipal;
     if (!statement.principals.empty()) {
       out.mutableRare().principals = statement.principals;
     }
-    out.conditions.reserve(statement.conditions.size());
     for (const ConditionEntry& entry : statement.conditions) {
-      out.conditions.push_back(compileCondition(document, entry, variables, &problems));
+      compileCondition(document, entry, variables, &problems, policy);
     }
     if (!problems.empty()) {
       out.mutableRare().problems = std::move(problems);
     }
-    return out;
   }
 
   ActionPattern compileAction(const std::string& text) {
@@ -212,9 +247,10 @@ class Compiler {
     return pattern;
   }
 
-  CompiledCondition compileCondition(const PolicyDocument& document, const ConditionEntry& entry,
-                                     bool variables, std::vector<std::string>* problems) {
-    CompiledCondition condition;
+  void compileCondition(const PolicyDocument& document, const ConditionEntry& entry, bool variables,
+                        std::vector<std::string>* problems, CompiledPolicy* policy) {
+    valueStarts_.push_back(sizeOf(policy->values));
+    CompiledCondition& condition = policy->conditions.emplace_back();
     condition.op = entry.op;
     condition.family = grammar::operatorFamily(entry.op.kind);
     condition.negated = grammar::isNegated(entry.op.kind);
@@ -222,11 +258,10 @@ class Compiler {
     lowerInPlace(&lowered_);
     condition.key = intern(lowered_);
     condition.keyWritten = intern(entry.key);
-    condition.values.reserve(entry.values.size());
     for (const PolicyValue& value : entry.values) {
       std::string problem;
-      condition.values.push_back(compileValue(condition, value, variables, &problem));
-      if (condition.family == OperatorFamily::Arn && !condition.values.back().extra->arn.valid) {
+      policy->values.push_back(compileValue(condition, value, variables, &problem));
+      if (condition.family == OperatorFamily::Arn && !policy->values.back().extra->arn.valid) {
         warn(document.locate(value.position),
              entry.operatorName + " on " + entry.key + ": \"" + value.text +
                  "\" is not an ARN with six fields, so it matches nothing");
@@ -238,7 +273,6 @@ class Compiler {
         problems->push_back(message);
       }
     }
-    return condition;
   }
 
   static ConditionValue compileValue(const CompiledCondition& condition, const PolicyValue& value,
@@ -396,6 +430,10 @@ class Compiler {
   InternedStrings* strings_;
   Arena* texts_;
   std::string lowered_;  // scratch for lower-casing, reused
+  // While a policy compiles: each statement's first index in the pools, and each condition's
+  // first value.
+  std::vector<Ranges> ranges_;
+  std::vector<std::uint32_t> valueStarts_;
 };
 
 }  // namespace

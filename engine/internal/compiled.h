@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -66,9 +67,9 @@ struct CompiledCondition {
   grammar::ConditionOperator op;
   grammar::OperatorFamily family = grammar::OperatorFamily::String;
   bool negated = false;
-  std::string_view key;         // lower-cased; interned in CompiledSet::strings
-  std::string_view keyWritten;  // as written; interned
-  std::vector<ConditionValue> values;
+  std::string_view key;                    // lower-cased; interned in CompiledSet::strings
+  std::string_view keyWritten;             // as written; interned
+  std::span<const ConditionValue> values;  // in CompiledPolicy::values
 };
 
 // "ForAnyValue:StringLikeIfExists": the operator as AWS spells it (for messages).
@@ -91,9 +92,11 @@ struct CompiledStatement {
   bool anyResource = false;  // "*" is listed: no pattern is stored for it
   bool hasPrincipal = false;
   bool notPrincipal = false;
-  std::vector<ActionPattern> actions;
-  std::vector<ResourcePattern> resources;  // the patterns other than "*"
-  std::vector<CompiledCondition> conditions;
+  // Views of the policy's pools (CompiledPolicy): one array per kind for the whole policy
+  // instead of three or four small ones per statement.
+  std::span<const ActionPattern> actions;
+  std::span<const ResourcePattern> resources;  // the patterns other than "*"
+  std::span<const CompiledCondition> conditions;
   std::unique_ptr<Rare> rare;
 
   [[nodiscard]] const std::vector<PrincipalEntry>& principals() const {
@@ -197,10 +200,21 @@ struct ActionIndex {
 };
 
 struct CompiledPolicy {
+  CompiledPolicy() = default;
+  CompiledPolicy(CompiledPolicy&&) = default;  // moving keeps the pools' elements in place
+  CompiledPolicy& operator=(CompiledPolicy&&) = default;
+  CompiledPolicy(const CompiledPolicy&) = delete;  // a copy's statements would view the original
+  CompiledPolicy& operator=(const CompiledPolicy&) = delete;
+
   PolicyKind kind = PolicyKind::Identity;
   std::string name;
   std::vector<CompiledStatement> statements;
   ActionIndex index;
+  // What the statements' and conditions' spans view; never resized once compiled.
+  std::vector<ActionPattern> actions;
+  std::vector<ResourcePattern> resources;
+  std::vector<CompiledCondition> conditions;
+  std::vector<ConditionValue> values;
 };
 
 // A set of strings found by std::string_view too (no temporary string per lookup).
