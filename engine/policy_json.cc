@@ -298,12 +298,26 @@ class PolicyReader {
     }
   }
 
-  // Every Sid after the first with the same text gets a warning (one sort, no set to build).
+  // Every Sid after the first with the same text gets a warning. One table of indexes into
+  // sids_ (open addressing by hash, linear probing) instead of a set of strings.
   void warnDuplicateSids() {
-    std::sort(sids_.begin(), sids_.end());
-    for (std::size_t i = 1; i < sids_.size(); ++i) {
-      if (sids_[i].first == sids_[i - 1].first) {
-        warn("duplicate Sid \"" + std::string(sids_[i].first) + "\"", sids_[i].second);
+    constexpr std::uint32_t kEmpty = UINT32_MAX;
+    std::size_t capacity = 16;
+    while (capacity < sids_.size() * 2) {
+      capacity *= 2;
+    }
+    std::vector<std::uint32_t> slots(capacity, kEmpty);
+    const std::hash<std::string_view> hash;
+    for (std::uint32_t i = 0; i < sids_.size(); ++i) {
+      const std::string_view sid = sids_[i].first;
+      std::size_t slot = hash(sid) & (capacity - 1);
+      while (slots[slot] != kEmpty && sids_[slots[slot]].first != sid) {
+        slot = (slot + 1) & (capacity - 1);
+      }
+      if (slots[slot] == kEmpty) {
+        slots[slot] = i;
+      } else {
+        warn("duplicate Sid \"" + std::string(sid) + "\"", sids_[i].second);
       }
     }
   }
@@ -420,11 +434,16 @@ class PolicyReader {
       return fail("Condition must be an object of {operator: {key: value}}", value.offset);
     }
     for (const JsonMember& block : value.members()) {
-      auto parsed = grammar::parseConditionOperator(block.key);
-      if (!parsed.ok()) {
-        return fail("unknown condition operator \"" + std::string(block.key) + "\": expected " +
-                        parsed.expected(),
-                    block.keyOffset);
+      // Policies repeat a few operators: the last one parsed is kept (equal text, equal result).
+      if (block.key != lastOperatorText_ || lastOperatorText_.empty()) {
+        auto parsed = grammar::parseConditionOperator(block.key);
+        if (!parsed.ok()) {
+          return fail("unknown condition operator \"" + std::string(block.key) + "\": expected " +
+                          parsed.expected(),
+                      block.keyOffset);
+        }
+        lastOperator_ = parsed.value();
+        lastOperatorText_ = block.key;
       }
       if (!block.value.isObject()) {
         return fail("condition operator " + std::string(block.key) +
@@ -445,7 +464,7 @@ class PolicyReader {
                       entry.keyOffset);
         }
         ConditionEntry condition;
-        condition.op = parsed.value();
+        condition.op = lastOperator_;
         condition.operatorName = block.key;
         condition.key = entry.key;
         condition.position = at(entry.keyOffset);
@@ -517,6 +536,8 @@ class PolicyReader {
   Statement scratch_;
   std::vector<std::pair<std::size_t, std::string>> warnings_;   // (offset, message)
   std::vector<std::pair<std::string_view, std::size_t>> sids_;  // (Sid, offset), views of the JSON
+  std::string_view lastOperatorText_;  // the last condition operator parsed (a view of the JSON)
+  grammar::ConditionOperator lastOperator_;
   Status error_;
 };
 
