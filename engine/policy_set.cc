@@ -391,18 +391,53 @@ class Compiler {
     }
     index.serviceSlots.build(hashes);
 
-    std::sort(literal.begin(), literal.end());
-    literal.erase(std::unique(literal.begin(), literal.end()), literal.end());
-    index.postings.reserve(literal.size());
+    // Group the literal (hash, statement) pairs by hash in two linear passes (a counting sort:
+    // statements stay ascending within a group, as they were listed).
     hashes.clear();
-    for (const auto& [hash, statement] : literal) {
-      if (hashes.empty() || hashes.back() != hash) {
-        hashes.push_back(hash);
-        index.ranges.push_back(
-            ActionIndex::Range{static_cast<std::uint32_t>(index.postings.size()), 0});
+    std::vector<std::uint32_t> groupOf(literal.size());
+    std::vector<std::uint32_t> last;  // per group: the last statement counted, to drop repeats
+    {
+      constexpr std::uint32_t kEmpty = UINT32_MAX;
+      std::size_t capacity = 16;
+      while (capacity < literal.size() * 2) {
+        capacity *= 2;
       }
-      ++index.ranges.back().count;
-      index.postings.push_back(statement);
+      std::vector<std::uint32_t> slots(capacity, kEmpty);  // hash -> group
+      for (std::size_t k = 0; k < literal.size(); ++k) {
+        const auto [hash, statement] = literal[k];
+        std::size_t slot = hash & (capacity - 1);
+        while (slots[slot] != kEmpty && hashes[slots[slot]] != hash) {
+          slot = (slot + 1) & (capacity - 1);
+        }
+        if (slots[slot] == kEmpty) {
+          slots[slot] = static_cast<std::uint32_t>(hashes.size());
+          hashes.push_back(hash);
+          index.ranges.push_back(ActionIndex::Range{0, 0});
+          last.push_back(kEmpty);
+        }
+        const std::uint32_t group = slots[slot];
+        groupOf[k] = group;
+        if (last[group] != statement) {
+          last[group] = statement;
+          ++index.ranges[group].count;
+        }
+      }
+    }
+    std::uint32_t begin = 0;
+    for (ActionIndex::Range& range : index.ranges) {
+      range.begin = begin;
+      begin += range.count;
+    }
+    index.postings.resize(begin);
+    std::vector<std::uint32_t> filled(index.ranges.size(), 0);
+    std::fill(last.begin(), last.end(), UINT32_MAX);
+    for (std::size_t k = 0; k < literal.size(); ++k) {
+      const std::uint32_t group = groupOf[k];
+      const std::uint32_t statement = literal[k].second;
+      if (last[group] != statement) {
+        last[group] = statement;
+        index.postings[index.ranges[group].begin + filled[group]++] = statement;
+      }
     }
     index.exact.build(hashes);
     return index;

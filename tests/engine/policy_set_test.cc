@@ -120,4 +120,29 @@ TEST(PolicySetFromTexts, FirstBadPolicyFailsWithItsLocation) {
   EXPECT_EQ(limited.status().code(), StatusCode::ResourceExhausted);
 }
 
+// The action index lists each statement once per action however often (and in whatever case)
+// the statement names it, and keeps statements in order across statements sharing an action.
+TEST(PolicySetIndex, EachApplyingStatementIsReportedOnce) {
+  PolicySetTexts t;
+  t.identity.push_back(PolicyText{"i.json", R"({"Version":"2012-10-17","Statement":[
+  {"Sid":"Twice","Effect":"Allow","Action":["s3:GetObject","S3:getobject","s3:GetObject"],
+   "Resource":"*"},
+  {"Sid":"Other","Effect":"Allow","Action":"s3:PutObject","Resource":"*"},
+  {"Sid":"Again","Effect":"Allow","Action":["s3:PutObject","s3:GetObject"],"Resource":"*"}]})"});
+  auto set = PolicySet::compile(t);
+  ASSERT_TRUE(set.ok()) << set.status().toString();
+  const Request request =
+      parseRequests(R"({"principal":"arn:aws:iam::111122223333:user/a","action":"s3:GETOBJECT"})",
+                    "r.json")
+          .value()
+          .front();
+  const Decision decision = set.value()->evaluate(request, false);
+  EXPECT_EQ(decision.kind, DecisionKind::Allowed);
+  std::vector<std::string_view> sids;
+  for (const StatementRef& ref : decision.matchedStatements) {
+    sids.push_back(ref.sid);
+  }
+  EXPECT_EQ(sids, (std::vector<std::string_view>{"Twice", "Again"}));
+}
+
 }  // namespace
