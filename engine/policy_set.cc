@@ -254,10 +254,15 @@ class Compiler {
     condition.op = entry.op;
     condition.family = grammar::operatorFamily(entry.op.kind);
     condition.negated = grammar::isNegated(entry.op.kind);
-    lowered_.assign(entry.key);
-    lowerInPlace(&lowered_);
-    condition.key = intern(lowered_);
-    condition.keyWritten = intern(entry.key);
+    // Statements repeat condition keys: the same text as the last one reuses its interned views.
+    if (lastKeyWritten_.empty() || entry.key != lastKeyWritten_) {
+      lowered_.assign(entry.key);
+      lowerInPlace(&lowered_);
+      lastKey_ = intern(lowered_);
+      lastKeyWritten_ = intern(entry.key);
+    }
+    condition.key = lastKey_;
+    condition.keyWritten = lastKeyWritten_;
     for (const PolicyValue& value : entry.values) {
       std::string problem;
       policy->values.push_back(compileValue(condition, value, variables, &problem));
@@ -465,6 +470,8 @@ class Compiler {
   InternedStrings* strings_;
   Arena* texts_;
   std::string lowered_;  // scratch for lower-casing, reused
+  std::string_view lastKey_;         // the last condition key interned, lower-cased
+  std::string_view lastKeyWritten_;  // and as written
   // While a policy compiles: each statement's first index in the pools, and each condition's
   // first value.
   std::vector<Ranges> ranges_;
