@@ -4,9 +4,11 @@
 #include "engine/internal/json_document.h"
 
 #include <rapidjson/reader.h>
+#include <rapidjson/stream.h>
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <span>
 #include <unordered_set>
@@ -22,28 +24,31 @@ constexpr std::size_t kLinearKeyScanLimit = 16;
 // Builds the flat tree: children of the open containers wait on two stacks (members of
 // objects, elements of arrays) and move into the arena, contiguous, when their container
 // closes. Strings view the source text unless they had escapes.
+//
+// Token positions never come from the stream: inside the String, Key and RawNumber callbacks
+// RapidJSON may still be reading a local copy of it (its copy optimisation), so each token's
+// end is worked out from its start and length instead.
 class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeBuilder> {
  public:
-  TreeBuilder(std::string_view text, const ViewStream& stream, const JsonLimits& limits,
-              JsonDocument* document)
-      : text_(text), stream_(stream), limits_(limits), document_(document) {}
+  TreeBuilder(std::string_view text, const JsonLimits& limits, JsonDocument* document)
+      : text_(text), limits_(limits), document_(document) {}
 
-  bool Null() { return addScalar(JsonValue::Type::Null, {}); }
+  bool Null() { return addScalar(JsonValue::Type::Null, "null"); }
   bool Bool(bool b) { return addScalar(JsonValue::Type::Bool, b ? "true" : "false"); }
   bool RawNumber(const char* /*str*/, rapidjson::SizeType length, bool /*copy*/) {
     const std::size_t offset = tokenStart();
-    lastEnd_ = stream_.Tell();
+    lastEnd_ = offset + length;
     return addValue(
         JsonValue::scalar(JsonValue::Type::Number, narrow(offset), text_.substr(offset, length)));
   }
   bool String(const char* str, rapidjson::SizeType length, bool /*copy*/) {
-    const std::size_t offset = tokenStart();
-    lastEnd_ = stream_.Tell();
-    if (!validUtf8(offset)) {
+    const StringToken token = locate(length);
+    lastEnd_ = token.close + 1;
+    if (!validUtf8(token)) {
       return false;
     }
-    return addValue(
-        JsonValue::scalar(JsonValue::Type::String, narrow(offset), stable(str, length, offset)));
+    return addValue(JsonValue::scalar(JsonValue::Type::String, narrow(token.quote),
+                                      stable(str, length, token)));
   }
   bool StartObject() { return open(JsonValue::Type::Object); }
   bool StartArray() { return open(JsonValue::Type::Array); }
@@ -51,12 +56,13 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
   bool EndArray(rapidjson::SizeType /*count*/) { return close(); }
 
   bool Key(const char* str, rapidjson::SizeType length, bool /*copy*/) {
-    const std::size_t keyOffset = tokenStart();
-    lastEnd_ = stream_.Tell();
-    if (!validUtf8(keyOffset)) {
+    const StringToken token = locate(length);
+    const std::size_t keyOffset = token.quote;
+    lastEnd_ = token.close + 1;
+    if (!validUtf8(token)) {
       return false;
     }
-    const std::string_view key = stable(str, length, keyOffset);
+    const std::string_view key = stable(str, length, token);
     if (isDuplicate(stack_.back(), key)) {
       fail("duplicate key \"" + std::string(key) + "\" (IAM rejects repeated keys)", keyOffset);
       return false;
@@ -92,25 +98,45 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
     return pos;
   }
 
+  // Where the string RapidJSON just decoded (to `length` bytes) lies in the text.
+  struct StringToken {
+    std::size_t quote;  // offset of the opening quote
+    std::size_t close;  // offset of the closing quote
+    bool escaped;       // decoding changed it: the source bytes are not its text
+  };
+  StringToken locate(std::size_t length) const {
+    const std::size_t quote = tokenStart();
+    const std::size_t start = quote + 1;
+    // An escape shortens what follows it, so its backslash is within the first `length` bytes.
+    const bool escaped = std::memchr(text_.data() + start, '\\', length) != nullptr;
+    std::size_t close = start + length;
+    if (escaped) {  // RapidJSON validated the string: its closing quote is there to find
+      close = start;
+      while (text_[close] != '"') {
+        close += text_[close] == '\\' ? 2 : 1;
+      }
+    }
+    return StringToken{quote, close, escaped};
+  }
+
   // RapidJSON hands strings over in a buffer it reuses: keep a view of the source when the
-  // string had no escapes (same length between the quotes), else a copy in the arena.
-  std::string_view stable(const char* str, std::size_t length, std::size_t quoteOffset) {
-    const std::size_t rawLength = stream_.Tell() - quoteOffset - 2;
-    if (rawLength == length) {
-      return text_.substr(quoteOffset + 1, length);
+  // string had no escapes, else a copy of the decoded text in the arena.
+  std::string_view stable(const char* str, std::size_t length, const StringToken& token) {
+    if (!token.escaped) {
+      return text_.substr(token.quote + 1, length);
     }
     return document_->storage.store(std::string_view(str, length));
   }
 
-  // The raw bytes of the string that just ended (escapes are ASCII, so checking them raw is
-  // checking the content); reported at the first byte of a bad sequence, as RapidJSON does.
-  bool validUtf8(std::size_t quoteOffset) {
-    const std::string_view raw = text_.substr(quoteOffset + 1, stream_.Tell() - quoteOffset - 2);
+  // The raw bytes of the string (escapes are ASCII, so checking them raw is checking the
+  // content); reported at the first byte of a bad sequence, as RapidJSON does.
+  bool validUtf8(const StringToken& token) {
+    const std::string_view raw = text_.substr(token.quote + 1, token.close - token.quote - 1);
     const std::size_t bad = findInvalidUtf8(raw);
     if (bad == raw.size()) {
       return true;
     }
-    fail("invalid JSON: invalid UTF-8 in string", quoteOffset + 1 + bad);
+    fail("invalid JSON: invalid UTF-8 in string", token.quote + 1 + bad);
     return false;
   }
 
@@ -150,10 +176,12 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
     return true;
   }
 
-  bool addScalar(JsonValue::Type type, std::string_view text) {
+  // null, true, false: their text is their literal, as long in the source.
+  bool addScalar(JsonValue::Type type, std::string_view literal) {
     const std::size_t offset = tokenStart();
-    lastEnd_ = stream_.Tell();
-    return addValue(JsonValue::scalar(type, narrow(offset), text));
+    lastEnd_ = offset + literal.size();
+    return addValue(JsonValue::scalar(
+        type, narrow(offset), type == JsonValue::Type::Null ? std::string_view() : literal));
   }
 
   // In iterative mode RapidJSON reports brackets before consuming them, so bracket positions
@@ -200,7 +228,6 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
   }
 
   std::string_view text_;
-  const ViewStream& stream_;
   const JsonLimits& limits_;
   JsonDocument* document_;
   std::vector<Frame> stack_;
@@ -242,19 +269,12 @@ const char* describeType(JsonValue::Type type) {
   return "a value";
 }
 
-bool parseJson(std::string_view text, const JsonLimits& limits, JsonDocument* out,
+namespace {
+
+template <typename Stream>
+bool parseWith(Stream& stream, std::string_view text, const JsonLimits& limits, JsonDocument* out,
                JsonError* error) {
-  // Nodes keep 32-bit offsets: 4 GiB is a hard ceiling whatever the configured limit.
-  const std::size_t maxBytes = std::min<std::size_t>(limits.maxBytes, UINT32_MAX - 1);
-  if (text.size() > maxBytes) {
-    *error = JsonError{"input is " + std::to_string(text.size()) + " bytes, over the limit of " +
-                           std::to_string(maxBytes) + " bytes",
-                       0};
-    return false;
-  }
-  out->root = JsonValue{};
-  ViewStream stream(text);
-  TreeBuilder builder(text, stream, limits, out);
+  TreeBuilder builder(text, limits, out);
   rapidjson::Reader reader;
   constexpr unsigned kFlags =
       rapidjson::kParseIterativeFlag | rapidjson::kParseNumbersAsStringsFlag |
@@ -269,6 +289,29 @@ bool parseJson(std::string_view text, const JsonLimits& limits, JsonDocument* ou
     return false;
   }
   return true;
+}
+
+}  // namespace
+
+bool parseJson(std::string_view text, const JsonLimits& limits, JsonDocument* out, JsonError* error,
+               bool nulTerminated) {
+  // Nodes keep 32-bit offsets: 4 GiB is a hard ceiling whatever the configured limit.
+  const std::size_t maxBytes = std::min<std::size_t>(limits.maxBytes, UINT32_MAX - 1);
+  if (text.size() > maxBytes) {
+    *error = JsonError{"input is " + std::to_string(text.size()) + " bytes, over the limit of " +
+                           std::to_string(maxBytes) + " bytes",
+                       0};
+    return false;
+  }
+  out->root = JsonValue{};
+  if (nulTerminated) {
+    // RapidJSON's own stream type: it scans strings (and whitespace) 16 bytes at a time and
+    // copies runs whole. It stops at a NUL byte, as ViewStream reports one.
+    rapidjson::StringStream stream(text.data());
+    return parseWith(stream, text, limits, out, error);
+  }
+  ViewStream stream(text);
+  return parseWith(stream, text, limits, out, error);
 }
 
 }  // namespace policysim::engine::internal

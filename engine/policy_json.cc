@@ -559,19 +559,33 @@ const char* policyKindName(PolicyKind kind) {
   return "identity";
 }
 
-Status readPolicy(std::string_view text, const PolicyParseOptions& options, PolicyDocument* header,
-                  const StatementSink& sink) {
+namespace {
+
+Status readPolicyText(std::string_view text, bool nulTerminated, const PolicyParseOptions& options,
+                      PolicyDocument* header, const StatementSink& sink) {
   internal::JsonDocument document;
   internal::JsonError error;
   internal::JsonLimits limits;
   limits.maxBytes = options.maxBytes;
-  if (!internal::parseJson(text, limits, &document, &error)) {
+  if (!internal::parseJson(text, limits, &document, &error, nulTerminated)) {
     const StatusCode code = text.size() > options.maxBytes ? StatusCode::ResourceExhausted
                                                            : StatusCode::InvalidArgument;
     return Status(code, error.message, LineIndex(header->name, text).locate(error.offset));
   }
   PolicyReader reader(text, header, sink);
   return reader.read(document.root);
+}
+
+}  // namespace
+
+Status readPolicy(std::string_view text, const PolicyParseOptions& options, PolicyDocument* header,
+                  const StatementSink& sink) {
+  return readPolicyText(text, false, options, header, sink);
+}
+
+Status readPolicy(const std::string& text, const PolicyParseOptions& options,
+                  PolicyDocument* header, const StatementSink& sink) {
+  return readPolicyText(text, true, options, header, sink);
 }
 
 Result<PolicyDocument> parsePolicyDocument(std::string_view text, std::string name, PolicyKind kind,

@@ -33,5 +33,8 @@ using StatementSink = std::function<void(Statement& statement, std::size_t state
 // statement reaches the sink, except warnings (final when this returns).
 [[nodiscard]] Status readPolicy(std::string_view text, const PolicyParseOptions& options,
                                 PolicyDocument* header, const StatementSink& sink);
+// The same for a std::string, whose terminating NUL lets the JSON parser run faster.
+[[nodiscard]] Status readPolicy(const std::string& text, const PolicyParseOptions& options,
+                                PolicyDocument* header, const StatementSink& sink);
 
 }  // namespace policysim::engine
