@@ -95,7 +95,7 @@ node bench/peers/scenarios.mjs write "$inputs" --batch-lines "$batch_lines"
 # --- 2. policysim: Google Benchmark (in-process) ---
 echo "compare: policysim Google Benchmark" >&2
 "$work/policysim_bench" \
-  --benchmark_filter='^BM_Evaluate_ForceMfa$|^BM_Evaluate_ForceMfaWithJson$|^BM_Evaluate_Scaling|^BM_Compile_|^BM_RequestJson_Parse$' \
+  --benchmark_filter='^BM_Evaluate_ForceMfa$|^BM_Evaluate_ForceMfaPrepared$|^BM_Evaluate_ForceMfaWithJson$|^BM_Evaluate_Scaling|^BM_Compile_|^BM_RequestJson_Parse$' \
   "${gb_flags[@]}" --benchmark_format=json --benchmark_out="$raw/gbench.json" \
   --benchmark_out_format=json >/dev/null
 

@@ -128,6 +128,14 @@ fmRows.push([
   `parse+compile ${fmtTime(gbUs('BM_Compile_ForceMfa'))}`,
   fmtRate(fmOurs), fmtTime(fmOurs), fmtTime(gbCpuUs('BM_Evaluate_ForceMfa')), '—', '—',
 ]);
+const fmPrepared = gbUs('BM_Evaluate_ForceMfaPrepared');
+if (fmPrepared !== undefined) {
+  fmRows.push([
+    'policysim, in-process evaluate of a `PreparedRequest` (GB `BM_Evaluate_ForceMfaPrepared`)',
+    '(same); request prepared beforehand', fmtRate(fmPrepared), fmtTime(fmPrepared),
+    fmtTime(gbCpuUs('BM_Evaluate_ForceMfaPrepared')), '—', '—',
+  ]);
+}
 const fmJson = gbUs('BM_Evaluate_ForceMfaWithJson');
 fmRows.push([
   'policysim, in-process request JSON parse + evaluate (GB `BM_Evaluate_ForceMfaWithJson`)',
@@ -164,6 +172,8 @@ say('## force_mfa.json: 12 requests (MFA true / false / absent × iam:CreateAcce
 say();
 say(table(['engine', 'setup (separate from evaluation)', 'decisions/s', 'mean latency', 'CPU time per decision', 'policysim in-process ×', 'policysim batch ×'], fmRows));
 say();
+say('The × columns compare with `BM_Evaluate_ForceMfa` (from a `Request`: action lower-casing, ARN splits and caller identification included) and with batch mode; a `PreparedRequest` has that per-request work done once beforehand.');
+say();
 say('CPU time per decision: the process\'s CPU time (all threads, user + system) over the timed calls. Close to the latency on an idle machine; well below it when other processes took the CPU away; above it when an engine keeps a second core busy (Node.js background compilation and GC threads).');
 
 // --- scaling ---
@@ -178,7 +188,9 @@ for (const n of sizes) {
   setupRows.push([
     n.toLocaleString('en-US'),
     fmtBytes(manifest.scaling[n].policyBytes),
-    gbCompile === undefined ? '— (GB starts at 100)' : fmtTime(gbCompile),
+    gbCompile === undefined
+      ? '— (GB starts at 100)'
+      : `${fmtTime(gbCompile)} (${sig(gb[`BM_Compile_Scaling/${n}`].bytesPerSec / 1e6)} MB/s)`,
     b ? fmtMs(b.setupSeconds * 1e3) : 'n/a',
     peerNote(iamP) ?? `${fmtMs(iamP.setup.firstCallMs)} (import ${fmtMs(iamP.setup.importMs)})`,
     peerNote(cedarP) ?? `${fmtMs(cedarP.setup.preparseMs)} (${fmtBytes(cedarP.policyBytes)} of Cedar)`,
