@@ -83,6 +83,8 @@ class Compiler {
 
   CompiledPolicy compilePolicy(const PolicyDocument& document, std::size_t policyIndex) {
     diagnostics_->insert(diagnostics_->end(), document.warnings.begin(), document.warnings.end());
+    ranges_.clear();  // (left over only if an earlier policy failed to read)
+    valueStarts_.clear();
     CompiledPolicy policy;
     policy.kind = document.kind;
     policy.name = document.name;
@@ -101,6 +103,8 @@ class Compiler {
     PolicyDocument header;
     header.name = text.name;
     header.kind = kind;
+    ranges_.clear();
+    valueStarts_.clear();
     CompiledPolicy policy;
     policy.kind = kind;
     policy.name = text.name;
@@ -469,7 +473,7 @@ class Compiler {
   std::vector<Diagnostic>* diagnostics_;
   InternedStrings* strings_;
   Arena* texts_;
-  std::string lowered_;  // scratch for lower-casing, reused
+  std::string lowered_;              // scratch for lower-casing, reused
   std::string_view lastKey_;         // the last condition key interned, lower-cased
   std::string_view lastKeyWritten_;  // and as written
   // While a policy compiles: each statement's first index in the pools, and each condition's
