@@ -3,7 +3,6 @@
 #include "engine/policy_json.h"
 
 #include <algorithm>
-#include <cctype>
 #include <unordered_set>
 #include <utility>
 
@@ -287,7 +286,9 @@ class PolicyReader {
 
   void checkSid(std::string_view sid, std::size_t offset) {
     const bool alphanumeric =
-        std::all_of(sid.begin(), sid.end(), [](unsigned char c) { return std::isalnum(c) != 0; });
+        std::all_of(sid.begin(), sid.end(), [](char c) {  // ASCII, whatever the C locale says
+          return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+        });
     if (!alphanumeric && kind_ != PolicyKind::Resource) {
       warn("Sid \"" + std::string(sid) +
                "\" has characters IAM does not accept (only A-Z, a-z, 0-9)",
