@@ -219,14 +219,15 @@ bool resourceMatches(const ResourcePattern& pattern, const EvalContext& ctx) {
     return false;
   }
   SlotValues& values = ctx.buffers.slots;
-  if (pattern.text.hasVariables() && !resolveSlots(pattern.text, ctx, &values)) {
+  const ResourceMatcher& matcher = *pattern.matcher;
+  if (matcher.text.hasVariables() && !resolveSlots(matcher.text, ctx, &values)) {
     ctx.step([&] {
       return "resource \"" + std::string(pattern.written) +
              "\": a policy variable has no value, so this pattern matches nothing";
     });
     return false;
   }
-  return pattern.pattern.matches(resource, ctx.facts.resourceFields, values);
+  return matcher.pattern.matches(resource, ctx.facts.resourceFields, values);
 }
 
 // Converts a request value for the condition's family; false = type mismatch.

@@ -78,8 +78,11 @@ namespace {
 
 class Compiler {
  public:
-  Compiler(std::vector<Diagnostic>* diagnostics, InternedStrings* strings, Arena* texts)
-      : diagnostics_(diagnostics), strings_(strings), texts_(texts) {}
+  explicit Compiler(CompiledSet* set)
+      : diagnostics_(&set->diagnostics),
+        strings_(&set->strings),
+        texts_(&set->texts),
+        resourceMatchers_(&set->resourceMatchers) {}
 
   CompiledPolicy compilePolicy(const PolicyDocument& document, std::size_t policyIndex) {
     diagnostics_->insert(diagnostics_->end(), document.warnings.begin(), document.warnings.end());
@@ -192,15 +195,14 @@ class Compiler {
         out.anyResource = true;
         continue;
       }
-      pattern.text = ValueTemplate::compile(resource.text, variables);
-      pattern.pattern = compileArnPattern(pattern.text.pieces(), true);
-      if (!pattern.pattern.valid) {
+      pattern.matcher = resourceMatcher(pattern.written, variables);
+      if (pattern.matcher->shortArn) {
         warn(document.locate(resource.position),
              "resource \"" + resource.text +
                  "\" has fewer than six ARN fields and no trailing '*': "
                  "it matches nothing");
       }
-      if (pattern.text.variables().size() > kMaxSlots) {
+      if (pattern.matcher->tooManyVariables) {
         // Valid IAM over an engine limit: the statement fails closed (§3.5) like an invalid
         // condition value. The pattern counts as covering the request in Resource and as
         // excluding nothing in NotResource, so evaluation reaches that rule (Deny applies).
@@ -211,7 +213,6 @@ class Compiler {
         warn(document.locate(resource.position), message);
         problems.push_back(std::move(message));
         pattern.any = !statement.notResource;
-        pattern.pattern.valid = false;
       }
       policy->resources.push_back(std::move(pattern));
     }
@@ -456,6 +457,24 @@ class Compiler {
     diagnostics_->push_back(Diagnostic{Severity::Warning, location, std::move(message)});
   }
 
+  // The set's matcher for a resource text (compiled at its first use). `text` lives in texts_.
+  const ResourceMatcher* resourceMatcher(std::string_view text, bool variables) {
+    auto& known = knownResources_[variables ? 1 : 0];
+    const auto [it, added] = known.try_emplace(text, nullptr);
+    if (added) {
+      ResourceMatcher& matcher = resourceMatchers_->emplace_back();
+      matcher.text = ValueTemplate::compile(std::string(text), variables);
+      matcher.pattern = compileArnPattern(matcher.text.pieces(), true);
+      matcher.shortArn = !matcher.pattern.valid;
+      matcher.tooManyVariables = matcher.text.variables().size() > kMaxSlots;
+      if (matcher.tooManyVariables) {
+        matcher.pattern.valid = false;
+      }
+      it->second = &matcher;
+    }
+    return it->second;
+  }
+
   // Looked up by view first: most keys repeat, and a hit copies nothing.
   std::string_view intern(std::string_view text) {
     const auto found = strings_->find(text);
@@ -473,6 +492,9 @@ class Compiler {
   std::vector<Diagnostic>* diagnostics_;
   InternedStrings* strings_;
   Arena* texts_;
+  std::deque<ResourceMatcher>* resourceMatchers_;
+  // Resource texts compiled so far, without and with policy variables (Version 2012-10-17).
+  std::unordered_map<std::string_view, const ResourceMatcher*> knownResources_[2];
   std::string lowered_;              // scratch for lower-casing, reused
   std::string_view lastKey_;         // the last condition key interned, lower-cased
   std::string_view lastKeyWritten_;  // and as written
@@ -492,7 +514,7 @@ PolicySet::~PolicySet() = default;
 
 Result<std::shared_ptr<const PolicySet>> PolicySet::compile(PolicySetInput input) {
   auto compiled = std::make_unique<internal::CompiledSet>();
-  internal::Compiler compiler(&compiled->diagnostics, &compiled->strings, &compiled->texts);
+  internal::Compiler compiler(compiled.get());
   auto expectKind = [](const PolicyDocument& document, PolicyKind kind) -> Status {
     if (document.kind != kind) {
       return Status::invalidArgument("policy " + document.name + " was parsed as a " +
@@ -533,7 +555,7 @@ Result<std::shared_ptr<const PolicySet>> PolicySet::compile(PolicySetInput input
 Result<std::shared_ptr<const PolicySet>> PolicySet::compile(const PolicySetTexts& texts,
                                                             const PolicyParseOptions& options) {
   auto compiled = std::make_unique<internal::CompiledSet>();
-  internal::Compiler compiler(&compiled->diagnostics, &compiled->strings, &compiled->texts);
+  internal::Compiler compiler(compiled.get());
   auto compileEach = [&](const std::vector<PolicyText>& policies, PolicyKind kind,
                          std::vector<internal::CompiledPolicy>* out) -> Status {
     for (std::size_t i = 0; i < policies.size(); ++i) {

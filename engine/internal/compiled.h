@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -39,10 +40,19 @@ struct ActionPattern {
   [[nodiscard]] std::string_view service() const { return lowered.substr(0, serviceSize); }
 };
 
-struct ResourcePattern {
-  bool any = false;  // "*"
+// A Resource/NotResource text compiled once per set: policies repeat the same resources (the
+// own user's ARN, a bucket's objects) across statements, and every statement listing one
+// shares its matcher.
+struct ResourceMatcher {
   ValueTemplate text;
-  ArnPattern pattern;
+  ArnPattern pattern;             // valid == false: matches nothing
+  bool shortArn = false;          // fewer than six fields and no trailing '*'
+  bool tooManyVariables = false;  // over kMaxSlots: statements listing it fail closed
+};
+
+struct ResourcePattern {
+  bool any = false;                          // "*" (or fails closed as covering the request)
+  const ResourceMatcher* matcher = nullptr;  // in CompiledSet::resourceMatchers
   std::string_view written;
 };
 
@@ -230,7 +240,8 @@ struct CompiledSet {
   // Interned strings (condition keys) that compiled statements refer to by string_view;
   // a node-based set, so the views stay valid.
   InternedStrings strings;
-  Arena texts;  // sids, action and resource texts as written
+  Arena texts;                                   // sids, action and resource texts as written
+  std::deque<ResourceMatcher> resourceMatchers;  // a deque: matchers never move
   std::vector<CompiledPolicy> identity;
   std::optional<CompiledPolicy> resource;
   std::optional<CompiledPolicy> boundary;

@@ -145,4 +145,65 @@ TEST(PolicySetIndex, EachApplyingStatementIsReportedOnce) {
   EXPECT_EQ(sids, (std::vector<std::string_view>{"Twice", "Again"}));
 }
 
+// Statements listing the same resource text share one compiled matcher per set, but the text
+// means something else without Version 2012-10-17 (no policy variables) and in NotResource.
+TEST(PolicySetResources, SharedTextsKeepTheirMeaningPerPolicyAndElement) {
+  const std::string text = "arn:aws:s3:::b/${aws:username}";
+  PolicySetTexts t;
+  t.identity.push_back(PolicyText{"literal.json", R"({"Statement":[
+  {"Effect":"Allow","Action":"s3:PutObject","Resource":")" +
+                                                      text + R"("}]})"});
+  t.identity.push_back(PolicyText{"variables.json", R"({"Version":"2012-10-17","Statement":[
+  {"Effect":"Allow","Action":"s3:GetObject","Resource":")" +
+                                                        text + R"("},
+  {"Effect":"Allow","Action":"s3:ListBucket","Resource":")" +
+                                                        text + R"("},
+  {"Effect":"Deny","Action":"s3:ListBucket","NotResource":")" +
+                                                        text + R"("}]})"});
+  auto set = PolicySet::compile(t);
+  ASSERT_TRUE(set.ok()) << set.status().toString();
+  auto decide = [&](const std::string& action, const std::string& resource) {
+    const std::string json = R"({"principal":"arn:aws:iam::111122223333:user/alice","action":")" +
+                             action + R"(","resource":")" + resource +
+                             R"(","context":{"aws:username":"alice"}})";
+    return set.value()->evaluate(parseRequests(json, "r.json").value().front(), false).kind;
+  };
+  EXPECT_EQ(decide("s3:GetObject", "arn:aws:s3:::b/alice"), DecisionKind::Allowed);
+  EXPECT_EQ(decide("s3:GetObject", "arn:aws:s3:::b/bob"), DecisionKind::ImplicitDeny);
+  EXPECT_EQ(decide("s3:PutObject", "arn:aws:s3:::b/alice"), DecisionKind::ImplicitDeny);
+  EXPECT_EQ(decide("s3:PutObject", text), DecisionKind::Allowed);  // the literal text
+  EXPECT_EQ(decide("s3:ListBucket", "arn:aws:s3:::b/alice"), DecisionKind::Allowed);
+  EXPECT_EQ(decide("s3:ListBucket", "arn:aws:s3:::b/bob"), DecisionKind::ExplicitDeny);
+}
+
+// A resource over the policy-variable limit fails its statements closed wherever it is listed:
+// an Allow never applies, a Deny (Resource or NotResource) always does.
+TEST(PolicySetResources, OverTheVariableLimitFailsClosedInEveryStatement) {
+  std::string text = "arn:aws:s3:::b/";
+  for (int i = 0; i < 9; ++i) {
+    text += "${aws:PrincipalTag/t" + std::to_string(i) + "}";
+  }
+  PolicySetTexts t;
+  t.identity.push_back(PolicyText{"p.json", R"({"Version":"2012-10-17","Statement":[
+  {"Effect":"Allow","Action":"s3:*","Resource":"*"},
+  {"Effect":"Allow","Action":"s3:GetObject","Resource":")" +
+                                                text + R"("},
+  {"Effect":"Deny","Action":"s3:PutObject","Resource":")" +
+                                                text + R"("},
+  {"Effect":"Deny","Action":"s3:DeleteObject","NotResource":")" +
+                                                text + R"("}]})"});
+  auto set = PolicySet::compile(t);
+  ASSERT_TRUE(set.ok()) << set.status().toString();
+  EXPECT_EQ(set.value()->diagnostics().size(), 3U);  // one warning per statement listing it
+  auto decide = [&](const std::string& action) {
+    const std::string json = R"({"principal":"arn:aws:iam::111122223333:user/alice","action":")" +
+                             action + R"(","resource":"arn:aws:s3:::b/x"})";
+    return set.value()->evaluate(parseRequests(json, "r.json").value().front(), false).kind;
+  };
+  EXPECT_EQ(decide("s3:GetObject"), DecisionKind::Allowed);  // by the first statement only
+  EXPECT_EQ(decide("s3:PutObject"), DecisionKind::ExplicitDeny);
+  EXPECT_EQ(decide("s3:DeleteObject"), DecisionKind::ExplicitDeny);
+  EXPECT_EQ(decide("s3:ListBucket"), DecisionKind::Allowed);
+}
+
 }  // namespace
