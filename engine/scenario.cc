@@ -12,9 +12,6 @@
 namespace policysim::engine {
 namespace {
 
-constexpr std::string_view kKeysPage =
-    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html";
-
 constexpr std::array<ScenarioInfo, 10> kCatalog = {{
     {Scenario::AccessKey, "access-key",
      "IAM user (or root) calling with long-term access keys (CLI, SDK, API)",

@@ -101,8 +101,36 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         engine::PolicyKind::Scp, engine::PolicyKind::Session}) {
     const std::string name = std::string("fuzz-") + engine::policyKindName(kind) + ".json";
     auto parsed = engine::parsePolicyDocument(text, name, kind);
+    // The one-pass path (a NUL-terminated text, RapidJSON's own stream, statements compiled as
+    // read) must accept and reject the same texts with the same message and diagnostics.
+    engine::PolicySetTexts texts;
+    const engine::PolicyText policyText{name, std::string(text)};
+    switch (kind) {
+      case engine::PolicyKind::Identity:
+        texts.identity.push_back(policyText);
+        break;
+      case engine::PolicyKind::Resource:
+        texts.resource = policyText;
+        break;
+      case engine::PolicyKind::Boundary:
+        texts.boundary = policyText;
+        break;
+      case engine::PolicyKind::Scp:
+        texts.scps.push_back(policyText);
+        break;
+      case engine::PolicyKind::Session:
+        texts.session = policyText;
+        break;
+    }
+    auto fromText = engine::PolicySet::compile(texts);
+    FUZZ_CHECK(fromText.ok() == parsed.ok(), "compile from text %s where parsing %s: %s",
+               fromText.ok() ? "succeeded" : "failed", parsed.ok() ? "succeeded" : "failed",
+               (fromText.ok() ? parsed.status() : fromText.status()).toString().c_str());
     if (!parsed.ok()) {
       checkInputError(parsed.status(), text, name);
+      FUZZ_CHECK(fromText.status().toString() == parsed.status().toString(),
+                 "different errors: %s vs %s", fromText.status().toString().c_str(),
+                 parsed.status().toString().c_str());
       continue;
     }
     for (const engine::Diagnostic& warning : parsed.value().warnings) {
@@ -130,12 +158,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto set = engine::PolicySet::compile(std::move(input));
     FUZZ_CHECK(set.ok(), "compile failed for a parsed %s policy: %s", engine::policyKindName(kind),
                set.status().toString().c_str());
-    for (const engine::Diagnostic& diagnostic : set.value()->diagnostics()) {
-      (void)diagnostic.toString();
+    const auto& diagnostics = set.value()->diagnostics();
+    const auto& textDiagnostics = fromText.value()->diagnostics();
+    FUZZ_CHECK(diagnostics.size() == textDiagnostics.size(), "%zu diagnostics vs %zu from text",
+               diagnostics.size(), textDiagnostics.size());
+    for (std::size_t i = 0; i < diagnostics.size(); ++i) {
+      FUZZ_CHECK(diagnostics[i].toString() == textDiagnostics[i].toString(),
+                 "diagnostic %zu differs: %s vs %s", i, diagnostics[i].toString().c_str(),
+                 textDiagnostics[i].toString().c_str());
     }
     checkEvaluation(*set.value(), fixed, name);
     for (const engine::Request& request : requests) {
       checkEvaluation(*set.value(), request, name);
+      FUZZ_CHECK(set.value()->evaluate(request, false).kind ==
+                     fromText.value()->evaluate(request, false).kind,
+                 "the set compiled from text decides differently");
     }
   }
   return 0;
