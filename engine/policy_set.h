@@ -15,6 +15,7 @@
 
 #include <memory>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "engine/decision.h"
@@ -34,6 +35,27 @@ struct PolicyRoles {
   std::optional<Policy> boundary;  // permissions boundary of the principal
   std::vector<Policy> scps;        // one per level of the organisation path
   std::optional<Policy> session;   // session policy of the principal's session
+
+  // Puts a policy in the place of its kind (resource, boundary and session replace any there).
+  void put(PolicyKind kind, Policy policy) {
+    switch (kind) {
+      case PolicyKind::Identity:
+        identity.push_back(std::move(policy));
+        break;
+      case PolicyKind::Resource:
+        resource = std::move(policy);
+        break;
+      case PolicyKind::Boundary:
+        boundary = std::move(policy);
+        break;
+      case PolicyKind::Scp:
+        scps.push_back(std::move(policy));
+        break;
+      case PolicyKind::Session:
+        session = std::move(policy);
+        break;
+    }
+  }
 };
 
 // A policy's JSON and the name its messages use (usually the file path).

@@ -107,23 +107,7 @@ Status PolicySetBuilder::addPolicy(PolicyRole role, std::string_view json, std::
     if (!document.ok()) {
       return document.status();
     }
-    switch (role) {
-      case PolicyRole::Identity:
-        input_.identity.push_back(std::move(document).value());
-        break;
-      case PolicyRole::Scp:
-        input_.scps.push_back(std::move(document).value());
-        break;
-      case PolicyRole::Resource:
-        input_.resource = std::move(document).value();
-        break;
-      case PolicyRole::Boundary:
-        input_.boundary = std::move(document).value();
-        break;
-      case PolicyRole::Session:
-        input_.session = std::move(document).value();
-        break;
-    }
+    input_.put(role, std::move(document).value());
     return Status();
   } catch (const std::exception& e) {
     return internalError("addPolicy", e.what());

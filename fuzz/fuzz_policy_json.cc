@@ -104,24 +104,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // The one-pass path (a NUL-terminated text, RapidJSON's own stream, statements compiled as
     // read) must accept and reject the same texts with the same message and diagnostics.
     engine::PolicySetTexts texts;
-    const engine::PolicyText policyText{name, std::string(text)};
-    switch (kind) {
-      case engine::PolicyKind::Identity:
-        texts.identity.push_back(policyText);
-        break;
-      case engine::PolicyKind::Resource:
-        texts.resource = policyText;
-        break;
-      case engine::PolicyKind::Boundary:
-        texts.boundary = policyText;
-        break;
-      case engine::PolicyKind::Scp:
-        texts.scps.push_back(policyText);
-        break;
-      case engine::PolicyKind::Session:
-        texts.session = policyText;
-        break;
-    }
+    texts.put(kind, engine::PolicyText{name, std::string(text)});
     auto fromText = engine::PolicySet::compile(texts);
     FUZZ_CHECK(fromText.ok() == parsed.ok(), "compile from text %s where parsing %s: %s",
                fromText.ok() ? "succeeded" : "failed", parsed.ok() ? "succeeded" : "failed",
@@ -138,23 +121,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     const std::vector<engine::Request> requests = derivedRequests(parsed.value());
     engine::PolicySetInput input;
-    switch (kind) {
-      case engine::PolicyKind::Identity:
-        input.identity.push_back(std::move(parsed).value());
-        break;
-      case engine::PolicyKind::Resource:
-        input.resource = std::move(parsed).value();
-        break;
-      case engine::PolicyKind::Boundary:
-        input.boundary = std::move(parsed).value();
-        break;
-      case engine::PolicyKind::Scp:
-        input.scps.push_back(std::move(parsed).value());
-        break;
-      case engine::PolicyKind::Session:
-        input.session = std::move(parsed).value();
-        break;
-    }
+    input.put(kind, std::move(parsed).value());
     auto set = engine::PolicySet::compile(std::move(input));
     FUZZ_CHECK(set.ok(), "compile failed for a parsed %s policy: %s", engine::policyKindName(kind),
                set.status().toString().c_str());

@@ -56,15 +56,18 @@ std::vector<Request> requests(const std::vector<std::string>& lines) {
   return out;
 }
 
-long allocationsWhileEvaluating(const PolicySet& set, const std::vector<Request>& batch) {
+// Allocations while evaluating batch (Requests or PreparedRequests) after a warm-up in which
+// the thread's buffers and the Decision grow to size.
+template <typename AnyRequest>
+long allocationsWhileEvaluating(const PolicySet& set, const std::vector<AnyRequest>& batch) {
   Decision decision;
-  for (int pass = 0; pass < 2; ++pass) {  // warm-up: buffers and the Decision grow to size
-    for (const Request& request : batch) {
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const AnyRequest& request : batch) {
       set.evaluate(request, false, &decision);
     }
   }
   const long before = allocations.load();
-  for (const Request& request : batch) {
+  for (const AnyRequest& request : batch) {
     set.evaluate(request, false, &decision);
   }
   return allocations.load() - before;
@@ -76,17 +79,7 @@ long allocationsWhileEvaluatingPrepared(const PolicySet& set, const std::vector<
   for (const Request& request : batch) {
     prepared.emplace_back(request);
   }
-  Decision decision;
-  for (int pass = 0; pass < 2; ++pass) {
-    for (const PreparedRequest& request : prepared) {
-      set.evaluate(request, false, &decision);
-    }
-  }
-  const long before = allocations.load();
-  for (const PreparedRequest& request : prepared) {
-    set.evaluate(request, false, &decision);
-  }
-  return allocations.load() - before;
+  return allocationsWhileEvaluating(set, prepared);
 }
 
 TEST(HotPath, ForceMfaEvaluationAllocatesNothing) {

@@ -55,6 +55,15 @@ PolicySetInput documentsOf(const PolicySetTexts& t) {
   return input;
 }
 
+// alice's request for action on resource, with context (a JSON object), decided by set.
+DecisionKind decide(const PolicySet& set, const std::string& action, const std::string& resource,
+                    const std::string& context = "{}") {
+  const std::string json = R"({"principal":"arn:aws:iam::111122223333:user/alice","action":")" +
+                           action + R"(","resource":")" + resource + R"(","context":)" + context +
+                           "}";
+  return set.evaluate(parseRequests(json, "r.json").value().front(), false).kind;
+}
+
 std::vector<std::string> printed(const PolicySet& set) {
   std::vector<std::string> out;
   for (const Diagnostic& diagnostic : set.diagnostics()) {
@@ -162,18 +171,14 @@ TEST(PolicySetResources, SharedTextsKeepTheirMeaningPerPolicyAndElement) {
                                                         text + R"("}]})"});
   auto set = PolicySet::compile(t);
   ASSERT_TRUE(set.ok()) << set.status().toString();
-  auto decide = [&](const std::string& action, const std::string& resource) {
-    const std::string json = R"({"principal":"arn:aws:iam::111122223333:user/alice","action":")" +
-                             action + R"(","resource":")" + resource +
-                             R"(","context":{"aws:username":"alice"}})";
-    return set.value()->evaluate(parseRequests(json, "r.json").value().front(), false).kind;
-  };
-  EXPECT_EQ(decide("s3:GetObject", "arn:aws:s3:::b/alice"), DecisionKind::Allowed);
-  EXPECT_EQ(decide("s3:GetObject", "arn:aws:s3:::b/bob"), DecisionKind::ImplicitDeny);
-  EXPECT_EQ(decide("s3:PutObject", "arn:aws:s3:::b/alice"), DecisionKind::ImplicitDeny);
-  EXPECT_EQ(decide("s3:PutObject", text), DecisionKind::Allowed);  // the literal text
-  EXPECT_EQ(decide("s3:ListBucket", "arn:aws:s3:::b/alice"), DecisionKind::Allowed);
-  EXPECT_EQ(decide("s3:ListBucket", "arn:aws:s3:::b/bob"), DecisionKind::ExplicitDeny);
+  const PolicySet& s = *set.value();
+  const std::string alice = R"({"aws:username":"alice"})";
+  EXPECT_EQ(decide(s, "s3:GetObject", "arn:aws:s3:::b/alice", alice), DecisionKind::Allowed);
+  EXPECT_EQ(decide(s, "s3:GetObject", "arn:aws:s3:::b/bob", alice), DecisionKind::ImplicitDeny);
+  EXPECT_EQ(decide(s, "s3:PutObject", "arn:aws:s3:::b/alice", alice), DecisionKind::ImplicitDeny);
+  EXPECT_EQ(decide(s, "s3:PutObject", text, alice), DecisionKind::Allowed);  // the literal text
+  EXPECT_EQ(decide(s, "s3:ListBucket", "arn:aws:s3:::b/alice", alice), DecisionKind::Allowed);
+  EXPECT_EQ(decide(s, "s3:ListBucket", "arn:aws:s3:::b/bob", alice), DecisionKind::ExplicitDeny);
 }
 
 // A resource over the policy-variable limit fails its statements closed wherever it is listed:
@@ -195,15 +200,12 @@ TEST(PolicySetResources, OverTheVariableLimitFailsClosedInEveryStatement) {
   auto set = PolicySet::compile(t);
   ASSERT_TRUE(set.ok()) << set.status().toString();
   EXPECT_EQ(set.value()->diagnostics().size(), 3U);  // one warning per statement listing it
-  auto decide = [&](const std::string& action) {
-    const std::string json = R"({"principal":"arn:aws:iam::111122223333:user/alice","action":")" +
-                             action + R"(","resource":"arn:aws:s3:::b/x"})";
-    return set.value()->evaluate(parseRequests(json, "r.json").value().front(), false).kind;
-  };
-  EXPECT_EQ(decide("s3:GetObject"), DecisionKind::Allowed);  // by the first statement only
-  EXPECT_EQ(decide("s3:PutObject"), DecisionKind::ExplicitDeny);
-  EXPECT_EQ(decide("s3:DeleteObject"), DecisionKind::ExplicitDeny);
-  EXPECT_EQ(decide("s3:ListBucket"), DecisionKind::Allowed);
+  const PolicySet& s = *set.value();
+  const std::string object = "arn:aws:s3:::b/x";
+  EXPECT_EQ(decide(s, "s3:GetObject", object), DecisionKind::Allowed);  // by statement 1 only
+  EXPECT_EQ(decide(s, "s3:PutObject", object), DecisionKind::ExplicitDeny);
+  EXPECT_EQ(decide(s, "s3:DeleteObject", object), DecisionKind::ExplicitDeny);
+  EXPECT_EQ(decide(s, "s3:ListBucket", object), DecisionKind::Allowed);
 }
 
 }  // namespace
