@@ -68,12 +68,14 @@ class PreparedRequest {
  public:
   PreparedRequest();  // prepared for an empty Request
   explicit PreparedRequest(const Request& request);
+  explicit PreparedRequest(Request&&) = delete;  // it would view a destroyed temporary
   ~PreparedRequest();
-  PreparedRequest(PreparedRequest&&) noexcept;
+  PreparedRequest(PreparedRequest&&) noexcept;  // a moved-from one must be prepare()d again
   PreparedRequest& operator=(PreparedRequest&&) noexcept;
 
   // Prepares for request, reusing this object's storage.
   void prepare(const Request& request);
+  void prepare(Request&&) = delete;
 
   [[nodiscard]] const Request& request() const { return *request_; }
   [[nodiscard]] const internal::RequestFacts& facts() const { return *facts_; }

@@ -97,6 +97,9 @@ PreparedRequest::PreparedRequest(PreparedRequest&&) noexcept = default;
 PreparedRequest& PreparedRequest::operator=(PreparedRequest&&) noexcept = default;
 
 void PreparedRequest::prepare(const Request& request) {
+  if (!facts_) {  // moved from
+    facts_ = std::make_unique<internal::RequestFacts>();
+  }
   request_ = &request;
   facts_->prepare(request);
 }

@@ -208,4 +208,32 @@ TEST(PolicySetResources, OverTheVariableLimitFailsClosedInEveryStatement) {
   EXPECT_EQ(decide(s, "s3:ListBucket", object), DecisionKind::Allowed);
 }
 
+// A PreparedRequest can be reused for the next request, and prepared again after a move.
+TEST(PreparedRequest, ReusedAndMovedFromDecideAsTheirRequest) {
+  PolicySetTexts t;
+  t.identity.push_back(PolicyText{"p.json", R"({"Version":"2012-10-17","Statement":[
+  {"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]})"});
+  auto set = PolicySet::compile(t);
+  ASSERT_TRUE(set.ok()) << set.status().toString();
+  const auto request = [](const std::string& action) {
+    return parseRequests(R"({"principal":"arn:aws:iam::111122223333:user/a","action":")" + action +
+                             R"(","resource":"arn:aws:s3:::b/k"})",
+                         "r.json")
+        .value()
+        .front();
+  };
+  const Request get = request("S3:GetObject");
+  const Request put = request("s3:PutObject");
+  PreparedRequest prepared;
+  EXPECT_EQ(set.value()->evaluate(prepared).kind, DecisionKind::ImplicitDeny);  // empty request
+  prepared.prepare(get);
+  EXPECT_EQ(set.value()->evaluate(prepared).kind, DecisionKind::Allowed);
+  prepared.prepare(put);
+  EXPECT_EQ(set.value()->evaluate(prepared).kind, DecisionKind::ImplicitDeny);
+  PreparedRequest moved = std::move(prepared);
+  EXPECT_EQ(set.value()->evaluate(moved).kind, DecisionKind::ImplicitDeny);
+  prepared.prepare(get);  // NOLINT(bugprone-use-after-move): prepare() is allowed after a move
+  EXPECT_EQ(set.value()->evaluate(prepared).kind, DecisionKind::Allowed);
+}
+
 }  // namespace
