@@ -214,7 +214,7 @@ class Compiler {
         problems.push_back(std::move(message));
         pattern.any = !statement.notResource;
       }
-      policy->resources.push_back(std::move(pattern));
+      policy->resources.push_back(pattern);
     }
     out.hasPrincipal = statement.hasPrincipal;
     out.notPrincipal = statement.notPrincipal;
