@@ -2,17 +2,7 @@
 # policysim lint through the binary: exit statuses (0 clean, 1 blocking, 2 usage/config/input),
 # --fail-on, formats, config discovery and suppressions, directory walks, --explain, -j.
 # Usage: cli_test.sh POLICYSIM_BINARY REPO_ROOT
-bin=$1
-root=$2
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-passed=0
-failed=0
-check() {  # check NAME CONDITION...
-  name=$1
-  shift
-  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $name"; fi
-}
+. "$(dirname "$0")/../cli/lib.sh"  # bin, root, dir, check
 
 cases="$root/tests/lint/cases"
 
