@@ -11,6 +11,7 @@
 #include "engine/request.h"
 #include "engine/source_location.h"
 #include "grammar/policy_variable.h"
+#include "grammar/wildcard.h"
 
 namespace policysim::engine {
 namespace {
@@ -21,6 +22,65 @@ using internal::JsonValue;
 // Condition blocks with more keys than this find case-insensitive repeats with a hash set of
 // lower-cased keys instead of comparing with every earlier key.
 constexpr std::size_t kLinearKeyScanLimit = 16;
+
+// The elements of a statement. Keys are matched by length, then bytes: every statement names
+// several, and a chain of string comparisons was a measurable part of reading a policy.
+enum class Element {
+  Sid,
+  Effect,
+  Action,
+  NotAction,
+  Resource,
+  NotResource,
+  Principal,
+  NotPrincipal,
+  Condition,
+  Unknown
+};
+
+Element statementElement(std::string_view key) {
+  using internal::sameText;
+  switch (key.size()) {
+    case 3:
+      return sameText(key, "Sid") ? Element::Sid : Element::Unknown;
+    case 6:
+      if (sameText(key, "Action")) {
+        return Element::Action;
+      }
+      return sameText(key, "Effect") ? Element::Effect : Element::Unknown;
+    case 8:
+      return sameText(key, "Resource") ? Element::Resource : Element::Unknown;
+    case 9:
+      if (sameText(key, "Condition")) {
+        return Element::Condition;
+      }
+      if (sameText(key, "NotAction")) {
+        return Element::NotAction;
+      }
+      return sameText(key, "Principal") ? Element::Principal : Element::Unknown;
+    case 11:
+      return sameText(key, "NotResource") ? Element::NotResource : Element::Unknown;
+    case 12:
+      return sameText(key, "NotPrincipal") ? Element::NotPrincipal : Element::Unknown;
+    default:
+      return Element::Unknown;
+  }
+}
+
+// The next element of a list being refilled: the one the previous statement left at that
+// index is reused, so its strings keep their capacity (no allocation per value in a long
+// policy). finishRefill drops what the previous statement had beyond the new size.
+template <typename T>
+T& nextElement(std::vector<T>* list, std::size_t* used) {
+  if (*used == list->size()) {
+    list->emplace_back();
+  }
+  return (*list)[(*used)++];
+}
+template <typename T>
+void finishRefill(std::vector<T>* list, std::size_t used) {
+  list->erase(list->begin() + static_cast<std::ptrdiff_t>(used), list->end());
+}
 
 class PolicyReader {
  public:
@@ -118,7 +178,8 @@ class PolicyReader {
     return true;
   }
 
-  // Empties a statement, keeping the capacity of its lists for the next one.
+  // Resets a statement for the next one. Actions, resources and conditions are refilled in
+  // place by fillStatement (see nextElement).
   static void clearStatement(Statement* statement) {
     statement->index = 0;
     statement->sid.clear();
@@ -128,11 +189,8 @@ class PolicyReader {
     statement->notPrincipal = false;
     statement->principals.clear();
     statement->notAction = false;
-    statement->actions.clear();
     statement->hasResource = false;
     statement->notResource = false;
-    statement->resources.clear();
-    statement->conditions.clear();
   }
 
   bool readVersion(const JsonValue& value) {
@@ -187,34 +245,43 @@ class PolicyReader {
     const JsonMember* notPrincipal = nullptr;
     const JsonMember* condition = nullptr;
     for (const JsonMember& member : value.members()) {
-      const std::string_view key = member.key;
-      if (key == "Sid") {
-        if (!member.value.isString()) {
-          return fail("Sid must be a string", member.value.offset);
-        }
-        statement.sid = member.value.text();
-        checkSid(member.value.text(), member.value.offset);
-      } else if (key == "Effect") {
-        effect = &member;
-      } else if (key == "Action") {
-        action = &member;
-      } else if (key == "NotAction") {
-        notAction = &member;
-      } else if (key == "Resource") {
-        resource = &member;
-      } else if (key == "NotResource") {
-        notResource = &member;
-      } else if (key == "Principal") {
-        principal = &member;
-      } else if (key == "NotPrincipal") {
-        notPrincipal = &member;
-      } else if (key == "Condition") {
-        condition = &member;
-      } else {
-        return fail("unknown statement element \"" + std::string(key) +
-                        "\" (expected Sid, Effect, Principal, NotPrincipal, Action, NotAction, "
-                        "Resource, NotResource or Condition)",
-                    member.keyOffset);
+      switch (statementElement(member.key)) {
+        case Element::Sid:
+          if (!member.value.isString()) {
+            return fail("Sid must be a string", member.value.offset);
+          }
+          statement.sid = member.value.text();
+          checkSid(member.value.text(), member.value.offset);
+          break;
+        case Element::Effect:
+          effect = &member;
+          break;
+        case Element::Action:
+          action = &member;
+          break;
+        case Element::NotAction:
+          notAction = &member;
+          break;
+        case Element::Resource:
+          resource = &member;
+          break;
+        case Element::NotResource:
+          notResource = &member;
+          break;
+        case Element::Principal:
+          principal = &member;
+          break;
+        case Element::NotPrincipal:
+          notPrincipal = &member;
+          break;
+        case Element::Condition:
+          condition = &member;
+          break;
+        case Element::Unknown:
+          return fail("unknown statement element \"" + std::string(member.key) +
+                          "\" (expected Sid, Effect, Principal, NotPrincipal, Action, NotAction, "
+                          "Resource, NotResource or Condition)",
+                      member.keyOffset);
       }
     }
     if (effect == nullptr) {
@@ -249,6 +316,8 @@ class PolicyReader {
       if (!readResources(statement.notResource ? *notResource : *resource, &statement)) {
         return false;
       }
+    } else {
+      statement.resources.clear();
     }
 
     if (principal != nullptr && notPrincipal != nullptr) {
@@ -278,7 +347,9 @@ class PolicyReader {
       }
     }
 
-    if (condition != nullptr && !readConditions(condition->value, &statement)) {
+    if (condition == nullptr) {
+      statement.conditions.clear();
+    } else if (!readConditions(condition->value, &statement)) {
       return false;
     }
     return true;
@@ -323,17 +394,20 @@ class PolicyReader {
     }
   }
 
-  // Reads a string or a non-empty array of strings into *out.
+  // Reads a string or a non-empty array of strings into *out (replacing its contents).
   bool readStringList(const JsonMember& member, std::vector<PolicyValue>* out) {
     const JsonValue& value = member.value;
+    std::size_t used = 0;
     auto add = [&](const JsonValue& item) {
       if (!item.isString()) {
         return fail(std::string(member.key) + " values must be strings, found " +
                         internal::describeType(item.type),
                     item.offset);
       }
-      out->push_back(
-          PolicyValue{PolicyValue::Kind::String, std::string(item.text()), at(item.offset)});
+      PolicyValue& element = nextElement(out, &used);
+      element.kind = PolicyValue::Kind::String;
+      element.text = item.text();
+      element.position = at(item.offset);
       return true;
     };
     if (value.isArray()) {
@@ -345,9 +419,11 @@ class PolicyReader {
           return false;
         }
       }
-      return true;
+    } else if (!add(value)) {
+      return false;
     }
-    return add(value);
+    finishRefill(out, used);
+    return true;
   }
 
   bool readActions(const JsonMember& member, Statement* statement) {
@@ -367,7 +443,7 @@ class PolicyReader {
                     offset);
       }
       const std::string_view prefix(action.data(), colon);
-      if (prefix.find_first_of("*?") != std::string_view::npos) {
+      if (grammar::hasGlobWildcard(prefix)) {
         return fail("wildcards are not allowed in the service prefix of action \"" + action + "\"",
                     offset);
       }
@@ -416,7 +492,7 @@ class PolicyReader {
         return false;
       }
       for (PolicyValue& item : values) {
-        if (item.text != "*" && item.text.find_first_of("*?") != std::string::npos) {
+        if (item.text != "*" && grammar::hasGlobWildcard(item.text)) {
           error_ = Status::invalidArgument(
               "partial wildcards are not allowed in principals (\"" + item.text +
                   "\"); use \"*\" with a condition on aws:PrincipalArn",
@@ -434,6 +510,7 @@ class PolicyReader {
     if (!value.isObject()) {
       return fail("Condition must be an object of {operator: {key: value}}", value.offset);
     }
+    std::size_t used = 0;  // conditions refilled
     for (const JsonMember& block : value.members()) {
       // Policies repeat a few operators: the last one parsed is kept (equal text, equal result).
       if (block.key != lastOperatorText_ || lastOperatorText_.empty()) {
@@ -464,7 +541,7 @@ class PolicyReader {
           return fail("condition key \"" + std::string(entry.key) + "\" is incomplete",
                       entry.keyOffset);
         }
-        ConditionEntry condition;
+        ConditionEntry& condition = nextElement(&statement->conditions, &used);
         condition.op = lastOperator_;
         condition.operatorName = block.key;
         condition.key = entry.key;
@@ -472,9 +549,9 @@ class PolicyReader {
         if (!readConditionValues(entry, block.key, &condition.values)) {
           return false;
         }
-        statement->conditions.push_back(std::move(condition));
       }
     }
+    finishRefill(&statement->conditions, used);
     return true;
   }
 
@@ -495,6 +572,7 @@ class PolicyReader {
 
   bool readConditionValues(const JsonMember& entry, std::string_view operatorName,
                            std::vector<PolicyValue>* out) {
+    std::size_t used = 0;
     auto add = [&](const JsonValue& item) {
       if (!item.isScalar()) {
         return fail("condition values must be strings, numbers or booleans, found " +
@@ -511,7 +589,10 @@ class PolicyReader {
           !checkVariables(item.text(), item.offset, operatorName)) {
         return false;
       }
-      out->push_back(PolicyValue{kind, std::string(item.text()), at(item.offset)});
+      PolicyValue& element = nextElement(out, &used);
+      element.kind = kind;
+      element.text = item.text();
+      element.position = at(item.offset);
       return true;
     };
     if (entry.value.isArray()) {
@@ -525,9 +606,11 @@ class PolicyReader {
           return false;
         }
       }
-      return true;
+    } else if (!add(entry.value)) {
+      return false;
     }
-    return add(entry.value);
+    finishRefill(out, used);
+    return true;
   }
 
   LineIndex index_;

@@ -10,6 +10,7 @@
 #include "engine/internal/compiled.h"
 #include "grammar/number.h"
 #include "grammar/policy_variable.h"
+#include "grammar/wildcard.h"
 
 namespace policysim::engine {
 namespace internal {
@@ -245,7 +246,7 @@ class Compiler {
     pattern.hash = ActionIndex::hash(lowered);
     const std::string_view name =
         colon == std::string_view::npos ? std::string_view() : lowered.substr(colon + 1);
-    pattern.literal = name.find_first_of("*?") == std::string_view::npos;
+    pattern.literal = !grammar::hasGlobWildcard(name);
     if (!pattern.literal) {  // a literal is compared whole and needs no glob
       pattern.name = grammar::WildcardPattern::fromGlob(name);
     }

@@ -17,6 +17,17 @@
 
 namespace policysim::grammar {
 
+// True when glob text holds '*' or '?'. Inline: std::string_view::find_first_of calls memchr
+// once per character, which costs more than the whole scan for names this short.
+inline bool hasGlobWildcard(std::string_view text) {
+  for (const char c : text) {
+    if (c == '*' || c == '?') {
+      return true;
+    }
+  }
+  return false;
+}
+
 class WildcardPattern {
  public:
   // An empty pattern: matches only the empty string.

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -195,6 +196,73 @@ TEST(PolicyJson, TrustPolicyNeedsNoResource) {
       "trust.json", kRbp);
   ASSERT_TRUE(result.ok()) << result.status().toString();
   EXPECT_FALSE(result.value().statements[0].hasResource);
+}
+
+// One line per part of a statement, for comparing statements read different ways.
+std::string describe(const Statement& statement) {
+  std::string out =
+      "sid=" + statement.sid + (statement.effect == Effect::Allow ? " Allow" : " Deny");
+  out += statement.notAction ? " NotAction:" : " Action:";
+  for (const PolicyValue& value : statement.actions) {
+    out += " " + value.text + "@" + std::to_string(value.position.column);
+  }
+  out += statement.hasResource ? (statement.notResource ? " NotResource:" : " Resource:")
+                               : " (no resource)";
+  for (const PolicyValue& value : statement.resources) {
+    out += " " + value.text;
+  }
+  for (const PrincipalEntry& principal : statement.principals) {
+    out += " principal " + principal.type + "=" + principal.value;
+  }
+  for (const ConditionEntry& condition : statement.conditions) {
+    out += " | " + condition.operatorName + " " + condition.key + ":";
+    for (const PolicyValue& value : condition.values) {
+      out += " " + value.text + "#" + std::to_string(static_cast<int>(value.kind));
+    }
+  }
+  return out;
+}
+
+// The streaming reader refills one scratch statement in place: nothing of a longer statement
+// may survive into a shorter one after it.
+TEST(PolicyJson, StreamedStatementsKeepNothingOfThePreviousOne) {
+  const std::string identity = R"({"Version":"2012-10-17","Statement":[
+    {"Sid":"Long","Effect":"Deny","NotAction":["s3:GetObject","s3:PutObject","iam:*"],
+     "NotResource":["arn:aws:s3:::a/*","arn:aws:s3:::b/*"],
+     "Condition":{"StringEquals":{"aws:PrincipalTag/team":["x","y","z"],"s3:prefix":"p"},
+                  "NumericLessThan":{"aws:MultiFactorAuthAge":3600}}},
+    {"Effect":"Allow","Action":"ec2:DescribeInstances","Resource":"*"},
+    {"Sid":"Short","Effect":"Allow","Action":["sts:GetCallerIdentity"],"Resource":"*",
+     "Condition":{"Bool":{"aws:MultiFactorAuthPresent":true}}}]})";
+  const std::string resource = R"({"Version":"2012-10-17","Statement":[
+    {"Effect":"Allow","Principal":{"AWS":["111122223333","444455556666"]},"Action":"s3:*",
+     "Resource":"arn:aws:s3:::a/*"},
+    {"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole"}]})";
+  for (const auto& [text, kind] : {std::pair{identity, kId}, std::pair{resource, kRbp}}) {
+    auto whole = parsePolicyDocument(text, "p.json", kind);
+    ASSERT_TRUE(whole.ok()) << whole.status().toString();
+    PolicyDocument header;
+    header.name = "p.json";
+    header.kind = kind;
+    std::vector<std::string> streamed;
+    const Status status = readPolicy(text, PolicyParseOptions{}, &header,
+                                     [&](Statement& statement, std::size_t /*count*/) {
+                                       streamed.push_back(describe(statement));
+                                     });
+    ASSERT_TRUE(status.ok()) << status.toString();
+    ASSERT_EQ(streamed.size(), whole.value().statements.size());
+    for (std::size_t i = 0; i < streamed.size(); ++i) {
+      EXPECT_EQ(streamed[i], describe(whole.value().statements[i])) << "statement " << i;
+    }
+  }
+  // The expected texts themselves, so a shared mistake in both paths shows too.
+  auto whole = parsePolicyDocument(identity, "p.json", kId);
+  ASSERT_TRUE(whole.ok());
+  EXPECT_EQ(describe(whole.value().statements[1]),
+            "sid= Allow Action: ec2:DescribeInstances@32 Resource: *");
+  EXPECT_EQ(describe(whole.value().statements[2]),
+            "sid=Short Allow Action: sts:GetCallerIdentity@47 Resource: * | Bool "
+            "aws:MultiFactorAuthPresent: true#2");
 }
 
 }  // namespace

@@ -21,6 +21,18 @@ void expectRows(const std::initializer_list<Row>& rows) {
   }
 }
 
+// Decides which action names are compared whole and which are compiled as globs.
+TEST(WildcardMatcher, HasGlobWildcardFindsStarsAndQuestionMarks) {
+  using policysim::grammar::hasGlobWildcard;
+  EXPECT_FALSE(hasGlobWildcard(""));
+  EXPECT_FALSE(hasGlobWildcard("GetObject"));
+  EXPECT_FALSE(hasGlobWildcard("a${x}b"));
+  EXPECT_TRUE(hasGlobWildcard("*"));
+  EXPECT_TRUE(hasGlobWildcard("Get*"));
+  EXPECT_TRUE(hasGlobWildcard("Ge?Object"));
+  EXPECT_TRUE(hasGlobWildcard("GetObjec?"));
+}
+
 TEST(WildcardMatcher, LiteralPatternsMatchWholeText) {
   expectRows({{"abc", "abc", true},
               {"abc", "abcd", false},
