@@ -21,6 +21,36 @@ namespace {
 
 constexpr std::size_t kLinearKeyScanLimit = 16;
 
+// Key equality, inline: most keys differ in length or in their first byte.
+inline bool sameBytes(std::string_view a, std::string_view b) {
+  return a.size() == b.size() &&
+         (a.empty() || (a[0] == b[0] && std::memcmp(a.data(), b.data(), a.size()) == 0));
+}
+
+// True when the n bytes are ASCII and hold no backslash. Eight bytes at a time: a library
+// call per string (memchr) cost more than the scan for the short strings of policies.
+inline bool isPlainAscii(const char* bytes, std::size_t n) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, bytes + i, 8);
+    const std::uint64_t backslashes = word ^ (kOnes * '\\');  // a zero byte per backslash
+    const std::uint64_t hasZero = (backslashes - kOnes) & ~backslashes & kHighBits;
+    if (((word & kHighBits) | hasZero) != 0) {
+      return false;
+    }
+  }
+  for (; i < n; ++i) {
+    const auto c = static_cast<unsigned char>(bytes[i]);
+    if (c >= 0x80 || c == '\\') {
+      return false;
+    }
+  }
+  return true;
+}
+
 // Builds the flat tree: children of the open containers wait on two stacks (members of
 // objects, elements of arrays) and move into the arena, contiguous, when their container
 // closes. Strings view the source text unless they had escapes.
@@ -103,11 +133,16 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
     std::size_t quote;  // offset of the opening quote
     std::size_t close;  // offset of the closing quote
     bool escaped;       // decoding changed it: the source bytes are not its text
+    bool ascii;         // known to be plain ASCII (so valid UTF-8)
   };
   StringToken locate(std::size_t length) const {
     const std::size_t quote = tokenStart();
     const std::size_t start = quote + 1;
-    // An escape shortens what follows it, so its backslash is within the first `length` bytes.
+    // An escape shortens what follows it, so its backslash is within the first `length` bytes:
+    // when those are ASCII without a backslash, they are the whole string (nearly always).
+    if (isPlainAscii(text_.data() + start, length)) {
+      return StringToken{quote, start + length, false, true};
+    }
     const bool escaped = std::memchr(text_.data() + start, '\\', length) != nullptr;
     std::size_t close = start + length;
     if (escaped) {  // RapidJSON validated the string: its closing quote is there to find
@@ -116,7 +151,7 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
         close += text_[close] == '\\' ? 2 : 1;
       }
     }
-    return StringToken{quote, close, escaped};
+    return StringToken{quote, close, escaped, false};
   }
 
   // RapidJSON hands strings over in a buffer it reuses: keep a view of the source when the
@@ -131,6 +166,9 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
   // The raw bytes of the string (escapes are ASCII, so checking them raw is checking the
   // content); reported at the first byte of a bad sequence, as RapidJSON does.
   bool validUtf8(const StringToken& token) {
+    if (token.ascii) {
+      return true;
+    }
     const std::string_view raw = text_.substr(token.quote + 1, token.close - token.quote - 1);
     const std::size_t bad = findInvalidUtf8(raw);
     if (bad == raw.size()) {
@@ -147,7 +185,7 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
       return !frame.keys->emplace(key).second;
     }
     for (const JsonMember& member : members) {
-      if (member.key == key) {
+      if (sameBytes(member.key, key)) {
         return true;
       }
     }

@@ -94,4 +94,43 @@ TEST(JsonDocument, BothStreamsAgree) {
             "invalid JSON: NUL byte in input@7");
 }
 
+// Strings are checked eight bytes at a time for escapes and non-ASCII bytes: put each kind at
+// every position of strings of many lengths, and check the decoded text, where the next value
+// starts and where an invalid byte is reported.
+TEST(JsonDocument, EscapesAndNonAsciiAnywhereInAString) {
+  for (std::size_t length = 1; length <= 20; ++length) {
+    for (std::size_t at = 0; at < length; ++at) {
+      const std::string before(at, 'a');
+      const std::string after(length - at - 1, 'b');
+      struct Variant {
+        std::string raw;      // between the quotes
+        std::string decoded;  // empty: invalid UTF-8 at `at`
+      };
+      const Variant variants[] = {
+          {before + "\\\"" + after, before + "\"" + after},
+          {before + "\\u0041" + after, before + "A" + after},
+          {before + "\xC3\xA9" + after, before + "\xC3\xA9" + after},
+          {before + "\xFF" + after, ""},
+      };
+      for (const Variant& variant : variants) {
+        const std::string text = "[\"" + variant.raw + "\",7]";
+        for (const bool terminated : {false, true}) {
+          const Parsed parsed = parse(text, terminated);
+          if (variant.decoded.empty()) {
+            EXPECT_EQ(parsed.error,
+                      "invalid JSON: invalid UTF-8 in string@" + std::to_string(2 + at))
+                << text;
+            continue;
+          }
+          ASSERT_TRUE(parsed.ok) << text << ": " << parsed.error;
+          const std::vector<std::string> expected = {
+              "[@0", "a string:" + variant.decoded + "@1",
+              "a number:7@" + std::to_string(variant.raw.size() + 4)};
+          EXPECT_EQ(parsed.tree, expected) << text;
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
