@@ -60,8 +60,9 @@ inline bool isPlainAscii(const char* bytes, std::size_t n) {
 // end is worked out from its start and length instead.
 class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeBuilder> {
  public:
-  TreeBuilder(std::string_view text, const JsonLimits& limits, JsonDocument* document)
-      : text_(text), limits_(limits), document_(document) {}
+  TreeBuilder(std::string_view text, const JsonLimits& limits, JsonDocument* document,
+              const JsonArrayStream* stream)
+      : text_(text), limits_(limits), document_(document), stream_(stream) {}
 
   bool Null() { return addScalar(JsonValue::Type::Null, "null"); }
   bool Bool(bool b) { return addScalar(JsonValue::Type::Bool, b ? "true" : "false"); }
@@ -113,6 +114,7 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
     std::string_view key;    // its own key, when its parent is an object
     std::uint32_t keyOffset;
     std::unique_ptr<std::unordered_set<std::string_view>> keys;  // for large objects only
+    bool streamed = false;  // the array of stream_: its elements go to the stream
   };
 
   // First byte of the token that ends at the stream's current position.
@@ -160,7 +162,7 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
     if (!token.escaped) {
       return text_.substr(token.quote + 1, length);
     }
-    return document_->storage.store(std::string_view(str, length));
+    return document_->strings.store(std::string_view(str, length));
   }
 
   // The raw bytes of the string (escapes are ASCII, so checking them raw is checking the
@@ -210,8 +212,34 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
       members_.push_back(JsonMember{pendingKey_, pendingKeyOffset_, value});
     } else {
       elements_.push_back(value);
+      if (stack_.back().streamed) {
+        streamIfFull();
+      }
     }
     return true;
+  }
+
+  // Out of line, so that addValue stays small enough to inline into every callback.
+  [[gnu::noinline]] void streamIfFull() {
+    if (!keepingStreamed_ && elements_.size() - stack_.back().firstChild >= stream_->batchSize) {
+      streamBatch();
+    }
+  }
+
+  // Hands the streamed array's pending elements to the stream; then forgets them, unless kept.
+  void streamBatch() {
+    const Frame& frame = stack_.back();
+    const JsonRange<JsonValue> elements(elements_.data() + frame.firstChild,
+                                        elements_.size() - frame.firstChild);
+    const JsonRange<JsonMember> rootMembers(members_.data() + stack_.front().firstChild,
+                                            rootMembersBeforeStream_);
+    if (stream_->onBatch({elements, streamedCount_, lastEnd_, rootMembers})) {
+      keepingStreamed_ = true;
+      return;
+    }
+    streamedCount_ += elements.size();
+    elements_.resize(frame.firstChild);
+    document_->storage.rewind(streamMark_);  // the elements' nodes, for the next batch
   }
 
   // null, true, false: their text is their literal, as long in the source.
@@ -233,14 +261,25 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
     }
     const std::size_t firstChild =
         type == JsonValue::Type::Object ? members_.size() : elements_.size();
+    // The streamed array: an array value of the root object under stream_'s key.
+    const bool streamed = stream_ != nullptr && type == JsonValue::Type::Array &&
+                          stack_.size() == 1 && stack_.front().type == JsonValue::Type::Object &&
+                          pendingKey_ == stream_->rootKey;
+    if (streamed) {
+      rootMembersBeforeStream_ = members_.size() - stack_.front().firstChild;
+      streamMark_ = document_->storage.mark();
+    }
     stack_.push_back(
-        Frame{type, narrow(offset), firstChild, pendingKey_, pendingKeyOffset_, nullptr});
+        Frame{type, narrow(offset), firstChild, pendingKey_, pendingKeyOffset_, nullptr, streamed});
     return true;
   }
 
   bool close() {
     lastEnd_ = tokenStart() + 1;
     Frame& frame = stack_.back();
+    if (frame.streamed && !keepingStreamed_ && elements_.size() > frame.firstChild) {
+      streamBatch();  // the last, partial batch
+    }
     JsonValue value;
     Arena& arena = document_->storage;
     if (frame.type == JsonValue::Type::Object) {
@@ -268,6 +307,11 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
   std::string_view text_;
   const JsonLimits& limits_;
   JsonDocument* document_;
+  const JsonArrayStream* stream_;  // or nullptr
+  std::size_t rootMembersBeforeStream_ = 0;
+  std::size_t streamedCount_ = 0;  // elements of the streamed array so far
+  Arena::Mark streamMark_;         // where the streamed elements' nodes start
+  bool keepingStreamed_ = false;   // onBatch kept one: the rest stay in the tree too
   std::vector<Frame> stack_;
   std::vector<JsonMember> members_;  // children of the open objects, innermost last
   std::vector<JsonValue> elements_;  // children of the open arrays, innermost last
@@ -311,8 +355,8 @@ namespace {
 
 template <typename Stream>
 bool parseWith(Stream& stream, std::string_view text, const JsonLimits& limits, JsonDocument* out,
-               JsonError* error) {
-  TreeBuilder builder(text, limits, out);
+               JsonError* error, const JsonArrayStream* arrayStream) {
+  TreeBuilder builder(text, limits, out, arrayStream);
   rapidjson::Reader reader;
   constexpr unsigned kFlags =
       rapidjson::kParseIterativeFlag | rapidjson::kParseNumbersAsStringsFlag |
@@ -332,7 +376,7 @@ bool parseWith(Stream& stream, std::string_view text, const JsonLimits& limits, 
 }  // namespace
 
 bool parseJson(std::string_view text, const JsonLimits& limits, JsonDocument* out, JsonError* error,
-               bool nulTerminated) {
+               bool nulTerminated, const JsonArrayStream* arrayStream) {
   // Nodes keep 32-bit offsets: 4 GiB is a hard ceiling whatever the configured limit.
   const std::size_t maxBytes = std::min<std::size_t>(limits.maxBytes, UINT32_MAX - 1);
   if (text.size() > maxBytes) {
@@ -346,10 +390,10 @@ bool parseJson(std::string_view text, const JsonLimits& limits, JsonDocument* ou
     // RapidJSON's own stream type: it scans strings (and whitespace) 16 bytes at a time and
     // copies runs whole. It stops at a NUL byte, as ViewStream reports one.
     rapidjson::StringStream stream(text.data());
-    return parseWith(stream, text, limits, out, error);
+    return parseWith(stream, text, limits, out, error, arrayStream);
   }
   ViewStream stream(text);
-  return parseWith(stream, text, limits, out, error);
+  return parseWith(stream, text, limits, out, error, arrayStream);
 }
 
 }  // namespace policysim::engine::internal

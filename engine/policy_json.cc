@@ -86,7 +86,11 @@ class PolicyReader {
  public:
   // Fills *header's own fields; hands each statement to sink.
   PolicyReader(std::string_view text, PolicyDocument* header, const StatementSink& sink)
-      : index_(header->name, text), kind_(header->kind), document_(*header), sink_(sink) {}
+      : index_(header->name, text),
+        textSize_(text.size()),
+        kind_(header->kind),
+        document_(*header),
+        sink_(sink) {}
 
   Status read(const JsonValue& root) {
     if (!readDocument(root)) {
@@ -104,7 +108,52 @@ class PolicyReader {
     return Status();
   }
 
+  // A JSON syntax error, at its line and column.
+  Status jsonError(const internal::JsonError& error) const {
+    return Status::invalidArgument(error.message, index_.locate(error.offset));
+  }
+
+  // The JSON parser's hand-over of the elements of "Statement" (an array) while it parses.
+  // Statements are read then and there when the Version is already known (it nearly always
+  // comes first): their JSON nodes never pile up. Otherwise they stay in the tree for read().
+  // A problem found here is reported by read(), after the rest of the text proved to be valid
+  // JSON and the policy's other elements valid, so messages are the same either way.
+  bool streamStatements(const internal::JsonArrayStream::Batch& batch) {
+    if (streaming_ == Streaming::Undecided) {
+      streaming_ = versionIn(batch.rootMembers) ? Streaming::Yes : Streaming::No;
+      if (streaming_ == Streaming::No) {
+        return true;  // keep these and every later statement for read()
+      }
+      // The statements of a policy are alike: plan for as many as fit in the rest of the text.
+      const std::size_t bytesEach =
+          std::max<std::size_t>(1, (batch.end - batch.elements[0].offset) / batch.elements.size());
+      expectedCount_ = batch.elements.size() + (textSize_ - batch.end) / bytesEach;
+    }
+    for (std::size_t i = 0; i < batch.elements.size() && !streamFailed_; ++i) {
+      const std::size_t index = batch.firstIndex + i;
+      if (index >= expectedCount_) {  // more than planned: grow geometrically
+        expectedCount_ = 2 * index + 1;
+      }
+      streamFailed_ = !readStatement(batch.elements[i], index, expectedCount_);
+    }
+    return false;
+  }
+
  private:
+  enum class Streaming { Undecided, Yes, No };
+
+  // True when the members before "Statement" include a valid Version (now set).
+  bool versionIn(internal::JsonRange<JsonMember> members) {
+    for (const JsonMember& member : members) {
+      if (member.key == "Version") {
+        return member.value.isString() &&
+               (member.value.text() == "2012-10-17" || member.value.text() == "2008-10-17") &&
+               readVersion(member.value);
+      }
+    }
+    return false;
+  }
+
   TextPosition at(std::size_t offset) const { return index_.position(offset); }
 
   bool fail(std::string message, std::size_t offset) {
@@ -149,6 +198,9 @@ class PolicyReader {
           "policy has no Version; policy variables are not substituted (add "
           "\"Version\": \"2012-10-17\")",
           root.offset);
+    }
+    if (streaming_ == Streaming::Yes) {
+      return !streamFailed_;  // read while parsing; error_ holds the first problem
     }
     if (statement->isObject()) {
       return readStatement(*statement, 0, 1);
@@ -614,6 +666,7 @@ class PolicyReader {
   }
 
   LineIndex index_;
+  std::size_t textSize_;
   PolicyKind kind_;
   PolicyDocument& document_;  // the header: name, kind, version, id, warnings
   const StatementSink& sink_;
@@ -623,6 +676,9 @@ class PolicyReader {
   std::string_view lastOperatorText_;  // the last condition operator parsed (a view of the JSON)
   grammar::ConditionOperator lastOperator_;
   Status error_;
+  Streaming streaming_ = Streaming::Undecided;
+  bool streamFailed_ = false;      // a streamed statement was invalid (error_ says why)
+  std::size_t expectedCount_ = 0;  // estimated number of statements, while streaming
 };
 
 }  // namespace
@@ -651,12 +707,19 @@ Status readPolicyText(std::string_view text, bool nulTerminated, const PolicyPar
   internal::JsonError error;
   internal::JsonLimits limits;
   limits.maxBytes = options.maxBytes;
-  if (!internal::parseJson(text, limits, &document, &error, nulTerminated)) {
-    const StatusCode code = text.size() > options.maxBytes ? StatusCode::ResourceExhausted
-                                                           : StatusCode::InvalidArgument;
-    return Status(code, error.message, LineIndex(header->name, text).locate(error.offset));
+  if (text.size() > options.maxBytes) {  // refused before anything is read (offset 0)
+    internal::parseJson(text, limits, &document, &error, nulTerminated);
+    return Status(StatusCode::ResourceExhausted, error.message, SourceLocation{header->name, 1, 1});
   }
   PolicyReader reader(text, header, sink);
+  internal::JsonArrayStream statements;
+  statements.rootKey = "Statement";
+  statements.onBatch = [&](const internal::JsonArrayStream::Batch& batch) {
+    return reader.streamStatements(batch);
+  };
+  if (!internal::parseJson(text, limits, &document, &error, nulTerminated, &statements)) {
+    return reader.jsonError(error);
+  }
   return reader.read(document.root);
 }
 

@@ -23,14 +23,17 @@ struct PolicyParseOptions {
                                                          PolicyKind kind,
                                                          const PolicyParseOptions& options = {});
 
-// Receives each statement as soon as it is read and validated, with the policy's number of
-// statements. The statement is the reader's scratch storage: move from it or copy it.
-using StatementSink = std::function<void(Statement& statement, std::size_t statementCount)>;
+// Receives each statement as soon as it is read and validated. The statement is the reader's
+// scratch storage: move from it or copy it. expectedCount: the policy's number of statements,
+// or an estimate while the text is still being read (statements are read during JSON parsing
+// when Version precedes them); meant for reserving storage.
+using StatementSink = std::function<void(Statement& statement, std::size_t expectedCount)>;
 
 // The same reading one statement at a time, for consumers that keep no PolicyDocument (the
 // compiler): *header comes with its name and kind set, and gets the version, id and warnings;
-// its statements stay empty and go to sink instead. Header fields are final before the first
-// statement reaches the sink, except warnings (final when this returns).
+// its statements stay empty and go to sink instead. The version is set before the first
+// statement reaches the sink; id and warnings are final when this returns. When this fails,
+// statements the sink already received belong to the invalid policy: discard them.
 [[nodiscard]] Status readPolicy(std::string_view text, const PolicyParseOptions& options,
                                 PolicyDocument* header, const StatementSink& sink);
 // The same for a std::string, whose terminating NUL lets the JSON parser run faster.

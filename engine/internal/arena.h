@@ -42,15 +42,12 @@ class Arena {
   // Uninitialised, aligned storage for `bytes` bytes (align: a power of two, at most 16).
   void* allocate(std::size_t bytes, std::size_t align) {
     if (bytes > kChunkBytes / 4) {  // large: a chunk of its own, the current one stays
-      chunks_.push_back(std::make_unique_for_overwrite<std::byte[]>(bytes));
-      return chunks_.back().get();
+      chunks_.push_back(Chunk{std::make_unique_for_overwrite<std::byte[]>(bytes), bytes});
+      return chunks_.back().bytes.get();
     }
     std::size_t pad = (align - reinterpret_cast<std::uintptr_t>(current_) % align) % align;
     if (current_ == nullptr || left_ < bytes + pad) {
-      chunks_.push_back(
-          std::make_unique_for_overwrite<std::byte[]>(kChunkBytes));  // 16-byte aligned
-      current_ = chunks_.back().get();
-      left_ = kChunkBytes;
+      startChunk();
       pad = 0;
     }
     std::byte* out = current_ + pad;
@@ -59,9 +56,47 @@ class Arena {
     return out;
   }
 
+  // Everything allocated after a mark can be given back at once with rewind(), for storage
+  // that is reused in rounds (one policy statement's JSON nodes after another).
+  struct Mark {
+    std::size_t chunks = 0;
+    std::byte* current = nullptr;
+    std::size_t left = 0;
+  };
+  [[nodiscard]] Mark mark() const { return Mark{chunks_.size(), current_, left_}; }
+  // Invalidates everything allocated since `mark`; its standard chunks are kept for reuse.
+  void rewind(const Mark& mark) {
+    while (chunks_.size() > mark.chunks) {
+      if (chunks_.back().size == kChunkBytes) {
+        spare_.push_back(std::move(chunks_.back().bytes));
+      }
+      chunks_.pop_back();
+    }
+    current_ = mark.current;
+    left_ = mark.left;
+  }
+
  private:
   static constexpr std::size_t kChunkBytes = std::size_t{64} << 10U;
-  std::vector<std::unique_ptr<std::byte[]>> chunks_;
+  struct Chunk {
+    std::unique_ptr<std::byte[]> bytes;  // 16-byte aligned
+    std::size_t size = 0;
+  };
+
+  void startChunk() {
+    if (spare_.empty()) {
+      chunks_.push_back(
+          Chunk{std::make_unique_for_overwrite<std::byte[]>(kChunkBytes), kChunkBytes});
+    } else {
+      chunks_.push_back(Chunk{std::move(spare_.back()), kChunkBytes});
+      spare_.pop_back();
+    }
+    current_ = chunks_.back().bytes.get();
+    left_ = kChunkBytes;
+  }
+
+  std::vector<Chunk> chunks_;
+  std::vector<std::unique_ptr<std::byte[]>> spare_;  // standard chunks given back by rewind()
   std::byte* current_ = nullptr;
   std::size_t left_ = 0;
 };

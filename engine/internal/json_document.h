@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -96,7 +97,28 @@ inline JsonRange<JsonMember> JsonValue::members() const {
 
 struct JsonDocument {
   JsonValue root;
-  Arena storage;  // the nodes and unescaped strings root refers to
+  Arena storage;  // the nodes root refers to
+  Arena strings;  // the decoded text of strings that had escapes
+};
+
+// Hands over the elements of one array while parsing, a batch at a time as they complete, so
+// that a long array (a policy's statements) never needs to be in memory whole. The array is
+// the value of the root object's member named `rootKey` (the first one: keys are unique).
+// Batches rather than single elements: alternating between parsing and the consumer's work
+// for every element cost more in instruction cache than the memory it saved.
+struct JsonArrayStream {
+  struct Batch {
+    JsonRange<JsonValue> elements;      // complete; nodes valid during the call, strings as long
+                                        // as the document
+    std::size_t firstIndex;             // index of elements[0] in the array
+    std::size_t end;                    // offset just past the last element's last byte
+    JsonRange<JsonMember> rootMembers;  // the root's members written before the array
+  };
+  std::string_view rootKey;
+  std::size_t batchSize = 128;
+  // Returns false to drop the batch (its nodes are reused for the next one), or true to keep
+  // it and every later element in the tree without further calls.
+  std::function<bool(const Batch& batch)> onBatch;
 };
 
 struct JsonLimits {
@@ -114,8 +136,9 @@ struct JsonError {
 // failure.
 // nulTerminated: text.data()[text.size()] is a readable '\0' (a std::string's text), which
 // lets RapidJSON use its faster stream.
+// stream: when given, the elements of its array go to it as they are parsed (see above).
 bool parseJson(std::string_view text, const JsonLimits& limits, JsonDocument* out, JsonError* error,
-               bool nulTerminated = false);
+               bool nulTerminated = false, const JsonArrayStream* stream = nullptr);
 
 // Human name of a JSON type for messages: "a string", "an object", ...
 [[nodiscard]] const char* describeType(JsonValue::Type type);

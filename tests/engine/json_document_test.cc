@@ -133,4 +133,62 @@ TEST(JsonDocument, EscapesAndNonAsciiAnywhereInAString) {
   }
 }
 
+// The elements of the streamed array arrive in batches with their indexes and end offsets; a
+// dropped batch's nodes are reused by the next batch, while strings with escapes (stored apart)
+// stay valid; a kept batch stays in the tree with every element after it.
+TEST(JsonDocument, StreamedArrayArrivesInBatches) {
+  const std::string text =
+      R"({"v":1,"items":[{"k":"a\u0041"},{"k":"b"},{"k":"c\n"},{"k":"d"},{"k":"e"}],"w":[{"x":1}]})";
+  for (const bool keepSecond : {false, true}) {
+    JsonArrayStream stream;
+    stream.rootKey = "items";
+    stream.batchSize = 2;
+    std::vector<std::size_t> firstIndexes;
+    std::vector<std::size_t> sizes;
+    std::vector<std::size_t> ends;
+    std::vector<std::string_view> keys;  // views kept past their batch
+    std::vector<const JsonMember*> nodes;
+    stream.onBatch = [&](const JsonArrayStream::Batch& batch) {
+      firstIndexes.push_back(batch.firstIndex);
+      sizes.push_back(batch.elements.size());
+      ends.push_back(batch.end);
+      EXPECT_EQ(batch.rootMembers.size(), 1U);
+      EXPECT_EQ(batch.rootMembers[0].key, "v");
+      for (const JsonValue& element : batch.elements) {
+        keys.push_back(element.members()[0].value.text());
+      }
+      nodes.push_back(batch.elements[0].members().begin());
+      return keepSecond && batch.firstIndex == 2;
+    };
+    JsonDocument document;
+    JsonError error;
+    ASSERT_TRUE(parseJson(text, {}, &document, &error, true, &stream)) << error.message;
+    const std::size_t expectedBatches = keepSecond ? 2 : 3;
+    ASSERT_EQ(firstIndexes.size(), expectedBatches);
+    const std::vector<std::size_t> allFirst = {0, 2, 4};
+    const std::vector<std::size_t> allSizes = {2, 2, 1};
+    EXPECT_EQ(firstIndexes,
+              std::vector<std::size_t>(allFirst.begin(), allFirst.begin() + expectedBatches));
+    EXPECT_EQ(sizes,
+              std::vector<std::size_t>(allSizes.begin(), allSizes.begin() + expectedBatches));
+    EXPECT_EQ(ends[0], text.find("},{\"k\":\"c") + 1);  // just past the second element
+    EXPECT_EQ(nodes[1], nodes[0]) << "the first batch's nodes are reused";
+    const std::vector<std::string_view> expectedKeys = {"aA", "b", "c\n", "d", "e"};
+    EXPECT_EQ(keys, std::vector<std::string_view>(expectedKeys.begin(),
+                                                  expectedKeys.begin() + (keepSecond ? 4 : 5)));
+    const JsonMember* items = document.root.find("items");
+    ASSERT_NE(items, nullptr);
+    std::vector<std::string> kept;
+    for (const JsonValue& element : items->value.elements()) {
+      kept.push_back(std::string(element.members()[0].value.text()));
+    }
+    const std::vector<std::string> expectedKept =
+        keepSecond ? std::vector<std::string>{"c\n", "d", "e"} : std::vector<std::string>{};
+    EXPECT_EQ(kept, expectedKept);
+    // Arrays elsewhere are untouched.
+    ASSERT_NE(document.root.find("w"), nullptr);
+    EXPECT_EQ(document.root.find("w")->value.elements().size(), 1U);
+  }
+}
+
 }  // namespace

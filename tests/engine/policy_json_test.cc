@@ -265,4 +265,73 @@ TEST(PolicyJson, StreamedStatementsKeepNothingOfThePreviousOne) {
             "aws:MultiFactorAuthPresent: true#2");
 }
 
+// Everything a read produced, as text: the error with its location, or the statements and the
+// warnings with theirs.
+std::string readAll(const std::string& text, PolicyKind kind) {
+  auto result = parsePolicyDocument(text, "p.json", kind);
+  if (!result.ok()) {
+    return "error " + result.status().toString();
+  }
+  std::string out;
+  for (const Statement& statement : result.value().statements) {
+    out += describe(statement) + "\n";
+  }
+  for (const Diagnostic& warning : result.value().warnings) {
+    out += "warning " + std::to_string(warning.location.line) + ":" +
+           std::to_string(warning.location.column) + " " + warning.message + "\n";
+  }
+  return out + "id=" + result.value().id;
+}
+
+// Statements are read while the JSON is parsed when Version comes before them, and after
+// parsing otherwise. Both must give the same statements, warnings and errors (with the same
+// positions: the two texts below move Version without moving anything else).
+TEST(PolicyJson, StatementsReadWhileParsingMatchReadingAfterwards) {
+  auto many = [](int count, int badAt, const std::string& bad) {
+    std::string statements;
+    for (int i = 0; i < count; ++i) {
+      statements += i == 0 ? "" : ",\n";
+      statements += i == badAt ? bad
+                               : R"({"Sid":"S\u0031)" + std::to_string(i % 150) +
+                                     R"(","Effect":"Allow","Action":"s3:Get)" + std::to_string(i) +
+                                     R"(","Resource":"arn:aws:s3:::b/${aws:username}/*"})";
+    }
+    return statements;
+  };
+  const std::string version = R"("Version":"2012-10-17",)";
+  const std::string padding(version.size(), ' ');
+  struct Case {
+    std::string statements;  // the Statement array's content
+    std::string after;       // root members after the array (each starting with a comma)
+    std::string expected;    // part of what reading gives
+  };
+  const std::string bad = R"({"Effect":"Allow","Action":"*"})";  // no Resource
+  std::string badThenBadJson = many(300, 200, bad);
+  badThenBadJson.insert(badThenBadJson.rfind("{\"Sid\""), R"({"Effect":},)");
+  const Case cases[] = {
+      {many(300, -1, ""), "", "duplicate Sid \"S1149\""},  // across batches
+      {many(300, -1, ""), R"(,"Id":"after")", "id=after"},
+      {many(300, 0, R"({"Effect":"Allow"})"), "", "p.json:1:38: error: statement has neither"},
+      {many(300, 200, R"({"Effect":"allow","Action":"*","Resource":"*"})"), "", "Effect must be"},
+      {many(300, 200, R"({"Effect":"Allow","Action":"*","Resource":"${oops"})"), "",
+       "malformed policy variable"},
+      {many(300, 200, bad), "", "p.json:201:1: error: statement has neither"},
+      {many(300, 200, bad), R"(,"Foo":1)", "unknown policy element \"Foo\""},
+      {many(300, 200, bad), R"(,"Id":7)", "Id must be a string"},
+      {many(300, 200, bad), R"(,"Statement":[])", "duplicate key \"Statement\""},
+      {badThenBadJson, "", "invalid JSON"},
+      {many(300, 200, R"("text")"), "", "each statement must be an object"},
+      {many(3, -1, ""), R"(,"Id":"x")", "id=x"},
+  };
+  for (const Case& c : cases) {
+    const std::string first =
+        "{" + version + "\"Statement\":[" + c.statements + "]" + c.after + padding + "}";
+    const std::string last = "{" + padding + "\"Statement\":[" + c.statements + "]" + c.after +
+                             "," + version.substr(0, version.size() - 1) + "}";
+    const std::string streamed = readAll(first, kId);
+    EXPECT_EQ(streamed, readAll(last, kId)) << c.expected;
+    EXPECT_NE(streamed.find(c.expected), std::string::npos) << streamed.substr(0, 300);
+  }
+}
+
 }  // namespace
