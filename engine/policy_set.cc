@@ -117,6 +117,9 @@ class Compiler {
     const Status status =
         readPolicy(text.json, options, &header, [&](Statement& statement, std::size_t count) {
           policy.statements.reserve(count);
+          if (policy.statements.size() == kPlanningSample && count > kPlanningSample) {
+            planPools(count, &policy);
+          }
           compileStatement(header, policyIndex, statement, &policy);
         });
     diagnostics_ = diagnostics;
@@ -140,8 +143,36 @@ class Compiler {
 
   static std::uint32_t sizeOf(const auto& pool) { return static_cast<std::uint32_t>(pool.size()); }
 
+  // After this many statements the pools are sized for the whole policy, from what those
+  // statements used: growing by doubling copied each pool about twice over and left up to half
+  // of it unused (a tenth of a large set's memory). finishPolicy trims a plan that overshot.
+  static constexpr std::size_t kPlanningSample = 64;
+  static void planPools(std::size_t expectedStatements, CompiledPolicy* policy) {
+    const std::size_t sample = policy->statements.size();
+    auto plan = [&](auto& pool) {
+      pool.reserve(pool.size() * expectedStatements / sample + pool.size() / 8);
+    };
+    plan(policy->actions);
+    plan(policy->resources);
+    plan(policy->conditions);
+    plan(policy->values);
+  }
+  // Gives back what a pool holds beyond an eighth over its size, when that is worth a copy.
+  static void trim(auto* pool) {
+    const std::size_t unused = pool->capacity() - pool->size();
+    if (unused > pool->size() / 8 && unused * sizeof(pool->front()) > kTrimBytes) {
+      pool->shrink_to_fit();
+    }
+  }
+  static constexpr std::size_t kTrimBytes = std::size_t{64} << 10U;
+
   // The pools are complete: point the spans at them, then index the actions.
   void finishPolicy(CompiledPolicy* policy) {
+    trim(&policy->statements);
+    trim(&policy->actions);
+    trim(&policy->resources);
+    trim(&policy->conditions);
+    trim(&policy->values);
     for (std::size_t i = 0; i < policy->statements.size(); ++i) {
       CompiledStatement& statement = policy->statements[i];
       const Ranges& begin = ranges_[i];
