@@ -699,16 +699,14 @@ const char* policyKindName(PolicyKind kind) {
   return "identity";
 }
 
-namespace {
-
-Status readPolicyText(std::string_view text, bool nulTerminated, const PolicyParseOptions& options,
-                      PolicyDocument* header, const StatementSink& sink) {
+Status readPolicy(std::string_view text, const PolicyParseOptions& options, PolicyDocument* header,
+                  const StatementSink& sink) {
   internal::JsonDocument document;
   internal::JsonError error;
   internal::JsonLimits limits;
   limits.maxBytes = options.maxBytes;
   if (text.size() > options.maxBytes) {  // refused before anything is read (offset 0)
-    internal::parseJson(text, limits, &document, &error, nulTerminated);
+    internal::parseJson(text, limits, &document, &error);
     return Status(StatusCode::ResourceExhausted, error.message, SourceLocation{header->name, 1, 1});
   }
   PolicyReader reader(text, header, sink);
@@ -717,22 +715,10 @@ Status readPolicyText(std::string_view text, bool nulTerminated, const PolicyPar
   statements.onBatch = [&](const internal::JsonArrayStream::Batch& batch) {
     return reader.streamStatements(batch);
   };
-  if (!internal::parseJson(text, limits, &document, &error, nulTerminated, &statements)) {
+  if (!internal::parseJson(text, limits, &document, &error, &statements)) {
     return reader.jsonError(error);
   }
   return reader.read(document.root);
-}
-
-}  // namespace
-
-Status readPolicy(std::string_view text, const PolicyParseOptions& options, PolicyDocument* header,
-                  const StatementSink& sink) {
-  return readPolicyText(text, false, options, header, sink);
-}
-
-Status readPolicy(const std::string& text, const PolicyParseOptions& options,
-                  PolicyDocument* header, const StatementSink& sink) {
-  return readPolicyText(text, true, options, header, sink);
 }
 
 Result<PolicyDocument> parsePolicyDocument(std::string_view text, std::string name, PolicyKind kind,

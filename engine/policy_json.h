@@ -36,8 +36,5 @@ using StatementSink = std::function<void(Statement& statement, std::size_t expec
 // statements the sink already received belong to the invalid policy: discard them.
 [[nodiscard]] Status readPolicy(std::string_view text, const PolicyParseOptions& options,
                                 PolicyDocument* header, const StatementSink& sink);
-// The same for a std::string, whose terminating NUL lets the JSON parser run faster.
-[[nodiscard]] Status readPolicy(const std::string& text, const PolicyParseOptions& options,
-                                PolicyDocument* header, const StatementSink& sink);
 
 }  // namespace policysim::engine

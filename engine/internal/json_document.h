@@ -134,11 +134,9 @@ struct JsonError {
 
 // Parses text into *out (which must not outlive text). Returns false and fills *error on
 // failure.
-// nulTerminated: text.data()[text.size()] is a readable '\0' (a std::string's text), which
-// lets RapidJSON use its faster stream.
 // stream: when given, the elements of its array go to it as they are parsed (see above).
 bool parseJson(std::string_view text, const JsonLimits& limits, JsonDocument* out, JsonError* error,
-               bool nulTerminated = false, const JsonArrayStream* stream = nullptr);
+               const JsonArrayStream* stream = nullptr);
 
 // Human name of a JSON type for messages: "a string", "an object", ...
 [[nodiscard]] const char* describeType(JsonValue::Type type);
