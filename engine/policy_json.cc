@@ -265,8 +265,9 @@ class PolicyReader {
   bool variablesEnabled() const { return document_.version == PolicyVersion::V2012_10_17; }
 
   // Checks that policy-variable syntax in `text` is well formed (when variables are enabled).
+  // text: a view of the JSON (not of the scratch statement, which is overwritten).
   bool checkVariables(std::string_view text, std::size_t offset, std::string_view element) {
-    if (!variablesEnabled() || !grammar::mayContainVariables(text)) {
+    if (!variablesEnabled() || !grammar::mayContainVariables(text) || text == lastTemplate_) {
       return true;
     }
     auto parsed = grammar::parsePolicyTemplate(text);
@@ -276,6 +277,7 @@ class PolicyReader {
                       parsed.expected(),
                   offset + 1 + parsed.errorOffset());
     }
+    lastTemplate_ = text;  // statements repeat the same resource ("...:user/${aws:username}")
     return true;
   }
 
@@ -512,8 +514,8 @@ class PolicyReader {
     }
     const JsonValue& value = member.value;
     for (std::size_t i = 0; i < statement->resources.size(); ++i) {
-      const std::size_t offset = value.isArray() ? value.elements()[i].offset : value.offset;
-      if (!checkVariables(statement->resources[i].text, offset, member.key)) {
+      const JsonValue& item = value.isArray() ? value.elements()[i] : value;
+      if (!checkVariables(item.text(), item.offset, member.key)) {
         return false;
       }
     }
@@ -674,6 +676,7 @@ class PolicyReader {
   std::vector<std::pair<std::size_t, std::string>> warnings_;   // (offset, message)
   std::vector<std::pair<std::string_view, std::size_t>> sids_;  // (Sid, offset), views of the JSON
   std::string_view lastOperatorText_;  // the last condition operator parsed (a view of the JSON)
+  std::string_view lastTemplate_;      // the last text with valid variables (a view of the JSON)
   grammar::ConditionOperator lastOperator_;
   Status error_;
   Streaming streaming_ = Streaming::Undecided;

@@ -195,7 +195,7 @@ class Compiler {
     }
     ranges_.clear();
     valueStarts_.clear();
-    policy->index = buildIndex(policy->statements);
+    policy->index = buildIndex(policy->statements, policy->actions.size());
   }
 
   void compileStatement(const PolicyDocument& document, std::size_t policyIndex,
@@ -396,14 +396,16 @@ class Compiler {
     return out;
   }
 
-  static ActionIndex buildIndex(const std::vector<CompiledStatement>& statements) {
+  static ActionIndex buildIndex(const std::vector<CompiledStatement>& statements,
+                                std::size_t actionCount) {
     ActionIndex index;
     auto add = [](std::vector<std::uint32_t>* list, std::uint32_t i) {
       if (list->empty() || list->back() != i) {
         list->push_back(i);
       }
     };
-    std::vector<std::pair<std::uint64_t, std::uint32_t>> literal;    // (hash, statement)
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> literal;  // (hash, statement)
+    literal.reserve(actionCount);
     std::unordered_map<std::string_view, std::uint32_t> serviceIds;  // into index.services
     for (std::uint32_t i = 0; i < statements.size(); ++i) {
       const CompiledStatement& statement = statements[i];
@@ -436,8 +438,10 @@ class Compiler {
     // Group the literal (hash, statement) pairs by hash in two linear passes (a counting sort:
     // statements stay ascending within a group, as they were listed).
     hashes.clear();
+    hashes.reserve(literal.size());
     std::vector<std::uint32_t> groupOf(literal.size());
     std::vector<std::uint32_t> last;  // per group: the last statement counted, to drop repeats
+    last.reserve(literal.size());
     {
       constexpr std::uint32_t kEmpty = UINT32_MAX;
       std::size_t capacity = 16;

@@ -334,4 +334,27 @@ TEST(PolicyJson, StatementsReadWhileParsingMatchReadingAfterwards) {
   }
 }
 
+// The reader remembers the last text whose variables were valid, to check repeats once: a
+// different text of the same length after it must still be checked.
+TEST(PolicyJson, RepeatedVariableTextsAreStillChecked) {
+  const std::string good = R"("arn:aws:s3:::a/${aws:username}/*")";
+  const std::string bad = R"("arn:aws:s3:::a/${aws:username/**")";  // same length, no '}'
+  ASSERT_EQ(good.size(), bad.size());
+  auto statement = [](const std::string& resource) {
+    return R"({"Effect":"Allow","Action":"s3:GetObject","Resource":)" + resource + "}";
+  };
+  const std::string text = R"({"Version":"2012-10-17","Statement":[)" + statement(good) + "," +
+                           statement(good) + ",\n" + statement(bad) + "]}";
+  auto result = parsePolicyDocument(text, "p.json", kId);
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.status().message().find("malformed policy variable in Resource"),
+            std::string::npos)
+      << result.status().toString();
+  EXPECT_EQ(result.status().location().line, 2U);
+  auto repeats = parsePolicyDocument(
+      R"({"Version":"2012-10-17","Statement":[)" + statement(good) + "," + statement(good) + "]}",
+      "p.json", kId);
+  EXPECT_TRUE(repeats.ok()) << repeats.status().toString();
+}
+
 }  // namespace
