@@ -351,6 +351,12 @@ TEST(PolicyJson, RepeatedVariableTextsAreStillChecked) {
             std::string::npos)
       << result.status().toString();
   EXPECT_EQ(result.status().location().line, 2U);
+  // The same through a sink that leaves the reader's statement in place (as the compiler does).
+  PolicyDocument header;
+  header.name = "p.json";
+  const Status status =
+      readPolicy(text, PolicyParseOptions{}, &header, [](Statement&, std::size_t) {});
+  EXPECT_EQ(status.toString(), result.status().toString());
   auto repeats = parsePolicyDocument(
       R"({"Version":"2012-10-17","Statement":[)" + statement(good) + "," + statement(good) + "]}",
       "p.json", kId);
