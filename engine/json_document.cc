@@ -53,7 +53,7 @@ inline bool isPlainAscii(const char* bytes, std::size_t n) {
 
 // Builds the flat tree: children of the open containers wait on two stacks (members of
 // objects, elements of arrays) and move into the arena, contiguous, when their container
-// closes. Strings view the source text unless they had escapes.
+// closes. Strings view the source text unless they had escapes (then document_->strings).
 //
 // Token positions never come from the stream: inside the String, Key and RawNumber callbacks
 // RapidJSON may still be reading a local copy of it (its copy optimisation), so each token's
@@ -156,8 +156,8 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
     return StringToken{quote, close, escaped, false};
   }
 
-  // RapidJSON hands strings over in a buffer it reuses: keep a view of the source when the
-  // string had no escapes, else a copy of the decoded text in the arena.
+  // RapidJSON hands strings over in its private copy of the text, freed after parsing: keep a
+  // view of the source when the string had no escapes, else a copy of the decoded text.
   std::string_view stable(const char* str, std::size_t length, const StringToken& token) {
     if (!token.escaped) {
       return text_.substr(token.quote + 1, length);

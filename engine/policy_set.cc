@@ -117,7 +117,9 @@ class Compiler {
     const Status status =
         readPolicy(text.json, options, &header, [&](Statement& statement, std::size_t count) {
           policy.statements.reserve(count);
-          if (policy.statements.size() == kPlanningSample && count > kPlanningSample) {
+          if (policy.statements.empty()) {
+            startPools(&policy);
+          } else if (policy.statements.size() == kPlanningSample && count > kPlanningSample) {
             planPools(count, &policy);
           }
           compileStatement(header, policyIndex, statement, &policy);
@@ -147,6 +149,13 @@ class Compiler {
   // statements used: growing by doubling copied each pool about twice over and left up to half
   // of it unused (a tenth of a large set's memory). finishPolicy trims a plan that overshot.
   static constexpr std::size_t kPlanningSample = 64;
+  static void startPools(CompiledPolicy* policy) {  // skips the first doublings of a policy
+    constexpr std::size_t kInitial = 16;
+    policy->actions.reserve(kInitial);
+    policy->resources.reserve(kInitial);
+    policy->conditions.reserve(kInitial);
+    policy->values.reserve(kInitial);
+  }
   static void planPools(std::size_t expectedStatements, CompiledPolicy* policy) {
     const std::size_t sample = policy->statements.size();
     auto plan = [&](auto& pool) {

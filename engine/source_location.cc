@@ -58,6 +58,10 @@ std::string Diagnostic::toString() const {
 }
 
 LineIndex::LineIndex(std::string file, std::string_view text) : file_(std::move(file)) {
+  // Room for a pretty-printed policy of average lines at once; larger texts grow as they go.
+  constexpr std::size_t kTypicalLineBytes = 24;
+  constexpr std::size_t kMaxReserved = 4096;
+  lineStarts_.reserve(std::min(text.size() / kTypicalLineBytes + 1, kMaxReserved));
   lineStarts_.push_back(0);
   const char* const begin = text.data();
   const char* const end = begin + text.size();

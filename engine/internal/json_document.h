@@ -4,8 +4,8 @@
 // UTF-8, NUL bytes and nesting deeper than a limit. Numbers keep their source text.
 //
 // The tree is flat: nodes live in the document's arena and strings view the source text (or
-// the arena, when the JSON string had escapes), so parsing allocates a few chunks rather than
-// one block per value. A document is valid while both it and the parsed text live.
+// a second arena, when the JSON string had escapes), so parsing allocates a few chunks rather
+// than one block per value. A document is valid while both it and the parsed text live.
 #pragma once
 
 #include <cstddef>
