@@ -24,8 +24,13 @@ void* operator new(std::size_t size) {
   }
   throw std::bad_alloc();
 }
+// GCC (-O1 and up, when it inlines these replacements) takes the malloc/free pairing of a
+// replaced global operator new/delete for a mismatch; it is the documented way to replace them.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 void operator delete(void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t /*size*/) noexcept { std::free(p); }
+#pragma GCC diagnostic pop
 
 namespace {
 
