@@ -125,6 +125,8 @@ class PolicyReader {
         return true;  // keep these and every later statement for read()
       }
       // The statements of a policy are alike: plan for as many as fit in the rest of the text.
+      // A wrong guess costs at most what a text of this size made of such statements would
+      // need (the size limit bounds both), and the compiler trims what it did not use.
       const std::size_t bytesEach =
           std::max<std::size_t>(1, (batch.end - batch.elements[0].offset) / batch.elements.size());
       expectedCount_ = batch.elements.size() + (textSize_ - batch.end) / bytesEach;
