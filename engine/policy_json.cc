@@ -148,9 +148,8 @@ class PolicyReader {
   bool versionIn(internal::JsonRange<JsonMember> members) {
     for (const JsonMember& member : members) {
       if (member.key == "Version") {
-        return member.value.isString() &&
-               (member.value.text() == "2012-10-17" || member.value.text() == "2008-10-17") &&
-               readVersion(member.value);
+        document_.version = versionOf(member.value);
+        return document_.version != PolicyVersion::Absent;
       }
     }
     return false;
@@ -247,15 +246,23 @@ class PolicyReader {
     statement->notResource = false;
   }
 
+  // The version a Version value names; Absent when it is not a valid one.
+  static PolicyVersion versionOf(const JsonValue& value) {
+    if (value.isString() && value.text() == "2012-10-17") {
+      return PolicyVersion::V2012_10_17;
+    }
+    if (value.isString() && value.text() == "2008-10-17") {
+      return PolicyVersion::V2008_10_17;
+    }
+    return PolicyVersion::Absent;
+  }
+
   bool readVersion(const JsonValue& value) {
     if (!value.isString()) {
       return fail("Version must be the string \"2012-10-17\" or \"2008-10-17\"", value.offset);
     }
-    if (value.text() == "2012-10-17") {
-      document_.version = PolicyVersion::V2012_10_17;
-    } else if (value.text() == "2008-10-17") {
-      document_.version = PolicyVersion::V2008_10_17;
-    } else {
+    document_.version = versionOf(value);
+    if (document_.version == PolicyVersion::Absent) {
       return fail("invalid Version \"" + std::string(value.text()) +
                       "\" (expected \"2012-10-17\" or "
                       "\"2008-10-17\")",
