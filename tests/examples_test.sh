@@ -9,6 +9,9 @@
 #   extra-args     further check options (e.g. --resource-policy FILE), or "-" for none
 #   request-file   request (context) file, relative to the repo root
 #   expected       allowed | explicitDeny | implicitDeny
+# Each example's JSON output is also compared byte for byte with tests/golden/examples/NAME.out
+# (NAME: the request file's base name and a checksum of the line), a guard for refactors;
+# POLICYSIM_UPDATE_GOLDEN=1 rewrites those files after a deliberate change (review the diff).
 # Prints one line per failing example and a final "N passed, M failed" line; exits 1 if any
 # example failed, 2 on a usage error.
 
@@ -80,7 +83,19 @@ while IFS=$tab read -r policies extra request expected rest || [ -n "$policies" 
   decision=$(printf '%s\n' "$output" |
     sed -n 's/.*"decision"[[:space:]]*:[[:space:]]*"\([A-Za-z]*\)".*/\1/p' | head -n 1)
 
-  if [ "$decision" = "$expected" ] && [ "$rc" -eq "$expected_rc" ]; then
+  golden=tests/golden/examples/$(basename "$request" .json)-$(printf '%s' "$policies|$extra" |
+    cksum | cut -d' ' -f1).out
+  if [ "${POLICYSIM_UPDATE_GOLDEN:-}" = 1 ]; then
+    mkdir -p tests/golden/examples
+    printf '%s\n' "$output" >"$golden"
+  fi
+  if [ ! -r "$golden" ]; then
+    echo "FAIL line $lineno: no golden output $golden (POLICYSIM_UPDATE_GOLDEN=1 writes it)"
+    failed=$((failed + 1))
+  elif [ "$(printf '%s\n' "$output" | cksum)" != "$(cksum <"$golden")" ]; then
+    echo "FAIL line $lineno: output of check --format json differs from $golden"
+    failed=$((failed + 1))
+  elif [ "$decision" = "$expected" ] && [ "$rc" -eq "$expected_rc" ]; then
     passed=$((passed + 1))
   else
     echo "FAIL line $lineno: $request [$policies${extra:+ $extra}]: expected $expected (exit $expected_rc), got ${decision:-<none>} (exit $rc)"

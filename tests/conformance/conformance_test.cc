@@ -1,12 +1,16 @@
 // Runs every conformance case (tests/conformance/**/*.json, format in FORMAT.md) twice:
 // through the engine API exactly as `policysim check` calls it, and through the policysim
 // binary itself (files on disk, --format json, exit status). Adding a case needs no C++.
+// The binary's JSON output is also compared byte for byte with tests/golden/conformance/ID.out,
+// a guard for refactors: POLICYSIM_UPDATE_GOLDEN=1 rewrites those files after a deliberate
+// change of output (review the diff).
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -148,17 +152,44 @@ TEST_P(ConformanceCase, EngineDecidesAsAws) {
   EXPECT_EQ(evaluateThroughEngine(c), c.expect) << c.file;
 }
 
+// A case id as a file name: anything but letters, digits, '-' and '.' becomes '_'.
+std::string caseFileName(std::string id) {
+  for (char& ch : id) {
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '.') {
+      ch = '_';
+    }
+  }
+  return id;
+}
+
+// Writes TEXT to DIR/NAME and returns NAME (commands run inside DIR).
 std::string writeFile(const fs::path& dir, const std::string& name, const std::string& text) {
-  const fs::path path = dir / name;
-  std::ofstream(path) << text;
-  return path.string();
+  std::ofstream(dir / name) << text;
+  return name;
+}
+
+// Compares OUTPUT with the golden file for the case, or rewrites it when asked to.
+void expectGoldenOutput(const std::string& caseName, const std::string& output) {
+  const fs::path golden = fs::path(POLICYSIM_GOLDEN_DIR) / "conformance" / (caseName + ".out");
+  const char* update = std::getenv("POLICYSIM_UPDATE_GOLDEN");
+  if (update != nullptr && std::string(update) == "1") {
+    fs::create_directories(golden.parent_path());
+    std::ofstream(golden, std::ios::binary) << output;
+    return;
+  }
+  std::ifstream in(golden, std::ios::binary);
+  ASSERT_TRUE(in) << "no golden output " << golden << " (POLICYSIM_UPDATE_GOLDEN=1 writes it)";
+  std::stringstream expected;
+  expected << in.rdbuf();
+  EXPECT_EQ(output, expected.str()) << "output of check --format json changed for " << golden;
 }
 
 TEST_P(ConformanceCase, CliDecidesAsAws) {
   const Case& c = allCases()[GetParam()];
   const fs::path dir = fs::temp_directory_path() / ("policysim-case-" + c.id);
   fs::create_directories(dir);
-  std::string command = std::string(POLICYSIM_BINARY) + " check";
+  // Run inside the case's folder with relative names, so that the output names no temporary path.
+  std::string command = "cd '" + dir.string() + "' && " + std::string(POLICYSIM_BINARY) + " check";
   for (std::size_t i = 0; i < c.identity.size(); ++i) {
     command += " " + writeFile(dir, "identity" + std::to_string(i) + ".json", c.identity[i]);
   }
@@ -192,6 +223,7 @@ TEST_P(ConformanceCase, CliDecidesAsAws) {
   ASSERT_TRUE(result.HasMember("decision"));
   EXPECT_EQ(std::string(result["decision"].GetString()), c.expect) << command;
   EXPECT_EQ(exitCode, c.expect == "allowed" ? 0 : 1) << command;
+  expectGoldenOutput(caseFileName(c.id), output);
 }
 
 std::string caseName(const testing::TestParamInfo<std::size_t>& info) {
