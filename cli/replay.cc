@@ -1,7 +1,7 @@
 // policysim replay: evaluates past requests recorded by CloudTrail against policies and reports
 // which of them the policies would have denied, grouped by principal and action. Answers "what
 // breaks if we attach this force-MFA policy today?". Each record becomes a Request through the
-// credential scenarios of engine/scenario.h (what CloudTrail says about the credentials picks
+// credential scenarios of analysis/scenario.h (what CloudTrail says about the credentials picks
 // the scenario); docs/scenarios.md describes the mapping and its limits.
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "analysis/scenario.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/file_io.h"
@@ -27,7 +28,6 @@
 #include "engine/policy_json.h"
 #include "engine/policy_set.h"
 #include "engine/request.h"
-#include "engine/scenario.h"
 #include "engine/source_location.h"
 #include "grammar/ip.h"
 
@@ -334,7 +334,7 @@ struct Prepared {
   engine::Request request;  // resource left as "*"; one evaluation per entry of resources
   std::vector<std::string> resources;
   std::string group;  // aws:PrincipalArn
-  engine::Scenario scenario = engine::Scenario::AccessKey;
+  analysis::Scenario scenario = analysis::Scenario::AccessKey;
   std::int64_t time = 0;
   std::string errorCode;
 };
@@ -376,7 +376,7 @@ Prepared prepare(const JsonValue& event, const ReplayArgs& args) {
   if (identity == nullptr || !identity->IsObject()) {
     return malformed("no \"userIdentity\" object");
   }
-  auto time = engine::parseTimestamp(eventTime);
+  auto time = analysis::parseTimestamp(eventTime);
   if (!time.ok()) {
     return malformed("eventTime: " + time.status().message());
   }
@@ -429,10 +429,10 @@ Prepared prepare(const JsonValue& event, const ReplayArgs& args) {
         Kind::Skipped,
         "credentials unknown (no accessKeyId and no sessionContext) for " + std::string(arn));
   }
-  engine::ScenarioOptions options;
+  analysis::ScenarioOptions options;
   options.assumeRoleCarriesMfa = !args.conservativeAssumeRole;
   options.principal = std::string(arn);
-  using engine::Scenario;
+  using analysis::Scenario;
   if (type == "IAMUser" || type == "Root") {
     const bool root = type == "Root";
     if (longTerm) {
@@ -447,8 +447,8 @@ Prepared prepare(const JsonValue& event, const ReplayArgs& args) {
   } else if (type == "AssumedRole") {
     options.scenario = mfa ? Scenario::AssumeRoleMfa : Scenario::AssumeRole;
     const std::string_view issuer = text(member(session, "sessionIssuer"), "arn");
-    auto sessionArn = engine::parsePrincipalArn(arn);
-    if (!sessionArn.ok() || sessionArn.value().kind != engine::PrincipalKind::RoleSession) {
+    auto sessionArn = analysis::parsePrincipalArn(arn);
+    if (!sessionArn.ok() || sessionArn.value().kind != analysis::PrincipalKind::RoleSession) {
       return malformed("AssumedRole caller " + std::string(arn) + " is not a role-session ARN");
     }
     options.sessionName = sessionArn.value().sessionName;
@@ -462,7 +462,7 @@ Prepared prepare(const JsonValue& event, const ReplayArgs& args) {
 
   // What CloudTrail knows goes in as explicit keys, which the scenario keeps.
   engine::Request& request = out.request;
-  setString(&request, "aws:CurrentTime", engine::formatTimestamp(out.time),
+  setString(&request, "aws:CurrentTime", analysis::formatTimestamp(out.time),
             engine::ContextValue::Type::Date);
   if (temporary) {
     const std::string_view created = text(attributes, "creationDate");
@@ -471,11 +471,11 @@ Prepared prepare(const JsonValue& event, const ReplayArgs& args) {
                      "temporary credentials without sessionContext.attributes.creationDate: "
                      "MFA age unknown");
     }
-    auto issued = engine::parseTimestamp(created);
+    auto issued = analysis::parseTimestamp(created);
     if (!issued.ok()) {
       return malformed("creationDate: " + issued.status().message());
     }
-    setString(&request, "aws:TokenIssueTime", engine::formatTimestamp(issued.value()),
+    setString(&request, "aws:TokenIssueTime", analysis::formatTimestamp(issued.value()),
               engine::ContextValue::Type::Date);
   }
   const std::string_view principalId = text(identity, "principalId");
@@ -502,9 +502,9 @@ Prepared prepare(const JsonValue& event, const ReplayArgs& args) {
     setString(&request, "aws:MultiFactorAuthPresent", "true", engine::ContextValue::Type::Bool);
     setString(&request, "aws:MultiFactorAuthAge", "0", engine::ContextValue::Type::Number);
   }
-  auto applied = engine::applyScenario(options, &request);
+  auto applied = analysis::applyScenario(options, &request);
   if (!applied.ok()) {
-    return malformed(std::string(engine::scenarioInfo(options.scenario).name) + ": " +
+    return malformed(std::string(analysis::scenarioInfo(options.scenario).name) + ": " +
                      applied.status().message());
   }
   const engine::ContextValue* principalArn = request.findContext("aws:PrincipalArn");
@@ -634,7 +634,7 @@ void record(const Prepared& prepared, const engine::PolicySet& set, Report* repo
   group.failedAtTheTime += prepared.errorCode.empty() ? 0 : 1;
   group.first = std::min(group.first, prepared.time);
   group.last = std::max(group.last, prepared.time);
-  group.credentials.emplace(engine::scenarioInfo(prepared.scenario).name);
+  group.credentials.emplace(analysis::scenarioInfo(prepared.scenario).name);
   constexpr std::size_t kMaxResources = 5;
   for (const std::string& resource : prepared.resources) {
     if (group.resources.size() < kMaxResources) {
@@ -680,9 +680,9 @@ void printGroups(const Report& report, engine::DecisionKind kind, const char* he
       std::cout << "  " << current << "\n";
     }
     std::cout << "    " << group.action << "  " << group.count << "x  "
-              << engine::formatTimestamp(group.first);
+              << analysis::formatTimestamp(group.first);
     if (group.last != group.first) {
-      std::cout << " .. " << engine::formatTimestamp(group.last);
+      std::cout << " .. " << analysis::formatTimestamp(group.last);
     }
     std::cout << "  [" << join(group.credentials) << "]";
     if (group.failedAtTheTime != 0) {
@@ -732,9 +732,9 @@ void printText(const Report& report, const ReplayArgs& args) {
       if (s.failed != 0) {
         std::cout << ", " << s.failed << " failed";
       }
-      std::cout << "  " << engine::formatTimestamp(s.first);
+      std::cout << "  " << analysis::formatTimestamp(s.first);
       if (s.last != s.first) {
-        std::cout << " .. " << engine::formatTimestamp(s.last);
+        std::cout << " .. " << analysis::formatTimestamp(s.last);
       }
       std::cout << "\n";
     }
@@ -807,9 +807,9 @@ void printJson(const Report& report, const ReplayArgs& args, bool denied) {
     w.Key("failedAtTheTime");
     w.Uint64(g.failedAtTheTime);
     w.Key("firstTime");
-    writeString(w, engine::formatTimestamp(g.first));
+    writeString(w, analysis::formatTimestamp(g.first));
     w.Key("lastTime");
-    writeString(w, engine::formatTimestamp(g.last));
+    writeString(w, analysis::formatTimestamp(g.last));
     w.Key("credentials");
     writeStrings(w, g.credentials);
     w.Key("resources");
@@ -856,9 +856,9 @@ void printJson(const Report& report, const ReplayArgs& args, bool denied) {
     w.Key("failed");
     w.Uint64(s.failed);
     w.Key("firstTime");
-    writeString(w, engine::formatTimestamp(s.first));
+    writeString(w, analysis::formatTimestamp(s.first));
     w.Key("lastTime");
-    writeString(w, engine::formatTimestamp(s.last));
+    writeString(w, analysis::formatTimestamp(s.last));
     w.EndObject();
   }
   w.EndArray();

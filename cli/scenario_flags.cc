@@ -11,7 +11,7 @@ void addScenarioFlags(CLI::App* command, ScenarioFlags* flags) {
   command->add_option("--as", flags->scenario,
                       "Credential scenario: fill the request context as AWS does for this kind "
                       "of caller (" +
-                          engine::scenarioNames() + ")");
+                          analysis::scenarioNames() + ")");
   command->add_option("--principal", flags->principal,
                       "Caller for --as: IAM user ARN, role ARN (assume-role*), any ARN or the "
                       "account ID (root*); default: the request's principal");
@@ -36,7 +36,7 @@ void addScenarioFlags(CLI::App* command, ScenarioFlags* flags) {
   command->add_option("--resource", flags->resource,
                       "Resource ARN of the request built with --action (default *)");
   std::string footer = "Credential scenarios (--as), see docs/scenarios.md:\n";
-  for (const engine::ScenarioInfo& info : engine::scenarioCatalog()) {
+  for (const analysis::ScenarioInfo& info : analysis::scenarioCatalog()) {
     footer += "  " + std::string(info.name);
     footer += std::string(info.name.size() < 16 ? 16 - info.name.size() : 1, ' ');
     footer += std::string(info.description) + "\n";
@@ -75,9 +75,9 @@ std::string checkScenarioFlags(const ScenarioFlags& flags, bool haveRequestFile)
     }
     return "";
   }
-  if (!engine::parseScenario(flags.scenario)) {
+  if (!analysis::parseScenario(flags.scenario)) {
     return "unknown scenario \"" + flags.scenario + "\" for --as (one of " +
-           engine::scenarioNames() + ")";
+           analysis::scenarioNames() + ")";
   }
   return "";
 }
@@ -92,9 +92,9 @@ std::vector<engine::Request> requestFromFlags(const ScenarioFlags& flags) {
   return out;
 }
 
-engine::Result<engine::ScenarioOptions> scenarioOptions(const ScenarioFlags& flags) {
-  engine::ScenarioOptions options;
-  const auto scenario = engine::parseScenario(flags.scenario);
+engine::Result<analysis::ScenarioOptions> scenarioOptions(const ScenarioFlags& flags) {
+  analysis::ScenarioOptions options;
+  const auto scenario = analysis::parseScenario(flags.scenario);
   if (!scenario) {
     return engine::Status::invalidArgument("unknown scenario \"" + flags.scenario + "\"");
   }
@@ -104,7 +104,7 @@ engine::Result<engine::ScenarioOptions> scenarioOptions(const ScenarioFlags& fla
   options.sessionName = flags.sessionName;
   options.uniqueId = flags.uniqueId;
   if (!flags.now.empty()) {
-    auto now = engine::parseTimestamp(flags.now);
+    auto now = analysis::parseTimestamp(flags.now);
     if (!now.ok()) {
       return engine::Status::invalidArgument("--now: " + now.status().message());
     }
@@ -136,7 +136,7 @@ engine::Status applyScenarioFlags(const ScenarioFlags& flags, bool quiet, bool v
   }
   std::set<std::string> printed;
   for (engine::Request& request : *requests) {
-    engine::ScenarioOptions perRequest = options.value();
+    analysis::ScenarioOptions perRequest = options.value();
     if (!perRequest.now && request.findContext("aws:CurrentTime") == nullptr &&
         request.findContext("aws:EpochTime") == nullptr) {
       // The CLI layer is the only place that reads the clock.
@@ -144,7 +144,7 @@ engine::Status applyScenarioFlags(const ScenarioFlags& flags, bool quiet, bool v
                            std::chrono::system_clock::now().time_since_epoch())
                            .count();
     }
-    auto outcome = engine::applyScenario(perRequest, &request);
+    auto outcome = analysis::applyScenario(perRequest, &request);
     if (!outcome.ok()) {
       return outcome.status();
     }
@@ -182,12 +182,12 @@ engine::Status applyScenarioFlags(const ScenarioFlags& flags, bool quiet, bool v
 void applyCredentialRestrictions(const ScenarioFlags& flags,
                                  const std::vector<engine::Request>& requests,
                                  std::vector<engine::Decision>* decisions) {
-  const auto scenario = engine::parseScenario(flags.scenario);
+  const auto scenario = analysis::parseScenario(flags.scenario);
   if (!scenario) {
     return;
   }
   for (std::size_t i = 0; i < requests.size() && i < decisions->size(); ++i) {
-    const auto restriction = engine::credentialRestriction(*scenario, requests[i].action);
+    const auto restriction = analysis::credentialRestriction(*scenario, requests[i].action);
     if (!restriction) {
       continue;
     }

@@ -1,4 +1,4 @@
-// Command-line side of credential scenarios (engine/scenario.h): the --as family of flags for
+// Command-line side of credential scenarios (analysis/scenario.h): the --as family of flags for
 // `policysim check`, a request built from --action/--resource, and the one place the CLI
 // reads the system clock (when neither --now nor the request gives a time).
 #pragma once
@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "analysis/scenario.h"
 #include "engine/decision.h"
 #include "engine/request.h"
-#include "engine/scenario.h"
 #include "engine/status.h"
 
 namespace policysim::cli {
@@ -41,7 +41,7 @@ void addScenarioFlags(CLI::App* command, ScenarioFlags* flags);
 [[nodiscard]] std::vector<engine::Request> requestFromFlags(const ScenarioFlags& flags);
 
 // The engine options --as and its companions describe (without the clock).
-[[nodiscard]] engine::Result<engine::ScenarioOptions> scenarioOptions(const ScenarioFlags& flags);
+[[nodiscard]] engine::Result<analysis::ScenarioOptions> scenarioOptions(const ScenarioFlags& flags);
 
 // Applies --as to every request (no-op without --as). When neither --now nor the request
 // gives a time, uses the system clock. Prints the scenario's notes on stderr unless quiet,

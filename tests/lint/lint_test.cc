@@ -17,23 +17,24 @@
 #include <sstream>
 #include <thread>
 
-#include "engine/iam_data.h"
-#include "engine/lint/config.h"
-#include "engine/lint/json_reader.h"
-#include "engine/lint/linter.h"
-#include "engine/lint/mfa_gap.h"
-#include "engine/lint/report.h"
-#include "engine/lint/rules.h"
-#include "engine/lint/sources.h"
-#include "engine/lint/yaml_reader.h"
+#include "analysis/iam_data.h"
 #include "engine/policy_json.h"
 #include "engine/policy_set.h"
+#include "lint/config.h"
+#include "lint/json_reader.h"
+#include "lint/linter.h"
+#include "lint/mfa_gap.h"
+#include "lint/report.h"
+#include "lint/rules.h"
+#include "lint/sources.h"
+#include "lint/yaml_reader.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 using namespace policysim::engine;
-using namespace policysim::engine::lint;
+using namespace policysim::analysis;
+using namespace policysim::lint;
 
 const std::shared_ptr<const IamData>& shippedData() {
   static const std::shared_ptr<const IamData> data = [] {

@@ -1,10 +1,13 @@
-#include "engine/lint/linter.h"
+#include "lint/linter.h"
 
 #include <algorithm>
 
-#include "engine/lint/checker.h"
+#include "lint/checker.h"
 
-namespace policysim::engine::lint {
+namespace policysim::lint {
+
+using namespace policysim::engine;    // NOLINT(google-build-using-namespace): the core vocabulary
+using namespace policysim::analysis;  // NOLINT(google-build-using-namespace)
 
 Linter::Linter(std::shared_ptr<const IamData> data, LintConfig config)
     : data_(std::move(data)),
@@ -117,4 +120,4 @@ void Linter::applyConfig(std::string_view relativePath, Finding* finding) const 
   finding->blocking = !finding->suppression.has_value() && (listed || severe);
 }
 
-}  // namespace policysim::engine::lint
+}  // namespace policysim::lint

@@ -9,10 +9,10 @@
 #include <cstddef>
 #include <string_view>
 
-#include "engine/lint/json_reader.h"
-#include "engine/lint/node.h"
+#include "lint/json_reader.h"
+#include "lint/node.h"
 
-namespace policysim::engine::lint {
+namespace policysim::lint {
 
 struct YamlReadLimits {
   std::size_t maxDepth = 64;
@@ -25,4 +25,4 @@ struct YamlReadLimits {
 // scalars are strings. Returns false and fills *error on a syntax error or a limit.
 bool readYaml(std::string_view text, const YamlReadLimits& limits, Node* out, ReadError* error);
 
-}  // namespace policysim::engine::lint
+}  // namespace policysim::lint

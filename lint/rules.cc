@@ -1,12 +1,13 @@
 // The rule catalogue. Ids are stable: a retired rule keeps its id unused. Examples are linted
 // by tests/lint/lint_test.cc (each bad example must trigger its rule, each good one must not).
-#include "engine/lint/rules.h"
+#include "lint/rules.h"
 
 #include <algorithm>
 #include <array>
 #include <cctype>
 
-namespace policysim::engine::lint {
+namespace policysim::lint {
+
 namespace {
 
 using S = LintSeverity;
@@ -527,4 +528,4 @@ const RuleInfo* findRule(std::string_view idOrName) {
   return nullptr;
 }
 
-}  // namespace policysim::engine::lint
+}  // namespace policysim::lint

@@ -15,9 +15,12 @@
 #include <string>
 #include <vector>
 
-#include "engine/iam_data.h"
+#include "analysis/iam_data.h"
 
-namespace policysim::engine::lint {
+namespace policysim::lint {
+
+// Vocabulary of the core and the analyses this header speaks in.
+using analysis::IamData;
 
 // How the Deny recognises a caller without MFA.
 enum class MfaDenyForm {
@@ -67,4 +70,4 @@ class MfaGapProver {
   mutable std::map<std::string, std::shared_future<std::shared_ptr<const MfaGapResult>>> cache_;
 };
 
-}  // namespace policysim::engine::lint
+}  // namespace policysim::lint

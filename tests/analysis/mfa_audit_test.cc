@@ -1,7 +1,7 @@
-// MFA audit (engine/mfa_audit.h): the verdict for the shipped force_mfa.json and broken
+// MFA audit (analysis/mfa_audit.h): the verdict for the shipped force_mfa.json and broken
 // variants of it (semantics §5.3 pitfalls), statement attribution, MFA age limits against
 // session durations (§5.2), the representative-resource rule and the AssumeRole reading (§5.1).
-#include "engine/mfa_audit.h"
+#include "analysis/mfa_audit.h"
 
 #include <gtest/gtest.h>
 
@@ -16,6 +16,7 @@
 namespace {
 
 using namespace policysim::engine;
+using namespace policysim::analysis;
 
 constexpr std::int64_t kNow = 1795341600;  // 2026-11-22T10:00:00Z
 

@@ -7,9 +7,9 @@
 #include <string>
 #include <string_view>
 
-#include "engine/lint/node.h"
+#include "lint/node.h"
 
-namespace policysim::engine::lint {
+namespace policysim::lint {
 
 struct JsonReadLimits {
   std::size_t maxDepth = 64;
@@ -27,4 +27,4 @@ struct ReadError {
 bool readJson(std::string_view text, const PositionMapper& positions, const JsonReadLimits& limits,
               Node* out, ReadError* error);
 
-}  // namespace policysim::engine::lint
+}  // namespace policysim::lint

@@ -1,4 +1,4 @@
-#include "engine/iam_data.h"
+#include "analysis/iam_data.h"
 
 #include <gtest/gtest.h>
 
@@ -15,6 +15,7 @@
 namespace {
 
 using namespace policysim::engine;
+using namespace policysim::analysis;
 
 // The shipped snapshot, loaded once for the whole suite.
 const IamData& shipped() {

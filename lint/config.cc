@@ -1,10 +1,12 @@
-#include "engine/lint/config.h"
+#include "lint/config.h"
 
 #include <algorithm>
 
-#include "engine/lint/json_reader.h"
+#include "lint/json_reader.h"
 
-namespace policysim::engine::lint {
+namespace policysim::lint {
+
+using namespace policysim::engine;  // NOLINT(google-build-using-namespace): the core vocabulary
 namespace {
 
 class ConfigReader {
@@ -346,4 +348,4 @@ bool globMatch(std::string_view pattern, std::string_view path) {
   return false;
 }
 
-}  // namespace policysim::engine::lint
+}  // namespace policysim::lint

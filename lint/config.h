@@ -12,11 +12,14 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/lint/rules.h"
-#include "engine/lint/sources.h"
 #include "engine/status.h"
+#include "lint/rules.h"
+#include "lint/sources.h"
 
-namespace policysim::engine::lint {
+namespace policysim::lint {
+
+// Vocabulary of the core and the analyses this header speaks in.
+using engine::Result;
 
 struct RuleSetting {
   bool enabled = true;
@@ -59,4 +62,4 @@ struct LintConfig {
 // (the file name) and against every directory on the way.
 [[nodiscard]] bool globMatch(std::string_view pattern, std::string_view path);
 
-}  // namespace policysim::engine::lint
+}  // namespace policysim::lint

@@ -1,7 +1,7 @@
 // RapidJSON SAX (iterative mode) -> Node. RapidJSON reports only where each token ends, so a
 // value's start is found by skipping separators after the previous token, as in
 // engine/json_document.cc.
-#include "engine/lint/json_reader.h"
+#include "lint/json_reader.h"
 
 #include <rapidjson/reader.h>
 
@@ -9,7 +9,9 @@
 
 #include "engine/internal/view_stream.h"
 
-namespace policysim::engine::lint {
+namespace policysim::lint {
+
+using namespace policysim::engine;  // NOLINT(google-build-using-namespace): the core vocabulary
 namespace {
 
 using internal::ViewStream;
@@ -143,4 +145,4 @@ bool readJson(std::string_view text, const PositionMapper& positions, const Json
   return true;
 }
 
-}  // namespace policysim::engine::lint
+}  // namespace policysim::lint

@@ -6,8 +6,8 @@
 // searches over sorted vectors, condition key patterns are WildcardPatterns with each ${...}
 // placeholder compiled to "?*". Cost: linear in the file plus the sorting of each action's key
 // union; the shipped snapshot (~2 MB, 22k actions) loads in about 15-40 ms of CPU time
-// (tests/engine/iam_data_test.cc checks < 100 ms).
-#include "engine/iam_data.h"
+// (tests/analysis/iam_data_test.cc checks < 100 ms).
+#include "analysis/iam_data.h"
 
 #include <rapidjson/error/en.h>
 #include <rapidjson/memorystream.h>
@@ -23,7 +23,9 @@
 
 #include "engine/source_location.h"
 
-namespace policysim::engine {
+namespace policysim::analysis {
+
+using namespace policysim::engine;  // NOLINT(google-build-using-namespace): the core vocabulary
 namespace {
 
 constexpr std::string_view kFormat = "policysim-iam-data";
@@ -1161,4 +1163,4 @@ std::string defaultIamDataPath() {
 #endif
 }
 
-}  // namespace policysim::engine
+}  // namespace policysim::analysis

@@ -6,13 +6,16 @@
 #include <string>
 #include <vector>
 
-#include "engine/iam_data.h"
-#include "engine/lint/mfa_gap.h"
-#include "engine/lint/node.h"
-#include "engine/lint/rules.h"
-#include "engine/lint/sources.h"
+#include "analysis/iam_data.h"
+#include "lint/mfa_gap.h"
+#include "lint/node.h"
+#include "lint/rules.h"
+#include "lint/sources.h"
 
-namespace policysim::engine::lint {
+namespace policysim::lint {
+
+// Vocabulary of the core and the analyses this header speaks in.
+using analysis::IamData;
 
 // A finding before configuration is applied: the rule, where, and what.
 struct RawFinding {
@@ -31,4 +34,4 @@ struct CheckContext {
 void checkPolicy(const CheckContext& context, const PolicyInput& policy,
                  std::vector<RawFinding>* out);
 
-}  // namespace policysim::engine::lint
+}  // namespace policysim::lint

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-namespace policysim::engine::lint {
+namespace policysim::lint {
 
 // 1-based line and column in the linted file (0 = unknown). Columns count bytes in JSON and
 // characters in YAML (what libyaml reports); the two agree for ASCII text.
@@ -125,4 +125,4 @@ struct PathSegment {
 // JSON pointer (RFC 6901): /Statement/0/Condition/Bool/aws:MultiFactorAuthPresent
 [[nodiscard]] std::string formatPointer(const std::vector<PathSegment>& path);
 
-}  // namespace policysim::engine::lint
+}  // namespace policysim::lint

@@ -1,14 +1,15 @@
 // File format detection and policy extraction for CloudFormation templates and Terraform plans.
-#include "engine/lint/sources.h"
+#include "lint/sources.h"
 
 #include <algorithm>
 #include <cctype>
 #include <utility>
 
-#include "engine/lint/json_reader.h"
-#include "engine/lint/yaml_reader.h"
+#include "lint/json_reader.h"
+#include "lint/yaml_reader.h"
 
-namespace policysim::engine::lint {
+namespace policysim::lint {
+
 namespace {
 
 std::string lower(std::string_view text) {
@@ -492,4 +493,4 @@ SourceFile loadSource(std::string_view path, std::string_view text, const Source
   return file;
 }
 
-}  // namespace policysim::engine::lint
+}  // namespace policysim::lint

@@ -9,11 +9,14 @@
 #include <string>
 #include <vector>
 
-#include "engine/iam_data.h"
-#include "engine/lint/linter.h"
-#include "engine/lint/rules.h"
+#include "analysis/iam_data.h"
+#include "lint/linter.h"
+#include "lint/rules.h"
 
-namespace policysim::engine::lint {
+namespace policysim::lint {
+
+// Vocabulary of the core and the analyses this header speaks in.
+using analysis::IamData;
 
 struct LintRun {
   std::vector<FileReport> files;  // in the order they were given / found
@@ -52,4 +55,4 @@ void writeSarif(const LintRun& run, std::ostream& out);
 // docs/lint-rules.md.
 [[nodiscard]] std::string rulesMarkdown();
 
-}  // namespace policysim::engine::lint
+}  // namespace policysim::lint

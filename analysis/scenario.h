@@ -31,7 +31,11 @@
 #include "engine/request.h"
 #include "engine/status.h"
 
-namespace policysim::engine {
+namespace policysim::analysis {
+
+// Core vocabulary this header speaks in.
+using engine::Request;
+using engine::Result;
 
 enum class Scenario {
   AccessKey,      // long-term access key of an IAM user (or of the root user): no MFA keys
@@ -151,4 +155,4 @@ struct PrincipalArn {
 // "2026-11-22T10:00:00Z".
 [[nodiscard]] std::string formatTimestamp(std::int64_t epochSeconds);
 
-}  // namespace policysim::engine
+}  // namespace policysim::analysis

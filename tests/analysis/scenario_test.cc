@@ -1,7 +1,7 @@
-// Credential scenarios (engine/scenario.h): each scenario's keys as semantics §3.8/§3.9/§5.1
+// Credential scenarios (analysis/scenario.h): each scenario's keys as semantics §3.8/§3.9/§5.1
 // state them, the conservative AssumeRole reading, explicit-key precedence, impossible inputs,
 // and decisions of the §6 MFA edge cases when requests are built from scenarios.
-#include "engine/scenario.h"
+#include "analysis/scenario.h"
 
 #include <gtest/gtest.h>
 
@@ -13,6 +13,7 @@
 namespace {
 
 using namespace policysim::engine;
+using namespace policysim::analysis;
 
 constexpr std::string_view kAlice = "arn:aws:iam::111122223333:user/alice";
 constexpr std::string_view kRole = "arn:aws:iam::111122223333:role/ops/ProdAdmin";

@@ -1,8 +1,8 @@
-#include "engine/lint/node.h"
+#include "lint/node.h"
 
 #include <algorithm>
 
-namespace policysim::engine::lint {
+namespace policysim::lint {
 
 const NodeMember* Node::find(std::string_view key) const {
   for (const NodeMember& member : members) {
@@ -143,4 +143,4 @@ std::string formatPointer(const std::vector<PathSegment>& path) {
   return out;
 }
 
-}  // namespace policysim::engine::lint
+}  // namespace policysim::lint

@@ -1,7 +1,7 @@
-// MFA audit (engine/mfa_audit.h). Grounded in ../shared/docs/iam-semantics.md §4.9 (calls the
+// MFA audit (analysis/mfa_audit.h). Grounded in ../shared/docs/iam-semantics.md §4.9 (calls the
 // credentials cannot make), §5.1 (which requests carry the MFA keys), §5.2 (session durations
 // vs MFA age) and §5.3 (force-MFA truth table and pitfalls); docs/mfa-audit.md has the report.
-#include "engine/mfa_audit.h"
+#include "analysis/mfa_audit.h"
 
 #include <algorithm>
 #include <array>
@@ -19,7 +19,9 @@
 #include "grammar/policy_variable.h"
 #include "grammar/wildcard.h"
 
-namespace policysim::engine {
+namespace policysim::analysis {
+
+using namespace policysim::engine;  // NOLINT(google-build-using-namespace): the core vocabulary
 namespace {
 
 constexpr std::string_view kMfaPresent = "aws:multifactorauthpresent";
@@ -1751,4 +1753,4 @@ Result<MfaAuditReport> runMfaAudit(const PolicySetInput& input, const IamData& d
   return std::move(audit.report);
 }
 
-}  // namespace policysim::engine
+}  // namespace policysim::analysis

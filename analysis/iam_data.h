@@ -22,7 +22,10 @@
 #include "engine/status.h"
 #include "grammar/wildcard.h"
 
-namespace policysim::engine {
+namespace policysim::analysis {
+
+// Core vocabulary this header speaks in.
+using engine::Result;
 
 // The value types of the service authorization reference. Multivalued keys (`ArrayOfString`)
 // have the element type here and ConditionKeyInfo::multivalued set.
@@ -225,4 +228,4 @@ class IamData {
 // location later). Empty when the build did not set it.
 [[nodiscard]] std::string defaultIamDataPath();
 
-}  // namespace policysim::engine
+}  // namespace policysim::analysis

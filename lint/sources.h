@@ -11,9 +11,9 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/lint/node.h"
+#include "lint/node.h"
 
-namespace policysim::engine::lint {
+namespace policysim::lint {
 
 enum class InputFormat { PolicyJson, CloudFormationJson, CloudFormationYaml, TerraformPlan };
 // "policy", "cloudformation-json", "cloudformation-yaml", "terraform-plan".
@@ -65,4 +65,4 @@ struct SourceOptions {
 [[nodiscard]] SourceFile loadSource(std::string_view path, std::string_view text,
                                     const SourceOptions& options);
 
-}  // namespace policysim::engine::lint
+}  // namespace policysim::lint

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-namespace policysim::engine::lint {
+namespace policysim::lint {
 
 // Ordered: a --fail-on threshold blocks on its level and everything above it.
 enum class LintSeverity : std::uint8_t { Suggestion, Warning, Security, Error };
@@ -35,4 +35,4 @@ struct RuleInfo {
 // The rule with this id or name (case-insensitive), or nullptr.
 [[nodiscard]] const RuleInfo* findRule(std::string_view idOrName);
 
-}  // namespace policysim::engine::lint
+}  // namespace policysim::lint

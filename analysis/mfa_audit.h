@@ -1,6 +1,6 @@
 // MFA audit: proves whether a set of policies really forces MFA. Every action of the service
-// authorization snapshot (engine/iam_data.h) is evaluated under every credential scenario
-// (engine/scenario.h) and at MFA ages around the thresholds the policies mention, and the
+// authorization snapshot (analysis/iam_data.h) is evaluated under every credential scenario
+// (analysis/scenario.h) and at MFA ages around the thresholds the policies mention, and the
 // report says:
 //   - the verdict: MFA is enforced iff no action beyond the policies' declared self-service set
 //     (the NotAction list of the force-MFA Deny, else the MFA bootstrap actions of semantics
@@ -27,13 +27,20 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/iam_data.h"
+#include "analysis/iam_data.h"
+#include "analysis/scenario.h"
 #include "engine/policy.h"
 #include "engine/policy_set.h"
-#include "engine/scenario.h"
 #include "engine/status.h"
 
-namespace policysim::engine {
+namespace policysim::analysis {
+
+// Core vocabulary this header speaks in.
+using engine::Diagnostic;
+using engine::Effect;
+using engine::PolicyKind;
+using engine::PolicySetInput;
+using engine::Result;
 
 // The caller when none is given: the IAM user of the shipped examples.
 inline constexpr std::string_view kDefaultAuditPrincipal = "arn:aws:iam::111122223333:user/alice";
@@ -155,14 +162,14 @@ struct AuditMatrixRow {
 };
 
 struct MfaAuditOptions {
-  // The caller (engine/scenario.h forms). An IAM user (the default) is audited under the user
+  // The caller (analysis/scenario.h forms). An IAM user (the default) is audited under the user
   // scenarios, and the role scenarios run as the role of the same name in the same account
   // (the same policies attached to a role). A role (or role-session) ARN: role scenarios only.
   // The root user: access-key, root, root-mfa. A federated-user ARN: federated only.
   std::string principal = std::string(kDefaultAuditPrincipal);
   // Request time, seconds since the epoch (aws:CurrentTime). Required.
   std::optional<std::int64_t> now;
-  bool assumeRoleCarriesMfa = true;  // engine/scenario.h; false = conservative reading
+  bool assumeRoleCarriesMfa = true;  // analysis/scenario.h; false = conservative reading
   // Scenarios to run; empty = every scenario that fits the principal.
   std::vector<Scenario> scenarios;
   // MFA ages to try; empty = auditMfaAges(thresholds found in the policies).
@@ -218,9 +225,9 @@ struct MfaAuditReport {
 [[nodiscard]] std::string representativeResource(const ActionInfo& action,
                                                  const PrincipalArn& principal);
 
-// Runs the audit. Fails (InvalidArgument) on a principal engine/scenario.h cannot parse, a
+// Runs the audit. Fails (InvalidArgument) on a principal analysis/scenario.h cannot parse, a
 // missing time, or policies that do not compile.
 [[nodiscard]] Result<MfaAuditReport> runMfaAudit(const PolicySetInput& input, const IamData& data,
                                                  const MfaAuditOptions& options);
 
-}  // namespace policysim::engine
+}  // namespace policysim::analysis

@@ -1,5 +1,5 @@
 // libyaml events -> Node, with an explicit stack of open containers.
-#include "engine/lint/yaml_reader.h"
+#include "lint/yaml_reader.h"
 
 #include <yaml.h>
 
@@ -7,7 +7,8 @@
 #include <string>
 #include <vector>
 
-namespace policysim::engine::lint {
+namespace policysim::lint {
+
 namespace {
 
 Position positionOf(const yaml_mark_t& mark) {
@@ -373,4 +374,4 @@ bool readYaml(std::string_view text, const YamlReadLimits& limits, Node* out, Re
   return ok;
 }
 
-}  // namespace policysim::engine::lint
+}  // namespace policysim::lint

@@ -2,14 +2,17 @@
 // NotAction list: two PolicySet compiles and up to 2 x |actions| evaluations (about 44,000 for
 // the shipped data, ~20 ms), plus one baseline evaluation per allowed action; covered by
 // tests/lint/lint_test.cc (MfaGapProver).
-#include "engine/lint/mfa_gap.h"
+#include "lint/mfa_gap.h"
 
 #include <algorithm>
 
 #include "engine/policy_set.h"
 #include "grammar/wildcard.h"
 
-namespace policysim::engine::lint {
+namespace policysim::lint {
+
+using namespace policysim::engine;    // NOLINT(google-build-using-namespace): the core vocabulary
+using namespace policysim::analysis;  // NOLINT(google-build-using-namespace)
 namespace {
 
 // MFA enrolment: without these a user who has no MFA yet cannot set it up.
@@ -234,4 +237,4 @@ MfaGapResult MfaGapProver::compute(const std::vector<std::string>& notActions,
   return result;
 }
 
-}  // namespace policysim::engine::lint
+}  // namespace policysim::lint

@@ -3,7 +3,7 @@
 // collecting each statement's parts with their positions. Pass 2 runs the data (PS2xx),
 // security (PS3xx) and MFA (PS4xx) rules on those parts; pass 3 the whole-policy rules
 // (privilege escalation).
-#include "engine/lint/checker.h"
+#include "lint/checker.h"
 
 #include <algorithm>
 #include <array>
@@ -23,7 +23,10 @@
 #include "grammar/policy_variable.h"
 #include "grammar/wildcard.h"
 
-namespace policysim::engine::lint {
+namespace policysim::lint {
+
+using namespace policysim::engine;    // NOLINT(google-build-using-namespace): the core vocabulary
+using namespace policysim::analysis;  // NOLINT(google-build-using-namespace)
 namespace {
 
 using grammar::OperatorFamily;
@@ -1589,4 +1592,4 @@ void checkPolicy(const CheckContext& context, const PolicyInput& policy,
   Checker(context, policy, out).run();
 }
 
-}  // namespace policysim::engine::lint
+}  // namespace policysim::lint

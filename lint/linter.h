@@ -15,14 +15,17 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/iam_data.h"
-#include "engine/lint/config.h"
-#include "engine/lint/mfa_gap.h"
-#include "engine/lint/node.h"
-#include "engine/lint/rules.h"
-#include "engine/lint/sources.h"
+#include "analysis/iam_data.h"
+#include "lint/config.h"
+#include "lint/mfa_gap.h"
+#include "lint/node.h"
+#include "lint/rules.h"
+#include "lint/sources.h"
 
-namespace policysim::engine::lint {
+namespace policysim::lint {
+
+// Vocabulary of the core and the analyses this header speaks in.
+using analysis::IamData;
 
 struct Finding {
   const RuleInfo* rule = nullptr;
@@ -72,4 +75,4 @@ class Linter {
   MfaGapProver mfa_;
 };
 
-}  // namespace policysim::engine::lint
+}  // namespace policysim::lint

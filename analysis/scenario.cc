@@ -1,7 +1,7 @@
 // Credential scenarios -> request context. The rules, per key, are in
 // ../shared/docs/iam-semantics.md §3.8 (principal variables per principal type), §3.9 (when
 // each global key is present) and §5.1/§5.2 (MFA keys and session durations).
-#include "engine/scenario.h"
+#include "analysis/scenario.h"
 
 #include <array>
 #include <cstdio>
@@ -9,7 +9,9 @@
 
 #include "grammar/date.h"
 
-namespace policysim::engine {
+namespace policysim::analysis {
+
+using namespace policysim::engine;  // NOLINT(google-build-using-namespace): the core vocabulary
 namespace {
 
 constexpr std::array<ScenarioInfo, 10> kCatalog = {{
@@ -668,4 +670,4 @@ Result<ScenarioOutcome> applyScenario(const ScenarioOptions& options, Request* r
   return outcome;
 }
 
-}  // namespace policysim::engine
+}  // namespace policysim::analysis
