@@ -3,9 +3,10 @@
 set -euo pipefail
 
 # Build: compiler, CMake, libraries. Tests: nginx and curl (serve integration tests); clang
-# and its runtime libraries (libFuzzer, sanitizers) for the fuzz smoke run.
+# and its runtime libraries (libFuzzer, sanitizers) for the fuzz smoke run; GNU time for the
+# memory limits of tests/bad_inputs.
 packages=(g++ cmake make rapidjson-dev libboost-dev libgtest-dev libgmock-dev libbenchmark-dev
-          libfmt-dev libcli11-dev libyaml-dev nginx curl clang libclang-rt-dev)
+          libfmt-dev libcli11-dev libyaml-dev nginx curl clang libclang-rt-dev time)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

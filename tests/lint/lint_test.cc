@@ -331,19 +331,21 @@ TEST(LintParity, EveryRejectionOfTheParserIsALintError) {
   for (const char* text : resource) {
     expectParity(text, PolicyKind::Resource);
   }
-  // tests/bad_inputs/files (the fuzzing regression corpus), when present.
+  // tests/bad_inputs/files (the fuzzing regression corpus): it must be there and be checked.
   const fs::path corpus = kSourceDir / "tests" / "bad_inputs" / "files";
-  if (fs::is_directory(corpus)) {
-    for (const auto& entry : fs::directory_iterator(corpus)) {
-      const std::string name = entry.path().filename().string();
-      if (name.rfind("req", 0) == 0) {
-        continue;  // request files, not policies
-      }
-      const std::string text = readFile(entry.path());
-      expectParity(text, PolicyKind::Identity);
-      expectParity(text, PolicyKind::Resource);
+  ASSERT_TRUE(fs::is_directory(corpus)) << corpus;
+  int checked = 0;
+  for (const auto& entry : fs::directory_iterator(corpus)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("req", 0) == 0) {
+      continue;  // request files, not policies
     }
+    const std::string text = readFile(entry.path());
+    expectParity(text, PolicyKind::Identity);
+    expectParity(text, PolicyKind::Resource);
+    ++checked;
   }
+  EXPECT_GT(checked, 50);
 }
 
 // Seeded mutations of valid policies: every mutant the parser rejects must be a lint error.

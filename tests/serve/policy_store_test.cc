@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -97,15 +99,17 @@ TEST_F(PolicyStoreTest, ConcurrentReadersDuringReloads) {
   ASSERT_TRUE(store.reload().status.ok());
   std::atomic<bool> stop{false};
   std::atomic<long> bad{0};
+  std::array<std::atomic<long>, 2> reads{};  // per reader: a reader that never read proves nothing
   std::vector<std::thread> readers;
-  for (int t = 0; t < 2; ++t) {
-    readers.emplace_back([&] {
+  for (std::size_t t = 0; t < reads.size(); ++t) {
+    readers.emplace_back([&, t] {
       policysim::serve::PolicySnapshot snapshot(store);
       while (!stop.load()) {
         const auto& set = snapshot.get();
         if (set == nullptr || decide(*set) == policysim::engine::DecisionKind::ImplicitDeny) {
           bad.fetch_add(1);
         }
+        reads[t].fetch_add(1);
       }
     });
   }
@@ -113,10 +117,20 @@ TEST_F(PolicyStoreTest, ConcurrentReadersDuringReloads) {
     write("p.json", i % 2 == 0 ? kDeny : kAllow);
     ASSERT_TRUE(store.reload().status.ok());
   }
+  // Let every reader read at least once more after the last reload (bounded wait).
+  const long seen0 = reads[0].load();
+  const long seen1 = reads[1].load();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while ((reads[0].load() == seen0 || reads[1].load() == seen1) &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::yield();
+  }
   stop = true;
   for (auto& t : readers) {
     t.join();
   }
+  EXPECT_GT(reads[0].load(), seen0);
+  EXPECT_GT(reads[1].load(), seen1);
   EXPECT_EQ(bad.load(), 0);
   EXPECT_EQ(store.generation(), 51U);
 }

@@ -74,8 +74,16 @@ for round in $(seq 1 "$rounds"); do
     rm -f "$dir/policies/extra.json"
   fi
   if [ $((round % 7)) -eq 0 ]; then
+    # The broken file stays until the server has rejected it (its reload-failure counter
+    # moved): a fixed window could be missed by the poller on a loaded machine.
+    before=$(metric policysim_policy_reload_failures_total)
     publish "$dir/sets/broken.json" broken.json
-    sleep 0.3
+    for _ in $(seq 1 200); do
+      [ "$(metric policysim_policy_reload_failures_total)" != "$before" ] && break
+      sleep 0.05
+    done
+    check "broken set of round $round rejected" \
+      [ "$(metric policysim_policy_reload_failures_total)" != "$before" ]
     rm -f "$dir/policies/broken.json"
   fi
   [ $((round % 5)) -eq 0 ] && kill -HUP "$SERVER_PID"
