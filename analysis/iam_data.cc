@@ -16,21 +16,25 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
-#include <fstream>
+#include <filesystem>
 #include <memory>
 #include <type_traits>
 
+#include "engine/file_reader.h"
 #include "engine/source_location.h"
 
 namespace policysim::analysis {
+
+namespace fs = std::filesystem;
+constexpr const char* kDataFileName = "iam-data.json";
 
 using namespace policysim::engine;  // NOLINT(google-build-using-namespace): the core vocabulary
 namespace {
 
 constexpr std::string_view kFormat = "policysim-iam-data";
 constexpr int kFormatVersion = 1;
-constexpr std::size_t kMaxFileBytes = std::size_t{64} << 20U;  // 64 MiB
 
 char lowerChar(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
@@ -1132,35 +1136,36 @@ Result<std::shared_ptr<const IamData>> loadIamData(std::string_view text, const 
 Result<std::shared_ptr<const IamData>> loadIamDataFile(const std::string& path) {
   if (path.empty()) {
     return Status::notFound(
-        "no IAM data file given, and this build has no default (POLICYSIM_IAM_DATA_PATH)");
+        "no IAM data file: none installed beside the program (share/policysim/iam-data.json); "
+        "name one with --iam-data FILE or POLICYSIM_IAM_DATA");
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return Status::notFound("cannot read IAM data file: " + std::string(std::strerror(errno)),
-                            SourceLocation{path, 0, 0});
+  auto text = engine::readFile(path);
+  if (!text.ok()) {
+    return text.status();
   }
-  std::string text;
-  char buffer[1 << 16];
-  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-    text.append(buffer, static_cast<std::size_t>(in.gcount()));
-    if (text.size() > kMaxFileBytes) {
-      return Status::resourceExhausted(
-          "IAM data file is over the limit of " + std::to_string(kMaxFileBytes) + " bytes",
-          SourceLocation{path, 0, 0});
-    }
-  }
-  if (in.bad()) {
-    return Status::notFound("error reading IAM data file", SourceLocation{path, 0, 0});
-  }
-  return loadIamData(text, path);
+  return loadIamData(text.value(), path);
 }
 
 std::string defaultIamDataPath() {
-#ifdef POLICYSIM_IAM_DATA_PATH
-  return POLICYSIM_IAM_DATA_PATH;
-#else
+  if (const char* named = std::getenv("POLICYSIM_IAM_DATA"); named != nullptr && *named != '\0') {
+    return named;
+  }
+  // Beside the running program, never in the source tree: DATADIR/policysim relative to BINDIR
+  // where it is installed (POLICYSIM_DATA_FROM_BINDIR), share/policysim in the build tree.
+  std::error_code ec;
+  const fs::path program = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) {
+    return {};
+  }
+  const fs::path dir = program.parent_path();
+  for (const fs::path& candidate :
+       {dir / POLICYSIM_DATA_FROM_BINDIR / kDataFileName, dir / "share/policysim" / kDataFileName,
+        dir / "../share/policysim" / kDataFileName}) {
+    if (fs::is_regular_file(candidate, ec)) {
+      return candidate.lexically_normal().string();
+    }
+  }
   return {};
-#endif
 }
 
 }  // namespace policysim::analysis

@@ -219,13 +219,14 @@ class IamData {
 // InvalidArgument with the line and column of the offending value.
 [[nodiscard]] Result<std::shared_ptr<const IamData>> loadIamData(std::string_view text,
                                                                  const std::string& name);
-// Reads and parses a snapshot file. NotFound when it cannot be read; ResourceExhausted over
-// 64 MiB.
+// Reads and parses a snapshot file (engine::readFile: NotFound when it cannot be read,
+// ResourceExhausted over the input-file cap).
 [[nodiscard]] Result<std::shared_ptr<const IamData>> loadIamDataFile(const std::string& path);
 
-// The absolute path of the snapshot shipped with policysim, set at build time through the
-// compile definition POLICYSIM_IAM_DATA_PATH (the source tree's data/iam-data.json; the install
-// location later). Empty when the build did not set it.
+// The snapshot shipped with policysim: the file POLICYSIM_IAM_DATA names if set, else
+// share/policysim/iam-data.json found relative to the running program (installed:
+// PREFIX/share/policysim beside PREFIX/bin; build tree: BUILD/share/policysim). Empty when
+// there is none; loadIamDataFile("") then says how to name one.
 [[nodiscard]] std::string defaultIamDataPath();
 
 }  // namespace policysim::analysis

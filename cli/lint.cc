@@ -1,10 +1,7 @@
 // policysim lint: checks policy files, CloudFormation templates and Terraform plans before they
 // reach AWS. Walks files and directories, lints them on all cores, prints text, JSON or SARIF,
 // and exits 0 (nothing blocking), 1 (blocking findings) or 2 (usage, config or input error).
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -222,45 +219,6 @@ bool loadConfig(const LintArgs& args, lint::LintConfig* config) {
   return true;
 }
 
-// Reads a whole file into *out (a reused buffer). Returns an empty string, or what went wrong:
-// files over the policy size cap (--max-policy-bytes of check) are refused from their size, or
-// after cap + 1 bytes for non-regular files, never held whole in memory.
-std::string readWhole(const std::string& path, std::string* out) {
-  constexpr std::size_t kCap = kDefaultMaxPolicyBytes;
-  const std::string tooLarge = fmt::format("over the limit of {} bytes", kCap);
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    return "cannot read file";
-  }
-  struct stat info {};
-  bool ok = ::fstat(fd, &info) == 0;
-  out->clear();
-  if (ok && info.st_size > 0) {
-    if (static_cast<std::uintmax_t>(info.st_size) > kCap) {
-      ::close(fd);
-      return tooLarge;
-    }
-    out->reserve(static_cast<std::size_t>(info.st_size) + 1);
-  }
-  char buffer[16384];
-  while (ok && out->size() <= kCap) {
-    const ssize_t n = ::read(fd, buffer, sizeof buffer);
-    if (n == 0) {
-      break;
-    }
-    if (n < 0) {
-      ok = errno == EINTR;
-      continue;
-    }
-    out->append(buffer, static_cast<std::size_t>(n));
-  }
-  ::close(fd);
-  if (!ok) {
-    return "cannot read file";
-  }
-  return out->size() > kCap ? tooLarge : std::string();
-}
-
 int runLint(const LintArgs& args) {
   if (!args.explain.empty()) {
     const lint::RuleInfo* rule = lint::findRule(args.explain);
@@ -335,10 +293,12 @@ int runLint(const LintArgs& args) {
     while (queue.pop(&item)) {
       Result result;
       result.group = item.group;
-      if (const std::string problem = readWhole(item.fsPath, &text); !problem.empty()) {
+      // Files over the policy size cap (--max-policy-bytes of check) are refused from their
+      // size, never held whole in memory.
+      if (const engine::Status read = engine::readFileInto(item.fsPath, &text); !read.ok()) {
         result.report.file = item.display;
         result.report.skipped = true;
-        result.readError = fmt::format("{}: error: {}", item.display, problem);
+        result.readError = fmt::format("{}: error: {}", item.display, read.message());
       } else {
         result.report = linter.lintText(item.display, item.relative, text, item.named);
       }

@@ -10,23 +10,13 @@
 
 #include "cli/file_io.h"
 #include "engine/policy_set.h"
+#include "engine/policysim.h"
 
 namespace policysim::cli {
 
-struct PolicyFiles {
-  std::vector<std::string> identity;  // positional files
-  std::string resource;               // --resource-policy ("" = none)
-  std::string boundary;               // --boundary
-  std::vector<std::string> scps;      // --scp, one per level of the organisation path
-  std::string session;                // --session-policy
-  // Refuse any file over this many bytes (--max-policy-bytes).
-  std::size_t maxBytes = kDefaultMaxPolicyBytes;
-
-  [[nodiscard]] bool empty() const {
-    return identity.empty() && resource.empty() && boundary.empty() && scps.empty() &&
-           session.empty();
-  }
-};
+// The policy files of a command, by kind, and their size cap (--max-policy-bytes): the
+// embedding API's struct.
+using ::policysim::PolicyFiles;
 
 // Registers --max-policy-bytes N (per policy file, default 256 MiB) on a command.
 void addMaxPolicyBytesOption(CLI::App* command, std::size_t* maxBytes);

@@ -27,9 +27,9 @@
 
 namespace policysim::engine {
 
-// The policies in scope, by the role each plays in the evaluation.
+// The policies in scope, by kind (the role each plays in the evaluation).
 template <typename Policy>
-struct PolicyRoles {
+struct PoliciesByKind {
   std::vector<Policy> identity;    // any number, attached to the principal
   std::optional<Policy> resource;  // resource-based policy of the target resource
   std::optional<Policy> boundary;  // permissions boundary of the principal
@@ -64,8 +64,8 @@ struct PolicyText {
   std::string json;
 };
 
-using PolicySetInput = PolicyRoles<PolicyDocument>;
-using PolicySetTexts = PolicyRoles<PolicyText>;
+using PolicySetInput = PoliciesByKind<PolicyDocument>;
+using PolicySetTexts = PoliciesByKind<PolicyText>;
 
 namespace internal {
 struct CompiledSet;

@@ -13,46 +13,15 @@
 #include <utility>
 
 #include "engine/decision_format.h"
+#include "engine/file_reader.h"
 #include "engine/policy_json.h"
 #include "engine/request_json.h"
 
 namespace policysim {
 namespace {
 
-constexpr std::size_t kMaxPolicyFileBytes = std::size_t{256} << 20U;
-
 Status internalError(const char* where, const char* what) {
-  return {StatusCode::Internal, std::string(where) + ": " + what};
-}
-
-// Reads a whole file with a size limit. std::FILE keeps errno meaningful for the message.
-Result<std::string> readPolicyFile(const std::string& path) {
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (file == nullptr) {
-    return Status::notFound(std::string("cannot read file: ") + std::strerror(errno),
-                            engine::SourceLocation{path, 0, 0});
-  }
-  std::string text;
-  char buffer[1 << 16];
-  bool failed = false;
-  while (true) {
-    const std::size_t n = std::fread(buffer, 1, sizeof buffer, file);
-    text.append(buffer, n);
-    if (text.size() > kMaxPolicyFileBytes) {
-      std::fclose(file);
-      return Status::resourceExhausted("policy file is larger than 256 MiB",
-                                       engine::SourceLocation{path, 0, 0});
-    }
-    if (n < sizeof buffer) {
-      failed = std::ferror(file) != 0;
-      break;
-    }
-  }
-  std::fclose(file);
-  if (failed) {
-    return Status::invalidArgument("error while reading file", engine::SourceLocation{path, 0, 0});
-  }
-  return text;
+  return Status::internal(std::string(where) + ": " + what);
 }
 
 bool isPolicyFileName(const std::string& name) {
@@ -89,38 +58,39 @@ Status listJsonFiles(const std::filesystem::path& directory, std::vector<std::st
 
 const char* version() { return "0.1.0"; }
 
-Status PolicySetBuilder::addPolicy(PolicyRole role, std::string_view json, std::string name) {
+Status PolicySetBuilder::addPolicy(PolicyKind kind, std::string_view json, std::string name) {
   try {
     const bool single =
-        role == PolicyRole::Resource || role == PolicyRole::Boundary || role == PolicyRole::Session;
+        kind == PolicyKind::Resource || kind == PolicyKind::Boundary || kind == PolicyKind::Session;
     if (single) {
-      const bool taken = (role == PolicyRole::Resource && input_.resource) ||
-                         (role == PolicyRole::Boundary && input_.boundary) ||
-                         (role == PolicyRole::Session && input_.session);
+      const bool taken = (kind == PolicyKind::Resource && input_.resource) ||
+                         (kind == PolicyKind::Boundary && input_.boundary) ||
+                         (kind == PolicyKind::Session && input_.session);
       if (taken) {
         return Status::invalidArgument(
-            std::string("a policy set holds one ") + engine::policyKindName(role) + " policy",
+            std::string("a policy set holds one ") + engine::policyKindName(kind) + " policy",
             engine::SourceLocation{name, 0, 0});
       }
     }
-    auto document = engine::parsePolicyDocument(json, std::move(name), role);
+    auto document = engine::parsePolicyDocument(json, std::move(name), kind);
     if (!document.ok()) {
       return document.status();
     }
-    input_.put(role, std::move(document).value());
+    input_.put(kind, std::move(document).value());
     return Status();
   } catch (const std::exception& e) {
     return internalError("addPolicy", e.what());
   }
 }
 
-Status PolicySetBuilder::addPolicyFile(PolicyRole role, const std::string& path, std::string name) {
+Status PolicySetBuilder::addPolicyFile(PolicyKind kind, const std::string& path, std::string name,
+                                       std::size_t maxBytes) {
   try {
-    auto text = readPolicyFile(path);
+    auto text = engine::readFile(path, maxBytes);
     if (!text.ok()) {
       return text.status();
     }
-    return addPolicy(role, text.value(), name.empty() ? path : std::move(name));
+    return addPolicy(kind, text.value(), name.empty() ? path : std::move(name));
   } catch (const std::exception& e) {
     return internalError("addPolicyFile", e.what());
   }
@@ -143,23 +113,25 @@ template <typename NameOf>
 Result<std::shared_ptr<const PolicySet>> loadFiles(const PolicyFiles& files, NameOf nameOf) {
   PolicySetBuilder builder;
   for (const std::string& path : files.identity) {
-    if (Status s = builder.addPolicyFile(PolicyRole::Identity, path, nameOf(path)); !s.ok()) {
+    if (Status s = builder.addPolicyFile(PolicyKind::Identity, path, nameOf(path), files.maxBytes);
+        !s.ok()) {
       return s;
     }
   }
   for (const std::string& path : files.scps) {
-    if (Status s = builder.addPolicyFile(PolicyRole::Scp, path, nameOf(path)); !s.ok()) {
+    if (Status s = builder.addPolicyFile(PolicyKind::Scp, path, nameOf(path), files.maxBytes);
+        !s.ok()) {
       return s;
     }
   }
-  const std::pair<PolicyRole, const std::string*> singles[] = {
-      {PolicyRole::Resource, &files.resource},
-      {PolicyRole::Boundary, &files.boundary},
-      {PolicyRole::Session, &files.session},
+  const std::pair<PolicyKind, const std::string*> singles[] = {
+      {PolicyKind::Resource, &files.resource},
+      {PolicyKind::Boundary, &files.boundary},
+      {PolicyKind::Session, &files.session},
   };
-  for (const auto& [role, path] : singles) {
+  for (const auto& [kind, path] : singles) {
     if (!path->empty()) {
-      if (Status s = builder.addPolicyFile(role, *path, nameOf(*path)); !s.ok()) {
+      if (Status s = builder.addPolicyFile(kind, *path, nameOf(*path), files.maxBytes); !s.ok()) {
         return s;
       }
     }

@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "engine/decision.h"
+#include "engine/file_reader.h"
 #include "engine/policy.h"
 #include "engine/policy_set.h"
 #include "engine/request.h"
@@ -45,33 +46,42 @@ using engine::Request;
 using engine::Result;
 using engine::Status;
 using engine::StatusCode;
-// The role a policy plays: Identity, Resource, Boundary, Scp or Session.
-using PolicyRole = engine::PolicyKind;
+// The kind of a policy, which is the role it plays: Identity, Resource, Boundary, Scp or
+// Session.
+using engine::PolicyKind;
 
 // The library version, e.g. "0.1.0".
 [[nodiscard]] const char* version();
 
-// Policy files by role. Empty strings mean "none".
+// Policy files by kind. Empty strings mean "none".
 struct PolicyFiles {
   std::vector<std::string> identity;  // any number: their union is what the identity side allows
   std::string resource;               // resource-based policy of the target
   std::string boundary;               // permissions boundary of the principal
   std::vector<std::string> scps;      // one per level of the organisation path, root first
   std::string session;                // session policy
+  // Any file over this many bytes is refused (ResourceExhausted) without being read whole.
+  std::size_t maxBytes = engine::kMaxInputFileBytes;
+
+  [[nodiscard]] bool empty() const {
+    return identity.empty() && resource.empty() && boundary.empty() && scps.empty() &&
+           session.empty();
+  }
 };
 
 // Collects parsed policy documents by role, then compiles them into a PolicySet.
 // Not thread-safe; a PolicySet it builds is.
 class PolicySetBuilder {
  public:
-  // Parses `json` as a policy in `role`. `name` labels error messages and explanations (usually
+  // Parses `json` as a policy of `kind`. `name` labels error messages and explanations (usually
   // the file path). On error the builder is unchanged. A second resource, boundary or session
-  // policy is InvalidArgument (each role holds one).
-  [[nodiscard]] Status addPolicy(PolicyRole role, std::string_view json, std::string name);
-  // Reads and parses a file (NotFound when it cannot be read; files over 256 MiB are
-  // ResourceExhausted). `name` labels the policy in decisions; empty: the path.
-  [[nodiscard]] Status addPolicyFile(PolicyRole role, const std::string& path,
-                                     std::string name = {});
+  // policy is InvalidArgument (each of those kinds holds one).
+  [[nodiscard]] Status addPolicy(PolicyKind kind, std::string_view json, std::string name);
+  // Reads and parses a file (engine::readFile: NotFound when it cannot be read, files over
+  // maxBytes are ResourceExhausted). `name` labels the policy in decisions; empty: the path.
+  [[nodiscard]] Status addPolicyFile(PolicyKind kind, const std::string& path,
+                                     std::string name = {},
+                                     std::size_t maxBytes = engine::kMaxInputFileBytes);
 
   // Compiles everything added so far and empties the builder. Load-time warnings are in
   // PolicySet::diagnostics().

@@ -47,8 +47,14 @@ class [[nodiscard]] Status {
   static Status resourceExhausted(std::string message, SourceLocation location = {}) {
     return {StatusCode::ResourceExhausted, std::move(message), std::move(location)};
   }
+  // A broken invariant of policysim itself, never a problem of the input.
+  static Status internal(std::string message) { return {StatusCode::Internal, std::move(message)}; }
 
   [[nodiscard]] bool ok() const { return code_ == StatusCode::Ok; }
+  [[nodiscard]] bool isInvalidArgument() const { return code_ == StatusCode::InvalidArgument; }
+  [[nodiscard]] bool isNotFound() const { return code_ == StatusCode::NotFound; }
+  [[nodiscard]] bool isResourceExhausted() const { return code_ == StatusCode::ResourceExhausted; }
+  [[nodiscard]] bool isInternal() const { return code_ == StatusCode::Internal; }
   [[nodiscard]] StatusCode code() const { return code_; }
   [[nodiscard]] const std::string& message() const { return message_; }
   [[nodiscard]] const SourceLocation& location() const { return location_; }
@@ -63,19 +69,28 @@ class [[nodiscard]] Status {
   SourceLocation location_;
 };
 
+// A value or the error that kept it from being made. Built from an OK Status (a bug: there is
+// no value to hold) it holds an Internal error instead, so that no caller mistakes it for
+// success.
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::move(value)) {}         // NOLINT(google-explicit-constructor)
-  Result(Status status) : state_(std::move(status)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : state_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(Status status)                          // NOLINT(google-explicit-constructor)
+      : state_(status.ok() ? Status::internal("a Result was made from an OK status, no value")
+                           : std::move(status)) {}
 
   [[nodiscard]] bool ok() const { return std::holds_alternative<T>(state_); }
   // REQUIRES: ok().
   [[nodiscard]] T& value() & { return std::get<T>(state_); }
   [[nodiscard]] const T& value() const& { return std::get<T>(state_); }
   [[nodiscard]] T&& value() && { return std::get<T>(std::move(state_)); }
-  // REQUIRES: !ok().
-  [[nodiscard]] const Status& status() const { return std::get<Status>(state_); }
+  // The error, or an OK Status when there is a value.
+  [[nodiscard]] const Status& status() const {
+    static const Status kOk;
+    const Status* error = std::get_if<Status>(&state_);
+    return error != nullptr ? *error : kOk;
+  }
 
  private:
   std::variant<T, Status> state_;

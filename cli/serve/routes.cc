@@ -5,6 +5,8 @@
 #include <iterator>
 #include <utility>
 
+#include "engine/file_reader.h"
+
 namespace policysim::serve {
 namespace {
 
@@ -229,12 +231,11 @@ engine::Result<RouteTable> RouteTable::parse(std::string_view text, const std::s
 }
 
 engine::Result<RouteTable> RouteTable::load(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return engine::Status::notFound("cannot read routes file", engine::SourceLocation{path, 0, 0});
+  auto text = engine::readFile(path);
+  if (!text.ok()) {
+    return text.status();
   }
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  return parse(text, path);
+  return parse(text.value(), path);
 }
 
 bool RouteTable::match(std::string_view method, std::string_view target, RouteMatch* out) const {

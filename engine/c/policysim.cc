@@ -80,22 +80,22 @@ policysim_status nullArgument(const char* name) noexcept {
   }
 }
 
-bool toRole(policysim_role role, policysim::PolicyRole* out) noexcept {
+bool toRole(policysim_role role, policysim::PolicyKind* out) noexcept {
   switch (role) {
     case POLICYSIM_ROLE_IDENTITY:
-      *out = policysim::PolicyRole::Identity;
+      *out = policysim::PolicyKind::Identity;
       return true;
     case POLICYSIM_ROLE_RESOURCE:
-      *out = policysim::PolicyRole::Resource;
+      *out = policysim::PolicyKind::Resource;
       return true;
     case POLICYSIM_ROLE_BOUNDARY:
-      *out = policysim::PolicyRole::Boundary;
+      *out = policysim::PolicyKind::Boundary;
       return true;
     case POLICYSIM_ROLE_SCP:
-      *out = policysim::PolicyRole::Scp;
+      *out = policysim::PolicyKind::Scp;
       return true;
     case POLICYSIM_ROLE_SESSION:
-      *out = policysim::PolicyRole::Session;
+      *out = policysim::PolicyKind::Session;
       return true;
   }
   return false;
@@ -177,7 +177,7 @@ policysim_status policysim_loader_add_text(policysim_loader* loader, policysim_r
   if (text == nullptr && length != 0) {
     return nullArgument("text");
   }
-  policysim::PolicyRole r;
+  policysim::PolicyKind r;
   if (!toRole(role, &r)) {
     return fail(POLICYSIM_INVALID_ARGUMENT, "unknown policy role");
   }
@@ -198,7 +198,7 @@ policysim_status policysim_loader_add_file(policysim_loader* loader, policysim_r
   if (path == nullptr) {
     return nullArgument("path");
   }
-  policysim::PolicyRole r;
+  policysim::PolicyKind r;
   if (!toRole(role, &r)) {
     return fail(POLICYSIM_INVALID_ARGUMENT, "unknown policy role");
   }
@@ -222,22 +222,22 @@ policysim_status policysim_loader_add_directory(policysim_loader* loader, const 
       return fromStatus(files.status());
     }
     const policysim::PolicyFiles& f = files.value();
-    using policysim::PolicyRole;
-    std::vector<std::pair<PolicyRole, std::string>> all;
+    using policysim::PolicyKind;
+    std::vector<std::pair<PolicyKind, std::string>> all;
     for (const std::string& path : f.identity) {
-      all.emplace_back(PolicyRole::Identity, path);
+      all.emplace_back(PolicyKind::Identity, path);
     }
     for (const std::string& path : f.scps) {
-      all.emplace_back(PolicyRole::Scp, path);
+      all.emplace_back(PolicyKind::Scp, path);
     }
     if (!f.resource.empty()) {
-      all.emplace_back(PolicyRole::Resource, f.resource);
+      all.emplace_back(PolicyKind::Resource, f.resource);
     }
     if (!f.boundary.empty()) {
-      all.emplace_back(PolicyRole::Boundary, f.boundary);
+      all.emplace_back(PolicyKind::Boundary, f.boundary);
     }
     if (!f.session.empty()) {
-      all.emplace_back(PolicyRole::Session, f.session);
+      all.emplace_back(PolicyKind::Session, f.session);
     }
     for (const auto& [role, path] : all) {
       if (policysim::Status s = loader->builder.addPolicyFile(role, path); !s.ok()) {

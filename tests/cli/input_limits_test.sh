@@ -59,6 +59,6 @@ truncate -s 300M "$dir/huge.json"
 "$bin" lint "$dir/huge.json" > /dev/null 2> "$dir/err"
 check "lint: a 300 MB file exits 2" [ $? -eq 2 ]
 check "lint: the file and the limit" grep -q -F \
-  "$dir/huge.json: error: over the limit of 268435456 bytes" "$dir/err"
+  "$dir/huge.json: error: input is 314572800 bytes, over the limit of 268435456 bytes" "$dir/err"
 
 finish

@@ -8,6 +8,7 @@
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -186,7 +187,9 @@ void expectGoldenOutput(const std::string& caseName, const std::string& output) 
 
 TEST_P(ConformanceCase, CliDecidesAsAws) {
   const Case& c = allCases()[GetParam()];
-  const fs::path dir = fs::temp_directory_path() / ("policysim-case-" + c.id);
+  // Unique per process: the sanitizer canary runs this binary beside the suite's own run.
+  const fs::path dir =
+      fs::temp_directory_path() / ("policysim-case-" + std::to_string(getpid()) + "-" + c.id);
   fs::create_directories(dir);
   // Run inside the case's folder with relative names, so that the output names no temporary path.
   std::string command = "cd '" + dir.string() + "' && " + std::string(POLICYSIM_BINARY) + " check";

@@ -56,9 +56,9 @@ class TempDir {
 
 TEST(PolicySetBuilder, LoadsStringsByRoleAndDecides) {
   policysim::PolicySetBuilder builder;
-  ASSERT_TRUE(builder.addPolicy(policysim::PolicyRole::Identity, kAllowS3, "allow.json").ok());
-  ASSERT_TRUE(builder.addPolicy(policysim::PolicyRole::Scp, kAllowS3, "scp.json").ok());
-  ASSERT_TRUE(builder.addPolicy(policysim::PolicyRole::Identity, kDenyDelete, "deny.json").ok());
+  ASSERT_TRUE(builder.addPolicy(policysim::PolicyKind::Identity, kAllowS3, "allow.json").ok());
+  ASSERT_TRUE(builder.addPolicy(policysim::PolicyKind::Scp, kAllowS3, "scp.json").ok());
+  ASSERT_TRUE(builder.addPolicy(policysim::PolicyKind::Identity, kDenyDelete, "deny.json").ok());
   auto set = builder.build();
   ASSERT_TRUE(set.ok()) << set.status().toString();
 
@@ -73,21 +73,21 @@ TEST(PolicySetBuilder, LoadsStringsByRoleAndDecides) {
 TEST(PolicySetBuilder, ReportsParseErrorsWithPosition) {
   policysim::PolicySetBuilder builder;
   const policysim::Status status =
-      builder.addPolicy(policysim::PolicyRole::Identity, R"({"Statement": [})", "bad.json");
+      builder.addPolicy(policysim::PolicyKind::Identity, R"({"Statement": [})", "bad.json");
   EXPECT_EQ(status.code(), policysim::StatusCode::InvalidArgument);
   EXPECT_NE(status.toString().find("bad.json:1:"), std::string::npos) << status.toString();
 }
 
 TEST(PolicySetBuilder, RejectsASecondBoundary) {
   policysim::PolicySetBuilder builder;
-  ASSERT_TRUE(builder.addPolicy(policysim::PolicyRole::Boundary, kAllowS3, "b1.json").ok());
-  EXPECT_EQ(builder.addPolicy(policysim::PolicyRole::Boundary, kAllowS3, "b2.json").code(),
+  ASSERT_TRUE(builder.addPolicy(policysim::PolicyKind::Boundary, kAllowS3, "b1.json").ok());
+  EXPECT_EQ(builder.addPolicy(policysim::PolicyKind::Boundary, kAllowS3, "b2.json").code(),
             policysim::StatusCode::InvalidArgument);
 }
 
 TEST(PolicySetBuilder, MissingFileIsNotFound) {
   policysim::PolicySetBuilder builder;
-  EXPECT_EQ(builder.addPolicyFile(policysim::PolicyRole::Identity, "/nonexistent/p.json").code(),
+  EXPECT_EQ(builder.addPolicyFile(policysim::PolicyKind::Identity, "/nonexistent/p.json").code(),
             policysim::StatusCode::NotFound);
 }
 
