@@ -3,6 +3,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cstddef>
 #include <iterator>
 #include <string>
 #include <string_view>
@@ -26,9 +27,9 @@ struct RuleContext {
   // Appends a finding of rule `id`. REQUIRES: id is in the catalogue (rules.cc).
   void emit(std::string_view id, Position position, Path path, std::string message) const;
 
-  // Policy types whose statements apply to the principal they are attached to (PS109, PS122).
+  // Policy types whose statements apply to the principal they are attached to (PS122).
   [[nodiscard]] bool identityFamily() const;
-  // Policy types whose statements name principals (PS103, PS109, PS305).
+  // Policy types whose statements name principals (PS103, PS109, PS301, PS305).
   [[nodiscard]] bool resourceFamily() const;
   [[nodiscard]] bool variablesEnabled() const {
     return version == engine::PolicyVersion::V2012_10_17;
