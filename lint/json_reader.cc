@@ -7,7 +7,7 @@
 
 #include <vector>
 
-#include "engine/internal/view_stream.h"
+#include "engine/internal/view_stream.h"  // documentProblem: PS100 says what policysim check says
 
 namespace policysim::lint {
 

@@ -4,7 +4,8 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
+
+#include "engine/request.h"
 
 namespace policysim::lint {
 
@@ -477,10 +478,7 @@ constexpr std::array kRules = {
 // clang-format on
 
 bool equalsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
+  return engine::toLowerAscii(a) == engine::toLowerAscii(b);
 }
 
 }  // namespace

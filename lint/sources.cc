@@ -2,22 +2,17 @@
 #include "lint/sources.h"
 
 #include <algorithm>
-#include <cctype>
 #include <utility>
 
+#include "engine/request.h"
 #include "lint/json_reader.h"
 #include "lint/yaml_reader.h"
 
 namespace policysim::lint {
 
-namespace {
+using engine::toLowerAscii;
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
+namespace {
 
 bool startsWith(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;
@@ -298,7 +293,7 @@ void extractTerraform(const Node& root, Extractor* extractor) {
 }
 
 bool isTrustAction(std::string_view action) {
-  const std::string a = lower(action);
+  const std::string a = toLowerAscii(action);
   return startsWith(a, "sts:assumerole") || a == "sts:tagsession" || a == "sts:setsourceidentity" ||
          a == "sts:setcontext";
 }
@@ -415,7 +410,7 @@ const char* policyTypeName(PolicyType type) {
 bool parsePolicyType(std::string_view text, PolicyType* out) {
   for (PolicyType t : {PolicyType::Identity, PolicyType::Resource, PolicyType::Trust,
                        PolicyType::Scp, PolicyType::Boundary, PolicyType::Session}) {
-    if (lower(text) == policyTypeName(t)) {
+    if (toLowerAscii(text) == policyTypeName(t)) {
       *out = t;
       return true;
     }
@@ -425,7 +420,7 @@ bool parsePolicyType(std::string_view text, PolicyType* out) {
 
 SourceFile loadSource(std::string_view path, std::string_view text, const SourceOptions& options) {
   SourceFile file;
-  const std::string lowerPath = lower(path);
+  const std::string lowerPath = toLowerAscii(path);
   auto endsWith = [&](std::string_view suffix) {
     return lowerPath.size() >= suffix.size() &&
            lowerPath.compare(lowerPath.size() - suffix.size(), suffix.size(), suffix) == 0;

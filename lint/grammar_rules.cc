@@ -1,0 +1,295 @@
+// The grammar rules on values. Each judges one value the statement reader has just read, and
+// passes over what another rule (or the reader) already reported, so a mistake is reported once.
+#include "lint/grammar_rules.h"
+
+#include <algorithm>
+#include <cctype>
+#include <string>
+#include <string_view>
+
+#include "engine/internal/patterns.h"  // kMaxSlots: no public header states the limit
+#include "engine/request.h"
+#include "grammar/condition_operator.h"
+#include "grammar/date.h"
+#include "grammar/ip.h"
+#include "grammar/number.h"
+#include "grammar/policy_variable.h"
+
+namespace policysim::lint {
+
+using engine::PolicyVersion;
+using engine::toLowerAscii;
+using grammar::OperatorFamily;
+using grammar::OperatorKind;
+
+namespace {
+
+// Text with ${...} variables removed (for counting ARN fields and finding wildcards that are
+// not inside a variable).
+std::string withoutVariables(std::string_view text) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (text[i] == '$' && i + 1 < text.size() && text[i + 1] == '{') {
+      const std::size_t end = text.find('}', i);
+      if (end == std::string_view::npos) {
+        out.append(text.substr(i));
+        break;
+      }
+      out += 'x';
+      i = end + 1;
+      continue;
+    }
+    out += text[i++];
+  }
+  return out;
+}
+
+// Padded base64, as the engine reads it (decodeBase64): unpadded text is invalid.
+bool isBase64(std::string_view text) {
+  if (text.size() % 4 != 0) {
+    return false;
+  }
+  int bits = 0;
+  std::size_t padding = 0;
+  for (char c : text) {
+    const bool alnum = std::isalnum(static_cast<unsigned char>(c)) != 0;
+    if (c == '=') {
+      ++padding;
+      continue;
+    }
+    if (!alnum && c != '+' && c != '/') {
+      return false;
+    }
+    if (padding != 0) {
+      return false;
+    }
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+    }
+  }
+  return padding <= 2 && bits < 6;
+}
+
+// Checks ${...} syntax in a value where variables are allowed. Returns false when reported.
+bool checkVariables(const RuleContext& context, const Item& item, const std::string& where) {
+  if (!grammar::mayContainVariables(item.text)) {
+    return true;
+  }
+  if (!context.variablesEnabled()) {
+    context.emit("PS119", item.position, item.path,
+                 "policy variable in " + where + " but the policy's Version is " +
+                     (context.version == PolicyVersion::Absent ? std::string("missing")
+                                                               : std::string("\"2008-10-17\"")) +
+                     ": " + quote(item.text) +
+                     " is literal text (use \"Version\": \"2012-10-17\")");
+    return false;
+  }
+  const auto parsed = grammar::parsePolicyTemplate(item.text);
+  if (!parsed.ok()) {
+    context.emit("PS118", item.position, item.path,
+                 "malformed policy variable in " + where + " " + quote(item.text) + ": expected " +
+                     parsed.expected());
+    return false;
+  }
+  const auto variables = std::count_if(parsed.value().begin(), parsed.value().end(),
+                                       [](const grammar::TemplatePart& part) {
+                                         return part.kind == grammar::TemplatePart::Kind::Variable;
+                                       });
+  if (static_cast<std::size_t>(variables) > engine::internal::kMaxSlots) {
+    context.emit("PS130", item.position, item.path,
+                 std::to_string(variables) + " policy variables in " + where + " " +
+                     quote(item.text) + ": policysim evaluates at most " +
+                     std::to_string(engine::internal::kMaxSlots) +
+                     " per value, so the statement fails closed");
+  }
+  return true;
+}
+
+void invalidValue(const RuleContext& context, const ConditionPart& part, const Item& value,
+                  const char* problem) {
+  context.emit("PS117", value.position, value.path,
+               part.operatorName + " on " + part.key + ": " + quote(value.text) + " " + problem +
+                   " (policysim check fails the statement closed)");
+}
+
+}  // namespace
+
+void checkActionSyntax(const RuleContext& context, const Item& item, const char* element) {
+  const std::string& action = item.text;
+  if (action == "*") {
+    return;
+  }
+  if (grammar::mayContainVariables(action)) {
+    context.emit("PS120", item.position, item.path,
+                 std::string("policy variables are not substituted in ") + element + " (" +
+                     quote(action) + ")");
+    return;
+  }
+  const std::size_t colon = action.find(':');
+  if (colon == std::string::npos || colon == 0) {
+    context.emit("PS112", item.position, item.path,
+                 "invalid action " + quote(action) + " (expected \"service:Action\" or \"*\")");
+    return;
+  }
+  if (action.find_first_of("*?") < colon) {
+    context.emit("PS112", item.position, item.path,
+                 "wildcards are not allowed in the service prefix of action " + quote(action));
+    return;
+  }
+  if (colon + 1 == action.size()) {
+    context.emit("PS112", item.position, item.path,
+                 "action " + quote(action) + " has an empty name and matches nothing");
+  }
+}
+
+void checkResourceSyntax(const RuleContext& context, const Item& item, const char* element) {
+  const std::string& resource = item.text;
+  if (resource == "*") {
+    return;
+  }
+  checkVariables(context, item, element);
+  const std::string text = withoutVariables(resource);
+  if (text.rfind("arn:", 0) != 0) {
+    context.emit(
+        "PS113", item.position, item.path,
+        std::string(element) + " " + quote(resource) +
+            " is not an ARN (expected \"arn:partition:service:region:account:resource\" or "
+            "\"*\")");
+    return;
+  }
+  const std::size_t colons = static_cast<std::size_t>(std::count(text.begin(), text.end(), ':'));
+  if (colons < 5 && text.back() != '*') {
+    context.emit("PS113", item.position, item.path,
+                 std::string(element) + " " + quote(resource) +
+                     " has fewer than six ARN fields and no trailing '*': it matches nothing");
+    return;
+  }
+  const std::size_t serviceStart = text.find(':', 4);
+  if (serviceStart != std::string::npos) {
+    const std::size_t serviceEnd = text.find(':', serviceStart + 1);
+    const std::string_view service = std::string_view(text).substr(
+        serviceStart + 1,
+        serviceEnd == std::string::npos ? std::string::npos : serviceEnd - serviceStart - 1);
+    if (std::any_of(service.begin(), service.end(),
+                    [](unsigned char c) { return std::isupper(c) != 0; })) {
+      context.emit("PS113", item.position, item.path,
+                   "the service field of " + quote(resource) +
+                       " must be lower case (ARNs are case-sensitive)");
+    }
+  }
+}
+
+bool checkConditionKey(const RuleContext& context, const NodeMember& entry, const Path& path) {
+  const std::string& key = entry.key;
+  if (key.empty() || key.back() == '/') {
+    context.emit("PS116", entry.keyPosition, path,
+                 "condition key " + quote(key) + " is incomplete" +
+                     (key.empty() ? std::string() : std::string(" (the tag key is missing)")));
+    return false;
+  }
+  const std::size_t colon = key.find(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == key.size()) {
+    context.emit("PS116", entry.keyPosition, path,
+                 "condition key " + quote(key) + " is not of the form \"service:name\"");
+    return false;
+  }
+  if (grammar::mayContainVariables(key)) {
+    context.emit(
+        "PS120", entry.keyPosition, path,
+        "policy variables are not substituted in condition key names (" + quote(key) + ")");
+    return false;
+  }
+  return true;
+}
+
+void checkConditionValues(const RuleContext& context, const ConditionPart& part) {
+  const OperatorFamily family = grammar::operatorFamily(part.op.kind);
+  const std::string where = part.operatorName + " on " + part.key;
+  if (family == OperatorFamily::Bool && part.values.size() > 1) {
+    context.emit("PS126", part.keyPosition, part.path,
+                 where + " lists " + std::to_string(part.values.size()) +
+                     " values; they are ORed, so the condition only tests that the key is present");
+  }
+  for (const Item& value : part.values) {
+    const bool variables =
+        value.type == Node::Type::String && grammar::mayContainVariables(value.text);
+    if (variables && family != OperatorFamily::String && family != OperatorFamily::Arn) {
+      context.emit(
+          "PS120", value.position, value.path,
+          "policy variables are allowed only in String and Arn condition values, not under " +
+              part.operatorName);
+      continue;
+    }
+    if (variables && !checkVariables(context, value, "condition " + where)) {
+      continue;
+    }
+    switch (family) {
+      case OperatorFamily::String: {
+        const bool like =
+            part.op.kind == OperatorKind::StringLike || part.op.kind == OperatorKind::StringNotLike;
+        const std::string text = variables ? withoutVariables(value.text) : value.text;
+        if (!like && text.find_first_of("*?") != std::string::npos) {
+          context.emit("PS125", value.position, value.path,
+                       quote(value.text) + " under " + part.operatorName +
+                           ": '*' and '?' are literal characters here; use StringLike to match a "
+                           "pattern");
+        }
+        break;
+      }
+      case OperatorFamily::Arn: {
+        const std::string text = variables ? withoutVariables(value.text) : value.text;
+        const auto colons = std::count(text.begin(), text.end(), ':');
+        if (text.rfind("arn:", 0) != 0 || colons < 5) {
+          invalidValue(context, part, value, "is not an ARN with six fields");
+        }
+        break;
+      }
+      case OperatorFamily::Numeric:
+        if (!grammar::parseDecimal(value.text).ok()) {
+          invalidValue(context, part, value, "is not a decimal number");
+        }
+        break;
+      case OperatorFamily::Date: {
+        if (!grammar::parseDate(value.text).ok()) {
+          invalidValue(context, part, value, "is not an ISO 8601 date or epoch seconds");
+        } else if (value.text.find_first_not_of("0123456789", value.text[0] == '-' ? 1 : 0) ==
+                   std::string::npos) {
+          context.emit("PS128", value.position, value.path,
+                       quote(value.text) + " under " + part.operatorName +
+                           " is read as epoch seconds; write an ISO 8601 date such as "
+                           "\"2026-01-01T00:00:00Z\"");
+        }
+        break;
+      }
+      case OperatorFamily::Bool:
+      case OperatorFamily::Null: {
+        const std::string lowered = toLowerAscii(value.text);
+        if (lowered != "true" && lowered != "false") {
+          invalidValue(context, part, value, "is not true or false");
+        }
+        break;
+      }
+      case OperatorFamily::Binary:
+        if (!isBase64(value.text)) {
+          invalidValue(context, part, value, "is not base64");
+        }
+        break;
+      case OperatorFamily::Ip: {
+        const auto parsed = grammar::parseCidr(value.text);
+        if (!parsed.ok()) {
+          invalidValue(context, part, value, "is not an IP address or CIDR block");
+        } else if (parsed.value().hadHostBits) {
+          context.emit("PS129", value.position, value.path,
+                       quote(value.text) +
+                           " has bits set after the prefix; it means the whole "
+                           "network (write the network address, or /32 for one host)");
+        }
+        break;
+      }
+    }
+  }
+}
+
+}  // namespace policysim::lint

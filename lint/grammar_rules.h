@@ -1,0 +1,22 @@
+// The grammar rules on values (PS112, PS113, PS116-PS120, PS125, PS126, PS128-PS130): what IAM
+// rejects, or reads differently from what is written, in an action, a resource, a condition key
+// or a condition value. The statement reader calls them on each value as it reads it; the
+// structural grammar rules (elements, types, Sids) live in the reader itself.
+#pragma once
+
+#include "lint/node.h"
+#include "lint/rule_context.h"
+#include "lint/statement_parts.h"
+
+namespace policysim::lint {
+
+// PS112, PS120. `element`: "Action" or "NotAction", for messages.
+void checkActionSyntax(const RuleContext& context, const Item& item, const char* element);
+// PS113, and PS118-PS120/PS130 on its policy variables.
+void checkResourceSyntax(const RuleContext& context, const Item& item, const char* element);
+// PS116, PS120. Returns false when reported: the key is then not read further.
+bool checkConditionKey(const RuleContext& context, const NodeMember& entry, const Path& path);
+// PS117-PS120, PS125, PS126, PS128-PS130 on the values of one condition key.
+void checkConditionValues(const RuleContext& context, const ConditionPart& part);
+
+}  // namespace policysim::lint

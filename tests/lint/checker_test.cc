@@ -1,0 +1,114 @@
+// checkPolicy across its units (lint/checker.cc): the order of findings that share a position
+// (the report sorts by position only, so the pass order shows), and the edge cases of the
+// primitives the rule units share: ASCII case-insensitive names and values, and the ARN
+// service field of short wildcard patterns, which grammar::parseArn does not split.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analysis/iam_data.h"
+#include "lint/config.h"
+#include "lint/linter.h"
+
+namespace {
+
+using namespace policysim::analysis;
+using namespace policysim::lint;
+
+const Linter& linter() {
+  static const Linter instance = [] {
+    auto data = loadIamDataFile(defaultIamDataPath());
+    if (!data.ok()) {
+      ADD_FAILURE() << data.status().toString();
+      std::abort();
+    }
+    return Linter(std::move(data).value(), LintConfig{});
+  }();
+  return instance;
+}
+
+// The findings of one policy as "ID message", in report order.
+std::vector<std::string> findings(std::string_view policy) {
+  const FileReport report = linter().lintText("p.json", "p.json", policy, true);
+  std::vector<std::string> out;
+  for (const Finding& f : report.findings) {
+    out.push_back(std::string(f.rule->id) + " " + f.message);
+  }
+  return out;
+}
+
+std::vector<std::string> ids(std::string_view policy) {
+  std::vector<std::string> out;
+  for (const std::string& f : findings(policy)) {
+    out.push_back(f.substr(0, f.find(' ')));
+  }
+  return out;
+}
+
+bool has(const std::vector<std::string>& list, std::string_view id) {
+  return std::find(list.begin(), list.end(), id) != list.end();
+}
+
+TEST(LintChecker, DataAndMfaRulesInterleavePerConditionKey) {
+  // Both findings sit on the StringEquals operator: the MFA rule of the first key comes before
+  // the data rule of the second, as the keys are written.
+  EXPECT_EQ(ids(R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+      "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEquals":
+      {"aws:MultiFactorAuthAge": "3600", "aws:TagKeys": "a"}}}]})"),
+            (std::vector<std::string>{"PS405", "PS208"}));
+  EXPECT_EQ(ids(R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+      "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEquals":
+      {"aws:TagKeys": "a", "aws:MultiFactorAuthAge": "3600"}}}]})"),
+            (std::vector<std::string>{"PS208", "PS405"}));
+}
+
+TEST(LintChecker, MfaValuesAreReadIgnoringCase) {
+  EXPECT_TRUE(has(ids(R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+      "Action": "s3:GetObject", "Resource": "*", "Condition": {"BoolIfExists":
+      {"aws:MultiFactorAuthPresent": "TRUE"}}}]})"),
+                  "PS402"));
+  EXPECT_TRUE(has(ids(R"({"Version": "2012-10-17", "Statement": [{"Effect": "Deny",
+      "Action": "s3:GetObject", "Resource": "*", "Condition": {"Bool":
+      {"aws:MultiFactorAuthPresent": "False"}}}]})"),
+                  "PS401"));
+}
+
+TEST(LintChecker, ServicePrefixOfActionsIgnoresCaseForKeySupport) {
+  // PS206 is live for a key of a service the statement has no action of...
+  EXPECT_TRUE(has(ids(R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+      "Action": "ec2:DescribeInstances", "Resource": "*", "Condition": {"StringEquals":
+      {"s3:prefix": "a"}}}]})"),
+                  "PS206"));
+  // ...and "S3:ListBucket" is an s3 action that carries s3:prefix.
+  EXPECT_FALSE(has(ids(R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+      "Action": "S3:ListBucket", "Resource": "*", "Condition": {"StringEquals":
+      {"s3:prefix": "a"}}}]})"),
+                   "PS206"));
+}
+
+TEST(LintChecker, SuggestionsIgnoreCase) {
+  const std::vector<std::string> out = findings(R"({"Version": "2012-10-17", "Statement": [{
+      "Effect": "Allow", "Action": "S3:GETOBJEKT", "Resource": "*"}]})");
+  ASSERT_EQ(out.size(), 1U);
+  EXPECT_NE(out[0].find("PS202 \"S3:GETOBJEKT\" is not an action of"), std::string::npos);
+  EXPECT_NE(out[0].find("did you mean \"s3:GetObject\"?"), std::string::npos);
+}
+
+TEST(LintChecker, ResourceServiceFieldOfShortAndOddArns) {
+  // Fewer than six fields but a trailing '*', and an empty partition: grammar::parseArn
+  // rejects both, yet their service field is still judged.
+  const std::vector<std::string> out = findings(R"({"Version": "2012-10-17", "Statement": [{
+      "Effect": "Allow", "Action": "s3:GetObject",
+      "Resource": ["arn:aws:S3*", "arn::IAM:::x", "arn:aws:s3*"]}]})");
+  EXPECT_EQ(out, (std::vector<std::string>{
+                     "PS113 the service field of \"arn:aws:S3*\" must be lower case (ARNs are "
+                     "case-sensitive)",
+                     "PS113 the service field of \"arn::IAM:::x\" must be lower case (ARNs are "
+                     "case-sensitive)",
+                 }));
+}
+
+}  // namespace
