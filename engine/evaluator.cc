@@ -11,6 +11,7 @@
 #include <span>
 #include <string>
 
+#include "engine/evaluator.h"
 #include "engine/internal/compiled.h"
 #include "engine/internal/request_facts.h"
 #include "grammar/number.h"

@@ -1,6 +1,6 @@
 // RapidJSON SAX (iterative mode) -> Node. RapidJSON reports only where each token ends, so a
 // value's start is found by skipping separators after the previous token, as in
-// engine/json_document.cc.
+// engine/internal/json_document.cc.
 #include "lint/json_reader.h"
 
 #include <rapidjson/reader.h>

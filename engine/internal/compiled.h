@@ -253,11 +253,4 @@ struct CompiledSet {
 // Decodes standard padded base64. Returns false on invalid input (unpadded included).
 bool decodeBase64(std::string_view text, std::string* out);
 
-struct RequestFacts;
-
-// Fills *decision (cleared first, capacity kept) for request. prepared: its facts, or nullptr
-// to derive them into thread scratch.
-void evaluateSet(const CompiledSet& set, const Request& request, const RequestFacts* prepared,
-                 bool explain, Decision* decision);
-
 }  // namespace policysim::engine::internal

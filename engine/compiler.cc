@@ -1,0 +1,577 @@
+// The compiler: PolicyDocuments (or policy texts, read statement by statement) -> the compiled
+// statements of a PolicySet (engine/internal/compiled.h). Action and resource patterns,
+// condition operators and constant condition values are parsed once here, so that the
+// evaluator (engine/evaluator.h) only compares.
+#include <algorithm>
+#include <iterator>
+#include <tuple>
+#include <utility>
+
+#include "engine/internal/compiled.h"
+#include "engine/policy_set.h"
+#include "grammar/number.h"
+#include "grammar/policy_variable.h"
+#include "grammar/wildcard.h"
+
+namespace policysim::engine {
+namespace internal {
+
+using grammar::OperatorFamily;
+using grammar::OperatorKind;
+
+namespace {
+
+class Compiler {
+ public:
+  explicit Compiler(CompiledSet* set)
+      : diagnostics_(&set->diagnostics),
+        strings_(&set->strings),
+        texts_(&set->texts),
+        resourceMatchers_(&set->resourceMatchers) {}
+
+  CompiledPolicy compilePolicy(const PolicyDocument& document, std::size_t policyIndex) {
+    diagnostics_->insert(diagnostics_->end(), document.warnings.begin(), document.warnings.end());
+    ranges_.clear();  // (left over only if an earlier policy failed to read)
+    valueStarts_.clear();
+    CompiledPolicy policy;
+    policy.kind = document.kind;
+    policy.name = document.name;
+    policy.statements.reserve(document.statements.size());
+    for (const Statement& statement : document.statements) {
+      compileStatement(document, policyIndex, statement, &policy);
+    }
+    finishPolicy(&policy);
+    return policy;
+  }
+
+  // Reads and compiles each statement as it is read: no PolicyDocument is kept. Diagnostics
+  // come in the same order as above (the reader's, then the compiler's).
+  Result<CompiledPolicy> compilePolicy(const PolicyText& text, PolicyKind kind,
+                                       std::size_t policyIndex, const PolicyParseOptions& options) {
+    PolicyDocument header;
+    header.name = text.name;
+    header.kind = kind;
+    ranges_.clear();
+    valueStarts_.clear();
+    CompiledPolicy policy;
+    policy.kind = kind;
+    policy.name = text.name;
+    std::vector<Diagnostic> compileWarnings;
+    std::vector<Diagnostic>* const diagnostics = std::exchange(diagnostics_, &compileWarnings);
+    const Status status =
+        readPolicy(text.json, options, &header, [&](Statement& statement, std::size_t count) {
+          policy.statements.reserve(count);
+          if (policy.statements.empty()) {
+            startPools(&policy);
+          } else if (policy.statements.size() == kPlanningSample && count > kPlanningSample) {
+            planPools(count, &policy);
+          }
+          compileStatement(header, policyIndex, statement, &policy);
+        });
+    diagnostics_ = diagnostics;
+    if (!status.ok()) {
+      return status;
+    }
+    diagnostics_->insert(diagnostics_->end(), header.warnings.begin(), header.warnings.end());
+    diagnostics_->insert(diagnostics_->end(), std::make_move_iterator(compileWarnings.begin()),
+                         std::make_move_iterator(compileWarnings.end()));
+    finishPolicy(&policy);
+    return policy;
+  }
+
+ private:
+  // Where one statement's parts start in the policy's pools, while the pools still grow.
+  struct Ranges {
+    std::uint32_t actions = 0;
+    std::uint32_t resources = 0;
+    std::uint32_t conditions = 0;
+  };
+
+  static std::uint32_t sizeOf(const auto& pool) { return static_cast<std::uint32_t>(pool.size()); }
+
+  // After this many statements the pools are sized for the whole policy, from what those
+  // statements used: growing by doubling copied each pool about twice over and left up to half
+  // of it unused (a tenth of a large set's memory). finishPolicy trims a plan that overshot.
+  static constexpr std::size_t kPlanningSample = 64;
+  static void startPools(CompiledPolicy* policy) {  // skips the first doublings of a policy
+    constexpr std::size_t kInitial = 16;
+    policy->actions.reserve(kInitial);
+    policy->resources.reserve(kInitial);
+    policy->conditions.reserve(kInitial);
+    policy->values.reserve(kInitial);
+  }
+  static void planPools(std::size_t expectedStatements, CompiledPolicy* policy) {
+    const std::size_t sample = policy->statements.size();
+    auto plan = [&](auto& pool) {
+      pool.reserve(pool.size() * expectedStatements / sample + pool.size() / 8);
+    };
+    plan(policy->actions);
+    plan(policy->resources);
+    plan(policy->conditions);
+    plan(policy->values);
+  }
+  // Gives back what a pool holds beyond an eighth over its size, when that is worth a copy.
+  static void trim(auto* pool) {
+    const std::size_t unused = pool->capacity() - pool->size();
+    if (unused > pool->size() / 8 && unused * sizeof(pool->front()) > kTrimBytes) {
+      pool->shrink_to_fit();
+    }
+  }
+  static constexpr std::size_t kTrimBytes = std::size_t{64} << 10U;
+
+  // The pools are complete: point the spans at them, then index the actions.
+  void finishPolicy(CompiledPolicy* policy) {
+    trim(&policy->statements);
+    trim(&policy->actions);
+    trim(&policy->resources);
+    trim(&policy->conditions);
+    trim(&policy->values);
+    for (std::size_t i = 0; i < policy->statements.size(); ++i) {
+      CompiledStatement& statement = policy->statements[i];
+      const Ranges& begin = ranges_[i];
+      const Ranges end = i + 1 < ranges_.size()
+                             ? ranges_[i + 1]
+                             : Ranges{sizeOf(policy->actions), sizeOf(policy->resources),
+                                      sizeOf(policy->conditions)};
+      statement.actions =
+          std::span(policy->actions).subspan(begin.actions, end.actions - begin.actions);
+      statement.resources =
+          std::span(policy->resources).subspan(begin.resources, end.resources - begin.resources);
+      statement.conditions = std::span(policy->conditions)
+                                 .subspan(begin.conditions, end.conditions - begin.conditions);
+    }
+    for (std::size_t i = 0; i < policy->conditions.size(); ++i) {
+      const std::uint32_t begin = valueStarts_[i];
+      const std::uint32_t end =
+          i + 1 < valueStarts_.size() ? valueStarts_[i + 1] : sizeOf(policy->values);
+      policy->conditions[i].values = std::span(policy->values).subspan(begin, end - begin);
+    }
+    ranges_.clear();
+    valueStarts_.clear();
+    policy->index = buildIndex(policy->statements, policy->actions.size());
+  }
+
+  void compileStatement(const PolicyDocument& document, std::size_t policyIndex,
+                        const Statement& statement, CompiledPolicy* policy) {
+    const bool variables = document.version == PolicyVersion::V2012_10_17;
+    ranges_.push_back(
+        Ranges{sizeOf(policy->actions), sizeOf(policy->resources), sizeOf(policy->conditions)});
+    CompiledStatement& out = policy->statements.emplace_back();
+    out.ref.sid = texts_->store(statement.sid);
+    out.ref.policyKind = document.kind;
+    out.ref.policyIndex = policyIndex;
+    out.ref.statementIndex = statement.index;
+    out.ref.effect = statement.effect;
+    out.ref.line = statement.position.line;
+    out.ref.column = statement.position.column;
+    out.effect = statement.effect;
+    out.notAction = statement.notAction;
+    for (const PolicyValue& action : statement.actions) {
+      policy->actions.push_back(compileAction(action.text));
+    }
+    out.hasResource = statement.hasResource;
+    out.notResource = statement.notResource;
+    std::vector<std::string> problems;  // values that could not be compiled
+    for (const PolicyValue& resource : statement.resources) {
+      ResourcePattern pattern;
+      pattern.written = texts_->store(resource.text);
+      pattern.any = resource.text == "*";
+      if (pattern.any) {  // "*" needs no pattern
+        out.anyResource = true;
+        continue;
+      }
+      pattern.matcher = resourceMatcher(pattern.written, variables);
+      if (pattern.matcher->shortArn) {
+        warn(document.locate(resource.position),
+             "resource \"" + resource.text +
+                 "\" has fewer than six ARN fields and no trailing '*': "
+                 "it matches nothing");
+      }
+      if (pattern.matcher->tooManyVariables) {
+        // Valid IAM over an engine limit: the statement fails closed (§3.5) like an invalid
+        // condition value. The pattern counts as covering the request in Resource and as
+        // excluding nothing in NotResource, so evaluation reaches that rule (Deny applies).
+        std::string message = statement.notResource ? "NotResource \"" : "Resource \"";
+        message.append(resource.text).append("\" uses more than ");
+        message.append(std::to_string(kMaxSlots)).append(" policy variables");
+        message.append(" (the statement fails closed)");
+        warn(document.locate(resource.position), message);
+        problems.push_back(std::move(message));
+        pattern.any = !statement.notResource;
+      }
+      policy->resources.push_back(pattern);
+    }
+    out.hasPrincipal = statement.hasPrincipal;
+    out.notPrincipal = statement.notPrincipal;
+    if (!statement.principals.empty()) {
+      out.mutableRare().principals = statement.principals;
+    }
+    for (const ConditionEntry& entry : statement.conditions) {
+      compileCondition(document, entry, variables, &problems, policy);
+    }
+    if (!problems.empty()) {
+      out.mutableRare().problems = std::move(problems);
+    }
+  }
+
+  ActionPattern compileAction(const std::string& text) {
+    ActionPattern pattern;
+    pattern.text = texts_->store(text);
+    if (text == "*") {
+      pattern.any = true;
+      return pattern;
+    }
+    lowered_.assign(text);
+    lowerInPlace(&lowered_);
+    const std::string_view lowered = texts_->store(lowered_);
+    const std::size_t colon = lowered.find(':');
+    pattern.lowered = lowered;
+    pattern.serviceSize = static_cast<std::uint32_t>(std::min(colon, lowered.size()));
+    pattern.hash = ActionIndex::hash(lowered);
+    const std::string_view name =
+        colon == std::string_view::npos ? std::string_view() : lowered.substr(colon + 1);
+    pattern.literal = !grammar::hasGlobWildcard(name);
+    if (!pattern.literal) {  // a literal is compared whole and needs no glob
+      pattern.name = grammar::WildcardPattern::fromGlob(name);
+    }
+    return pattern;
+  }
+
+  void compileCondition(const PolicyDocument& document, const ConditionEntry& entry, bool variables,
+                        std::vector<std::string>* problems, CompiledPolicy* policy) {
+    valueStarts_.push_back(sizeOf(policy->values));
+    CompiledCondition& condition = policy->conditions.emplace_back();
+    condition.op = entry.op;
+    condition.family = grammar::operatorFamily(entry.op.kind);
+    condition.negated = grammar::isNegated(entry.op.kind);
+    // Statements repeat condition keys: the same text as the last one reuses its interned views.
+    if (lastKeyWritten_.empty() || entry.key != lastKeyWritten_) {
+      lowered_.assign(entry.key);
+      lowerInPlace(&lowered_);
+      lastKey_ = intern(lowered_);
+      lastKeyWritten_ = intern(entry.key);
+    }
+    condition.key = lastKey_;
+    condition.keyWritten = lastKeyWritten_;
+    for (const PolicyValue& value : entry.values) {
+      std::string problem;
+      policy->values.push_back(compileValue(condition, value, variables, &problem));
+      if (condition.family == OperatorFamily::Arn && !policy->values.back().extra->arn.valid) {
+        warn(document.locate(value.position),
+             entry.operatorName + " on " + entry.key + ": \"" + value.text +
+                 "\" is not an ARN with six fields, so it matches nothing");
+      }
+      if (!problem.empty()) {
+        const std::string message = entry.operatorName + " on " + entry.key + ": " + problem +
+                                    " (the statement fails closed)";
+        warn(document.locate(value.position), message);
+        problems->push_back(message);
+      }
+    }
+  }
+
+  static ConditionValue compileValue(const CompiledCondition& condition, const PolicyValue& value,
+                                     bool variables, std::string* problem) {
+    ConditionValue out;
+    const bool hasVariables = variables && value.kind == PolicyValue::Kind::String &&
+                              grammar::mayContainVariables(value.text);
+    if (hasVariables && condition.family != OperatorFamily::String &&
+        condition.family != OperatorFamily::Arn) {
+      *problem = "policy variables are allowed only in String and Arn condition values";
+      return out;
+    }
+    switch (condition.family) {
+      case OperatorFamily::String:
+        out.text = ValueTemplate::compile(value.text, variables);
+        if (condition.op.kind == OperatorKind::StringLike ||
+            condition.op.kind == OperatorKind::StringNotLike) {
+          out.extra = std::make_unique<ConditionValue::Extra>();
+          out.extra->glob = globOf(out.text.pieces());
+        }
+        break;
+      case OperatorFamily::Arn:
+        out.text = ValueTemplate::compile(value.text, variables);
+        out.extra = std::make_unique<ConditionValue::Extra>();
+        out.extra->arn = compileArnPattern(out.text.pieces(), false);
+        // A value with fewer than six fields matches nothing (§3.4 Arn*): not a fail-closed
+        // error, but worth a warning.
+        if (!out.extra->arn.isArn || !out.extra->arn.valid) {
+          out.extra->arn.valid = false;
+        }
+        break;
+      case OperatorFamily::Numeric: {
+        auto parsed = grammar::parseDecimal(value.text);
+        if (!parsed.ok()) {
+          *problem = "\"" + value.text + "\" is not a decimal number";
+        } else {
+          out.number = parsed.value();
+        }
+        break;
+      }
+      case OperatorFamily::Date: {
+        auto parsed = grammar::parseDate(value.text);
+        if (!parsed.ok()) {
+          *problem = "\"" + value.text + "\" is not an ISO 8601 date or epoch seconds";
+        } else {
+          out.date = parsed.value();
+        }
+        break;
+      }
+      case OperatorFamily::Bool:
+      case OperatorFamily::Null: {
+        const std::string lowered = toLowerAscii(value.text);
+        if (lowered != "true" && lowered != "false") {
+          *problem = "\"" + value.text + "\" is not true or false";
+        }
+        out.boolean = lowered == "true";
+        break;
+      }
+      case OperatorFamily::Binary:
+        out.extra = std::make_unique<ConditionValue::Extra>();
+        if (!decodeBase64(value.text, &out.extra->bytes)) {
+          *problem = "\"" + value.text + "\" is not base64";
+        }
+        break;
+      case OperatorFamily::Ip: {
+        auto parsed = grammar::parseCidr(value.text);
+        if (!parsed.ok()) {
+          *problem = "\"" + value.text + "\" is not an IP address or CIDR block";
+        } else {
+          out.extra = std::make_unique<ConditionValue::Extra>();
+          out.extra->network = parsed.value();
+        }
+        break;
+      }
+    }
+    if (out.text.variables().size() > kMaxSlots) {
+      *problem = "more than " + std::to_string(kMaxSlots) + " policy variables in one value";
+    }
+    return out;
+  }
+
+  static ActionIndex buildIndex(const std::vector<CompiledStatement>& statements,
+                                std::size_t actionCount) {
+    ActionIndex index;
+    auto add = [](std::vector<std::uint32_t>* list, std::uint32_t i) {
+      if (list->empty() || list->back() != i) {
+        list->push_back(i);
+      }
+    };
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> literal;  // (hash, statement)
+    literal.reserve(actionCount);
+    std::unordered_map<std::string_view, std::uint32_t> serviceIds;  // into index.services
+    for (std::uint32_t i = 0; i < statements.size(); ++i) {
+      const CompiledStatement& statement = statements[i];
+      if (statement.notAction) {
+        add(&index.always, i);
+        continue;
+      }
+      for (const ActionPattern& action : statement.actions) {
+        if (action.any) {
+          add(&index.always, i);
+        } else if (!action.literal) {
+          const auto [it, added] = serviceIds.try_emplace(
+              action.service(), static_cast<std::uint32_t>(index.services.size()));
+          if (added) {
+            index.services.push_back(ActionIndex::ServiceList{action.service(), {}});
+          }
+          add(&index.services[it->second].statements, i);
+        } else {
+          literal.emplace_back(action.hash, i);
+        }
+      }
+    }
+    std::vector<std::uint64_t> hashes;
+    hashes.reserve(index.services.size());
+    for (const ActionIndex::ServiceList& list : index.services) {
+      hashes.push_back(ActionIndex::hash(list.service));
+    }
+    index.serviceSlots.build(hashes);
+
+    // Group the literal (hash, statement) pairs by hash in two linear passes (a counting sort:
+    // statements stay ascending within a group, as they were listed).
+    hashes.clear();
+    hashes.reserve(literal.size());
+    std::vector<std::uint32_t> groupOf(literal.size());
+    std::vector<std::uint32_t> last;  // per group: the last statement counted, to drop repeats
+    last.reserve(literal.size());
+    {
+      constexpr std::uint32_t kEmpty = UINT32_MAX;
+      std::size_t capacity = 16;
+      while (capacity < literal.size() * 2) {
+        capacity *= 2;
+      }
+      std::vector<std::uint32_t> slots(capacity, kEmpty);  // hash -> group
+      for (std::size_t k = 0; k < literal.size(); ++k) {
+        const auto [hash, statement] = literal[k];
+        std::size_t slot = hash & (capacity - 1);
+        while (slots[slot] != kEmpty && hashes[slots[slot]] != hash) {
+          slot = (slot + 1) & (capacity - 1);
+        }
+        if (slots[slot] == kEmpty) {
+          slots[slot] = static_cast<std::uint32_t>(hashes.size());
+          hashes.push_back(hash);
+          index.ranges.push_back(ActionIndex::Range{0, 0});
+          last.push_back(kEmpty);
+        }
+        const std::uint32_t group = slots[slot];
+        groupOf[k] = group;
+        if (last[group] != statement) {
+          last[group] = statement;
+          ++index.ranges[group].count;
+        }
+      }
+    }
+    std::uint32_t begin = 0;
+    for (ActionIndex::Range& range : index.ranges) {
+      range.begin = begin;
+      begin += range.count;
+    }
+    index.postings.resize(begin);
+    std::vector<std::uint32_t> filled(index.ranges.size(), 0);
+    std::fill(last.begin(), last.end(), UINT32_MAX);
+    for (std::size_t k = 0; k < literal.size(); ++k) {
+      const std::uint32_t group = groupOf[k];
+      const std::uint32_t statement = literal[k].second;
+      if (last[group] != statement) {
+        last[group] = statement;
+        index.postings[index.ranges[group].begin + filled[group]++] = statement;
+      }
+    }
+    index.exact.build(hashes);
+    return index;
+  }
+
+  void warn(const SourceLocation& location, std::string message) {
+    diagnostics_->push_back(Diagnostic{Severity::Warning, location, std::move(message)});
+  }
+
+  // The set's matcher for a resource text (compiled at its first use). `text` lives in texts_.
+  const ResourceMatcher* resourceMatcher(std::string_view text, bool variables) {
+    auto& known = knownResources_[variables ? 1 : 0];
+    const auto [it, added] = known.try_emplace(text, nullptr);
+    if (added) {
+      ResourceMatcher& matcher = resourceMatchers_->emplace_back();
+      matcher.text = ValueTemplate::compile(std::string(text), variables);
+      matcher.pattern = compileArnPattern(matcher.text.pieces(), true);
+      matcher.shortArn = !matcher.pattern.valid;
+      matcher.tooManyVariables = matcher.text.variables().size() > kMaxSlots;
+      if (matcher.tooManyVariables) {
+        matcher.pattern.valid = false;
+      }
+      it->second = &matcher;
+    }
+    return it->second;
+  }
+
+  // Looked up by view first: most keys repeat, and a hit copies nothing.
+  std::string_view intern(std::string_view text) {
+    const auto found = strings_->find(text);
+    return found != strings_->end() ? *found : *strings_->emplace(text).first;
+  }
+
+  static void lowerInPlace(std::string* text) {
+    for (char& c : *text) {
+      if (c >= 'A' && c <= 'Z') {
+        c = static_cast<char>(c - 'A' + 'a');
+      }
+    }
+  }
+
+  std::vector<Diagnostic>* diagnostics_;
+  InternedStrings* strings_;
+  Arena* texts_;
+  std::deque<ResourceMatcher>* resourceMatchers_;
+  // Resource texts compiled so far, without and with policy variables (Version 2012-10-17).
+  std::unordered_map<std::string_view, const ResourceMatcher*> knownResources_[2];
+  std::string lowered_;              // scratch for lower-casing, reused
+  std::string_view lastKey_;         // the last condition key interned, lower-cased
+  std::string_view lastKeyWritten_;  // and as written
+  // While a policy compiles: each statement's first index in the pools, and each condition's
+  // first value.
+  std::vector<Ranges> ranges_;
+  std::vector<std::uint32_t> valueStarts_;
+};
+
+}  // namespace
+}  // namespace internal
+
+Result<std::shared_ptr<const PolicySet>> PolicySet::compile(PolicySetInput input) {
+  auto compiled = std::make_unique<internal::CompiledSet>();
+  internal::Compiler compiler(compiled.get());
+  auto expectKind = [](const PolicyDocument& document, PolicyKind kind) -> Status {
+    if (document.kind != kind) {
+      return Status::invalidArgument("policy " + document.name + " was parsed as a " +
+                                     policyKindName(document.kind) + " policy but is used as a " +
+                                     policyKindName(kind) + " policy");
+    }
+    return Status();
+  };
+  for (std::size_t i = 0; i < input.identity.size(); ++i) {
+    if (Status s = expectKind(input.identity[i], PolicyKind::Identity); !s.ok()) {
+      return s;
+    }
+    compiled->identity.push_back(compiler.compilePolicy(input.identity[i], i));
+  }
+  for (std::size_t i = 0; i < input.scps.size(); ++i) {
+    if (Status s = expectKind(input.scps[i], PolicyKind::Scp); !s.ok()) {
+      return s;
+    }
+    compiled->scps.push_back(compiler.compilePolicy(input.scps[i], i));
+  }
+  const std::pair<std::optional<PolicyDocument>*, std::optional<internal::CompiledPolicy>*>
+      singles[] = {{&input.resource, &compiled->resource},
+                   {&input.boundary, &compiled->boundary},
+                   {&input.session, &compiled->session}};
+  const PolicyKind singleKinds[] = {PolicyKind::Resource, PolicyKind::Boundary,
+                                    PolicyKind::Session};
+  for (std::size_t i = 0; i < 3; ++i) {
+    if (singles[i].first->has_value()) {
+      if (Status s = expectKind(**singles[i].first, singleKinds[i]); !s.ok()) {
+        return s;
+      }
+      *singles[i].second = compiler.compilePolicy(**singles[i].first, 0);
+    }
+  }
+  return finish(std::move(compiled));
+}
+
+Result<std::shared_ptr<const PolicySet>> PolicySet::compile(const PolicySetTexts& texts,
+                                                            const PolicyParseOptions& options) {
+  auto compiled = std::make_unique<internal::CompiledSet>();
+  internal::Compiler compiler(compiled.get());
+  auto compileEach = [&](const std::vector<PolicyText>& policies, PolicyKind kind,
+                         std::vector<internal::CompiledPolicy>* out) -> Status {
+    for (std::size_t i = 0; i < policies.size(); ++i) {
+      auto policy = compiler.compilePolicy(policies[i], kind, i, options);
+      if (!policy.ok()) {
+        return policy.status();
+      }
+      out->push_back(std::move(policy).value());
+    }
+    return Status();
+  };
+  if (Status s = compileEach(texts.identity, PolicyKind::Identity, &compiled->identity); !s.ok()) {
+    return s;
+  }
+  if (Status s = compileEach(texts.scps, PolicyKind::Scp, &compiled->scps); !s.ok()) {
+    return s;
+  }
+  const std::tuple<const std::optional<PolicyText>*, PolicyKind,
+                   std::optional<internal::CompiledPolicy>*>
+      singles[] = {{&texts.resource, PolicyKind::Resource, &compiled->resource},
+                   {&texts.boundary, PolicyKind::Boundary, &compiled->boundary},
+                   {&texts.session, PolicyKind::Session, &compiled->session}};
+  for (const auto& [text, kind, out] : singles) {
+    if (text->has_value()) {
+      auto policy = compiler.compilePolicy(**text, kind, 0, options);
+      if (!policy.ok()) {
+        return policy.status();
+      }
+      *out = std::move(policy).value();
+    }
+  }
+  return finish(std::move(compiled));
+}
+
+}  // namespace policysim::engine
