@@ -8,6 +8,7 @@
 #include <iterator>
 #include <utility>
 
+#include "engine/decision_format.h"
 #include "engine/request.h"
 
 namespace policysim::analysis {
@@ -27,18 +28,6 @@ int severity(DecisionKind kind) {
       return 0;
   }
   return 2;
-}
-
-// `Deny "Sid" (file:line:column, identity policy)`: the statement as the report names it.
-std::string statementLabel(const StatementRef& ref) {
-  const std::string name = ref.sid.empty() ? fmt::format("statement #{}", ref.statementIndex)
-                                           : fmt::format("\"{}\"", ref.sid);
-  const std::string where = ref.line == 0
-                                ? std::string(ref.policyName)
-                                : fmt::format("{}:{}:{}", ref.policyName, ref.line, ref.column);
-  return fmt::format("{} {} ({}, {} policy)",
-                     ref.effect == engine::Effect::Allow ? "Allow" : "Deny", name, where,
-                     engine::policyKindName(ref.policyKind));
 }
 
 // Evaluates the request on each of its resources; the most severe decision counts.
@@ -74,7 +63,7 @@ void addRequest(const MappedRecord& record, const PolicySet& set, ReplayReport* 
   }
   std::string key = record.principal + '\n' + record.request.action + '\n' +
                     engine::decisionName(worst.kind) + '\n' +
-                    (statement ? statementLabel(*statement) : "");
+                    (statement ? engine::statementLabel(*statement) : "");
   auto [it, inserted] = report->groups.try_emplace(std::move(key));
   ReplayGroup& group = it->second;
   if (inserted) {
@@ -169,7 +158,7 @@ void appendGroups(const ReplayReport& report, DecisionKind kind, std::string_vie
     if (group.statement) {
       fmt::format_to(out, "      {}{}\n",
                      kind == DecisionKind::Allowed ? "allowed by " : "denied by ",
-                     statementLabel(*group.statement));
+                     engine::statementLabel(*group.statement));
     } else if (kind == DecisionKind::ImplicitDeny) {
       fmt::format_to(out, "      {}\n", group.reason);
     }
@@ -200,22 +189,9 @@ void writeStrings(JsonWriter& w, const std::set<std::string>& items) {
 }
 
 void writeStatement(JsonWriter& w, const StatementRef& ref) {
-  w.StartObject();
-  w.Key("policy");
-  writeString(w, ref.policyName);
-  w.Key("policyType");
-  w.String(engine::policyKindName(ref.policyKind));
-  w.Key("statementIndex");
-  w.Uint64(ref.statementIndex);
-  w.Key("sid");
-  writeString(w, ref.sid);
-  w.Key("effect");
-  w.String(ref.effect == engine::Effect::Allow ? "Allow" : "Deny");
-  w.Key("line");
-  w.Uint64(ref.line);
-  w.Key("column");
-  w.Uint64(ref.column);
-  w.EndObject();
+  std::string json;
+  engine::appendStatementRefJson(ref, engine::StatementRefFields::Full, &json);
+  w.RawValue(json.data(), json.size(), rapidjson::kObjectType);
 }
 
 void writeGroup(JsonWriter& w, const ReplayGroup& g, bool explicitDenyOnly) {

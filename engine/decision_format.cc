@@ -19,25 +19,6 @@ void writeString(JsonWriter& w, std::string_view text) {
   w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
 }
 
-void writeRef(JsonWriter& w, const StatementRef& ref) {
-  w.Key("policy");
-  writeString(w, ref.policyName);
-  w.Key("policyType");
-  w.String(policyKindName(ref.policyKind));
-  w.Key("policyIndex");
-  w.Uint64(ref.policyIndex);
-  w.Key("statementIndex");
-  w.Uint64(ref.statementIndex);
-  w.Key("sid");
-  writeString(w, ref.sid);
-  w.Key("effect");
-  w.String(ref.effect == Effect::Allow ? "Allow" : "Deny");
-  w.Key("line");
-  w.Uint64(ref.line);
-  w.Key("column");
-  w.Uint64(ref.column);
-}
-
 template <typename StringList>
 void writeStrings(JsonWriter& w, const StringList& items) {
   w.StartArray();
@@ -48,16 +29,6 @@ void writeStrings(JsonWriter& w, const StringList& items) {
 }
 
 using internal::printable;
-
-std::string label(const StatementRef& ref) {
-  const std::string name = ref.sid.empty() ? fmt::format("statement #{}", ref.statementIndex)
-                                           : fmt::format("\"{}\"", printable(ref.sid));
-  const std::string where =
-      ref.line == 0 ? printable(ref.policyName)
-                    : fmt::format("{}:{}:{}", printable(ref.policyName), ref.line, ref.column);
-  return fmt::format("{} {} ({}, {} policy)", ref.effect == Effect::Allow ? "Allow" : "Deny", name,
-                     where, policyKindName(ref.policyKind));
-}
 
 bool sameStatement(const StatementRef& a, const StatementRef& b) {
   return a.policyKind == b.policyKind && a.policyIndex == b.policyIndex &&
@@ -78,55 +49,6 @@ const char* decisionName(DecisionKind kind) {
   return "implicitDeny";
 }
 
-std::string formatDecisionJson(const Request& request, const Decision& decision) {
-  rapidjson::StringBuffer buffer;
-  JsonWriter w(buffer);
-  w.StartObject();
-  w.Key("decision");
-  w.String(decisionName(decision.kind));
-  w.Key("reason");
-  writeString(w, decision.reason);
-  w.Key("request");
-  w.StartObject();
-  w.Key("principal");
-  writeString(w, request.principal);
-  w.Key("action");
-  writeString(w, request.action);
-  w.Key("resource");
-  writeString(w, request.resource);
-  w.EndObject();
-  w.Key("matchedStatements");
-  w.StartArray();
-  for (const StatementRef& ref : decision.matchedStatements) {
-    w.StartObject();
-    writeRef(w, ref);
-    w.EndObject();
-  }
-  w.EndArray();
-  w.Key("missingContextValues");
-  writeStrings(w, decision.missingContextValues);
-  w.Key("errors");
-  writeStrings(w, decision.errors);
-  if (!decision.explanations.empty()) {
-    w.Key("statements");
-    w.StartArray();
-    for (const StatementExplanation& e : decision.explanations) {
-      w.StartObject();
-      writeRef(w, e.statement);
-      w.Key("applies");
-      w.Bool(e.applies);
-      w.Key("explanation");
-      writeStrings(w, e.steps);
-      w.EndObject();
-    }
-    w.EndArray();
-  }
-  w.EndObject();
-  return buffer.GetString();
-}
-
-// Batch mode writes a line per request straight into the output string: no writer object and,
-// once the string has grown, no allocation.
 namespace {
 
 void appendNumber(std::size_t value, std::string* out) {
@@ -148,6 +70,47 @@ void appendJsonStrings(const StringList& items, std::string* out) {
 }
 
 }  // namespace
+
+std::string formatDecisionJson(const Request& request, const Decision& decision) {
+  std::string out;
+  out.append("{\"decision\":\"");
+  out.append(decisionName(decision.kind));
+  out.append("\",\"reason\":");
+  appendJsonString(decision.reason, &out);
+  out.append(",\"request\":{\"principal\":");
+  appendJsonString(request.principal, &out);
+  out.append(",\"action\":");
+  appendJsonString(request.action, &out);
+  out.append(",\"resource\":");
+  appendJsonString(request.resource, &out);
+  out.append("},\"matchedStatements\":[");
+  for (std::size_t i = 0; i < decision.matchedStatements.size(); ++i) {
+    out.append(i == 0 ? "" : ",");
+    appendStatementRefJson(decision.matchedStatements[i], StatementRefFields::Full, &out);
+  }
+  out.append("],\"missingContextValues\":");
+  appendJsonStrings(decision.missingContextValues, &out);
+  out.append(",\"errors\":");
+  appendJsonStrings(decision.errors, &out);
+  if (!decision.explanations.empty()) {
+    out.append(",\"statements\":[");
+    for (std::size_t i = 0; i < decision.explanations.size(); ++i) {
+      const StatementExplanation& e = decision.explanations[i];
+      out.append(i == 0 ? "{" : ",{");
+      appendStatementRefFields(e.statement, StatementRefFields::Full, &out);
+      out.append(e.applies ? ",\"applies\":true,\"explanation\":"
+                           : ",\"applies\":false,\"explanation\":");
+      appendJsonStrings(e.steps, &out);
+      out.push_back('}');
+    }
+    out.push_back(']');
+  }
+  out.push_back('}');
+  return out;
+}
+
+// Batch mode writes a line per request straight into the output string: no writer object and,
+// once the string has grown, no allocation.
 
 // Escaping matches RapidJSON's Writer (used for the other formats): \" \\ \b \f \n \r \t,
 // other control bytes as \u00XX, UTF-8 as is.
@@ -198,14 +161,8 @@ void appendDecisionJsonLine(std::size_t line, const Decision& decision, std::str
   out->append(decisionName(decision.kind));
   out->append("\",\"matchedStatements\":[");
   for (std::size_t i = 0; i < decision.matchedStatements.size(); ++i) {
-    const StatementRef& ref = decision.matchedStatements[i];
-    out->append(i == 0 ? "{\"policy\":" : ",{\"policy\":");
-    appendJsonString(ref.policyName, out);
-    out->append(",\"statementIndex\":");
-    appendNumber(ref.statementIndex, out);
-    out->append(",\"sid\":");
-    appendJsonString(ref.sid, out);
-    out->append(ref.effect == Effect::Allow ? ",\"effect\":\"Allow\"}" : ",\"effect\":\"Deny\"}");
+    out->append(i == 0 ? "" : ",");
+    appendStatementRefJson(decision.matchedStatements[i], StatementRefFields::Compact, out);
   }
   out->append("],\"missingContextValues\":");
   appendJsonStrings(decision.missingContextValues, out);
@@ -222,6 +179,49 @@ void appendErrorJsonLine(std::size_t line, const std::string& message, std::stri
   out->append(",\"error\":");
   appendJsonString(message, out);
   out->push_back('}');
+}
+
+void appendStatementRefFields(const StatementRef& ref, StatementRefFields fields,
+                              std::string* out) {
+  out->append("\"policy\":");
+  appendJsonString(ref.policyName, out);
+  out->append(",\"policyType\":\"");
+  out->append(policyKindName(ref.policyKind));
+  if (fields == StatementRefFields::Full) {
+    out->append("\",\"policyIndex\":");
+    appendNumber(ref.policyIndex, out);
+    out->append(",\"statementIndex\":");
+  } else {
+    out->append("\",\"statementIndex\":");
+  }
+  appendNumber(ref.statementIndex, out);
+  out->append(",\"sid\":");
+  appendJsonString(ref.sid, out);
+  out->append(",\"effect\":\"");
+  out->append(effectName(ref.effect));
+  out->push_back('"');
+  if (fields == StatementRefFields::Full) {
+    out->append(",\"line\":");
+    appendNumber(ref.line, out);
+    out->append(",\"column\":");
+    appendNumber(ref.column, out);
+  }
+}
+
+void appendStatementRefJson(const StatementRef& ref, StatementRefFields fields, std::string* out) {
+  out->push_back('{');
+  appendStatementRefFields(ref, fields, out);
+  out->push_back('}');
+}
+
+std::string statementLabel(const StatementRef& ref) {
+  const std::string name = ref.sid.empty() ? fmt::format("statement #{}", ref.statementIndex)
+                                           : fmt::format("\"{}\"", printable(ref.sid));
+  const std::string where =
+      ref.line == 0 ? printable(ref.policyName)
+                    : fmt::format("{}:{}:{}", printable(ref.policyName), ref.line, ref.column);
+  return fmt::format("{} {} ({}, {} policy)", effectName(ref.effect), name, where,
+                     policyKindName(ref.policyKind));
 }
 
 std::string formatDecisionsAws(const std::vector<Request>& requests,
@@ -304,7 +304,7 @@ std::string formatDecisionText(const Request& request, const Decision& decision,
     out += "\n";
   }
   auto printSteps = [&](const StatementExplanation& e, const char* heading) {
-    out += std::string("  ") + heading + label(e.statement) + "\n";
+    out += std::string("  ") + heading + statementLabel(e.statement) + "\n";
     for (const std::string& step : e.steps) {
       out += "    - ";
       add(step);

@@ -24,6 +24,18 @@ void appendJsonString(std::string_view text, std::string* out);
 // {"line":N,"error":"message"} for a request line that could not be read (no newline).
 void appendErrorJsonLine(std::size_t line, const std::string& message, std::string* out);
 
+// The fields of a statement reference in JSON. Full (reports): policy, policyType, policyIndex,
+// statementIndex, sid, effect, line, column. Compact (batch lines and the server's replies, hot
+// paths): policy, policyType, statementIndex, sid, effect.
+enum class StatementRefFields { Full, Compact };
+// Appends a statement reference as a JSON object: the one writer every report uses.
+void appendStatementRefJson(const StatementRef& ref, StatementRefFields fields, std::string* out);
+// The same members without the braces, for an object that carries more.
+void appendStatementRefFields(const StatementRef& ref, StatementRefFields fields, std::string* out);
+// How a report names a statement: `Deny "Sid" (file:line:column, identity policy)`, with
+// control characters escaped.
+[[nodiscard]] std::string statementLabel(const StatementRef& ref);
+
 // {"EvaluationResults": [...]} as `aws iam simulate-custom-policy` prints it.
 [[nodiscard]] std::string formatDecisionsAws(const std::vector<Request>& requests,
                                              const std::vector<Decision>& decisions);

@@ -4,6 +4,8 @@
 // Hot path: with explain=false nothing here allocates once the thread's scratch buffers and the
 // caller's Decision have grown to size (tests/engine/allocation_test.cc checks it).
 // Covered by tests/engine/evaluator_test.cc and the conformance cases in tests/conformance/.
+#include "engine/evaluator.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -11,7 +13,6 @@
 #include <span>
 #include <string>
 
-#include "engine/evaluator.h"
 #include "engine/internal/compiled.h"
 #include "engine/internal/request_facts.h"
 #include "grammar/number.h"
@@ -697,8 +698,7 @@ PolicyOutcome evaluatePolicy(const CompiledPolicy& policy, EvalContext& ctx) {
 std::string describe(const StatementRef& ref) {
   const std::string name =
       ref.sid.empty() ? fmt::format("#{}", ref.statementIndex) : fmt::format("\"{}\"", ref.sid);
-  return fmt::format("{} statement {} in {} policy {}",
-                     ref.effect == Effect::Deny ? "Deny" : "Allow", name,
+  return fmt::format("{} statement {} in {} policy {}", effectName(ref.effect), name,
                      policyKindName(ref.policyKind), ref.policyName);
 }
 

@@ -23,6 +23,9 @@ enum class PolicyKind { Identity, Resource, Boundary, Scp, Session };
 
 enum class Effect { Allow, Deny };
 
+// "Allow" or "Deny", as policies spell an effect.
+[[nodiscard]] const char* effectName(Effect effect);
+
 // Version 2012-10-17 enables policy variables; 2008-10-17 and an absent Version do not.
 enum class PolicyVersion { V2012_10_17, V2008_10_17, Absent };
 

@@ -695,6 +695,8 @@ class PolicyReader {
 
 }  // namespace
 
+const char* effectName(Effect effect) { return effect == Effect::Allow ? "Allow" : "Deny"; }
+
 const char* policyKindName(PolicyKind kind) {
   switch (kind) {
     case PolicyKind::Identity:

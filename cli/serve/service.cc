@@ -24,17 +24,9 @@ void appendCompactDecision(const engine::Decision& decision, std::string* out) {
   out->append("\",\"matchedStatements\":[");
   bool first = true;
   for (const engine::StatementRef& ref : decision.matchedStatements) {
-    out->append(first ? "{\"policy\":" : ",{\"policy\":");
+    out->append(first ? "" : ",");
     first = false;
-    engine::appendJsonString(ref.policyName, out);
-    out->append(",\"policyType\":\"");
-    out->append(engine::policyKindName(ref.policyKind));
-    out->append("\",\"statementIndex\":");
-    out->append(std::to_string(ref.statementIndex));
-    out->append(",\"sid\":");
-    engine::appendJsonString(ref.sid, out);
-    out->append(ref.effect == engine::Effect::Allow ? ",\"effect\":\"Allow\"}"
-                                                    : ",\"effect\":\"Deny\"}");
+    engine::appendStatementRefJson(ref, engine::StatementRefFields::Compact, out);
   }
   out->append("],\"missingContextValues\":[");
   first = true;

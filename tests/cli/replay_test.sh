@@ -24,7 +24,7 @@ check "json: bob's two DescribeInstances in one group" grep -q \
   '"principal":"arn:aws:iam::111122223333:user/bob","action":"ec2:DescribeInstances","decision":"explicitDeny","reason":".*","counted":true,"count":2,"failedAtTheTime":0,"firstTime":"2026-11-20T11:25:00Z","lastTime":"2026-11-21T16:40:00Z","credentials":\["access-key"\]' \
   "$dir/out"
 check "json: deciding statement" grep -q \
-  '"statement":{"policy":"policies/force_mfa.json","policyType":"identity","statementIndex":8,"sid":"DenyEverythingElseWithoutMFA","effect":"Deny","line":86,"column":5}' \
+  '"statement":{"policy":"policies/force_mfa.json","policyType":"identity","policyIndex":0,"statementIndex":8,"sid":"DenyEverythingElseWithoutMFA","effect":"Deny","line":86,"column":5}' \
   "$dir/out"
 check "json: carol's sign-in without MFA" grep -q \
   '"principal":"arn:aws:iam::111122223333:user/carol","withMfa":0,"withoutMfa":1' "$dir/out"

@@ -68,7 +68,7 @@ TEST(DecisionJsonLine, ShapeOfAnAllowAndOfAnErrorLine) {
   EXPECT_EQ(
       line,
       R"({"line":2,"decision":"allowed","matchedStatements":[{"policy":"policies/force_mfa.json",)"
-      R"("statementIndex":2,"sid":"OwnAccessKeys","effect":"Allow"}],"missingContextValues":[]})");
+      R"("policyType":"identity","statementIndex":2,"sid":"OwnAccessKeys","effect":"Allow"}],"missingContextValues":[]})");
   line.clear();
   appendErrorJsonLine(3, "req.jsonl:3:1: invalid JSON \"x\"", &line);
   EXPECT_EQ(line, R"({"line":3,"error":"req.jsonl:3:1: invalid JSON \"x\""})");
