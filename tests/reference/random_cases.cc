@@ -11,13 +11,8 @@
 #include <utility>
 #include <vector>
 
-#include "engine/policy_json.h"
-#include "engine/request_json.h"
-
 namespace policysim::reference {
 namespace {
-
-using engine::PolicyKind;
 
 // ---------------------------------------------------------------------------------------------
 // JSON text.
@@ -434,21 +429,21 @@ class Builder {
     if (canHavePolicies) {
       const std::size_t count = r_.weighted({10, 45, 30, 15});
       for (std::size_t i = 0; i < count; ++i)
-        spec.identity.push_back(makePolicy(PolicyKind::Identity));
+        spec.identity.push_back(makePolicy(PolicyType::Identity));
     }
     const bool trustOrKey = svc.service == "sts" || svc.service == "kms";
-    if (r_.chance(trustOrKey ? 70 : 45)) spec.resource = makePolicy(PolicyKind::Resource);
+    if (r_.chance(trustOrKey ? 70 : 45)) spec.resource = makePolicy(PolicyType::Resource);
     if ((caller.kind == CallerDef::Kind::User || caller.kind == CallerDef::Kind::RoleSession) &&
         r_.chance(20)) {
-      spec.boundary = makePolicy(PolicyKind::Boundary);
+      spec.boundary = makePolicy(PolicyType::Boundary);
     }
     if (signedCaller && r_.chance(30)) {
       const std::size_t levels = 1 + r_.below(3);
-      for (std::size_t i = 0; i < levels; ++i) spec.scps.push_back(makePolicy(PolicyKind::Scp));
+      for (std::size_t i = 0; i < levels; ++i) spec.scps.push_back(makePolicy(PolicyType::Scp));
     }
     if ((caller.kind == CallerDef::Kind::RoleSession && r_.chance(25)) ||
         (caller.kind == CallerDef::Kind::Federated && r_.chance(65))) {
-      spec.session = makePolicy(PolicyKind::Session);
+      spec.session = makePolicy(PolicyType::Session);
     }
     return spec;
   }
@@ -669,17 +664,17 @@ class Builder {
     return out;
   }
 
-  StatementSpec makeStatement(PolicyKind kind) {
+  StatementSpec makeStatement(PolicyType kind) {
     StatementSpec s;
     const ServiceVocab& svc = services()[serviceIndex_];
     int allowPercent = 78;
-    if (kind == PolicyKind::Boundary) allowPercent = 80;
-    if (kind == PolicyKind::Scp) allowPercent = 60;
-    if (kind == PolicyKind::Session) allowPercent = 75;
-    if (kind == PolicyKind::Resource) allowPercent = 65;
+    if (kind == PolicyType::Boundary) allowPercent = 80;
+    if (kind == PolicyType::Scp) allowPercent = 60;
+    if (kind == PolicyType::Session) allowPercent = 75;
+    if (kind == PolicyType::Resource) allowPercent = 65;
     s.allow = r_.chance(allowPercent);
 
-    if (kind == PolicyKind::Resource) {
+    if (kind == PolicyType::Resource) {
       if (!s.allow && r_.chance(50)) {
         s.principalMode = StatementSpec::PrincipalMode::NotPrincipal;
         s.principals = r_.chance(5) ? std::vector<PrincipalSpec>{{"*", "*"}} : pickPrincipals(4);
@@ -703,7 +698,7 @@ class Builder {
 
     s.notAction = r_.chance(15);
     s.actions = pickList(targetedActions, allActionPatterns(), 60, 2);
-    const bool trustPolicy = kind == PolicyKind::Resource && svc.service == "sts";
+    const bool trustPolicy = kind == PolicyType::Resource && svc.service == "sts";
     s.hasResource = !(trustPolicy && r_.chance(50));
     if (s.hasResource) {
       s.notResource = r_.chance(10);
@@ -719,20 +714,20 @@ class Builder {
     return s;
   }
 
-  PolicySpec makePolicy(PolicyKind kind) {
+  PolicySpec makePolicy(PolicyType kind) {
     PolicySpec p;
-    p.kind = kind;
+    p.type = kind;
     const std::size_t version = r_.weighted({80, 10, 10});
     p.version = version == 0 ? "2012-10-17" : version == 1 ? "2008-10-17" : "";
-    if (kind == PolicyKind::Scp) p.version = "2012-10-17";
-    if (kind == PolicyKind::Scp && r_.chance(75)) {
+    if (kind == PolicyType::Scp) p.version = "2012-10-17";
+    if (kind == PolicyType::Scp && r_.chance(75)) {
       StatementSpec all;
       all.actions = {"*"};
       all.resources = {"*"};
       p.statements.push_back(all);  // FullAWSAccess, as AWS attaches by default
     }
-    if ((kind == PolicyKind::Identity || kind == PolicyKind::Boundary ||
-         kind == PolicyKind::Session) &&
+    if ((kind == PolicyType::Identity || kind == PolicyType::Boundary ||
+         kind == PolicyType::Session) &&
         r_.chance(35)) {
       // A broad grant for the request's service, so the other statements' Denies and the
       // other policy types decide more often than "nothing allows".
@@ -864,40 +859,107 @@ std::string CaseSpec::describe() const {
   return out;
 }
 
-std::optional<ParsedCase> parseCase(const CaseSpec& spec, std::string* error) {
-  ParsedCase parsed;
-  bool ok = true;
-  auto parse = [&](const std::string& label,
-                   const PolicySpec& p) -> std::optional<engine::PolicyDocument> {
-    if (!ok) return std::nullopt;
-    auto doc = engine::parsePolicyDocument(p.toJson(), label, p.kind);
-    if (!doc.ok()) {
-      ok = false;
-      if (error != nullptr) *error = doc.status().toString();
+namespace {
+
+// The value of one JSON scalar as written by the generator (JsonValues): a string in quotes
+// (with the escapes quote() produces), or a number or boolean whose text is the value.
+engine::ContextValue::Type scalarType(const std::string& json) {
+  if (json == "true" || json == "false") return engine::ContextValue::Type::Bool;
+  if (!json.empty() && json.front() == '"') return engine::ContextValue::Type::String;
+  return engine::ContextValue::Type::Number;
+}
+
+std::string scalarValue(const std::string& json) {
+  if (json.empty() || json.front() != '"') return json;
+  std::string out;
+  for (std::size_t i = 1; i + 1 < json.size(); ++i) {
+    if (json[i] != '\\') {
+      out += json[i];
+    } else if (json[i + 1] == 'u') {  // backslash-u and four hex digits: a control character
+      out += static_cast<char>(std::stoi(json.substr(i + 2, 4), nullptr, 16));
+      i += 5;
+    } else {  // \" or \\ (quote() writes no other escape)
+      out += json[++i];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<EngineCase> engineCase(const CaseSpec& spec, std::string* error) {
+  EngineCase out;
+  forEachPolicy(spec, [&](const std::string& label, const PolicySpec& p) {
+    engine::PolicyText text{label, p.toJson()};
+    switch (p.type) {
+      case PolicyType::Identity:
+        out.texts.identity.push_back(std::move(text));
+        break;
+      case PolicyType::Resource:
+        out.texts.resource = std::move(text);
+        break;
+      case PolicyType::Boundary:
+        out.texts.boundary = std::move(text);
+        break;
+      case PolicyType::Scp:
+        out.texts.scps.push_back(std::move(text));
+        break;
+      case PolicyType::Session:
+        out.texts.session = std::move(text);
+        break;
+    }
+  });
+  out.request.principal = spec.request.principal;
+  out.request.action = spec.request.action;
+  out.request.resource = spec.request.resource.empty() ? "*" : spec.request.resource;
+  for (const auto& [key, values] : spec.request.context) {
+    engine::ContextValue value;
+    value.multivalued = values.array;
+    for (const std::string& json : values.scalars) {
+      value.type = scalarType(json);
+      value.values.push_back(scalarValue(json));
+    }
+    if (!out.request.setContext(key, std::move(value))) {
+      if (error != nullptr) *error = "request: context key " + key + " twice";
       return std::nullopt;
     }
-    return std::move(doc).value();
-  };
-  for (std::size_t i = 0; i < spec.identity.size(); ++i) {
-    auto doc = parse("identity[" + std::to_string(i) + "]", spec.identity[i]);
-    if (doc) parsed.input.identity.push_back(std::move(*doc));
   }
-  if (spec.resource) parsed.input.resource = parse("resource", *spec.resource);
-  if (spec.boundary) parsed.input.boundary = parse("boundary", *spec.boundary);
-  for (std::size_t i = 0; i < spec.scps.size(); ++i) {
-    auto doc = parse("scp[" + std::to_string(i) + "]", spec.scps[i]);
-    if (doc) parsed.input.scps.push_back(std::move(*doc));
-  }
-  if (spec.session) parsed.input.session = parse("session", *spec.session);
+  return out;
+}
+
+std::optional<ReferenceCase> referenceCase(const CaseSpec& spec, std::string* error) {
+  ReferenceCase out;
+  bool ok = true;
+  forEachPolicy(spec, [&](const std::string& label, const PolicySpec& p) {
+    if (!ok) return;
+    std::optional<Policy> policy = readPolicy(p.toJson(), p.type, label, error);
+    if (!policy) {
+      ok = false;
+      return;
+    }
+    switch (p.type) {
+      case PolicyType::Identity:
+        out.input.identity.push_back(std::move(*policy));
+        break;
+      case PolicyType::Resource:
+        out.input.resource = std::move(*policy);
+        break;
+      case PolicyType::Boundary:
+        out.input.boundary = std::move(*policy);
+        break;
+      case PolicyType::Scp:
+        out.input.scps.push_back(std::move(*policy));
+        break;
+      case PolicyType::Session:
+        out.input.session = std::move(*policy);
+        break;
+    }
+  });
   if (!ok) return std::nullopt;
-  auto requests = engine::parseRequests(spec.request.toJson(), "request");
-  if (!requests.ok() || requests.value().size() != 1) {
-    if (error != nullptr)
-      *error = requests.ok() ? "expected one request" : requests.status().toString();
-    return std::nullopt;
-  }
-  parsed.request = std::move(requests.value().front());
-  return parsed;
+  std::optional<Request> request = readRequest(spec.request.toJson(), error);
+  if (!request) return std::nullopt;
+  out.request = std::move(*request);
+  return out;
 }
 
 CaseSpec CaseGenerator::next() { return Builder(rng_).build(); }
@@ -1011,7 +1073,6 @@ CaseSpec minimizeCase(CaseSpec spec, const std::function<bool(const CaseSpec&)>&
   while (progress) {
     progress = false;
     for (CaseSpec& candidate : shrinkSteps(spec)) {
-      if (!parseCase(candidate, nullptr)) continue;
       if (!stillFails(candidate)) continue;
       spec = std::move(candidate);
       progress = true;

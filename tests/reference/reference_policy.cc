@@ -90,7 +90,7 @@ class Reader {
 bool isResourceBased(PolicyType type) { return type == PolicyType::Resource; }
 
 // §3.8 rule 2: with variables on, Resource patterns and String/Arn values must be well-formed
-// templates, and other operators' values may not hold a variable at all (§1.8).
+// templates.
 bool checkTemplate(Reader& reader, const std::string& text, const std::string& where) {
   if (!readTemplate(text)) return reader.fail(where + ": malformed ${...} in \"" + text + "\"");
   return true;
@@ -145,10 +145,12 @@ bool readCondition(Reader& reader, const Json& value, bool variables, Statement*
       for (const Json* item : items) {
         std::string text;
         if (!reader.scalarText(*item, where, &text)) return false;
+        // Only String and Arn values are substituted (§3.8 rule 2). A ${...} elsewhere is a
+        // linter error (PS120) that the engine, like this reference, reads as plain text: the
+        // value then fails its operator's type check (§3.5).
         const bool templated = parsed->family == Family::String || parsed->family == Family::Arn;
-        if (variables && item->IsString() && text.find("${") != std::string::npos) {
-          if (!templated) return reader.fail(where + ": variables only in String/Arn values");
-          if (!checkTemplate(reader, text, where)) return false;
+        if (variables && templated && item->IsString() && !checkTemplate(reader, text, where)) {
+          return false;
         }
         condition.values.push_back(std::move(text));
       }
@@ -235,11 +237,12 @@ std::optional<Policy> readPolicy(std::string_view json, PolicyType type, const s
     return std::nullopt;
   };
   if (!reader.parse(json, &doc)) return failed();
-  if (!doc.IsObject()) return failed("expected an object");
-  if (!reader.uniqueMembers(doc, "policy")) return failed();
+  const Json& root = doc;  // const: its iterators compare without conversions
+  if (!root.IsObject()) return failed("expected an object");
+  if (!reader.uniqueMembers(root, "policy")) return failed();
   const Json* statements = nullptr;
   std::string version;
-  for (auto m = doc.MemberBegin(); m != doc.MemberEnd(); ++m) {
+  for (auto m = root.MemberBegin(); m != root.MemberEnd(); ++m) {
     if (nameOf(m) == "Version") {
       version = m->value.IsString() ? textOf(m->value) : "?";
       if (version != "2012-10-17" && version != "2008-10-17") {
@@ -252,9 +255,8 @@ std::optional<Policy> readPolicy(std::string_view json, PolicyType type, const s
     }
   }
   if (statements == nullptr) return failed("no Statement");
-  if (type == PolicyType::Scp && version != "2012-10-17") {
-    return failed("an SCP needs Version 2012-10-17");
-  }
+  // An SCP needs Version 2012-10-17 (§1.2), but that is the linter's check (PS106): the engine
+  // evaluates an SCP without it as legacy text, and so does the reference.
   policy.variables = version == "2012-10-17";
   std::vector<const Json*> items;
   if (statements->IsArray()) {
@@ -281,10 +283,11 @@ std::optional<Request> readRequest(std::string_view json, std::string* error) {
     return std::nullopt;
   };
   if (!reader.parse(json, &doc)) return failed();
-  if (!doc.IsObject()) return failed("expected an object");
-  if (!reader.uniqueMembers(doc, "request")) return failed();
+  const Json& root = doc;
+  if (!root.IsObject()) return failed("expected an object");
+  if (!reader.uniqueMembers(root, "request")) return failed();
   bool hasAction = false;
-  for (auto m = doc.MemberBegin(); m != doc.MemberEnd(); ++m) {
+  for (auto m = root.MemberBegin(); m != root.MemberEnd(); ++m) {
     const std::string name = nameOf(m);
     if (name == "principal" || name == "action" || name == "resource") {
       if (!m->value.IsString()) return failed(name + " must be a string");
