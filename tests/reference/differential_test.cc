@@ -202,6 +202,104 @@ INSTANTIATE_TEST_SUITE_P(Seeds, DifferentialTest, ::testing::ValuesIn(kSeedRuns)
                            return "seed_" + std::to_string(info.param.seed);
                          });
 
+// ---------------------------------------------------------------------------------------------
+// Value comparisons, exhaustively: every operator of a typed family on every pair of a policy
+// value and a request value, in one Allow statement. Random cases meet a given pair of nearby
+// values rarely; here each pair is decided once, so an engine that is off by a little (a '<'
+// for a '<=', a time zone applied the wrong way, a network mask one bit short) disagrees with
+// the reference on some pair.
+
+struct ComparisonFamily {
+  const char* key;
+  std::vector<std::string> operators;
+  std::vector<std::string> policyValues;   // JSON scalars
+  std::vector<std::string> requestValues;  // JSON scalars
+};
+
+const std::vector<ComparisonFamily>& comparisonFamilies() {
+  static const std::vector<ComparisonFamily> list = {
+      {"aws:MultiFactorAuthAge",
+       {"NumericEquals", "NumericNotEquals", "NumericLessThan", "NumericLessThanEquals",
+        "NumericGreaterThan", "NumericGreaterThanEquals"},
+       {"1800", "\"1800\"", "\"1800.0\"", "\"1799.99\"", "\"01800\"", "1800.25", "\"-3\"", "\"-0\"",
+        "0", "\"+1800\"", "\"0.5\"", "\"ten\""},
+       {"1800", "\"1800.0\"", "\"1799.5\"", "\"+1800\"", "1800.25", "-3", "\"-0\"", "0", "\"0.49\"",
+        "2700.5", "\"abc\""}},
+      {"aws:CurrentTime",
+       {"DateEquals", "DateNotEquals", "DateLessThan", "DateLessThanEquals", "DateGreaterThan",
+        "DateGreaterThanEquals"},
+       {"\"2026-11-22T10:00:00Z\"", "\"2026-11-22T12:00+02:00\"", "\"2026-11-22T09:00:00-01:00\"",
+        "\"2026-11-22T10:00:00.5Z\"", "\"2026-11-22T10:30Z\"", "\"2026-11-22\"", "\"2026-11\"",
+        "\"2026\"", "1795341600", "\"1795341601\"", "\"2024-02-29T23:59:59Z\"", "\"2024-03-01\"",
+        "\"1969-12-31T23:59:59Z\"", "\"yesterday\""},
+       {"\"2026-11-22T10:00:00Z\"", "\"2026-11-22T11:00:00+01:00\"",
+        "\"2026-11-22T09:30:00-01:00\"", "\"2026-11-22T10:00:00.5+01:00\"",
+        "\"2026-11-22T10:00:00.000001Z\"", "\"1795341600\"", "\"2026-11-22T00:00Z\"",
+        "\"2026-11-01\"", "\"2024-02-29T23:59:59Z\"", "\"2024-03-01T00:00:00+00:00\"",
+        "\"1970-01-01\"", "\"2016-12-31T23:59:60Z\"", "\"not-a-date\""}},
+      {"aws:SourceIp",
+       {"IpAddress", "NotIpAddress"},
+       {"\"203.0.113.0/24\"", "\"203.0.113.128/25\"", "\"203.0.112.0/23\"", "\"203.0.113.5/24\"",
+        "\"203.0.113.254/31\"", "\"203.0.113.7\"", "\"10.0.0.0/8\"", "\"10.0.0.0/9\"",
+        "\"0.0.0.0/0\"", "\"2001:db8::/32\"", "\"2001:db8::/33\"", "\"2001:DB8::1\"",
+        "\"::ffff:203.0.113.7\"", "\"::/0\"", "\"10.0.0.0/33\""},
+       {"\"203.0.113.7\"", "\"203.0.113.255\"", "\"203.0.113.128\"", "\"203.0.112.255\"",
+        "\"203.0.114.0\"", "\"203.0.113.254\"", "\"10.255.255.255\"", "\"10.128.0.1\"",
+        "\"11.0.0.0\"", "\"2001:db8::1\"", "\"2001:db8:8000::1\"", "\"2001:db9::1\"",
+        "\"::ffff:203.0.113.7\"", "\"::\"", "\"not-an-ip\""}},
+      {"aws:SecureTransport",
+       {"Bool"},
+       {"true", "\"TRUE\"", "\"false\"", "false", "\"yes\""},
+       {"true", "false", "\"True\"", "\"1\""}},
+      {"test:Blob",
+       {"BinaryEquals"},
+       {"\"aGVsbG8=\"", "\"aGk=\"", "\"aGk\"", "\"\""},
+       {"\"aGVsbG8=\"", "\"aGk=\"", "\"aGk\"", "\"\""}},
+  };
+  return list;
+}
+
+// Alice with one context value; one identity policy allowing everything under one condition.
+CaseSpec comparisonCase(const ComparisonFamily& family, const std::string& op,
+                        const std::string& policyValue, const std::string& requestValue) {
+  StatementSpec statement;
+  statement.actions = {"*"};
+  statement.resources = {"*"};
+  statement.conditions.push_back({op, family.key, JsonValues{false, {policyValue}}});
+  PolicySpec policy;
+  policy.version = "2012-10-17";
+  policy.statements.push_back(statement);
+  CaseSpec spec;
+  spec.identity.push_back(policy);
+  spec.request.principal = "arn:aws:iam::111122223333:user/alice";
+  spec.request.action = "s3:GetObject";
+  spec.request.resource = "arn:aws:s3:::bucket/key";
+  spec.request.context.emplace_back(family.key, JsonValues{false, {requestValue}});
+  return spec;
+}
+
+TEST(ComparisonGrid, EngineAgreesWithReferenceOnEveryValuePair) {
+  int compared = 0;
+  int allowed = 0;
+  for (const ComparisonFamily& family : comparisonFamilies()) {
+    for (const std::string& op : family.operators) {
+      for (const std::string& policyValue : family.policyValues) {
+        for (const std::string& requestValue : family.requestValues) {
+          const CaseSpec spec = comparisonCase(family, op, policyValue, requestValue);
+          const Outcome outcome = run(spec);
+          ASSERT_TRUE(outcome.parsed) << outcome.parseError << "\n" << spec.describe();
+          ++compared;
+          allowed += outcome.reference == DecisionKind::Allowed ? 1 : 0;
+          EXPECT_TRUE(outcome.agree())
+              << op << " " << family.key << ": policy " << policyValue << ", request "
+              << requestValue << ": " << outcomeText(outcome);
+        }
+      }
+    }
+  }
+  std::cout << "[ comparisons ] " << compared << " value pairs compared, " << allowed << " true\n";
+}
+
 // The generator is deterministic: the same seed gives the same cases.
 TEST(RandomCases, SameSeedSameCases) {
   CaseGenerator a(7);

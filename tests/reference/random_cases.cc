@@ -247,15 +247,23 @@ const std::vector<KeyVocab>& stringKeys() {
 
 const std::vector<KeyVocab>& familyKeys(Family family) {
   static const std::vector<KeyVocab> numeric = {
-      {"aws:MultiFactorAuthAge", {"\"1800\"", "3600", "\"100\"", "\"2700.5\"", "\"-3\"", "0"}},
+      // Values next to the request's (1800, 1800.25, ...) so that an off-by-a-little comparison
+      // changes decisions.
+      {"aws:MultiFactorAuthAge",
+       {"\"1800\"", "3600", "\"100\"", "\"2700.5\"", "\"-3\"", "0", "\"1800.0\"", "\"1799.99\"",
+        "\"01800\"", "1800.25"}},
       {"s3:max-keys", {"\"10\"", "10", "\"9.5\"", "\"10.0\"", "\"-3\""}},
       {"aws:EpochTime", {"1577836800", "\"1700000000\""}},
   };
   static const std::vector<KeyVocab> date = {
+      // Many spellings of instants next to 2026-11-22T10:00:00Z (the request's usual time), so
+      // that time zones, fractions and epoch seconds decide comparisons.
       {"aws:CurrentTime",
        {"\"2020-01-01\"", "\"2020-01-01T00:00:00Z\"", "\"2026-11-22T10:00:00Z\"",
         "\"2017-12-31T23:59:59Z\"", "\"2026\"", "\"2020-01-01T02:00:00+02:00\"", "1600000000",
-        "\"1700000000\"", "\"2019-06\""}},
+        "\"1700000000\"", "\"2019-06\"", "\"2026-11-22T12:00+02:00\"",
+        "\"2026-11-22T09:00:00-01:00\"", "\"2026-11-22T10:00:00.5Z\"", "\"2026-11-22T10:30Z\"",
+        "1795341600"}},
       {"aws:TokenIssueTime", {"\"2026-11-22T09:00:00Z\"", "\"2020-01-01\""}},
       {"aws:EpochTime", {"\"2020-01-01\"", "1577836800"}},
   };
@@ -268,9 +276,12 @@ const std::vector<KeyVocab>& familyKeys(Family family) {
       {"test:Blob", {"\"aGVsbG8=\"", "\"d29ybGQ=\"", "\"aGk=\""}},
   };
   static const std::vector<KeyVocab> ip = {
+      // Networks whose edges the request's addresses sit on (203.0.113.255, 10.255.255.255, ...).
       {"aws:SourceIp",
        {"\"203.0.113.0/24\"", "\"10.0.0.0/8\"", "\"2001:db8::/32\"", "\"203.0.113.7\"",
-        "\"203.0.113.5/24\"", "\"::ffff:203.0.113.7\"", "\"0.0.0.0/0\"", "\"2001:DB8::1\""}},
+        "\"203.0.113.5/24\"", "\"::ffff:203.0.113.7\"", "\"0.0.0.0/0\"", "\"2001:DB8::1\"",
+        "\"203.0.113.128/25\"", "\"203.0.112.0/23\"", "\"10.0.0.0/9\"", "\"2001:db8::/33\"",
+        "\"203.0.113.254/31\""}},
       {"AWS:SourceIP", {"\"203.0.113.0/24\"", "\"10.1.2.3/32\""}},
   };
   static const std::vector<KeyVocab> arn = {
@@ -516,13 +527,16 @@ class Builder {
     }
     if (r_.chance(35)) {
       add("aws:MultiFactorAuthAge",
-          scalar(r_.pickOf({"100", "2700", "\"1800\"", "1800", "3600", "\"2700.5\"", "\"abc\""})));
+          scalar(r_.pickOf({"100", "2700", "\"1800\"", "1800", "3600", "\"2700.5\"", "\"abc\"",
+                            "\"1800.0\"", "\"1799.5\"", "\"+1800\"", "1800.25"})));
     }
     if (r_.chance(45)) {
       add("aws:CurrentTime",
           scalar(r_.pickOf({"\"2020-01-01T00:00:00Z\"", "\"2026-11-22T10:00:00Z\"",
                             "\"2017-12-31T23:59:59Z\"", "\"2019-06-01\"",
-                            "\"2026-11-22T10:00:00.5+01:00\"", "\"yesterday\""})));
+                            "\"2026-11-22T10:00:00.5+01:00\"", "\"yesterday\"",
+                            "\"2026-11-22T11:00:00+01:00\"", "\"2026-11-22T09:30:00-01:00\"",
+                            "\"2026-11-22T10:00:00.000001Z\"", "\"1795341600\""})));
     }
     if (r_.chance(25))
       add("aws:EpochTime", scalar(r_.pickOf({"1577836800", "1700000000", "\"1600000000\""})));
@@ -532,7 +546,10 @@ class Builder {
     if (r_.chance(45)) {
       add("aws:SourceIp",
           scalar(r_.pickOf({"\"203.0.113.7\"", "\"10.1.2.3\"", "\"2001:db8::1\"",
-                            "\"::ffff:203.0.113.7\"", "\"198.51.100.1\"", "\"not-an-ip\""})));
+                            "\"::ffff:203.0.113.7\"", "\"198.51.100.1\"", "\"not-an-ip\"",
+                            "\"203.0.113.255\"", "\"203.0.112.255\"", "\"203.0.114.0\"",
+                            "\"10.255.255.255\"", "\"11.0.0.0\"", "\"2001:db9::1\"",
+                            "\"2001:db8:ffff::1\""})));
     }
     if (r_.chance(30)) {
       add("aws:SourceArn",
@@ -571,7 +588,7 @@ class Builder {
   // An operator and key/values for one condition.
   ConditionSpec makeCondition() {
     ConditionSpec c;
-    const Family family = static_cast<Family>(r_.weighted({30, 10, 10, 15, 3, 10, 10, 10}));
+    const Family family = static_cast<Family>(r_.weighted({30, 14, 14, 12, 3, 14, 10, 8}));
     const std::string base = r_.pick(baseOperators(family));
     std::string key;
     std::vector<std::string> pool;
