@@ -6,7 +6,11 @@
 //  - tests/reference's seeded CaseGenerator, seeded from the fuzz bytes.
 // Checks, for every case that parses:
 //  1. PolicySet::evaluate agrees with the independent reference evaluator
-//     (tests/reference/reference_evaluator.h) on the DecisionKind;
+//     (tests/reference/reference_evaluator.h) on the DecisionKind. The reference reads the same
+//     policy texts with its own reader (tests/reference/reference_policy.h) and must understand
+//     every policy the engine accepts. A disagreement is tolerated only when one of the
+//     exemptions of tests/reference/exemptions.h explains it; each is counted, and the counts
+//     are printed when the run ends;
 //  2. explain=false (action-indexed fast path) and explain=true (every statement) agree on the
 //     decision, the deciding statements and the errors (fuzz_engine.h);
 //  3. statement order never matters: every Statement array reversed gives the same decision;
@@ -17,6 +21,8 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,10 +31,13 @@
 #include "engine/policy_json.h"
 #include "engine/policy_set.h"
 #include "fuzz/fuzz_engine.h"
+#include "tests/reference/exemptions.h"
 #include "tests/reference/random_cases.h"
 #include "tests/reference/reference_evaluator.h"
+#include "tests/reference/reference_policy.h"
 
 namespace engine = policysim::engine;
+namespace reference = policysim::reference;
 
 namespace {
 
@@ -358,58 +367,105 @@ struct Scenario {
   std::optional<GeneratedPolicy> session;
 };
 
-// Parses the scenario; nullopt when a generated document is not a valid policy.
-// splitIdentity: one identity policy per identity statement.
-std::optional<engine::PolicySetInput> parseScenario(const Scenario& scenario, bool reversed,
-                                                    bool splitIdentity) {
-  engine::PolicySetInput input;
-  auto parse = [&](const GeneratedPolicy& policy, const std::string& name,
-                   std::size_t only = SIZE_MAX) -> std::optional<engine::PolicyDocument> {
-    auto parsed = engine::parsePolicyDocument(render(policy, reversed, only), name, policy.kind);
-    if (!parsed.ok()) {
-      return std::nullopt;
+reference::PolicyType referenceType(engine::PolicyKind kind) {
+  switch (kind) {
+    case engine::PolicyKind::Identity:
+      return reference::PolicyType::Identity;
+    case engine::PolicyKind::Resource:
+      return reference::PolicyType::Resource;
+    case engine::PolicyKind::Boundary:
+      return reference::PolicyType::Boundary;
+    case engine::PolicyKind::Scp:
+      return reference::PolicyType::Scp;
+    case engine::PolicyKind::Session:
+      return reference::PolicyType::Session;
+  }
+  return reference::PolicyType::Identity;
+}
+
+// One scenario as each side reads it: the engine's documents and the reference's own.
+struct ParsedScenario {
+  engine::PolicySetInput engineInput;
+  reference::PolicyInput referenceInput;
+};
+
+// Parses the scenario; nullopt when a generated document is not a valid policy for the engine.
+// Whatever the engine accepts, the reference has to read too (else it would judge a different
+// policy set). splitIdentity: one identity policy per identity statement. withReference: also
+// the reference's reading (only the first parse is compared with the reference; the reversed
+// and split ones only with the engine itself, so they skip the slow reader).
+std::optional<ParsedScenario> parseScenario(const Scenario& scenario, bool reversed,
+                                            bool splitIdentity, bool withReference) {
+  ParsedScenario out;
+  bool ok = true;
+  // Reads one rendered policy on both sides and hands both to `place`.
+  auto parse = [&](const GeneratedPolicy& policy, const std::string& name, auto&& place,
+                   std::size_t only = SIZE_MAX) {
+    if (!ok) {
+      return;
     }
-    return std::move(parsed).value();
+    const std::string text = render(policy, reversed, only);
+    auto parsed = engine::parsePolicyDocument(text, name, policy.kind);
+    if (!parsed.ok()) {
+      ok = false;
+      return;
+    }
+    std::optional<reference::Policy> own = reference::Policy{};
+    if (withReference) {
+      std::string error;
+      own = reference::readPolicy(text, referenceType(policy.kind), name, &error);
+      FUZZ_CHECK(own.has_value(), "the engine accepts a policy the reference cannot read: %s\n%s",
+                 error.c_str(), text.c_str());
+    }
+    place(std::move(parsed).value(), std::move(*own));
   };
   for (std::size_t i = 0; i < scenario.identity.size(); ++i) {
     const GeneratedPolicy& policy = scenario.identity[i];
     const std::string name = "identity" + std::to_string(i) + ".json";
+    auto place = [&](engine::PolicyDocument document, reference::Policy own) {
+      out.engineInput.identity.push_back(std::move(document));
+      out.referenceInput.identity.push_back(std::move(own));
+    };
     if (splitIdentity) {
       for (std::size_t s = 0; s < policy.statements.size(); ++s) {
-        auto document = parse(policy, name + "#" + std::to_string(s), s);
-        if (!document) {
-          return std::nullopt;
-        }
-        input.identity.push_back(std::move(*document));
+        parse(policy, name + "#" + std::to_string(s), place, s);
       }
     } else {
-      auto document = parse(policy, name);
-      if (!document) {
-        return std::nullopt;
-      }
-      input.identity.push_back(std::move(*document));
+      parse(policy, name, place);
     }
   }
   for (std::size_t i = 0; i < scenario.scps.size(); ++i) {
-    auto document = parse(scenario.scps[i], "scp" + std::to_string(i) + ".json");
-    if (!document) {
-      return std::nullopt;
-    }
-    input.scps.push_back(std::move(*document));
+    parse(scenario.scps[i], "scp" + std::to_string(i) + ".json",
+          [&](engine::PolicyDocument document, reference::Policy own) {
+            out.engineInput.scps.push_back(std::move(document));
+            out.referenceInput.scps.push_back(std::move(own));
+          });
   }
-  const std::pair<const std::optional<GeneratedPolicy>*, std::optional<engine::PolicyDocument>*>
-      singles[] = {{&scenario.resource, &input.resource},
-                   {&scenario.boundary, &input.boundary},
-                   {&scenario.session, &input.session}};
-  for (const auto& [policy, slot] : singles) {
-    if (policy->has_value()) {
-      *slot = parse(**policy, std::string(engine::policyKindName((*policy)->kind)) + ".json");
-      if (!slot->has_value()) {
-        return std::nullopt;
-      }
-    }
+  if (scenario.resource) {
+    parse(*scenario.resource, "resource.json",
+          [&](engine::PolicyDocument document, reference::Policy own) {
+            out.engineInput.resource = std::move(document);
+            out.referenceInput.resource = std::move(own);
+          });
   }
-  return input;
+  if (scenario.boundary) {
+    parse(*scenario.boundary, "boundary.json",
+          [&](engine::PolicyDocument document, reference::Policy own) {
+            out.engineInput.boundary = std::move(document);
+            out.referenceInput.boundary = std::move(own);
+          });
+  }
+  if (scenario.session) {
+    parse(*scenario.session, "session.json",
+          [&](engine::PolicyDocument document, reference::Policy own) {
+            out.engineInput.session = std::move(document);
+            out.referenceInput.session = std::move(own);
+          });
+  }
+  if (!ok) {
+    return std::nullopt;
+  }
+  return out;
 }
 
 std::shared_ptr<const engine::PolicySet> compile(engine::PolicySetInput input) {
@@ -418,116 +474,42 @@ std::shared_ptr<const engine::PolicySet> compile(engine::PolicySetInput input) {
   return set.value();
 }
 
-// Disagreements already reported and waiting for a decision; the reference comparison is
-// skipped for them (the other checks still run). Each names its reproducer.
-//  - A caller ARN that is no caller shape (an IAM role ARN, group, ...: not a user, role
-//    session, federated user, root or service) against a resource-based policy naming its
-//    account: the engine counts it as a principal of that account, the reference as matching
-//    nothing. Reproducer: tests/bad_inputs/files/reference-role-arn-caller-*.json.
-//  - BinaryEquals with a policy value that is base64 without the '=' padding ("abc"): the
-//    engine decodes it (engine/policy_set.cc decodeBase64), the reference rejects it as
-//    invalid base64, so a Deny with it applies (fail closed) for the reference only.
-//    Reproducer: tests/bad_inputs/files/deny-binary-unpadded.json.
-bool callerIsNoCallerShape(const engine::Request& request) {
-  const std::string& caller = request.principal;
-  if (!caller.starts_with("arn:aws:iam::")) {
-    return false;
-  }
-  const std::size_t slash = caller.find(':', 13);
-  if (slash == std::string::npos) {
-    return false;
-  }
-  const std::string_view resource = std::string_view(caller).substr(slash + 1);
-  return !resource.starts_with("user/") && resource != "root";
+// How often each exemption (tests/reference/exemptions.h) excused a disagreement; printed at
+// exit so a run shows which ones still fire.
+reference::ExemptionCounts& exemptionCounts() {
+  static reference::ExemptionCounts counts;
+  return counts;
 }
 
-bool hasUnpaddedBinaryValue(const engine::PolicySetInput& input) {
-  bool found = false;
-  auto scan = [&found](const engine::PolicyDocument& document) {
-    for (const engine::Statement& statement : document.statements) {
-      for (const engine::ConditionEntry& condition : statement.conditions) {
-        if (condition.op.kind != policysim::grammar::OperatorKind::BinaryEquals) {
-          continue;
-        }
-        for (const engine::PolicyValue& value : condition.values) {
-          found = found || value.text.size() % 4 != 0;
-        }
-      }
-    }
-  };
-  for (const auto& document : input.identity) scan(document);
-  for (const auto& document : input.scps) scan(document);
-  for (const auto* document : {&input.resource, &input.boundary, &input.session}) {
-    if (document->has_value()) scan(**document);
-  }
-  return found;
+void printExemptionCounts() {
+  std::fprintf(stderr, "fuzz_differential exemptions: %s\n", exemptionCounts().summary().c_str());
 }
 
-//  - An anonymous request (no principal) that an identity-based policy allows: the engine
-//    allows, the reference follows semantics §4.8 (only a resource-based policy naming "*" can
-//    allow an anonymous request) and denies. Reproducer:
-//    tests/bad_inputs/files/anonymous-request.json with ok-allow-all.json.
-//  - A plain (unqualified) operator with an empty policy value list on a multivalued request
-//    key: semantics §3.7 rule 3 (multivalued key, plain operator: false) and rule 4 (empty
-//    list, plain negated operator: true) collide. The engine applies rule 4 first, the
-//    reference rule 3. Reproducer: tests/bad_inputs/files/empty-values-negated-*.json.
-bool emptyListOnMultivaluedKey(const engine::PolicySetInput& input,
-                               const engine::Request& request) {
-  bool found = false;
-  auto scan = [&](const engine::PolicyDocument& document) {
-    for (const engine::Statement& statement : document.statements) {
-      for (const engine::ConditionEntry& condition : statement.conditions) {
-        if (condition.values.empty() &&
-            condition.op.qualifier == policysim::grammar::SetQualifier::None) {
-          const engine::ContextValue* value = request.findContext(condition.key);
-          found = found || (value != nullptr && value->multivalued);
-        }
-      }
-    }
-  };
-  for (const auto& document : input.identity) scan(document);
-  for (const auto& document : input.scps) scan(document);
-  for (const auto* document : {&input.resource, &input.boundary, &input.session}) {
-    if (document->has_value()) scan(**document);
-  }
-  return found;
-}
-
-//  - A service principal (no account) calling on a resource whose ARN names an account, allowed
-//    by a resource-based policy: the engine treats a caller without an account as same-account
-//    (the resource policy's grant suffices), the reference as cross-account (it also wants an
-//    identity-side allow). Reproducer: tests/bad_inputs/files/service-principal-*.json.
-bool knownDisagreement(const engine::PolicySetInput& input, const engine::Request& request,
-                       engine::DecisionKind engine, engine::DecisionKind reference) {
-  if (callerIsNoCallerShape(request) || hasUnpaddedBinaryValue(input) ||
-      emptyListOnMultivaluedKey(input, request)) {
-    return true;
-  }
-  if (!request.principal.empty() && !request.principal.starts_with("arn:")) {
-    return true;
-  }
-  return request.principal.empty() && engine == engine::DecisionKind::Allowed &&
-         reference == engine::DecisionKind::ImplicitDeny;
-}
-
-// Engine (both paths) against the reference; returns the engine's decision.
-engine::DecisionKind checkAgainstReference(const engine::PolicySetInput& input,
+// Engine (both paths) against the reference; returns the engine's decision. A disagreement
+// that no exemption explains is a finding.
+engine::DecisionKind checkAgainstReference(const engine::PolicySet& set,
+                                           const reference::PolicyInput& input,
                                            const engine::Request& request,
                                            const std::string& shown) {
-  const auto set = compile(input);  // a copy: the reference reads the documents too
-  const engine::DecisionKind kind = policysim::fuzz::checkEvaluation(*set, request, shown);
-  const engine::DecisionKind expected = policysim::reference::evaluate(input, request);
-  if (kind != expected && !knownDisagreement(input, request, kind, expected)) {
-    std::vector<std::string> trace;
-    (void)policysim::reference::evaluate(input, request, &trace);
-    std::string traced;
-    for (const std::string& line : trace) {
-      traced += "    " + line + "\n";
-    }
-    FUZZ_CHECK(kind == expected, "engine %s, reference %s\n%srequest %s\nreference trace:\n%s",
-               engine::decisionName(kind), engine::decisionName(expected), shown.c_str(),
-               policysim::fuzz::describeRequest(request).c_str(), traced.c_str());
+  const engine::DecisionKind kind = policysim::fuzz::checkEvaluation(set, request, shown);
+  const reference::Request own = reference::fromEngineRequest(request);
+  const engine::DecisionKind expected = reference::evaluate(input, own);
+  if (kind == expected) {
+    return kind;
   }
+  if (const auto exemption = reference::explainDisagreement(input, own, kind)) {
+    exemptionCounts().add(*exemption);
+    return kind;
+  }
+  std::vector<std::string> trace;
+  (void)reference::evaluate(input, own, &trace);
+  std::string traced;
+  for (const std::string& line : trace) {
+    traced += "    " + line + "\n";
+  }
+  FUZZ_CHECK(kind == expected, "engine %s, reference %s\n%srequest %s\nreference trace:\n%s",
+             engine::decisionName(kind), engine::decisionName(expected), shown.c_str(),
+             policysim::fuzz::describeRequest(request).c_str(), traced.c_str());
   return kind;
 }
 
@@ -541,19 +523,29 @@ std::string describe(const Scenario& scenario) {
   return out;
 }
 
+// One generated case, read by each side on its own (tests/reference/random_cases.h): the engine
+// compiles the texts, the reference reads them. Returns the engine's decision.
+engine::DecisionKind checkGeneratedCase(const reference::CaseSpec& spec, const std::string& shown) {
+  std::string error;
+  const auto ownCase = reference::referenceCase(spec, &error);
+  FUZZ_CHECK(ownCase.has_value(), "the reference cannot read a generated case: %s\n%s",
+             error.c_str(), shown.c_str());
+  const auto engineCase = reference::engineCase(spec, &error);
+  FUZZ_CHECK(engineCase.has_value(), "generated request: %s\n%s", error.c_str(), shown.c_str());
+  auto set = engine::PolicySet::compile(engineCase->texts);
+  FUZZ_CHECK(set.ok(), "a generated case does not compile: %s\n%s", set.status().toString().c_str(),
+             shown.c_str());
+  return checkAgainstReference(*set.value(), ownCase->input, engineCase->request, shown);
+}
+
 // Cases from tests/reference's generator, seeded by the fuzz input.
 void runReferenceGenerator(FuzzedDataProvider& fdp) {
-  using policysim::reference::CaseSpec;
-  policysim::reference::CaseGenerator generator(fdp.ConsumeIntegral<std::uint64_t>());
-  CaseSpec spec = generator.next();
-  auto parsed = policysim::reference::parseCase(spec, nullptr);
-  if (!parsed) {
-    return;
-  }
+  reference::CaseGenerator generator(fdp.ConsumeIntegral<std::uint64_t>());
+  reference::CaseSpec spec = generator.next();
   const std::string shown = spec.describe();
-  const engine::DecisionKind kind = checkAgainstReference(parsed->input, parsed->request, shown);
+  const engine::DecisionKind kind = checkGeneratedCase(spec, shown);
   // Statement order never matters.
-  auto reverse = [](policysim::reference::PolicySpec& policy) {
+  auto reverse = [](reference::PolicySpec& policy) {
     std::reverse(policy.statements.begin(), policy.statements.end());
   };
   for (auto& policy : spec.identity) reverse(policy);
@@ -561,15 +553,17 @@ void runReferenceGenerator(FuzzedDataProvider& fdp) {
   for (auto* policy : {&spec.resource, &spec.boundary, &spec.session}) {
     if (policy->has_value()) reverse(**policy);
   }
-  auto reversed = policysim::reference::parseCase(spec, nullptr);
-  FUZZ_CHECK(reversed.has_value(), "reversed case no longer parses:\n%s", shown.c_str());
-  const engine::DecisionKind reversedKind =
-      checkAgainstReference(reversed->input, reversed->request, "reversed\n" + shown);
+  const engine::DecisionKind reversedKind = checkGeneratedCase(spec, "reversed\n" + shown);
   FUZZ_CHECK(reversedKind == kind, "statement order changed the decision: %s -> %s\n%s",
              engine::decisionName(kind), engine::decisionName(reversedKind), shown.c_str());
 }
 
 }  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
+  std::atexit(printExemptionCounts);
+  return 0;
+}
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   FuzzedDataProvider fdp(data, size);
@@ -595,26 +589,27 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   const engine::Request request = generateRequest(fdp);
 
-  const auto input = parseScenario(scenario, false, false);
+  const auto input = parseScenario(scenario, false, false, true);
   if (!input) {
     return 0;
   }
   const std::string shown = describe(scenario);
-  const engine::DecisionKind kind = checkAgainstReference(*input, request, shown);
+  const engine::DecisionKind kind =
+      checkAgainstReference(*compile(input->engineInput), input->referenceInput, request, shown);
 
-  const auto reversed = parseScenario(scenario, true, false);
+  const auto reversed = parseScenario(scenario, true, false, false);
   FUZZ_CHECK(reversed.has_value(), "reversed statements no longer parse:\n%s", shown.c_str());
-  const engine::DecisionKind reversedKind =
-      policysim::fuzz::checkEvaluation(*compile(*reversed), request, "reversed\n" + shown);
+  const engine::DecisionKind reversedKind = policysim::fuzz::checkEvaluation(
+      *compile(reversed->engineInput), request, "reversed\n" + shown);
   FUZZ_CHECK(reversedKind == kind, "statement order changed the decision: %s -> %s\n%srequest %s",
              engine::decisionName(kind), engine::decisionName(reversedKind), shown.c_str(),
              policysim::fuzz::describeRequest(request).c_str());
 
   if (!scenario.identity.empty()) {
-    const auto split = parseScenario(scenario, false, true);
+    const auto split = parseScenario(scenario, false, true, false);
     FUZZ_CHECK(split.has_value(), "split identity statements no longer parse:\n%s", shown.c_str());
     const engine::DecisionKind splitKind =
-        policysim::fuzz::checkEvaluation(*compile(*split), request, "split\n" + shown);
+        policysim::fuzz::checkEvaluation(*compile(split->engineInput), request, "split\n" + shown);
     FUZZ_CHECK(splitKind == kind,
                "splitting identity policies changed the decision: %s -> %s\n%srequest %s",
                engine::decisionName(kind), engine::decisionName(splitKind), shown.c_str(),

@@ -11,13 +11,8 @@
 #include <utility>
 #include <vector>
 
-#include "engine/policy_json.h"
-#include "engine/request_json.h"
-
 namespace policysim::reference {
 namespace {
-
-using engine::PolicyKind;
 
 // ---------------------------------------------------------------------------------------------
 // JSON text.
@@ -252,15 +247,23 @@ const std::vector<KeyVocab>& stringKeys() {
 
 const std::vector<KeyVocab>& familyKeys(Family family) {
   static const std::vector<KeyVocab> numeric = {
-      {"aws:MultiFactorAuthAge", {"\"1800\"", "3600", "\"100\"", "\"2700.5\"", "\"-3\"", "0"}},
+      // Values next to the request's (1800, 1800.25, ...) so that an off-by-a-little comparison
+      // changes decisions.
+      {"aws:MultiFactorAuthAge",
+       {"\"1800\"", "3600", "\"100\"", "\"2700.5\"", "\"-3\"", "0", "\"1800.0\"", "\"1799.99\"",
+        "\"01800\"", "1800.25"}},
       {"s3:max-keys", {"\"10\"", "10", "\"9.5\"", "\"10.0\"", "\"-3\""}},
       {"aws:EpochTime", {"1577836800", "\"1700000000\""}},
   };
   static const std::vector<KeyVocab> date = {
+      // Many spellings of instants next to 2026-11-22T10:00:00Z (the request's usual time), so
+      // that time zones, fractions and epoch seconds decide comparisons.
       {"aws:CurrentTime",
        {"\"2020-01-01\"", "\"2020-01-01T00:00:00Z\"", "\"2026-11-22T10:00:00Z\"",
         "\"2017-12-31T23:59:59Z\"", "\"2026\"", "\"2020-01-01T02:00:00+02:00\"", "1600000000",
-        "\"1700000000\"", "\"2019-06\""}},
+        "\"1700000000\"", "\"2019-06\"", "\"2026-11-22T12:00+02:00\"",
+        "\"2026-11-22T09:00:00-01:00\"", "\"2026-11-22T10:00:00.5Z\"", "\"2026-11-22T10:30Z\"",
+        "1795341600"}},
       {"aws:TokenIssueTime", {"\"2026-11-22T09:00:00Z\"", "\"2020-01-01\""}},
       {"aws:EpochTime", {"\"2020-01-01\"", "1577836800"}},
   };
@@ -273,9 +276,12 @@ const std::vector<KeyVocab>& familyKeys(Family family) {
       {"test:Blob", {"\"aGVsbG8=\"", "\"d29ybGQ=\"", "\"aGk=\""}},
   };
   static const std::vector<KeyVocab> ip = {
+      // Networks whose edges the request's addresses sit on (203.0.113.255, 10.255.255.255, ...).
       {"aws:SourceIp",
        {"\"203.0.113.0/24\"", "\"10.0.0.0/8\"", "\"2001:db8::/32\"", "\"203.0.113.7\"",
-        "\"203.0.113.5/24\"", "\"::ffff:203.0.113.7\"", "\"0.0.0.0/0\"", "\"2001:DB8::1\""}},
+        "\"203.0.113.5/24\"", "\"::ffff:203.0.113.7\"", "\"0.0.0.0/0\"", "\"2001:DB8::1\"",
+        "\"203.0.113.128/25\"", "\"203.0.112.0/23\"", "\"10.0.0.0/9\"", "\"2001:db8::/33\"",
+        "\"203.0.113.254/31\""}},
       {"AWS:SourceIP", {"\"203.0.113.0/24\"", "\"10.1.2.3/32\""}},
   };
   static const std::vector<KeyVocab> arn = {
@@ -434,21 +440,21 @@ class Builder {
     if (canHavePolicies) {
       const std::size_t count = r_.weighted({10, 45, 30, 15});
       for (std::size_t i = 0; i < count; ++i)
-        spec.identity.push_back(makePolicy(PolicyKind::Identity));
+        spec.identity.push_back(makePolicy(PolicyType::Identity));
     }
     const bool trustOrKey = svc.service == "sts" || svc.service == "kms";
-    if (r_.chance(trustOrKey ? 70 : 45)) spec.resource = makePolicy(PolicyKind::Resource);
+    if (r_.chance(trustOrKey ? 70 : 45)) spec.resource = makePolicy(PolicyType::Resource);
     if ((caller.kind == CallerDef::Kind::User || caller.kind == CallerDef::Kind::RoleSession) &&
         r_.chance(20)) {
-      spec.boundary = makePolicy(PolicyKind::Boundary);
+      spec.boundary = makePolicy(PolicyType::Boundary);
     }
     if (signedCaller && r_.chance(30)) {
       const std::size_t levels = 1 + r_.below(3);
-      for (std::size_t i = 0; i < levels; ++i) spec.scps.push_back(makePolicy(PolicyKind::Scp));
+      for (std::size_t i = 0; i < levels; ++i) spec.scps.push_back(makePolicy(PolicyType::Scp));
     }
     if ((caller.kind == CallerDef::Kind::RoleSession && r_.chance(25)) ||
         (caller.kind == CallerDef::Kind::Federated && r_.chance(65))) {
-      spec.session = makePolicy(PolicyKind::Session);
+      spec.session = makePolicy(PolicyType::Session);
     }
     return spec;
   }
@@ -521,13 +527,16 @@ class Builder {
     }
     if (r_.chance(35)) {
       add("aws:MultiFactorAuthAge",
-          scalar(r_.pickOf({"100", "2700", "\"1800\"", "1800", "3600", "\"2700.5\"", "\"abc\""})));
+          scalar(r_.pickOf({"100", "2700", "\"1800\"", "1800", "3600", "\"2700.5\"", "\"abc\"",
+                            "\"1800.0\"", "\"1799.5\"", "\"+1800\"", "1800.25"})));
     }
     if (r_.chance(45)) {
       add("aws:CurrentTime",
           scalar(r_.pickOf({"\"2020-01-01T00:00:00Z\"", "\"2026-11-22T10:00:00Z\"",
                             "\"2017-12-31T23:59:59Z\"", "\"2019-06-01\"",
-                            "\"2026-11-22T10:00:00.5+01:00\"", "\"yesterday\""})));
+                            "\"2026-11-22T10:00:00.5+01:00\"", "\"yesterday\"",
+                            "\"2026-11-22T11:00:00+01:00\"", "\"2026-11-22T09:30:00-01:00\"",
+                            "\"2026-11-22T10:00:00.000001Z\"", "\"1795341600\""})));
     }
     if (r_.chance(25))
       add("aws:EpochTime", scalar(r_.pickOf({"1577836800", "1700000000", "\"1600000000\""})));
@@ -537,7 +546,10 @@ class Builder {
     if (r_.chance(45)) {
       add("aws:SourceIp",
           scalar(r_.pickOf({"\"203.0.113.7\"", "\"10.1.2.3\"", "\"2001:db8::1\"",
-                            "\"::ffff:203.0.113.7\"", "\"198.51.100.1\"", "\"not-an-ip\""})));
+                            "\"::ffff:203.0.113.7\"", "\"198.51.100.1\"", "\"not-an-ip\"",
+                            "\"203.0.113.255\"", "\"203.0.112.255\"", "\"203.0.114.0\"",
+                            "\"10.255.255.255\"", "\"11.0.0.0\"", "\"2001:db9::1\"",
+                            "\"2001:db8:ffff::1\""})));
     }
     if (r_.chance(30)) {
       add("aws:SourceArn",
@@ -576,7 +588,7 @@ class Builder {
   // An operator and key/values for one condition.
   ConditionSpec makeCondition() {
     ConditionSpec c;
-    const Family family = static_cast<Family>(r_.weighted({30, 10, 10, 15, 3, 10, 10, 10}));
+    const Family family = static_cast<Family>(r_.weighted({30, 14, 14, 12, 3, 14, 10, 8}));
     const std::string base = r_.pick(baseOperators(family));
     std::string key;
     std::vector<std::string> pool;
@@ -669,17 +681,17 @@ class Builder {
     return out;
   }
 
-  StatementSpec makeStatement(PolicyKind kind) {
+  StatementSpec makeStatement(PolicyType kind) {
     StatementSpec s;
     const ServiceVocab& svc = services()[serviceIndex_];
     int allowPercent = 78;
-    if (kind == PolicyKind::Boundary) allowPercent = 80;
-    if (kind == PolicyKind::Scp) allowPercent = 60;
-    if (kind == PolicyKind::Session) allowPercent = 75;
-    if (kind == PolicyKind::Resource) allowPercent = 65;
+    if (kind == PolicyType::Boundary) allowPercent = 80;
+    if (kind == PolicyType::Scp) allowPercent = 60;
+    if (kind == PolicyType::Session) allowPercent = 75;
+    if (kind == PolicyType::Resource) allowPercent = 65;
     s.allow = r_.chance(allowPercent);
 
-    if (kind == PolicyKind::Resource) {
+    if (kind == PolicyType::Resource) {
       if (!s.allow && r_.chance(50)) {
         s.principalMode = StatementSpec::PrincipalMode::NotPrincipal;
         s.principals = r_.chance(5) ? std::vector<PrincipalSpec>{{"*", "*"}} : pickPrincipals(4);
@@ -703,7 +715,7 @@ class Builder {
 
     s.notAction = r_.chance(15);
     s.actions = pickList(targetedActions, allActionPatterns(), 60, 2);
-    const bool trustPolicy = kind == PolicyKind::Resource && svc.service == "sts";
+    const bool trustPolicy = kind == PolicyType::Resource && svc.service == "sts";
     s.hasResource = !(trustPolicy && r_.chance(50));
     if (s.hasResource) {
       s.notResource = r_.chance(10);
@@ -719,20 +731,20 @@ class Builder {
     return s;
   }
 
-  PolicySpec makePolicy(PolicyKind kind) {
+  PolicySpec makePolicy(PolicyType kind) {
     PolicySpec p;
-    p.kind = kind;
+    p.type = kind;
     const std::size_t version = r_.weighted({80, 10, 10});
     p.version = version == 0 ? "2012-10-17" : version == 1 ? "2008-10-17" : "";
-    if (kind == PolicyKind::Scp) p.version = "2012-10-17";
-    if (kind == PolicyKind::Scp && r_.chance(75)) {
+    if (kind == PolicyType::Scp) p.version = "2012-10-17";
+    if (kind == PolicyType::Scp && r_.chance(75)) {
       StatementSpec all;
       all.actions = {"*"};
       all.resources = {"*"};
       p.statements.push_back(all);  // FullAWSAccess, as AWS attaches by default
     }
-    if ((kind == PolicyKind::Identity || kind == PolicyKind::Boundary ||
-         kind == PolicyKind::Session) &&
+    if ((kind == PolicyType::Identity || kind == PolicyType::Boundary ||
+         kind == PolicyType::Session) &&
         r_.chance(35)) {
       // A broad grant for the request's service, so the other statements' Denies and the
       // other policy types decide more often than "nothing allows".
@@ -864,40 +876,107 @@ std::string CaseSpec::describe() const {
   return out;
 }
 
-std::optional<ParsedCase> parseCase(const CaseSpec& spec, std::string* error) {
-  ParsedCase parsed;
-  bool ok = true;
-  auto parse = [&](const std::string& label,
-                   const PolicySpec& p) -> std::optional<engine::PolicyDocument> {
-    if (!ok) return std::nullopt;
-    auto doc = engine::parsePolicyDocument(p.toJson(), label, p.kind);
-    if (!doc.ok()) {
-      ok = false;
-      if (error != nullptr) *error = doc.status().toString();
+namespace {
+
+// The value of one JSON scalar as written by the generator (JsonValues): a string in quotes
+// (with the escapes quote() produces), or a number or boolean whose text is the value.
+engine::ContextValue::Type scalarType(const std::string& json) {
+  if (json == "true" || json == "false") return engine::ContextValue::Type::Bool;
+  if (!json.empty() && json.front() == '"') return engine::ContextValue::Type::String;
+  return engine::ContextValue::Type::Number;
+}
+
+std::string scalarValue(const std::string& json) {
+  if (json.empty() || json.front() != '"') return json;
+  std::string out;
+  for (std::size_t i = 1; i + 1 < json.size(); ++i) {
+    if (json[i] != '\\') {
+      out += json[i];
+    } else if (json[i + 1] == 'u') {  // backslash-u and four hex digits: a control character
+      out += static_cast<char>(std::stoi(json.substr(i + 2, 4), nullptr, 16));
+      i += 5;
+    } else {  // \" or \\ (quote() writes no other escape)
+      out += json[++i];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<EngineCase> engineCase(const CaseSpec& spec, std::string* error) {
+  EngineCase out;
+  forEachPolicy(spec, [&](const std::string& label, const PolicySpec& p) {
+    engine::PolicyText text{label, p.toJson()};
+    switch (p.type) {
+      case PolicyType::Identity:
+        out.texts.identity.push_back(std::move(text));
+        break;
+      case PolicyType::Resource:
+        out.texts.resource = std::move(text);
+        break;
+      case PolicyType::Boundary:
+        out.texts.boundary = std::move(text);
+        break;
+      case PolicyType::Scp:
+        out.texts.scps.push_back(std::move(text));
+        break;
+      case PolicyType::Session:
+        out.texts.session = std::move(text);
+        break;
+    }
+  });
+  out.request.principal = spec.request.principal;
+  out.request.action = spec.request.action;
+  out.request.resource = spec.request.resource.empty() ? "*" : spec.request.resource;
+  for (const auto& [key, values] : spec.request.context) {
+    engine::ContextValue value;
+    value.multivalued = values.array;
+    for (const std::string& json : values.scalars) {
+      value.type = scalarType(json);
+      value.values.push_back(scalarValue(json));
+    }
+    if (!out.request.setContext(key, std::move(value))) {
+      if (error != nullptr) *error = "request: context key " + key + " twice";
       return std::nullopt;
     }
-    return std::move(doc).value();
-  };
-  for (std::size_t i = 0; i < spec.identity.size(); ++i) {
-    auto doc = parse("identity[" + std::to_string(i) + "]", spec.identity[i]);
-    if (doc) parsed.input.identity.push_back(std::move(*doc));
   }
-  if (spec.resource) parsed.input.resource = parse("resource", *spec.resource);
-  if (spec.boundary) parsed.input.boundary = parse("boundary", *spec.boundary);
-  for (std::size_t i = 0; i < spec.scps.size(); ++i) {
-    auto doc = parse("scp[" + std::to_string(i) + "]", spec.scps[i]);
-    if (doc) parsed.input.scps.push_back(std::move(*doc));
-  }
-  if (spec.session) parsed.input.session = parse("session", *spec.session);
+  return out;
+}
+
+std::optional<ReferenceCase> referenceCase(const CaseSpec& spec, std::string* error) {
+  ReferenceCase out;
+  bool ok = true;
+  forEachPolicy(spec, [&](const std::string& label, const PolicySpec& p) {
+    if (!ok) return;
+    std::optional<Policy> policy = readPolicy(p.toJson(), p.type, label, error);
+    if (!policy) {
+      ok = false;
+      return;
+    }
+    switch (p.type) {
+      case PolicyType::Identity:
+        out.input.identity.push_back(std::move(*policy));
+        break;
+      case PolicyType::Resource:
+        out.input.resource = std::move(*policy);
+        break;
+      case PolicyType::Boundary:
+        out.input.boundary = std::move(*policy);
+        break;
+      case PolicyType::Scp:
+        out.input.scps.push_back(std::move(*policy));
+        break;
+      case PolicyType::Session:
+        out.input.session = std::move(*policy);
+        break;
+    }
+  });
   if (!ok) return std::nullopt;
-  auto requests = engine::parseRequests(spec.request.toJson(), "request");
-  if (!requests.ok() || requests.value().size() != 1) {
-    if (error != nullptr)
-      *error = requests.ok() ? "expected one request" : requests.status().toString();
-    return std::nullopt;
-  }
-  parsed.request = std::move(requests.value().front());
-  return parsed;
+  std::optional<Request> request = readRequest(spec.request.toJson(), error);
+  if (!request) return std::nullopt;
+  out.request = std::move(*request);
+  return out;
 }
 
 CaseSpec CaseGenerator::next() { return Builder(rng_).build(); }
@@ -1011,7 +1090,6 @@ CaseSpec minimizeCase(CaseSpec spec, const std::function<bool(const CaseSpec&)>&
   while (progress) {
     progress = false;
     for (CaseSpec& candidate : shrinkSteps(spec)) {
-      if (!parseCase(candidate, nullptr)) continue;
       if (!stillFails(candidate)) continue;
       spec = std::move(candidate);
       progress = true;

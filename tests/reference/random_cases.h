@@ -1,8 +1,11 @@
 // Seeded random policy sets and requests for the differential test, drawn from small
 // vocabularies so that actions, resources, principals and condition keys actually meet.
 //
-// A case is kept in a structured form (CaseSpec) so it can be printed as JSON, parsed with the
-// production parsers, and shrunk element by element when the engine and the reference disagree.
+// A case is kept in a structured form (CaseSpec) so it can be printed as JSON and shrunk element
+// by element when the engine and the reference disagree. Each side reads the case on its own:
+// the engine compiles the policy texts (PolicySet::compile reads the JSON itself) and gets the
+// request built through engine/request.h; the reference reads the same policy texts and the
+// request's JSON text with reference_policy.h. No parsed form is shared.
 // The same seed always yields the same sequence of cases (std::mt19937_64, no other entropy).
 #pragma once
 
@@ -14,9 +17,9 @@
 #include <utility>
 #include <vector>
 
-#include "engine/policy.h"
 #include "engine/policy_set.h"
 #include "engine/request.h"
+#include "tests/reference/reference_policy.h"
 
 namespace policysim::reference {
 
@@ -54,7 +57,7 @@ struct StatementSpec {
 };
 
 struct PolicySpec {
-  engine::PolicyKind kind = engine::PolicyKind::Identity;
+  PolicyType type = PolicyType::Identity;
   std::string version;  // "" = no Version element
   std::vector<StatementSpec> statements;
   [[nodiscard]] std::string toJson() const;
@@ -79,15 +82,22 @@ struct CaseSpec {
   [[nodiscard]] std::string describe() const;
 };
 
-// The parsed form of a case: what PolicySet::compile and reference::evaluate take.
-struct ParsedCase {
-  engine::PolicySetInput input;
+// The engine's input: every policy as JSON text, by role (labelled as in describe()), for
+// PolicySet::compile; and the request built in memory. nullopt (and a message) when the request
+// cannot be built (a context key given twice).
+struct EngineCase {
+  engine::PolicySetTexts texts;
   engine::Request request;
 };
+[[nodiscard]] std::optional<EngineCase> engineCase(const CaseSpec& spec, std::string* error);
 
-// Parses every document and the request with the production parsers. Returns nullopt (and the
-// parser's message in *error when non-null) if any of them is rejected.
-[[nodiscard]] std::optional<ParsedCase> parseCase(const CaseSpec& spec, std::string* error);
+// The reference's input: the same texts read by reference_policy.h. nullopt (and the reader's
+// message) when the reference cannot read one of them.
+struct ReferenceCase {
+  PolicyInput input;
+  Request request;
+};
+[[nodiscard]] std::optional<ReferenceCase> referenceCase(const CaseSpec& spec, std::string* error);
 
 class CaseGenerator {
  public:
@@ -99,8 +109,8 @@ class CaseGenerator {
 };
 
 // Greedy shrinking: repeatedly drops documents, statements, conditions, list entries and
-// context keys while `stillFails` holds for the smaller case (and it still parses). Returns
-// the smallest case found.
+// context keys while `stillFails` holds for the smaller case (it has to check that the case
+// still reads). Returns the smallest case found.
 [[nodiscard]] CaseSpec minimizeCase(CaseSpec spec,
                                     const std::function<bool(const CaseSpec&)>& stillFails);
 

@@ -8,38 +8,13 @@
 #include <string_view>
 #include <vector>
 
-#include "grammar/condition_operator.h"
-#include "grammar/date.h"
-#include "grammar/ip.h"
-#include "grammar/number.h"
-#include "grammar/policy_variable.h"
+#include "tests/reference/reference_values.h"
 
 namespace policysim::reference {
 namespace {
 
-using engine::ConditionEntry;
-using engine::ContextValue;
-using engine::Effect;
-using engine::PolicyDocument;
-using engine::PolicyKind;
-using engine::PolicyVersion;
-using engine::PrincipalEntry;
-using engine::Request;
-using engine::Statement;
-using grammar::OperatorFamily;
-using grammar::OperatorKind;
-using grammar::SetQualifier;
-
 // ---------------------------------------------------------------------------------------------
 // Small text helpers.
-
-std::string lowerAscii(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 // Splits UTF-8 text into code points (each as its bytes). Input is valid UTF-8 (the parsers
 // check), so a code point is a lead byte plus the continuation bytes (10xxxxxx) after it.
@@ -154,7 +129,7 @@ bool globMatchPattern(const Pattern& pattern, std::string_view text) {
 }
 
 Pattern lowerPattern(Pattern pattern) {
-  for (Glyph& g : pattern) g.text = lowerAscii(g.text);
+  for (Glyph& g : pattern) g.text = asciiLower(g.text);
   return pattern;
 }
 
@@ -163,45 +138,41 @@ Pattern lowerPattern(Pattern pattern) {
 
 // The value of variable `key` in the request: only a single-valued key resolves (rule 3); when
 // it does not, the default is used if written (rule 5), else there is no value (rule 6).
-std::optional<std::string> resolveVariable(const grammar::TemplatePart& part,
-                                           const Request& request) {
-  const ContextValue* value = request.findContext(part.text);  // names case-insensitive (rule 1)
-  if (value != nullptr && !value->multivalued && value->values.size() == 1) {
-    return value->values.front();
+std::optional<std::string> resolveVariable(const TemplatePiece& piece, const Request& request) {
+  const ContextEntry* entry = request.find(piece.text);  // names case-insensitive (rule 1)
+  if (entry != nullptr && !entry->multivalued && entry->values.size() == 1) {
+    return entry->values.front();
   }
-  if (part.defaultValue) return *part.defaultValue;
+  if (piece.fallback) return *piece.fallback;
   return std::nullopt;
 }
 
 // A policy string as the element reads it: wildcards active in literal text, variables
 // substituted only under Version 2012-10-17 (§1.2, §3.8 rule 1). nullopt = a variable had no
 // value and no default, so this pattern cannot match anything (§3.8 rule 6).
-std::optional<Pattern> expandTemplate(std::string_view text, PolicyVersion version,
+std::optional<Pattern> expandTemplate(std::string_view text, bool variables,
                                       const Request& request) {
-  if (version != PolicyVersion::V2012_10_17) return wildcardPattern(text);  // literal ${...}
-  auto parts = grammar::parsePolicyTemplate(text);
-  if (!parts.ok()) return wildcardPattern(text);  // the policy parser rejects these anyway
+  if (!variables) return wildcardPattern(text);  // ${...} is literal text
+  const std::optional<std::vector<TemplatePiece>> pieces = readTemplate(text);
+  if (!pieces) return wildcardPattern(text);  // readPolicy rejects these anyway
   Pattern out;
-  for (const grammar::TemplatePart& part : parts.value()) {
-    switch (part.kind) {
-      case grammar::TemplatePart::Kind::Text: {
-        Pattern piece = wildcardPattern(part.text);
-        out.insert(out.end(), piece.begin(), piece.end());
+  for (const TemplatePiece& piece : *pieces) {
+    Pattern part;
+    switch (piece.kind) {
+      case TemplatePiece::Kind::Text:
+        part = wildcardPattern(piece.text);
         break;
-      }
-      case grammar::TemplatePart::Kind::Escaped: {  // ${*} ${?} ${$}: literal (rule 4)
-        Pattern piece = literalPattern(part.text);
-        out.insert(out.end(), piece.begin(), piece.end());
+      case TemplatePiece::Kind::Escape:  // ${*} ${?} ${$}: literal (rule 4)
+        part = literalPattern(piece.text);
         break;
-      }
-      case grammar::TemplatePart::Kind::Variable: {
-        std::optional<std::string> value = resolveVariable(part, request);
+      case TemplatePiece::Kind::Variable: {
+        std::optional<std::string> value = resolveVariable(piece, request);
         if (!value) return std::nullopt;
-        Pattern piece = literalPattern(*value);  // substituted text is never a wildcard (rule 7)
-        out.insert(out.end(), piece.begin(), piece.end());
+        part = literalPattern(*value);  // substituted text is never a wildcard (rule 7)
         break;
       }
     }
+    out.insert(out.end(), part.begin(), part.end());
   }
   return out;
 }
@@ -229,33 +200,32 @@ bool actionPatternMatches(std::string_view pattern, std::string_view action) {
   const std::size_t aColon = action.find(':');
   if (pColon == std::string_view::npos || aColon == std::string_view::npos) return false;
   // Rule 2: prefix literal and case-insensitive; name a case-insensitive anchored glob.
-  if (lowerAscii(pattern.substr(0, pColon)) != lowerAscii(action.substr(0, aColon))) return false;
+  if (asciiLower(pattern.substr(0, pColon)) != asciiLower(action.substr(0, aColon))) return false;
   const std::string_view name = pattern.substr(pColon + 1);
   if (name.empty()) return false;  // rule 5
   for (char c : name) {
     if (c == ' ' || c == '\t' || c == '\n' || c == '\r') return false;  // rule 5
   }
   return globMatchPattern(lowerPattern(wildcardPattern(name)),
-                          lowerAscii(action.substr(aColon + 1)));
+                          asciiLower(action.substr(aColon + 1)));
 }
 
 // §2.1 rule 3 (OR) and §2.2 (NotAction: none of them).
 bool actionElementMatches(const Statement& statement, const std::string& action) {
   bool any = false;
-  for (const auto& pattern : statement.actions)
-    any = any || actionPatternMatches(pattern.text, action);
+  for (const auto& pattern : statement.actions) any = any || actionPatternMatches(pattern, action);
   return statement.notAction ? !any : any;
 }
 
 // ---------------------------------------------------------------------------------------------
 // §2.3 Resource.
 
-bool resourcePatternMatches(const std::string& patternText, PolicyVersion version,
+bool resourcePatternMatches(const std::string& patternText, bool variables,
                             const Request& request) {
   const std::string& resource = request.resource;
-  if (patternText == "*") return true;                                                   // rule 1
-  if (resource == "*") return false;                                                     // rule 2
-  const std::optional<Pattern> pattern = expandTemplate(patternText, version, request);  // rule 7
+  if (patternText == "*") return true;                                                     // rule 1
+  if (resource == "*") return false;                                                       // rule 2
+  const std::optional<Pattern> pattern = expandTemplate(patternText, variables, request);  // rule 7
   if (!pattern) return false;  // §3.8 rule 6: unresolved variable -> matches nothing
   const std::vector<Pattern> p = splitPatternFields(*pattern);
   const std::vector<std::string> r = splitColons(resource, 5);
@@ -283,12 +253,11 @@ bool resourcePatternMatches(const std::string& patternText, PolicyVersion versio
 
 // Rule 8 (OR) and §2.4 (NotResource: none). A missing Resource element (role trust policies,
 // §1.3) restricts nothing.
-bool resourceElementMatches(const Statement& statement, PolicyVersion version,
-                            const Request& request) {
+bool resourceElementMatches(const Statement& statement, bool variables, const Request& request) {
   if (!statement.hasResource) return true;
   bool any = false;
-  for (const auto& pattern : statement.resources) {
-    any = any || resourcePatternMatches(pattern.text, version, request);
+  for (const std::string& pattern : statement.resources) {
+    any = any || resourcePatternMatches(pattern, variables, request);
   }
   return statement.notResource ? !any : any;
 }
@@ -304,7 +273,7 @@ struct Caller {
   std::string roleArn;  // role sessions: arn:PART:iam::ACCOUNT:role/ROLE
 };
 
-Caller parseCaller(const std::string& principal) {
+Caller parseCaller(const std::string& principal, const Deviations& deviations) {
   Caller caller;
   caller.arn = principal;
   if (principal.empty()) return caller;  // §4.8: anonymous
@@ -326,6 +295,8 @@ Caller parseCaller(const std::string& principal) {
     caller.roleArn = "arn:" + partition + ":iam::" + f[4] + ":role/" + rest.substr(0, slash);
   } else if (service == "sts" && resource.rfind("federated-user/", 0) == 0) {
     caller.kind = Caller::Kind::FederatedUser;
+  } else if (deviations.shapelessArnCallerInAccount) {
+    caller.kind = Caller::Kind::User;  // the engine's reading: a principal of the ARN's account
   } else {
     return caller;
   }
@@ -343,7 +314,7 @@ std::string entryAccount(const std::string& value) {
   return {};
 }
 
-bool isWildcardEntry(const PrincipalEntry& entry) {
+bool isWildcardEntry(const PrincipalName& entry) {
   return entry.type == "*" || (entry.type == "AWS" && entry.value == "*");
 }
 
@@ -364,7 +335,7 @@ const char* grantName(Grant g) {
   return "?";
 }
 
-Grant entryGrant(const PrincipalEntry& entry, const Caller& caller) {
+Grant entryGrant(const PrincipalName& entry, const Caller& caller) {
   // "*" and {"AWS":"*"} match everyone, anonymous included, and count as naming the caller
   // directly (README choice "Principal: * and boundaries/session policies", §4.3 last row).
   if (isWildcardEntry(entry)) return Grant::Direct;
@@ -391,17 +362,17 @@ Grant entryGrant(const PrincipalEntry& entry, const Caller& caller) {
 bool notPrincipalExempts(const Statement& statement, const Caller& caller, bool hasBoundary) {
   if (hasBoundary) return false;
   bool wildcardListed = false;
-  for (const PrincipalEntry& entry : statement.principals)
+  for (const PrincipalName& entry : statement.principals)
     wildcardListed = wildcardListed || isWildcardEntry(entry);
   if (wildcardListed) return true;
   auto arnListed = [&](const std::string& arn) {
-    for (const PrincipalEntry& entry : statement.principals) {
+    for (const PrincipalName& entry : statement.principals) {
       if (entry.type == "AWS" && entry.value == arn) return true;
     }
     return false;
   };
   auto accountListed = [&](const std::string& account) {
-    for (const PrincipalEntry& entry : statement.principals) {
+    for (const PrincipalName& entry : statement.principals) {
       if (entry.type == "AWS" && entryAccount(entry.value) == account) return true;
     }
     return false;
@@ -417,13 +388,22 @@ bool notPrincipalExempts(const Statement& statement, const Caller& caller, bool 
     case Caller::Kind::Root:
       return accountListed(caller.account);
     case Caller::Kind::Other:
-      for (const PrincipalEntry& entry : statement.principals) {
+      for (const PrincipalName& entry : statement.principals) {
         if (entry.value == caller.arn) return true;
       }
       return false;
   }
   return false;
 }
+
+// What every statement of one evaluation looks at besides itself.
+struct Scope {
+  const Request& request;
+  const Caller& caller;
+  bool hasBoundary = false;  // §2.5 rule 6: NotPrincipal always applies to such a caller
+  const Deviations& deviations;
+  std::vector<std::string>* trace = nullptr;
+};
 
 // ---------------------------------------------------------------------------------------------
 // Three-valued results: a condition can be true, false, or an evaluation error (a request value
@@ -458,44 +438,7 @@ Tri triOr(Tri a, Tri b) {
 Tri triOf(bool b) { return b ? Tri::True : Tri::False; }
 
 // ---------------------------------------------------------------------------------------------
-// §3.4 value parsing per family.
-
-std::optional<bool> parseBoolText(std::string_view text) {  // Bool: case-insensitive (§3.4)
-  const std::string lower = lowerAscii(text);
-  if (lower == "true") return true;
-  if (lower == "false") return false;
-  return std::nullopt;
-}
-
-int base64Digit(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
-}
-
-// Standard base64 with '=' padding; length a multiple of 4.
-std::optional<std::string> decodeBase64(std::string_view text) {
-  if (text.size() % 4 != 0) return std::nullopt;
-  std::size_t padding = 0;
-  while (padding < 2 && padding < text.size() && text[text.size() - 1 - padding] == '=') ++padding;
-  std::string out;
-  unsigned int buffer = 0;
-  int bits = 0;
-  for (std::size_t i = 0; i < text.size() - padding; ++i) {
-    const int digit = base64Digit(text[i]);
-    if (digit < 0) return std::nullopt;
-    buffer = (buffer << 6U) | static_cast<unsigned int>(digit);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((buffer >> static_cast<unsigned int>(bits)) & 0xFFU));
-    }
-  }
-  return out;
-}
+// §3.4 values per family.
 
 // "A concrete ARN": arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE with at least five colons and
 // non-empty partition and service.
@@ -504,194 +447,195 @@ bool isArn(std::string_view text) {
   return f.size() == 6 && f[0] == "arn" && !f[1].empty() && !f[2].empty();
 }
 
-// §3.5: a policy value that its operator cannot read (a linter error; the statement fails
-// closed). String and Arn values are always readable.
-bool policyValueIsBad(const ConditionEntry& condition, const engine::PolicyValue& value) {
-  switch (grammar::operatorFamily(condition.op.kind)) {
-    case OperatorFamily::String:
-    case OperatorFamily::Arn:
-      return false;
-    case OperatorFamily::Numeric:
-      return !grammar::parseDecimal(value.text).ok();
-    case OperatorFamily::Date:
-      return !grammar::parseDate(value.text).ok();
-    case OperatorFamily::Bool:
-    case OperatorFamily::Null:
-      return !parseBoolText(value.text).has_value();
-    case OperatorFamily::Binary:
-      return !decodeBase64(value.text).has_value();
-    case OperatorFamily::Ip:
-      return !grammar::parseCidr(value.text).ok();
+// Can the family read this policy value? If not, §3.5's fail-closed rule decides the statement.
+// String and Arn values are always readable (an Arn value of fewer than six fields is valid
+// and matches nothing); an IP value may be a network.
+bool familyReads(Family family, std::string_view text) {
+  switch (family) {
+    case Family::String:
+    case Family::Arn:
+      return true;
+    case Family::Numeric:
+      return readDecimal(text).has_value();
+    case Family::Date:
+      return readDate(text).has_value();
+    case Family::Bool:
+    case Family::Null:
+      return readBool(text).has_value();
+    case Family::Binary:
+      return decodeBase64(text).has_value();
+    case Family::Ip:
+      return readCidr(text).has_value();
+  }
+  return false;
+}
+
+// Can the family read this request value? If not, evaluating it is an error (§3.5). A request
+// value is one address, never a network; binary values come base64-encoded (§3.4).
+bool requestValueReadable(Family family, const std::string& s) {
+  switch (family) {
+    case Family::String:
+    case Family::Null:
+      return true;
+    case Family::Ip:
+      return readIpAddress(s).has_value();
+    case Family::Arn:
+      return isArn(s);
+    default:
+      return familyReads(family, s);
+  }
+}
+
+// Numeric*/Date* comparison: `order` is compare(R, P) (<0, 0, >0); the operator's name says
+// which orders it accepts. Equals and NotEquals both test equality (NotEquals is negated by
+// the caller, §3.1 rule 4).
+bool orderSatisfies(const std::string& base, int order) {
+  if (base.ends_with("LessThan")) return order < 0;
+  if (base.ends_with("LessThanEquals")) return order <= 0;
+  if (base.ends_with("GreaterThan")) return order > 0;
+  if (base.ends_with("GreaterThanEquals")) return order >= 0;
+  return order == 0;  // ...Equals, ...NotEquals
+}
+
+// §3.4 Arn*: both sides in six fields, each globbed on its own (a '*' never crosses a field
+// colon, no trailing-star expansion); ArnEquals == ArnLike. A value of fewer than six fields
+// matches nothing.
+bool arnValueMatches(const Pattern& pattern, const std::string& s) {
+  const std::vector<Pattern> pf = splitPatternFields(pattern);
+  if (pf.size() != 6) return false;
+  const std::vector<std::string> rf = splitColons(s, 5);
+  for (std::size_t i = 0; i < 6; ++i) {
+    if (!globMatchPattern(pf[i], rf[i])) return false;
   }
   return true;
 }
 
 // The positive form of a (possibly negated) base operator applied to request value `s` and one
-// policy value. Only called once `s` is known to be readable for the family.
-bool positiveMatch(OperatorKind kind, const std::string& s, const engine::PolicyValue& value,
-                   PolicyVersion version, const Request& request) {
-  switch (kind) {
-    // §3.4 String. Variables allowed (§3.8 rule 2); unresolved -> this value cannot match.
-    case OperatorKind::StringEquals:
-    case OperatorKind::StringNotEquals: {
-      auto p = expandTemplate(value.text, version, request);
-      return p && patternText(*p) == s;  // '*' literal in StringEquals (§6 item 19)
-    }
-    case OperatorKind::StringEqualsIgnoreCase:
-    case OperatorKind::StringNotEqualsIgnoreCase: {
-      auto p = expandTemplate(value.text, version, request);
-      return p && lowerAscii(patternText(*p)) == lowerAscii(s);  // README: ASCII folding
-    }
-    case OperatorKind::StringLike:
-    case OperatorKind::StringNotLike: {
-      auto p = expandTemplate(value.text, version, request);
-      return p && globMatchPattern(*p, s);  // case-sensitive anchored glob; '*' crosses ':'
-    }
-    // §3.4 Numeric: R op P, compared as numbers.
-    case OperatorKind::NumericEquals:
-    case OperatorKind::NumericNotEquals:
-    case OperatorKind::NumericLessThan:
-    case OperatorKind::NumericLessThanEquals:
-    case OperatorKind::NumericGreaterThan:
-    case OperatorKind::NumericGreaterThanEquals: {
-      const double r = grammar::parseDecimal(s).value();
-      const double p = grammar::parseDecimal(value.text).value();
-      if (kind == OperatorKind::NumericLessThan) return r < p;
-      if (kind == OperatorKind::NumericLessThanEquals) return r <= p;
-      if (kind == OperatorKind::NumericGreaterThan) return r > p;
-      if (kind == OperatorKind::NumericGreaterThanEquals) return r >= p;
-      return r == p;
-    }
-    // §3.4 Date: instants.
-    case OperatorKind::DateEquals:
-    case OperatorKind::DateNotEquals:
-    case OperatorKind::DateLessThan:
-    case OperatorKind::DateLessThanEquals:
-    case OperatorKind::DateGreaterThan:
-    case OperatorKind::DateGreaterThanEquals: {
-      const grammar::EpochMicros r = grammar::parseDate(s).value();
-      const grammar::EpochMicros p = grammar::parseDate(value.text).value();
-      if (kind == OperatorKind::DateLessThan) return r < p;
-      if (kind == OperatorKind::DateLessThanEquals) return r <= p;
-      if (kind == OperatorKind::DateGreaterThan) return r > p;
-      if (kind == OperatorKind::DateGreaterThanEquals) return r >= p;
-      return r == p;
-    }
-    case OperatorKind::Bool:
-      return *parseBoolText(s) == *parseBoolText(value.text);
-    case OperatorKind::BinaryEquals:
-      return *decodeBase64(s) == *decodeBase64(value.text);
-    case OperatorKind::IpAddress:
-    case OperatorKind::NotIpAddress:
-      return grammar::networkContains(grammar::parseCidr(value.text).value(),
-                                      grammar::parseIpAddress(s).value());
-    // §3.4 Arn*: both sides in six fields, each globbed on its own (a '*' never crosses a field
-    // colon, no trailing-star expansion); ArnEquals == ArnLike.
-    case OperatorKind::ArnEquals:
-    case OperatorKind::ArnLike:
-    case OperatorKind::ArnNotEquals:
-    case OperatorKind::ArnNotLike: {
-      auto p = expandTemplate(value.text, version, request);
+// policy value. Only called once both are known to be readable for the family.
+bool positiveMatch(const Operator& op, const std::string& s, const std::string& value,
+                   bool variables, const Request& request) {
+  switch (op.family) {
+    case Family::String: {
+      // Variables allowed (§3.8 rule 2); an unresolved one means this value cannot match.
+      const std::optional<Pattern> p = expandTemplate(value, variables, request);
       if (!p) return false;
-      const std::vector<Pattern> pf = splitPatternFields(*p);
-      if (pf.size() != 6) return false;  // fewer than six fields matches nothing
-      const std::vector<std::string> rf = splitColons(s, 5);
-      for (std::size_t i = 0; i < 6; ++i) {
-        if (!globMatchPattern(pf[i], rf[i])) return false;
+      if (op.base.find("Like") != std::string::npos) {
+        return globMatchPattern(*p, s);  // case-sensitive anchored glob; '*' crosses ':'
       }
-      return true;
+      if (op.base.find("IgnoreCase") != std::string::npos) {
+        return asciiLower(patternText(*p)) == asciiLower(s);  // README: ASCII folding
+      }
+      return patternText(*p) == s;  // '*' is literal in StringEquals (§6 item 19)
     }
-    case OperatorKind::Null:
-      return false;  // handled by the caller
-  }
-  return false;
-}
-
-// Can the family read this request value? If not, evaluating it is an error (§3.5).
-bool requestValueReadable(OperatorFamily family, const std::string& s) {
-  switch (family) {
-    case OperatorFamily::String:
-    case OperatorFamily::Null:
-      return true;
-    case OperatorFamily::Numeric:
-      return grammar::parseDecimal(s).ok();
-    case OperatorFamily::Date:
-      return grammar::parseDate(s).ok();
-    case OperatorFamily::Bool:
-      return parseBoolText(s).has_value();
-    case OperatorFamily::Binary:
-      return decodeBase64(s).has_value();  // supplied base64-encoded (§3.4 BinaryEquals)
-    case OperatorFamily::Ip:
-      return grammar::parseIpAddress(s).ok();
-    case OperatorFamily::Arn:
-      return isArn(s);
+    case Family::Numeric:
+      return orderSatisfies(op.base, compareDecimals(*readDecimal(s), *readDecimal(value)));
+    case Family::Date:
+      return orderSatisfies(op.base, compareInstants(*readDate(s), *readDate(value)));
+    case Family::Bool:
+      return *readBool(s) == *readBool(value);
+    case Family::Binary:
+      return *decodeBase64(s) == *decodeBase64(value);
+    case Family::Ip:
+      return networkContains(*readCidr(value), *readIpAddress(s));
+    case Family::Arn: {
+      const std::optional<Pattern> p = expandTemplate(value, variables, request);
+      return p && arnValueMatches(*p, s);
+    }
+    case Family::Null:
+      return false;  // handled by evaluateCondition
   }
   return false;
 }
 
 // m(s) of §3.7: the base operator on one request value against all policy values: OR for a
 // positive operator (§3.1 rule 3), NOR for a negated one (rule 4).
-Tri baseOperator(const ConditionEntry& condition, const std::string& s, PolicyVersion version,
-                 const Request& request) {
-  const OperatorKind kind = condition.op.kind;
-  if (!requestValueReadable(grammar::operatorFamily(kind), s)) return Tri::Error;
+Tri baseOperator(const Operator& op, const Condition& condition, const std::string& s,
+                 bool variables, const Request& request) {
+  if (!requestValueReadable(op.family, s)) return Tri::Error;
   bool any = false;
-  for (const engine::PolicyValue& value : condition.values) {
-    any = any || positiveMatch(kind, s, value, version, request);
+  for (const std::string& value : condition.values) {
+    any = any || positiveMatch(op, s, value, variables, request);
   }
-  return triOf(grammar::isNegated(kind) ? !any : any);
+  return triOf(op.negated ? !any : any);
 }
 
 // One condition entry (operator + key + values), §3.1 rule 6 order: absence handling, then the
 // set operator, then the base operator.
-Tri evaluateCondition(const ConditionEntry& condition, PolicyVersion version,
-                      const Request& request) {
-  const grammar::ConditionOperator& op = condition.op;
-  const ContextValue* value = request.findContext(condition.key);  // key names case-insensitive
+Tri evaluateCondition(const Operator& op, const Condition& condition, bool variables,
+                      const Request& request, const Deviations& deviations) {
+  const ContextEntry* value = request.find(condition.key);  // key names case-insensitive
   // §3.4 Null: "an empty multivalued list counts as null (absent)". The reference applies that
   // to every operator, so the §3.3 absent-key table covers `[]` too (§3.7's table gives the set
   // operators the same result for "absent" and "empty" anyway). An empty string is a present
   // value (README choice).
   const bool absent = value == nullptr || (value->multivalued && value->values.empty());
-  if (op.kind == OperatorKind::Null) {
+  if (op.family == Family::Null) {
     // "true" <=> key absent, "false" <=> present. Several values: OR.
     bool any = false;
-    for (const engine::PolicyValue& v : condition.values)
-      any = any || (*parseBoolText(v.text) == absent);
+    for (const std::string& v : condition.values) any = any || (*readBool(v) == absent);
     return triOf(any);
   }
-  if (absent) {                                                        // §3.3 table
-    if (op.qualifier == SetQualifier::ForAllValues) return Tri::True;  // vacuous
-    if (op.qualifier == SetQualifier::ForAnyValue) return Tri::False;  // even with IfExists
-    if (op.ifExists) return Tri::True;                                 // §3.6
-    return triOf(grammar::isNegated(op.kind));  // positive false, negated true
+  if (absent) {                                                 // §3.3 table
+    if (op.set == SetOperator::ForAllValues) return Tri::True;  // vacuous
+    if (op.set == SetOperator::ForAnyValue) return Tri::False;  // even with IfExists
+    if (op.ifExists) return Tri::True;                          // §3.6
+    return triOf(op.negated);                                   // positive false, negated true
   }
-  if (op.qualifier == SetQualifier::None) {
+  if (op.set == SetOperator::None) {
     // §3.7 rule 3 (policysim choice): a multivalued request key under a plain operator -> false.
-    if (value->multivalued) return Tri::False;
+    // (The engine's reading, pending: rule 4 below first.)
+    if (value->multivalued && !(deviations.emptyListBeforeMultivalued && condition.values.empty()))
+      return Tri::False;
     if (condition.values.empty()) {
       // §3.7 rule 4: empty policy value list; IfExists matches only an absent key.
       if (op.ifExists) return Tri::False;
-      return triOf(grammar::isNegated(op.kind));
+      return triOf(op.negated);
     }
-    return baseOperator(condition, value->values.front(), version, request);
+    return baseOperator(op, condition, value->values.front(), variables, request);
   }
   if (condition.values.empty()) {
     // §3.7 rule 4: ForAllValues only when the set is empty; ForAnyValue never.
-    if (op.qualifier == SetQualifier::ForAllValues) return triOf(value->values.empty());
+    if (op.set == SetOperator::ForAllValues) return triOf(value->values.empty());
     return Tri::False;
   }
   // §3.7: ForAllValues = every member, ForAnyValue = some member; a single-valued key is the set
   // {value} (rule 2).
   // §3.5: a member of the wrong type is an evaluation error, and an error stops evaluation
   // (deny) even where another member would decide the set operator.
-  Tri result = op.qualifier == SetQualifier::ForAllValues ? Tri::True : Tri::False;
+  Tri result = op.set == SetOperator::ForAllValues ? Tri::True : Tri::False;
   for (const std::string& s : value->values) {
-    const Tri m = baseOperator(condition, s, version, request);
+    const Tri m = baseOperator(op, condition, s, variables, request);
     if (m == Tri::Error) return Tri::Error;
-    result = op.qualifier == SetQualifier::ForAllValues ? triAnd(result, m) : triOr(result, m);
+    result = op.set == SetOperator::ForAllValues ? triAnd(result, m) : triOr(result, m);
   }
   return result;
+}
+
+// The Condition block of one statement (§3.1 rules 1-2: AND), with §3.5's fail-closed rule: a
+// policy value its operator cannot read makes an Allow not apply and a Deny apply (its
+// conditions count as true; principal, action and resource still have to match).
+Tri evaluateConditions(const Policy& policy, const Statement& statement, const Scope& scope,
+                       std::string* why) {
+  std::vector<Operator> operators;
+  bool badValue = false;
+  for (const Condition& condition : statement.conditions) {
+    operators.push_back(*readOperator(condition.operatorName));  // readPolicy checked the name
+    for (const std::string& value : condition.values)
+      badValue = badValue || !familyReads(operators.back().family, value);
+  }
+  if (badValue) {
+    *why += " bad-policy-value";
+    return statement.allow ? Tri::False : Tri::True;
+  }
+  Tri conditions = Tri::True;
+  for (std::size_t i = 0; i < statement.conditions.size(); ++i) {
+    const Condition& condition = statement.conditions[i];
+    const Tri c = evaluateCondition(operators[i], condition, policy.variables, scope.request,
+                                    scope.deviations);
+    *why += " [" + condition.operatorName + " " + condition.key + "=" + triName(c) + "]";
+    conditions = triAnd(conditions, c);
+  }
+  return conditions;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -702,20 +646,20 @@ struct Verdict {
   Grant grant = Grant::None;  // resource-based Allow statements only
 };
 
-Verdict evaluateStatement(const PolicyDocument& document, const Statement& statement,
-                          const Caller& caller, const Request& request, bool hasBoundary,
-                          std::vector<std::string>* trace) {
+Verdict evaluateStatement(const Policy& policy, const Statement& statement, const Scope& scope) {
+  const Caller& caller = scope.caller;
+  const Request& request = scope.request;
   Verdict verdict;
   Tri applies = Tri::True;
   std::string why;
-  if (document.kind == PolicyKind::Resource) {
+  if (policy.type == PolicyType::Resource) {
     // §4.1: in resource-based policies the principal must match.
     if (statement.notPrincipal) {
-      const bool exempt = notPrincipalExempts(statement, caller, hasBoundary);
+      const bool exempt = notPrincipalExempts(statement, caller, scope.hasBoundary);
       applies = triAnd(applies, triOf(!exempt));
       why += exempt ? " principal-exempt" : " notprincipal-applies";
     } else if (statement.hasPrincipal) {
-      for (const PrincipalEntry& entry : statement.principals) {
+      for (const PrincipalName& entry : statement.principals) {
         const Grant g = entryGrant(entry, caller);
         if (static_cast<int>(g) > static_cast<int>(verdict.grant)) verdict.grant = g;
       }
@@ -727,36 +671,17 @@ Verdict evaluateStatement(const PolicyDocument& document, const Statement& state
     }
   }
   const bool action = actionElementMatches(statement, request.action);
-  const bool resource = resourceElementMatches(statement, document.version, request);
+  const bool resource = resourceElementMatches(statement, policy.variables, request);
   applies = triAnd(applies, triAnd(triOf(action), triOf(resource)));
   why += std::string(" action=") + (action ? "y" : "n") + " resource=" + (resource ? "y" : "n");
 
-  // §3.5: a policy value the operator cannot read makes the statement fail closed: an Allow
-  // does not apply, a Deny does (its conditions count as true; principal, action and resource
-  // still have to match).
-  bool badValue = false;
-  for (const ConditionEntry& condition : statement.conditions) {
-    for (const engine::PolicyValue& value : condition.values)
-      badValue = badValue || policyValueIsBad(condition, value);
-  }
-  Tri conditions = Tri::True;
-  if (badValue) {
-    conditions = statement.effect == Effect::Deny ? Tri::True : Tri::False;
-    why += " bad-policy-value";
-  } else {
-    for (const ConditionEntry& condition : statement.conditions) {
-      const Tri c = evaluateCondition(condition, document.version, request);
-      why += " [" + condition.operatorName + " " + condition.key + "=" + triName(c) + "]";
-      conditions = triAnd(conditions, c);  // §3.1 rules 1-2: AND
-    }
-  }
+  const Tri conditions = evaluateConditions(policy, statement, scope, &why);
   applies = triAnd(applies, conditions);
   verdict.applies = applies;
-  if (trace != nullptr) {
-    trace->push_back(std::string(engine::policyKindName(document.kind)) + " " + document.name +
-                     " #" + std::to_string(statement.index) +
-                     (statement.effect == Effect::Allow ? " Allow" : " Deny") + ":" + why + " -> " +
-                     triName(applies));
+  if (scope.trace != nullptr) {
+    scope.trace->push_back(policy.name + " #" + std::to_string(statement.index) +
+                           (statement.allow ? " Allow" : " Deny") + ":" + why + " -> " +
+                           triName(applies));
   }
   return verdict;
 }
@@ -766,14 +691,14 @@ Verdict evaluateStatement(const PolicyDocument& document, const Statement& state
 std::string resourceAccount(const Request& request) {
   const std::vector<std::string> f = splitColons(request.resource, 5);
   if (f.size() == 6 && f[0] == "arn" && !f[4].empty()) return f[4];
-  const ContextValue* value = request.findContext("aws:ResourceAccount");
+  const ContextEntry* value = request.find("aws:ResourceAccount");
   if (value != nullptr && !value->multivalued && value->values.size() == 1) return value->values[0];
   return {};
 }
 
 // §4.2: needsRbp for role trust (sts:AssumeRole*) and KMS keys.
 bool needsResourcePolicy(const std::string& action) {
-  const std::string lower = lowerAscii(action);
+  const std::string lower = asciiLower(action);
   return lower.rfind("sts:assumerole", 0) == 0 || lower.rfind("kms:", 0) == 0;
 }
 
@@ -785,15 +710,13 @@ struct DocumentResult {
   Grant grant = Grant::None;  // best grant among applying resource-based Allows
 };
 
-DocumentResult evaluateDocument(const PolicyDocument& document, const Caller& caller,
-                                const Request& request, bool hasBoundary,
-                                std::vector<std::string>* trace) {
+DocumentResult evaluatePolicy(const Policy& policy, const Scope& scope) {
   DocumentResult result;
-  for (const Statement& statement : document.statements) {
-    const Verdict v = evaluateStatement(document, statement, caller, request, hasBoundary, trace);
+  for (const Statement& statement : policy.statements) {
+    const Verdict v = evaluateStatement(policy, statement, scope);
     if (v.applies == Tri::Error) result.error = true;
     if (v.applies != Tri::True) continue;
-    if (statement.effect == Effect::Deny) {
+    if (!statement.allow) {
       result.deny = true;
     } else {
       result.allow = true;
@@ -813,13 +736,19 @@ bool actionMatches(const std::string& pattern, const std::string& action) {
   return actionPatternMatches(pattern, action);
 }
 
-DecisionKind evaluate(const engine::PolicySetInput& input, const Request& request,
-                      std::vector<std::string>* trace) {
+DecisionKind evaluate(const PolicyInput& input, const Request& request,
+                      std::vector<std::string>* trace, const Deviations& deviations) {
   auto note = [&](const std::string& line) {
     if (trace != nullptr) trace->push_back(line);
   };
-  const Caller caller = parseCaller(request.principal);
-  const bool hasBoundary = input.boundary.has_value();
+  // §4.9, README: these two need no permission; no policy, not even a Deny, controls them.
+  const std::string action = asciiLower(request.action);
+  if (action == "sts:getcalleridentity" || action == "sts:getsessiontoken") {
+    note("needs no permission");
+    return DecisionKind::Allowed;
+  }
+  const Caller caller = parseCaller(request.principal, deviations);
+  const Scope scope{request, caller, input.boundary.has_value(), deviations, trace};
 
   // Every statement of every document in scope, evaluated once.
   bool anyDeny = false;
@@ -830,27 +759,26 @@ DecisionKind evaluate(const engine::PolicySetInput& input, const Request& reques
     return r;
   };
   bool idAllows = false;
-  for (const PolicyDocument& doc : input.identity) {
-    idAllows = fold(evaluateDocument(doc, caller, request, hasBoundary, trace)).allow || idAllows;
+  for (const Policy& policy : input.identity) {
+    idAllows = fold(evaluatePolicy(policy, scope)).allow || idAllows;
   }
   Grant grant = Grant::None;
-  if (input.resource)
-    grant = fold(evaluateDocument(*input.resource, caller, request, hasBoundary, trace)).grant;
+  if (input.resource) grant = fold(evaluatePolicy(*input.resource, scope)).grant;
   bool pbAllows = true;  // §4.2: true when no boundary exists
-  if (input.boundary)
-    pbAllows = fold(evaluateDocument(*input.boundary, caller, request, hasBoundary, trace)).allow;
+  if (input.boundary) pbAllows = fold(evaluatePolicy(*input.boundary, scope)).allow;
   bool scpAllows = true;  // every level must allow (§4.2 step 3)
-  for (const PolicyDocument& doc : input.scps) {
-    scpAllows = fold(evaluateDocument(doc, caller, request, hasBoundary, trace)).allow && scpAllows;
+  for (const Policy& policy : input.scps) {
+    scpAllows = fold(evaluatePolicy(policy, scope)).allow && scpAllows;
   }
   // §4.6: no session policy -> true, except a federated-user session, whose missing session
   // policy is modelled as an empty one.
   bool spAllows = caller.kind != Caller::Kind::FederatedUser;
-  if (input.session)
-    spAllows = fold(evaluateDocument(*input.session, caller, request, hasBoundary, trace)).allow;
+  if (input.session) spAllows = fold(evaluatePolicy(*input.session, scope)).allow;
 
   const std::string resAccount = resourceAccount(request);
-  const bool sameAccount = resAccount.empty() || resAccount == caller.account;
+  // (The engine's reading, pending: a caller without an account is in every account.)
+  const bool accountless = caller.account.empty() && deviations.accountlessCallerInEveryAccount;
+  const bool sameAccount = resAccount.empty() || resAccount == caller.account || accountless;
   // §4.8: the root user is "implicitly allowed everything in its own account" and no identity
   // policy can be attached to it: its side allows whatever policies say (another account's
   // resource still needs that account's grant, §4.4 cross-account branch); an anonymous caller
