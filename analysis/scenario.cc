@@ -202,69 +202,81 @@ const char* expectedPrincipal(Scenario scenario) {
 // Everything the scenario sets, before explicit keys are honoured.
 struct Derived {
   PrincipalKind kind = PrincipalKind::User;
-  std::string principal;     // ARN AWS reports for the caller
-  std::string principalArn;  // aws:PrincipalArn
-  std::string principalType;
-  std::string account;
-  std::string userName;  // aws:username (IAM users only)
-  std::string userId;    // aws:userid, empty = absent
+  std::string principal;  // ARN AWS reports for the caller
+  PrincipalKeys keys;
 };
 
+// The ARN AWS reports for a caller.
+std::string callerArn(const PrincipalArn& c) {
+  const std::string prefix = "arn:" + c.partition + ":";
+  switch (c.kind) {
+    case PrincipalKind::Root:
+      return prefix + "iam::" + c.account + ":root";
+    case PrincipalKind::RoleSession:
+      return prefix + "sts::" + c.account + ":assumed-role/" + c.name + "/" + c.sessionName;
+    case PrincipalKind::FederatedUser:
+      return prefix + "sts::" + c.account + ":federated-user/" + c.name;
+    case PrincipalKind::Role:
+      return prefix + "iam::" + c.account + ":role" + c.path + c.name;
+    case PrincipalKind::User:
+      break;
+  }
+  return prefix + "iam::" + c.account + ":user" + c.path + c.name;
+}
+
+// The caller a scenario makes of the given principal, and its keys.
 Derived derivePrincipal(const ScenarioOptions& options, const PrincipalArn& base) {
-  Derived d;
-  d.account = base.account;
-  const std::string& partition = base.partition;
-  const std::string root = "arn:" + partition + ":iam::" + base.account + ":root";
+  PrincipalArn caller = base;
   const Scenario scenario = options.scenario;
   const bool rootCaller = scenario == Scenario::Root || scenario == Scenario::RootMfa ||
                           base.kind == PrincipalKind::Root;
   if (rootCaller && scenario != Scenario::Federated) {
-    d.kind = PrincipalKind::Root;
-    d.principal = root;
-    d.principalArn = root;
-    d.principalType = "Account";
-    d.userId = options.uniqueId.empty() ? base.account : options.uniqueId;
-    return d;
+    caller.kind = PrincipalKind::Root;
+  } else if (scenario == Scenario::AssumeRole || scenario == Scenario::AssumeRoleMfa) {
+    caller.kind = PrincipalKind::RoleSession;
+    caller.sessionName = options.sessionName;
+    if (caller.sessionName.empty()) {
+      caller.sessionName =
+          base.sessionName.empty() ? std::string(kDefaultSessionName) : base.sessionName;
+    }
+  } else if (scenario == Scenario::Federated) {
+    caller.kind = PrincipalKind::FederatedUser;
+    caller.name = options.sessionName;
+    if (caller.name.empty()) {
+      caller.name = base.kind == PrincipalKind::Root ? std::string(kDefaultSessionName) : base.name;
+    }
+  } else {
+    caller.kind = PrincipalKind::User;
   }
-  switch (scenario) {
-    case Scenario::AssumeRole:
-    case Scenario::AssumeRoleMfa: {
-      std::string session = options.sessionName;
-      if (session.empty()) {
-        session = base.sessionName.empty() ? std::string(kDefaultSessionName) : base.sessionName;
-      }
-      d.kind = PrincipalKind::RoleSession;
-      d.principal = "arn:" + partition + ":sts::" + base.account + ":assumed-role/" + base.name +
-                    "/" + session;
-      d.principalArn =
-          "arn:" + partition + ":iam::" + base.account + ":role" + base.path + base.name;
-      d.principalType = "AssumedRole";
+  Derived d;
+  d.kind = caller.kind;
+  d.principal = callerArn(caller);
+  d.keys = principalKeys(caller);
+  if (d.keys.principalArn.empty() && caller.kind == PrincipalKind::RoleSession) {
+    // A scenario assumes the path "/" for a role named only by a session ARN (and says so).
+    d.keys.principalArn =
+        "arn:" + caller.partition + ":iam::" + caller.account + ":role/" + caller.name;
+  }
+  // aws:userid holds the unique ID only the caller can tell (--unique-id).
+  switch (caller.kind) {
+    case PrincipalKind::Root:
       if (!options.uniqueId.empty()) {
-        d.userId = options.uniqueId + ":" + session;
+        d.keys.userId = options.uniqueId;
       }
-      return d;
-    }
-    case Scenario::Federated: {
-      std::string name = options.sessionName;
-      if (name.empty()) {
-        name = base.kind == PrincipalKind::Root ? std::string(kDefaultSessionName) : base.name;
+      break;
+    case PrincipalKind::RoleSession:
+      if (!options.uniqueId.empty()) {
+        d.keys.userId = options.uniqueId + ":" + caller.sessionName;
       }
-      d.kind = PrincipalKind::FederatedUser;
-      d.principal = "arn:" + partition + ":sts::" + base.account + ":federated-user/" + name;
-      d.principalArn = d.principal;
-      d.principalType = "FederatedUser";
-      d.userId = base.account + ":" + name;
-      return d;
-    }
-    default:
-      d.kind = PrincipalKind::User;
-      d.principal = "arn:" + partition + ":iam::" + base.account + ":user" + base.path + base.name;
-      d.principalArn = d.principal;
-      d.principalType = "User";
-      d.userName = base.name;
-      d.userId = options.uniqueId;
-      return d;
+      break;
+    case PrincipalKind::User:
+      d.keys.userId = options.uniqueId;
+      break;
+    case PrincipalKind::Role:
+    case PrincipalKind::FederatedUser:
+      break;
   }
+  return d;
 }
 
 // Sets key unless the request already carries it (explicit wins); records what was kept.
@@ -398,6 +410,7 @@ Result<PrincipalArn> parsePrincipalArn(std::string_view text) {
       }
       out.kind = PrincipalKind::RoleSession;
       out.path.assign(1, '/');  // a session ARN does not carry the role's path
+      out.pathKnown = false;
       out.name = std::string(rest.substr(0, slash));
       out.sessionName = std::string(rest.substr(slash + 1));
       return out;
@@ -410,6 +423,57 @@ Result<PrincipalArn> parsePrincipalArn(std::string_view text) {
     return fail("names neither an assumed-role session nor a federated user");
   }
   return fail("is not an IAM or STS principal");
+}
+
+PrincipalKeys principalKeys(const PrincipalArn& caller) {
+  PrincipalKeys keys;
+  keys.account = caller.account;
+  const std::string iam = "arn:" + caller.partition + ":iam::" + caller.account + ":";
+  switch (caller.kind) {
+    case PrincipalKind::Root:
+      keys.principalArn = iam + "root";
+      keys.principalType = "Account";
+      keys.userId = caller.account;
+      break;
+    case PrincipalKind::Role:
+    case PrincipalKind::RoleSession:
+      if (caller.pathKnown) {
+        keys.principalArn = iam + "role" + caller.path + caller.name;
+      }
+      keys.principalType = "AssumedRole";
+      break;
+    case PrincipalKind::FederatedUser:
+      keys.principalArn = callerArn(caller);
+      keys.principalType = "FederatedUser";
+      keys.userId = caller.account + ":" + caller.name;
+      break;
+    case PrincipalKind::User:
+      keys.principalArn = iam + "user" + caller.path + caller.name;
+      keys.principalType = "User";
+      keys.userName = caller.name;
+      break;
+  }
+  return keys;
+}
+
+std::vector<std::string> setPrincipalKeys(const PrincipalKeys& keys, Request* request) {
+  std::vector<std::string> kept;
+  auto set = [&](std::string_view key, const std::string& value) {
+    if (value.empty()) {
+      return;
+    }
+    if (request->findContext(key) != nullptr) {
+      kept.emplace_back(key);
+      return;
+    }
+    request->setContext(key, scalar(ContextValue::Type::String, value));
+  };
+  set("aws:PrincipalArn", keys.principalArn);
+  set("aws:PrincipalAccount", keys.account);
+  set("aws:PrincipalType", keys.principalType);
+  set("aws:userid", keys.userId);
+  set("aws:username", keys.userName);
+  return kept;
 }
 
 Result<std::int64_t> parseTimestamp(std::string_view text) {
@@ -621,14 +685,8 @@ Result<ScenarioOutcome> applyScenario(const ScenarioOptions& options, Request* r
   // Everything checked: write.
   ContextWriter writer(request, &outcome);
   request->principal = d.principal;
-  writer.setString("aws:PrincipalArn", d.principalArn);
-  writer.setString("aws:PrincipalAccount", d.account);
-  writer.setString("aws:PrincipalType", d.principalType);
-  if (!d.userId.empty()) {
-    writer.setString("aws:userid", d.userId);
-  }
-  if (!d.userName.empty()) {
-    writer.setString("aws:username", d.userName);
+  for (std::string& kept : setPrincipalKeys(d.keys, request)) {
+    outcome.keptKeys.push_back(std::move(kept));
   }
   writer.set("aws:CurrentTime", scalar(ContextValue::Type::Date, formatTimestamp(outcome.now)));
   writer.set("aws:EpochTime", scalar(ContextValue::Type::Number, std::to_string(outcome.now)));

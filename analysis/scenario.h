@@ -146,8 +146,25 @@ struct PrincipalArn {
   std::string name;         // user, role, or federated-user name; empty for root
   std::string path;         // "/" or "/division/" for users and roles
   std::string sessionName;  // RoleSession only
+  bool pathKnown = true;    // false for a session ARN: it does not carry the role's path
 };
 [[nodiscard]] Result<PrincipalArn> parsePrincipalArn(std::string_view text);
+
+// The global condition keys AWS derives from the caller (empty = absent): aws:PrincipalArn (a
+// role session's role; absent when the role's path is unknown, rather than guessed),
+// aws:PrincipalAccount, aws:PrincipalType, aws:username (IAM users) and aws:userid (when the
+// ARN tells it: root and federated users).
+struct PrincipalKeys {
+  std::string principalArn;
+  std::string account;
+  std::string principalType;
+  std::string userName;
+  std::string userId;
+};
+[[nodiscard]] PrincipalKeys principalKeys(const PrincipalArn& caller);
+// Sets each key the request does not carry already, and returns the names of those it kept:
+// the one derivation scenarios, replay and serve use.
+std::vector<std::string> setPrincipalKeys(const PrincipalKeys& keys, Request* request);
 
 // Timestamps as IAM's date keys read them: ISO 8601 (W3C profile) or epoch seconds, also the
 // compact form CloudTrail used in old records ("20131102T010628Z"). Fractions are truncated.

@@ -4,6 +4,7 @@
 #include <ctime>
 #include <utility>
 
+#include "analysis/scenario.h"
 #include "engine/request_json.h"
 
 namespace policysim::serve {
@@ -46,49 +47,13 @@ void setDefault(engine::Request* request, std::string_view key, ContextValue val
   }
 }
 
-// "arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE": the account and resource fields, if any.
-bool splitPrincipalArn(std::string_view arn, std::string_view* service, std::string_view* account,
-                       std::string_view* resource) {
-  std::string_view fields[6];
-  std::size_t start = 0;
-  for (std::size_t i = 0; i < 5; ++i) {
-    const std::size_t colon = arn.find(':', start);
-    if (colon == std::string_view::npos) {
-      return false;
-    }
-    fields[i] = arn.substr(start, colon - start);
-    start = colon + 1;
-  }
-  fields[5] = arn.substr(start);
-  if (fields[0] != "arn") {
-    return false;
-  }
-  *service = fields[2];
-  *account = fields[4];
-  *resource = fields[5];
-  return true;
-}
-
+// The caller's global keys (aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalType,
+// aws:username, ...) as scenarios and replay derive them; a principal that is no caller shape
+// gets none.
 void derivePrincipalKeys(engine::Request* request) {
-  std::string_view service;
-  std::string_view account;
-  std::string_view resource;
-  if (!splitPrincipalArn(request->principal, &service, &account, &resource)) {
-    return;
-  }
-  if (!account.empty()) {
-    setDefault(request, "aws:PrincipalAccount",
-               scalar(ContextValue::Type::String, std::string(account)));
-  }
-  if (service == "iam" &&
-      (resource.starts_with("user/") || resource.starts_with("role/") || resource == "root")) {
-    setDefault(request, "aws:PrincipalArn", scalar(ContextValue::Type::String, request->principal));
-  }
-  if (service == "iam" && resource.starts_with("user/")) {
-    const std::string_view name = resource.substr(resource.rfind('/') + 1);
-    if (!name.empty()) {
-      setDefault(request, "aws:username", scalar(ContextValue::Type::String, std::string(name)));
-    }
+  auto caller = analysis::parsePrincipalArn(request->principal);
+  if (caller.ok()) {
+    (void)analysis::setPrincipalKeys(analysis::principalKeys(caller.value()), request);
   }
 }
 
