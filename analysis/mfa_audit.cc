@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "analysis/internal/audit_text.h"
 #include "engine/decision.h"
 #include "engine/policy_json.h"
 #include "engine/request.h"
@@ -22,6 +23,9 @@
 namespace policysim::analysis {
 
 using namespace policysim::engine;  // NOLINT(google-build-using-namespace): the core vocabulary
+using internal::humanDuration;
+using internal::seconds;
+using internal::thousands;
 namespace {
 
 constexpr std::string_view kMfaPresent = "aws:multifactorauthpresent";
@@ -36,31 +40,6 @@ constexpr std::string_view kFederatedSessionPolicy =
     R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]})";
 constexpr std::string_view kFederatedSessionPolicyName =
     "(federated session: a session policy allowing everything)";
-
-std::string thousands(std::int64_t value) {
-  std::string digits = std::to_string(value < 0 ? -value : value);
-  std::string out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i != 0 && (digits.size() - i) % 3 == 0) {
-      out.push_back(',');
-    }
-    out.push_back(digits[i]);
-  }
-  return value < 0 ? "-" + out : out;
-}
-
-std::string seconds(std::int64_t value) { return thousands(value) + " s"; }
-
-// "1 h", "30 min", "45 s": for messages only.
-std::string humanDuration(std::int64_t value) {
-  if (value >= 3600 && value % 3600 == 0) {
-    return std::to_string(value / 3600) + " h";
-  }
-  if (value >= 60 && value % 60 == 0) {
-    return std::to_string(value / 60) + " min";
-  }
-  return seconds(value);
-}
 
 bool equalsIgnoreCase(std::string_view a, std::string_view b) {
   return a.size() == b.size() && toLowerAscii(a) == toLowerAscii(b);
@@ -103,6 +82,27 @@ void forEachDocument(const PolicySetInput& input, F&& f) {
   if (input.session) {
     f(*input.session, PolicyKind::Session, std::size_t{0});
   }
+}
+
+// The documents in the order people list them: identity, boundary, SCPs, resource, session.
+std::vector<AuditedPolicy> auditedPolicies(const PolicySetInput& input) {
+  std::vector<AuditedPolicy> out;
+  for (const PolicyDocument& doc : input.identity) {
+    out.push_back({doc.name, PolicyKind::Identity});
+  }
+  if (input.boundary) {
+    out.push_back({input.boundary->name, PolicyKind::Boundary});
+  }
+  for (const PolicyDocument& doc : input.scps) {
+    out.push_back({doc.name, PolicyKind::Scp});
+  }
+  if (input.resource) {
+    out.push_back({input.resource->name, PolicyKind::Resource});
+  }
+  if (input.session) {
+    out.push_back({input.session->name, PolicyKind::Session});
+  }
+  return out;
 }
 
 // Statements copied into the report, each once.
@@ -791,6 +791,7 @@ class Audit {
     }
     caller = principal.value();
 
+    report.policies = auditedPolicies(input);
     report.principal = options.principal;
     report.now = *options.now;
     report.assumeRoleCarriesMfa = options.assumeRoleCarriesMfa;
@@ -1210,7 +1211,7 @@ class Audit {
         for (const auto& lost : limit.actions) {
           distinct.insert(lost.action);
         }
-        std::string m = name + ": " + thousands(static_cast<std::int64_t>(distinct.size())) +
+        std::string m = name + ": " + thousands(distinct.size()) +
                         (distinct.size() == 1 ? " action is" : " actions are") +
                         " allowed with MFA up to " + seconds(limit.allowedUpTo) +
                         " old but not at " + seconds(limit.deniedFrom);
@@ -1337,7 +1338,7 @@ class Audit {
           auto [names, n] = evidence(run, std::move(others), statement, &found);
           p.actions = std::move(names);
           total = n;
-          count = thousands(static_cast<std::int64_t>(n)) + (n == 1 ? " action" : " actions");
+          count = thousands(n) + (n == 1 ? " action" : " actions");
         };
         if (deny && isKey(c, kMfaPresent) && isOperator(c, grammar::OperatorKind::Bool) &&
             !c.op.ifExists && hasValue(c, "false")) {
@@ -1529,11 +1530,10 @@ class Audit {
         for (std::size_t e = 0; e < byEntry.size(); ++e) {
           if (!byEntry[e].empty()) {
             entries += (entries.empty() ? "" : ", ") + patterns[e] + " (" +
-                       thousands(static_cast<std::int64_t>(byEntry[e].size())) + ")";
+                       thousands(byEntry[e].size()) + ")";
           }
         }
-        p.explanation = "The NotAction list of " + guardLabel + " lets " +
-                        thousands(static_cast<std::int64_t>(gaps)) +
+        p.explanation = "The NotAction list of " + guardLabel + " lets " + thousands(gaps) +
                         (gaps == 1 ? " action" : " actions") +
                         " beyond enrolling MFA and first sign-in be used without MFA, and the "
                         "policies allow " +
@@ -1618,7 +1618,7 @@ class Audit {
         p.severity = "error";
         p.actions = std::move(entry.first);
         const std::string label = report.statements[ref].label();
-        const std::string count = thousands(static_cast<std::int64_t>(entry.second));
+        const std::string count = thousands(entry.second);
         if (guardIndices.empty()) {
           p.id = "allow-without-mfa";
           p.title = "Allow without an MFA condition";
@@ -1672,8 +1672,7 @@ class Audit {
       report.verdict.summary = "MFA is enforced: without MFA only the self-service actions (" +
                                source + ") are allowed.";
     } else if (report.verdict.violations > 0) {
-      report.verdict.summary = "MFA is NOT enforced: " +
-                               thousands(static_cast<std::int64_t>(report.verdict.violations)) +
+      report.verdict.summary = "MFA is NOT enforced: " + thousands(report.verdict.violations) +
                                (report.verdict.violations == 1 ? " action" : " actions") +
                                " outside the self-service set (" + source +
                                ") can be used without MFA.";

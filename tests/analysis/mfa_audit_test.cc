@@ -1,6 +1,7 @@
 // MFA audit (analysis/mfa_audit.h): the verdict for the shipped force_mfa.json and broken
 // variants of it (semantics §5.3 pitfalls), statement attribution, MFA age limits against
-// session durations (§5.2), the representative-resource rule and the AssumeRole reading (§5.1).
+// session durations (§5.2), the representative-resource rule and the AssumeRole reading (§5.1);
+// and the report's text, JSON and HTML forms (analysis/mfa_audit_report.h).
 #include "analysis/mfa_audit.h"
 
 #include <gtest/gtest.h>
@@ -11,6 +12,7 @@
 #include <memory>
 #include <string>
 
+#include "analysis/mfa_audit_report.h"
 #include "engine/policy_json.h"
 
 namespace {
@@ -490,6 +492,95 @@ TEST(MfaAudit, Errors) {
   EXPECT_FALSE(runMfaAudit(identity({readPolicy("force_mfa.json")}), data(), options).ok());
   MfaAuditOptions noTime;
   EXPECT_FALSE(runMfaAudit(identity({readPolicy("force_mfa.json")}), data(), noTime).ok());
+}
+
+// ---- Report forms ------------------------------------------------------------------------
+
+PolicyDocument document(const std::string& text, const std::string& name, PolicyKind kind) {
+  auto doc = parsePolicyDocument(text, name, kind);
+  EXPECT_TRUE(doc.ok()) << doc.status().toString();
+  return std::move(doc).value();
+}
+
+bool endsWith(const std::string& text, const std::string& suffix) {
+  return text.size() >= suffix.size() &&
+         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+TEST(MfaAuditReport, NamesThePoliciesInCommandLineOrder) {
+  const std::string allowAll = R"({"Version": "2012-10-17", "Statement": [
+      {"Effect": "Allow", "Action": "*", "Resource": "*"}]})";
+  PolicySetInput input;
+  input.identity.push_back(document(readPolicy("force_mfa.json"), "id.json", PolicyKind::Identity));
+  input.resource =
+      document(readPolicy("trust_require_mfa.json"), "trust.json", PolicyKind::Resource);
+  input.scps.push_back(document(allowAll, "scp.json", PolicyKind::Scp));
+  input.boundary = document(allowAll, "boundary.json", PolicyKind::Boundary);
+  const MfaAuditReport r = audit(input);
+  ASSERT_EQ(r.policies.size(), 4U);
+  EXPECT_EQ(r.policies[1].name, "boundary.json");
+  EXPECT_EQ(r.policies[1].kind, PolicyKind::Boundary);
+  const std::string text = formatMfaAuditText(r, data());
+  EXPECT_EQ(text.substr(0, text.find('\n')),
+            "MFA audit of id.json, boundary.json (boundary), scp.json (SCP), trust.json (resource "
+            "policy)");
+  EXPECT_NE(formatMfaAuditJson(r, data()).find(
+                R"("policies":[{"file":"id.json","policyType":"identity"},)"
+                R"({"file":"boundary.json","policyType":"boundary"},)"
+                R"({"file":"scp.json","policyType":"scp"},)"
+                R"({"file":"trust.json","policyType":"resource"}])"),
+            std::string::npos);
+}
+
+TEST(MfaAuditReport, TextHasEverySectionAndEndsWithTheTotalRow) {
+  const MfaAuditReport r = audit(identity({readPolicy("force_mfa.json")}));
+  const std::string text = formatMfaAuditText(r, data());
+  for (const char* section : {
+           "\n  principal:  arn:aws:iam::111122223333:user/alice (role scenarios as "
+           "arn:aws:iam::111122223333:role/alice)\n",
+           "\n  time:       2026-11-22T10:00:00Z\n",
+           "\nverdict: MFA is enforced",
+           "\nreachable without MFA (+ self-service",
+           "\nMFA age limits: none",
+           "\npitfalls (1):\n",
+           "\nnotes:\n",
+           "\nmatrix: allowed actions per service and scenario; MFA scenarios with MFA 60 s old\n",
+       }) {
+    EXPECT_NE(text.find(section), std::string::npos) << section;
+  }
+  const std::string totalRow =
+      "\ntotal             8        8               0            3          0           28"
+      "           28                3\n";
+  EXPECT_TRUE(endsWith(text, totalRow)) << text.substr(text.rfind("\nservice"));
+}
+
+TEST(MfaAuditReport, JsonIsOneLineWithStableFields) {
+  const MfaAuditReport r = audit(identity({readPolicy("force_mfa.json")}));
+  const std::string json = formatMfaAuditJson(r, data());
+  EXPECT_EQ(json.rfind(R"({"command":"mfa-audit","formatVersion":1,"policies":[)", 0), 0U);
+  EXPECT_TRUE(endsWith(json, "]}\n"));
+  EXPECT_EQ(std::count(json.begin(), json.end(), '\n'), 1);
+  for (const char* field :
+       {R"("mfaEnforced":true)", R"("selfServiceSource":"notaction")", R"("mfaAges":[60,3600])",
+        R"("rolePrincipal":"arn:aws:iam::111122223333:role/alice")", R"("ageLimits":[])",
+        R"({"service":"iam","counts":[8,8,0,3,0,28,28,28,28,3,3]})"}) {
+    EXPECT_NE(json.find(field), std::string::npos) << field;
+  }
+}
+
+TEST(MfaAuditReport, HtmlEscapesWhatThePoliciesSayAndLoadsNothing) {
+  PolicySetInput input;
+  input.identity.push_back(
+      document(readPolicy("force_mfa.json"), "a<b>&\"c'.json", PolicyKind::Identity));
+  const MfaAuditReport r = audit(input);
+  const std::string html = formatMfaAuditHtml(r, data());
+  EXPECT_EQ(html.rfind("<!DOCTYPE html>\n", 0), 0U);
+  EXPECT_TRUE(endsWith(html, "</body></html>\n"));
+  EXPECT_NE(html.find("<title>policysim MFA audit: a&lt;b&gt;&amp;&quot;c&#39;.json</title>"),
+            std::string::npos);
+  EXPECT_EQ(html.find("a<b>"), std::string::npos);
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_NE(html.find(R"(<div class="verdict ok">)"), std::string::npos);
 }
 
 }  // namespace
