@@ -15,14 +15,17 @@
 
 #include "analysis/internal/audit_text.h"
 #include "engine/decision.h"
+#include "engine/internal/patterns.h"
 #include "engine/policy_json.h"
 #include "engine/request.h"
+#include "grammar/arn.h"
 #include "grammar/policy_variable.h"
 #include "grammar/wildcard.h"
 
 namespace policysim::analysis {
 
 using namespace policysim::engine;  // NOLINT(google-build-using-namespace): the core vocabulary
+using engine::internal::equalsIgnoreAsciiCase;  // the engine's ASCII case-insensitive equality
 using internal::humanDuration;
 using internal::seconds;
 using internal::thousands;
@@ -41,22 +44,17 @@ constexpr std::string_view kFederatedSessionPolicy =
 constexpr std::string_view kFederatedSessionPolicyName =
     "(federated session: a session policy allowing everything)";
 
-bool equalsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && toLowerAscii(a) == toLowerAscii(b);
-}
-
 bool hasValue(const ConditionEntry& condition, std::string_view value) {
   return std::any_of(condition.values.begin(), condition.values.end(),
-                     [&](const PolicyValue& v) { return equalsIgnoreCase(v.text, value); });
+                     [&](const PolicyValue& v) { return equalsIgnoreAsciiCase(v.text, value); });
+}
+
+bool isKey(const ConditionEntry& condition, std::string_view key) {
+  return equalsIgnoreAsciiCase(condition.key, key);
 }
 
 bool isMfaKey(const ConditionEntry& condition) {
-  const std::string key = toLowerAscii(condition.key);
-  return key == kMfaPresent || key == kMfaAge;
-}
-
-bool isKey(const ConditionEntry& condition, std::string_view lowerKey) {
-  return toLowerAscii(condition.key) == lowerKey;
+  return isKey(condition, kMfaPresent) || isKey(condition, kMfaAge);
 }
 
 bool isOperator(const ConditionEntry& condition, grammar::OperatorKind kind) {
@@ -179,26 +177,26 @@ const StatementRef* firstGrant(const Decision& d) {
 
 // ---- Resources ---------------------------------------------------------------------------
 
-std::optional<std::array<std::string, 6>> splitArn(std::string_view text) {
-  std::array<std::string, 6> fields;
-  std::size_t start = 0;
-  for (std::size_t i = 0; i < 5; ++i) {
-    const std::size_t colon = text.find(':', start);
-    if (colon == std::string_view::npos) {
-      return std::nullopt;
-    }
-    fields[i] = std::string(text.substr(start, colon - start));
-    start = colon + 1;
+// The fields of an ARN after "arn:", owned (grammar::Arn views its text), in ARN order.
+using ArnFields = std::array<std::string, 5>;
+enum ArnField : std::size_t { kPartition, kService, kRegion, kAccount, kResource };
+
+Result<ArnFields> arnFields(std::string_view text) {
+  const auto arn = grammar::parseArn(text);
+  if (!arn.ok()) {
+    return Status::invalidArgument("\"" + std::string(text) + "\" is not an ARN: expected " +
+                                   arn.expected());
   }
-  fields[5] = std::string(text.substr(start));
-  return fields;
+  const grammar::Arn& a = arn.value();
+  return ArnFields{std::string(a.partition), std::string(a.service), std::string(a.region),
+                   std::string(a.account), std::string(a.resource)};
 }
 
-std::string joinArn(const std::array<std::string, 6>& fields) {
-  std::string out = fields[0];
-  for (std::size_t i = 1; i < 6; ++i) {
+std::string joinArn(const ArnFields& fields) {
+  std::string out = "arn";
+  for (const std::string& field : fields) {
     out += ':';
-    out += fields[i];
+    out += field;
   }
   return out;
 }
@@ -234,9 +232,9 @@ std::string placeholderValue(std::string_view name, std::string_view service,
 // Fills every ${...} of an ARN format (fill = true) or turns it into '*' (a glob of the ARNs
 // the format describes).
 std::string expandFormat(std::string_view format, const PrincipalArn& principal, bool fill) {
-  std::string service;
-  if (auto fields = splitArn(format)) {
-    service = (*fields)[2];
+  std::string service;  // stays empty for a format that is not an ARN: no IAM placeholder rule
+  if (auto fields = arnFields(format); fields.ok()) {
+    service = fields.value()[kService];
   }
   std::string out;
   std::size_t pos = 0;
@@ -294,20 +292,21 @@ const ResourceTypeInfo* representativeType(const ActionInfo& action) {
 
 // A Resource value of a policy, made concrete enough to combine with an ARN format.
 struct PolicyResource {
-  std::array<std::string, 6> fields;  // after variable substitution; may hold wildcards
+  ArnFields fields;  // after variable substitution; may hold wildcards
   grammar::WildcardPattern glob;
 };
 
-// Substitutes the variables the audit knows (aws:username, aws:PrincipalAccount); nullopt when
-// the value holds one it cannot resolve (such a statement cannot match the audited caller).
-std::optional<std::string> substituteVariables(std::string_view text, PolicyVersion version,
-                                               const PrincipalArn& principal) {
+// Substitutes the variables the audit knows (aws:username, aws:PrincipalAccount). Fails on a
+// value that holds one it cannot resolve (such a statement cannot match the audited caller).
+Result<std::string> substituteVariables(std::string_view text, PolicyVersion version,
+                                        const PrincipalArn& principal) {
   if (version != PolicyVersion::V2012_10_17 || !grammar::mayContainVariables(text)) {
     return std::string(text);
   }
   auto parts = grammar::parsePolicyTemplate(text);
   if (!parts.ok()) {
-    return std::nullopt;
+    return Status::invalidArgument("policy variables of \"" + std::string(text) +
+                                   "\" do not parse: expected " + parts.expected());
   }
   std::string out;
   for (const grammar::TemplatePart& part : parts.value()) {
@@ -316,21 +315,23 @@ std::optional<std::string> substituteVariables(std::string_view text, PolicyVers
         out += part.text;
         break;
       case grammar::TemplatePart::Kind::Escaped:
-        if (part.text == "*" || part.text == "?") {
-          return std::nullopt;  // a literal star in an ARN: not worth a candidate
+        if (part.text == "*" || part.text == "?") {  // a literal star: not worth a candidate
+          return Status::invalidArgument("\"" + std::string(text) + "\" holds a literal " +
+                                         part.text);
         }
         out += part.text;
         break;
       case grammar::TemplatePart::Kind::Variable: {
-        const std::string key = toLowerAscii(part.text);
-        if (key == "aws:username" && principal.kind == PrincipalKind::User) {
+        if (equalsIgnoreAsciiCase(part.text, "aws:username") &&
+            principal.kind == PrincipalKind::User) {
           out += principal.name;
-        } else if (key == "aws:principalaccount") {
+        } else if (equalsIgnoreAsciiCase(part.text, "aws:principalaccount")) {
           out += principal.account;
         } else if (part.defaultValue) {
           out += *part.defaultValue;
         } else {
-          return std::nullopt;
+          return Status::invalidArgument("\"" + std::string(text) + "\" needs ${" + part.text +
+                                         "}, unknown for the audited caller");
         }
         break;
       }
@@ -352,20 +353,21 @@ std::vector<PolicyResource> collectPolicyResources(const PolicySetInput& input,
         if (value.text == "*" || !value.text.starts_with("arn:")) {
           continue;
         }
-        auto text = substituteVariables(value.text, doc.version, principal);
-        if (!text || !seen.insert(*text).second) {
+        auto substituted = substituteVariables(value.text, doc.version, principal);
+        if (!substituted.ok() || !seen.insert(substituted.value()).second) {
           continue;
         }
-        std::string padded = *text;
+        const std::string& text = substituted.value();
+        std::string padded = text;
         // A short ARN ending in '*' covers the missing fields (semantics §2.3).
         while (std::count(padded.begin(), padded.end(), ':') < 5 && padded.ends_with('*')) {
           padded += ":*";
         }
-        auto fields = splitArn(padded);
-        if (!fields || hasWildcard((*fields)[2])) {
+        auto fields = arnFields(padded);
+        if (!fields.ok() || hasWildcard(fields.value()[kService])) {
           continue;
         }
-        out.push_back(PolicyResource{*fields, grammar::WildcardPattern::fromGlob(*text)});
+        out.push_back(PolicyResource{fields.value(), grammar::WildcardPattern::fromGlob(text)});
       }
     }
   });
@@ -406,13 +408,11 @@ bool structureFits(std::string_view concrete, std::string_view format) {
 
 // A concrete ARN both the ARN format (`format`; `filled` = its representative fields) and the
 // policy resource describe, or nullopt.
-std::optional<std::string> combine(const PolicyResource& resource,
-                                   const std::array<std::string, 6>& format,
-                                   const std::array<std::string, 6>& filled,
+std::optional<std::string> combine(const PolicyResource& resource, const ArnFields& format,
+                                   const ArnFields& filled,
                                    const grammar::WildcardPattern& formatGlob) {
-  std::array<std::string, 6> fields;
-  fields[0] = "arn";
-  for (std::size_t i = 1; i < 6; ++i) {
+  ArnFields fields;
+  for (std::size_t i = 0; i < fields.size(); ++i) {
     const std::string& p = resource.fields[i];
     if (!hasWildcard(p)) {
       fields[i] = p;
@@ -432,7 +432,7 @@ std::optional<std::string> combine(const PolicyResource& resource,
       fields[i] = std::move(concrete);
     }
   }
-  if (!structureFits(fields[5], format[5])) {
+  if (!structureFits(fields[kResource], format[kResource])) {
     return std::nullopt;
   }
   std::string arn = joinArn(fields);
@@ -461,7 +461,7 @@ Candidates buildCandidates(const IamData& data, const PolicySetInput& input,
   const std::vector<PolicyResource> policyResources = collectPolicyResources(input, principal);
   std::unordered_map<std::string, std::vector<const PolicyResource*>> byService;
   for (const PolicyResource& r : policyResources) {
-    byService[r.fields[2]].push_back(&r);
+    byService[r.fields[kService]].push_back(&r);
   }
   std::unordered_map<const ResourceTypeInfo*, std::vector<std::string>> perType;
   auto fromType = [&](const ResourceTypeInfo* type) -> const std::vector<std::string>& {
@@ -470,21 +470,21 @@ Candidates buildCandidates(const IamData& data, const PolicySetInput& input,
       return it->second;
     }
     for (const std::string_view format : type->arnFormats) {
-      auto formatFields = splitArn(format);
-      if (!formatFields) {
+      auto formatFields = arnFields(format);
+      if (!formatFields.ok()) {
         continue;
       }
-      auto service = byService.find((*formatFields)[2]);
+      auto service = byService.find(formatFields.value()[kService]);
       if (service == byService.end()) {
         continue;
       }
-      auto filled = splitArn(expandFormat(format, principal, true));
-      if (!filled) {
+      auto filled = arnFields(expandFormat(format, principal, true));
+      if (!filled.ok()) {
         continue;
       }
       const auto glob = grammar::WildcardPattern::fromGlob(expandFormat(format, principal, false));
       for (const PolicyResource* resource : service->second) {
-        if (auto arn = combine(*resource, *formatFields, *filled, glob)) {
+        if (auto arn = combine(*resource, formatFields.value(), filled.value(), glob)) {
           if (std::find(it->second.begin(), it->second.end(), *arn) == it->second.end()) {
             it->second.push_back(std::move(*arn));
           }
@@ -641,13 +641,16 @@ bool isPresentFalseDeny(const Statement& st) {
          });
 }
 
-std::optional<std::int64_t> parseAge(std::string_view text) {
+// An aws:MultiFactorAuthAge value in whole seconds (fractions dropped, as the threshold an age
+// in seconds crosses).
+Result<std::int64_t> parseAgeSeconds(std::string_view text) {
   const std::string copy(text);
   char* end = nullptr;
   const double value = std::strtod(copy.c_str(), &end);
   if (copy.empty() || end == nullptr || *end != '\0' || !std::isfinite(value) || value < 0 ||
       value > 1e15) {
-    return std::nullopt;
+    return Status::invalidArgument("aws:MultiFactorAuthAge value \"" + copy +
+                                   "\" is not a number of seconds");
   }
   return static_cast<std::int64_t>(std::floor(value));
 }
@@ -662,9 +665,9 @@ std::vector<MfaAuditReport::Threshold> collectThresholds(const PolicySetInput& i
         continue;
       }
       for (const PolicyValue& value : c.values) {
-        if (auto age = parseAge(value.text)) {
+        if (auto age = parseAgeSeconds(value.text); age.ok()) {
           out.push_back(MfaAuditReport::Threshold{
-              *age, table->fromDocument(*v.doc, v.kind, v.policyIndex, *v.statement),
+              age.value(), table->fromDocument(*v.doc, v.kind, v.policyIndex, *v.statement),
               c.operatorName});
         }
       }
@@ -988,8 +991,9 @@ class Audit {
       report.verdict.guardStatements.push_back(table.fromDocument(
           *statements[s].doc, statements[s].kind, statements[s].policyIndex, st));
       for (const PolicyValue& value : st.actions) {
-        if (std::none_of(patterns.begin(), patterns.end(),
-                         [&](const std::string& p) { return equalsIgnoreCase(p, value.text); })) {
+        if (std::none_of(patterns.begin(), patterns.end(), [&](const std::string& p) {
+              return equalsIgnoreAsciiCase(p, value.text);
+            })) {
           patterns.push_back(value.text);
         }
       }
@@ -1011,15 +1015,16 @@ class Audit {
     for (std::size_t i = 0; i < actions.size(); ++i) {
       selfService[i] = std::any_of(globs.begin(), globs.end(),
                                    [&](const auto& g) { return g.matches(lower[i]); });
-      selfManagement[i] =
-          std::any_of(selfManagementActions().begin(), selfManagementActions().end(),
-                      [&](std::string_view a) { return toLowerAscii(a) == lower[i]; });
+      selfManagement[i] = std::any_of(
+          selfManagementActions().begin(), selfManagementActions().end(),
+          [&](std::string_view a) { return equalsIgnoreAsciiCase(a, actions[i]->fullName); });
     }
   }
 
   // Every run x every action x every candidate resource.
   void evaluate() {
-    // Calls the credentials cannot make at all (semantics §4.9), per scenario.
+    // Calls the credentials cannot make at all (semantics §4.9), per scenario: AWS refuses them
+    // before reading any policy, so they are never evaluated and never allowed.
     std::map<Scenario, std::vector<char>> restricted;
     for (const Run& run : runs) {
       auto [it, inserted] = restricted.try_emplace(run.info.scenario);
@@ -1028,11 +1033,7 @@ class Audit {
       }
       it->second.assign(actions.size(), 0);
       for (std::size_t i = 0; i < actions.size(); ++i) {
-        const std::string_view prefix = actions[i]->service->prefix;
-        if ((prefix == "iam" || prefix == "sts") &&
-            credentialRestriction(run.info.scenario, actions[i]->fullName)) {
-          it->second[i] = 1;
-        }
+        it->second[i] = credentialRestriction(run.info.scenario, actions[i]->fullName) ? 1 : 0;
       }
     }
 
@@ -1565,9 +1566,8 @@ class Audit {
             });
         const bool exemptsServices =
             std::any_of(st.conditions.begin(), st.conditions.end(), [](const auto& c) {
-              const std::string key = toLowerAscii(c.key);
-              return key == "aws:viaawsservice" || key == "aws:calledvia" ||
-                     key == "aws:calledviafirst" || key == "aws:calledvialast";
+              return isKey(c, "aws:ViaAWSService") || isKey(c, "aws:CalledVia") ||
+                     isKey(c, "aws:CalledViaFirst") || isKey(c, "aws:CalledViaLast");
             });
         if (boolIfExists && !exemptsServices) {
           AuditPitfall p;

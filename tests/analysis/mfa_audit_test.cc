@@ -375,6 +375,39 @@ TEST(MfaAudit, ResourcesNamedInThePoliciesAreTried) {
   EXPECT_EQ(p->severity, "error");
 }
 
+TEST(MfaAudit, PolicyResourcesThatAreNotArnsAreNotTried) {
+  // No request carries an ARN without a partition or a service (grammar/arn.h), so such
+  // Resource values give no candidate; the well-formed one does.
+  const std::string policy = R"({"Version": "2012-10-17", "Statement": [
+      {"Effect": "Allow", "Action": "s3:GetObject",
+       "Resource": ["arn::s3:::nopartition/*", "arn:aws::::noservice", "arn:aws:s3:::ok/*"]}]})";
+  const MfaAuditReport r = audit(identity({policy}));
+  EXPECT_EQ(r.policyResources, 1U);
+  const AuditReachable* keys = reachable(r, Scenario::AccessKey);
+  ASSERT_NE(keys, nullptr);
+  const AuditAllowedAction* get = allowed(*keys, "s3:GetObject");
+  ASSERT_NE(get, nullptr);
+  EXPECT_EQ(get->resource, "arn:aws:s3:::ok/example");
+}
+
+TEST(MfaAudit, CallsTheCredentialsCannotMakeFollowTheScenarioRule) {
+  // The audit's count of refused calls is credentialRestriction() (analysis/scenario.h) over
+  // every audited action, whatever the service: no rule of its own.
+  const MfaAuditReport r = audit(identity({readPolicy("force_mfa.json")}));
+  ASSERT_FALSE(r.runs.empty());
+  for (const AuditRun& situation : r.runs) {
+    std::size_t refused = 0;
+    for (const ActionInfo* action : data().allActions()) {
+      if (!contains(r.needNoPermission, std::string(action->fullName)) &&
+          credentialRestriction(situation.scenario, action->fullName)) {
+        ++refused;
+      }
+    }
+    EXPECT_EQ(situation.credentialRestricted, refused) << situation.id();
+  }
+  EXPECT_GT(run(r, Scenario::SessionNoMfa)->credentialRestricted, 0U);
+}
+
 TEST(MfaAudit, AllowWithBoolIfExistsGrantsLongTermKeys) {
   const std::string policy = R"({"Version": "2012-10-17", "Statement": [
       {"Sid": "ConsoleStyle", "Effect": "Allow", "Action": "ec2:TerminateInstances",
