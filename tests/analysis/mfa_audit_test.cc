@@ -12,6 +12,8 @@
 #include <memory>
 #include <string>
 
+#include "analysis/internal/mfa_conditions.h"
+#include "analysis/internal/mfa_self_service.h"
 #include "analysis/mfa_audit_report.h"
 #include "engine/policy_json.h"
 
@@ -525,6 +527,63 @@ TEST(MfaAudit, Errors) {
   EXPECT_FALSE(runMfaAudit(identity({readPolicy("force_mfa.json")}), data(), options).ok());
   MfaAuditOptions noTime;
   EXPECT_FALSE(runMfaAudit(identity({readPolicy("force_mfa.json")}), data(), noTime).ok());
+}
+
+// ---- Units of the audit ------------------------------------------------------------------
+
+// (Named here: policysim::engine::internal is in scope too.)
+namespace units = policysim::analysis::internal;
+
+TEST(MfaAuditUnits, ClassifiesTheMisleadingMfaConditionForms) {
+  using units::MfaConditionForm;
+  auto form = [](const std::string& effect, const std::string& condition) {
+    const PolicySetInput input = identity({R"({"Version": "2012-10-17", "Statement": [
+        {"Effect": ")" + effect + R"(", "Action": "*", "Resource": "*", "Condition": )" +
+                                           condition + "}]}"});
+    const Statement& st = input.identity.at(0).statements.at(0);
+    return units::classifyMfaCondition(st, st.conditions.at(0));
+  };
+  EXPECT_EQ(form("Deny", R"({"Bool": {"aws:MultiFactorAuthPresent": "false"}})"),
+            MfaConditionForm::DenyBoolFalse);
+  EXPECT_EQ(form("Deny", R"({"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}})"),
+            MfaConditionForm::Other);
+  EXPECT_EQ(form("Deny", R"({"Null": {"aws:multifactorauthpresent": "TRUE"}})"),
+            MfaConditionForm::DenyNullTrue);
+  EXPECT_EQ(form("Deny", R"({"NumericGreaterThan": {"aws:MultiFactorAuthAge": "900"}})"),
+            MfaConditionForm::DenyAgeWithoutIfExists);
+  EXPECT_EQ(form("Deny", R"({"NumericGreaterThanIfExists": {"aws:MultiFactorAuthAge": "900"}})"),
+            MfaConditionForm::Other);
+  EXPECT_EQ(form("Allow", R"({"BoolIfExists": {"aws:MultiFactorAuthPresent": "true"}})"),
+            MfaConditionForm::AllowIfExists);
+  EXPECT_EQ(form("Allow", R"({"Bool": {"aws:MultiFactorAuthPresent": "true"}})"),
+            MfaConditionForm::Other);
+  EXPECT_EQ(form("Deny", R"({"Bool": {"aws:SecureTransport": "false"}})"), MfaConditionForm::Other);
+}
+
+TEST(MfaAuditUnits, SelfServiceSetIsTheGuardsNotActionElseTheBootstrapActions) {
+  std::vector<AuditStatement> table;
+  units::StatementTable statements(&table);
+  const PolicySetInput force = identity({readPolicy("force_mfa.json")});
+  const units::SelfServiceSet declared =
+      units::findSelfServiceSet(units::allStatements(force), data().allActions(), &statements);
+  ASSERT_TRUE(declared.declared());
+  ASSERT_EQ(declared.guardStatements.size(), 1U);
+  EXPECT_EQ(table[declared.guardStatements[0]].sid, "DenyEverythingElseWithoutMFA");
+  EXPECT_TRUE(declared.covers("IAM:changepassword"));
+  EXPECT_FALSE(declared.covers("s3:GetObject"));
+  EXPECT_EQ(declared.firstPatternCovering("iam:EnableMFADevice"),
+            std::optional<std::size_t>(std::find(declared.patterns.begin(), declared.patterns.end(),
+                                                 "iam:EnableMFADevice") -
+                                       declared.patterns.begin()));
+
+  const PolicySetInput plain = identity({R"({"Version": "2012-10-17", "Statement": [
+      {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]})"});
+  const units::SelfServiceSet bootstrap =
+      units::findSelfServiceSet(units::allStatements(plain), data().allActions(), &statements);
+  EXPECT_FALSE(bootstrap.declared());
+  EXPECT_EQ(bootstrap.patterns.size(), mfaBootstrapActions().size());
+  EXPECT_TRUE(bootstrap.covers("sts:GetSessionToken"));
+  EXPECT_FALSE(bootstrap.covers("iam:ChangePassword"));
 }
 
 // ---- Report forms ------------------------------------------------------------------------
