@@ -11,7 +11,7 @@
 //   - the pitfalls found in the policy text and in the evaluation (semantics §5.3), each with
 //     its fix.
 // Pure logic: no I/O, no clock (the caller passes the time). docs/mfa-audit.md describes the
-// report; cli/mfa_audit.cc renders it as text, JSON and HTML.
+// report; analysis/mfa_audit_report.h renders it as text, JSON and HTML.
 //
 //   MfaAuditOptions options;
 //   options.now = parseTimestamp("2026-11-22T10:00:00Z").value();
@@ -60,6 +60,12 @@ inline constexpr std::int64_t kAuditSessionAgeSeconds = kDefaultCredentialAgeSec
 // A declared self-service action outside this set that is reachable without MFA is a NotAction
 // gap.
 [[nodiscard]] const std::vector<std::string_view>& selfManagementActions();
+
+// A policy document audited, by the name its caller gave it (`policysim mfa-audit`: the file).
+struct AuditedPolicy {
+  std::string name;
+  PolicyKind kind = PolicyKind::Identity;
+};
 
 // A statement, copied out of the PolicySet so the report outlives it.
 struct AuditStatement {
@@ -179,6 +185,8 @@ struct MfaAuditOptions {
 };
 
 struct MfaAuditReport {
+  // Identity policies, then the boundary, the SCPs, the resource and the session policy.
+  std::vector<AuditedPolicy> policies;
   std::string principal;      // as audited
   std::string rolePrincipal;  // the role used for the role scenarios, if any
   std::int64_t now = 0;

@@ -1,6 +1,7 @@
 // MFA audit (analysis/mfa_audit.h): the verdict for the shipped force_mfa.json and broken
 // variants of it (semantics §5.3 pitfalls), statement attribution, MFA age limits against
-// session durations (§5.2), the representative-resource rule and the AssumeRole reading (§5.1).
+// session durations (§5.2), the representative-resource rule and the AssumeRole reading (§5.1);
+// and the report's text, JSON and HTML forms (analysis/mfa_audit_report.h).
 #include "analysis/mfa_audit.h"
 
 #include <gtest/gtest.h>
@@ -11,6 +12,9 @@
 #include <memory>
 #include <string>
 
+#include "analysis/internal/mfa_conditions.h"
+#include "analysis/internal/mfa_self_service.h"
+#include "analysis/mfa_audit_report.h"
 #include "engine/policy_json.h"
 
 namespace {
@@ -373,6 +377,39 @@ TEST(MfaAudit, ResourcesNamedInThePoliciesAreTried) {
   EXPECT_EQ(p->severity, "error");
 }
 
+TEST(MfaAudit, PolicyResourcesThatAreNotArnsAreNotTried) {
+  // No request carries an ARN without a partition or a service (grammar/arn.h), so such
+  // Resource values give no candidate; the well-formed one does.
+  const std::string policy = R"({"Version": "2012-10-17", "Statement": [
+      {"Effect": "Allow", "Action": "s3:GetObject",
+       "Resource": ["arn::s3:::nopartition/*", "arn:aws::::noservice", "arn:aws:s3:::ok/*"]}]})";
+  const MfaAuditReport r = audit(identity({policy}));
+  EXPECT_EQ(r.policyResources, 1U);
+  const AuditReachable* keys = reachable(r, Scenario::AccessKey);
+  ASSERT_NE(keys, nullptr);
+  const AuditAllowedAction* get = allowed(*keys, "s3:GetObject");
+  ASSERT_NE(get, nullptr);
+  EXPECT_EQ(get->resource, "arn:aws:s3:::ok/example");
+}
+
+TEST(MfaAudit, CallsTheCredentialsCannotMakeFollowTheScenarioRule) {
+  // The audit's count of refused calls is credentialRestriction() (analysis/scenario.h) over
+  // every audited action, whatever the service: no rule of its own.
+  const MfaAuditReport r = audit(identity({readPolicy("force_mfa.json")}));
+  ASSERT_FALSE(r.runs.empty());
+  for (const AuditRun& situation : r.runs) {
+    std::size_t refused = 0;
+    for (const ActionInfo* action : data().allActions()) {
+      if (!contains(r.needNoPermission, std::string(action->fullName)) &&
+          credentialRestriction(situation.scenario, action->fullName)) {
+        ++refused;
+      }
+    }
+    EXPECT_EQ(situation.credentialRestricted, refused) << situation.id();
+  }
+  EXPECT_GT(run(r, Scenario::SessionNoMfa)->credentialRestricted, 0U);
+}
+
 TEST(MfaAudit, AllowWithBoolIfExistsGrantsLongTermKeys) {
   const std::string policy = R"({"Version": "2012-10-17", "Statement": [
       {"Sid": "ConsoleStyle", "Effect": "Allow", "Action": "ec2:TerminateInstances",
@@ -490,6 +527,152 @@ TEST(MfaAudit, Errors) {
   EXPECT_FALSE(runMfaAudit(identity({readPolicy("force_mfa.json")}), data(), options).ok());
   MfaAuditOptions noTime;
   EXPECT_FALSE(runMfaAudit(identity({readPolicy("force_mfa.json")}), data(), noTime).ok());
+}
+
+// ---- Units of the audit ------------------------------------------------------------------
+
+// (Named here: policysim::engine::internal is in scope too.)
+namespace units = policysim::analysis::internal;
+
+TEST(MfaAuditUnits, ClassifiesTheMisleadingMfaConditionForms) {
+  using units::MfaConditionForm;
+  auto form = [](const std::string& effect, const std::string& condition) {
+    const PolicySetInput input = identity({R"({"Version": "2012-10-17", "Statement": [
+        {"Effect": ")" + effect + R"(", "Action": "*", "Resource": "*", "Condition": )" +
+                                           condition + "}]}"});
+    const Statement& st = input.identity.at(0).statements.at(0);
+    return units::classifyMfaCondition(st, st.conditions.at(0));
+  };
+  EXPECT_EQ(form("Deny", R"({"Bool": {"aws:MultiFactorAuthPresent": "false"}})"),
+            MfaConditionForm::DenyBoolFalse);
+  EXPECT_EQ(form("Deny", R"({"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}})"),
+            MfaConditionForm::Other);
+  EXPECT_EQ(form("Deny", R"({"Null": {"aws:multifactorauthpresent": "TRUE"}})"),
+            MfaConditionForm::DenyNullTrue);
+  EXPECT_EQ(form("Deny", R"({"NumericGreaterThan": {"aws:MultiFactorAuthAge": "900"}})"),
+            MfaConditionForm::DenyAgeWithoutIfExists);
+  EXPECT_EQ(form("Deny", R"({"NumericGreaterThanIfExists": {"aws:MultiFactorAuthAge": "900"}})"),
+            MfaConditionForm::Other);
+  EXPECT_EQ(form("Allow", R"({"BoolIfExists": {"aws:MultiFactorAuthPresent": "true"}})"),
+            MfaConditionForm::AllowIfExists);
+  EXPECT_EQ(form("Allow", R"({"Bool": {"aws:MultiFactorAuthPresent": "true"}})"),
+            MfaConditionForm::Other);
+  EXPECT_EQ(form("Deny", R"({"Bool": {"aws:SecureTransport": "false"}})"), MfaConditionForm::Other);
+}
+
+TEST(MfaAuditUnits, SelfServiceSetIsTheGuardsNotActionElseTheBootstrapActions) {
+  std::vector<AuditStatement> table;
+  units::StatementTable statements(&table);
+  const PolicySetInput force = identity({readPolicy("force_mfa.json")});
+  const units::SelfServiceSet declared =
+      units::findSelfServiceSet(units::allStatements(force), data().allActions(), &statements);
+  ASSERT_TRUE(declared.declared());
+  ASSERT_EQ(declared.guardStatements.size(), 1U);
+  EXPECT_EQ(table[declared.guardStatements[0]].sid, "DenyEverythingElseWithoutMFA");
+  EXPECT_TRUE(declared.covers("IAM:changepassword"));
+  EXPECT_FALSE(declared.covers("s3:GetObject"));
+  EXPECT_EQ(declared.firstPatternCovering("iam:EnableMFADevice"),
+            std::optional<std::size_t>(std::find(declared.patterns.begin(), declared.patterns.end(),
+                                                 "iam:EnableMFADevice") -
+                                       declared.patterns.begin()));
+
+  const PolicySetInput plain = identity({R"({"Version": "2012-10-17", "Statement": [
+      {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]})"});
+  const units::SelfServiceSet bootstrap =
+      units::findSelfServiceSet(units::allStatements(plain), data().allActions(), &statements);
+  EXPECT_FALSE(bootstrap.declared());
+  EXPECT_EQ(bootstrap.patterns.size(), mfaBootstrapActions().size());
+  EXPECT_TRUE(bootstrap.covers("sts:GetSessionToken"));
+  EXPECT_FALSE(bootstrap.covers("iam:ChangePassword"));
+}
+
+// ---- Report forms ------------------------------------------------------------------------
+
+PolicyDocument document(const std::string& text, const std::string& name, PolicyKind kind) {
+  auto doc = parsePolicyDocument(text, name, kind);
+  EXPECT_TRUE(doc.ok()) << doc.status().toString();
+  return std::move(doc).value();
+}
+
+bool endsWith(const std::string& text, const std::string& suffix) {
+  return text.size() >= suffix.size() &&
+         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+TEST(MfaAuditReport, NamesThePoliciesInCommandLineOrder) {
+  const std::string allowAll = R"({"Version": "2012-10-17", "Statement": [
+      {"Effect": "Allow", "Action": "*", "Resource": "*"}]})";
+  PolicySetInput input;
+  input.identity.push_back(document(readPolicy("force_mfa.json"), "id.json", PolicyKind::Identity));
+  input.resource =
+      document(readPolicy("trust_require_mfa.json"), "trust.json", PolicyKind::Resource);
+  input.scps.push_back(document(allowAll, "scp.json", PolicyKind::Scp));
+  input.boundary = document(allowAll, "boundary.json", PolicyKind::Boundary);
+  const MfaAuditReport r = audit(input);
+  ASSERT_EQ(r.policies.size(), 4U);
+  EXPECT_EQ(r.policies[1].name, "boundary.json");
+  EXPECT_EQ(r.policies[1].kind, PolicyKind::Boundary);
+  const std::string text = formatMfaAuditText(r, data());
+  EXPECT_EQ(text.substr(0, text.find('\n')),
+            "MFA audit of id.json, boundary.json (boundary), scp.json (SCP), trust.json (resource "
+            "policy)");
+  EXPECT_NE(formatMfaAuditJson(r, data()).find(
+                R"("policies":[{"file":"id.json","policyType":"identity"},)"
+                R"({"file":"boundary.json","policyType":"boundary"},)"
+                R"({"file":"scp.json","policyType":"scp"},)"
+                R"({"file":"trust.json","policyType":"resource"}])"),
+            std::string::npos);
+}
+
+TEST(MfaAuditReport, TextHasEverySectionAndEndsWithTheTotalRow) {
+  const MfaAuditReport r = audit(identity({readPolicy("force_mfa.json")}));
+  const std::string text = formatMfaAuditText(r, data());
+  for (const char* section : {
+           "\n  principal:  arn:aws:iam::111122223333:user/alice (role scenarios as "
+           "arn:aws:iam::111122223333:role/alice)\n",
+           "\n  time:       2026-11-22T10:00:00Z\n",
+           "\nverdict: MFA is enforced",
+           "\nreachable without MFA (+ self-service",
+           "\nMFA age limits: none",
+           "\npitfalls (1):\n",
+           "\nnotes:\n",
+           "\nmatrix: allowed actions per service and scenario; MFA scenarios with MFA 60 s old\n",
+       }) {
+    EXPECT_NE(text.find(section), std::string::npos) << section;
+  }
+  const std::string totalRow =
+      "\ntotal             8        8               0            3          0           28"
+      "           28                3\n";
+  EXPECT_TRUE(endsWith(text, totalRow)) << text.substr(text.rfind("\nservice"));
+}
+
+TEST(MfaAuditReport, JsonIsOneLineWithStableFields) {
+  const MfaAuditReport r = audit(identity({readPolicy("force_mfa.json")}));
+  const std::string json = formatMfaAuditJson(r, data());
+  EXPECT_EQ(json.rfind(R"({"command":"mfa-audit","formatVersion":1,"policies":[)", 0), 0U);
+  EXPECT_TRUE(endsWith(json, "]}\n"));
+  EXPECT_EQ(std::count(json.begin(), json.end(), '\n'), 1);
+  for (const char* field :
+       {R"("mfaEnforced":true)", R"("selfServiceSource":"notaction")", R"("mfaAges":[60,3600])",
+        R"("rolePrincipal":"arn:aws:iam::111122223333:role/alice")", R"("ageLimits":[])",
+        R"({"service":"iam","counts":[8,8,0,3,0,28,28,28,28,3,3]})"}) {
+    EXPECT_NE(json.find(field), std::string::npos) << field;
+  }
+}
+
+TEST(MfaAuditReport, HtmlEscapesWhatThePoliciesSayAndLoadsNothing) {
+  PolicySetInput input;
+  input.identity.push_back(
+      document(readPolicy("force_mfa.json"), "a<b>&\"c'.json", PolicyKind::Identity));
+  const MfaAuditReport r = audit(input);
+  const std::string html = formatMfaAuditHtml(r, data());
+  EXPECT_EQ(html.rfind("<!DOCTYPE html>\n", 0), 0U);
+  EXPECT_TRUE(endsWith(html, "</body></html>\n"));
+  EXPECT_NE(html.find("<title>policysim MFA audit: a&lt;b&gt;&amp;&quot;c&#39;.json</title>"),
+            std::string::npos);
+  EXPECT_EQ(html.find("a<b>"), std::string::npos);
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_NE(html.find(R"(<div class="verdict ok">)"), std::string::npos);
 }
 
 }  // namespace

@@ -138,7 +138,7 @@ render() {  # render NAME EXPECTED_EXIT BANNER_R BANNER_G BANNER_B POLICYSIM_ARG
   echo "$page_name: $png"
 }
 
-# Banner backgrounds from cli/mfa_audit.cc: .ok #e3f5e8, .bad #fde8e8.
+# Banner backgrounds from analysis/mfa_audit_report_html.cc: .ok #e3f5e8, .bad #fde8e8.
 render enforced 0 227 245 232 policies/force_mfa.json
 sed 's/"BoolIfExists"/"Bool"/' policies/force_mfa.json > "$dir/force_mfa_bool.json"
 render not-enforced 1 253 232 232 "$dir/force_mfa_bool.json" policies/ec2_require_mfa.json
