@@ -6,9 +6,9 @@
 #include <unordered_map>
 #include <utility>
 
-#include "engine/internal/patterns.h"
 #include "engine/status.h"
 #include "grammar/arn.h"
+#include "grammar/ascii.h"
 #include "grammar/policy_variable.h"
 #include "grammar/wildcard.h"
 
@@ -22,7 +22,7 @@ using engine::Result;
 using engine::Statement;
 using engine::Status;
 using engine::toLowerAscii;
-using engine::internal::equalsIgnoreAsciiCase;
+using grammar::equalsIgnoreAsciiCase;
 
 // "\"text\"", built by appending (GCC 12 misreports -Wrestrict on "\"" + std::string(...)).
 std::string quoted(std::string_view text) {

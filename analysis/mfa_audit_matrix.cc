@@ -7,8 +7,8 @@
 #include <utility>
 
 #include "analysis/internal/audit_text.h"
-#include "engine/internal/patterns.h"
 #include "engine/policy_json.h"
+#include "grammar/ascii.h"
 
 namespace policysim::analysis::internal {
 namespace {
@@ -183,8 +183,8 @@ void leaveOutPermissionless(ScenarioMatrix* matrix) {
   matrix->permissionless.assign(actions.size(), 0);
   for (std::size_t i = 0; i < actions.size(); ++i) {
     const std::string_view name = actions[i]->fullName;
-    if (engine::internal::equalsIgnoreAsciiCase(name, "sts:GetCallerIdentity") ||
-        engine::internal::equalsIgnoreAsciiCase(name, "sts:GetSessionToken")) {
+    if (grammar::equalsIgnoreAsciiCase(name, "sts:GetCallerIdentity") ||
+        grammar::equalsIgnoreAsciiCase(name, "sts:GetSessionToken")) {
       matrix->permissionless[i] = 1;
       matrix->permissionlessNames.emplace_back(name);
     }

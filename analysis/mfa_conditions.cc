@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "engine/internal/patterns.h"
+#include "grammar/ascii.h"
 
 namespace policysim::analysis::internal {
 
@@ -17,12 +17,12 @@ using engine::Status;
 using grammar::OperatorKind;
 
 bool isKey(const ConditionEntry& condition, std::string_view key) {
-  return engine::internal::equalsIgnoreAsciiCase(condition.key, key);
+  return grammar::equalsIgnoreAsciiCase(condition.key, key);
 }
 
 bool hasValue(const ConditionEntry& condition, std::string_view value) {
   return std::any_of(condition.values.begin(), condition.values.end(), [&](const PolicyValue& v) {
-    return engine::internal::equalsIgnoreAsciiCase(v.text, value);
+    return grammar::equalsIgnoreAsciiCase(v.text, value);
   });
 }
 

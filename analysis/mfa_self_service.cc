@@ -3,13 +3,13 @@
 #include <algorithm>
 
 #include "analysis/internal/mfa_conditions.h"
-#include "engine/internal/patterns.h"
 #include "engine/request.h"
+#include "grammar/ascii.h"
 
 namespace policysim::analysis {
 namespace internal {
 
-using engine::internal::equalsIgnoreAsciiCase;
+using grammar::equalsIgnoreAsciiCase;
 
 bool SelfServiceSet::covers(std::string_view action) const {
   return firstPatternCovering(action).has_value();

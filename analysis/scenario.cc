@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "grammar/ascii.h"
 #include "grammar/date.h"
 
 namespace policysim::analysis {
@@ -74,10 +75,6 @@ constexpr std::array<ScenarioInfo, 10> kCatalog = {{
 constexpr std::int64_t kGetSessionTokenMax = 129600;
 constexpr std::int64_t kRootSessionMax = 3600;
 constexpr std::int64_t kAssumeRoleMax = 43200;
-
-bool equalsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && toLowerAscii(a) == toLowerAscii(b);
-}
 
 bool isAccountId(std::string_view text) {
   if (text.size() != 12) {
@@ -313,7 +310,7 @@ const ScenarioInfo& scenarioInfo(Scenario scenario) {
 
 std::optional<Scenario> parseScenario(std::string_view name) {
   for (const ScenarioInfo& info : kCatalog) {
-    if (equalsIgnoreCase(info.name, name)) {
+    if (grammar::equalsIgnoreAsciiCase(info.name, name)) {
       return info.scenario;
     }
   }

@@ -2,16 +2,6 @@
 
 namespace policysim::engine {
 
-std::string toLowerAscii(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') {
-      c = static_cast<char>(c - 'A' + 'a');
-    }
-  }
-  return out;
-}
-
 bool Request::setContext(std::string_view key, ContextValue value) {
   ContextValue* slot = addContext(key);
   if (slot == nullptr) {

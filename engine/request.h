@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "grammar/ascii.h"
+
 namespace policysim::engine {
 
 // One condition key's value(s) as the request carries them.
@@ -86,6 +88,6 @@ class PreparedRequest {
 };
 
 // ASCII lower-casing used for every case-insensitive IAM name (actions, condition keys).
-[[nodiscard]] std::string toLowerAscii(std::string_view text);
+using grammar::toLowerAscii;
 
 }  // namespace policysim::engine

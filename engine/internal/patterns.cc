@@ -59,8 +59,6 @@ std::string joinConstant(const std::vector<TextPiece>& pieces) {
   return out;
 }
 
-char lowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
 }  // namespace
 
 ValueTemplate ValueTemplate::compile(const std::string& text, bool variablesEnabled) {
@@ -108,18 +106,6 @@ grammar::WildcardPattern globOf(const std::vector<TextPiece>& pieces) {
     }
   }
   return pattern;
-}
-
-bool equalsIgnoreAsciiCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) {
-    return false;
-  }
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (lowerAscii(a[i]) != lowerAscii(b[i])) {
-      return false;
-    }
-  }
-  return true;
 }
 
 bool equalsPieces(std::string_view text, const std::vector<TextPiece>& pieces,

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "grammar/ascii.h"
 #include "grammar/wildcard.h"
 
 namespace policysim::engine::internal {
@@ -58,7 +59,7 @@ grammar::WildcardPattern globOf(const std::vector<TextPiece>& pieces);
 bool equalsPieces(std::string_view text, const std::vector<TextPiece>& pieces,
                   std::span<const std::string_view> values, bool ignoreCase);
 
-bool equalsIgnoreAsciiCase(std::string_view a, std::string_view b);
+using grammar::equalsIgnoreAsciiCase;
 
 // Equality and prefix tests for the short names of the evaluation hot path, inlined: a memcmp
 // call costs more than comparing a few dozen bytes.
