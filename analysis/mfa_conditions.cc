@@ -71,26 +71,12 @@ bool isPresentFalseDeny(const Statement& statement) {
 }
 
 MfaConditionForm classifyMfaCondition(const Statement& statement, const ConditionEntry& c) {
-  if (!isMfaKey(c)) {
-    return MfaConditionForm::Other;
+  MfaCondition condition{statement.effect, c.op, c.key, {}};
+  condition.values.reserve(c.values.size());
+  for (const PolicyValue& value : c.values) {
+    condition.values.push_back(value.text);
   }
-  const bool deny = statement.effect == Effect::Deny;
-  if (deny && isKey(c, kMfaPresentKey) && isOperator(c, OperatorKind::Bool) && !c.op.ifExists &&
-      hasValue(c, "false")) {
-    return MfaConditionForm::DenyBoolFalse;
-  }
-  if (deny && isOperator(c, OperatorKind::Null) && hasValue(c, "true")) {
-    return MfaConditionForm::DenyNullTrue;
-  }
-  if (deny && isKey(c, kMfaAgeKey) && isNumeric(c) && !c.op.ifExists &&
-      !grammar::isNegated(c.op.kind)) {
-    return MfaConditionForm::DenyAgeWithoutIfExists;
-  }
-  if (!deny && c.op.ifExists &&
-      ((isKey(c, kMfaPresentKey) && hasValue(c, "true")) || isKey(c, kMfaAgeKey))) {
-    return MfaConditionForm::AllowIfExists;
-  }
-  return MfaConditionForm::Other;
+  return analysis::classifyMfaCondition(condition);
 }
 
 engine::Result<std::int64_t> parseAgeSeconds(std::string_view text) {

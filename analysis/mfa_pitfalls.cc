@@ -86,6 +86,7 @@ AuditPitfall conditionPitfall(MfaConditionForm form, const ConditionEntry& c,
           "Drop IfExists (\"Bool\": {\"aws:MultiFactorAuthPresent\": \"true\"}); CLI "
           "users then call GetSessionToken with MFA.";
       break;
+    case MfaConditionForm::AllowNullFalse:  // (the matrix shows what it grants)
     case MfaConditionForm::Other:
       break;
   }
@@ -222,6 +223,7 @@ class PitfallFinder {
           case MfaConditionForm::AllowIfExists:
             found = evidence(accessKeyRun_, {}, ref);
             break;
+          case MfaConditionForm::AllowNullFalse:
           case MfaConditionForm::Other:
             continue;
         }

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/mfa_condition.h"
 #include "grammar/condition_operator.h"
 #include "grammar/number.h"
 #include "lint/mfa_gap.h"
@@ -22,29 +23,42 @@ void checkMfaCondition(const RuleContext& context, const StatementParts& s,
                        const ConditionPart& part) {
   const OperatorKind kind = part.op.kind;
   if (part.lowerKey == "aws:multifactorauthpresent") {
-    if (kind == OperatorKind::Bool && s.effect == Effect::Deny && !part.op.ifExists &&
-        part.op.qualifier == SetQualifier::None && part.hasValue("false")) {
-      context.emit("PS401", part.operatorPosition, part.path,
-                   "Deny with Bool aws:MultiFactorAuthPresent \"false\" does not apply to requests "
-                   "signed with long-term access keys (they carry no MFA key): use BoolIfExists");
+    if (!s.effect) {
+      return;  // no Effect: PS1xx says so
     }
-    if (kind == OperatorKind::Bool && s.effect == Effect::Allow && part.op.ifExists &&
-        part.hasValue("true")) {
-      context.emit(
-          "PS402", part.operatorPosition, part.path,
-          "Allow with BoolIfExists aws:MultiFactorAuthPresent \"true\" also grants requests "
-          "signed with long-term access keys, without MFA: use Bool to require MFA");
+    analysis::MfaCondition condition{*s.effect, part.op, part.key, {}};
+    for (const Item& value : part.values) {
+      condition.values.push_back(value.text);
     }
-    if (kind == OperatorKind::Null && s.effect == Effect::Deny && part.hasValue("true")) {
-      context.emit(
-          "PS403", part.operatorPosition, part.path,
-          "Deny with Null aws:MultiFactorAuthPresent \"true\" denies long-term access keys but "
-          "spares temporary credentials obtained without MFA: use BoolIfExists \"false\"");
-    }
-    if (kind == OperatorKind::Null && s.effect == Effect::Allow && part.hasValue("false")) {
-      context.emit("PS403", part.operatorPosition, part.path,
-                   "Allow with Null aws:MultiFactorAuthPresent \"false\" grants any temporary "
-                   "credentials, with or without MFA: use Bool \"true\"");
+    switch (analysis::classifyMfaCondition(condition)) {
+      case analysis::MfaConditionForm::DenyBoolFalse:
+        context.emit(
+            "PS401", part.operatorPosition, part.path,
+            "Deny with Bool aws:MultiFactorAuthPresent \"false\" does not apply to requests "
+            "signed with long-term access keys (they carry no MFA key): use BoolIfExists");
+        break;
+      case analysis::MfaConditionForm::AllowIfExists:
+        if (kind == OperatorKind::Bool) {
+          context.emit(
+              "PS402", part.operatorPosition, part.path,
+              "Allow with BoolIfExists aws:MultiFactorAuthPresent \"true\" also grants requests "
+              "signed with long-term access keys, without MFA: use Bool to require MFA");
+        }
+        break;
+      case analysis::MfaConditionForm::DenyNullTrue:
+        context.emit(
+            "PS403", part.operatorPosition, part.path,
+            "Deny with Null aws:MultiFactorAuthPresent \"true\" denies long-term access keys but "
+            "spares temporary credentials obtained without MFA: use BoolIfExists \"false\"");
+        break;
+      case analysis::MfaConditionForm::AllowNullFalse:
+        context.emit("PS403", part.operatorPosition, part.path,
+                     "Allow with Null aws:MultiFactorAuthPresent \"false\" grants any temporary "
+                     "credentials, with or without MFA: use Bool \"true\"");
+        break;
+      case analysis::MfaConditionForm::DenyAgeWithoutIfExists:
+      case analysis::MfaConditionForm::Other:
+        break;
     }
     return;
   }

@@ -9,14 +9,16 @@
 
 #include "analysis/internal/audit_statements.h"
 #include "analysis/mfa_audit.h"
+#include "analysis/mfa_condition.h"
 #include "engine/policy.h"
 #include "engine/status.h"
 #include "grammar/condition_operator.h"
 
 namespace policysim::analysis::internal {
 
-inline constexpr std::string_view kMfaPresentKey = "aws:MultiFactorAuthPresent";
-inline constexpr std::string_view kMfaAgeKey = "aws:MultiFactorAuthAge";
+using analysis::kMfaAgeKey;
+using analysis::kMfaPresentKey;
+using analysis::MfaConditionForm;
 
 // The condition's key is `key` (ASCII case-insensitive, as IAM compares keys).
 [[nodiscard]] bool isKey(const engine::ConditionEntry& condition, std::string_view key);
@@ -35,14 +37,7 @@ inline constexpr std::string_view kMfaAgeKey = "aws:MultiFactorAuthAge";
 // A Deny on Bool or BoolIfExists aws:MultiFactorAuthPresent false.
 [[nodiscard]] bool isPresentFalseDeny(const engine::Statement& statement);
 
-// The forms of an MFA condition whose truth table misleads (semantics §5.3).
-enum class MfaConditionForm {
-  Other,
-  DenyBoolFalse,           // Deny, Bool MultiFactorAuthPresent false: long-term keys pass
-  DenyNullTrue,            // Deny, Null (MFA key) true: sessions without MFA pass
-  DenyAgeWithoutIfExists,  // Deny, Numeric... age: requests without an age pass
-  AllowIfExists,           // Allow, ...IfExists present true or age: long-term keys granted
-};
+// The shared classifier (analysis/mfa_condition.h) on a parsed statement's condition.
 [[nodiscard]] MfaConditionForm classifyMfaCondition(const engine::Statement& statement,
                                                     const engine::ConditionEntry& condition);
 
