@@ -23,7 +23,9 @@
 #include <type_traits>
 
 #include "engine/file_reader.h"
+#include "engine/internal/arena.h"
 #include "engine/source_location.h"
+#include "grammar/ascii.h"
 
 namespace policysim::analysis {
 
@@ -36,33 +38,12 @@ namespace {
 constexpr std::string_view kFormat = "policysim-iam-data";
 constexpr int kFormatVersion = 1;
 
-char lowerChar(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+using grammar::compareIgnoreAsciiCase;
+using grammar::toLowerAscii;
 
-std::string toLower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    c = lowerChar(c);
-  }
-  return out;
+bool lessIgnoreCase(std::string_view a, std::string_view b) {
+  return compareIgnoreAsciiCase(a, b) < 0;
 }
-
-// <0, 0, >0 like strcmp, comparing ASCII-lower-cased bytes.
-int compareIgnoreCase(std::string_view a, std::string_view b) {
-  const std::size_t n = std::min(a.size(), b.size());
-  for (std::size_t i = 0; i < n; ++i) {
-    const auto x = static_cast<unsigned char>(lowerChar(a[i]));
-    const auto y = static_cast<unsigned char>(lowerChar(b[i]));
-    if (x != y) {
-      return x < y ? -1 : 1;
-    }
-  }
-  if (a.size() == b.size()) {
-    return 0;
-  }
-  return a.size() < b.size() ? -1 : 1;
-}
-
-bool lessIgnoreCase(std::string_view a, std::string_view b) { return compareIgnoreCase(a, b) < 0; }
 
 // Binary search in a vector sorted by case-insensitive `name`.
 template <typename T>
@@ -70,7 +51,7 @@ const T* findByName(const std::vector<T>& items, std::string_view name) {
   const auto it = std::lower_bound(
       items.begin(), items.end(), name,
       [](const T& item, std::string_view key) { return lessIgnoreCase(item.name, key); });
-  if (it == items.end() || compareIgnoreCase(it->name, name) != 0) {
+  if (it == items.end() || compareIgnoreAsciiCase(it->name, name) != 0) {
     return nullptr;
   }
   return &*it;
@@ -78,62 +59,19 @@ const T* findByName(const std::vector<T>& items, std::string_view name) {
 
 }  // namespace
 
-// Bump allocator for the loaded snapshot: strings and arrays of trivially copyable values in
-// 64 KiB chunks that are never moved or freed before the IamData.
-class IamData::Arena {
- public:
-  void* allocate(std::size_t bytes, std::size_t align) {
-    const auto misalignment = reinterpret_cast<std::uintptr_t>(next_) % align;
-    std::size_t skip = misalignment == 0 ? 0 : align - misalignment;
-    if (next_ == nullptr || skip + bytes > left_) {
-      const std::size_t size = std::max(kChunkBytes, bytes + align);
-      chunks_.push_back(std::make_unique_for_overwrite<std::byte[]>(size));
-      next_ = chunks_.back().get();
-      left_ = size;
-      const auto m = reinterpret_cast<std::uintptr_t>(next_) % align;
-      skip = m == 0 ? 0 : align - m;
-    }
-    std::byte* out = next_ + skip;
-    next_ = out + bytes;
-    left_ -= skip + bytes;
-    return out;
+// A lower-cased copy of text in the snapshot's arena (engine/internal/arena.h: the strings and
+// arrays the loaded IamData hands out live there).
+std::string_view storeLower(engine::internal::Arena* arena, std::string_view text) {
+  if (text.empty()) {
+    return {};
   }
-
-  std::string_view copy(std::string_view text) {
-    if (text.empty()) {
-      return {};
-    }
-    auto* p = static_cast<char*>(allocate(text.size(), 1));
-    std::copy(text.begin(), text.end(), p);
-    return {p, text.size()};
+  auto* out = static_cast<char*>(arena->allocate(text.size(), 1));
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    out[i] = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
   }
-
-  std::string_view copyLower(std::string_view text) {
-    if (text.empty()) {
-      return {};
-    }
-    auto* p = static_cast<char*>(allocate(text.size(), 1));
-    std::transform(text.begin(), text.end(), p, lowerChar);
-    return {p, text.size()};
-  }
-
-  template <typename T>
-  std::span<const T> copy(const std::vector<T>& items) {
-    static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
-    if (items.empty()) {
-      return {};
-    }
-    T* p = static_cast<T*>(allocate(items.size() * sizeof(T), alignof(T)));
-    std::copy(items.begin(), items.end(), p);
-    return {p, items.size()};
-  }
-
- private:
-  static constexpr std::size_t kChunkBytes = std::size_t{64} << 10U;
-  std::vector<std::unique_ptr<std::byte[]>> chunks_;
-  std::byte* next_ = nullptr;
-  std::size_t left_ = 0;
-};
+  return {out, text.size()};
+}
 
 std::string_view conditionKeyTypeName(ConditionKeyType type) {
   switch (type) {
@@ -191,13 +129,13 @@ std::string ConditionKeyInfo::typeName() const {
 
 bool ConditionKeyInfo::matches(std::string_view key) const {
   if (!isPattern_) {
-    return compareIgnoreCase(lowerName_, key) == 0;
+    return compareIgnoreAsciiCase(lowerName_, key) == 0;
   }
-  return pattern_.matches(toLower(key));
+  return pattern_.matches(toLowerAscii(key));
 }
 
 const ConditionKeyInfo* ActionInfo::findConditionKey(std::string_view key) const {
-  const std::string lower = toLower(key);
+  const std::string lower = toLowerAscii(key);
   const ConditionKeyInfo* best = nullptr;
   for (const ConditionKeyInfo* info : conditionKeys) {
     if (info->lowerName_ == lower) {
@@ -235,7 +173,7 @@ const ServiceInfo* IamData::findService(std::string_view prefix) const {
   const auto it = std::lower_bound(
       services_.begin(), services_.end(), prefix,
       [](const ServiceInfo& s, std::string_view key) { return lessIgnoreCase(s.prefix, key); });
-  if (it == services_.end() || compareIgnoreCase(it->prefix, prefix) != 0) {
+  if (it == services_.end() || compareIgnoreAsciiCase(it->prefix, prefix) != 0) {
     return nullptr;
   }
   return &*it;
@@ -252,7 +190,7 @@ const ActionInfo* IamData::action(std::string_view fullName) const {
 
 std::vector<const ActionInfo*> IamData::actionsMatching(std::string_view pattern) const {
   std::vector<const ActionInfo*> out;
-  const std::string lower = toLower(pattern);
+  const std::string lower = toLowerAscii(pattern);
   const std::size_t colon = lower.find(':');
   if (colon == std::string::npos) {
     // Only "*" (or "**"...) may stand without a service prefix.
@@ -289,7 +227,7 @@ std::vector<const ActionInfo*> IamData::actionsMatching(std::string_view pattern
 }
 
 const ConditionKeyInfo* IamData::conditionKey(std::string_view name) const {
-  const std::string lower = toLower(name);
+  const std::string lower = toLowerAscii(name);
   const auto it = std::lower_bound(
       exactKeys_.begin(), exactKeys_.end(), lower,
       [](const KeyIndexEntry& e, std::string_view key) { return e.lowerName < key; });
@@ -326,7 +264,7 @@ class IamDataLoader : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Iam
                                      LineIndex(name_, text_).locate(nul));
     }
     data_.reset(new IamData());
-    data_->arena_ = std::make_unique<IamData::Arena>();
+    data_->arena_ = std::make_unique<engine::internal::Arena>();
     arena_ = data_->arena_.get();
     data_->name_ = name_;
     rapidjson::Reader reader;
@@ -488,7 +426,7 @@ class IamDataLoader : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Iam
     if (first) {
       return true;
     }
-    const int order = compareIgnoreCase(previous, current);
+    const int order = compareIgnoreAsciiCase(previous, current);
     if (order == 0) {
       return fail(std::string(what) + " \"" + std::string(current) +
                   "\" is listed twice (names are case-insensitive)");
@@ -602,7 +540,7 @@ class IamDataLoader : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Iam
         if (!expect(token, Token::String, "an ARN format")) {
           return false;
         }
-        formats_.push_back(arena_->copy(string_));
+        formats_.push_back(arena_->store(string_));
         return true;
       case Kind::KeyRefs:
         return keyRef(token);
@@ -706,14 +644,14 @@ class IamDataLoader : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Iam
                         services.size() == 1, "service")) {
           return false;
         }
-        service.prefix = arena_->copy(string_);
+        service.prefix = arena_->store(string_);
         return true;
       }
       case Member::Name:
         if (!expect(token, Token::String, "the service name")) {
           return false;
         }
-        service.name = arena_->copy(string_);
+        service.name = arena_->store(string_);
         return true;
       case Member::ConditionKeys:
       case Member::ResourceTypes:
@@ -756,7 +694,7 @@ class IamDataLoader : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Iam
     if (index == 1) {
       return parseType(string_, key);
     }
-    key->category = arena_->copy(string_);
+    key->category = arena_->store(string_);
     return true;
   }
 
@@ -802,8 +740,8 @@ class IamDataLoader : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Iam
     if (name.find(':') == std::string_view::npos || name.front() == ':') {
       return fail("condition key \"" + std::string(name) + "\" has no service prefix");
     }
-    key->name = arena_->copy(name);
-    key->lowerName_ = arena_->copyLower(name);
+    key->name = arena_->store(name);
+    key->lowerName_ = storeLower(arena_, name);
     const std::string_view lower = key->lowerName_;
     std::size_t pos = 0;
     while (pos < lower.size()) {
@@ -837,7 +775,7 @@ class IamDataLoader : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Iam
             !nonEmpty("resource type name")) {
           return false;
         }
-        type.name = arena_->copy(string_);
+        type.name = arena_->store(string_);
         return true;
       case 1:
         formats_.clear();
@@ -1015,10 +953,12 @@ class IamDataLoader : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Iam
                           types.size() == 1, "resource type");
       }
       case Kind::ArnFormats:
-        data_->services_.back().resourceTypes.back().arnFormats = arena_->copy(formats_);
+        data_->services_.back().resourceTypes.back().arnFormats =
+            arena_->copy(std::span(std::as_const(formats_)));
         return true;
       case Kind::Rows:
-        data_->services_.back().actions.back().resourceTypes = arena_->copy(rows_);
+        data_->services_.back().actions.back().resourceTypes =
+            arena_->copy(std::span(std::as_const(rows_)));
         return true;
       case Kind::KeyRefs:
         return endKeyRefs();
@@ -1036,11 +976,11 @@ class IamDataLoader : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Iam
     ServiceInfo& service = data_->services_.back();
     sortKeys(&keys_);
     if (frames_.back().kind == Kind::ResourceType) {
-      service.resourceTypes.back().conditionKeys = arena_->copy(keys_);
+      service.resourceTypes.back().conditionKeys = arena_->copy(std::span(std::as_const(keys_)));
       return true;
     }
     ActionInfo& action = service.actions.back();
-    action.ownConditionKeys = arena_->copy(keys_);
+    action.ownConditionKeys = arena_->copy(std::span(std::as_const(keys_)));
     bool more = false;
     for (const ActionResourceType& r : action.resourceTypes) {
       keys_.insert(keys_.end(), r.resourceType->conditionKeys.begin(),
@@ -1049,7 +989,7 @@ class IamDataLoader : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Iam
     }
     if (more) {
       sortKeys(&keys_);
-      action.conditionKeys = arena_->copy(keys_);
+      action.conditionKeys = arena_->copy(std::span(std::as_const(keys_)));
     } else {
       action.conditionKeys = action.ownConditionKeys;
     }
@@ -1079,7 +1019,7 @@ class IamDataLoader : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Iam
       d.serviceActionStart_.push_back(d.allActions_.size());
       for (const ActionInfo& a : s.actions) {
         d.allActions_.push_back(&a);
-        d.allActionsLower_.push_back(arena_->copyLower(a.fullName));
+        d.allActionsLower_.push_back(storeLower(arena_, a.fullName));
       }
     }
 
@@ -1090,7 +1030,7 @@ class IamDataLoader : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Iam
       entries.push_back({k.lowerName_, &k, 0});
     }
     for (const ServiceInfo& s : d.services_) {
-      const std::string ownPrefix = toLower(s.prefix) + ":";
+      const std::string ownPrefix = toLowerAscii(s.prefix) + ":";
       for (const ConditionKeyInfo& k : s.conditionKeys) {
         const int rank = k.lowerName_.substr(0, ownPrefix.size()) == ownPrefix ? 1 : 2;
         entries.push_back({k.lowerName_, &k, rank});
@@ -1118,7 +1058,7 @@ class IamDataLoader : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Iam
   rapidjson::MemoryStream stream_;
   std::size_t lastEnd_ = 0;
   std::unique_ptr<IamData> data_;
-  IamData::Arena* arena_ = nullptr;
+  engine::internal::Arena* arena_ = nullptr;
   Status status_;
   std::vector<Frame> frames_;
   std::string_view string_;  // the current string value (valid during one event)

@@ -22,6 +22,10 @@
 #include "engine/status.h"
 #include "grammar/wildcard.h"
 
+namespace policysim::engine::internal {
+class Arena;
+}  // namespace policysim::engine::internal
+
 namespace policysim::analysis {
 
 // Core vocabulary this header speaks in.
@@ -198,10 +202,8 @@ class IamData {
     int rank = 0;  // which definition wins: 0 global, 1 the prefix's service, 2 another service
   };
 
-  // Owns the text and arrays that the views and spans handed out point into (iam_data.cc).
-  class Arena;
-
-  std::unique_ptr<Arena> arena_;
+  // Owns the text and arrays that the views and spans handed out point into.
+  std::unique_ptr<engine::internal::Arena> arena_;
   std::string name_;
   IamDataSource source_;
   std::vector<ConditionKeyInfo> globalKeys_;

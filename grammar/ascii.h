@@ -13,4 +13,8 @@ namespace policysim::grammar {
 // a and b are equal when 'A'-'Z' and 'a'-'z' are taken as the same letters.
 [[nodiscard]] bool equalsIgnoreAsciiCase(std::string_view a, std::string_view b);
 
+// <0, 0 or >0 as a sorts before, with or after b when both are lowered ('A'-'Z' only), bytes
+// compared unsigned: the order of case-insensitive sorted tables.
+[[nodiscard]] int compareIgnoreAsciiCase(std::string_view a, std::string_view b);
+
 }  // namespace policysim::grammar

@@ -5,6 +5,7 @@
 
 namespace {
 
+using policysim::grammar::compareIgnoreAsciiCase;
 using policysim::grammar::equalsIgnoreAsciiCase;
 using policysim::grammar::toLowerAscii;
 
@@ -22,6 +23,13 @@ TEST(Ascii, ComparesIgnoringAsciiCase) {
   EXPECT_FALSE(equalsIgnoreAsciiCase("[", "{"));                // '[' + 32 is '{', yet no letter
   EXPECT_FALSE(equalsIgnoreAsciiCase("\xC3\x89", "\xC3\xA9"));  // É is not é for IAM
   EXPECT_TRUE(equalsIgnoreAsciiCase("", ""));
+}
+
+TEST(Ascii, OrdersIgnoringAsciiCase) {
+  EXPECT_EQ(compareIgnoreAsciiCase("S3", "s3"), 0);
+  EXPECT_LT(compareIgnoreAsciiCase("ec2", "EC2:x"), 0);   // a prefix sorts first
+  EXPECT_GT(compareIgnoreAsciiCase("Z", "a"), 0);         // 'z' after 'a', unlike in ASCII
+  EXPECT_LT(compareIgnoreAsciiCase("a", "\xC3\xA9"), 0);  // bytes unsigned: UTF-8 sorts last
 }
 
 }  // namespace
