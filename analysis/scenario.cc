@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "grammar/arn.h"
 #include "grammar/ascii.h"
 #include "grammar/date.h"
 
@@ -340,20 +341,11 @@ Result<PrincipalArn> parsePrincipalArn(std::string_view text) {
                    "...:federated-user/NAME, or a 12-digit account ID)");
   };
   // arn:partition:service:region:account:resource
-  std::array<std::string_view, 6> fields;
-  std::size_t start = 0;
-  for (std::size_t i = 0; i < 5; ++i) {
-    const std::size_t colon = text.find(':', start);
-    if (colon == std::string_view::npos) {
-      return fail("is not an ARN");
-    }
-    fields[i] = text.substr(start, colon - start);
-    start = colon + 1;
-  }
-  fields[5] = text.substr(start);
-  if (fields[0] != "arn" || fields[1].empty()) {
+  const grammar::ArnFields arn = grammar::splitArn(text);
+  if (!arn.isArn) {
     return fail("is not an ARN");
   }
+  const auto& fields = arn.fields;
   if (!fields[3].empty()) {
     return fail("has a region; IAM and STS principal ARNs have none");
   }

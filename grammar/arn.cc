@@ -60,4 +60,33 @@ ParseResult<Arn> parseArn(std::string_view text) {
   return ParseResult<Arn>::success(arn);
 }
 
+ArnFields splitArn(std::string_view text) {
+  ArnFields out;
+  splitArn(text, &out);
+  return out;
+}
+
+void splitArn(std::string_view text, ArnFields* out) {
+  out->isArn = false;
+  std::size_t field = 0;
+  if (text.starts_with("arn:")) {
+    // One pass over the bytes: ARNs are short, and a memchr call per colon cost more than the
+    // scan itself (this runs for the resource and the principal of every request).
+    std::size_t start = 0;
+    for (std::size_t i = 0; i < text.size() && field < 5; ++i) {
+      if (text[i] == ':') {
+        out->fields[field++] = text.substr(start, i - start);
+        start = i + 1;
+      }
+    }
+    if (field == 5) {
+      out->fields[field++] = text.substr(start);
+      out->isArn = !out->fields[1].empty() && !out->fields[2].empty();
+    }
+  }
+  for (; field < 6; ++field) {
+    out->fields[field] = {};
+  }
+}
+
 }  // namespace policysim::grammar

@@ -126,35 +126,6 @@ bool equalsPieces(std::string_view text, const std::vector<TextPiece>& pieces,
   return pos == text.size();
 }
 
-ArnFields splitArn(std::string_view text) {
-  ArnFields out;
-  splitArn(text, &out);
-  return out;
-}
-
-void splitArn(std::string_view text, ArnFields* out) {
-  out->isArn = false;
-  std::size_t field = 0;
-  if (text.starts_with("arn:")) {
-    // One pass over the bytes: ARNs are short, and a memchr call per colon cost more than the
-    // scan itself (this runs for the resource and the principal of every request).
-    std::size_t start = 0;
-    for (std::size_t i = 0; i < text.size() && field < 5; ++i) {
-      if (text[i] == ':') {
-        out->fields[field++] = text.substr(start, i - start);
-        start = i + 1;
-      }
-    }
-    if (field == 5) {
-      out->fields[field++] = text.substr(start);
-      out->isArn = !out->fields[1].empty() && !out->fields[2].empty();
-    }
-  }
-  for (; field < 6; ++field) {
-    out->fields[field] = {};
-  }
-}
-
 bool ArnPattern::matches(std::string_view text, const ArnFields& textFields,
                          std::span<const std::string_view> values) const {
   if (!valid) {

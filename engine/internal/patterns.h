@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "grammar/arn.h"
 #include "grammar/ascii.h"
 #include "grammar/wildcard.h"
 
@@ -78,15 +79,9 @@ inline bool startsWith(std::string_view text, std::string_view prefix) {
   return text.size() >= prefix.size() && sameText(text.substr(0, prefix.size()), prefix);
 }
 
-// The six fields of an ARN, split at the first five colons; isArn=false when fewer fields.
-struct ArnFields {
-  bool isArn = false;
-  std::array<std::string_view, 6> fields;
-};
-ArnFields splitArn(std::string_view text);
-// The same into *out, every field written (for reused buffers on the evaluation hot path,
-// where zeroing a fresh ArnFields first costs as much as the split).
-void splitArn(std::string_view text, ArnFields* out);
+// ARN fields, split by grammar/arn.h (the one ARN splitter).
+using grammar::ArnFields;
+using grammar::splitArn;
 
 // A pattern over ARNs, matched field by field (§2.3 of the semantics reference).
 struct ArnPattern {
