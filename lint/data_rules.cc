@@ -304,8 +304,10 @@ void checkConditionData(const RuleContext& context, const StatementParts& s,
     if (part.op.qualifier == SetQualifier::None && info->multivalued) {
       context.emit("PS208", part.operatorPosition, part.path,
                    quote(part.key) + " is multivalued (" + info->typeName() +
-                       "): use ForAllValues:" + part.operatorName + " or ForAnyValue:" +
-                       part.operatorName + "; the plain operator is undefined on a set");
+                       "): the plain operator is documented only for a request with one "
+                       "value; use ForAllValues:" +
+                       part.operatorName + " or ForAnyValue:" + part.operatorName +
+                       " to say what several values should do");
     } else if (part.op.qualifier == SetQualifier::ForAllValues && !info->multivalued) {
       context.emit(
           "PS209", part.operatorPosition, part.path,

@@ -309,13 +309,18 @@ constexpr std::array kRules = {
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEquals": {"aws:SecureTransport": "true"}}}]})",
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "true"}}}]})",
         "Access Analyzer TYPE_MISMATCH; Parliament MISMATCHED_TYPE"},
-    RuleInfo{"PS208", "missing-qualifier", S::Error, "data",
+    RuleInfo{"PS208", "missing-qualifier", S::Warning, "data",
         "A plain operator on a multivalued key (aws:TagKeys, aws:PrincipalOrgPaths...).",
-        "Multivalued keys must be tested with ForAllValues: or ForAnyValue:. AWS does not define "
-        "the plain form; policysim evaluates it as false.",
+        "A multivalued key can carry several values in one request (the tag keys of a request, "
+        "the sources of an EventBridge rule's pattern). AWS accepts the plain operator, and AWS "
+        "managed policies use it on EventBridge's keys, but AWS documents it only by example: a "
+        "request with one matching value matches, a request with several does not. Say what "
+        "several values should do with ForAllValues: (every value must match; also true when "
+        "the key is absent) or ForAnyValue: (one must). policysim check evaluates the plain "
+        "form as false when the request gives the key as a list.",
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ec2:CreateTags", "Resource": "*", "Condition": {"StringEquals": {"aws:TagKeys": "team"}}}]})",
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ec2:CreateTags", "Resource": "*", "Condition": {"ForAllValues:StringEquals": {"aws:TagKeys": "team"}}}]})",
-        "Access Analyzer MISSING_QUALIFIER"},
+        "Access Analyzer MISSING_QUALIFIER (an error there, though IAM accepts the policy)"},
     RuleInfo{"PS209", "forallvalues-single-valued-key", S::Security, "data",
         "ForAllValues: on a single-valued key.",
         "ForAllValues is true when the key is absent, so an Allow with it also grants requests "

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -87,6 +88,33 @@ TEST(LintChecker, ServicePrefixOfActionsIgnoresCaseForKeySupport) {
       "Action": "S3:ListBucket", "Resource": "*", "Condition": {"StringEquals":
       {"s3:prefix": "a"}}}]})"),
                    "PS206"));
+}
+
+// The severity a rule has by default for one policy, or nullopt when it does not fire.
+std::optional<LintSeverity> severityOf(std::string_view policy, std::string_view id) {
+  const FileReport report = linter().lintText("p.json", "p.json", policy, true);
+  for (const Finding& f : report.findings) {
+    if (f.rule->id == id) {
+      return f.severity;
+    }
+  }
+  return std::nullopt;
+}
+
+TEST(LintChecker, PlainOperatorOnAMultivaluedKeyIsAWarningNotAnError) {
+  // AWS accepts a plain operator on an ArrayOf key and documents what it does on EventBridge's
+  // keys (a rule whose pattern has one detail-type matches); AWS managed policies use it. An
+  // error would say AWS rejects it or it cannot work: neither holds, so PS208 is a warning.
+  EXPECT_EQ(severityOf(R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+      "Action": "events:PutRule", "Resource": "*", "Condition": {"StringEquals":
+      {"events:detail-type": "Security Hub Findings - Imported"}}}]})",
+                       "PS208"),
+            LintSeverity::Warning);
+  EXPECT_EQ(severityOf(R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+      "Action": "ec2:CreateTags", "Resource": "*", "Condition": {"StringEquals":
+      {"aws:TagKeys": "team"}}}]})",
+                       "PS208"),
+            LintSeverity::Warning);
 }
 
 TEST(LintChecker, SuggestionsIgnoreCase) {
