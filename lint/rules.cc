@@ -295,7 +295,10 @@ constexpr std::array kRules = {
         "A service condition key that none of the statement's actions supports.",
         "The key is absent from the requests of those actions, so an Allow conditioned on it "
         "never applies and a Deny conditioned on a positive operator never denies. The allowed "
-        "keys of an action are its own plus those of its resource types.",
+        "keys of an action are its own plus those of its resource types, whichever service "
+        "lists them (sts:AssumeRole carries iam:ResourceTag/...). A key the data lists for its "
+        "service but links to no action (states:HTTPEndpoint) is not judged: the data cannot "
+        "say which requests carry it. A warning because the data may miss a link.",
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*", "Condition": {"StringEquals": {"s3:prefix": "home/"}}}]})",
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::b", "Condition": {"StringEquals": {"s3:prefix": "home/"}}}]})",
         "Access Analyzer UNSUPPORTED_ACTION_FOR_CONDITION_KEY; Parliament "
