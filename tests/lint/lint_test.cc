@@ -652,7 +652,7 @@ TEST(JsonStringMap, MapsDecodedBytesToTheirEscapes) {
 
 TEST(LintConfig, ParsesEverySetting) {
   auto config = parseLintConfig(R"({
-    "failOn": "security",
+    "failOn": "error",
     "rules": {"PS202": "off", "unknown-service": "error", "PS301": {"severity": "warning"}},
     "blocking": ["PS406"],
     "ignorePaths": ["vendor/**"],
@@ -662,13 +662,39 @@ TEST(LintConfig, ParsesEverySetting) {
                                 "cfg.json");
   ASSERT_TRUE(config.ok()) << config.status().toString();
   const LintConfig& c = config.value();
-  EXPECT_EQ(c.failOn, LintSeverity::Security);
+  EXPECT_EQ(c.failOn, LintSeverity::Error);
   EXPECT_FALSE(c.rules.at("PS202").enabled);
   EXPECT_EQ(c.rules.at("PS201").severity, LintSeverity::Error);
   EXPECT_EQ(c.rules.at("PS301").severity, LintSeverity::Warning);
   EXPECT_EQ(c.blocking, std::vector<std::string>{"PS406"});
   EXPECT_EQ(c.policyTypes[0].type, PolicyType::Scp);
   EXPECT_EQ(c.suppressions[0].reason, "break glass");
+}
+
+// Security findings fail CI unless the repository says otherwise, as AWS's cfn-policy-validator
+// blocks on errors and security warnings by default: a Deny with Bool aws:MultiFactorAuthPresent
+// "false" leaves long-term access keys without MFA and must not pass silently.
+TEST(LintConfig, SecurityFindingsBlockByDefault) {
+  EXPECT_EQ(LintConfig{}.failOn, LintSeverity::Security);
+  auto empty = parseLintConfig("{}", "cfg.json");
+  ASSERT_TRUE(empty.ok()) << empty.status().toString();
+  EXPECT_EQ(empty.value().failOn, LintSeverity::Security);
+
+  const std::string denyBoolFalse =
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"ec2:TerminateInstances",)"
+      R"("Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"false"}}}]})";
+  const FileReport report = lintText(denyBoolFalse);
+  ASSERT_EQ(report.findings.size(), 1U) << describe(report);
+  EXPECT_EQ(report.findings[0].rule->id, "PS401");
+  EXPECT_TRUE(report.findings[0].blocking);
+
+  // The config can still lower the bar back to errors only.
+  auto relaxed = parseLintConfig(R"({"failOn": "error"})", "cfg.json");
+  ASSERT_TRUE(relaxed.ok()) << relaxed.status().toString();
+  const Linter linter(shippedData(), relaxed.value());
+  const FileReport passed = linter.lintText("p.json", "p.json", denyBoolFalse, true);
+  ASSERT_EQ(passed.findings.size(), 1U) << describe(passed);
+  EXPECT_FALSE(passed.findings[0].blocking);
 }
 
 TEST(LintConfig, RejectsMistakesWithTheirPosition) {
