@@ -18,9 +18,12 @@ using S = LintSeverity;
 constexpr std::array kRules = {
     // ---- PS1xx: grammar (what AWS rejects or reads differently from what is written) ----
     RuleInfo{"PS100", "invalid-syntax", S::Error, "grammar",
-        "The file is not valid JSON or YAML.",
+        "The file is not valid JSON or YAML, or not in an encoding policysim reads.",
         "AWS refuses a policy that is not well-formed JSON. The position is where the parser "
-        "stopped; nothing else in the file can be checked until it parses.",
+        "stopped; nothing else in the file can be checked until it parses. Files are read as "
+        "UTF-8 (a byte order mark is fine) or as UTF-16 with a byte order mark; UTF-16 without "
+        "one and UTF-32 are named as such. A .json file found in a directory is reported even "
+        "when nothing says it is a policy: list files that are not under ignorePaths.",
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",}]})",
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})",
         "Access Analyzer JSON_SYNTAX_ERROR; Parliament MALFORMED_JSON"},

@@ -95,6 +95,32 @@ check "--skip-unknown still lints policies" grep -q "admin.json:.*PS304" "$dir/o
 "$bin" lint -j 2 --format json "$repo" > "$dir/two" 2>&1
 check "-j 1 and -j 2 report the same" cmp -s "$dir/one" "$dir/two"
 
+# Files as people have them: a .json that is not JSON is reported in a directory scan (unless
+# ignored), and UTF-16 with a byte order mark (PowerShell's `terraform show -json > plan.json`)
+# is read like UTF-8.
+scan="$dir/scan"
+mkdir -p "$scan/policies" "$scan/tools"
+cp "$cases/PS303/good.json" "$scan/policies/ok.json"
+printf '{\n  // settings with a comment\n  "strict": true\n}\n' > "$scan/tools/tsconfig.json"
+"$bin" lint "$scan" > "$dir/out" 2>&1
+check "a .json that is not JSON is reported in a scan" [ $? -eq 1 ]
+check "  ... with its position and how to ignore it" \
+  grep -q "tsconfig.json:2:3: error PS100 invalid JSON: .*ignorePaths" "$dir/out"
+echo '{"ignorePaths": ["tools/"]}' > "$scan/.policysim.json"
+"$bin" lint "$scan" > "$dir/out" 2>&1
+check "  ... unless the config ignores it" [ $? -eq 0 ]
+{ printf '\377\376'; iconv -f UTF-8 -t UTF-16LE "$root/tests/lint/fixtures/tf_plan.json"; } \
+  > "$dir/plan-utf16.json"
+"$bin" lint --format json "$root/tests/lint/fixtures/tf_plan.json" > "$dir/utf8.out" 2>&1
+"$bin" lint --format json "$dir/plan-utf16.json" > "$dir/utf16.out" 2>&1
+check "a UTF-16LE plan with a byte order mark is read" grep -q '"format": "terraform-plan"' "$dir/utf16.out"
+check "  ... with the findings of its UTF-8 copy" \
+  sh -c "[ \"\$(grep -c '\"ruleId\"' '$dir/utf16.out')\" -eq \"\$(grep -c '\"ruleId\"' '$dir/utf8.out')\" ]"
+iconv -f UTF-8 -t UTF-16LE "$cases/PS303/good.json" > "$dir/nobom.json"
+"$bin" lint "$dir/nobom.json" > "$dir/out" 2>&1
+check "UTF-16 without a byte order mark is named as such" \
+  grep -q "PS100 the file looks like UTF-16 (little-endian) without a byte order mark" "$dir/out"
+
 echo '{"suppressions": [{"rule": "PS303"}]}' > "$dir/bad-config.json"
 "$bin" lint --config "$dir/bad-config.json" "$repo" > "$dir/out" 2> "$dir/err"
 check "config without reason exits 2" [ $? -eq 2 ]

@@ -566,9 +566,108 @@ TEST(LintSources, FilesThatAreNotPoliciesAreSkippedUnlessNamed) {
   EXPECT_FALSE(named.skipped);
   EXPECT_TRUE(hasRule(named, "PS103"));
   EXPECT_TRUE(defaultLinter().lintText("c.yaml", "c.yaml", "a: [1, 2]\n", false).skipped);
-  EXPECT_TRUE(defaultLinter().lintText("broken.json", "broken.json", "{", false).skipped);
+  EXPECT_TRUE(defaultLinter().lintText("c.yaml", "c.yaml", "a: [1, 2\n", false).skipped);
   EXPECT_TRUE(
       hasRule(defaultLinter().lintText("p.json", "p.json", "{\"Statement\": [", false), "PS100"));
+}
+
+// A .json file found in a directory that is not JSON is reported (it was skipped silently):
+// a policy broken by a merge must not vanish from CI. The message says how to ignore a file
+// that is not a policy.
+TEST(LintSources, InvalidJsonFilesFoundInADirectoryAreReported) {
+  const FileReport broken = defaultLinter().lintText("broken.json", "broken.json", "{", false);
+  EXPECT_FALSE(broken.skipped);
+  ASSERT_EQ(broken.findings.size(), 1U) << describe(broken);
+  EXPECT_EQ(broken.findings[0].rule->id, "PS100");
+  EXPECT_NE(broken.findings[0].message.find("ignorePaths"), std::string::npos)
+      << broken.findings[0].message;
+  const FileReport commented = defaultLinter().lintText(
+      "tsconfig.json", "tsconfig.json", "{\n  // a comment\n  \"strict\": true\n}\n", false);
+  EXPECT_TRUE(hasRule(commented, "PS100")) << describe(commented);
+  // A broken policy needs no hint: it is one.
+  const FileReport policy =
+      defaultLinter().lintText("p.json", "p.json", "{\"Statement\": [", false);
+  ASSERT_TRUE(hasRule(policy, "PS100"));
+  EXPECT_EQ(policy.findings[0].message.find("ignorePaths"), std::string::npos);
+  // Valid JSON that is not a policy is still skipped.
+  EXPECT_TRUE(defaultLinter().lintText("package.json", "package.json", "{}", false).skipped);
+}
+
+// UTF-16 text of ASCII/BMP/astral characters, as PowerShell's `>` writes it.
+std::string utf16(std::u16string_view text, bool bigEndian, bool byteOrderMark = true) {
+  std::string out;
+  auto unit = [&](char16_t c) {
+    const char high = static_cast<char>(c >> 8U);
+    const char low = static_cast<char>(c & 0xFFU);
+    out += bigEndian ? high : low;
+    out += bigEndian ? low : high;
+  };
+  if (byteOrderMark) {
+    unit(u'\uFEFF');
+  }
+  for (char16_t c : text) {
+    unit(c);
+  }
+  return out;
+}
+
+std::u16string widen(std::string_view ascii) { return {ascii.begin(), ascii.end()}; }
+
+TEST(LintSources, Utf8ByteOrderMarkIsAccepted) {
+  const std::string policy =
+      R"({"Version": "2012-10-17", "Statement": [{"Effect": "allow", "Action": "s3:GetObject", "Resource": "*"}]})";
+  const FileReport plain = lintText(policy);
+  const FileReport marked = lintText("\xEF\xBB\xBF" + policy);
+  EXPECT_FALSE(hasRule(marked, "PS100")) << describe(marked);
+  EXPECT_EQ(describe(marked), describe(plain));  // same findings at the same columns
+  const FileReport yaml = defaultLinter().lintText(
+      "t.yaml", "t.yaml", "\xEF\xBB\xBF" + readFile(kLintDir / "fixtures" / "cfn_template.yaml"),
+      false);
+  EXPECT_EQ(yaml.format, InputFormat::CloudFormationYaml);
+  EXPECT_EQ(yaml.policies, 7U);
+}
+
+TEST(LintSources, Utf16WithByteOrderMarkIsReadAsUtf8) {
+  const std::string plan = readFile(kLintDir / "fixtures" / "tf_plan.json");
+  const FileReport expected = defaultLinter().lintText("plan.json", "plan.json", plan, false);
+  for (bool bigEndian : {false, true}) {
+    const FileReport report =
+        defaultLinter().lintText("plan.json", "plan.json", utf16(widen(plan), bigEndian), false);
+    EXPECT_EQ(report.format, InputFormat::TerraformPlan) << bigEndian;
+    EXPECT_EQ(describe(report), describe(expected)) << bigEndian;
+  }
+  // Characters beyond ASCII, one of them a surrogate pair, arrive as UTF-8.
+  const std::u16string sid =
+      u"{\"Version\": \"2012-10-17\", \"Statement\": [{\"Sid\": \"caf\u00e9\U0001F600\", "
+      u"\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}]}";
+  const FileReport named = lintText(utf16(sid, false));
+  ASSERT_TRUE(hasRule(named, "PS122")) << describe(named);
+  EXPECT_NE(describe(named).find("caf\u00e9\U0001F600"), std::string::npos) << describe(named);
+}
+
+TEST(LintSources, EncodingsItCannotReadAreNamed) {
+  struct Row {
+    std::string text;
+    const char* says;
+  };
+  const std::string policy = R"({"Statement": []})";
+  const std::vector<Row> rows = {
+      {utf16(widen(policy), false, false), "UTF-16"},
+      {utf16(widen(policy), true, false), "UTF-16"},
+      {std::string("\xFF\xFE\0\0", 4) + "{\0\0\0", "UTF-32"},
+      {utf16(widen(policy), false) + "x", "odd number of bytes"},
+      {utf16(u"{\"Sid\": \"\xD800x\"}", false), "unpaired surrogate"},
+  };
+  for (const Row& row : rows) {
+    for (bool named : {true, false}) {
+      const FileReport report = defaultLinter().lintText("p.json", "p.json", row.text, named);
+      ASSERT_EQ(report.findings.size(), 1U) << row.says << "\n" << describe(report);
+      EXPECT_EQ(report.findings[0].rule->id, "PS100");
+      EXPECT_NE(report.findings[0].message.find(row.says), std::string::npos)
+          << report.findings[0].message;
+      EXPECT_EQ(report.findings[0].message.find("Invalid value"), std::string::npos);
+    }
+  }
 }
 
 TEST(LintSources, InfersThePolicyTypeOfPlainFiles) {
