@@ -413,7 +413,7 @@ void addLintCommand(CLI::App& app, int* exitCode) {
   cmd->add_option("--format", args->format, "Output: text (default), json or sarif")
       ->check(CLI::IsMember({"text", "json", "sarif"}));
   cmd->add_option("--fail-on", args->failOn,
-                  "Exit 1 on findings at or above: error (default), security, warning, "
+                  "Exit 1 on findings at or above: error, security (default), warning, "
                   "suggestion, none")
       ->check(CLI::IsMember({"error", "security", "warning", "suggestion", "none"}));
   cmd->add_option("--config", args->config,

@@ -46,7 +46,9 @@ struct LintConfig {
   std::map<std::string, RuleSetting> rules;  // by rule id
   std::vector<std::string> blocking;         // rule ids that block whatever their severity
   // Findings at or above this severity block; nullopt blocks on nothing but `blocking` rules.
-  std::optional<LintSeverity> failOn = LintSeverity::Error;
+  // Security by default, as AWS's cfn-policy-validator blocks on errors and security warnings:
+  // a finding that grants more than it seems to should fail CI unless the repository says not.
+  std::optional<LintSeverity> failOn = LintSeverity::Security;
   std::vector<std::string> ignorePaths;  // globs
   std::vector<PolicyTypeEntry> policyTypes;
   std::vector<std::string> mfaSelfManagementActions;  // empty: the built-in list

@@ -3,6 +3,7 @@
 #include "lint/data_rules.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -80,7 +81,7 @@ constexpr std::string_view kOptionalSecurityKeys[] = {
 };
 
 // Service keys that requests of other services carry too (credentials of an EC2 instance or a
-// Lambda function): PS206 does not expect actions of their service in the statement.
+// Lambda function): PS206 does not expect actions that list them in the statement.
 constexpr std::string_view kCrossServiceKeys[] = {
     "ec2:sourceinstancearn", "ec2:sourceinstanceprivateipv4",
     "ec2:roledelivery",      "lambda:sourcefunctionarn",
@@ -130,47 +131,102 @@ std::string operatorFor(ConditionKeyType type) {
   return "the operator of the key's type";
 }
 
-// PS206: a service key that none of the statement's actions supports.
-void checkKeySupported(const RuleContext& context, const StatementParts& s,
-                       const ConditionPart& part, const ConditionKeyInfo& info) {
-  if (s.action.negated || s.action.unknown || info.service == nullptr) {
-    return;
-  }
-  const std::string_view service = info.service->prefix;
-  std::vector<const ActionInfo*> actions;
-  for (const Item& item : s.action.items) {
+// What the data says about a key and the actions of one statement.
+enum class KeySupport : std::uint8_t {
+  Supported,     // some action of the statement lists the key
+  NotSupported,  // every action is known and none lists it
+  Unknown,       // "*", an unknown action or one the data cannot match: do not guess
+};
+
+KeySupport statementSupports(const IamData& data, const ListElement& action, std::string_view key) {
+  KeySupport result = KeySupport::NotSupported;
+  for (const Item& item : action.items) {
     if (item.text == "*") {
-      return;
+      return KeySupport::Unknown;
     }
-    const std::size_t colon = item.text.find(':');
-    if (colon == std::string::npos ||
-        toLowerAscii(std::string_view(item.text).substr(0, colon)) != toLowerAscii(service)) {
+    const auto matched = data.actionsMatching(item.text);
+    if (matched.empty()) {
+      result = KeySupport::Unknown;  // PS112/PS202/PS203 say why; keep looking for support
       continue;
     }
-    const auto matched = context.check.data->actionsMatching(item.text);
-    if (matched.empty()) {
-      return;  // unknown action: PS202/PS203 say so; do not guess
+    if (std::any_of(matched.begin(), matched.end(),
+                    [&](const ActionInfo* a) { return a->findConditionKey(key) != nullptr; })) {
+      return KeySupport::Supported;
     }
-    actions.insert(actions.end(), matched.begin(), matched.end());
   }
-  if (actions.empty()) {
-    if (!inKeyList(kCrossServiceKeys, part.lowerKey)) {
-      context.emit("PS206", part.keyPosition, part.path,
-                   quote(part.key) + " is a key of " + std::string(info.service->name) +
-                       " but the statement has no " + std::string(service) +
-                       " actions: their requests never carry it" + context.dataNote());
+  return result;
+}
+
+// The actions whose requests carry `key` according to the data: the actions of every service
+// that lists the key (a key may be listed by several: iam:ResourceTag/${TagKey} by IAM and
+// STS), with their resource types' keys. Up to `limit` names, and how many there are.
+struct KeyCarriers {
+  std::size_t count = 0;
+  std::vector<std::string_view> examples;
+};
+
+KeyCarriers carriersOf(const IamData& data, std::string_view key, std::size_t limit) {
+  KeyCarriers carriers;
+  for (const ServiceInfo& service : data.services()) {
+    const bool lists = std::any_of(service.conditionKeys.begin(), service.conditionKeys.end(),
+                                   [&](const ConditionKeyInfo& k) { return k.matches(key); });
+    if (!lists) {
+      continue;
     }
+    for (const ActionInfo& action : service.actions) {
+      if (action.findConditionKey(key) != nullptr) {
+        ++carriers.count;
+        if (carriers.examples.size() < limit) {
+          carriers.examples.push_back(action.fullName);
+        }
+      }
+    }
+  }
+  return carriers;
+}
+
+// "a, b, c" (and ", ..." when there are more than shown).
+template <typename Names>
+std::string nameList(const Names& names, std::size_t total) {
+  std::string out;
+  for (const auto& name : names) {
+    out += (out.empty() ? "" : ", ") + std::string(name);
+  }
+  return total > names.size() ? out + ", ..." : out;
+}
+
+// PS206: a service key that none of the statement's actions supports. Only when the data can
+// tell: it lists the key for some actions (a key the data links to no action, such as
+// states:HTTPEndpoint, may be carried by any of its service's requests) and knows every
+// action of the statement.
+void checkKeySupported(const RuleContext& context, const StatementParts& s,
+                       const ConditionPart& part) {
+  if (s.action.negated || s.action.unknown || s.action.items.empty() ||
+      inKeyList(kCrossServiceKeys, part.lowerKey)) {
     return;
   }
-  const bool supported = std::any_of(actions.begin(), actions.end(), [&](const ActionInfo* a) {
-    return a->findConditionKey(part.key) != nullptr;
-  });
-  if (!supported) {
-    context.emit("PS206", part.keyPosition, part.path,
-                 "none of the statement's " + std::string(service) + " actions supports " +
-                     quote(part.key) + " (e.g. " + std::string(actions.front()->fullName) +
-                     "): the key is absent from their requests" + context.dataNote());
+  const IamData& data = *context.check.data;
+  if (statementSupports(data, s.action, part.key) != KeySupport::NotSupported) {
+    return;
   }
+  constexpr std::size_t kShown = 3;
+  const KeyCarriers carriers = carriersOf(data, part.key, kShown);
+  if (carriers.count == 0) {
+    return;
+  }
+  std::vector<std::string_view> written;
+  for (std::size_t i = 0; i < s.action.items.size() && i < kShown; ++i) {
+    written.push_back(s.action.items[i].text);
+  }
+  const std::string subject = s.action.items.size() == 1
+                                  ? s.action.items[0].text + " does not support " +
+                                        quote(part.key) + ": its requests never carry the key"
+                                  : "none of the statement's actions (" +
+                                        nameList(written, s.action.items.size()) + ") supports " +
+                                        quote(part.key) + ": their requests never carry the key";
+  context.emit("PS206", part.keyPosition, part.path,
+               subject + "; actions that do: " + nameList(carriers.examples, carriers.count) +
+                   context.dataNote());
 }
 
 void checkOperatorType(const RuleContext& context, const ConditionPart& part,
@@ -294,7 +350,7 @@ void checkConditionData(const RuleContext& context, const StatementParts& s,
     return;
   }
   if (!info->global) {
-    checkKeySupported(context, s, part, *info);
+    checkKeySupported(context, s, part);
   }
   const OperatorFamily family = grammar::operatorFamily(part.op.kind);
   if (family != OperatorFamily::Null && part.lowerKey != "aws:multifactorauthage") {
@@ -304,8 +360,10 @@ void checkConditionData(const RuleContext& context, const StatementParts& s,
     if (part.op.qualifier == SetQualifier::None && info->multivalued) {
       context.emit("PS208", part.operatorPosition, part.path,
                    quote(part.key) + " is multivalued (" + info->typeName() +
-                       "): use ForAllValues:" + part.operatorName + " or ForAnyValue:" +
-                       part.operatorName + "; the plain operator is undefined on a set");
+                       "): the plain operator is documented only for a request with one "
+                       "value; use ForAllValues:" +
+                       part.operatorName + " or ForAnyValue:" + part.operatorName +
+                       " to say what several values should do");
     } else if (part.op.qualifier == SetQualifier::ForAllValues && !info->multivalued) {
       context.emit(
           "PS209", part.operatorPosition, part.path,

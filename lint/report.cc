@@ -506,8 +506,9 @@ std::string rulesMarkdown() {
          "this file with the catalogue in `lint/rules.cc`). Usage, configuration and CI "
          "setup: [lint.md](lint.md).\n\n"
       << "Severities, lowest to highest: `suggestion`, `warning`, `security`, `error`. `policysim "
-         "lint` exits 1 when a finding is at or above `--fail-on` (default `error`) or its rule "
-         "is listed under `blocking` in `.policysim.json`.\n\n"
+         "lint` exits 1 when a finding is at or above `--fail-on` (default `security`: errors and "
+         "security findings block) or its rule is listed under `blocking` in "
+         "`.policysim.json`.\n\n"
       << "| Id | Name | Severity | Summary |\n|---|---|---|---|\n";
   for (const RuleInfo& rule : allRules()) {
     std::string summary(rule.summary);

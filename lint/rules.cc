@@ -18,9 +18,12 @@ using S = LintSeverity;
 constexpr std::array kRules = {
     // ---- PS1xx: grammar (what AWS rejects or reads differently from what is written) ----
     RuleInfo{"PS100", "invalid-syntax", S::Error, "grammar",
-        "The file is not valid JSON or YAML.",
+        "The file is not valid JSON or YAML, or not in an encoding policysim reads.",
         "AWS refuses a policy that is not well-formed JSON. The position is where the parser "
-        "stopped; nothing else in the file can be checked until it parses.",
+        "stopped; nothing else in the file can be checked until it parses. Files are read as "
+        "UTF-8 (a byte order mark is fine) or as UTF-16 with a byte order mark; UTF-16 without "
+        "one and UTF-32 are named as such. A .json file found in a directory is reported even "
+        "when nothing says it is a policy: list files that are not under ignorePaths.",
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",}]})",
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})",
         "Access Analyzer JSON_SYNTAX_ERROR; Parliament MALFORMED_JSON"},
@@ -295,7 +298,10 @@ constexpr std::array kRules = {
         "A service condition key that none of the statement's actions supports.",
         "The key is absent from the requests of those actions, so an Allow conditioned on it "
         "never applies and a Deny conditioned on a positive operator never denies. The allowed "
-        "keys of an action are its own plus those of its resource types.",
+        "keys of an action are its own plus those of its resource types, whichever service "
+        "lists them (sts:AssumeRole carries iam:ResourceTag/...). A key the data lists for its "
+        "service but links to no action (states:HTTPEndpoint) is not judged: the data cannot "
+        "say which requests carry it. A warning because the data may miss a link.",
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*", "Condition": {"StringEquals": {"s3:prefix": "home/"}}}]})",
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::b", "Condition": {"StringEquals": {"s3:prefix": "home/"}}}]})",
         "Access Analyzer UNSUPPORTED_ACTION_FOR_CONDITION_KEY; Parliament "
@@ -309,13 +315,18 @@ constexpr std::array kRules = {
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEquals": {"aws:SecureTransport": "true"}}}]})",
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "true"}}}]})",
         "Access Analyzer TYPE_MISMATCH; Parliament MISMATCHED_TYPE"},
-    RuleInfo{"PS208", "missing-qualifier", S::Error, "data",
+    RuleInfo{"PS208", "missing-qualifier", S::Warning, "data",
         "A plain operator on a multivalued key (aws:TagKeys, aws:PrincipalOrgPaths...).",
-        "Multivalued keys must be tested with ForAllValues: or ForAnyValue:. AWS does not define "
-        "the plain form; policysim evaluates it as false.",
+        "A multivalued key can carry several values in one request (the tag keys of a request, "
+        "the sources of an EventBridge rule's pattern). AWS accepts the plain operator, and AWS "
+        "managed policies use it on EventBridge's keys, but AWS documents it only by example: a "
+        "request with one matching value matches, a request with several does not. Say what "
+        "several values should do with ForAllValues: (every value must match; also true when "
+        "the key is absent) or ForAnyValue: (one must). policysim check evaluates the plain "
+        "form as false when the request gives the key as a list.",
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ec2:CreateTags", "Resource": "*", "Condition": {"StringEquals": {"aws:TagKeys": "team"}}}]})",
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ec2:CreateTags", "Resource": "*", "Condition": {"ForAllValues:StringEquals": {"aws:TagKeys": "team"}}}]})",
-        "Access Analyzer MISSING_QUALIFIER"},
+        "Access Analyzer MISSING_QUALIFIER (an error there, though IAM accepts the policy)"},
     RuleInfo{"PS209", "forallvalues-single-valued-key", S::Security, "data",
         "ForAllValues: on a single-valued key.",
         "ForAllValues is true when the key is absent, so an Allow with it also grants requests "

@@ -367,6 +367,99 @@ bool isCloudFormation(const Node& root) {
   });
 }
 
+// ---- Encodings ----
+
+constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+constexpr std::string_view kUtf16LeBom = "\xFF\xFE";
+constexpr std::string_view kUtf16BeBom = "\xFE\xFF";
+constexpr std::string_view kUtf32LeBom{"\xFF\xFE\0\0", 4};
+constexpr std::string_view kUtf32BeBom{"\0\0\xFE\xFF", 4};
+
+void appendUtf8(char32_t c, std::string* out) {
+  if (c < 0x80) {
+    out->push_back(static_cast<char>(c));
+  } else if (c < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (c >> 6U)));
+    out->push_back(static_cast<char>(0x80 | (c & 0x3FU)));
+  } else if (c < 0x10000) {
+    out->push_back(static_cast<char>(0xE0 | (c >> 12U)));
+    out->push_back(static_cast<char>(0x80 | ((c >> 6U) & 0x3FU)));
+    out->push_back(static_cast<char>(0x80 | (c & 0x3FU)));
+  } else {
+    out->push_back(static_cast<char>(0xF0 | (c >> 18U)));
+    out->push_back(static_cast<char>(0x80 | ((c >> 12U) & 0x3FU)));
+    out->push_back(static_cast<char>(0x80 | ((c >> 6U) & 0x3FU)));
+    out->push_back(static_cast<char>(0x80 | (c & 0x3FU)));
+  }
+}
+
+// An encoding problem, located where decoding stopped: the end of what was decoded so far.
+engine::Status encodingError(std::string message, std::string_view decoded) {
+  const std::size_t lastNewline = decoded.rfind('\n');
+  const std::size_t line =
+      static_cast<std::size_t>(std::count(decoded.begin(), decoded.end(), '\n')) + 1;
+  const std::size_t column =
+      (lastNewline == std::string_view::npos ? decoded.size() : decoded.size() - lastNewline - 1) +
+      1;
+  return engine::Status::invalidArgument(std::move(message),
+                                         engine::SourceLocation{{}, line, column});
+}
+
+std::string hexUnit(unsigned unit) {
+  constexpr std::string_view kDigits = "0123456789ABCDEF";
+  std::string out = "U+";
+  for (int shift = 12; shift >= 0; shift -= 4) {
+    out += kDigits[(unit >> static_cast<unsigned>(shift)) & 0xFU];
+  }
+  return out;
+}
+
+// UTF-16 code units (after the byte order mark) to UTF-8; surrogate pairs are joined, a lone
+// surrogate is an error, as is a trailing odd byte.
+engine::Result<Utf8Text> decodeUtf16(std::string_view units, bool bigEndian, std::string* storage) {
+  const auto* b = reinterpret_cast<const unsigned char*>(units.data());
+  auto unitAt = [&](std::size_t i) -> unsigned {
+    return bigEndian ? (unsigned{b[i]} << 8U) | b[i + 1] : b[i] | (unsigned{b[i + 1]} << 8U);
+  };
+  storage->clear();
+  storage->reserve(units.size() / 2 + units.size() / 8);
+  std::size_t i = 0;
+  for (; i + 1 < units.size(); i += 2) {
+    const unsigned unit = unitAt(i);
+    char32_t c = unit;
+    if (unit >= 0xD800 && unit <= 0xDBFF && i + 3 < units.size() && unitAt(i + 2) >= 0xDC00 &&
+        unitAt(i + 2) <= 0xDFFF) {
+      c = 0x10000 + ((unit - 0xD800) << 10U) + (unitAt(i + 2) - 0xDC00);
+      i += 2;
+    } else if (unit >= 0xD800 && unit <= 0xDFFF) {
+      return encodingError("invalid UTF-16: unpaired surrogate " + hexUnit(unit), *storage);
+    }
+    appendUtf8(c, storage);
+  }
+  if (i != units.size()) {
+    return encodingError(
+        "UTF-16 text with an odd number of bytes: the file is cut short or not UTF-16", *storage);
+  }
+  return Utf8Text{*storage, bigEndian ? TextEncoding::Utf16Be : TextEncoding::Utf16Le};
+}
+
+// True when the first characters are ASCII written as UTF-16 of this byte order: a NUL byte
+// beside each of them. UTF-8 text never has NUL bytes there (JSON and YAML refuse them).
+bool looksLikeUtf16(std::string_view bytes, bool bigEndian) {
+  const std::size_t pairs = std::min<std::size_t>(bytes.size() / 2, 4);
+  if (pairs == 0) {
+    return false;
+  }
+  for (std::size_t k = 0; k < pairs; ++k) {
+    const char zero = bytes[2 * k + (bigEndian ? 0 : 1)];
+    const char ascii = bytes[2 * k + (bigEndian ? 1 : 0)];
+    if (zero != '\0' || ascii == '\0' || (static_cast<unsigned char>(ascii) & 0x80U) != 0) {
+      return false;
+    }
+  }
+  return true;
+}
+
 bool isTerraformPlan(const Node& root) {
   return root.find("format_version") != nullptr &&
          (root.find("planned_values") != nullptr || root.find("values") != nullptr ||
@@ -418,15 +511,65 @@ bool parsePolicyType(std::string_view text, PolicyType* out) {
   return false;
 }
 
-SourceFile loadSource(std::string_view path, std::string_view text, const SourceOptions& options) {
+engine::Result<Utf8Text> readAsUtf8(std::string_view bytes, std::string* storage) {
+  // UTF-32's little-endian mark starts with UTF-16's: test it first.
+  if (startsWith(bytes, kUtf32LeBom) || startsWith(bytes, kUtf32BeBom)) {
+    return encodingError("the file is UTF-32: save it as UTF-8", {});
+  }
+  if (startsWith(bytes, kUtf8Bom)) {
+    return Utf8Text{bytes.substr(kUtf8Bom.size()), TextEncoding::Utf8WithBom};
+  }
+  if (startsWith(bytes, kUtf16LeBom) || startsWith(bytes, kUtf16BeBom)) {
+    return decodeUtf16(bytes.substr(2), startsWith(bytes, kUtf16BeBom), storage);
+  }
+  for (bool bigEndian : {false, true}) {
+    if (looksLikeUtf16(bytes, bigEndian)) {
+      return encodingError(std::string("the file looks like UTF-16 (") +
+                               (bigEndian ? "big" : "little") +
+                               "-endian) without a byte order mark: save it as UTF-8, or as "
+                               "UTF-16 with a byte order mark",
+                           {});
+    }
+  }
+  return Utf8Text{bytes, TextEncoding::Utf8};
+}
+
+SourceFile loadSource(std::string_view path, std::string_view bytes, const SourceOptions& options) {
   SourceFile file;
   const std::string lowerPath = toLowerAscii(path);
   auto endsWith = [&](std::string_view suffix) {
     return lowerPath.size() >= suffix.size() &&
            lowerPath.compare(lowerPath.size() - suffix.size(), suffix.size(), suffix) == 0;
   };
+  const bool jsonPath = endsWith(".json");
   bool yaml = endsWith(".yaml") || endsWith(".yml");
-  if (!yaml && !endsWith(".json")) {
+  // A file found in a directory that cannot be read: the message says how to leave it out, in
+  // case it is not a policy.
+  auto unreadable = [&](std::string message, Position position, bool hint) {
+    file.recognized = true;
+    if (hint && !options.named) {
+      message += "; if it is not a policy, list it under ignorePaths in .policysim.json";
+    }
+    file.problems.push_back(ReadProblem{std::move(message), position, {}});
+  };
+
+  std::string converted;
+  const engine::Result<Utf8Text> decoded = readAsUtf8(bytes, &converted);
+  if (!decoded.ok()) {
+    // Reported as a parse error of the same file would be; YAML found in a directory may be
+    // anything (Kubernetes, CI settings) and is skipped.
+    if (options.named || !yaml) {
+      const engine::SourceLocation& where = decoded.status().location();
+      file.format = yaml ? InputFormat::CloudFormationYaml : InputFormat::PolicyJson;
+      unreadable(decoded.status().message(),
+                 Position{static_cast<std::uint32_t>(where.line),
+                          static_cast<std::uint32_t>(where.column)},
+                 true);
+    }
+    return file;
+  }
+  const std::string_view text = decoded.value().text;
+  if (!yaml && !jsonPath) {
     const std::size_t first = text.find_first_not_of(" \t\r\n");
     yaml = first != std::string_view::npos && text[first] != '{' && text[first] != '[';
   }
@@ -456,9 +599,11 @@ SourceFile loadSource(std::string_view path, std::string_view text, const Source
   }
 
   if (!readJson(text, lines, JsonReadLimits{}, file.root.get(), &error)) {
-    if (options.named || looksLikePolicyText(text)) {
-      file.recognized = true;
-      file.problems.push_back(ReadProblem{error.message, error.position, {}});
+    // A .json file is reported even when nothing says it is a policy: a policy broken by a
+    // merge must not drop out of CI silently.
+    const bool policyLike = looksLikePolicyText(text);
+    if (options.named || policyLike || jsonPath) {
+      unreadable(error.message, error.position, !policyLike);
     }
     return file;
   }

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/status.h"
 #include "lint/node.h"
 
 namespace policysim::lint {
@@ -60,8 +61,25 @@ struct SourceOptions {
   std::optional<PolicyType> policyType;
 };
 
-// Reads a file's text. `path` decides the format by extension (.yaml/.yml: YAML; .json: JSON;
-// others: by the first character).
+// The encodings a file's text is read in, told by its byte order mark.
+enum class TextEncoding { Utf8, Utf8WithBom, Utf16Le, Utf16Be };
+
+struct Utf8Text {
+  std::string_view text;  // UTF-8, without the byte order mark
+  TextEncoding encoding = TextEncoding::Utf8;
+};
+
+// A file's bytes as UTF-8 text: a UTF-8 byte order mark is dropped, UTF-16 with a byte order
+// mark (what Windows PowerShell's `>` writes, e.g. `terraform show -json > plan.json`) is
+// converted into *storage. Text without a byte order mark is taken as UTF-8 (the parsers check
+// it). InvalidArgument, with the line and column reached, names what cannot be read that way:
+// UTF-32, UTF-16 without a byte order mark, an odd number of UTF-16 bytes, an unpaired
+// surrogate. REQUIRES: *storage outlives the returned view.
+[[nodiscard]] engine::Result<Utf8Text> readAsUtf8(std::string_view bytes, std::string* storage);
+
+// Reads a file's text (any encoding readAsUtf8 accepts). `path` decides the format by extension
+// (.yaml/.yml: YAML; .json: JSON; others: by the first character). Positions are in the UTF-8
+// text: for a UTF-16 file, columns count UTF-8 bytes (characters, for ASCII).
 [[nodiscard]] SourceFile loadSource(std::string_view path, std::string_view text,
                                     const SourceOptions& options);
 

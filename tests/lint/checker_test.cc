@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -87,6 +88,89 @@ TEST(LintChecker, ServicePrefixOfActionsIgnoresCaseForKeySupport) {
       "Action": "S3:ListBucket", "Resource": "*", "Condition": {"StringEquals":
       {"s3:prefix": "a"}}}]})"),
                    "PS206"));
+}
+
+// The severity a rule has by default for one policy, or nullopt when it does not fire.
+std::optional<LintSeverity> severityOf(std::string_view policy, std::string_view id) {
+  const FileReport report = linter().lintText("p.json", "p.json", policy, true);
+  for (const Finding& f : report.findings) {
+    if (f.rule->id == id) {
+      return f.severity;
+    }
+  }
+  return std::nullopt;
+}
+
+TEST(LintChecker, PlainOperatorOnAMultivaluedKeyIsAWarningNotAnError) {
+  // AWS accepts a plain operator on an ArrayOf key and documents what it does on EventBridge's
+  // keys (a rule whose pattern has one detail-type matches); AWS managed policies use it. An
+  // error would say AWS rejects it or it cannot work: neither holds, so PS208 is a warning.
+  EXPECT_EQ(severityOf(R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+      "Action": "events:PutRule", "Resource": "*", "Condition": {"StringEquals":
+      {"events:detail-type": "Security Hub Findings - Imported"}}}]})",
+                       "PS208"),
+            LintSeverity::Warning);
+  EXPECT_EQ(severityOf(R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+      "Action": "ec2:CreateTags", "Resource": "*", "Condition": {"StringEquals":
+      {"aws:TagKeys": "team"}}}]})",
+                       "PS208"),
+            LintSeverity::Warning);
+}
+
+// The messages of one rule's findings.
+std::vector<std::string> messagesOf(std::string_view policy, std::string_view id) {
+  std::vector<std::string> out;
+  for (const std::string& f : findings(policy)) {
+    if (f.rfind(std::string(id) + " ", 0) == 0) {
+      out.push_back(f.substr(id.size() + 1));
+    }
+  }
+  return out;
+}
+
+TEST(LintChecker, KeySupportIsUnknownForKeysTheDataLinksToNoAction) {
+  // The data lists states:HTTPEndpoint for Step Functions but under no action or resource type
+  // (AWS documents it for states:InvokeHTTPEndpoint): it cannot say which requests carry it.
+  EXPECT_TRUE(messagesOf(R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+      "Action": "states:InvokeHTTPEndpoint", "Resource": "*", "Condition": {"StringEquals":
+      {"states:HTTPEndpoint": "https://api.example.com/v1"}}}]})",
+                         "PS206")
+                  .empty());
+}
+
+TEST(LintChecker, KeySupportCountsActionsOfEveryServiceThatListsTheKey) {
+  // iam:ResourceTag/${TagKey} is listed by IAM's resource types and by sts:AssumeRole: an
+  // AssumeRole statement conditioned on the role's tag is not missing an iam action.
+  EXPECT_TRUE(messagesOf(R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+      "Action": ["sts:AssumeRole", "sts:TagSession"], "Resource": "*", "Condition":
+      {"StringEquals": {"iam:ResourceTag/project": "${aws:PrincipalTag/project}"}}}]})",
+                         "PS206")
+                  .empty());
+}
+
+TEST(LintChecker, KeySupportNamesTheActionsThatCarryTheKey) {
+  // The statement's own action is not offered as an example of support: the message names it
+  // as lacking the key and names actions that have it.
+  const std::vector<std::string> one = messagesOf(R"({"Version": "2012-10-17", "Statement": [{
+      "Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*", "Condition":
+      {"StringEquals": {"s3:prefix": "home/"}}}]})",
+                                                  "PS206");
+  ASSERT_EQ(one.size(), 1U);
+  EXPECT_EQ(one[0].rfind("s3:ListAllMyBuckets does not support \"s3:prefix\"", 0), 0U) << one[0];
+  EXPECT_NE(one[0].find("actions that do: s3:ListBucket, s3:ListBucketVersions"), std::string::npos)
+      << one[0];
+  EXPECT_EQ(one[0].find("e.g. s3:ListAllMyBuckets"), std::string::npos) << one[0];
+
+  const std::vector<std::string> other = messagesOf(R"({"Version": "2012-10-17", "Statement": [{
+      "Effect": "Allow", "Action": ["ec2:DescribeInstances", "ec2:DescribeVolumes"],
+      "Resource": "*", "Condition": {"StringEquals": {"s3:prefix": "home/"}}}]})",
+                                                    "PS206");
+  ASSERT_EQ(other.size(), 1U);
+  EXPECT_EQ(other[0].rfind("none of the statement's actions (ec2:DescribeInstances, "
+                           "ec2:DescribeVolumes) supports \"s3:prefix\"",
+                           0),
+            0U)
+      << other[0];
 }
 
 TEST(LintChecker, SuggestionsIgnoreCase) {

@@ -566,9 +566,108 @@ TEST(LintSources, FilesThatAreNotPoliciesAreSkippedUnlessNamed) {
   EXPECT_FALSE(named.skipped);
   EXPECT_TRUE(hasRule(named, "PS103"));
   EXPECT_TRUE(defaultLinter().lintText("c.yaml", "c.yaml", "a: [1, 2]\n", false).skipped);
-  EXPECT_TRUE(defaultLinter().lintText("broken.json", "broken.json", "{", false).skipped);
+  EXPECT_TRUE(defaultLinter().lintText("c.yaml", "c.yaml", "a: [1, 2\n", false).skipped);
   EXPECT_TRUE(
       hasRule(defaultLinter().lintText("p.json", "p.json", "{\"Statement\": [", false), "PS100"));
+}
+
+// A .json file found in a directory that is not JSON is reported (it was skipped silently):
+// a policy broken by a merge must not vanish from CI. The message says how to ignore a file
+// that is not a policy.
+TEST(LintSources, InvalidJsonFilesFoundInADirectoryAreReported) {
+  const FileReport broken = defaultLinter().lintText("broken.json", "broken.json", "{", false);
+  EXPECT_FALSE(broken.skipped);
+  ASSERT_EQ(broken.findings.size(), 1U) << describe(broken);
+  EXPECT_EQ(broken.findings[0].rule->id, "PS100");
+  EXPECT_NE(broken.findings[0].message.find("ignorePaths"), std::string::npos)
+      << broken.findings[0].message;
+  const FileReport commented = defaultLinter().lintText(
+      "tsconfig.json", "tsconfig.json", "{\n  // a comment\n  \"strict\": true\n}\n", false);
+  EXPECT_TRUE(hasRule(commented, "PS100")) << describe(commented);
+  // A broken policy needs no hint: it is one.
+  const FileReport policy =
+      defaultLinter().lintText("p.json", "p.json", "{\"Statement\": [", false);
+  ASSERT_TRUE(hasRule(policy, "PS100"));
+  EXPECT_EQ(policy.findings[0].message.find("ignorePaths"), std::string::npos);
+  // Valid JSON that is not a policy is still skipped.
+  EXPECT_TRUE(defaultLinter().lintText("package.json", "package.json", "{}", false).skipped);
+}
+
+// UTF-16 text of ASCII/BMP/astral characters, as PowerShell's `>` writes it.
+std::string utf16(std::u16string_view text, bool bigEndian, bool byteOrderMark = true) {
+  std::string out;
+  auto unit = [&](char16_t c) {
+    const char high = static_cast<char>(c >> 8U);
+    const char low = static_cast<char>(c & 0xFFU);
+    out += bigEndian ? high : low;
+    out += bigEndian ? low : high;
+  };
+  if (byteOrderMark) {
+    unit(u'\uFEFF');
+  }
+  for (char16_t c : text) {
+    unit(c);
+  }
+  return out;
+}
+
+std::u16string widen(std::string_view ascii) { return {ascii.begin(), ascii.end()}; }
+
+TEST(LintSources, Utf8ByteOrderMarkIsAccepted) {
+  const std::string policy =
+      R"({"Version": "2012-10-17", "Statement": [{"Effect": "allow", "Action": "s3:GetObject", "Resource": "*"}]})";
+  const FileReport plain = lintText(policy);
+  const FileReport marked = lintText("\xEF\xBB\xBF" + policy);
+  EXPECT_FALSE(hasRule(marked, "PS100")) << describe(marked);
+  EXPECT_EQ(describe(marked), describe(plain));  // same findings at the same columns
+  const FileReport yaml = defaultLinter().lintText(
+      "t.yaml", "t.yaml", "\xEF\xBB\xBF" + readFile(kLintDir / "fixtures" / "cfn_template.yaml"),
+      false);
+  EXPECT_EQ(yaml.format, InputFormat::CloudFormationYaml);
+  EXPECT_EQ(yaml.policies, 7U);
+}
+
+TEST(LintSources, Utf16WithByteOrderMarkIsReadAsUtf8) {
+  const std::string plan = readFile(kLintDir / "fixtures" / "tf_plan.json");
+  const FileReport expected = defaultLinter().lintText("plan.json", "plan.json", plan, false);
+  for (bool bigEndian : {false, true}) {
+    const FileReport report =
+        defaultLinter().lintText("plan.json", "plan.json", utf16(widen(plan), bigEndian), false);
+    EXPECT_EQ(report.format, InputFormat::TerraformPlan) << bigEndian;
+    EXPECT_EQ(describe(report), describe(expected)) << bigEndian;
+  }
+  // Characters beyond ASCII, one of them a surrogate pair, arrive as UTF-8.
+  const std::u16string sid =
+      u"{\"Version\": \"2012-10-17\", \"Statement\": [{\"Sid\": \"caf\u00e9\U0001F600\", "
+      u"\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}]}";
+  const FileReport named = lintText(utf16(sid, false));
+  ASSERT_TRUE(hasRule(named, "PS122")) << describe(named);
+  EXPECT_NE(describe(named).find("caf\u00e9\U0001F600"), std::string::npos) << describe(named);
+}
+
+TEST(LintSources, EncodingsItCannotReadAreNamed) {
+  struct Row {
+    std::string text;
+    const char* says;
+  };
+  const std::string policy = R"({"Statement": []})";
+  const std::vector<Row> rows = {
+      {utf16(widen(policy), false, false), "UTF-16"},
+      {utf16(widen(policy), true, false), "UTF-16"},
+      {std::string("\xFF\xFE\0\0", 4) + "{\0\0\0", "UTF-32"},
+      {utf16(widen(policy), false) + "x", "odd number of bytes"},
+      {utf16(u"{\"Sid\": \"\xD800x\"}", false), "unpaired surrogate"},
+  };
+  for (const Row& row : rows) {
+    for (bool named : {true, false}) {
+      const FileReport report = defaultLinter().lintText("p.json", "p.json", row.text, named);
+      ASSERT_EQ(report.findings.size(), 1U) << row.says << "\n" << describe(report);
+      EXPECT_EQ(report.findings[0].rule->id, "PS100");
+      EXPECT_NE(report.findings[0].message.find(row.says), std::string::npos)
+          << report.findings[0].message;
+      EXPECT_EQ(report.findings[0].message.find("Invalid value"), std::string::npos);
+    }
+  }
 }
 
 TEST(LintSources, InfersThePolicyTypeOfPlainFiles) {
@@ -652,7 +751,7 @@ TEST(JsonStringMap, MapsDecodedBytesToTheirEscapes) {
 
 TEST(LintConfig, ParsesEverySetting) {
   auto config = parseLintConfig(R"({
-    "failOn": "security",
+    "failOn": "error",
     "rules": {"PS202": "off", "unknown-service": "error", "PS301": {"severity": "warning"}},
     "blocking": ["PS406"],
     "ignorePaths": ["vendor/**"],
@@ -662,13 +761,39 @@ TEST(LintConfig, ParsesEverySetting) {
                                 "cfg.json");
   ASSERT_TRUE(config.ok()) << config.status().toString();
   const LintConfig& c = config.value();
-  EXPECT_EQ(c.failOn, LintSeverity::Security);
+  EXPECT_EQ(c.failOn, LintSeverity::Error);
   EXPECT_FALSE(c.rules.at("PS202").enabled);
   EXPECT_EQ(c.rules.at("PS201").severity, LintSeverity::Error);
   EXPECT_EQ(c.rules.at("PS301").severity, LintSeverity::Warning);
   EXPECT_EQ(c.blocking, std::vector<std::string>{"PS406"});
   EXPECT_EQ(c.policyTypes[0].type, PolicyType::Scp);
   EXPECT_EQ(c.suppressions[0].reason, "break glass");
+}
+
+// Security findings fail CI unless the repository says otherwise, as AWS's cfn-policy-validator
+// blocks on errors and security warnings by default: a Deny with Bool aws:MultiFactorAuthPresent
+// "false" leaves long-term access keys without MFA and must not pass silently.
+TEST(LintConfig, SecurityFindingsBlockByDefault) {
+  EXPECT_EQ(LintConfig{}.failOn, LintSeverity::Security);
+  auto empty = parseLintConfig("{}", "cfg.json");
+  ASSERT_TRUE(empty.ok()) << empty.status().toString();
+  EXPECT_EQ(empty.value().failOn, LintSeverity::Security);
+
+  const std::string denyBoolFalse =
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"ec2:TerminateInstances",)"
+      R"("Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"false"}}}]})";
+  const FileReport report = lintText(denyBoolFalse);
+  ASSERT_EQ(report.findings.size(), 1U) << describe(report);
+  EXPECT_EQ(report.findings[0].rule->id, "PS401");
+  EXPECT_TRUE(report.findings[0].blocking);
+
+  // The config can still lower the bar back to errors only.
+  auto relaxed = parseLintConfig(R"({"failOn": "error"})", "cfg.json");
+  ASSERT_TRUE(relaxed.ok()) << relaxed.status().toString();
+  const Linter linter(shippedData(), relaxed.value());
+  const FileReport passed = linter.lintText("p.json", "p.json", denyBoolFalse, true);
+  ASSERT_EQ(passed.findings.size(), 1U) << describe(passed);
+  EXPECT_FALSE(passed.findings[0].blocking);
 }
 
 TEST(LintConfig, RejectsMistakesWithTheirPosition) {
