@@ -414,6 +414,23 @@ Result<PrincipalArn> parsePrincipalArn(std::string_view text) {
   return fail("is not an IAM or STS principal");
 }
 
+void applyCredentialRestriction(Scenario scenario, const Request& request,
+                                engine::Decision* decision) {
+  const auto restriction = credentialRestriction(scenario, request.action);
+  if (!restriction) {
+    return;
+  }
+  if (decision->kind == engine::DecisionKind::Allowed) {
+    decision->kind = engine::DecisionKind::ImplicitDeny;
+    decision->reason =
+        "denied for " + std::string(scenarioInfo(scenario).name) + " credentials: " + *restriction;
+    decision->matchedStatements.clear();
+    decision->explanations.clear();
+  }
+  decision->errors.push_back("credentials: " + *restriction +
+                             " (AWS refuses the call before evaluating policies)");
+}
+
 PrincipalKeys principalKeys(const PrincipalArn& caller) {
   PrincipalKeys keys;
   keys.account = caller.account;

@@ -28,6 +28,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/decision.h"
 #include "engine/request.h"
 #include "engine/status.h"
 
@@ -137,6 +138,10 @@ struct ScenarioOutcome {
 // nullopt when the credentials may make the call (policies then decide).
 [[nodiscard]] std::optional<std::string> credentialRestriction(Scenario scenario,
                                                                std::string_view action);
+// The rule as a decision sees it: a restricted call is never allowed (an allow becomes an
+// implicit deny, saying why) and its decision carries the restriction as an error.
+void applyCredentialRestriction(Scenario scenario, const Request& request,
+                                engine::Decision* decision);
 
 // A parsed principal ARN (or bare account ID = root).
 struct PrincipalArn {

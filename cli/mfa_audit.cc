@@ -18,6 +18,7 @@
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/policy_loading.h"
+#include "cli/scenario_flags.h"
 
 namespace policysim::cli {
 namespace {
@@ -143,9 +144,7 @@ void addMfaAuditCommand(CLI::App& app, int* exitCode) {
                     "Service authorization snapshot (default: the shipped data/iam-data.json)");
   audit->add_option("--now", args->now,
                     "Request time (ISO 8601 or epoch seconds; default: the system clock)");
-  audit->add_flag("--conservative-assume-role", args->conservativeAssumeRole,
-                  "Role sessions assumed with MFA carry MultiFactorAuthPresent false and no age "
-                  "(default: as CloudTrail records, true and the age)");
+  addConservativeAssumeRoleFlag(audit, &args->conservativeAssumeRole);
   audit->add_flag("--strict", args->strict,
                   "NotAction exemptions beyond MFA self-management also fail the verdict");
   audit->add_option("--format", args->format, "Output: text, json or html")

@@ -14,6 +14,7 @@
 #include "cli/exit_codes.h"
 #include "cli/file_io.h"
 #include "cli/policy_loading.h"
+#include "cli/scenario_flags.h"
 #include "engine/policy_set.h"
 
 namespace policysim::cli {
@@ -100,9 +101,7 @@ void addReplayCommand(CLI::App& app, int* exitCode) {
                    "Replay only these callers (user/role ARN, role-session ARN); repeatable")
       ->allow_extra_args(false)
       ->take_all();
-  replay->add_flag("--conservative-assume-role", args->conservativeAssumeRole,
-                   "Role sessions assumed with MFA carry MultiFactorAuthPresent false and no age "
-                   "(default: as CloudTrail records, true and the age)");
+  addConservativeAssumeRoleFlag(replay, &args->conservativeAssumeRole);
   replay->add_flag("--explicit-deny-only", args->explicitOnly,
                    "Count only explicit denies (the policies are added to what principals "
                    "already have); implicit denies are still listed");

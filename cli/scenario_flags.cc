@@ -7,6 +7,12 @@
 
 namespace policysim::cli {
 
+void addConservativeAssumeRoleFlag(CLI::App* command, bool* flag) {
+  command->add_flag("--conservative-assume-role", *flag,
+                    "Role sessions assumed with MFA carry MultiFactorAuthPresent false and no age "
+                    "(default: as CloudTrail records, true and the age)");
+}
+
 void addScenarioFlags(CLI::App* command, ScenarioFlags* flags) {
   command->add_option("--as", flags->scenario,
                       "Credential scenario: fill the request context as AWS does for this kind "
@@ -23,9 +29,7 @@ void addScenarioFlags(CLI::App* command, ScenarioFlags* flags) {
                       "the request's aws:TokenIssueTime)");
   command->add_option("--session-age", flags->sessionAge,
                       "Seconds since the temporary credentials were issued (default 300)");
-  command->add_flag("--conservative-assume-role", flags->conservativeAssumeRole,
-                    "assume-role-mfa sessions carry MultiFactorAuthPresent false and no age "
-                    "(default: true and the age, as CloudTrail records)");
+  addConservativeAssumeRoleFlag(command, &flags->conservativeAssumeRole);
   command->add_option("--session-name", flags->sessionName,
                       "Role-session or federated-user name for --as (default: policysim, or the "
                       "user name for federated)");
@@ -187,20 +191,7 @@ void applyCredentialRestrictions(const ScenarioFlags& flags,
     return;
   }
   for (std::size_t i = 0; i < requests.size() && i < decisions->size(); ++i) {
-    const auto restriction = analysis::credentialRestriction(*scenario, requests[i].action);
-    if (!restriction) {
-      continue;
-    }
-    engine::Decision& decision = (*decisions)[i];
-    const std::string message =
-        "credentials: " + *restriction + " (AWS refuses the call before evaluating policies)";
-    if (decision.kind == engine::DecisionKind::Allowed) {
-      decision.kind = engine::DecisionKind::ImplicitDeny;
-      decision.reason = "denied for " + flags.scenario + " credentials: " + *restriction;
-      decision.matchedStatements.clear();
-      decision.explanations.clear();
-    }
-    decision.errors.push_back(message);
+    analysis::applyCredentialRestriction(*scenario, requests[i], &(*decisions)[i]);
   }
 }
 

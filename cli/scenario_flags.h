@@ -30,6 +30,9 @@ struct ScenarioFlags {
   [[nodiscard]] bool buildsRequest() const { return !action.empty(); }
 };
 
+// --conservative-assume-role, the same for every command that builds role sessions.
+void addConservativeAssumeRoleFlag(CLI::App* command, bool* flag);
+
 // Registers the flags on `command` and appends the scenario list to its help footer.
 void addScenarioFlags(CLI::App* command, ScenarioFlags* flags);
 

@@ -46,17 +46,7 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
   [[nodiscard]] const ReadError& error() const { return error_; }
 
  private:
-  std::size_t tokenStart() const {
-    std::size_t pos = lastEnd_;
-    while (pos < text_.size()) {
-      const char c = text_[pos];
-      if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != ',' && c != ':') {
-        break;
-      }
-      ++pos;
-    }
-    return pos;
-  }
+  std::size_t tokenStart() const { return engine::internal::jsonTokenStart(text_, lastEnd_); }
 
   Node* place(Node::Type type, std::size_t offset) {
     Node* slot = nullptr;

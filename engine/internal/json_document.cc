@@ -118,17 +118,7 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
   };
 
   // First byte of the token that ends at the stream's current position.
-  std::size_t tokenStart() const {
-    std::size_t pos = lastEnd_;
-    while (pos < text_.size()) {
-      const char c = text_[pos];
-      if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != ',' && c != ':') {
-        break;
-      }
-      ++pos;
-    }
-    return pos;
-  }
+  std::size_t tokenStart() const { return jsonTokenStart(text_, lastEnd_); }
 
   // Where the string RapidJSON just decoded (to `length` bytes) lies in the text.
   struct StringToken {

@@ -43,6 +43,21 @@ class ViewStream {
 // message and the byte offset it refers to; nullopt when the document is fine. RapidJSON's
 // error texts, made precise for NUL bytes and invalid UTF-8; text after the document (parsed
 // with kParseStopWhenDoneFlag) is an error too.
+// The first byte of the JSON token that follows `from` in text: SAX handlers are told a token's
+// end (the stream position), and find its start by skipping the whitespace, commas and colons
+// after the previous token.
+inline std::size_t jsonTokenStart(std::string_view text, std::size_t from) {
+  std::size_t pos = from;
+  while (pos < text.size()) {
+    const char c = text[pos];
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != ',' && c != ':') {
+      break;
+    }
+    ++pos;
+  }
+  return pos;
+}
+
 struct JsonParseProblem {
   std::string message;
   std::size_t offset = 0;
