@@ -1074,11 +1074,6 @@ Result<std::shared_ptr<const IamData>> loadIamData(std::string_view text, const 
 }
 
 Result<std::shared_ptr<const IamData>> loadIamDataFile(const std::string& path) {
-  if (path.empty()) {
-    return Status::notFound(
-        "no IAM data file: none installed beside the program (share/policysim/iam-data.json); "
-        "name one with --iam-data FILE or POLICYSIM_IAM_DATA");
-  }
   auto text = engine::readFile(path);
   if (!text.ok()) {
     return text.status();
@@ -1086,16 +1081,19 @@ Result<std::shared_ptr<const IamData>> loadIamDataFile(const std::string& path) 
   return loadIamData(text.value(), path);
 }
 
-std::string defaultIamDataPath() {
+Result<std::string> defaultIamDataPath() {
   if (const char* named = std::getenv("POLICYSIM_IAM_DATA"); named != nullptr && *named != '\0') {
-    return named;
+    return std::string(named);
   }
+  const Status none = Status::notFound(
+      "no IAM data file: none installed beside the program (share/policysim/iam-data.json); "
+      "name one with --iam-data FILE or POLICYSIM_IAM_DATA");
   // Beside the running program, never in the source tree: DATADIR/policysim relative to BINDIR
   // where it is installed (POLICYSIM_DATA_FROM_BINDIR), share/policysim in the build tree.
   std::error_code ec;
   const fs::path program = fs::read_symlink("/proc/self/exe", ec);
   if (ec) {
-    return {};
+    return none;
   }
   const fs::path dir = program.parent_path();
   for (const fs::path& candidate :
@@ -1105,7 +1103,15 @@ std::string defaultIamDataPath() {
       return candidate.lexically_normal().string();
     }
   }
-  return {};
+  return none;
+}
+
+Result<std::shared_ptr<const IamData>> loadShippedIamData() {
+  auto path = defaultIamDataPath();
+  if (!path.ok()) {
+    return path.status();
+  }
+  return loadIamDataFile(path.value());
 }
 
 }  // namespace policysim::analysis

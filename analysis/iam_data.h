@@ -227,8 +227,10 @@ class IamData {
 
 // The snapshot shipped with policysim: the file POLICYSIM_IAM_DATA names if set, else
 // share/policysim/iam-data.json found relative to the running program (installed:
-// PREFIX/share/policysim beside PREFIX/bin; build tree: BUILD/share/policysim). Empty when
-// there is none; loadIamDataFile("") then says how to name one.
-[[nodiscard]] std::string defaultIamDataPath();
+// PREFIX/share/policysim beside PREFIX/bin; build tree: BUILD/share/policysim). NotFound when
+// there is none, saying how to name one.
+[[nodiscard]] Result<std::string> defaultIamDataPath();
+// loadIamDataFile(defaultIamDataPath()).
+[[nodiscard]] Result<std::shared_ptr<const IamData>> loadShippedIamData();
 
 }  // namespace policysim::analysis

@@ -126,13 +126,14 @@ int runBatch(const engine::PolicySet& set, const CheckArgs& args) {
 }
 
 int runCheck(const CheckArgs& args) {
-  const std::shared_ptr<const engine::PolicySet> set =
-      compilePolicyFiles(PolicyFiles{args.identity, args.resource, args.boundary, args.scps,
-                                     args.session, args.maxPolicyBytes},
-                         args.quiet);
-  if (set == nullptr) {
+  auto compiled = compilePolicyFiles(PolicyFiles{args.identity, args.resource, args.boundary,
+                                                 args.scps, args.session, args.maxPolicyBytes},
+                                     args.quiet);
+  if (!compiled.ok()) {
+    std::cerr << compiled.status().toString() << "\n";
     return kExitInputError;
   }
+  const std::shared_ptr<const engine::PolicySet>& set = compiled.value();
 
   if (!args.requests.empty()) {
     return runBatch(*set, args);

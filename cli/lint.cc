@@ -184,8 +184,8 @@ bool collect(const std::vector<std::string>& paths, bool skipUnknown, const lint
 }
 
 // Reads the config (--config, or .policysim.json in the first directory argument, else in the
-// working directory). Returns false after printing on a config error.
-bool loadConfig(const LintArgs& args, lint::LintConfig* config) {
+// working directory); without one, the defaults with the working directory as base.
+engine::Result<lint::LintConfig> loadConfig(const LintArgs& args) {
   std::string path = args.config;
   if (path.empty()) {
     for (const std::string& arg : args.paths) {
@@ -201,22 +201,21 @@ bool loadConfig(const LintArgs& args, lint::LintConfig* config) {
   }
   std::error_code ec;
   if (path.empty()) {
-    config->baseDir = fs::current_path(ec).string();
-    return true;
+    lint::LintConfig config;
+    config.baseDir = fs::current_path(ec).string();
+    return config;
   }
   auto text = readFile(path);
   if (!text.ok()) {
-    std::cerr << text.status().toString() << "\n";
-    return false;
+    return text.status();
   }
   auto parsed = lint::parseLintConfig(text.value(), path);
   if (!parsed.ok()) {
-    std::cerr << parsed.status().toString() << "\n";
-    return false;
+    return parsed.status();
   }
-  *config = std::move(parsed).value();
-  config->baseDir = fs::absolute(path, ec).lexically_normal().parent_path().string();
-  return true;
+  lint::LintConfig config = std::move(parsed).value();
+  config.baseDir = fs::absolute(path, ec).lexically_normal().parent_path().string();
+  return config;
 }
 
 int runLint(const LintArgs& args) {
@@ -244,24 +243,25 @@ int runLint(const LintArgs& args) {
   if (effective.paths.empty()) {
     effective.paths.emplace_back(".");
   }
-  lint::LintConfig config;
-  if (!loadConfig(effective, &config)) {
+  auto loaded = loadConfig(effective);
+  if (!loaded.ok()) {
+    std::cerr << loaded.status().toString() << "\n";
     return kExitInputError;
   }
+  lint::LintConfig config = std::move(loaded).value();
   if (!args.failOn.empty()) {
-    lint::LintSeverity severity = lint::LintSeverity::Error;
     if (args.failOn == "none") {
       config.failOn.reset();
-    } else if (lint::parseSeverity(args.failOn, &severity)) {
-      config.failOn = severity;
+    } else if (const auto severity = lint::parseSeverity(args.failOn)) {
+      config.failOn = *severity;
     } else {
       std::cerr << "policysim lint: error: --fail-on must be error, security, warning, "
                    "suggestion or none\n";
       return kExitInputError;
     }
   }
-  const std::string dataPath = args.iamData.empty() ? analysis::defaultIamDataPath() : args.iamData;
-  auto data = analysis::loadIamDataFile(dataPath);
+  auto data = args.iamData.empty() ? analysis::loadShippedIamData()
+                                   : analysis::loadIamDataFile(args.iamData);
   if (!data.ok()) {
     std::cerr << data.status().toString() << "\n";
     return kExitInputError;

@@ -76,16 +76,13 @@ engine::Status writeReport(const std::string& text, const std::string& output) {
 }
 
 int runAudit(const AuditArgs& args) {
-  std::optional<engine::PolicySetInput> input = loadPolicyFiles(args.files);
-  if (!input) {
-    return kExitInputError;  // loadPolicyFiles said why
-  }
-  const std::string dataPath = args.iamData.empty() ? analysis::defaultIamDataPath() : args.iamData;
-  if (dataPath.empty()) {
-    std::cerr << "mfa-audit: no IAM data file: give --iam-data FILE\n";
+  auto input = loadPolicyFiles(args.files);
+  if (!input.ok()) {
+    std::cerr << input.status().toString() << "\n";
     return kExitInputError;
   }
-  auto data = analysis::loadIamDataFile(dataPath);
+  auto data = args.iamData.empty() ? analysis::loadShippedIamData()
+                                    : analysis::loadIamDataFile(args.iamData);
   if (!data.ok()) {
     std::cerr << data.status().toString() << "\n";
     return kExitInputError;
@@ -100,7 +97,7 @@ int runAudit(const AuditArgs& args) {
     return kExitInputError;
   }
   options.now = now.value();
-  auto report = analysis::runMfaAudit(*input, *data.value(), options);
+  auto report = analysis::runMfaAudit(input.value(), *data.value(), options);
   if (!report.ok()) {
     std::cerr << report.status().toString() << "\n";
     return kExitInputError;

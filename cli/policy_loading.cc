@@ -8,30 +8,55 @@
 namespace policysim::cli {
 namespace {
 
-std::optional<engine::PolicyDocument> loadPolicy(const std::string& path, engine::PolicyKind kind,
-                                                 std::size_t maxBytes) {
+engine::Result<engine::PolicyDocument> loadPolicy(const std::string& path, engine::PolicyKind kind,
+                                                  std::size_t maxBytes) {
   auto text = readFile(path, maxBytes, "--max-policy-bytes");
   if (!text.ok()) {
-    std::cerr << text.status().toString() << "\n";
-    return std::nullopt;
+    return text.status();
   }
   engine::PolicyParseOptions options;
   options.maxBytes = maxBytes;
-  auto document = engine::parsePolicyDocument(text.value(), path, kind, options);
-  if (!document.ok()) {
-    std::cerr << document.status().toString() << "\n";
-    return std::nullopt;
-  }
-  return std::move(document).value();
+  return engine::parsePolicyDocument(text.value(), path, kind, options);
 }
 
-bool loadOptional(const std::string& path, engine::PolicyKind kind, std::size_t maxBytes,
-                  std::optional<engine::PolicyDocument>* out) {
-  if (path.empty()) {
-    return true;
+engine::Result<engine::PolicyText> loadText(const std::string& path, std::size_t maxBytes) {
+  auto text = readFile(path, maxBytes, "--max-policy-bytes");
+  if (!text.ok()) {
+    return text.status();
   }
-  *out = loadPolicy(path, kind, maxBytes);
-  return out->has_value();
+  return engine::PolicyText{path, std::move(text).value()};
+}
+
+// Loads every file of `files` with load(path, kind) into a PoliciesByKind, in command-line
+// order; the first error stops it.
+template <typename Policy, typename Load>
+engine::Result<engine::PoliciesByKind<Policy>> loadAll(const PolicyFiles& files, Load load) {
+  engine::PoliciesByKind<Policy> out;
+  const std::pair<const std::vector<std::string>*, engine::PolicyKind> lists[] = {
+      {&files.identity, engine::PolicyKind::Identity}, {&files.scps, engine::PolicyKind::Scp}};
+  for (const auto& [paths, kind] : lists) {
+    for (const std::string& path : *paths) {
+      auto policy = load(path, kind);
+      if (!policy.ok()) {
+        return policy.status();
+      }
+      out.put(kind, std::move(policy).value());
+    }
+  }
+  const std::pair<const std::string*, engine::PolicyKind> singles[] = {
+      {&files.resource, engine::PolicyKind::Resource},
+      {&files.boundary, engine::PolicyKind::Boundary},
+      {&files.session, engine::PolicyKind::Session}};
+  for (const auto& [path, kind] : singles) {
+    if (!path->empty()) {
+      auto policy = load(*path, kind);
+      if (!policy.ok()) {
+        return policy.status();
+      }
+      out.put(kind, std::move(policy).value());
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -46,78 +71,30 @@ void addMaxPolicyBytesOption(CLI::App* command, std::size_t* maxBytes) {
       ->check(CLI::Range(std::size_t{1}, kMaxSetting));
 }
 
-std::optional<engine::PolicySetInput> loadPolicyFiles(const PolicyFiles& files) {
-  engine::PolicySetInput input;
-  for (const std::string& path : files.identity) {
-    auto document = loadPolicy(path, engine::PolicyKind::Identity, files.maxBytes);
-    if (!document) {
-      return std::nullopt;
-    }
-    input.identity.push_back(std::move(*document));
-  }
-  for (const std::string& path : files.scps) {
-    auto document = loadPolicy(path, engine::PolicyKind::Scp, files.maxBytes);
-    if (!document) {
-      return std::nullopt;
-    }
-    input.scps.push_back(std::move(*document));
-  }
-  if (!loadOptional(files.resource, engine::PolicyKind::Resource, files.maxBytes,
-                    &input.resource) ||
-      !loadOptional(files.boundary, engine::PolicyKind::Boundary, files.maxBytes,
-                    &input.boundary) ||
-      !loadOptional(files.session, engine::PolicyKind::Session, files.maxBytes, &input.session)) {
-    return std::nullopt;
-  }
-  return input;
+engine::Result<engine::PolicySetInput> loadPolicyFiles(const PolicyFiles& files) {
+  return loadAll<engine::PolicyDocument>(files,
+                                         [&](const std::string& path, engine::PolicyKind kind) {
+                                           return loadPolicy(path, kind, files.maxBytes);
+                                         });
 }
 
-std::shared_ptr<const engine::PolicySet> compilePolicyFiles(const PolicyFiles& files, bool quiet) {
-  engine::PolicySetTexts texts;
-  auto read = [&](const std::string& path) -> std::optional<engine::PolicyText> {
-    auto text = readFile(path, files.maxBytes, "--max-policy-bytes");
-    if (!text.ok()) {
-      std::cerr << text.status().toString() << "\n";
-      return std::nullopt;
-    }
-    return engine::PolicyText{path, std::move(text).value()};
-  };
-  auto readList = [&](const std::vector<std::string>& paths, std::vector<engine::PolicyText>* out) {
-    for (const std::string& path : paths) {
-      auto text = read(path);
-      if (!text) {
-        return false;
-      }
-      out->push_back(std::move(*text));
-    }
-    return true;
-  };
-  auto readOptional = [&](const std::string& path, std::optional<engine::PolicyText>* out) {
-    if (!path.empty()) {
-      *out = read(path);
-      return out->has_value();
-    }
-    return true;
-  };
-  if (!readList(files.identity, &texts.identity) || !readList(files.scps, &texts.scps) ||
-      !readOptional(files.resource, &texts.resource) ||
-      !readOptional(files.boundary, &texts.boundary) ||
-      !readOptional(files.session, &texts.session)) {
-    return nullptr;
+engine::Result<std::shared_ptr<const engine::PolicySet>> compilePolicyFiles(
+    const PolicyFiles& files, bool quiet) {
+  auto texts = loadAll<engine::PolicyText>(files, [&](const std::string& path, engine::PolicyKind) {
+    return loadText(path, files.maxBytes);
+  });
+  if (!texts.ok()) {
+    return texts.status();
   }
   engine::PolicyParseOptions options;
   options.maxBytes = files.maxBytes;
-  auto set = engine::PolicySet::compile(texts, options);
-  if (!set.ok()) {
-    std::cerr << set.status().toString() << "\n";
-    return nullptr;
-  }
-  if (!quiet) {
+  auto set = engine::PolicySet::compile(texts.value(), options);
+  if (set.ok() && !quiet) {
     for (const engine::Diagnostic& diagnostic : set.value()->diagnostics()) {
       std::cerr << diagnostic.toString() << "\n";
     }
   }
-  return std::move(set).value();
+  return set;
 }
 
 }  // namespace policysim::cli

@@ -21,14 +21,14 @@ using ::policysim::PolicyFiles;
 // Registers --max-policy-bytes N (per policy file, default 256 MiB) on a command.
 void addMaxPolicyBytesOption(CLI::App* command, std::size_t* maxBytes);
 
-// Reads and parses every file ("-" reads standard input), each up to files.maxBytes. On the
-// first error prints it on stderr and returns nullopt.
-[[nodiscard]] std::optional<engine::PolicySetInput> loadPolicyFiles(const PolicyFiles& files);
+// Reads and parses every file ("-" reads standard input), each up to files.maxBytes; the first
+// error (FILE:LINE:COL) is the result.
+[[nodiscard]] engine::Result<engine::PolicySetInput> loadPolicyFiles(const PolicyFiles& files);
 
 // Reads every file and compiles the set in one pass (PolicySet::compile from texts: no
-// documents kept). Prints the diagnostics on stderr unless quiet. On the first error prints it
-// and returns nullptr.
-[[nodiscard]] std::shared_ptr<const engine::PolicySet> compilePolicyFiles(const PolicyFiles& files,
-                                                                          bool quiet);
+// documents kept). Prints the load-time warnings on stderr unless quiet; the first error is the
+// result.
+[[nodiscard]] engine::Result<std::shared_ptr<const engine::PolicySet>> compilePolicyFiles(
+    const PolicyFiles& files, bool quiet);
 
 }  // namespace policysim::cli

@@ -42,10 +42,12 @@ int runReplay(const ReplayArgs& args) {
   files.resource = args.resource;
   files.boundary = args.boundary;
   files.maxBytes = args.maxPolicyBytes;
-  const std::shared_ptr<const engine::PolicySet> set = compilePolicyFiles(files, args.quiet);
-  if (set == nullptr) {
+  auto compiled = compilePolicyFiles(files, args.quiet);
+  if (!compiled.ok()) {
+    std::cerr << compiled.status().toString() << "\n";
     return kExitInputError;
   }
+  const std::shared_ptr<const engine::PolicySet>& set = compiled.value();
   auto logText = readFile(args.cloudtrail);
   if (!logText.ok()) {
     std::cerr << logText.status().toString() << "\n";

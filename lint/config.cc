@@ -108,18 +108,19 @@ class ConfigReader {
   }
 
   bool readFailOn(const Node& value) {
-    LintSeverity severity = LintSeverity::Error;
     if (value.isString() && value.text == "none") {
       config_.failOn.reset();
       return true;
     }
-    if (!value.isString() || !parseSeverity(value.text, &severity)) {
+    const std::optional<LintSeverity> severity =
+        value.isString() ? parseSeverity(value.text) : std::nullopt;
+    if (!severity) {
       return failed(
           "failOn must be \"error\", \"security\", \"warning\", \"suggestion\" or "
           "\"none\"",
           value.position);
     }
-    config_.failOn = severity;
+    config_.failOn = *severity;
     return true;
   }
 
@@ -135,18 +136,17 @@ class ConfigReader {
       }
       RuleSetting setting;
       const Node& v = member.value;
-      LintSeverity severity = LintSeverity::Error;
       if (v.isString() && v.text == "off") {
         setting.enabled = false;
-      } else if (v.isString() && parseSeverity(v.text, &severity)) {
-        setting.severity = severity;
+      } else if (v.isString() && parseSeverity(v.text)) {
+        setting.severity = *parseSeverity(v.text);
       } else if (v.isObject()) {
         for (const NodeMember& field : v.members) {
           if (field.key == "enabled" && field.value.type == Node::Type::Bool) {
             setting.enabled = field.value.text == "true";
           } else if (field.key == "severity" && field.value.isString() &&
-                     parseSeverity(field.value.text, &severity)) {
-            setting.severity = severity;
+                     parseSeverity(field.value.text)) {
+            setting.severity = *parseSeverity(field.value.text);
           } else {
             return failed(
                 "a rule setting has \"enabled\": true|false and \"severity\": "
@@ -173,13 +173,13 @@ class ConfigReader {
       const Node* type = item.get("type");
       PolicyTypeEntry entry;
       if (!item.isObject() || path == nullptr || !path->isString() || type == nullptr ||
-          !type->isString() || !parsePolicyType(type->text, &entry.type) ||
-          item.members.size() != 2) {
+          !type->isString() || !parsePolicyType(type->text) || item.members.size() != 2) {
         return failed(
             "a policyTypes entry is {\"path\": glob, \"type\": \"identity\" | "
             "\"resource\" | \"trust\" | \"scp\" | \"boundary\" | \"session\"}",
             item.position);
       }
+      entry.type = *parsePolicyType(type->text);
       entry.path = path->text;
       config_.policyTypes.push_back(std::move(entry));
     }

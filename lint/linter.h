@@ -3,7 +3,7 @@
 // applied (rules off or re-graded, blocking ids, suppressions). Build one per run and call
 // lintText() from any number of threads: it is const and thread-safe.
 //
-//   auto data = loadIamDataFile(defaultIamDataPath());
+//   auto data = loadShippedIamData();
 //   Linter linter(data.value(), config);
 //   FileReport report = linter.lintText("policies/a.json", "policies/a.json", text, true);
 #pragma once

@@ -508,15 +508,14 @@ const char* severityName(LintSeverity severity) {
   return "error";
 }
 
-bool parseSeverity(std::string_view text, LintSeverity* out) {
+std::optional<LintSeverity> parseSeverity(std::string_view text) {
   for (LintSeverity s : {LintSeverity::Suggestion, LintSeverity::Warning, LintSeverity::Security,
                          LintSeverity::Error}) {
     if (equalsIgnoreCase(text, severityName(s))) {
-      *out = s;
-      return true;
+      return s;
     }
   }
-  return false;
+  return std::nullopt;
 }
 
 std::span<const RuleInfo> allRules() { return kRules; }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -16,7 +17,7 @@ enum class LintSeverity : std::uint8_t { Suggestion, Warning, Security, Error };
 // "suggestion", "warning", "security", "error".
 [[nodiscard]] const char* severityName(LintSeverity severity);
 // Accepts the names above (case-insensitive). Returns false for anything else.
-[[nodiscard]] bool parseSeverity(std::string_view text, LintSeverity* out);
+[[nodiscard]] std::optional<LintSeverity> parseSeverity(std::string_view text);
 
 struct RuleInfo {
   std::string_view id;        // "PS301": stable, never reused

@@ -500,15 +500,14 @@ const char* policyTypeName(PolicyType type) {
   return "identity";
 }
 
-bool parsePolicyType(std::string_view text, PolicyType* out) {
+std::optional<PolicyType> parsePolicyType(std::string_view text) {
   for (PolicyType t : {PolicyType::Identity, PolicyType::Resource, PolicyType::Trust,
                        PolicyType::Scp, PolicyType::Boundary, PolicyType::Session}) {
     if (toLowerAscii(text) == policyTypeName(t)) {
-      *out = t;
-      return true;
+      return t;
     }
   }
-  return false;
+  return std::nullopt;
 }
 
 engine::Result<Utf8Text> readAsUtf8(std::string_view bytes, std::string* storage) {

@@ -24,7 +24,7 @@ enum class InputFormat { PolicyJson, CloudFormationJson, CloudFormationYaml, Ter
 enum class PolicyType { Identity, Resource, Trust, Scp, Boundary, Session };
 // "identity", "resource", "trust", "scp", "boundary", "session".
 [[nodiscard]] const char* policyTypeName(PolicyType type);
-[[nodiscard]] bool parsePolicyType(std::string_view text, PolicyType* out);
+[[nodiscard]] std::optional<PolicyType> parsePolicyType(std::string_view text);
 
 // One policy found in a file. `root` points into the SourceFile that found it.
 struct PolicyInput {

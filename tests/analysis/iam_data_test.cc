@@ -20,7 +20,7 @@ using namespace policysim::analysis;
 // The shipped snapshot, loaded once for the whole suite.
 const IamData& shipped() {
   static const std::shared_ptr<const IamData> data = [] {
-    auto result = loadIamDataFile(defaultIamDataPath());
+    auto result = loadShippedIamData();
     if (!result.ok()) {
       ADD_FAILURE() << result.status().toString();
       return std::shared_ptr<const IamData>();
@@ -110,7 +110,7 @@ double cpuMilliseconds() {
 // The whole snapshot loads well under 100 ms: best of three, in CPU time so that a busy
 // machine does not fail the test; checked only in optimised builds without sanitizers.
 TEST(IamData, LoadsFastEnough) {
-  std::ifstream in(defaultIamDataPath(), std::ios::binary);
+  std::ifstream in(defaultIamDataPath().value(), std::ios::binary);
   std::stringstream buffer;
   buffer << in.rdbuf();
   const std::string text = buffer.str();

@@ -26,7 +26,7 @@ constexpr std::int64_t kNow = 1795341600;  // 2026-11-22T10:00:00Z
 
 const IamData& data() {
   static const std::shared_ptr<const IamData> loaded = [] {
-    auto result = loadIamDataFile(defaultIamDataPath());
+    auto result = loadShippedIamData();
     EXPECT_TRUE(result.ok()) << result.status().toString();
     return result.value();
   }();

@@ -21,7 +21,7 @@ using namespace policysim::lint;
 
 const Linter& linter() {
   static const Linter instance = [] {
-    auto data = loadIamDataFile(defaultIamDataPath());
+    auto data = loadShippedIamData();
     if (!data.ok()) {
       ADD_FAILURE() << data.status().toString();
       std::abort();

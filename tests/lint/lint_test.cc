@@ -38,7 +38,7 @@ using namespace policysim::lint;
 
 const std::shared_ptr<const IamData>& shippedData() {
   static const std::shared_ptr<const IamData> data = [] {
-    auto result = loadIamDataFile(defaultIamDataPath());
+    auto result = loadShippedIamData();
     if (!result.ok()) {
       ADD_FAILURE() << result.status().toString();
       std::abort();
