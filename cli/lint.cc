@@ -1,21 +1,16 @@
 // policysim lint: checks policy files, CloudFormation templates and Terraform plans before they
 // reach AWS. Walks files and directories, lints them on all cores, prints text, JSON or SARIF,
 // and exits 0 (nothing blocking), 1 (blocking findings) or 2 (usage, config or input error).
-#include <fmt/format.h>
 
-#include <algorithm>
+#include <unistd.h>
+
 #include <atomic>
-#include <cerrno>
 #include <chrono>
-#include <condition_variable>
-#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <mutex>
 #include <string>
 #include <system_error>
 #include <thread>
@@ -27,6 +22,7 @@
 #include "cli/file_io.h"
 #include "lint/config.h"
 #include "lint/linter.h"
+#include "lint/path_scan.h"
 #include "lint/report.h"
 
 namespace policysim::cli {
@@ -35,7 +31,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr const char* kToolVersion = "0.1.0";
-constexpr const char* kConfigName = ".policysim.json";
+constexpr const char* kConfigName = lint::kConfigFileName;
 
 struct LintArgs {
   std::vector<std::string> paths;
@@ -52,136 +48,6 @@ struct LintArgs {
   std::string output;
   unsigned jobs = 0;
 };
-
-struct WorkItem {
-  std::size_t group = 0;  // the PATH argument it came from: reports keep argument order
-  std::string display;    // path shown in findings
-  std::string relative;   // relative to the config's directory, '/'-separated
-  std::string fsPath;
-  bool named = false;
-};
-
-// Filled by the directory walk while the workers lint: the walk is mostly system calls, so on
-// two cores it overlaps with linting instead of preceding it.
-class WorkQueue {
- public:
-  void push(WorkItem item) {
-    {
-      const std::lock_guard<std::mutex> lock(mutex_);
-      items_.push_back(std::move(item));
-      ++pushed_;
-    }
-    ready_.notify_one();
-  }
-  void close() {
-    {
-      const std::lock_guard<std::mutex> lock(mutex_);
-      closed_ = true;
-    }
-    ready_.notify_all();
-  }
-  // Waits for an item; false once the queue is closed and empty.
-  bool pop(WorkItem* out) {
-    std::unique_lock<std::mutex> lock(mutex_);
-    ready_.wait(lock, [&] { return closed_ || !items_.empty(); });
-    if (items_.empty()) {
-      return false;
-    }
-    *out = std::move(items_.front());
-    items_.pop_front();
-    return true;
-  }
-  [[nodiscard]] std::size_t pushed() const {
-    const std::lock_guard<std::mutex> lock(mutex_);
-    return pushed_;
-  }
-  [[nodiscard]] bool closed() const {
-    const std::lock_guard<std::mutex> lock(mutex_);
-    return closed_;
-  }
-
- private:
-  mutable std::mutex mutex_;
-  std::condition_variable ready_;
-  std::deque<WorkItem> items_;
-  std::size_t pushed_ = 0;
-  bool closed_ = false;
-};
-
-bool hasLintExtension(const fs::path& path) {
-  std::string ext = path.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return ext == ".json" || ext == ".yaml" || ext == ".yml" || ext == ".template";
-}
-
-// The path relative to base, '/'-separated; the display path when it lies outside base.
-std::string relativeTo(const fs::path& base, const std::string& display) {
-  static const fs::path cwd = [] {
-    std::error_code ec;
-    return fs::current_path(ec);
-  }();
-  const fs::path given(display);
-  const fs::path absolute = (given.is_absolute() ? given : cwd / given).lexically_normal();
-  const fs::path relative = absolute.lexically_relative(base);
-  const std::string text = relative.generic_string();
-  if (text.empty() || text.rfind("..", 0) == 0) {
-    return fs::path(display).lexically_normal().generic_string();
-  }
-  return text;
-}
-
-// Walks the PATH arguments into the queue: named files as given, directories recursively
-// (skipping hidden directories, node_modules and ignorePaths). Returns false (after printing)
-// when a directory cannot be read.
-bool collect(const std::vector<std::string>& paths, bool skipUnknown, const lint::Linter& linter,
-             const fs::path& base, WorkQueue* queue) {
-  for (std::size_t group = 0; group < paths.size(); ++group) {
-    const std::string& arg = paths[group];
-    std::error_code ec;
-    if (!fs::is_directory(arg, ec)) {
-      WorkItem item;
-      item.group = group;
-      item.display = fs::path(arg).lexically_normal().generic_string();
-      item.relative = relativeTo(base, item.display);
-      item.fsPath = arg;
-      item.named = !skipUnknown;
-      if (!linter.ignored(item.relative)) {
-        queue->push(std::move(item));
-      }
-      continue;
-    }
-    fs::recursive_directory_iterator it(arg, fs::directory_options::skip_permission_denied, ec);
-    for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-      const fs::path& path = it->path();
-      const std::string name = path.filename().string();
-      std::error_code typeError;
-      if (it->is_directory(typeError)) {
-        if ((!name.empty() && name[0] == '.') || name == "node_modules" ||
-            linter.ignored(relativeTo(base, path.lexically_normal().generic_string()))) {
-          it.disable_recursion_pending();
-        }
-        continue;
-      }
-      if (!hasLintExtension(path) || name == kConfigName || !it->is_regular_file(typeError)) {
-        continue;
-      }
-      WorkItem item;
-      item.group = group;
-      item.display = path.lexically_normal().generic_string();
-      item.relative = relativeTo(base, item.display);
-      item.fsPath = path.string();
-      if (!linter.ignored(item.relative)) {
-        queue->push(std::move(item));
-      }
-    }
-    if (ec) {
-      std::cerr << arg << ": error: " << ec.message() << "\n";
-      return false;
-    }
-  }
-  return true;
-}
 
 // Reads the config (--config, or .policysim.json in the first directory argument, else in the
 // working directory); without one, the defaults with the working directory as base.
@@ -278,43 +144,12 @@ int runLint(const LintArgs& args) {
     }
   }
 
-  struct Result {
-    std::size_t group = 0;
-    lint::FileReport report;
-    std::string readError;
-  };
-  std::vector<Result> results;
-  std::mutex resultsMutex;
-  std::atomic<std::size_t> done{0};
-  WorkQueue queue;
-  auto worker = [&] {
-    std::string text;
-    WorkItem item;
-    while (queue.pop(&item)) {
-      Result result;
-      result.group = item.group;
-      // Files over the policy size cap (--max-policy-bytes of check) are refused from their
-      // size, never held whole in memory.
-      if (const engine::Status read = engine::readFileInto(item.fsPath, &text); !read.ok()) {
-        result.report.file = item.display;
-        result.report.skipped = true;
-        result.readError = fmt::format("{}: error: {}", item.display, read.message());
-      } else {
-        result.report = linter.lintText(item.display, item.relative, text, item.named);
-      }
-      {
-        const std::lock_guard<std::mutex> lock(resultsMutex);
-        results.push_back(std::move(result));
-      }
-      ++done;
-    }
-  };
-  const unsigned jobs =
-      args.jobs != 0 ? args.jobs : std::max(1U, std::thread::hardware_concurrency());
-  std::vector<std::thread> threads;
-  for (unsigned j = 0; j < jobs; ++j) {
-    threads.emplace_back(worker);
-  }
+  lint::PathScanOptions scanOptions;
+  scanOptions.paths = effective.paths;
+  scanOptions.skipUnknown = args.skipUnknown;
+  scanOptions.jobs = args.jobs;
+  scanOptions.baseDir = base.string();
+  lint::ScanProgress progress;
   // Progress on stderr, only for a terminal and a run long enough to need it.
   std::atomic<bool> finished{false};
   std::thread reporter;
@@ -323,10 +158,10 @@ int runLint(const LintArgs& args) {
       bool shown = false;
       while (!finished.load()) {
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        const std::size_t total = queue.pushed();
+        const std::size_t total = progress.found.load();
         if (total >= 200 && !finished.load()) {
-          std::cerr << "\rpolicysim lint: " << done.load() << "/" << total
-                    << (queue.closed() ? "" : "+") << " files" << std::flush;
+          std::cerr << "\rpolicysim lint: " << progress.done.load() << "/" << total
+                    << (progress.walked.load() ? "" : "+") << " files" << std::flush;
           shown = true;
         }
       }
@@ -335,32 +170,20 @@ int runLint(const LintArgs& args) {
       }
     });
   }
-  const bool walked = collect(effective.paths, args.skipUnknown, linter, base, &queue);
-  queue.close();
-  for (std::thread& t : threads) {
-    t.join();
-  }
+  auto scan = lint::lintPaths(linter, scanOptions, &progress);
   finished = true;
   if (reporter.joinable()) {
     reporter.join();
   }
-  if (!walked) {
+  if (!scan.ok()) {
+    std::cerr << scan.status().toString() << "\n";
     return kExitInputError;
   }
-  // Argument order, then path order within a directory, whatever order the workers finished.
-  std::sort(results.begin(), results.end(), [](const Result& a, const Result& b) {
-    return a.group != b.group ? a.group < b.group : a.report.file < b.report.file;
-  });
-  bool inputError = false;
-  std::vector<lint::FileReport> reports;
-  reports.reserve(results.size());
-  for (Result& result : results) {
-    if (!result.readError.empty()) {
-      std::cerr << result.readError << "\n";
-      inputError = true;
-    }
-    reports.push_back(std::move(result.report));
+  for (const std::string& error : scan.value().readErrors) {
+    std::cerr << error << "\n";
   }
+  const bool inputError = !scan.value().readErrors.empty();
+  std::vector<lint::FileReport> reports = std::move(scan.value().reports);
 
   lint::LintRun run;
   run.files = std::move(reports);
