@@ -51,6 +51,13 @@ inline constexpr std::int64_t kDefaultAuditMfaAges[] = {60, 3600};
 // Temporary credentials without MFA are this old in the audit (the scenario default).
 inline constexpr std::int64_t kAuditSessionAgeSeconds = kDefaultCredentialAgeSeconds;
 
+// The MFA action sets, defined once for the audit and the linter (analysis/mfa_self_service.cc).
+// Enrolment: without these a user who has no MFA yet cannot set it up (a guard that denies them
+// locks users out).
+[[nodiscard]] const std::vector<std::string_view>& mfaEnrolmentActions();
+// Exempting these from a force-MFA guard defeats MFA: a stolen password or key can remove the
+// device or mint long-term credentials.
+[[nodiscard]] const std::vector<std::string_view>& mfaSensitiveActions();
 // The actions a user needs to enrol MFA and obtain MFA credentials (semantics §5.3 pitfall 4):
 // the self-service set when the policies declare none.
 [[nodiscard]] const std::vector<std::string_view>& mfaBootstrapActions();

@@ -20,9 +20,6 @@ constexpr std::size_t kMaxEvidence = 20;  // actions listed in a pitfall
 
 // Actions whose exemption from the force-MFA Deny lets a stolen password or key remove MFA or
 // mint credentials without it (semantics §5.3 pitfall 5).
-constexpr std::string_view kSensitiveActions[] = {
-    "iam:DeactivateMFADevice", "iam:DeleteVirtualMFADevice", "iam:CreateAccessKey",
-    "iam:CreateLoginProfile", "iam:UpdateLoginProfile"};
 
 std::string actionCount(std::size_t n) { return thousands(n) + (n == 1 ? " action" : " actions"); }
 
@@ -244,7 +241,7 @@ class PitfallFinder {
   // The force-MFA Deny exempts actions that remove MFA or mint credentials.
   void sensitiveExemptions(std::size_t guard) {
     std::vector<std::string> sensitive;
-    for (const std::string_view a : kSensitiveActions) {
+    for (const std::string_view a : mfaSensitiveActions()) {
       if (in_.selfService.covers(a)) {
         sensitive.emplace_back(a);
       }

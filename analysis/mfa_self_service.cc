@@ -67,6 +67,19 @@ SelfServiceSet findSelfServiceSet(const std::vector<PolicyStatement>& statements
 
 }  // namespace internal
 
+const std::vector<std::string_view>& mfaEnrolmentActions() {
+  static const std::vector<std::string_view> actions = {
+      "iam:CreateVirtualMFADevice", "iam:EnableMFADevice", "iam:ListMFADevices"};
+  return actions;
+}
+
+const std::vector<std::string_view>& mfaSensitiveActions() {
+  static const std::vector<std::string_view> actions = {
+      "iam:DeactivateMFADevice", "iam:DeleteVirtualMFADevice", "iam:CreateAccessKey",
+      "iam:CreateLoginProfile", "iam:UpdateLoginProfile"};
+  return actions;
+}
+
 const std::vector<std::string_view>& mfaBootstrapActions() {
   static const std::vector<std::string_view> actions = {
       "iam:CreateVirtualMFADevice", "iam:EnableMFADevice",       "iam:GetUser",

@@ -16,15 +16,6 @@ using namespace policysim::engine;    // NOLINT(google-build-using-namespace): t
 using namespace policysim::analysis;  // NOLINT(google-build-using-namespace)
 namespace {
 
-// MFA enrolment: without these a user who has no MFA yet cannot set it up.
-constexpr const char* kEnrolment[] = {"iam:CreateVirtualMFADevice", "iam:EnableMFADevice",
-                                      "iam:ListMFADevices"};
-
-// Exempting these defeats MFA: a stolen password can remove the device.
-constexpr const char* kSensitive[] = {"iam:DeactivateMFADevice", "iam:DeleteVirtualMFADevice",
-                                      "iam:CreateAccessKey", "iam:CreateLoginProfile",
-                                      "iam:UpdateLoginProfile"};
-
 constexpr std::size_t kExamples = 5;
 
 std::string key(const std::vector<std::string>& notActions, MfaDenyForm form) {
@@ -185,7 +176,7 @@ MfaGapResult MfaGapProver::compute(const std::vector<std::string>& notActions,
   }
   result.reachable = reachable.size();
 
-  for (const char* enrolment : kEnrolment) {
+  for (const std::string_view enrolment : mfaEnrolmentActions()) {
     const bool ok = std::any_of(reachable.begin(), reachable.end(), [&](const ActionInfo* a) {
       return toLowerAscii(a->fullName) == toLowerAscii(enrolment);
     });
@@ -205,8 +196,8 @@ MfaGapResult MfaGapProver::compute(const std::vector<std::string>& notActions,
     if (std::binary_search(selfManagement_.begin(), selfManagement_.end(), name)) {
       continue;
     }
-    const bool sensitive = std::any_of(std::begin(kSensitive), std::end(kSensitive),
-                                       [&](const char* s) { return toLowerAscii(s) == name; });
+    const bool sensitive = std::any_of(mfaSensitiveActions().begin(), mfaSensitiveActions().end(),
+                                       [&](std::string_view s) { return toLowerAscii(s) == name; });
     for (std::size_t i = 0; i < patterns.size(); ++i) {
       if (!patterns[i].matches(name)) {
         continue;
