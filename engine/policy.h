@@ -5,7 +5,9 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/diagnostic.h"
@@ -28,6 +30,9 @@ enum class Effect { Allow, Deny };
 
 // Version 2012-10-17 enables policy variables; 2008-10-17 and an absent Version do not.
 enum class PolicyVersion { V2012_10_17, V2008_10_17, Absent };
+
+// The version a Version text names ("2012-10-17" or "2008-10-17"); nullopt for any other text.
+[[nodiscard]] std::optional<PolicyVersion> parsePolicyVersion(std::string_view text);
 
 // A scalar as written in the policy: strings, and numbers/booleans kept as their text.
 struct PolicyValue {

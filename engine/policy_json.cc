@@ -248,13 +248,8 @@ class PolicyReader {
 
   // The version a Version value names; Absent when it is not a valid one.
   static PolicyVersion versionOf(const JsonValue& value) {
-    if (value.isString() && value.text() == "2012-10-17") {
-      return PolicyVersion::V2012_10_17;
-    }
-    if (value.isString() && value.text() == "2008-10-17") {
-      return PolicyVersion::V2008_10_17;
-    }
-    return PolicyVersion::Absent;
+    const auto version = value.isString() ? parsePolicyVersion(value.text()) : std::nullopt;
+    return version.value_or(PolicyVersion::Absent);
   }
 
   bool readVersion(const JsonValue& value) {
@@ -694,6 +689,16 @@ class PolicyReader {
 };
 
 }  // namespace
+
+std::optional<PolicyVersion> parsePolicyVersion(std::string_view text) {
+  if (text == "2012-10-17") {
+    return PolicyVersion::V2012_10_17;
+  }
+  if (text == "2008-10-17") {
+    return PolicyVersion::V2008_10_17;
+  }
+  return std::nullopt;
+}
 
 const char* effectName(Effect effect) { return effect == Effect::Allow ? "Allow" : "Deny"; }
 

@@ -127,9 +127,10 @@ class StatementReader {
       context_.version = PolicyVersion::V2012_10_17;
       return;
     }
-    if (value.text == "2012-10-17") {
+    const std::optional<PolicyVersion> version = engine::parsePolicyVersion(value.text);
+    if (version == PolicyVersion::V2012_10_17) {
       context_.version = PolicyVersion::V2012_10_17;
-    } else if (value.text == "2008-10-17") {
+    } else if (version == PolicyVersion::V2008_10_17) {
       context_.version = PolicyVersion::V2008_10_17;
       if (context_.type == PolicyType::Scp) {
         context_.emit("PS106", value.position, path,
