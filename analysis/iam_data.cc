@@ -1106,6 +1106,10 @@ Result<std::string> defaultIamDataPath() {
   return none;
 }
 
+Result<std::shared_ptr<const IamData>> loadIamDataOrShipped(const std::string& path) {
+  return path.empty() ? loadShippedIamData() : loadIamDataFile(path);
+}
+
 Result<std::shared_ptr<const IamData>> loadShippedIamData() {
   auto path = defaultIamDataPath();
   if (!path.ok()) {

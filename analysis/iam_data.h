@@ -232,5 +232,7 @@ class IamData {
 [[nodiscard]] Result<std::string> defaultIamDataPath();
 // loadIamDataFile(defaultIamDataPath()).
 [[nodiscard]] Result<std::shared_ptr<const IamData>> loadShippedIamData();
+// The file a command's --iam-data names, or the shipped snapshot when it names none.
+[[nodiscard]] Result<std::shared_ptr<const IamData>> loadIamDataOrShipped(const std::string& path);
 
 }  // namespace policysim::analysis

@@ -126,8 +126,7 @@ int runLint(const LintArgs& args) {
       return kExitInputError;
     }
   }
-  auto data = args.iamData.empty() ? analysis::loadShippedIamData()
-                                   : analysis::loadIamDataFile(args.iamData);
+  auto data = analysis::loadIamDataOrShipped(args.iamData);
   if (!data.ok()) {
     std::cerr << data.status().toString() << "\n";
     return kExitInputError;

@@ -81,8 +81,7 @@ int runAudit(const AuditArgs& args) {
     std::cerr << input.status().toString() << "\n";
     return kExitInputError;
   }
-  auto data = args.iamData.empty() ? analysis::loadShippedIamData()
-                                    : analysis::loadIamDataFile(args.iamData);
+  auto data = analysis::loadIamDataOrShipped(args.iamData);
   if (!data.ok()) {
     std::cerr << data.status().toString() << "\n";
     return kExitInputError;

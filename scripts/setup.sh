@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages policysim needs to build and test, only when some are missing.
+# With arguments, installs those packages instead (e.g. bench/peers/install.sh: nodejs npm).
 set -euo pipefail
 
 # Build: compiler, CMake, libraries. Tests: nginx and curl (serve integration tests); clang
@@ -7,6 +8,9 @@ set -euo pipefail
 # memory limits of tests/bad_inputs.
 packages=(g++ cmake make rapidjson-dev libboost-dev libgtest-dev libgmock-dev libbenchmark-dev
           libfmt-dev libcli11-dev libyaml-dev nginx curl clang libclang-rt-dev time)
+if [ $# -gt 0 ]; then
+  packages=("$@")
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

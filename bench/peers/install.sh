@@ -7,14 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-  echo "peers: installing nodejs npm" >&2
-  sudo_cmd=()
-  if [ "$(id -u)" -ne 0 ]; then
-    sudo_cmd=(sudo)
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  "${sudo_cmd[@]}" apt-get update -qq
-  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+  ../../scripts/setup.sh nodejs npm
 fi
 
 # npm writes node_modules/.package-lock.json on every install; when it is newer than
