@@ -6,6 +6,7 @@
 #include <array>
 
 #include "engine/request.h"
+#include "grammar/ascii.h"
 
 namespace policysim::lint {
 
@@ -488,10 +489,6 @@ constexpr std::array kRules = {
 };
 // clang-format on
 
-bool equalsIgnoreCase(std::string_view a, std::string_view b) {
-  return engine::toLowerAscii(a) == engine::toLowerAscii(b);
-}
-
 }  // namespace
 
 const char* severityName(LintSeverity severity) {
@@ -511,7 +508,7 @@ const char* severityName(LintSeverity severity) {
 std::optional<LintSeverity> parseSeverity(std::string_view text) {
   for (LintSeverity s : {LintSeverity::Suggestion, LintSeverity::Warning, LintSeverity::Security,
                          LintSeverity::Error}) {
-    if (equalsIgnoreCase(text, severityName(s))) {
+    if (grammar::equalsIgnoreAsciiCase(text, severityName(s))) {
       return s;
     }
   }
@@ -529,7 +526,8 @@ const RuleInfo* findRule(std::string_view idOrName) {
     return &*it;
   }
   for (const RuleInfo& rule : kRules) {
-    if (equalsIgnoreCase(rule.id, idOrName) || equalsIgnoreCase(rule.name, idOrName)) {
+    if (grammar::equalsIgnoreAsciiCase(rule.id, idOrName) ||
+        grammar::equalsIgnoreAsciiCase(rule.name, idOrName)) {
       return &rule;
     }
   }
