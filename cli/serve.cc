@@ -165,6 +165,16 @@ int runServe(const ServeArgs& args) {
   options.idleTimeout = std::chrono::milliseconds(args.idleTimeoutMs);
   options.writeTimeout = std::chrono::milliseconds(args.writeTimeoutMs);
   options.shutdownTimeout = std::chrono::milliseconds(args.shutdownTimeoutMs);
+  // Refused before anything is loaded: a limit out of bounds is never clamped or truncated.
+  if (engine::Status s = options.validate(); !s.ok()) {
+    std::cerr << "serve: " << s.message() << "\n";
+    return kExitInputError;
+  }
+  if (args.pollIntervalMs > serve::kMaxTimeout.count()) {
+    std::cerr << "serve: --poll-interval-ms must be 0.." << serve::kMaxTimeout.count() << ", got "
+              << args.pollIntervalMs << "\n";
+    return kExitInputError;
+  }
 
   serve::PolicyStore store(args.policies);
   const serve::ReloadResult first = store.reload();

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Regression tests for the defects of the serve security issue, against the real binary over
+# loopback: requests that must not end the process (oversized trailers and header fields),
+# limits validated at start-up.
+# Usage: hardening_test.sh POLICYSIM_BINARY REPO_ROOT
+set -uo pipefail
+bin=$1
+root=$2
+dir=$(mktemp -d)
+source "$(dirname "$0")/lib.sh"
+trap 'stop_server > /dev/null 2>&1; rm -rf "$dir"' EXIT
+ensure_packages curl || exit 1
+
+mkdir -p "$dir/policies"
+cp "$root/policies/force_mfa.json" "$dir/policies/force_mfa.json"
+
+raw() {  # raw FILE: sends FILE on a fresh connection, prints what comes back (5 s at most)
+  exec 3<> "/dev/tcp/127.0.0.1/$PORT" || return 1
+  cat "$1" >&3 2> /dev/null
+  timeout 5 cat <&3
+  exec 3>&-
+}
+alive() { [ "$(curl -s --max-time 5 "http://127.0.0.1:$PORT/healthz")" = ok ]; }
+letters() { head -c "$1" /dev/zero | tr '\0' a; }
+
+# --- 1. No request ends the process -----------------------------------------------------------
+# A chunked request whose trailer field is 65,534 bytes or more: Beast's field storage throws
+# std::length_error, which used to escape the worker's event loop (abort). Trailers count
+# against --max-header-bytes, so this is a 431.
+start_server --policies "$dir/policies" || exit 1
+chunked() {  # chunked TRAILER-BYTES: a chunked POST whose one trailer field is that long
+  printf 'POST /v1/authorize HTTP/1.1\r\nHost: x\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n'
+  printf '2\r\n{}\r\n0\r\nX-Trailer: %s\r\n\r\n' "$(letters "$1")"
+}
+chunked 65534 > "$dir/trailer-big"
+check "trailer of 65,534 bytes, default flags: 431" \
+  grep -q '^HTTP/1.1 431' <<< "$(raw "$dir/trailer-big")"
+check "alive after the big trailer" alive
+chunked 70000 > "$dir/trailer-bigger"
+raw "$dir/trailer-bigger" > /dev/null
+check "alive after a 70,000-byte trailer" alive
+# Under the limit alone but over it with the header: header and trailer fields count together.
+chunked 16360 > "$dir/trailer-over"
+check "trailer pushing the fields over 16 KiB: 431" \
+  grep -q '^HTTP/1.1 431' <<< "$(raw "$dir/trailer-over")"
+chunked 100 > "$dir/trailer-small"
+check "small trailer: answered" grep -q '^HTTP/1.1 400' <<< "$(raw "$dir/trailer-small")"
+check "alive after the trailers" alive
+stop_server
+check "clean exit after the trailers" [ $? -eq 0 ]
+
+# The largest --max-header-bytes: one ordinary header field as long as the limit allows.
+start_server --policies "$dir/policies" --max-header-bytes 65536 || exit 1
+check "65,534-byte header with --max-header-bytes 65536: 431" [ "$(curl -s -o /dev/null \
+  -w '%{http_code}' -H "X-Big: $(letters 65534)" "http://127.0.0.1:$PORT/healthz")" = 431 ]
+check "60,000-byte header with --max-header-bytes 65536: 200" [ "$(curl -s -o /dev/null \
+  -w '%{http_code}' -H "X-Big: $(letters 60000)" "http://127.0.0.1:$PORT/healthz")" = 200 ]
+check "alive after the big headers" alive
+stop_server
+check "clean exit after the big headers" [ $? -eq 0 ]
+
+# Limits out of bounds are refused at start-up (exit 2, the flag named), never truncated.
+refused() {  # refused FLAG VALUE: serve exits 2 and names FLAG (a server that starts is killed)
+  timeout 10 "$bin" serve --policies "$dir/policies" --listen 127.0.0.1:0 "$1" "$2" > "$dir/out" 2>&1
+  local status=$?
+  [ "$status" -eq 2 ] && grep -q -- "$1" "$dir/out"
+}
+check "--max-header-bytes 4294967296 refused" refused --max-header-bytes 4294967296
+check "--max-header-bytes 65537 refused" refused --max-header-bytes 65537
+check "--max-body-bytes 18446744073709551615 refused" \
+  refused --max-body-bytes 18446744073709551615
+check "--read-timeout-ms 9223372036854775807 refused" \
+  refused --read-timeout-ms 9223372036854775807
+check "--poll-interval-ms 9223372036854775807 refused" \
+  refused --poll-interval-ms 9223372036854775807
+
+finish
