@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Regression tests for the defects of the serve security issue, against the real binary over
 # loopback: requests that must not end the process (oversized trailers and header fields),
-# limits validated at start-up.
+# limits validated at start-up, policy files that cannot be read (reload rejected, start-up
+# refused).
 # Usage: hardening_test.sh POLICYSIM_BINARY REPO_ROOT
 set -uo pipefail
 bin=$1
@@ -73,5 +74,61 @@ check "--read-timeout-ms 9223372036854775807 refused" \
   refused --read-timeout-ms 9223372036854775807
 check "--poll-interval-ms 9223372036854775807 refused" \
   refused --poll-interval-ms 9223372036854775807
+
+# --- 2. A policy file that cannot be read rejects the reload ---------------------------------
+# deny.json is a symlink to a force-MFA Deny; allow.json allows iam:ChangePassword. Without MFA
+# the answer is explicitDeny, and must stay so whatever happens to the symlink's target.
+mkdir -p "$dir/mfa/policies" "$dir/mfa/targets"
+printf '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ChangePassword","Resource":"*"}]}' \
+  > "$dir/mfa/policies/allow.json"
+printf '{"Version":"2012-10-17","Statement":[{"Sid":"ForceMfa","Effect":"Deny","Action":"*","Resource":"*","Condition":{"BoolIfExists":{"aws:MultiFactorAuthPresent":"false"}}}]}' \
+  > "$dir/mfa/targets/deny.json"
+ln -s "$dir/mfa/targets/deny.json" "$dir/mfa/policies/deny.json"
+printf '%s' '{"principal":"arn:aws:iam::111122223333:user/alice","action":"iam:ChangePassword","resource":"arn:aws:iam::111122223333:user/alice"}' \
+  > "$dir/change-password.json"
+start_server --policies "$dir/mfa/policies" --poll-interval-ms 100 || exit 1
+change_password() {  # the decision on ChangePassword without MFA
+  curl -s -X POST --data-binary @"$dir/change-password.json" \
+    "http://127.0.0.1:$PORT/v1/authorize" | sed -n 's/^{"decision":"\([A-Za-z]*\)".*/\1/p'
+}
+rejections() { metric policysim_policy_reload_failures_total; }
+wait_rejections() {  # wait_rejections N: until N reloads were rejected (~20 s at most)
+  local i
+  for i in $(seq 1 200); do
+    [ "$(rejections)" -ge "$1" ] 2> /dev/null && return 0
+    sleep 0.1
+  done
+  return 1
+}
+check "symlinked Deny applies: explicitDeny" [ "$(change_password)" = explicitDeny ]
+
+rm "$dir/mfa/targets/deny.json"
+check "dangling symlink: reload rejected" wait_rejections 1
+check "the rejection names deny.json" \
+  wait_for_log 'rejected; generation 1 keeps serving: .*deny.json.*symbolic link'
+check "dangling symlink: still explicitDeny" [ "$(change_password)" = explicitDeny ]
+kill -HUP "$SERVER_PID"
+check "dangling symlink: SIGHUP rejected too" wait_rejections 2
+check "still explicitDeny after SIGHUP" [ "$(change_password)" = explicitDeny ]
+
+rm "$dir/mfa/policies/deny.json"
+mkfifo "$dir/mfa/policies/deny.json"
+check "FIFO named deny.json: reload rejected (not blocked)" wait_rejections 3
+check "FIFO: still explicitDeny" [ "$(change_password)" = explicitDeny ]
+rm "$dir/mfa/policies/deny.json"
+mkdir "$dir/mfa/policies/deny.json"
+check "directory named deny.json: reload rejected" wait_rejections 4
+check "directory: still explicitDeny" [ "$(change_password)" = explicitDeny ]
+check "generation never moved" [ "$(metric policysim_policy_generation)" = 1 ]
+check "alive after the rejected reloads" alive
+stop_server
+check "clean exit after the rejected reloads" [ $? -eq 0 ]
+
+# At start-up the same refuses to start.
+rmdir "$dir/mfa/policies/deny.json"
+ln -s "$dir/mfa/targets/deny.json" "$dir/mfa/policies/deny.json"
+timeout 10 "$bin" serve --policies "$dir/mfa/policies" --listen 127.0.0.1:0 > "$dir/out" 2>&1
+check "dangling symlink at start-up: exit 2 naming it" \
+  bash -c '[ $1 -eq 2 ] && grep -q "deny.json" "$2"' _ $? "$dir/out"
 
 finish
