@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <ctime>
+#include <iterator>
 #include <utility>
 
 #include "analysis/scenario.h"
@@ -68,7 +69,52 @@ void deriveTimeKeys(std::chrono::system_clock::time_point now, engine::Request* 
              scalar(ContextValue::Type::Number, std::to_string(static_cast<long long>(seconds))));
 }
 
+// The one value of header `name` into *out; nullopt when absent or empty (nginx's
+// `proxy_set_header X ""` removes a header). More than one field of that name is an error.
+Status singleHeader(const HttpRequest& request, const std::string& name,
+                    std::optional<std::string_view>* out) {
+  out->reset();
+  const auto [first, last] = request.equal_range(name);  // case-insensitive
+  if (first == last) {
+    return Status();
+  }
+  if (std::next(first) != last) {
+    return Status::invalidArgument("the " + name + " header appears more than once");
+  }
+  if (!first->value().empty()) {
+    *out = std::string_view(first->value().data(), first->value().size());
+  }
+  return Status();
+}
+
 }  // namespace
+
+Status readAuthzInput(const HttpRequest& request, const AuthzHeaders& names,
+                      std::string_view suffix, AuthzInput* out) {
+  std::optional<std::string_view> method;
+  std::optional<std::string_view> uri;
+  const std::pair<const std::string*, std::optional<std::string_view>*> fields[] = {
+      {&names.method, &method},
+      {&names.uri, &uri},
+      {&names.principal, &out->principal},
+      {&names.mfa, &out->mfa},
+      {&names.mfaAge, &out->mfaAge},
+      {&names.sourceIp, &out->sourceIp},
+      {&names.action, &out->action},
+      {&names.resource, &out->resource},
+      {&names.context, &out->context},
+  };
+  for (const auto& [name, value] : fields) {
+    if (Status s = singleHeader(request, *name, value); !s.ok()) {
+      return s;
+    }
+  }
+  out->method =
+      method ? *method
+             : std::string_view(request.method_string().data(), request.method_string().size());
+  out->uri = uri ? *uri : suffix;
+  return Status();
+}
 
 Status buildAuthzRequest(const AuthzInput& input, const RouteTable& routes,
                          std::chrono::system_clock::time_point now, engine::Request* out) {

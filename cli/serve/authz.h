@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "cli/serve/http_server.h"
 #include "cli/serve/routes.h"
 #include "engine/request.h"
 #include "engine/status.h"
@@ -42,6 +43,13 @@ struct AuthzInput {
   std::optional<std::string_view> resource;
   std::optional<std::string_view> context;
 };
+
+// Reads the subrequest's headers named by `names` into *out (views into `request`, which must
+// outlive *out); `suffix` is the subrequest's target after /v1/authz. InvalidArgument when a
+// header appears more than once in any spelling ("X-Policysim-Mfa: true" then
+// "x-policysim-mfa: false"): which copy the gateway meant cannot be known, so it is a deny.
+[[nodiscard]] engine::Status readAuthzInput(const HttpRequest& request, const AuthzHeaders& names,
+                                            std::string_view suffix, AuthzInput* out);
 
 // Builds the request to decide:
 //  - action and resource: the headers when present, else the first route matching method + uri;

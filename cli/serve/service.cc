@@ -74,15 +74,6 @@ bool queryFlag(std::string_view query, std::string_view name) {
   return false;
 }
 
-// A header's value, or nullopt when absent or empty.
-std::optional<std::string_view> header(const HttpRequest& request, const std::string& name) {
-  const auto it = request.find(name);
-  if (it == request.end() || it->value().empty()) {
-    return std::nullopt;
-  }
-  return std::string_view(it->value().data(), it->value().size());
-}
-
 }  // namespace
 
 struct Service::WorkerState {
@@ -220,22 +211,11 @@ void Service::authz(WorkerState& state, std::size_t worker, const HttpRequest& r
                     std::string_view suffix, Reply& reply) {
   const Clock::time_point start = Clock::now();
   AuthzInput input;
-  const auto method = header(request, headers_.method);
-  input.method =
-      method ? *method
-             : std::string_view(request.method_string().data(), request.method_string().size());
-  const auto uri = header(request, headers_.uri);
-  input.uri = uri ? *uri : suffix;
-  input.principal = header(request, headers_.principal);
-  input.mfa = header(request, headers_.mfa);
-  input.mfaAge = header(request, headers_.mfaAge);
-  input.sourceIp = header(request, headers_.sourceIp);
-  input.action = header(request, headers_.action);
-  input.resource = header(request, headers_.resource);
-  input.context = header(request, headers_.context);
-
-  const engine::Status built =
-      buildAuthzRequest(input, routes_, std::chrono::system_clock::now(), &state.authzRequest);
+  engine::Status built = readAuthzInput(request, headers_, suffix, &input);
+  if (built.ok()) {
+    built =
+        buildAuthzRequest(input, routes_, std::chrono::system_clock::now(), &state.authzRequest);
+  }
   const std::shared_ptr<const engine::PolicySet>& set = state.snapshot.get();
   if (!built.ok() || set == nullptr) {
     // Fail closed: whatever cannot be decided is denied.

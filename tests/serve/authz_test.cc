@@ -4,12 +4,18 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <string>
+
 namespace {
 
 using policysim::engine::ContextValue;
 using policysim::engine::Request;
+using policysim::serve::AuthzHeaders;
 using policysim::serve::AuthzInput;
 using policysim::serve::buildAuthzRequest;
+using policysim::serve::HttpRequest;
+using policysim::serve::readAuthzInput;
 using policysim::serve::RouteTable;
 
 RouteTable routes() {
@@ -140,6 +146,69 @@ TEST(BuildAuthzRequest, AnonymousWithoutPrincipal) {
   ASSERT_TRUE(buildAuthzRequest(input, routes(), kNow, &request).ok());
   EXPECT_TRUE(request.principal.empty());
   EXPECT_EQ(request.findContext("aws:username"), nullptr);
+}
+
+HttpRequest subrequest() {
+  HttpRequest request{boost::beast::http::verb::get, "/v1/authz", 11};
+  request.set("X-Original-Method", "PUT");
+  request.set("X-Original-URI", "/iam/users/alice/password");
+  request.set("X-Policysim-Principal", "arn:aws:iam::111122223333:user/alice");
+  return request;
+}
+
+TEST(ReadAuthzInput, TakesEachHeaderAndFallsBackToTheSubrequest) {
+  HttpRequest request = subrequest();
+  request.set("x-policysim-mfa", "true");
+  request.set("X-Policysim-Context", "");  // empty: absent
+  AuthzInput input;
+  ASSERT_TRUE(readAuthzInput(request, AuthzHeaders{}, "/ignored", &input).ok());
+  EXPECT_EQ(input.method, "PUT");
+  EXPECT_EQ(input.uri, "/iam/users/alice/password");
+  EXPECT_EQ(input.principal, "arn:aws:iam::111122223333:user/alice");
+  EXPECT_EQ(input.mfa, "true");
+  EXPECT_FALSE(input.context.has_value());
+  EXPECT_FALSE(input.mfaAge.has_value());
+
+  HttpRequest envoy{boost::beast::http::verb::post, "/v1/authz/s3", 11};
+  ASSERT_TRUE(readAuthzInput(envoy, AuthzHeaders{}, "/s3", &input).ok());
+  EXPECT_EQ(input.method, "POST");
+  EXPECT_EQ(input.uri, "/s3");
+}
+
+// "X-Policysim-Mfa: true" then "x-policysim-mfa: false" used to be allowed (the first won).
+TEST(ReadAuthzInput, AnyIdentityHeaderTwiceIsAnError) {
+  const AuthzHeaders names;
+  for (const std::string* name :
+       {&names.principal, &names.mfa, &names.mfaAge, &names.sourceIp, &names.action,
+        &names.resource, &names.context, &names.method, &names.uri}) {
+    HttpRequest request = subrequest();
+    request.insert(*name, "first");
+    std::string lower = *name;
+    for (char& c : lower) {
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    request.insert(lower, "second");
+    AuthzInput input;
+    const auto status = readAuthzInput(request, names, "/", &input);
+    ASSERT_FALSE(status.ok()) << *name;
+    EXPECT_NE(status.message().find(*name + " header appears more than once"), std::string::npos)
+        << status.message();
+  }
+  HttpRequest emptyTwice = subrequest();
+  emptyTwice.insert("X-Policysim-Mfa", "true");
+  emptyTwice.insert("X-Policysim-Mfa", "");
+  AuthzInput input;
+  EXPECT_FALSE(readAuthzInput(emptyTwice, names, "/", &input).ok());
+}
+
+TEST(ReadAuthzInput, ConfiguredHeaderNamesAreTheOnesChecked) {
+  AuthzHeaders names;
+  names.mfa = "X-Auth-Mfa";
+  HttpRequest request = subrequest();
+  request.insert("X-Auth-Mfa", "true");
+  request.insert("X-AUTH-MFA", "false");
+  AuthzInput input;
+  EXPECT_FALSE(readAuthzInput(request, names, "/", &input).ok());
 }
 
 }  // namespace

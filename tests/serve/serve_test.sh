@@ -118,6 +118,16 @@ check "authz: someone else's key: 403" [ "$(authz POST /iam/users/bob/access-key
 check "authz: malformed MFA header: 403" [ "$(authz POST /iam/users/alice/access-keys \
   -H "X-Policysim-Principal: $alice" -H 'X-Policysim-Mfa: yes')" = 403 ]
 check "authz: error header says why" grep -qi '^X-Policysim-Error: the MFA header' "$dir/headers"
+# A header given twice (any case) is a deny with a reason, never "the first wins".
+check "authz: MFA header twice: 403" [ "$(authz POST /iam/users/alice/access-keys \
+  -H "X-Policysim-Principal: $alice" -H 'X-Policysim-Mfa: true' -H 'x-policysim-mfa: false')" = 403 ]
+check "authz: implicitDeny for the duplicate" grep -qi '^X-Policysim-Decision: implicitDeny' "$dir/headers"
+check "authz: error header names the duplicate" \
+  grep -qi '^X-Policysim-Error: the X-Policysim-Mfa header appears more than once' "$dir/headers"
+check "authz: principal header twice: 403" [ "$(authz PUT /iam/users/alice/password \
+  -H "X-Policysim-Principal: $alice" -H "x-policysim-principal: arn:aws:iam::111122223333:user/bob")" = 403 ]
+check "authz: error header names the duplicate principal" \
+  grep -qi '^X-Policysim-Error: the X-Policysim-Principal header appears more than once' "$dir/headers"
 check "authz: unmapped path: 403" [ "$(authz GET /unmapped -H "X-Policysim-Principal: $alice")" = 403 ]
 check "authz: dot segments: 403" [ "$(authz POST /iam/users/bob/../alice/access-keys \
   -H "X-Policysim-Principal: $alice" -H 'X-Policysim-Mfa: true')" = 403 ]
