@@ -69,6 +69,18 @@ void deriveTimeKeys(std::chrono::system_clock::time_point now, engine::Request* 
              scalar(ContextValue::Type::Number, std::to_string(static_cast<long long>(seconds))));
 }
 
+// Why the path of `uri` is refused (routes.h), so that the deny says so rather than "no route".
+Status refusedPath(std::string_view uri) {
+  const std::string_view path = uri.substr(0, uri.find_first_of("?#"));
+  if (Status s = checkPath(path); !s.ok()) {
+    return Status::invalidArgument("refused path " + std::string(path.substr(0, 200)) + ": " +
+                                   s.message() +
+                                   " (a gateway or upstream could resolve it "
+                                   "to another path than the one authorized)");
+  }
+  return Status();
+}
+
 // The one value of header `name` into *out; nullopt when absent or empty (nginx's
 // `proxy_set_header X ""` removes a header). More than one field of that name is an error.
 Status singleHeader(const HttpRequest& request, const std::string& name,
@@ -137,8 +149,13 @@ Status buildAuthzRequest(const AuthzInput& input, const RouteTable& routes,
   }
 
   RouteMatch route;
-  const bool routed =
-      (!input.action || !input.resource) && routes.match(input.method, input.uri, &route);
+  const bool needsRoute = !input.action || !input.resource;
+  if (needsRoute) {
+    if (Status s = refusedPath(input.uri); !s.ok()) {
+      return s;
+    }
+  }
+  const bool routed = needsRoute && routes.match(input.method, input.uri, &route);
   if (input.action) {
     out->action = std::string(*input.action);
   } else if (routed) {

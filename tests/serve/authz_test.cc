@@ -89,11 +89,33 @@ TEST(BuildAuthzRequest, MalformedHeadersAreErrors) {
 
 TEST(BuildAuthzRequest, NoRouteIsAnError) {
   AuthzInput input = aliceCreatesKey();
-  input.uri = "/iam/users/alice/../bob/access-keys";
+  input.uri = "/iam/users/alice/access-tokens";
   Request request;
   const auto status = buildAuthzRequest(input, routes(), kNow, &request);
   EXPECT_FALSE(status.ok());
   EXPECT_NE(status.message().find("no route"), std::string::npos);
+}
+
+// A refused path used to be reported as "no route maps ... to an action".
+TEST(BuildAuthzRequest, RefusedPathSaysWhy) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"/iam/users/bob/../alice/access-keys",
+       "refused path /iam/users/bob/../alice/access-keys: "
+       "it has a '..' segment"},
+      {"/iam/users/alice%2Fx/access-keys?a=b",
+       "refused path /iam/users/alice%2Fx/access-keys: "
+       "it has a percent-encoded"},
+      {"/iam//users/alice/access-keys", "it has an empty segment ('//'"},
+  };
+  for (const auto& [uri, reason] : cases) {
+    AuthzInput input = aliceCreatesKey();
+    input.uri = uri;
+    Request request;
+    const auto status = buildAuthzRequest(input, routes(), kNow, &request);
+    ASSERT_FALSE(status.ok()) << uri;
+    EXPECT_NE(status.message().find(reason), std::string::npos) << status.message();
+    EXPECT_EQ(status.message().find("no route"), std::string::npos) << status.message();
+  }
 }
 
 TEST(BuildAuthzRequest, HeadersOverrideTheRoute) {

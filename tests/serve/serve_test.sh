@@ -131,6 +131,18 @@ check "authz: error header names the duplicate principal" \
 check "authz: unmapped path: 403" [ "$(authz GET /unmapped -H "X-Policysim-Principal: $alice")" = 403 ]
 check "authz: dot segments: 403" [ "$(authz POST /iam/users/bob/../alice/access-keys \
   -H "X-Policysim-Principal: $alice" -H 'X-Policysim-Mfa: true')" = 403 ]
+check "authz: error header says the path was refused and why" \
+  grep -qi "^X-Policysim-Error: refused path /iam/users/bob/../alice/access-keys: it has a '..' segment" \
+  "$dir/headers"
+check "authz: encoded slash: 403" [ "$(authz POST /iam/users/alice%2Fx/access-keys \
+  -H "X-Policysim-Principal: $alice" -H 'X-Policysim-Mfa: true')" = 403 ]
+check "authz: error header names the encoded slash" \
+  grep -qi "^X-Policysim-Error: refused path .*percent-encoded" "$dir/headers"
+check "authz: double slash: 403" [ "$(authz POST //iam/users/alice/access-keys \
+  -H "X-Policysim-Principal: $alice" -H 'X-Policysim-Mfa: true')" = 403 ]
+check "authz: error header names the empty segment" \
+  grep -qi "^X-Policysim-Error: refused path //iam/users/alice/access-keys: it has an empty segment" \
+  "$dir/headers"
 check "authz: Envoy style (path prefix, own method): 200" [ "$(curl -s -o /dev/null -w '%{http_code}' \
   -X POST "$base/v1/authz/iam/users/alice/access-keys" -H "X-Policysim-Principal: $alice" \
   -H 'X-Policysim-Mfa: true')" = 200 ]
