@@ -69,6 +69,38 @@ void deriveTimeKeys(std::chrono::system_clock::time_point now, engine::Request* 
              scalar(ContextValue::Type::Number, std::to_string(static_cast<long long>(seconds))));
 }
 
+// Keys the context header may not set, and where each comes from instead. Keys are compared
+// without regard to case, as IAM does.
+struct ReservedKey {
+  std::string_view key;
+  std::string_view source;
+};
+constexpr ReservedKey kReservedKeys[] = {
+    {"aws:PrincipalArn", "the principal header"},
+    {"aws:PrincipalAccount", "the principal header"},
+    {"aws:PrincipalType", "the principal header"},
+    {"aws:username", "the principal header"},
+    {"aws:userid", "the principal header"},
+    {"aws:MultiFactorAuthPresent", "the MFA header"},
+    {"aws:MultiFactorAuthAge", "the MFA age header"},
+    {"aws:SourceIp", "the source IP header"},
+    {"aws:CurrentTime", "the server's clock"},
+    {"aws:EpochTime", "the server's clock"},
+};
+
+// An error when the context header sets a key that only its own header or the server sets:
+// otherwise it could name another user, claim MFA when the MFA header is absent, or move the
+// clock past a time condition.
+Status checkContextKey(std::string_view key) {
+  for (const ReservedKey& reserved : kReservedKeys) {
+    if (equalsIgnoreCase(key, reserved.key)) {
+      return Status::invalidArgument("the context header may not set " + std::string(key) +
+                                     ": it comes from " + std::string(reserved.source));
+    }
+  }
+  return Status();
+}
+
 // Why the path of `uri` is refused (routes.h), so that the deny says so rather than "no route".
 Status refusedPath(std::string_view uri) {
   const std::string_view path = uri.substr(0, uri.find_first_of("?#"));
@@ -144,6 +176,9 @@ Status buildAuthzRequest(const AuthzInput& input, const RouteTable& routes,
     }
     const engine::Request& context = parsed.value().front();
     for (std::size_t i = 0; i < context.contextSize(); ++i) {
+      if (Status s = checkContextKey(context.contextKey(i)); !s.ok()) {
+        return s;
+      }
       (void)out->setContext(context.contextKey(i), context.contextValue(i));
     }
   }

@@ -54,11 +54,12 @@ struct AuthzInput {
 // Builds the request to decide:
 //  - action and resource: the headers when present, else the first route matching method + uri;
 //  - context: the JSON object of the context header (policysim's request "context" shape), the
-//    MFA, MFA age and source IP headers, and, unless already given, aws:CurrentTime and
-//    aws:EpochTime (from `now`) and what the principal ARN implies: aws:PrincipalArn and
-//    aws:PrincipalAccount, and aws:username for an IAM user.
-// Errors (InvalidArgument): no route and no header for the action or resource, a malformed
-// header value, a key given twice.
+//    MFA, MFA age and source IP headers, aws:CurrentTime and aws:EpochTime (from `now`) and
+//    what the principal ARN implies (analysis::principalKeys: aws:PrincipalArn,
+//    aws:PrincipalAccount, aws:PrincipalType, aws:username, aws:userid).
+// Errors (InvalidArgument): no route and no header for the action or resource, a refused path,
+// a malformed header value, a key given twice, and a context header that sets one of the keys
+// above that the server derives or takes from its own header (identity, MFA, source IP, time).
 [[nodiscard]] engine::Status buildAuthzRequest(const AuthzInput& input, const RouteTable& routes,
                                                std::chrono::system_clock::time_point now,
                                                engine::Request* out);

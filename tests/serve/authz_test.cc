@@ -129,13 +129,42 @@ TEST(BuildAuthzRequest, HeadersOverrideTheRoute) {
   EXPECT_EQ(request.resource, "arn:aws:s3:::bucket/key");
 }
 
-TEST(BuildAuthzRequest, ContextHeaderAddsTypedKeysAndWinsOverDerivedOnes) {
+TEST(BuildAuthzRequest, ContextHeaderAddsTypedKeys) {
   AuthzInput input = aliceCreatesKey();
-  input.context = R"({"aws:PrincipalTag/team": "red", "aws:CurrentTime": "2020-01-01T00:00:00Z"})";
+  input.context = R"({"aws:PrincipalTag/team": "red", "aws:TokenIssueTime": "2026-11-22T09:00:00Z",
+                      "aws:SecureTransport": true})";
   Request request;
   ASSERT_TRUE(buildAuthzRequest(input, routes(), kNow, &request).ok());
   EXPECT_EQ(value(request, "aws:PrincipalTag/team"), "red");
-  EXPECT_EQ(value(request, "aws:CurrentTime"), "2020-01-01T00:00:00Z");
+  EXPECT_EQ(value(request, "aws:TokenIssueTime"), "2026-11-22T09:00:00Z");
+  EXPECT_EQ(request.findContext("aws:SecureTransport")->type, ContextValue::Type::Bool);
+}
+
+// The context header used to override derived keys (aws:username) and to supply MFA when the
+// MFA header was absent. Identity, MFA, source-IP and time keys come from their own headers or
+// the server: setting one there, in any case, is a deny with the reason.
+TEST(BuildAuthzRequest, ContextHeaderMayNotSetIdentityMfaOrTimeKeys) {
+  const std::pair<const char*, const char*> cases[] = {
+      {R"({"aws:username": "bob"})", "may not set aws:username: it comes from the principal"},
+      {R"({"AWS:UserName": "bob"})", "may not set AWS:UserName"},
+      {R"({"aws:PrincipalArn": "arn:aws:iam::111122223333:user/bob"})", "aws:PrincipalArn"},
+      {R"({"aws:PrincipalAccount": "444455556666"})", "aws:PrincipalAccount"},
+      {R"({"aws:PrincipalType": "Account"})", "aws:PrincipalType"},
+      {R"({"aws:userid": "AIDAEXAMPLE"})", "aws:userid"},
+      {R"({"aws:MultiFactorAuthPresent": true})", "it comes from the MFA header"},
+      {R"({"aws:multifactorauthage": 1})", "it comes from the MFA age header"},
+      {R"({"aws:SourceIp": "10.0.0.1"})", "it comes from the source IP header"},
+      {R"({"aws:CurrentTime": "2020-01-01T00:00:00Z"})", "it comes from the server's clock"},
+      {R"({"aws:EpochTime": 1577836800})", "aws:EpochTime"},
+  };
+  for (const auto& [context, reason] : cases) {
+    AuthzInput input = aliceCreatesKey();
+    input.context = context;
+    Request request;
+    const auto status = buildAuthzRequest(input, routes(), kNow, &request);
+    ASSERT_FALSE(status.ok()) << context;
+    EXPECT_NE(status.message().find(reason), std::string::npos) << status.message();
+  }
 }
 
 TEST(BuildAuthzRequest, ContextHeaderConflictsAndGarbageAreErrors) {

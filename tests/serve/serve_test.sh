@@ -128,6 +128,18 @@ check "authz: principal header twice: 403" [ "$(authz PUT /iam/users/alice/passw
   -H "X-Policysim-Principal: $alice" -H "x-policysim-principal: arn:aws:iam::111122223333:user/bob")" = 403 ]
 check "authz: error header names the duplicate principal" \
   grep -qi '^X-Policysim-Error: the X-Policysim-Principal header appears more than once' "$dir/headers"
+# The context header may not set identity or MFA keys: without the MFA header, claiming MFA
+# there used to be allowed.
+check "authz: MFA claimed in the context header: 403" [ "$(authz POST /iam/users/alice/access-keys \
+  -H "X-Policysim-Principal: $alice" -H 'X-Policysim-Context: {"aws:MultiFactorAuthPresent":true}')" = 403 ]
+check "authz: error header says the context header may not set it" \
+  grep -qi '^X-Policysim-Error: the context header may not set aws:MultiFactorAuthPresent' "$dir/headers"
+check "authz: username overridden in the context header: 403" [ "$(authz PUT /iam/users/bob/password \
+  -H "X-Policysim-Principal: $alice" -H 'X-Policysim-Context: {"aws:username":"bob"}')" = 403 ]
+check "authz: error header names aws:username" \
+  grep -qi '^X-Policysim-Error: the context header may not set aws:username' "$dir/headers"
+check "authz: other context keys still accepted: 200" [ "$(authz PUT /iam/users/alice/password \
+  -H "X-Policysim-Principal: $alice" -H 'X-Policysim-Context: {"aws:PrincipalTag/team":"red"}')" = 200 ]
 check "authz: unmapped path: 403" [ "$(authz GET /unmapped -H "X-Policysim-Principal: $alice")" = 403 ]
 check "authz: dot segments: 403" [ "$(authz POST /iam/users/bob/../alice/access-keys \
   -H "X-Policysim-Principal: $alice" -H 'X-Policysim-Mfa: true')" = 403 ]
@@ -149,7 +161,7 @@ check "authz: Envoy style (path prefix, own method): 200" [ "$(curl -s -o /dev/n
 
 # --- metrics --------------------------------------------------------------------------------
 check "metrics: authz allowed counted" \
-  [ "$(metric 'policysim_decisions_total{endpoint="authz",decision="allowed"}')" = 3 ]
+  [ "$(metric 'policysim_decisions_total{endpoint="authz",decision="allowed"}')" = 4 ]
 check "metrics: authorize explicitDeny counted" \
   [ "$(metric 'policysim_decisions_total{endpoint="authorize",decision="explicitDeny"}')" -ge 3 ]
 check "metrics: invalid authorize requests counted" \
