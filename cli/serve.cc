@@ -36,7 +36,8 @@ struct ServeArgs {
   long writeTimeoutMs = 10000;
   long shutdownTimeoutMs = 10000;
   long pollIntervalMs = 1000;
-  serve::AuthzHeaders headers;
+  serve::ServiceOptions service;
+  bool noExplain = false;
   bool quiet = false;
 };
 
@@ -201,7 +202,9 @@ int runServe(const ServeArgs& args) {
     options.threads = std::max(1U, std::thread::hardware_concurrency());
   }
   serve::Metrics metrics(options.threads);
-  serve::Service service(store, routes, args.headers, metrics, options.threads);
+  serve::ServiceOptions serviceOptions = args.service;
+  serviceOptions.explanations = !args.noExplain;
+  serve::Service service(store, routes, serviceOptions, metrics, options.threads);
   serve::HttpServer server(options, service);
   if (engine::Status s = server.listen(); !s.ok()) {
     std::cerr << "serve: " << s.message() << "\n";
@@ -292,7 +295,10 @@ void addServeCommand(CLI::App& app, int* exitCode) {
                    "How often the policy directory is checked for changes (0: only SIGHUP)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
-  serve::AuthzHeaders& h = args->headers;
+  serve->add_flag("--no-explain", args->noExplain,
+                  "Refuse POST /v1/authorize?explain=true (403): explanations show every "
+                  "statement of every policy");
+  serve::AuthzHeaders& h = args->service.headers;
   serve->add_option("--principal-header", h.principal, "Subrequest: caller ARN")
       ->capture_default_str();
   serve->add_option("--mfa-header", h.mfa, "Subrequest: aws:MultiFactorAuthPresent (true/false)")

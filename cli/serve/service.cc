@@ -85,9 +85,9 @@ struct Service::WorkerState {
   engine::Request authzRequest;
 };
 
-Service::Service(const PolicyStore& store, const RouteTable& routes, AuthzHeaders headers,
+Service::Service(const PolicyStore& store, const RouteTable& routes, ServiceOptions options,
                  Metrics& metrics, std::size_t workers)
-    : store_(store), routes_(routes), headers_(std::move(headers)), metrics_(metrics) {
+    : store_(store), routes_(routes), options_(std::move(options)), metrics_(metrics) {
   for (std::size_t i = 0; i < workers; ++i) {
     workers_.push_back(std::make_unique<WorkerState>(store));
   }
@@ -148,6 +148,12 @@ void Service::handle(std::size_t worker, const HttpRequest& request, Reply& repl
 void Service::authorize(WorkerState& state, std::size_t worker, const HttpRequest& request,
                         std::string_view query, Reply& reply) {
   const Clock::time_point start = Clock::now();
+  const bool explain = queryFlag(query, "explain");
+  if (explain && !options_.explanations) {
+    metrics_.recordInvalid(worker, Endpoint::Authorize);
+    jsonError(403, "explanations are turned off on this server (--no-explain)", reply);
+    return;
+  }
   const std::shared_ptr<const engine::PolicySet>& set = state.snapshot.get();
   if (set == nullptr) {
     jsonError(503, "no policies loaded", reply);
@@ -172,7 +178,6 @@ void Service::authorize(WorkerState& state, std::size_t worker, const HttpReques
   const std::span<const engine::Request> reqs = single != nullptr
                                                     ? std::span<const engine::Request>(single, 1)
                                                     : std::span<const engine::Request>(several);
-  const bool explain = queryFlag(query, "explain");
   std::string& body = reply.body;
   bool anyExplicit = false;
   bool allAllowed = true;
@@ -211,7 +216,7 @@ void Service::authz(WorkerState& state, std::size_t worker, const HttpRequest& r
                     std::string_view suffix, Reply& reply) {
   const Clock::time_point start = Clock::now();
   AuthzInput input;
-  engine::Status built = readAuthzInput(request, headers_, suffix, &input);
+  engine::Status built = readAuthzInput(request, options_.headers, suffix, &input);
   if (built.ok()) {
     built =
         buildAuthzRequest(input, routes_, std::chrono::system_clock::now(), &state.authzRequest);

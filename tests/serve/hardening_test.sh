@@ -2,7 +2,7 @@
 # Regression tests for the defects of the serve security issue, against the real binary over
 # loopback: requests that must not end the process (oversized trailers and header fields),
 # limits validated at start-up, policy files that cannot be read (reload rejected, start-up
-# refused).
+# refused), --no-explain.
 # Usage: hardening_test.sh POLICYSIM_BINARY REPO_ROOT
 set -uo pipefail
 bin=$1
@@ -130,5 +130,21 @@ ln -s "$dir/mfa/targets/deny.json" "$dir/mfa/policies/deny.json"
 timeout 10 "$bin" serve --policies "$dir/mfa/policies" --listen 127.0.0.1:0 > "$dir/out" 2>&1
 check "dangling symlink at start-up: exit 2 naming it" \
   bash -c '[ $1 -eq 2 ] && grep -q "deny.json" "$2"' _ $? "$dir/out"
+
+# --- 4. --no-explain: POST /v1/authorize?explain=true would show every statement ---------------
+start_server --policies "$dir/policies" --no-explain || exit 1
+explain_status() {  # explain_status QUERY: the status of POST /v1/authorize QUERY
+  curl -s -o "$dir/body" -w '%{http_code}' -X POST \
+    --data-binary @"$root/policies/requests/force_mfa--long-term-keys-list-buckets.json" \
+    "http://127.0.0.1:$PORT/v1/authorize$1"
+}
+check "--no-explain: explain=true refused with 403" [ "$(explain_status '?explain=true')" = 403 ]
+check "--no-explain: the error says so" grep -q 'explanations are turned off' "$dir/body"
+check "--no-explain: no statement text leaks" bash -c '! grep -q "\"statements\"" "$1"' _ "$dir/body"
+check "--no-explain: explain=1 refused too" [ "$(explain_status '?foo=1&explain=1')" = 403 ]
+check "--no-explain: plain decisions still answered" [ "$(explain_status '')" = 200 ]
+check "--no-explain: with the decision" grep -q '^{"decision":"explicitDeny"' "$dir/body"
+stop_server
+check "clean exit with --no-explain" [ $? -eq 0 ]
 
 finish
