@@ -31,6 +31,7 @@ struct ServeArgs {
   std::size_t maxBodyBytes = 64 * 1024;
   std::size_t maxHeaderBytes = 16 * 1024;
   std::size_t maxConnections = 10000;
+  std::size_t maxConnectionsPerClient = 0;
   long readTimeoutMs = 10000;
   long idleTimeoutMs = 60000;
   long writeTimeoutMs = 10000;
@@ -162,6 +163,7 @@ int runServe(const ServeArgs& args) {
   options.maxBodyBytes = args.maxBodyBytes;
   options.maxHeaderBytes = args.maxHeaderBytes;
   options.maxConnections = args.maxConnections;
+  options.maxConnectionsPerClient = args.maxConnectionsPerClient;
   options.readTimeout = std::chrono::milliseconds(args.readTimeoutMs);
   options.idleTimeout = std::chrono::milliseconds(args.idleTimeoutMs);
   options.writeTimeout = std::chrono::milliseconds(args.writeTimeoutMs);
@@ -271,6 +273,11 @@ void addServeCommand(CLI::App& app, int* exitCode) {
       ->add_option("--max-connections", args->maxConnections,
                    "Open connections beyond this are closed at once")
       ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  serve
+      ->add_option("--max-connections-per-client", args->maxConnectionsPerClient,
+                   "Open connections from one client address beyond this are closed at once "
+                   "(0: no cap; keep it above the gateway's connection pool)")
       ->capture_default_str();
   serve
       ->add_option("--read-timeout-ms", args->readTimeoutMs,

@@ -19,6 +19,7 @@
 #include <exception>
 #include <iostream>
 #include <limits>
+#include <map>
 #include <mutex>
 #include <new>
 #include <optional>
@@ -98,10 +99,52 @@ struct Worker {
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard;
 };
 
+// Open connections, in total and per client address. admit() runs on the control thread,
+// release() on the workers'.
+class ConnectionCount {
+ public:
+  // Counts a new connection from `client`, or returns false (nothing counted) when it would go
+  // over `total` or, if perClient > 0, over perClient from that address.
+  bool admit(const asio::ip::address& client, std::size_t total, std::size_t perClient) {
+    if (total_.fetch_add(1, std::memory_order_relaxed) >= total) {
+      total_.fetch_sub(1, std::memory_order_relaxed);
+      return false;
+    }
+    if (perClient == 0) {
+      return true;
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::size_t& open = perClient_[client];
+    if (open >= perClient) {
+      total_.fetch_sub(1, std::memory_order_relaxed);
+      return false;
+    }
+    ++open;
+    return true;
+  }
+
+  void release(const asio::ip::address& client, std::size_t perClient) {
+    total_.fetch_sub(1, std::memory_order_relaxed);
+    if (perClient == 0) {
+      return;
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    const auto it = perClient_.find(client);
+    if (it != perClient_.end() && --it->second == 0) {
+      perClient_.erase(it);  // the map holds only clients with open connections
+    }
+  }
+
+ private:
+  std::atomic<std::size_t> total_{0};
+  std::mutex mutex_;
+  std::map<asio::ip::address, std::size_t> perClient_;
+};
+
 struct Shared {
   ServerOptions options;
   Handler* handler = nullptr;
-  std::atomic<std::size_t> connections{0};
+  ConnectionCount connections;
 };
 
 void logLine(const std::string& line) {
@@ -127,15 +170,17 @@ void runSurvivingExceptions(asio::io_context& context, const char* role) {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket&& socket, Worker& worker, Shared& shared)
+  // REQUIRES: the connection was admitted (shared.connections) for `client`.
+  Session(tcp::socket&& socket, asio::ip::address client, Worker& worker, Shared& shared)
       : stream_(std::move(socket)),
         buffer_(shared.options.maxHeaderBytes + shared.options.maxBodyBytes + 4096),
+        client_(client),
         worker_(worker),
         shared_(shared) {}
 
   ~Session() {
     worker_.sessions.erase(this);
-    shared_.connections.fetch_sub(1, std::memory_order_relaxed);
+    shared_.connections.release(client_, shared_.options.maxConnectionsPerClient);
   }
 
   void start() {
@@ -301,6 +346,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string spareBody_;  // a previous request's body storage
   Reply reply_;
   std::string out_;  // the serialised response
+  const asio::ip::address client_;
   Worker& worker_;
   Shared& shared_;
   State state_ = State::Idle;
@@ -393,14 +439,15 @@ struct HttpServer::Impl {
       });
       return;
     }
-    if (shared.connections.fetch_add(1, std::memory_order_relaxed) >=
-        shared.options.maxConnections) {
-      shared.connections.fetch_sub(1, std::memory_order_relaxed);
+    ErrorCode peerError;
+    const asio::ip::address client = socket.remote_endpoint(peerError).address();
+    if (peerError || !shared.connections.admit(client, shared.options.maxConnections,
+                                               shared.options.maxConnectionsPerClient)) {
       ErrorCode ignored;
-      socket.close(ignored);
+      socket.close(ignored);  // over a cap (or already gone): closed at once, nothing read
     } else {
-      asio::post(worker.context, [&worker, this, s = std::move(socket)]() mutable {
-        std::make_shared<Session>(std::move(s), worker, shared)->start();
+      asio::post(worker.context, [&worker, this, client, s = std::move(socket)]() mutable {
+        std::make_shared<Session>(std::move(s), client, worker, shared)->start();
       });
     }
     accept();

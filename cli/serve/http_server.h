@@ -2,10 +2,11 @@
 // the acceptor, signals and the shutdown deadline; each worker thread runs its own io_context
 // and owns the connections handed to it (round robin), so per-worker state needs no locks.
 // Limits: header and body size, a read timeout once a request has started, an idle timeout
-// between keep-alive requests, a write timeout and a connection cap; going over closes the
-// connection (with 413/431/400 when a response still makes sense). shutdown() stops accepting,
-// closes idle connections, lets in-flight requests finish (answered with Connection: close)
-// and stops the workers after the shutdown timeout at the latest.
+// between keep-alive requests, a write timeout and connection caps (in total and per client
+// address); going over closes the connection (with 413/431/400 when a response still makes
+// sense). shutdown() stops accepting, closes idle connections, lets in-flight requests finish
+// (answered with Connection: close) and stops the workers after the shutdown timeout at the
+// latest.
 // Thread-safety: listen() and run() from one thread; shutdown() from any thread.
 #pragma once
 
@@ -59,6 +60,7 @@ struct ServerOptions {
   std::size_t maxHeaderBytes = 16 * 1024;
   std::size_t maxBodyBytes = 64 * 1024;
   std::size_t maxConnections = 10000;
+  std::size_t maxConnectionsPerClient = 0;        // open connections from one address; 0: no cap
   std::chrono::milliseconds readTimeout{10000};   // to receive a request once it has started
   std::chrono::milliseconds idleTimeout{60000};   // between requests on a keep-alive connection
   std::chrono::milliseconds writeTimeout{10000};  // to send a response

@@ -2,7 +2,7 @@
 # Regression tests for the defects of the serve security issue, against the real binary over
 # loopback: requests that must not end the process (oversized trailers and header fields),
 # limits validated at start-up, policy files that cannot be read (reload rejected, start-up
-# refused), --no-explain.
+# refused), --no-explain, --max-connections-per-client.
 # Usage: hardening_test.sh POLICYSIM_BINARY REPO_ROOT
 set -uo pipefail
 bin=$1
@@ -146,5 +146,27 @@ check "--no-explain: plain decisions still answered" [ "$(explain_status '')" = 
 check "--no-explain: with the decision" grep -q '^{"decision":"explicitDeny"' "$dir/body"
 stop_server
 check "clean exit with --no-explain" [ $? -eq 0 ]
+
+# --- 5. --max-connections-per-client: one address cannot take every connection ---------------
+start_server --policies "$dir/policies" --max-connections-per-client 2 || exit 1
+healthz_from() {  # healthz_from SOURCE-ADDRESS: the body of /healthz from that loopback address
+  curl -s --max-time 5 --interface "$1" "http://127.0.0.1:$PORT/healthz"
+}
+exec 5<> "/dev/tcp/127.0.0.1/$PORT" && exec 6<> "/dev/tcp/127.0.0.1/$PORT"
+sleep 0.5  # both accepted and counted
+check "a third connection from 127.0.0.1 is closed at once" [ -z "$(healthz_from 127.0.0.1)" ]
+check "another address is still served" [ "$(healthz_from 127.0.0.2)" = ok ]
+exec 5>&- 6>&-
+ok_again() {  # the closed connections are released (the server notices within ~2 s)
+  local i
+  for i in $(seq 1 20); do
+    [ "$(healthz_from 127.0.0.1)" = ok ] && return 0
+    sleep 0.1
+  done
+  return 1
+}
+check "served again once its connections closed" ok_again
+stop_server
+check "clean exit with --max-connections-per-client" [ $? -eq 0 ]
 
 finish
