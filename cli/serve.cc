@@ -31,12 +31,14 @@ struct ServeArgs {
   std::size_t maxBodyBytes = 64 * 1024;
   std::size_t maxHeaderBytes = 16 * 1024;
   std::size_t maxConnections = 10000;
+  std::size_t maxConnectionsPerClient = 0;
   long readTimeoutMs = 10000;
   long idleTimeoutMs = 60000;
   long writeTimeoutMs = 10000;
   long shutdownTimeoutMs = 10000;
   long pollIntervalMs = 1000;
-  serve::AuthzHeaders headers;
+  serve::ServiceOptions service;
+  bool noExplain = false;
   bool quiet = false;
 };
 
@@ -161,10 +163,21 @@ int runServe(const ServeArgs& args) {
   options.maxBodyBytes = args.maxBodyBytes;
   options.maxHeaderBytes = args.maxHeaderBytes;
   options.maxConnections = args.maxConnections;
+  options.maxConnectionsPerClient = args.maxConnectionsPerClient;
   options.readTimeout = std::chrono::milliseconds(args.readTimeoutMs);
   options.idleTimeout = std::chrono::milliseconds(args.idleTimeoutMs);
   options.writeTimeout = std::chrono::milliseconds(args.writeTimeoutMs);
   options.shutdownTimeout = std::chrono::milliseconds(args.shutdownTimeoutMs);
+  // Refused before anything is loaded: a limit out of bounds is never clamped or truncated.
+  if (engine::Status s = options.validate(); !s.ok()) {
+    std::cerr << "serve: " << s.message() << "\n";
+    return kExitInputError;
+  }
+  if (args.pollIntervalMs > serve::kMaxTimeout.count()) {
+    std::cerr << "serve: --poll-interval-ms must be 0.." << serve::kMaxTimeout.count() << ", got "
+              << args.pollIntervalMs << "\n";
+    return kExitInputError;
+  }
 
   serve::PolicyStore store(args.policies);
   const serve::ReloadResult first = store.reload();
@@ -191,7 +204,9 @@ int runServe(const ServeArgs& args) {
     options.threads = std::max(1U, std::thread::hardware_concurrency());
   }
   serve::Metrics metrics(options.threads);
-  serve::Service service(store, routes, args.headers, metrics, options.threads);
+  serve::ServiceOptions serviceOptions = args.service;
+  serviceOptions.explanations = !args.noExplain;
+  serve::Service service(store, routes, serviceOptions, metrics, options.threads);
   serve::HttpServer server(options, service);
   if (engine::Status s = server.listen(); !s.ok()) {
     std::cerr << "serve: " << s.message() << "\n";
@@ -260,6 +275,11 @@ void addServeCommand(CLI::App& app, int* exitCode) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   serve
+      ->add_option("--max-connections-per-client", args->maxConnectionsPerClient,
+                   "Open connections from one client address beyond this are closed at once "
+                   "(0: no cap; keep it above the gateway's connection pool)")
+      ->capture_default_str();
+  serve
       ->add_option("--read-timeout-ms", args->readTimeoutMs,
                    "Time to receive a whole request once its first byte arrived")
       ->check(CLI::PositiveNumber)
@@ -282,7 +302,10 @@ void addServeCommand(CLI::App& app, int* exitCode) {
                    "How often the policy directory is checked for changes (0: only SIGHUP)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
-  serve::AuthzHeaders& h = args->headers;
+  serve->add_flag("--no-explain", args->noExplain,
+                  "Refuse POST /v1/authorize?explain=true (403): explanations show every "
+                  "statement of every policy");
+  serve::AuthzHeaders& h = args->service.headers;
   serve->add_option("--principal-header", h.principal, "Subrequest: caller ARN")
       ->capture_default_str();
   serve->add_option("--mfa-header", h.mfa, "Subrequest: aws:MultiFactorAuthPresent (true/false)")

@@ -28,20 +28,70 @@ bool isPolicyFileName(const std::string& name) {
   return name.size() > 5 && name[0] != '.' && name.ends_with(".json");
 }
 
-// The *.json regular files directly inside `directory`, sorted by name. A missing directory is
-// an empty list.
-Status listJsonFiles(const std::filesystem::path& directory, std::vector<std::string>* out) {
+const char* fileTypeName(std::filesystem::file_type type) {
+  using std::filesystem::file_type;
+  switch (type) {
+    case file_type::directory:
+      return "a directory";
+    case file_type::fifo:
+      return "a FIFO";
+    case file_type::block:
+      return "a block device";
+    case file_type::character:
+      return "a character device";
+    case file_type::socket:
+      return "a socket";
+    default:
+      return "not a regular file";
+  }
+}
+
+// OK when `path`, named like a policy file, is a regular file or a symlink to one. Anything else
+// is an error, never skipped: a policy that silently vanishes (a deleted symlink target) could
+// take a Deny with it. Checked before reading, so that a FIFO cannot block the load.
+Status checkPolicyFile(const std::filesystem::path& path) {
+  namespace fs = std::filesystem;
+  const engine::SourceLocation where{path.string(), 0, 0};
   std::error_code error;
-  if (!std::filesystem::is_directory(directory, error)) {
+  const fs::file_status target = fs::status(path, error);
+  if (fs::is_regular_file(target)) {
     return Status();
   }
+  std::error_code linkError;
+  if (target.type() == fs::file_type::not_found &&
+      fs::is_symlink(fs::symlink_status(path, linkError))) {
+    return Status::notFound("named like a policy file, but a symbolic link to nothing", where);
+  }
+  if (error) {
+    return Status::notFound("cannot read the policy file: " + error.message(), where);
+  }
+  return Status::invalidArgument(
+      std::string("named like a policy file, but ") + fileTypeName(target.type()), where);
+}
+
+// The *.json files directly inside `directory`, sorted by name. A directory that does not exist
+// is an empty list; something else in its place (a file, a dangling symlink) is an error, and
+// so is a *.json entry that checkPolicyFile() refuses.
+Status listJsonFiles(const std::filesystem::path& directory, std::vector<std::string>* out) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  if (fs::symlink_status(directory, error).type() == fs::file_type::not_found) {
+    return Status();
+  }
+  if (!fs::is_directory(directory, error)) {
+    return Status::invalidArgument("not a directory, so its policies cannot be read",
+                                   engine::SourceLocation{directory.string(), 0, 0});
+  }
   std::vector<std::string> names;
-  for (std::filesystem::directory_iterator it(directory, error), end; !error && it != end;
-       it.increment(error)) {
+  for (fs::directory_iterator it(directory, error), end; !error && it != end; it.increment(error)) {
     const std::string name = it->path().filename().string();
-    if (isPolicyFileName(name) && it->is_regular_file(error)) {
-      names.push_back(name);
+    if (!isPolicyFileName(name)) {
+      continue;
     }
+    if (Status s = checkPolicyFile(it->path()); !s.ok()) {
+      return s;
+    }
+    names.push_back(name);
   }
   if (error) {
     return Status::notFound("cannot list directory: " + error.message(),

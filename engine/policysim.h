@@ -100,7 +100,10 @@ class PolicySetBuilder {
 //   scp/*.json                                        SCPs, root first (sorted by file name)
 // Files are taken in byte order of their names; names starting with '.' are skipped (write a
 // hidden temporary file and rename it to publish a change atomically). A directory without any
-// policy file is InvalidArgument. The paths returned start with `directory`.
+// policy file is InvalidArgument. Nothing named like a policy is skipped: a *.json entry that is
+// not a regular file (or a symlink to one) -- a dangling symlink, a directory, a FIFO, a device
+// -- is an error naming it, and so is an identity/ or scp/ that exists but is not a directory.
+// The paths returned start with `directory`.
 [[nodiscard]] Result<PolicyFiles> listPolicyDirectory(const std::string& directory);
 // listPolicyDirectory() then loadPolicySet(), except that each policy is named by its path
 // relative to the directory ("identity/force_mfa.json"), so that decisions do not reveal where

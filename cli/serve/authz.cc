@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <ctime>
+#include <iterator>
 #include <utility>
 
 #include "analysis/scenario.h"
@@ -68,7 +69,96 @@ void deriveTimeKeys(std::chrono::system_clock::time_point now, engine::Request* 
              scalar(ContextValue::Type::Number, std::to_string(static_cast<long long>(seconds))));
 }
 
+// Keys the context header may not set, and where each comes from instead. Keys are compared
+// without regard to case, as IAM does.
+struct ReservedKey {
+  std::string_view key;
+  std::string_view source;
+};
+constexpr ReservedKey kReservedKeys[] = {
+    {"aws:PrincipalArn", "the principal header"},
+    {"aws:PrincipalAccount", "the principal header"},
+    {"aws:PrincipalType", "the principal header"},
+    {"aws:username", "the principal header"},
+    {"aws:userid", "the principal header"},
+    {"aws:MultiFactorAuthPresent", "the MFA header"},
+    {"aws:MultiFactorAuthAge", "the MFA age header"},
+    {"aws:SourceIp", "the source IP header"},
+    {"aws:CurrentTime", "the server's clock"},
+    {"aws:EpochTime", "the server's clock"},
+};
+
+// An error when the context header sets a key that only its own header or the server sets:
+// otherwise it could name another user, claim MFA when the MFA header is absent, or move the
+// clock past a time condition.
+Status checkContextKey(std::string_view key) {
+  for (const ReservedKey& reserved : kReservedKeys) {
+    if (equalsIgnoreCase(key, reserved.key)) {
+      return Status::invalidArgument("the context header may not set " + std::string(key) +
+                                     ": it comes from " + std::string(reserved.source));
+    }
+  }
+  return Status();
+}
+
+// Why the path of `uri` is refused (routes.h), so that the deny says so rather than "no route".
+Status refusedPath(std::string_view uri) {
+  const std::string_view path = uri.substr(0, uri.find_first_of("?#"));
+  if (Status s = checkPath(path); !s.ok()) {
+    return Status::invalidArgument("refused path " + std::string(path.substr(0, 200)) + ": " +
+                                   s.message() +
+                                   " (a gateway or upstream could resolve it "
+                                   "to another path than the one authorized)");
+  }
+  return Status();
+}
+
+// The one value of header `name` into *out; nullopt when absent or empty (nginx's
+// `proxy_set_header X ""` removes a header). More than one field of that name is an error.
+Status singleHeader(const HttpRequest& request, const std::string& name,
+                    std::optional<std::string_view>* out) {
+  out->reset();
+  const auto [first, last] = request.equal_range(name);  // case-insensitive
+  if (first == last) {
+    return Status();
+  }
+  if (std::next(first) != last) {
+    return Status::invalidArgument("the " + name + " header appears more than once");
+  }
+  if (!first->value().empty()) {
+    *out = std::string_view(first->value().data(), first->value().size());
+  }
+  return Status();
+}
+
 }  // namespace
+
+Status readAuthzInput(const HttpRequest& request, const AuthzHeaders& names,
+                      std::string_view suffix, AuthzInput* out) {
+  std::optional<std::string_view> method;
+  std::optional<std::string_view> uri;
+  const std::pair<const std::string*, std::optional<std::string_view>*> fields[] = {
+      {&names.method, &method},
+      {&names.uri, &uri},
+      {&names.principal, &out->principal},
+      {&names.mfa, &out->mfa},
+      {&names.mfaAge, &out->mfaAge},
+      {&names.sourceIp, &out->sourceIp},
+      {&names.action, &out->action},
+      {&names.resource, &out->resource},
+      {&names.context, &out->context},
+  };
+  for (const auto& [name, value] : fields) {
+    if (Status s = singleHeader(request, *name, value); !s.ok()) {
+      return s;
+    }
+  }
+  out->method =
+      method ? *method
+             : std::string_view(request.method_string().data(), request.method_string().size());
+  out->uri = uri ? *uri : suffix;
+  return Status();
+}
 
 Status buildAuthzRequest(const AuthzInput& input, const RouteTable& routes,
                          std::chrono::system_clock::time_point now, engine::Request* out) {
@@ -86,13 +176,21 @@ Status buildAuthzRequest(const AuthzInput& input, const RouteTable& routes,
     }
     const engine::Request& context = parsed.value().front();
     for (std::size_t i = 0; i < context.contextSize(); ++i) {
+      if (Status s = checkContextKey(context.contextKey(i)); !s.ok()) {
+        return s;
+      }
       (void)out->setContext(context.contextKey(i), context.contextValue(i));
     }
   }
 
   RouteMatch route;
-  const bool routed =
-      (!input.action || !input.resource) && routes.match(input.method, input.uri, &route);
+  const bool needsRoute = !input.action || !input.resource;
+  if (needsRoute) {
+    if (Status s = refusedPath(input.uri); !s.ok()) {
+      return s;
+    }
+  }
+  const bool routed = needsRoute && routes.match(input.method, input.uri, &route);
   if (input.action) {
     out->action = std::string(*input.action);
   } else if (routed) {

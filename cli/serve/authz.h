@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "cli/serve/http_server.h"
 #include "cli/serve/routes.h"
 #include "engine/request.h"
 #include "engine/status.h"
@@ -43,14 +44,22 @@ struct AuthzInput {
   std::optional<std::string_view> context;
 };
 
+// Reads the subrequest's headers named by `names` into *out (views into `request`, which must
+// outlive *out); `suffix` is the subrequest's target after /v1/authz. InvalidArgument when a
+// header appears more than once in any spelling ("X-Policysim-Mfa: true" then
+// "x-policysim-mfa: false"): which copy the gateway meant cannot be known, so it is a deny.
+[[nodiscard]] engine::Status readAuthzInput(const HttpRequest& request, const AuthzHeaders& names,
+                                            std::string_view suffix, AuthzInput* out);
+
 // Builds the request to decide:
 //  - action and resource: the headers when present, else the first route matching method + uri;
 //  - context: the JSON object of the context header (policysim's request "context" shape), the
-//    MFA, MFA age and source IP headers, and, unless already given, aws:CurrentTime and
-//    aws:EpochTime (from `now`) and what the principal ARN implies: aws:PrincipalArn and
-//    aws:PrincipalAccount, and aws:username for an IAM user.
-// Errors (InvalidArgument): no route and no header for the action or resource, a malformed
-// header value, a key given twice.
+//    MFA, MFA age and source IP headers, aws:CurrentTime and aws:EpochTime (from `now`) and
+//    what the principal ARN implies (analysis::principalKeys: aws:PrincipalArn,
+//    aws:PrincipalAccount, aws:PrincipalType, aws:username, aws:userid).
+// Errors (InvalidArgument): no route and no header for the action or resource, a refused path,
+// a malformed header value, a key given twice, and a context header that sets one of the keys
+// above that the server derives or takes from its own header (identity, MFA, source IP, time).
 [[nodiscard]] engine::Status buildAuthzRequest(const AuthzInput& input, const RouteTable& routes,
                                                std::chrono::system_clock::time_point now,
                                                engine::Request* out);

@@ -18,8 +18,12 @@
 #include <ctime>
 #include <exception>
 #include <iostream>
+#include <limits>
+#include <map>
 #include <mutex>
+#include <new>
 #include <optional>
+#include <stdexcept>
 #include <thread>
 #include <unordered_set>
 #include <utility>
@@ -34,6 +38,37 @@ using tcp = asio::ip::tcp;
 using ErrorCode = boost::system::error_code;
 
 class Session;
+
+// Beast's request parser, with every field, trailers included, counted against the header
+// limit. Beast 1.74 applies header_limit() to the header block only (a chunked body's trailer
+// is bounded by nothing but the read buffer), and its field storage throws std::length_error
+// for a value of 65,534 bytes or more: thrown from inside async_read, that would escape the
+// worker's event loop and end the process.
+class RequestParser final : public http::request_parser<http::string_body> {
+ public:
+  explicit RequestParser(std::size_t fieldBytes) : fieldBytesLeft_(fieldBytes) {}
+
+ private:
+  void on_field_impl(http::field name, beast::string_view nameText, beast::string_view value,
+                     ErrorCode& ec) override {
+    // "Name:value\r\n" at the least: never stricter than Beast's own count of the header.
+    const std::size_t bytes = nameText.size() + value.size() + 3;
+    if (bytes > fieldBytesLeft_) {
+      ec = http::error::header_limit;
+      return;
+    }
+    fieldBytesLeft_ -= bytes;
+    try {
+      get().insert(name, nameText, value);
+    } catch (const std::length_error&) {
+      ec = http::error::header_limit;
+    } catch (const std::bad_alloc&) {
+      ec = http::error::bad_alloc;
+    }
+  }
+
+  std::size_t fieldBytesLeft_;
+};
 
 // One worker thread: its io_context, its sessions and a cached Date header.
 struct Worker {
@@ -64,10 +99,52 @@ struct Worker {
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard;
 };
 
+// Open connections, in total and per client address. admit() runs on the control thread,
+// release() on the workers'.
+class ConnectionCount {
+ public:
+  // Counts a new connection from `client`, or returns false (nothing counted) when it would go
+  // over `total` or, if perClient > 0, over perClient from that address.
+  bool admit(const asio::ip::address& client, std::size_t total, std::size_t perClient) {
+    if (total_.fetch_add(1, std::memory_order_relaxed) >= total) {
+      total_.fetch_sub(1, std::memory_order_relaxed);
+      return false;
+    }
+    if (perClient == 0) {
+      return true;
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::size_t& open = perClient_[client];
+    if (open >= perClient) {
+      total_.fetch_sub(1, std::memory_order_relaxed);
+      return false;
+    }
+    ++open;
+    return true;
+  }
+
+  void release(const asio::ip::address& client, std::size_t perClient) {
+    total_.fetch_sub(1, std::memory_order_relaxed);
+    if (perClient == 0) {
+      return;
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    const auto it = perClient_.find(client);
+    if (it != perClient_.end() && --it->second == 0) {
+      perClient_.erase(it);  // the map holds only clients with open connections
+    }
+  }
+
+ private:
+  std::atomic<std::size_t> total_{0};
+  std::mutex mutex_;
+  std::map<asio::ip::address, std::size_t> perClient_;
+};
+
 struct Shared {
   ServerOptions options;
   Handler* handler = nullptr;
-  std::atomic<std::size_t> connections{0};
+  ConnectionCount connections;
 };
 
 void logLine(const std::string& line) {
@@ -76,17 +153,34 @@ void logLine(const std::string& line) {
   std::cerr << "policysim serve: " << line << std::endl;
 }
 
+// Runs `context` until it stops. A handler that throws (a bug: sessions turn every error into a
+// value) loses its connection, but the loop goes on: no request can end the process.
+void runSurvivingExceptions(asio::io_context& context, const char* role) {
+  while (true) {
+    try {
+      context.run();
+      return;
+    } catch (const std::exception& e) {
+      logLine(std::string("internal error in the ") + role + " loop: " + e.what());
+    } catch (...) {
+      logLine(std::string("internal error in the ") + role + " loop");
+    }
+  }
+}
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket&& socket, Worker& worker, Shared& shared)
+  // REQUIRES: the connection was admitted (shared.connections) for `client`.
+  Session(tcp::socket&& socket, asio::ip::address client, Worker& worker, Shared& shared)
       : stream_(std::move(socket)),
         buffer_(shared.options.maxHeaderBytes + shared.options.maxBodyBytes + 4096),
+        client_(client),
         worker_(worker),
         shared_(shared) {}
 
   ~Session() {
     worker_.sessions.erase(this);
-    shared_.connections.fetch_sub(1, std::memory_order_relaxed);
+    shared_.connections.release(client_, shared_.options.maxConnectionsPerClient);
   }
 
   void start() {
@@ -135,7 +229,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void readRequest() {
     state_ = State::Reading;
-    parser_.emplace();
+    parser_.emplace(shared_.options.maxHeaderBytes);
     spareBody_.clear();
     parser_->get().body() = std::move(spareBody_);
     parser_->header_limit(static_cast<std::uint32_t>(shared_.options.maxHeaderBytes));
@@ -177,11 +271,9 @@ class Session : public std::enable_shared_from_this<Session> {
     try {
       shared_.handler->handle(worker_.index, request, reply_);
     } catch (const std::exception& e) {
-      logLine(std::string("internal error while handling a request: ") + e.what());
-      reply_.reset();
-      reply_.status = 500;
-      reply_.contentType = "application/json";
-      reply_.body = "{\"error\":\"internal error\"}\n";
+      internalError(e.what());
+    } catch (...) {
+      internalError("an exception that is not a std::exception");
     }
     if (!request.keep_alive()) {
       closeAfterWrite_ = true;
@@ -190,6 +282,14 @@ class Session : public std::enable_shared_from_this<Session> {
     // Keep the body's storage for the next request on this connection.
     spareBody_ = std::move(parser_->get().body());
     write();
+  }
+
+  void internalError(const char* what) {
+    logLine(std::string("internal error while handling a request: ") + what);
+    reply_.reset();
+    reply_.status = 500;
+    reply_.contentType = "application/json";
+    reply_.body = "{\"error\":\"internal error\"}\n";
   }
 
   // Serialises reply_ into one buffer (reused: no allocation once warm) and sends it.
@@ -242,10 +342,11 @@ class Session : public std::enable_shared_from_this<Session> {
 
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
-  std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<RequestParser> parser_;
   std::string spareBody_;  // a previous request's body storage
   Reply reply_;
   std::string out_;  // the serialised response
+  const asio::ip::address client_;
   Worker& worker_;
   Shared& shared_;
   State state_ = State::Idle;
@@ -254,7 +355,45 @@ class Session : public std::enable_shared_from_this<Session> {
   bool headOnly_ = false;         // HEAD: no body
 };
 
+engine::Status checkRange(const char* flag, std::uintmax_t value, std::uintmax_t min,
+                          std::uintmax_t max) {
+  if (value < min || value > max) {
+    return engine::Status::invalidArgument(std::string(flag) + " must be " + std::to_string(min) +
+                                           ".." + std::to_string(max) + ", got " +
+                                           std::to_string(value));
+  }
+  return engine::Status();
+}
+
+engine::Status checkTimeout(const char* flag, std::chrono::milliseconds value) {
+  if (value.count() < 1 || value > kMaxTimeout) {
+    return engine::Status::invalidArgument(std::string(flag) + " must be 1.." +
+                                           std::to_string(kMaxTimeout.count()) + " ms, got " +
+                                           std::to_string(value.count()));
+  }
+  return engine::Status();
+}
+
 }  // namespace
+
+engine::Status ServerOptions::validate() const {
+  const engine::Status checks[] = {
+      checkRange("--max-header-bytes", maxHeaderBytes, 1, kMaxHeaderBytesLimit),
+      checkRange("--max-body-bytes", maxBodyBytes, 1, kMaxBodyBytesLimit),
+      checkRange("--threads", threads, 0, kMaxThreads),
+      checkRange("--max-connections", maxConnections, 1, std::numeric_limits<std::size_t>::max()),
+      checkTimeout("--read-timeout-ms", readTimeout),
+      checkTimeout("--idle-timeout-ms", idleTimeout),
+      checkTimeout("--write-timeout-ms", writeTimeout),
+      checkTimeout("--shutdown-timeout-ms", shutdownTimeout),
+  };
+  for (const engine::Status& status : checks) {
+    if (!status.ok()) {
+      return status;
+    }
+  }
+  return engine::Status();
+}
 
 void Reply::addHeader(std::string_view name, std::string_view value) {
   headers.append(name);
@@ -300,14 +439,15 @@ struct HttpServer::Impl {
       });
       return;
     }
-    if (shared.connections.fetch_add(1, std::memory_order_relaxed) >=
-        shared.options.maxConnections) {
-      shared.connections.fetch_sub(1, std::memory_order_relaxed);
+    ErrorCode peerError;
+    const asio::ip::address client = socket.remote_endpoint(peerError).address();
+    if (peerError || !shared.connections.admit(client, shared.options.maxConnections,
+                                               shared.options.maxConnectionsPerClient)) {
       ErrorCode ignored;
-      socket.close(ignored);
+      socket.close(ignored);  // over a cap (or already gone): closed at once, nothing read
     } else {
-      asio::post(worker.context, [&worker, this, s = std::move(socket)]() mutable {
-        std::make_shared<Session>(std::move(s), worker, shared)->start();
+      asio::post(worker.context, [&worker, this, client, s = std::move(socket)]() mutable {
+        std::make_shared<Session>(std::move(s), client, worker, shared)->start();
       });
     }
     accept();
@@ -352,9 +492,6 @@ HttpServer::HttpServer(ServerOptions options, Handler& handler) : impl_(std::mak
   }
   impl_->shared.options = std::move(options);
   impl_->shared.handler = &handler;
-  for (std::size_t i = 0; i < impl_->shared.options.threads; ++i) {
-    impl_->workers.push_back(std::make_unique<Worker>(i));
-  }
 }
 
 HttpServer::~HttpServer() = default;
@@ -364,6 +501,13 @@ std::size_t HttpServer::workerCount() const { return impl_->workers.size(); }
 asio::io_context& HttpServer::controlContext() { return impl_->control; }
 
 engine::Status HttpServer::listen() {
+  if (engine::Status s = impl_->shared.options.validate(); !s.ok()) {
+    return s;
+  }
+  // Created once the thread count is known to be sane.
+  while (impl_->workers.size() < impl_->shared.options.threads) {
+    impl_->workers.push_back(std::make_unique<Worker>(impl_->workers.size()));
+  }
   ErrorCode ec;
   const auto address = asio::ip::make_address(impl_->shared.options.address, ec);
   if (ec) {
@@ -400,7 +544,7 @@ void HttpServer::run() {
   for (auto& worker : impl.workers) {
     Worker* w = worker.get();
     w->thread = std::thread([w, &impl] {
-      w->context.run();
+      runSurvivingExceptions(w->context, "worker");
       // The last worker to finish ends the shutdown deadline, so control.run() can return.
       if (impl.liveWorkers.fetch_sub(1) == 1) {
         asio::post(impl.control, [&impl] { impl.deadline.cancel(); });
@@ -408,7 +552,7 @@ void HttpServer::run() {
     });
   }
   impl.accept();
-  impl.control.run();
+  runSurvivingExceptions(impl.control, "control");
   // Sessions still owned by contexts stopped at the deadline are destroyed with the server.
   for (auto& worker : impl.workers) {
     worker->thread.join();

@@ -2,10 +2,11 @@
 // the acceptor, signals and the shutdown deadline; each worker thread runs its own io_context
 // and owns the connections handed to it (round robin), so per-worker state needs no locks.
 // Limits: header and body size, a read timeout once a request has started, an idle timeout
-// between keep-alive requests, a write timeout and a connection cap; going over closes the
-// connection (with 413/431/400 when a response still makes sense). shutdown() stops accepting,
-// closes idle connections, lets in-flight requests finish (answered with Connection: close)
-// and stops the workers after the shutdown timeout at the latest.
+// between keep-alive requests, a write timeout and connection caps (in total and per client
+// address); going over closes the connection (with 413/431/400 when a response still makes
+// sense). shutdown() stops accepting, closes idle connections, lets in-flight requests finish
+// (answered with Connection: close) and stops the workers after the shutdown timeout at the
+// latest.
 // Thread-safety: listen() and run() from one thread; shutdown() from any thread.
 #pragma once
 
@@ -45,6 +46,13 @@ struct Reply {
   }
 };
 
+// Bounds of the options, checked by ServerOptions::validate(). The header limit stays below what
+// Beast can store in one field (16-bit lengths); the timeouts below what a clock can add.
+inline constexpr std::size_t kMaxHeaderBytesLimit = 64 * 1024;
+inline constexpr std::size_t kMaxBodyBytesLimit = 64 * 1024 * 1024;
+inline constexpr std::size_t kMaxThreads = 1024;
+inline constexpr std::chrono::milliseconds kMaxTimeout{24 * 3600 * 1000};
+
 struct ServerOptions {
   std::string address = "127.0.0.1";
   std::uint16_t port = 8181;  // 0: any free port (see boundPort())
@@ -52,10 +60,17 @@ struct ServerOptions {
   std::size_t maxHeaderBytes = 16 * 1024;
   std::size_t maxBodyBytes = 64 * 1024;
   std::size_t maxConnections = 10000;
+  std::size_t maxConnectionsPerClient = 0;        // open connections from one address; 0: no cap
   std::chrono::milliseconds readTimeout{10000};   // to receive a request once it has started
   std::chrono::milliseconds idleTimeout{60000};   // between requests on a keep-alive connection
   std::chrono::milliseconds writeTimeout{10000};  // to send a response
   std::chrono::milliseconds shutdownTimeout{10000};
+
+  // InvalidArgument, naming the `policysim serve` flag, unless every value is within its
+  // bounds: header 1..kMaxHeaderBytesLimit, body 1..kMaxBodyBytesLimit, threads
+  // 0..kMaxThreads, connections >= 1, timeouts 1 ms..kMaxTimeout. A value out of bounds is
+  // refused, never clamped or truncated.
+  [[nodiscard]] engine::Status validate() const;
 };
 
 // Answers one complete request on worker thread `worker` (0 <= worker < workerCount()). The
@@ -74,10 +89,12 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  // Binds and listens on options.address:options.port.
+  // Binds and listens on options.address:options.port; InvalidArgument when the options do not
+  // validate().
   [[nodiscard]] engine::Status listen();
   // The port bound by listen() (useful with port 0).
   [[nodiscard]] std::uint16_t boundPort() const;
+  // Worker threads: options.threads (0: one per core); 0 until listen() succeeded.
   [[nodiscard]] std::size_t workerCount() const;
 
   // Serves until shutdown() and the drain that follows complete. REQUIRES: listen() succeeded.

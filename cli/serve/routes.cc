@@ -50,40 +50,61 @@ engine::Status errorAt(const std::string& name, std::size_t line, std::size_t co
                                          engine::SourceLocation{name, line, column});
 }
 
+// Why a percent-escape at path[i] is refused, or "" when it is harmless.
+std::string refusedEscape(std::string_view path, std::size_t i) {
+  if (i + 2 >= path.size() || !isHex(path[i + 1]) || !isHex(path[i + 2])) {
+    return "a malformed percent-escape";
+  }
+  const char hi = path[i + 1];
+  const char lo = static_cast<char>(std::toupper(static_cast<unsigned char>(path[i + 2])));
+  // %2F '/', %2E '.', %5C '\', %00 NUL, and every other control character.
+  if ((hi == '2' && (lo == 'F' || lo == 'E')) || (hi == '5' && lo == 'C') || hi == '0' ||
+      hi == '1' || (hi == '7' && lo == 'F')) {
+    return "a percent-encoded '/', '.', '\\' or control character (" +
+           std::string(path.substr(i, 3)) + ")";
+  }
+  return "";
+}
+
+engine::Status refused(std::string reason) {
+  return engine::Status::invalidArgument("it has " + std::move(reason));
+}
+
 }  // namespace
 
-bool isSafePath(std::string_view path) {
+engine::Status checkPath(std::string_view path) {
   if (path.empty() || path[0] != '/') {
-    return false;
+    return engine::Status::invalidArgument("it does not start with '/'");
   }
   for (std::size_t i = 0; i < path.size(); ++i) {
     const auto c = static_cast<unsigned char>(path[i]);
-    if (c < 0x20 || c == 0x7f || c == '\\') {
-      return false;
+    if (c < 0x20 || c == 0x7f) {
+      return refused("a control character");
+    }
+    if (c == '\\') {
+      return refused("a backslash");
     }
     if (c == '%') {
-      if (i + 2 >= path.size() || !isHex(path[i + 1]) || !isHex(path[i + 2])) {
-        return false;
-      }
-      const char hi = path[i + 1];
-      const char lo = static_cast<char>(std::toupper(static_cast<unsigned char>(path[i + 2])));
-      // %2F '/', %2E '.', %5C '\', %00 NUL, and every other control character.
-      if ((hi == '2' && (lo == 'F' || lo == 'E')) || (hi == '5' && lo == 'C') || hi == '0' ||
-          hi == '1' || (hi == '7' && lo == 'F')) {
-        return false;
+      if (std::string why = refusedEscape(path, i); !why.empty()) {
+        return refused(std::move(why));
       }
     }
   }
   if (path == "/") {
-    return true;
+    return engine::Status();
   }
   for (std::string_view segment : splitPath(path)) {
-    if (segment.empty() || segment == "." || segment == "..") {
-      return false;
+    if (segment.empty()) {
+      return refused("an empty segment ('//' or a trailing '/')");
+    }
+    if (segment == "." || segment == "..") {
+      return refused("a '" + std::string(segment) + "' segment");
     }
   }
-  return true;
+  return engine::Status();
 }
+
+bool isSafePath(std::string_view path) { return checkPath(path).ok(); }
 
 engine::Result<RouteTable> RouteTable::parse(std::string_view text, const std::string& name) {
   RouteTable table;

@@ -67,7 +67,10 @@ class RouteTable {
   std::vector<Route> routes_;
 };
 
-// True when `path` (no query) is one policysim can map safely (see the header comment).
+// OK when `path` (no query) is one policysim can map safely (see the header comment), else
+// InvalidArgument saying why it is refused ("it has a '..' segment").
+[[nodiscard]] engine::Status checkPath(std::string_view path);
+// checkPath(path).ok().
 [[nodiscard]] bool isSafePath(std::string_view path);
 
 }  // namespace policysim::serve

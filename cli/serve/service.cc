@@ -74,15 +74,6 @@ bool queryFlag(std::string_view query, std::string_view name) {
   return false;
 }
 
-// A header's value, or nullopt when absent or empty.
-std::optional<std::string_view> header(const HttpRequest& request, const std::string& name) {
-  const auto it = request.find(name);
-  if (it == request.end() || it->value().empty()) {
-    return std::nullopt;
-  }
-  return std::string_view(it->value().data(), it->value().size());
-}
-
 }  // namespace
 
 struct Service::WorkerState {
@@ -94,9 +85,9 @@ struct Service::WorkerState {
   engine::Request authzRequest;
 };
 
-Service::Service(const PolicyStore& store, const RouteTable& routes, AuthzHeaders headers,
+Service::Service(const PolicyStore& store, const RouteTable& routes, ServiceOptions options,
                  Metrics& metrics, std::size_t workers)
-    : store_(store), routes_(routes), headers_(std::move(headers)), metrics_(metrics) {
+    : store_(store), routes_(routes), options_(std::move(options)), metrics_(metrics) {
   for (std::size_t i = 0; i < workers; ++i) {
     workers_.push_back(std::make_unique<WorkerState>(store));
   }
@@ -157,6 +148,12 @@ void Service::handle(std::size_t worker, const HttpRequest& request, Reply& repl
 void Service::authorize(WorkerState& state, std::size_t worker, const HttpRequest& request,
                         std::string_view query, Reply& reply) {
   const Clock::time_point start = Clock::now();
+  const bool explain = queryFlag(query, "explain");
+  if (explain && !options_.explanations) {
+    metrics_.recordInvalid(worker, Endpoint::Authorize);
+    jsonError(403, "explanations are turned off on this server (--no-explain)", reply);
+    return;
+  }
   const std::shared_ptr<const engine::PolicySet>& set = state.snapshot.get();
   if (set == nullptr) {
     jsonError(503, "no policies loaded", reply);
@@ -181,7 +178,6 @@ void Service::authorize(WorkerState& state, std::size_t worker, const HttpReques
   const std::span<const engine::Request> reqs = single != nullptr
                                                     ? std::span<const engine::Request>(single, 1)
                                                     : std::span<const engine::Request>(several);
-  const bool explain = queryFlag(query, "explain");
   std::string& body = reply.body;
   bool anyExplicit = false;
   bool allAllowed = true;
@@ -220,22 +216,11 @@ void Service::authz(WorkerState& state, std::size_t worker, const HttpRequest& r
                     std::string_view suffix, Reply& reply) {
   const Clock::time_point start = Clock::now();
   AuthzInput input;
-  const auto method = header(request, headers_.method);
-  input.method =
-      method ? *method
-             : std::string_view(request.method_string().data(), request.method_string().size());
-  const auto uri = header(request, headers_.uri);
-  input.uri = uri ? *uri : suffix;
-  input.principal = header(request, headers_.principal);
-  input.mfa = header(request, headers_.mfa);
-  input.mfaAge = header(request, headers_.mfaAge);
-  input.sourceIp = header(request, headers_.sourceIp);
-  input.action = header(request, headers_.action);
-  input.resource = header(request, headers_.resource);
-  input.context = header(request, headers_.context);
-
-  const engine::Status built =
-      buildAuthzRequest(input, routes_, std::chrono::system_clock::now(), &state.authzRequest);
+  engine::Status built = readAuthzInput(request, options_.headers, suffix, &input);
+  if (built.ok()) {
+    built =
+        buildAuthzRequest(input, routes_, std::chrono::system_clock::now(), &state.authzRequest);
+  }
   const std::shared_ptr<const engine::PolicySet>& set = state.snapshot.get();
   if (!built.ok() || set == nullptr) {
     // Fail closed: whatever cannot be decided is denied.

@@ -1,5 +1,6 @@
 // Service: the endpoints of `policysim serve` (docs/serve.md):
-//   POST /v1/authorize[?explain=true]   request-context JSON in, decision JSON out (400 if bad)
+//   POST /v1/authorize[?explain=true]   request-context JSON in, decision JSON out (400 if bad;
+//                                       403 for explain=true when explanations are off)
 //   ANY  /v1/authz[/...]                auth subrequest: 200 allow, 403 deny (and on any error)
 //   GET  /healthz                       200 "ok", 503 while shutting down
 //   GET  /metrics                       Prometheus text
@@ -19,10 +20,17 @@
 
 namespace policysim::serve {
 
+struct ServiceOptions {
+  AuthzHeaders headers;
+  // POST /v1/authorize?explain=true answers every statement of every policy with its text
+  // position; false refuses it (403), for servers that callers must not learn the policies from.
+  bool explanations = true;
+};
+
 class Service : public Handler {
  public:
   // The store, routes and metrics must outlive the Service.
-  Service(const PolicyStore& store, const RouteTable& routes, AuthzHeaders headers,
+  Service(const PolicyStore& store, const RouteTable& routes, ServiceOptions options,
           Metrics& metrics, std::size_t workers);
   ~Service() override;
 
@@ -41,7 +49,7 @@ class Service : public Handler {
 
   const PolicyStore& store_;
   const RouteTable& routes_;
-  const AuthzHeaders headers_;
+  const ServiceOptions options_;
   Metrics& metrics_;
   std::vector<std::unique_ptr<WorkerState>> workers_;
   std::atomic<bool> draining_{false};

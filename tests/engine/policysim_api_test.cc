@@ -2,6 +2,7 @@
 // directory; building and parsing requests; evaluation that outlives a swapped set; errors as
 // values.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -201,6 +202,59 @@ TEST(PolicyDirectory, EmptyOrMissingDirectoryIsAnError) {
             policysim::StatusCode::InvalidArgument);
   EXPECT_EQ(policysim::listPolicyDirectory(dir.path() + "/missing").status().code(),
             policysim::StatusCode::NotFound);
+}
+
+// Something named like a policy that cannot be read as one fails the load, naming it: skipped,
+// a deleted symlink target would silently take its statements (a Deny) out of the set.
+TEST(PolicyDirectory, UnreadablePolicyEntriesAreErrors) {
+  struct Case {
+    const char* what;
+    void (*make)(const fs::path& entry);
+  };
+  const Case cases[] = {
+      {"dangling symlink",
+       [](const fs::path& entry) { fs::create_symlink(entry.parent_path() / "gone", entry); }},
+      {"directory", [](const fs::path& entry) { fs::create_directory(entry); }},
+      {"FIFO", [](const fs::path& entry) { ASSERT_EQ(mkfifo(entry.c_str(), 0600), 0); }},
+      {"symlink to a device",
+       [](const fs::path& entry) { fs::create_symlink("/dev/null", entry); }},
+  };
+  for (const Case& c : cases) {
+    for (const char* name : {"deny.json", "identity/deny.json", "scp/10-root.json"}) {
+      TempDir dir;
+      dir.write("allow.json", kAllowS3);
+      fs::create_directories((fs::path(dir.path()) / name).parent_path());
+      c.make(fs::path(dir.path()) / name);
+      const auto files = policysim::listPolicyDirectory(dir.path());
+      ASSERT_FALSE(files.ok()) << c.what << " " << name;
+      EXPECT_NE(files.status().toString().find(name), std::string::npos)
+          << files.status().toString();
+      EXPECT_FALSE(policysim::loadPolicyDirectory(dir.path()).ok()) << c.what << " " << name;
+    }
+  }
+}
+
+TEST(PolicyDirectory, SymlinkToAPolicyFileIsRead) {
+  TempDir dir;
+  dir.write("targets/deny.json", kDenyDelete);
+  dir.write("allow.json", kAllowS3);
+  fs::create_directories(fs::path(dir.path()) / "identity");
+  fs::create_symlink(fs::path(dir.path()) / "targets/deny.json",
+                     fs::path(dir.path()) / "identity/deny.json");
+  auto set = policysim::loadPolicyDirectory(dir.path());
+  ASSERT_TRUE(set.ok()) << set.status().toString();
+  EXPECT_FALSE(policysim::evaluate(set.value(), s3Request("s3:DeleteObject")).allowed());
+}
+
+TEST(PolicyDirectory, RoleDirectoryThatIsNoDirectoryIsAnError) {
+  for (const char* sub : {"identity", "scp"}) {
+    TempDir dir;
+    dir.write("allow.json", kAllowS3);
+    fs::create_symlink(fs::path(dir.path()) / "gone", fs::path(dir.path()) / sub);
+    const auto files = policysim::listPolicyDirectory(dir.path());
+    ASSERT_FALSE(files.ok()) << sub;
+    EXPECT_NE(files.status().toString().find(sub), std::string::npos) << files.status().toString();
+  }
 }
 
 TEST(PolicyDirectory, InvalidPolicyNamesTheFile) {

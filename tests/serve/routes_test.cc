@@ -6,6 +6,7 @@
 
 namespace {
 
+using policysim::serve::checkPath;
 using policysim::serve::isSafePath;
 using policysim::serve::RouteMatch;
 using policysim::serve::RouteTable;
@@ -89,6 +90,23 @@ TEST(IsSafePath, AcceptsOrdinaryPaths) {
   EXPECT_FALSE(isSafePath("/a/%zz"));
   EXPECT_FALSE(isSafePath("/a/%2"));
   EXPECT_FALSE(isSafePath("/a\x01"));
+}
+
+TEST(CheckPath, SaysWhyAPathIsRefused) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"/a/../b", "a '..' segment"},      {"/a/./b", "a '.' segment"},
+      {"/a//b", "an empty segment"},      {"/a/b/", "an empty segment"},
+      {"/a%2Fb", "percent-encoded"},      {"/a%2fb", "(%2f)"},
+      {"/a%5Cb", "percent-encoded"},      {"/a\\b", "a backslash"},
+      {"/a\x01", "a control character"},  {"/a/%zz", "a malformed percent-escape"},
+      {"a/b", "does not start with '/'"},
+  };
+  for (const auto& [path, reason] : cases) {
+    const auto status = checkPath(path);
+    ASSERT_FALSE(status.ok()) << path;
+    EXPECT_NE(status.message().find(reason), std::string::npos) << path << ": " << status.message();
+  }
+  EXPECT_TRUE(checkPath("/a/b.c/d..e").ok());
 }
 
 TEST(RouteTable, ReportsErrorsWithLineAndColumn) {

@@ -118,16 +118,50 @@ check "authz: someone else's key: 403" [ "$(authz POST /iam/users/bob/access-key
 check "authz: malformed MFA header: 403" [ "$(authz POST /iam/users/alice/access-keys \
   -H "X-Policysim-Principal: $alice" -H 'X-Policysim-Mfa: yes')" = 403 ]
 check "authz: error header says why" grep -qi '^X-Policysim-Error: the MFA header' "$dir/headers"
+# A header given twice (any case) is a deny with a reason, never "the first wins".
+check "authz: MFA header twice: 403" [ "$(authz POST /iam/users/alice/access-keys \
+  -H "X-Policysim-Principal: $alice" -H 'X-Policysim-Mfa: true' -H 'x-policysim-mfa: false')" = 403 ]
+check "authz: implicitDeny for the duplicate" grep -qi '^X-Policysim-Decision: implicitDeny' "$dir/headers"
+check "authz: error header names the duplicate" \
+  grep -qi '^X-Policysim-Error: the X-Policysim-Mfa header appears more than once' "$dir/headers"
+check "authz: principal header twice: 403" [ "$(authz PUT /iam/users/alice/password \
+  -H "X-Policysim-Principal: $alice" -H "x-policysim-principal: arn:aws:iam::111122223333:user/bob")" = 403 ]
+check "authz: error header names the duplicate principal" \
+  grep -qi '^X-Policysim-Error: the X-Policysim-Principal header appears more than once' "$dir/headers"
+# The context header may not set identity or MFA keys: without the MFA header, claiming MFA
+# there used to be allowed.
+check "authz: MFA claimed in the context header: 403" [ "$(authz POST /iam/users/alice/access-keys \
+  -H "X-Policysim-Principal: $alice" -H 'X-Policysim-Context: {"aws:MultiFactorAuthPresent":true}')" = 403 ]
+check "authz: error header says the context header may not set it" \
+  grep -qi '^X-Policysim-Error: the context header may not set aws:MultiFactorAuthPresent' "$dir/headers"
+check "authz: username overridden in the context header: 403" [ "$(authz PUT /iam/users/bob/password \
+  -H "X-Policysim-Principal: $alice" -H 'X-Policysim-Context: {"aws:username":"bob"}')" = 403 ]
+check "authz: error header names aws:username" \
+  grep -qi '^X-Policysim-Error: the context header may not set aws:username' "$dir/headers"
+check "authz: other context keys still accepted: 200" [ "$(authz PUT /iam/users/alice/password \
+  -H "X-Policysim-Principal: $alice" -H 'X-Policysim-Context: {"aws:PrincipalTag/team":"red"}')" = 200 ]
 check "authz: unmapped path: 403" [ "$(authz GET /unmapped -H "X-Policysim-Principal: $alice")" = 403 ]
 check "authz: dot segments: 403" [ "$(authz POST /iam/users/bob/../alice/access-keys \
   -H "X-Policysim-Principal: $alice" -H 'X-Policysim-Mfa: true')" = 403 ]
+check "authz: error header says the path was refused and why" \
+  grep -qi "^X-Policysim-Error: refused path /iam/users/bob/../alice/access-keys: it has a '..' segment" \
+  "$dir/headers"
+check "authz: encoded slash: 403" [ "$(authz POST /iam/users/alice%2Fx/access-keys \
+  -H "X-Policysim-Principal: $alice" -H 'X-Policysim-Mfa: true')" = 403 ]
+check "authz: error header names the encoded slash" \
+  grep -qi "^X-Policysim-Error: refused path .*percent-encoded" "$dir/headers"
+check "authz: double slash: 403" [ "$(authz POST //iam/users/alice/access-keys \
+  -H "X-Policysim-Principal: $alice" -H 'X-Policysim-Mfa: true')" = 403 ]
+check "authz: error header names the empty segment" \
+  grep -qi "^X-Policysim-Error: refused path //iam/users/alice/access-keys: it has an empty segment" \
+  "$dir/headers"
 check "authz: Envoy style (path prefix, own method): 200" [ "$(curl -s -o /dev/null -w '%{http_code}' \
   -X POST "$base/v1/authz/iam/users/alice/access-keys" -H "X-Policysim-Principal: $alice" \
   -H 'X-Policysim-Mfa: true')" = 200 ]
 
 # --- metrics --------------------------------------------------------------------------------
 check "metrics: authz allowed counted" \
-  [ "$(metric 'policysim_decisions_total{endpoint="authz",decision="allowed"}')" = 3 ]
+  [ "$(metric 'policysim_decisions_total{endpoint="authz",decision="allowed"}')" = 4 ]
 check "metrics: authorize explicitDeny counted" \
   [ "$(metric 'policysim_decisions_total{endpoint="authorize",decision="explicitDeny"}')" -ge 3 ]
 check "metrics: invalid authorize requests counted" \
