@@ -45,10 +45,18 @@ struct ServeArgs {
 void log(const std::string& line) { std::cerr << "policysim serve: " << line << std::endl; }
 
 // "127.0.0.1:8181", "[::1]:8181" -> address and port.
-bool splitListen(const std::string& text, std::string* address, std::uint16_t* port) {
+struct ListenAddress {
+  std::string host;
+  std::uint16_t port = 0;
+};
+
+// "HOST:PORT" or "[IPV6]:PORT".
+engine::Result<ListenAddress> parseListen(const std::string& text) {
+  const engine::Status usage = engine::Status::invalidArgument(
+      "--listen takes HOST:PORT (e.g. 127.0.0.1:8181 or [::1]:8181)");
   const std::size_t colon = text.rfind(':');
   if (colon == std::string::npos || colon + 1 == text.size()) {
-    return false;
+    return usage;
   }
   std::string host = text.substr(0, colon);
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
@@ -57,15 +65,13 @@ bool splitListen(const std::string& text, std::string* address, std::uint16_t* p
   const std::string portText = text.substr(colon + 1);
   if (host.empty() || portText.size() > 5 ||
       portText.find_first_not_of("0123456789") != std::string::npos) {
-    return false;
+    return usage;
   }
   const unsigned long value = std::stoul(portText);
   if (value > 65535) {
-    return false;
+    return usage;
   }
-  *address = host;
-  *port = static_cast<std::uint16_t>(value);
-  return true;
+  return ListenAddress{host, static_cast<std::uint16_t>(value)};
 }
 
 // Reloads the store on request (SIGHUP) and when the directory has changed and then stayed the
@@ -155,10 +161,13 @@ class Reloader {
 int runServe(const ServeArgs& args) {
   std::signal(SIGPIPE, SIG_IGN);
   serve::ServerOptions options;
-  if (!splitListen(args.listen, &options.address, &options.port)) {
-    std::cerr << "serve: --listen takes HOST:PORT (e.g. 127.0.0.1:8181 or [::1]:8181)\n";
+  auto listen = parseListen(args.listen);
+  if (!listen.ok()) {
+    std::cerr << "serve: " << listen.status().message() << "\n";
     return kExitInputError;
   }
+  options.address = listen.value().host;
+  options.port = listen.value().port;
   options.threads = args.threads;
   options.maxBodyBytes = args.maxBodyBytes;
   options.maxHeaderBytes = args.maxHeaderBytes;

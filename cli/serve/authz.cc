@@ -7,25 +7,13 @@
 
 #include "analysis/scenario.h"
 #include "engine/request_json.h"
+#include "grammar/ascii.h"
 
 namespace policysim::serve {
 namespace {
 
 using engine::ContextValue;
 using engine::Status;
-
-bool equalsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) {
-    return false;
-  }
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
 
 ContextValue scalar(ContextValue::Type type, std::string text) {
   ContextValue value;
@@ -93,7 +81,7 @@ constexpr ReservedKey kReservedKeys[] = {
 // clock past a time condition.
 Status checkContextKey(std::string_view key) {
   for (const ReservedKey& reserved : kReservedKeys) {
-    if (equalsIgnoreCase(key, reserved.key)) {
+    if (grammar::equalsIgnoreAsciiCase(key, reserved.key)) {
       return Status::invalidArgument("the context header may not set " + std::string(key) +
                                      ": it comes from " + std::string(reserved.source));
     }
@@ -216,9 +204,9 @@ Status buildAuthzRequest(const AuthzInput& input, const RouteTable& routes,
 
   if (input.mfa) {
     bool present = false;
-    if (equalsIgnoreCase(*input.mfa, "true")) {
+    if (grammar::equalsIgnoreAsciiCase(*input.mfa, "true")) {
       present = true;
-    } else if (!equalsIgnoreCase(*input.mfa, "false")) {
+    } else if (!grammar::equalsIgnoreAsciiCase(*input.mfa, "false")) {
       return Status::invalidArgument("the MFA header is neither true nor false");
     }
     if (Status s = setKey(out, "aws:MultiFactorAuthPresent",
