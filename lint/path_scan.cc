@@ -75,7 +75,7 @@ std::string relativeTo(const fs::path& base, const std::string& display) {
   const fs::path given(display);
   const fs::path absolute = (given.is_absolute() ? given : cwd / given).lexically_normal();
   const fs::path relative = absolute.lexically_relative(base);
-  const std::string text = relative.generic_string();
+  std::string text = relative.generic_string();
   if (text.empty() || text.rfind("..", 0) == 0) {
     return fs::path(display).lexically_normal().generic_string();
   }
