@@ -36,8 +36,21 @@ struct CheckArgs {
   std::string format = "text";
   bool verbose = false;
   bool quiet = false;
+  bool anonymous = false;  // --anonymous: requests are unsigned (semantics §4.8)
   ScenarioFlags scenario;  // --as SCENARIO and friends, --action/--resource (issue 5)
 };
+
+// --anonymous: a request without a principal is the policy simulator's caller (§4.8a); this
+// asks for unsigned requests instead. One that names a principal contradicts it.
+engine::Status makeAnonymous(const std::string& source, engine::Request* request) {
+  if (!request->principal.empty()) {
+    return engine::Status::invalidArgument(
+        "--anonymous: the request names the principal " + request->principal,
+        engine::SourceLocation{source, 1, 1});
+  }
+  request->anonymous = true;
+  return engine::Status();
+}
 
 engine::DecisionKind aggregate(const std::vector<engine::Decision>& decisions) {
   engine::DecisionKind result = engine::DecisionKind::Allowed;
@@ -89,12 +102,15 @@ int runBatch(const engine::PolicySet& set, const CheckArgs& args) {
     if (read == LineRead::Line && line.find_first_not_of(" \t\r") == std::string::npos) {
       continue;
     }
-    const engine::Status status =
+    engine::Status status =
         read == LineRead::TooLong
             ? engine::Status::resourceExhausted(
                   fmt::format("line is over the limit of {} bytes", engine::kMaxRequestBytes),
                   engine::SourceLocation{args.requests, 1, 1})
             : parser.parse(line, args.requests, &request);
+    if (status.ok() && args.anonymous) {
+      status = makeAnonymous(args.requests, &request);
+    }
     if (!status.ok()) {
       engine::SourceLocation location{args.requests, lineNumber, status.location().column};
       const engine::Status located(status.code(), status.message(), location);
@@ -161,6 +177,16 @@ int runCheck(const CheckArgs& args) {
     return kExitInputError;
   }
 
+  if (args.anonymous) {
+    const std::string source = args.context.empty() ? "--action" : args.context;
+    for (engine::Request& request : requests.value()) {
+      if (const engine::Status status = makeAnonymous(source, &request); !status.ok()) {
+        std::cerr << status.toString() << "\n";
+        return kExitInputError;
+      }
+    }
+  }
+
   const bool explain = args.format != "aws";
   std::vector<engine::Decision> decisions;
   for (const engine::Request& request : requests.value()) {
@@ -219,6 +245,10 @@ void addCheckCommand(CLI::App& app, int* exitCode) {
       ->check(CLI::IsMember({"text", "json", "aws", "jsonl"}));
   check->add_flag("--verbose,-v", args->verbose, "Explain every statement, not only deciding ones");
   check->add_flag("--quiet,-q", args->quiet, "Do not print policy warnings on stderr");
+  check->add_flag("--anonymous", args->anonymous,
+                  "Requests are anonymous (unsigned): only a resource-based policy naming \"*\" "
+                  "allows them. Without it, a request naming no principal is evaluated for the "
+                  "identity the policies are attached to, as AWS's simulator does");
   addScenarioFlags(check, &args->scenario);
   check->callback([args, exitCode] {
     const int sources = static_cast<int>(!args->context.empty()) +

@@ -292,7 +292,12 @@ std::string formatDecisionText(const Request& request, const Decision& decision,
   out += ": ";
   add(decision.reason);
   out += "\n  request: ";
-  add(request.principal.empty() ? "(anonymous)" : request.principal);
+  if (!request.principal.empty()) {
+    add(request.principal);
+  } else {
+    // §4.8a: no principal named is the simulator's caller, not an unsigned request.
+    out += request.anonymous ? "(anonymous)" : "(no principal given)";
+  }
   out += " -> ";
   add(request.action);
   out += " on ";

@@ -73,6 +73,9 @@ Grant grantOf(const PrincipalEntry& entry, const PrincipalIdentity& caller) {
     return Grant::None;
   }
   if (entry.type == "AWS") {
+    if (caller.assumed) {  // the simulator's caller has no ARN to name, only its account (§4.8a)
+      return namesAccount(entry.value, caller.account) ? Grant::Account : Grant::None;
+    }
     if (entry.value == caller.arn) {
       return caller.kind == PrincipalIdentity::Kind::Root ? Grant::Account : Grant::Direct;
     }
@@ -85,7 +88,7 @@ Grant grantOf(const PrincipalEntry& entry, const PrincipalIdentity& caller) {
     return Grant::None;
   }
   // Service, Federated, CanonicalUser: the caller is named by that exact identifier.
-  return entry.value == caller.arn ? Grant::Direct : Grant::None;
+  return !caller.assumed && entry.value == caller.arn ? Grant::Direct : Grant::None;
 }
 
 // NotPrincipal: the caller is exempt only when every link of its identity chain is listed
@@ -115,7 +118,7 @@ bool notPrincipalExempts(const std::vector<PrincipalEntry>& entries,
     case PrincipalIdentity::Kind::User:
     case PrincipalIdentity::Kind::FederatedUser:
     case PrincipalIdentity::Kind::Other:
-      return accountListed() && listed(caller.arn);
+      return !caller.assumed && accountListed() && listed(caller.arn);
     case PrincipalIdentity::Kind::RoleSession:
       return accountListed() && listed(caller.parentArn) && listed(caller.arn);
     case PrincipalIdentity::Kind::Service:
@@ -136,6 +139,14 @@ const char* grantName(Grant grant) {
       break;
   }
   return "does not name the caller";
+}
+
+// The caller as explanations name it.
+std::string callerName(const PrincipalIdentity& caller) {
+  if (caller.assumed) {
+    return "(none given: an IAM user of account " + std::string(caller.account) + ")";
+  }
+  return caller.arn.empty() ? std::string("(anonymous)") : std::string(caller.arn);
 }
 
 // Everything the evaluation of one request needs, prepared once.
@@ -565,10 +576,7 @@ StatementOutcome evaluateStatement(const CompiledStatement& statement, const Eva
       }
       if (outcome.grant == Grant::None) {
         ctx.step([&] {
-          return "principal " +
-                 (ctx.facts.caller.arn.empty() ? std::string("(anonymous)")
-                                               : std::string(ctx.facts.caller.arn)) +
-                 " is not named in Principal";
+          return "principal " + callerName(ctx.facts.caller) + " is not named in Principal";
         });
         return outcome;
       }
@@ -716,10 +724,8 @@ std::string_view resourceAccount(const EvalContext& ctx) {
   return singleContextValue(ctx.request, "aws:resourceaccount");
 }
 
-}  // namespace
-
-void evaluateSet(const CompiledSet& set, const Request& request, const RequestFacts* prepared,
-                 bool explain, Decision* out) {
+void decide(const CompiledSet& set, const Request& request, const RequestFacts* prepared,
+            bool explain, Decision* out) {
   Decision& decision = *out;
   decision.kind = DecisionKind::ImplicitDeny;
   decision.reason.clear();
@@ -757,7 +763,9 @@ void evaluateSet(const CompiledSet& set, const Request& request, const RequestFa
     anyError = anyError || o.error;
   }
   std::size_t scpWithoutAllow = set.scps.size();  // index of the first level that does not allow
-  for (std::size_t i = 0; i < set.scps.size(); ++i) {
+  // SCPs never restrict a service-linked role (§4.7): they are not in scope for it at all.
+  const std::size_t scpLevels = ctx.facts.caller.serviceLinked ? 0 : set.scps.size();
+  for (std::size_t i = 0; i < scpLevels; ++i) {
     const PolicyOutcome o = evaluatePolicy(set.scps[i], ctx);
     anyError = anyError || o.error;
     if (!o.allow && scpWithoutAllow == set.scps.size()) {
@@ -816,8 +824,12 @@ void evaluateSet(const CompiledSet& set, const Request& request, const RequestFa
   const bool root = ctx.facts.caller.kind == PrincipalIdentity::Kind::Root;
   const std::string_view callerAccount = ctx.facts.caller.account;
   const std::string_view targetAccount = resourceAccount(ctx);
+  // AWS-owned resources (account "aws", e.g. AWS managed policies) belong to no customer
+  // account: no resource-based policy of theirs is needed, the caller's own policies decide
+  // (§4.8b).
+  const bool awsOwned = targetAccount == "aws";
   const bool sameAccount =
-      callerAccount.empty() || targetAccount.empty() || callerAccount == targetAccount;
+      callerAccount.empty() || targetAccount.empty() || callerAccount == targetAccount || awsOwned;
   // Identity-based policies are attached to a principal: an anonymous caller has none, and
   // none can be attached to the root user (§4.8), so they never grant either (their Deny
   // statements still apply: fail closed). Anonymous: only a resource policy naming "*" allows.
@@ -918,6 +930,24 @@ void evaluateSet(const CompiledSet& set, const Request& request, const RequestFa
       return "allowed: identity-based policies and the resource-based policy of account " +
              std::string(targetAccount) + " both allow";
     });
+  }
+}
+
+}  // namespace
+
+void evaluateSet(const CompiledSet& set, const Request& request, const RequestFacts* prepared,
+                 bool explain, Decision* decision) {
+  if (prepared == nullptr) {
+    scratch.facts.prepare(request);
+    prepared = &scratch.facts;
+  }
+  decide(set, request, prepared, explain, decision);
+  // §4.8a: the explanation says which caller was assumed when the request named none.
+  if (explain && prepared->caller.assumed) {
+    decision->reason += " (no principal given: evaluated for an IAM user of account " +
+                        std::string(prepared->caller.account) +
+                        " to whom the identity policies are attached, as AWS's policy "
+                        "simulator does without CallerArn)";
   }
 }
 

@@ -121,7 +121,8 @@ class PolicySetBuilder {
 // makes build() fail with InvalidArgument.
 class RequestBuilder {
  public:
-  RequestBuilder& principal(std::string arn);  // empty: anonymous
+  // Empty: none named, the simulator's caller (semantics §4.8a); "*": anonymous (§4.8).
+  RequestBuilder& principal(std::string arn);
   RequestBuilder& action(std::string action);  // "service:Action"
   RequestBuilder& resource(std::string arn);   // default "*"
   RequestBuilder& setString(std::string_view key, std::string value);

@@ -23,8 +23,14 @@ struct ContextValue {
 
 class Request {
  public:
-  std::string principal;  // caller ARN, service principal, or empty for anonymous
-  std::string action;     // "service:Action"
+  // Caller ARN or service principal. Empty (and not anonymous): no principal named, evaluated
+  // as AWS's policy simulator does without CallerArn, for an IAM user of the resource's account
+  // to whom the identity policies are attached (semantics §4.8a).
+  std::string principal;
+  // An unsigned request (§4.8): only a resource-based policy naming "*" can allow it. Asked
+  // for explicitly; principal stays empty.
+  bool anonymous = false;
+  std::string action;  // "service:Action"
   std::string resource = "*";
 
   // Sets a key (name compared case-insensitively). Returns false if a key equal up to case

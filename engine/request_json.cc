@@ -72,6 +72,11 @@ class RequestReader {
         if (!readString(member, &request.resource)) {
           return false;
         }
+      } else if (member.key == "anonymous") {
+        if (member.value.type != JsonValue::Type::Bool) {
+          return fail("\"anonymous\" must be true or false", member.value.offset);
+        }
+        request.anonymous = member.value.text() == "true";
       } else if (member.key == "context") {
         if (!member.value.isObject()) {
           return fail("\"context\" must be an object of condition keys", member.value.offset);
@@ -87,12 +92,16 @@ class RequestReader {
         }
       } else {
         return fail("unknown request field \"" + std::string(member.key) +
-                        "\" (expected principal, action, resource or context)",
+                        "\" (expected principal, anonymous, action, resource or context)",
                     member.keyOffset);
       }
     }
     if (!hasAction) {
       return fail("request has no \"action\"", root.offset);
+    }
+    // An unsigned request has no caller to name (§4.8): both at once contradict each other.
+    if (request.anonymous && !request.principal.empty()) {
+      return fail("an \"anonymous\" request names no \"principal\"", root.offset);
     }
     if (!checkAction(request.action, root.offset)) {
       return false;

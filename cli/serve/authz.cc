@@ -198,8 +198,12 @@ Status buildAuthzRequest(const AuthzInput& input, const RouteTable& routes,
     return Status::invalidArgument("no route maps " + std::string(input.method) + " " +
                                    std::string(input.uri.substr(0, 200)) + " to a resource");
   }
+  // No caller header: nobody vouched for a caller, so the subrequest is anonymous (semantics
+  // §4.8), unlike `check`, where a request without a principal is the simulator's (§4.8a).
   if (input.principal) {
     out->principal = std::string(*input.principal);
+  } else {
+    out->anonymous = true;
   }
 
   if (input.mfa) {

@@ -19,7 +19,7 @@ namespace policysim::serve {
 
 // Header names, compared case-insensitively.
 struct AuthzHeaders {
-  std::string principal = "X-Policysim-Principal";  // caller ARN; absent: anonymous
+  std::string principal = "X-Policysim-Principal";  // caller ARN; absent: anonymous (§4.8)
   std::string mfa = "X-Policysim-Mfa";              // "true"/"false" -> aws:MultiFactorAuthPresent
   std::string mfaAge = "X-Policysim-Mfa-Age";       // seconds -> aws:MultiFactorAuthAge
   std::string sourceIp = "X-Policysim-Source-Ip";   // -> aws:SourceIp

@@ -101,8 +101,10 @@ const char* policysim_policy_set_warning(const policysim_policy_set* set, size_t
 
 /* --- Requests ------------------------------------------------------------------------------ */
 
-/* A request; principal NULL or "" means anonymous, resource NULL means "*". NULL when action is
- * NULL or out of memory. */
+/* A request. principal NULL or "" names none: evaluated as AWS's policy simulator does without
+ * CallerArn, for an IAM user of the resource's account to whom the identity policies are
+ * attached (semantics 4.8a); "*" asks for an anonymous (unsigned) request. resource NULL means
+ * "*". NULL when action is NULL or out of memory. */
 policysim_request* policysim_request_new(const char* principal, const char* action,
                                          const char* resource);
 /* Parses one request from JSON (policysim's shape or simulate-custom-policy input). */

@@ -27,7 +27,11 @@ void RequestFacts::prepare(const Request& request) {
   // Who is calling (§4.3, §4.8): kind, account and, for a role session, its role.
   caller = PrincipalIdentity{};
   const std::string_view principal = request.principal;
-  if (principal.empty() || sameText(principal, "*") || sameText(principal, "anonymous")) {
+  if (request.anonymous || sameText(principal, "*") || sameText(principal, "anonymous")) {
+    return;  // unsigned (§4.8)
+  }
+  if (principal.empty()) {
+    assumeSimulatorCaller(request);
     return;
   }
   caller.arn = principal;
@@ -72,6 +76,39 @@ void RequestFacts::prepare(const Request& request) {
   if (caller.account.empty()) {
     caller.account = singleContextValue(request, "aws:principalaccount");
   }
+  recogniseServiceLinkedRole();
+}
+
+// §4.8a: AWS's simulator evaluates identity policies without CallerArn for the identity they
+// are attached to; policysim assumes an IAM user of the account the context names for the
+// principal, else of the resource's account (so the request is never cross-account), else of
+// the example account. AWS-owned resources name no customer account (§4.8b).
+void RequestFacts::assumeSimulatorCaller(const Request& request) {
+  caller.kind = PrincipalIdentity::Kind::User;
+  caller.assumed = true;
+  const std::string_view candidates[] = {
+      singleContextValue(request, "aws:principalaccount"),
+      resourceFields.isArn ? resourceFields.fields[4] : std::string_view(),
+      singleContextValue(request, "aws:resourceaccount"),
+  };
+  caller.account = kAssumedCallerAccount;
+  for (const std::string_view account : candidates) {
+    if (isAccountId(account)) {
+      caller.account = account;
+      return;
+    }
+  }
+}
+
+// §4.7, §4.8: a service-linked role is recognised by its path, role/aws-service-role/SERVICE/,
+// on the role's ARN: the caller itself, or the role a session belongs to (aws:PrincipalArn
+// carries the path; a session ARN alone does not).
+void RequestFacts::recogniseServiceLinkedRole() {
+  const std::string_view role =
+      caller.kind == PrincipalIdentity::Kind::RoleSession ? caller.parentArn : caller.arn;
+  const ArnFields arn = splitArn(role);
+  caller.serviceLinked =
+      arn.isArn && arn.fields[2] == "iam" && arn.fields[5].starts_with("role/aws-service-role/");
 }
 
 }  // namespace policysim::engine::internal

@@ -19,7 +19,17 @@ struct PrincipalIdentity {
   std::string_view arn;        // as given
   std::string_view account;    // 12-digit account, when known
   std::string_view parentArn;  // role ARN of a role session
+  // No principal was named: the policy simulator's caller, an IAM user of `account` to whom the
+  // identity policies are attached, with no ARN of its own (§4.8a).
+  bool assumed = false;
+  // A service-linked role or a session of one (path /aws-service-role/): no SCP restricts it
+  // (§4.7).
+  bool serviceLinked = false;
 };
+
+// The account the simulator's caller is assumed in when neither the context nor the resource
+// names a customer account (§4.8a): the example account of the project's cases and docs.
+inline constexpr std::string_view kAssumedCallerAccount = "111122223333";
 
 struct RequestFacts {
   RequestFacts() = default;
@@ -38,6 +48,9 @@ struct RequestFacts {
   PrincipalIdentity caller;
 
  private:
+  void assumeSimulatorCaller(const Request& request);
+  void recogniseServiceLinkedRole();
+
   ArnFields principalFields_;
   std::string roleArn_;  // derived parent role of an assumed-role session
 };
@@ -51,6 +64,7 @@ inline std::string_view singleContextValue(const Request& request, std::string_v
   return value->values.front();
 }
 
+// A customer account: 12 digits. AWS-owned resources say "aws" there (§4.8b).
 inline bool isAccountId(std::string_view text) {
   if (text.size() != 12) {
     return false;

@@ -491,7 +491,8 @@ PolicySetInput withResourcePolicy(const std::string& identityStatement,
 }
 
 TEST(Evaluator, AnonymousCallerNeedsPrincipalStar) {
-  const std::string anonymous = R"({"action":"s3:GetObject","resource":"arn:aws:s3:::pub/x"})";
+  const std::string anonymous =
+      R"({"anonymous":true,"action":"s3:GetObject","resource":"arn:aws:s3:::pub/x"})";
   EXPECT_EQ(
       decide(
           withResourcePolicy(
@@ -513,7 +514,8 @@ TEST(Evaluator, AnonymousCallerNeedsPrincipalStar) {
 // §4.8: an anonymous caller has no identity policies; only a resource policy naming "*"
 // allows it. Identity Deny statements still apply (fail closed).
 TEST(Evaluator, AnonymousCallerIsNeverAllowedByIdentityPolicies) {
-  const std::string anonymous = R"({"action":"s3:GetObject","resource":"arn:aws:s3:::pub/x"})";
+  const std::string anonymous =
+      R"({"anonymous":true,"action":"s3:GetObject","resource":"arn:aws:s3:::pub/x"})";
   const char* allowAll = R"({"Effect":"Allow","Action":"*","Resource":"*"})";
   PolicySetInput identityOnly;
   identityOnly.identity.push_back(

@@ -89,13 +89,13 @@ constexpr const char* kOwn = "111122223333";
 constexpr const char* kForeign = "444455556666";
 
 struct CallerDef {
-  const char* arn;           // "" = anonymous
+  const char* arn;           // "" = none named (anonymous, or the simulator's caller)
   const char* username;      // aws:username, or nullptr
   const char* principalArn;  // aws:PrincipalArn, or nullptr
   const char* account;
   const char* type;  // aws:PrincipalType
   const char* userid;
-  enum class Kind { User, RoleSession, Federated, Root, Anonymous } kind;
+  enum class Kind { User, RoleSession, Federated, Root, Anonymous, Unnamed } kind;
   int weight;
 };
 
@@ -115,6 +115,13 @@ const std::vector<CallerDef>& callers() {
       {"arn:aws:iam::111122223333:root", nullptr, "arn:aws:iam::111122223333:root", kOwn, "Account",
        "111122223333", CallerDef::Kind::Root, 6},
       {"", nullptr, nullptr, "", "Anonymous", "anonymous", CallerDef::Kind::Anonymous, 8},
+      // No principal named: the simulator's caller, a user of the resource's account (§4.8a).
+      {"", nullptr, nullptr, kOwn, "User", "AIDAUNNAMED", CallerDef::Kind::Unnamed, 8},
+      // A service-linked role's session: no SCP restricts it (§4.7).
+      {"arn:aws:sts::111122223333:assumed-role/AWSServiceRoleForSupport/s3", nullptr,
+       "arn:aws:iam::111122223333:role/aws-service-role/support.amazonaws.com/"
+       "AWSServiceRoleForSupport",
+       kOwn, "AssumedRole", "AROASUPPORT:s3", CallerDef::Kind::RoleSession, 5},
       {"arn:aws:iam::444455556666:user/eve", "eve", "arn:aws:iam::444455556666:user/eve", kForeign,
        "User", "AIDAEVE", CallerDef::Kind::User, 10},
       {"arn:aws:sts::444455556666:assumed-role/Ops/s2", nullptr,
@@ -493,6 +500,7 @@ class Builder {
   RequestSpec makeRequest(const CallerDef& caller, const ServiceVocab& svc) {
     RequestSpec req;
     req.principal = caller.arn;
+    req.anonymous = caller.kind == CallerDef::Kind::Anonymous;
     req.action = r_.pick(svc.requestActions);
     const bool noResourceLevel = lower(req.action) == "s3:listallmybuckets";
     if (noResourceLevel || r_.chance(7)) {
@@ -655,7 +663,8 @@ class Builder {
     if (caller.kind == CallerDef::Kind::Anonymous) return chain;
     chain.push_back({"AWS", caller.account});
     chain.push_back({"AWS", std::string("arn:aws:iam::") + caller.account + ":root"});
-    if (caller.kind != CallerDef::Kind::Root) chain.push_back({"AWS", caller.arn});
+    if (caller.kind != CallerDef::Kind::Root && caller.kind != CallerDef::Kind::Unnamed)
+      chain.push_back({"AWS", caller.arn});
     if (caller.kind == CallerDef::Kind::RoleSession) chain.push_back({"AWS", caller.principalArn});
     return chain;
   }
@@ -855,6 +864,7 @@ std::string PolicySpec::toJson() const {
 std::string RequestSpec::toJson() const {
   std::string out = "{";
   if (!principal.empty()) out += "\"principal\":" + quote(principal) + ",";
+  if (anonymous) out += "\"anonymous\":true,";
   out += "\"action\":" + quote(action);
   if (!resource.empty()) out += ",\"resource\":" + quote(resource);
   if (!context.empty()) {

@@ -64,7 +64,8 @@ struct PolicySpec {
 };
 
 struct RequestSpec {
-  std::string principal;  // "" = anonymous (no "principal" member)
+  std::string principal;   // "" = no "principal" member
+  bool anonymous = false;  // "anonymous": true (§4.8); else no principal is §4.8a's caller
   std::string action;
   std::string resource;  // "" = no "resource" member (defaults to "*")
   std::vector<std::pair<std::string, JsonValues>> context;  // key as written, value

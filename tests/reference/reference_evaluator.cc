@@ -268,15 +268,59 @@ bool resourceElementMatches(const Statement& statement, bool variables, const Re
 struct Caller {
   enum class Kind { Anonymous, User, RoleSession, FederatedUser, Root, Other };
   Kind kind = Kind::Anonymous;
-  std::string arn;      // as the request names it
-  std::string account;  // empty for anonymous / other
-  std::string roleArn;  // role sessions: arn:PART:iam::ACCOUNT:role/ROLE
+  bool unnamed = false;        // §4.8a: no principal in the request; arn is empty
+  bool serviceLinked = false;  // §4.7: role path /aws-service-role/
+  std::string arn;             // as the request names it
+  std::string account;         // empty for anonymous / other
+  std::string roleArn;         // role sessions: arn:PART:iam::ACCOUNT:role/ROLE
 };
 
-Caller parseCaller(const std::string& principal, const Deviations& deviations) {
+bool isCustomerAccount(const std::string& text) { return text.size() == 12 && isAllDigits(text); }
+
+std::string singleValue(const Request& request, const char* key) {
+  const ContextEntry* entry = request.find(key);
+  if (entry == nullptr || entry->multivalued || entry->values.size() != 1) return {};
+  return entry->values[0];
+}
+
+// §4.8a: with no principal named, the caller is (as in AWS's simulator without CallerArn) the
+// IAM user the identity policies are attached to. Its account: the principal account the
+// context states, else the resource's account, else the example account 111122223333.
+Caller unnamedCaller(const Request& request) {
+  Caller caller;
+  caller.kind = Caller::Kind::User;
+  caller.unnamed = true;
+  const std::vector<std::string> f = splitColons(request.resource, 5);
+  const std::string arnAccount = f.size() == 6 && f[0] == "arn" ? f[4] : std::string();
+  for (const std::string& account : {singleValue(request, "aws:PrincipalAccount"), arnAccount,
+                                     singleValue(request, "aws:ResourceAccount")}) {
+    if (isCustomerAccount(account)) {
+      caller.account = account;
+      return caller;
+    }
+  }
+  caller.account = "111122223333";
+  return caller;
+}
+
+// §4.7: IAM puts service-linked roles under the path /aws-service-role/.
+bool isServiceLinkedRoleArn(const std::string& arn) {
+  const std::vector<std::string> f = splitColons(arn, 5);
+  return f.size() == 6 && f[0] == "arn" && f[2] == "iam" &&
+         f[5].rfind("role/aws-service-role/", 0) == 0;
+}
+
+Caller parseCaller(const Request& request, const Deviations& deviations) {
+  const std::string& principal = request.principal;
   Caller caller;
   caller.arn = principal;
-  if (principal.empty()) return caller;  // §4.8: anonymous
+  if (request.anonymous) return caller;  // §4.8: anonymous, asked for
+  if (principal.empty()) return unnamedCaller(request);
+  // The role a session belongs to is aws:PrincipalArn (with its path); the session ARN drops it.
+  caller.serviceLinked =
+      isServiceLinkedRoleArn(principal) ||
+      (principal.rfind("arn:", 0) == 0 && principal.find(":assumed-role/") != std::string::npos &&
+       isServiceLinkedRoleArn(singleValue(request, "aws:PrincipalArn")));
   caller.kind = Caller::Kind::Other;
   const std::vector<std::string> f = splitColons(principal, 5);
   if (f.size() != 6 || f[0] != "arn") return caller;
@@ -293,6 +337,12 @@ Caller parseCaller(const std::string& principal, const Deviations& deviations) {
     if (slash == std::string::npos) return caller;
     caller.kind = Caller::Kind::RoleSession;
     caller.roleArn = "arn:" + partition + ":iam::" + f[4] + ":role/" + rest.substr(0, slash);
+    // FORMAT.md: aws:PrincipalArn is the role's ARN, path included; the session ARN drops it.
+    const std::string stated = singleValue(request, "aws:PrincipalArn");
+    const std::vector<std::string> r = splitColons(stated, 5);
+    if (r.size() == 6 && r[0] == "arn" && r[2] == "iam" && r[5].rfind("role/", 0) == 0) {
+      caller.roleArn = stated;
+    }
   } else if (service == "sts" && resource.rfind("federated-user/", 0) == 0) {
     caller.kind = Caller::Kind::FederatedUser;
   } else if (deviations.shapelessArnCallerInAccount) {
@@ -345,6 +395,8 @@ Grant entryGrant(const PrincipalName& entry, const Caller& caller) {
     }
     const std::string account = entryAccount(entry.value);
     if (!account.empty()) return account == caller.account ? Grant::Account : Grant::None;
+    // The simulator's unnamed caller has no ARN an entry could name (§4.8a).
+    if (caller.unnamed) return Grant::None;
     // ARNs compare exactly: the name part is case-sensitive (§1.6).
     if (entry.value == caller.arn) return Grant::Direct;  // user, session, federated user
     if (caller.kind == Caller::Kind::RoleSession && entry.value == caller.roleArn) {
@@ -382,7 +434,7 @@ bool notPrincipalExempts(const Statement& statement, const Caller& caller, bool 
       return false;
     case Caller::Kind::User:
     case Caller::Kind::FederatedUser:
-      return accountListed(caller.account) && arnListed(caller.arn);
+      return !caller.unnamed && accountListed(caller.account) && arnListed(caller.arn);
     case Caller::Kind::RoleSession:
       return accountListed(caller.account) && arnListed(caller.roleArn) && arnListed(caller.arn);
     case Caller::Kind::Root:
@@ -747,7 +799,7 @@ DecisionKind evaluate(const PolicyInput& input, const Request& request,
     note("needs no permission");
     return DecisionKind::Allowed;
   }
-  const Caller caller = parseCaller(request.principal, deviations);
+  const Caller caller = parseCaller(request, deviations);
   const Scope scope{request, caller, input.boundary.has_value(), deviations, trace};
 
   // Every statement of every document in scope, evaluated once.
@@ -767,7 +819,9 @@ DecisionKind evaluate(const PolicyInput& input, const Request& request,
   bool pbAllows = true;  // §4.2: true when no boundary exists
   if (input.boundary) pbAllows = fold(evaluatePolicy(*input.boundary, scope)).allow;
   bool scpAllows = true;  // every level must allow (§4.2 step 3)
-  for (const Policy& policy : input.scps) {
+  // §4.7: SCPs are not applied to service-linked roles at all (neither allow nor deny).
+  const std::vector<Policy> noScps;
+  for (const Policy& policy : caller.serviceLinked ? noScps : input.scps) {
     scpAllows = fold(evaluatePolicy(policy, scope)).allow && scpAllows;
   }
   // §4.6: no session policy -> true, except a federated-user session, whose missing session
@@ -778,7 +832,9 @@ DecisionKind evaluate(const PolicyInput& input, const Request& request,
   const std::string resAccount = resourceAccount(request);
   // (The engine's reading, pending: a caller without an account is in every account.)
   const bool accountless = caller.account.empty() && deviations.accountlessCallerInEveryAccount;
-  const bool sameAccount = resAccount.empty() || resAccount == caller.account || accountless;
+  // §4.8b: account "aws" (AWS managed policies) is no customer account: never cross-account.
+  const bool sameAccount =
+      resAccount.empty() || resAccount == caller.account || accountless || resAccount == "aws";
   // §4.8: the root user is "implicitly allowed everything in its own account" and no identity
   // policy can be attached to it: its side allows whatever policies say (another account's
   // resource still needs that account's grant, §4.4 cross-account branch); an anonymous caller

@@ -296,6 +296,9 @@ std::optional<Request> readRequest(std::string_view json, std::string* error) {
                                                : request.resource;
       field = textOf(m->value);
       hasAction = hasAction || name == "action";
+    } else if (name == "anonymous") {
+      if (!m->value.IsBool()) return failed("anonymous must be true or false");
+      request.anonymous = m->value.GetBool();
     } else if (name == "context") {
       if (!m->value.IsObject()) return failed("context must be an object");
       for (auto key = m->value.MemberBegin(); key != m->value.MemberEnd(); ++key) {
@@ -325,12 +328,16 @@ std::optional<Request> readRequest(std::string_view json, std::string* error) {
       colon + 1 == request.action.size()) {
     return failed("action must be \"service:Action\"");
   }
+  if (request.anonymous && !request.principal.empty()) {
+    return failed("an anonymous request cannot name a principal");
+  }
   return request;
 }
 
 Request fromEngineRequest(const engine::Request& request) {
   Request out;
   out.principal = request.principal;
+  out.anonymous = request.anonymous;
   out.action = request.action;
   out.resource = request.resource;
   for (std::size_t i = 0; i < request.contextSize(); ++i) {

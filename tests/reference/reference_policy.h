@@ -69,7 +69,8 @@ struct ContextEntry {
 };
 
 struct Request {
-  std::string principal;  // "" = anonymous
+  std::string principal;   // "" = none named: the simulator's caller (§4.8a), unless anonymous
+  bool anonymous = false;  // §4.8: unsigned
   std::string action;
   std::string resource = "*";
   std::vector<ContextEntry> context;

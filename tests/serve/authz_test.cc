@@ -196,6 +196,8 @@ TEST(BuildAuthzRequest, AnonymousWithoutPrincipal) {
   Request request;
   ASSERT_TRUE(buildAuthzRequest(input, routes(), kNow, &request).ok());
   EXPECT_TRUE(request.principal.empty());
+  // Nobody vouched for a caller: anonymous, not the simulator's assumed caller (§4.8, §4.8a).
+  EXPECT_TRUE(request.anonymous);
   EXPECT_EQ(request.findContext("aws:username"), nullptr);
 }
 
