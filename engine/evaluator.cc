@@ -724,8 +724,8 @@ std::string_view resourceAccount(const EvalContext& ctx) {
   return singleContextValue(ctx.request, "aws:resourceaccount");
 }
 
-void decide(const CompiledSet& set, const Request& request, const RequestFacts* prepared,
-            bool explain, Decision* out) {
+void decide(const CompiledSet& set, const Request& request, const RequestFacts& facts, bool explain,
+            Decision* out) {
   Decision& decision = *out;
   decision.kind = DecisionKind::ImplicitDeny;
   decision.reason.clear();
@@ -736,12 +736,8 @@ void decide(const CompiledSet& set, const Request& request, const RequestFacts* 
 
   Scratch& buffers = scratch;
   buffers.applying.clear();
-  if (prepared == nullptr) {
-    buffers.facts.prepare(request);
-    prepared = &buffers.facts;
-  }
-  EvalContext ctx(request, *prepared, buffers, decision, explain, set.boundary.has_value());
-  const std::string_view lowered = prepared->loweredAction;
+  EvalContext ctx(request, facts, buffers, decision, explain, set.boundary.has_value());
+  const std::string_view lowered = facts.loweredAction;
 
   // sts:GetCallerIdentity and sts:GetSessionToken need no permission: no policy, not even an
   // explicit deny, controls them (§4.9).
@@ -941,7 +937,7 @@ void evaluateSet(const CompiledSet& set, const Request& request, const RequestFa
     scratch.facts.prepare(request);
     prepared = &scratch.facts;
   }
-  decide(set, request, prepared, explain, decision);
+  decide(set, request, *prepared, explain, decision);
   // §4.8a: the explanation says which caller was assumed when the request named none.
   if (explain && prepared->caller.assumed) {
     decision->reason += " (no principal given: evaluated for an IAM user of account " +

@@ -101,14 +101,19 @@ void RequestFacts::assumeSimulatorCaller(const Request& request) {
 }
 
 // §4.7, §4.8: a service-linked role is recognised by its path, role/aws-service-role/SERVICE/,
-// on the role's ARN: the caller itself, or the role a session belongs to (aws:PrincipalArn
-// carries the path; a session ARN alone does not).
+// on the role's ARN: the role a session belongs to (aws:PrincipalArn carries the path; a session
+// ARN alone does not), or an IAM role ARN named as the caller (split already). Users, root and
+// federated users are never one, so their requests pay for no second split.
 void RequestFacts::recogniseServiceLinkedRole() {
-  const std::string_view role =
-      caller.kind == PrincipalIdentity::Kind::RoleSession ? caller.parentArn : caller.arn;
-  const ArnFields arn = splitArn(role);
-  caller.serviceLinked =
-      arn.isArn && arn.fields[2] == "iam" && arn.fields[5].starts_with("role/aws-service-role/");
+  auto isServiceLinkedRole = [](const ArnFields& arn) {
+    return arn.isArn && arn.fields[2] == "iam" &&
+           arn.fields[5].starts_with("role/aws-service-role/");
+  };
+  if (caller.kind == PrincipalIdentity::Kind::RoleSession) {
+    caller.serviceLinked = isServiceLinkedRole(splitArn(caller.parentArn));
+  } else if (caller.kind == PrincipalIdentity::Kind::Other) {
+    caller.serviceLinked = isServiceLinkedRole(principalFields_);
+  }
 }
 
 }  // namespace policysim::engine::internal
