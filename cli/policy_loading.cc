@@ -27,34 +27,17 @@ engine::Result<engine::PolicyText> loadText(const std::string& path, std::size_t
   return engine::PolicyText{path, std::move(text).value()};
 }
 
-// Loads every file of `files` with load(path, kind) into a PoliciesByKind, in command-line
-// order; the first error stops it.
+// Loads every file of `files` with load(path, kind) into a PoliciesByKind, in loading order; the
+// first error stops it.
 template <typename Policy, typename Load>
 engine::Result<engine::PoliciesByKind<Policy>> loadAll(const PolicyFiles& files, Load load) {
   engine::PoliciesByKind<Policy> out;
-  const std::pair<const std::vector<std::string>*, engine::PolicyKind> lists[] = {
-      {&files.identity, engine::PolicyKind::Identity}, {&files.scps, engine::PolicyKind::Scp}};
-  for (const auto& [paths, kind] : lists) {
-    for (const std::string& path : *paths) {
-      auto policy = load(path, kind);
-      if (!policy.ok()) {
-        return policy.status();
-      }
-      out.put(kind, std::move(policy).value());
+  for (const auto& [kind, path] : files.byKind()) {
+    auto policy = load(path, kind);
+    if (!policy.ok()) {
+      return policy.status();
     }
-  }
-  const std::pair<const std::string*, engine::PolicyKind> singles[] = {
-      {&files.resource, engine::PolicyKind::Resource},
-      {&files.boundary, engine::PolicyKind::Boundary},
-      {&files.session, engine::PolicyKind::Session}};
-  for (const auto& [path, kind] : singles) {
-    if (!path->empty()) {
-      auto policy = load(*path, kind);
-      if (!policy.ok()) {
-        return policy.status();
-      }
-      out.put(kind, std::move(policy).value());
-    }
+    out.put(kind, std::move(policy).value());
   }
   return out;
 }

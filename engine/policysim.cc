@@ -108,6 +108,27 @@ Status listJsonFiles(const std::filesystem::path& directory, std::vector<std::st
 
 const char* version() { return "0.1.0"; }
 
+std::vector<std::pair<PolicyKind, std::string>> PolicyFiles::byKind() const {
+  std::vector<std::pair<PolicyKind, std::string>> all;
+  for (const std::string& path : identity) {
+    all.emplace_back(PolicyKind::Identity, path);
+  }
+  for (const std::string& path : scps) {
+    all.emplace_back(PolicyKind::Scp, path);
+  }
+  const std::pair<PolicyKind, const std::string*> singles[] = {
+      {PolicyKind::Resource, &resource},
+      {PolicyKind::Boundary, &boundary},
+      {PolicyKind::Session, &session},
+  };
+  for (const auto& [kind, path] : singles) {
+    if (!path->empty()) {
+      all.emplace_back(kind, *path);
+    }
+  }
+  return all;
+}
+
 Status PolicySetBuilder::addPolicy(PolicyKind kind, std::string_view json, std::string name) {
   try {
     const bool single =
@@ -162,28 +183,9 @@ namespace {
 template <typename NameOf>
 Result<std::shared_ptr<const PolicySet>> loadFiles(const PolicyFiles& files, NameOf nameOf) {
   PolicySetBuilder builder;
-  for (const std::string& path : files.identity) {
-    if (Status s = builder.addPolicyFile(PolicyKind::Identity, path, nameOf(path), files.maxBytes);
-        !s.ok()) {
+  for (const auto& [kind, path] : files.byKind()) {
+    if (Status s = builder.addPolicyFile(kind, path, nameOf(path), files.maxBytes); !s.ok()) {
       return s;
-    }
-  }
-  for (const std::string& path : files.scps) {
-    if (Status s = builder.addPolicyFile(PolicyKind::Scp, path, nameOf(path), files.maxBytes);
-        !s.ok()) {
-      return s;
-    }
-  }
-  const std::pair<PolicyKind, const std::string*> singles[] = {
-      {PolicyKind::Resource, &files.resource},
-      {PolicyKind::Boundary, &files.boundary},
-      {PolicyKind::Session, &files.session},
-  };
-  for (const auto& [kind, path] : singles) {
-    if (!path->empty()) {
-      if (Status s = builder.addPolicyFile(kind, *path, nameOf(*path), files.maxBytes); !s.ok()) {
-        return s;
-      }
     }
   }
   return builder.build();

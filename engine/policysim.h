@@ -27,6 +27,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "engine/decision.h"
@@ -67,6 +68,9 @@ struct PolicyFiles {
     return identity.empty() && resource.empty() && boundary.empty() && scps.empty() &&
            session.empty();
   }
+  // Every file with its kind, in the order they are loaded: identity, SCPs (root first), then
+  // resource, boundary and session when given.
+  [[nodiscard]] std::vector<std::pair<PolicyKind, std::string>> byKind() const;
 };
 
 // Collects parsed policy documents by role, then compiles them into a PolicySet.

@@ -221,26 +221,8 @@ policysim_status policysim_loader_add_directory(policysim_loader* loader, const 
     if (!files.ok()) {
       return fromStatus(files.status());
     }
-    const policysim::PolicyFiles& f = files.value();
-    using policysim::PolicyKind;
-    std::vector<std::pair<PolicyKind, std::string>> all;
-    for (const std::string& path : f.identity) {
-      all.emplace_back(PolicyKind::Identity, path);
-    }
-    for (const std::string& path : f.scps) {
-      all.emplace_back(PolicyKind::Scp, path);
-    }
-    if (!f.resource.empty()) {
-      all.emplace_back(PolicyKind::Resource, f.resource);
-    }
-    if (!f.boundary.empty()) {
-      all.emplace_back(PolicyKind::Boundary, f.boundary);
-    }
-    if (!f.session.empty()) {
-      all.emplace_back(PolicyKind::Session, f.session);
-    }
-    for (const auto& [role, path] : all) {
-      if (policysim::Status s = loader->builder.addPolicyFile(role, path); !s.ok()) {
+    for (const auto& [kind, path] : files.value().byKind()) {
+      if (policysim::Status s = loader->builder.addPolicyFile(kind, path); !s.ok()) {
         return fromStatus(s);
       }
     }
