@@ -177,8 +177,7 @@ Result<MappedRecord> mapEvent(const JsonValue& event, const CloudTrailOptions& o
   const std::string service = servicePrefix(eventSource);
   const std::string name = iamActionName(service, eventName);
   out.request.action = service + ":" + name;
-  if (out.request.action == "sts:GetCallerIdentity" ||
-      out.request.action == "sts:GetSessionToken") {
+  if (engine::needsNoPermission(out.request.action)) {
     return notReplayed(std::move(out), RecordOutcome::NeedsNoPermission,
                        "needs no permission (semantics §4.9)");
   }

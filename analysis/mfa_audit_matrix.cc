@@ -8,7 +8,6 @@
 
 #include "analysis/internal/audit_text.h"
 #include "engine/policy_json.h"
-#include "grammar/ascii.h"
 
 namespace policysim::analysis::internal {
 namespace {
@@ -183,8 +182,7 @@ void leaveOutPermissionless(ScenarioMatrix* matrix) {
   matrix->permissionless.assign(actions.size(), 0);
   for (std::size_t i = 0; i < actions.size(); ++i) {
     const std::string_view name = actions[i]->fullName;
-    if (grammar::equalsIgnoreAsciiCase(name, "sts:GetCallerIdentity") ||
-        grammar::equalsIgnoreAsciiCase(name, "sts:GetSessionToken")) {
+    if (engine::needsNoPermission(name)) {
       matrix->permissionless[i] = 1;
       matrix->permissionlessNames.emplace_back(name);
     }

@@ -740,8 +740,10 @@ void decide(const CompiledSet& set, const Request& request, const RequestFacts& 
   const std::string_view lowered = facts.loweredAction;
 
   // sts:GetCallerIdentity and sts:GetSessionToken need no permission: no policy, not even an
-  // explicit deny, controls them (§4.9).
-  if (sameText(lowered, "sts:getcalleridentity") || sameText(lowered, "sts:getsessiontoken")) {
+  // explicit deny, controls them (§4.9). The action is lowered already, so the list is compared
+  // inline rather than through needsNoPermission().
+  if (std::any_of(kPermissionlessActions.begin(), kPermissionlessActions.end(),
+                  [&](std::string_view action) { return sameText(lowered, action); })) {
     decision.kind = DecisionKind::Allowed;
     if (explain) {
       decision.reason.assign(request.action);

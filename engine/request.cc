@@ -2,6 +2,15 @@
 
 namespace policysim::engine {
 
+bool needsNoPermission(std::string_view action) {
+  for (const std::string_view permissionless : kPermissionlessActions) {
+    if (grammar::equalsIgnoreAsciiCase(action, permissionless)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 bool Request::setContext(std::string_view key, ContextValue value) {
   ContextValue* slot = addContext(key);
   if (slot == nullptr) {

@@ -2,6 +2,7 @@
 // owning its strings. Build it directly or with parseRequests() (request_json.h).
 #pragma once
 
+#include <array>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -95,5 +96,12 @@ class PreparedRequest {
 
 // ASCII lower-casing used for every case-insensitive IAM name (actions, condition keys).
 using grammar::toLowerAscii;
+
+// The actions no policy controls, not even an explicit deny (semantics §4.9), lower-cased:
+// every caller may call them.
+inline constexpr std::array<std::string_view, 2> kPermissionlessActions = {"sts:getcalleridentity",
+                                                                           "sts:getsessiontoken"};
+// action (ASCII case-insensitive) is one of kPermissionlessActions.
+[[nodiscard]] bool needsNoPermission(std::string_view action);
 
 }  // namespace policysim::engine

@@ -781,4 +781,11 @@ TEST(Evaluator, SetOperatorMemberOfWrongTypeIsAnError) {
             kAllowed);
 }
 
+TEST(NeedsNoPermission, NamesTheTwoStsActionsIgnoringCase) {
+  EXPECT_TRUE(policysim::engine::needsNoPermission("sts:GetCallerIdentity"));
+  EXPECT_TRUE(policysim::engine::needsNoPermission("STS:getsessiontoken"));
+  EXPECT_FALSE(policysim::engine::needsNoPermission("sts:AssumeRole"));
+  EXPECT_FALSE(policysim::engine::needsNoPermission("sts:GetCallerIdentityX"));
+}
+
 }  // namespace
