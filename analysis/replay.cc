@@ -5,9 +5,15 @@
 #include <rapidjson/writer.h>
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <functional>
 #include <iterator>
+#include <mutex>
+#include <thread>
 #include <utility>
 
+#include "analysis/cloudtrail_files.h"
 #include "engine/decision_format.h"
 #include "engine/request.h"
 
@@ -31,8 +37,11 @@ int severity(DecisionKind kind) {
 }
 
 // Evaluates the request on each of its resources; the most severe decision counts.
-void addRequest(const MappedRecord& record, const PolicySet& set, ReplayReport* report) {
-  engine::Request request = record.request;
+// The record's request is evaluated in place (its resource set per evaluation); `key` is a
+// buffer reused across records.
+void addRequest(MappedRecord& record, const PolicySet& set, ReplayReport* report,
+                std::string* keyBuffer) {
+  engine::Request& request = record.request;
   engine::Decision worst;
   std::string worstResource;
   bool first = true;
@@ -61,10 +70,18 @@ void addRequest(const MappedRecord& record, const PolicySet& set, ReplayReport* 
   if (!worst.matchedStatements.empty()) {
     statement = worst.matchedStatements.front();
   }
-  std::string key = record.principal + '\n' + record.request.action + '\n' +
-                    engine::decisionName(worst.kind) + '\n' +
-                    (statement ? engine::statementLabel(*statement) : "");
-  auto [it, inserted] = report->groups.try_emplace(std::move(key));
+  std::string& key = *keyBuffer;
+  key.assign(record.via).append(1, '\n').append(record.principal).append(1, '\n');
+  key.append(record.request.action).append(1, '\n').append(engine::decisionName(worst.kind));
+  key.append(1, '\n');
+  if (statement) {
+    key.append(engine::statementLabel(*statement));
+  }
+  auto it = report->groups.find(key);
+  const bool inserted = it == report->groups.end();
+  if (inserted) {
+    it = report->groups.emplace(key, ReplayGroup{}).first;
+  }
   ReplayGroup& group = it->second;
   if (inserted) {
     group.principal = record.principal;
@@ -72,6 +89,8 @@ void addRequest(const MappedRecord& record, const PolicySet& set, ReplayReport* 
     group.decision = worst.kind;
     group.statement = statement;
     group.first = group.last = record.time;
+    group.via = record.via;
+    group.inCatalogue = record.inCatalogue;
     request.resource = worstResource;  // once per group: the explanation costs allocations
     group.reason = set.evaluate(request, true).reason;
   }
@@ -79,18 +98,50 @@ void addRequest(const MappedRecord& record, const PolicySet& set, ReplayReport* 
   group.failedAtTheTime += record.errorCode.empty() ? 0 : 1;
   group.first = std::min(group.first, record.time);
   group.last = std::max(group.last, record.time);
-  group.credentials.emplace(scenarioInfo(record.scenario).name);
+  const std::string_view credential = scenarioInfo(record.scenario).name;
+  if (group.credentials.find(std::string(credential)) == group.credentials.end()) {
+    group.credentials.emplace(credential);
+  }
   for (const std::string& resource : record.resources) {
     if (group.resources.size() < kMaxGroupResources) {
       group.resources.insert(resource);
     }
   }
   for (std::string_view missing : worst.missingContextValues) {
-    group.missing.emplace(missing);
+    if (group.missing.find(std::string(missing)) == group.missing.end()) {
+      group.missing.emplace(missing);
+    }
   }
   for (const std::string& error : worst.errors) {
     group.errors.insert(error);
   }
+  if (!record.via.empty()) {
+    ServiceCallSummary& calls = report->serviceCalls[record.via];
+    ++calls.count;
+    calls.allowed += worst.kind == DecisionKind::Allowed ? 1 : 0;
+    calls.explicitDenied += worst.kind == DecisionKind::ExplicitDeny ? 1 : 0;
+    calls.implicitDenied += worst.kind == DecisionKind::ImplicitDeny ? 1 : 0;
+    if (calls.principals.size() < kMaxGroupResources) {
+      calls.principals.insert(record.principal);
+    }
+  }
+}
+
+RecordRef refOf(const CloudTrailEntry& entry, std::string detail) {
+  return {entry.file != nullptr ? *entry.file : std::string(), entry.index, entry.line,
+          std::move(detail)};
+}
+
+// "file record N (line L)".
+std::string describeRef(const RecordRef& ref) {
+  std::string out = ref.file + " record " + std::to_string(ref.record);
+  if (ref.line != 0) {
+    out += " (line " + std::to_string(ref.line) + ")";
+  }
+  if (!ref.detail.empty()) {
+    out += ": " + ref.detail;
+  }
+  return out;
 }
 
 void addSignIn(const MappedRecord& record, ReplayReport* report) {
@@ -138,7 +189,7 @@ void appendGroups(const ReplayReport& report, DecisionKind kind, std::string_vie
   std::string current;
   bool any = false;
   for (const auto& [key, group] : report.groups) {
-    if (group.decision != kind) {
+    if (group.decision != kind || !group.via.empty()) {
       continue;
     }
     if (!any) {
@@ -153,6 +204,9 @@ void appendGroups(const ReplayReport& report, DecisionKind kind, std::string_vie
                    timeRange(group.first, group.last), join(group.credentials));
     if (group.failedAtTheTime != 0) {
       fmt::format_to(out, "  ({} already failed at the time)", group.failedAtTheTime);
+    }
+    if (!group.inCatalogue) {
+      *text += "  (not in the service data)";
     }
     *text += '\n';
     if (group.statement) {
@@ -228,6 +282,10 @@ void writeGroup(JsonWriter& w, const ReplayGroup& g, bool explicitDenyOnly) {
   writeStrings(w, g.missing);
   w.Key("errors");
   writeStrings(w, g.errors);
+  w.Key("via");
+  writeString(w, g.via);
+  w.Key("inCatalogue");
+  w.Bool(g.inCatalogue);
   w.EndObject();
 }
 
@@ -246,6 +304,41 @@ void writeSignIn(JsonWriter& w, const std::string& principal, const SignInSummar
   w.Key("lastTime");
   writeString(w, formatTimestamp(s.last));
   w.EndObject();
+}
+
+void writeRef(JsonWriter& w, const RecordRef& ref) {
+  w.StartObject();
+  w.Key("file");
+  writeString(w, ref.file);
+  w.Key("record");
+  w.Uint64(ref.record);
+  w.Key("line");
+  w.Uint64(ref.line);
+  w.Key("detail");
+  writeString(w, ref.detail);
+  w.EndObject();
+}
+
+// [{"reason", "count", "record" (the first), "examples"}, ...]
+void writeSkipped(JsonWriter& w, const std::map<std::string, SkipGroup>& skipped) {
+  w.StartArray();
+  for (const auto& [reason, group] : skipped) {
+    w.StartObject();
+    w.Key("record");
+    w.Uint64(group.examples.empty() ? 0 : group.examples.front().record);
+    w.Key("reason");
+    writeString(w, reason);
+    w.Key("count");
+    w.Uint64(group.count);
+    w.Key("examples");
+    w.StartArray();
+    for (const RecordRef& example : group.examples) {
+      writeRef(w, example);
+    }
+    w.EndArray();
+    w.EndObject();
+  }
+  w.EndArray();
 }
 
 // [{"record": N, textKey: "..."}, ...]
@@ -269,40 +362,141 @@ bool countsAsDenied(const ReplayGroup& group, bool explicitDenyOnly) {
          (!explicitDenyOnly && group.decision == DecisionKind::ImplicitDeny);
 }
 
-ReplayReport replayRecords(std::span<const CloudTrailEntry> entries, const PolicySet& set,
-                           const ReplayOptions& options) {
-  ReplayReport report;
-  report.assumeRoleCarriesMfa = options.records.assumeRoleCarriesMfa;
-  report.explicitDenyOnly = options.explicitDenyOnly;
-  report.records = entries.size();
-  for (const CloudTrailEntry& entry : entries) {
-    if (!entry.record.ok()) {
-      report.errors.push_back({entry.index, recordErrorMessage(entry)});
-      continue;
+// The last kDedupWindow eventIDs, as 64-bit hashes in an open-addressing table (linear probing,
+// deletion by backward shift) with a ring buffer for first-in first-out eviction. A hash
+// collision (about 1 in 2^44 per record at the full window) would drop one record as a duplicate.
+class ReplayAggregator::RecentIds {
+ public:
+  RecentIds() : slots_(kDedupWindow * 2, 0), ring_(kDedupWindow, 0) {}
+
+  // True when `id` is among the recent ones; else remembers it.
+  bool seenBefore(std::string_view id) {
+    std::uint64_t hash = std::hash<std::string_view>{}(id);
+    hash = hash == 0 ? 1 : hash;  // 0 marks an empty slot
+    std::size_t slot = hash & (slots_.size() - 1);
+    while (slots_[slot] != 0) {
+      if (slots_[slot] == hash) {
+        return true;
+      }
+      slot = (slot + 1) & (slots_.size() - 1);
     }
-    const MappedRecord& record = entry.record.value();
-    switch (record.outcome) {
-      case RecordOutcome::Request:
-        addRequest(record, set, &report);
-        break;
-      case RecordOutcome::ConsoleSignIn:
-        addSignIn(record, &report);
-        break;
-      case RecordOutcome::NeedsNoPermission:
-        ++report.needNoPermission;
-        break;
-      case RecordOutcome::OtherPrincipal:
-        ++report.otherPrincipals;
-        break;
-      case RecordOutcome::Skipped:
-        report.skipped.push_back({entry.index, record.skipReason});
-        break;
+    if (count_ == kDedupWindow) {
+      erase(ring_[next_]);
+    } else {
+      ++count_;
+    }
+    slots_[slot] = hash;
+    ring_[next_] = hash;
+    next_ = (next_ + 1) % kDedupWindow;
+    return false;
+  }
+
+ private:
+  void erase(std::uint64_t hash) {
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t slot = hash & mask;
+    while (slots_[slot] != hash) {
+      slot = (slot + 1) & mask;
+    }
+    // Backward shift: move later entries of the probe run into the hole.
+    std::size_t hole = slot;
+    std::size_t next = (hole + 1) & mask;
+    while (slots_[next] != 0) {
+      const std::size_t home = slots_[next] & mask;
+      if (((next - home) & mask) >= ((next - hole) & mask)) {
+        slots_[hole] = slots_[next];
+        hole = next;
+      }
+      next = (next + 1) & mask;
+    }
+    slots_[hole] = 0;
+  }
+
+  std::vector<std::uint64_t> slots_;  // power of two, twice the window: at most half full
+  std::vector<std::uint64_t> ring_;
+  std::size_t next_ = 0;
+  std::size_t count_ = 0;
+};
+
+ReplayAggregator::ReplayAggregator(const PolicySet& set, const ReplayOptions& options)
+    : set_(set), recent_(std::make_unique<RecentIds>()) {
+  report_.assumeRoleCarriesMfa = options.records.assumeRoleCarriesMfa;
+  report_.explicitDenyOnly = options.explicitDenyOnly;
+  if (options.records.catalogue != nullptr) {
+    report_.catalogue = options.records.catalogue->describe();
+  }
+}
+
+ReplayAggregator::~ReplayAggregator() = default;
+
+void ReplayAggregator::addFileError(const engine::Status& status) {
+  ++report_.errorCount;
+  if (report_.errors.size() < kMaxReportedErrors) {
+    report_.errors.push_back({0, status.toString()});
+  }
+}
+
+void ReplayAggregator::add(CloudTrailEntry& entry) {
+  ++report_.records;
+  if (!entry.record.ok()) {
+    ++report_.errorCount;
+    if (report_.errors.size() < kMaxReportedErrors) {
+      report_.errors.push_back({entry.index, recordErrorMessage(entry)});
+    }
+    return;
+  }
+  MappedRecord& record = entry.record.value();
+  if (!record.eventId.empty() && recent_->seenBefore(record.eventId)) {
+    ++report_.duplicates;
+    return;
+  }
+  switch (record.outcome) {
+    case RecordOutcome::Request:
+      addRequest(record, set_, &report_, &key_);
+      if (!record.inCatalogue) {
+        UnknownAction& unknown = report_.unknownActions[record.request.action];
+        if (unknown.count++ == 0) {
+          unknown.example = refOf(entry, record.skipDetail);
+        }
+      }
+      break;
+    case RecordOutcome::ConsoleSignIn:
+      addSignIn(record, &report_);
+      break;
+    case RecordOutcome::NeedsNoPermission:
+      ++report_.needNoPermission;
+      break;
+    case RecordOutcome::OtherPrincipal:
+      ++report_.otherPrincipals;
+      break;
+    case RecordOutcome::Skipped: {
+      ++report_.skippedRecords;
+      SkipGroup& group = report_.skipped[record.skipReason];
+      ++group.count;
+      if (group.examples.size() < kSkipExamples) {
+        group.examples.push_back(refOf(entry, record.skipDetail));
+      }
+      break;
     }
   }
-  report.wouldDeny = std::any_of(report.groups.begin(), report.groups.end(), [&](const auto& g) {
-    return countsAsDenied(g.second, report.explicitDenyOnly);
+}
+
+ReplayReport ReplayAggregator::finish() {
+  report_.wouldDeny = std::any_of(report_.groups.begin(), report_.groups.end(), [&](const auto& g) {
+    return countsAsDenied(g.second, report_.explicitDenyOnly);
   });
-  return report;
+  return std::move(report_);
+}
+
+ReplayReport replayRecords(std::span<const CloudTrailEntry> entries, const PolicySet& set,
+                           const ReplayOptions& options) {
+  ReplayAggregator aggregator(set, options);
+  aggregator.addFile();
+  for (const CloudTrailEntry& entry : entries) {
+    CloudTrailEntry copy = entry;
+    aggregator.add(copy);
+  }
+  return aggregator.finish();
 }
 
 Result<ReplayReport> replayCloudTrailLog(std::string_view path, std::string_view text,
@@ -312,6 +506,111 @@ Result<ReplayReport> replayCloudTrailLog(std::string_view path, std::string_view
     return entries.status();
   }
   return replayRecords(entries.value(), set, options);
+}
+
+namespace {
+
+// What the reading thread hands the evaluating one: records, and the end of each file.
+struct PipelineItem {
+  CloudTrailEntry entry;
+  bool fileEnd = false;
+  engine::Status fileStatus;  // fileEnd: why the file failed, if it did
+};
+
+// A bounded first-in first-out queue of batches between one producer and one consumer.
+class BatchQueue {
+ public:
+  static constexpr std::size_t kCapacity = 8;
+
+  void push(std::vector<PipelineItem> batch) {
+    std::unique_lock lock(mutex_);
+    notFull_.wait(lock, [&] { return batches_.size() < kCapacity; });
+    batches_.push_back(std::move(batch));
+    notEmpty_.notify_one();
+  }
+  void close() {
+    const std::lock_guard lock(mutex_);
+    closed_ = true;
+    notEmpty_.notify_one();
+  }
+  // False once closed and drained.
+  bool pop(std::vector<PipelineItem>* batch) {
+    std::unique_lock lock(mutex_);
+    notEmpty_.wait(lock, [&] { return !batches_.empty() || closed_; });
+    if (batches_.empty()) {
+      return false;
+    }
+    *batch = std::move(batches_.front());
+    batches_.pop_front();
+    notFull_.notify_one();
+    return true;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable notFull_;
+  std::condition_variable notEmpty_;
+  std::deque<std::vector<PipelineItem>> batches_;
+  bool closed_ = false;
+};
+
+// Reads and maps every file, in order, into the queue.
+void readFiles(const std::vector<std::string>& files, const CloudTrailOptions& options,
+               BatchQueue* queue) {
+  constexpr std::size_t kBatch = 256;
+  std::vector<PipelineItem> batch;
+  batch.reserve(kBatch);
+  const auto flush = [&] {
+    queue->push(std::move(batch));
+    batch = {};
+    batch.reserve(kBatch);
+  };
+  for (const std::string& file : files) {
+    CloudTrailReader reader(file, options, [&](CloudTrailEntry&& entry) {
+      batch.push_back({std::move(entry), false, {}});
+      if (batch.size() >= kBatch) {
+        flush();
+      }
+    });
+    engine::Status read =
+        readCloudTrailChunks(file, [&](std::string_view chunk) { return reader.feed(chunk); });
+    engine::Status finished = reader.finish();
+    PipelineItem end;
+    end.fileEnd = true;
+    end.fileStatus = !read.ok() ? std::move(read) : std::move(finished);
+    batch.push_back(std::move(end));
+  }
+  flush();
+  queue->close();
+}
+
+}  // namespace
+
+ReplayReport replayCloudTrailFiles(std::span<const std::string> paths, const PolicySet& set,
+                                   const ReplayOptions& options) {
+  ReplayAggregator aggregator(set, options);
+  auto files = listCloudTrailFiles(paths);
+  if (!files.ok()) {
+    aggregator.addFileError(files.status());
+    return aggregator.finish();
+  }
+  BatchQueue queue;
+  std::thread reading(readFiles, std::cref(files.value()), std::cref(options.records), &queue);
+  std::vector<PipelineItem> batch;
+  while (queue.pop(&batch)) {
+    for (PipelineItem& item : batch) {
+      if (!item.fileEnd) {
+        aggregator.add(item.entry);
+      } else if (item.fileStatus.ok()) {
+        aggregator.addFile();
+      } else {
+        aggregator.addFile();
+        aggregator.addFileError(item.fileStatus);
+      }
+    }
+  }
+  reading.join();
+  return aggregator.finish();
 }
 
 std::string formatReplayText(const ReplayReport& report, bool verbose) {
@@ -346,18 +645,61 @@ std::string formatReplayText(const ReplayReport& report, bool verbose) {
       fmt::format_to(out, "  {}\n", timeRange(s.first, s.last));
     }
   }
-  if (!report.skipped.empty() || report.needNoPermission != 0 || report.otherPrincipals != 0) {
+  if (!report.serviceCalls.empty()) {
+    text +=
+        "calls AWS services made for these principals (userIdentity.invokedBy or a service as "
+        "source address; evaluated with aws:ViaAWSService true, kept apart from their own "
+        "requests):\n";
+    for (const auto& [service, calls] : report.serviceCalls) {
+      fmt::format_to(out, "  {}  {}x: {} allowed, {} explicitly denied, {} not allowed  [{}]\n",
+                     service, calls.count, calls.allowed, calls.explicitDenied,
+                     calls.implicitDenied, join(calls.principals));
+      for (const auto& [key, group] : report.groups) {
+        if (group.via == service && (verbose || group.decision != DecisionKind::Allowed)) {
+          fmt::format_to(out, "    {}  {}  {}  {}x{}\n", engine::decisionName(group.decision),
+                         group.principal, group.action, group.count,
+                         group.statement ? "  (" + engine::statementLabel(*group.statement) + ")"
+                                         : std::string());
+        }
+      }
+    }
+  }
+  if (!report.unknownActions.empty()) {
+    fmt::format_to(out,
+                   "actions not in the service data ({}): replayed as named, but the event name "
+                   "may not be the IAM action (docs/scenarios.md, event names):\n",
+                   report.catalogue);
+    for (const auto& [action, unknown] : report.unknownActions) {
+      fmt::format_to(out, "  {}  {}x  first: {}\n", action, unknown.count,
+                     describeRef(unknown.example));
+    }
+  }
+  if (!report.skipped.empty() || report.needNoPermission != 0 || report.otherPrincipals != 0 ||
+      report.duplicates != 0) {
     fmt::format_to(out,
                    "not replayed: {} need no permission (sts:GetCallerIdentity, "
                    "sts:GetSessionToken), {} skipped",
-                   report.needNoPermission, report.skipped.size());
+                   report.needNoPermission, report.skippedRecords);
     if (report.otherPrincipals != 0) {
       fmt::format_to(out, ", {} of other principals (--principal)", report.otherPrincipals);
     }
-    text += '\n';
-    for (const RecordNote& note : report.skipped) {
-      fmt::format_to(out, "  record {}: {}\n", note.record, note.text);
+    if (report.duplicates != 0) {
+      fmt::format_to(out, ", {} duplicates (re-delivered eventID)", report.duplicates);
     }
+    text += '\n';
+    for (const auto& [reason, group] : report.skipped) {
+      fmt::format_to(out, "  {}x  {}\n", group.count, reason);
+      for (const RecordRef& example : group.examples) {
+        fmt::format_to(out, "      e.g. {}\n", describeRef(example));
+      }
+    }
+  }
+  if (report.errorCount != 0) {
+    fmt::format_to(out, "not readable: {} (listed on standard error", report.errorCount);
+    if (report.errorCount > report.errors.size()) {
+      fmt::format_to(out, ", the first {}", report.errors.size());
+    }
+    text += ")\n";
   }
   return text;
 }
@@ -397,9 +739,51 @@ std::string formatReplayJson(const ReplayReport& report) {
   }
   w.EndArray();
   w.Key("skipped");
-  writeNotes(w, report.skipped, "reason");
+  writeSkipped(w, report.skipped);
   w.Key("errors");
   writeNotes(w, report.errors, "message");
+  w.Key("files");
+  w.Uint64(report.files);
+  w.Key("duplicates");
+  w.Uint64(report.duplicates);
+  w.Key("skippedRecords");
+  w.Uint64(report.skippedRecords);
+  w.Key("errorCount");
+  w.Uint64(report.errorCount);
+  w.Key("serviceCalls");
+  w.StartArray();
+  for (const auto& [service, calls] : report.serviceCalls) {
+    w.StartObject();
+    w.Key("service");
+    writeString(w, service);
+    w.Key("count");
+    w.Uint64(calls.count);
+    w.Key("allowed");
+    w.Uint64(calls.allowed);
+    w.Key("explicitDeny");
+    w.Uint64(calls.explicitDenied);
+    w.Key("implicitDeny");
+    w.Uint64(calls.implicitDenied);
+    w.Key("principals");
+    writeStrings(w, calls.principals);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("unknownActions");
+  w.StartArray();
+  for (const auto& [action, unknown] : report.unknownActions) {
+    w.StartObject();
+    w.Key("action");
+    writeString(w, action);
+    w.Key("count");
+    w.Uint64(unknown.count);
+    w.Key("first");
+    writeRef(w, unknown.example);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("catalogue");
+  writeString(w, report.catalogue);
   w.EndObject();
   return {buffer.GetString(), buffer.GetSize()};
 }

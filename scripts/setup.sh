@@ -7,7 +7,7 @@ set -euo pipefail
 # and its runtime libraries (libFuzzer, sanitizers) for the fuzz smoke run; GNU time for the
 # memory limits of tests/bad_inputs.
 packages=(g++ cmake make rapidjson-dev libboost-dev libgtest-dev libgmock-dev libbenchmark-dev
-          libfmt-dev libcli11-dev libyaml-dev nginx curl clang libclang-rt-dev time)
+          libfmt-dev libcli11-dev libyaml-dev zlib1g-dev nginx curl clang libclang-rt-dev time)
 if [ $# -gt 0 ]; then
   packages=("$@")
 fi

@@ -58,7 +58,8 @@ check "verbose: allowed section" grep -q '^allowed:' "$dir/out"
 check "verbose: carol's password change allowed" grep -q 'allowed by Allow "OwnPassword"' "$dir/out"
 
 run 1 "standard input" replay --cloudtrail - $force < $log
-check "stdin: same outcome" diff -q policies/cloudtrail/sample-events.force_mfa.expected.txt "$dir/out"
+sed "s|$log record|- record|" policies/cloudtrail/sample-events.force_mfa.expected.txt > "$dir/stdin.expected"
+check "stdin: same outcome" diff -q "$dir/stdin.expected" "$dir/out"
 
 # JSON Lines, with a malformed line and a record without eventTime: reported, rest replayed.
 ok='{"eventTime":"2026-11-21T09:02:00Z","eventSource":"iam.amazonaws.com","eventName":"ListAccessKeys","userIdentity":{"type":"IAMUser","principalId":"AIDAEXAMPLEALICE00001","arn":"arn:aws:iam::111122223333:user/alice","accountId":"111122223333","accessKeyId":"ASIAEXAMPLEALICESTS1","userName":"alice","sessionContext":{"attributes":{"creationDate":"2026-11-21T08:00:00Z","mfaAuthenticated":"true"}}},"sourceIPAddress":"198.51.100.23"}'
@@ -69,7 +70,7 @@ check "json lines: both replayed" grep -q 'replayed 2 of 2' "$dir/out"
 noTime='{"eventSource":"s3.amazonaws.com","eventName":"ListBuckets","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/bob","accessKeyId":"AKIAEXAMPLEBOBKEY001"}}'
 printf '%s\n{"eventTime": \n%s\n' "$ok" "$noTime" > "$dir/bad.jsonl"
 run 2 "json lines with malformed records" replay --cloudtrail "$dir/bad.jsonl" $force
-check "bad line: file, line and record index" grep -q 'bad.jsonl:2:[0-9]*: error: record 2: invalid JSON' \
+check "bad line: file, line and record index" grep -q 'bad.jsonl:3:1: error: record 2: not closed before line 3' \
   "$dir/err"
 check "missing eventTime: record 3" grep -q 'bad.jsonl:3: error: record 3: no "eventTime"' \
   "$dir/err"
@@ -78,7 +79,7 @@ check "the good record is still replayed" grep -q 'replayed 1 of 3' "$dir/out"
 printf '{"Records": [%s, {"eventTime": "2026-11-21T09:00:00Z", "eventSource": "s3.amazonaws.com", "eventName": "ListBuckets"}, 7]}\n' \
   "$ok" > "$dir/records.json"
 run 2 "Records with malformed records" replay --cloudtrail "$dir/records.json" $force
-check "no userIdentity: record 2" grep -q 'records.json: error: record 2: no "userIdentity" object' \
+check "no userIdentity: record 2" grep -q 'records.json:1: error: record 2: no "userIdentity" object' \
   "$dir/err"
 check "not an object: record 3" grep -q 'error: record 3: a CloudTrail event must be a JSON object' \
   "$dir/err"
@@ -91,7 +92,7 @@ check "age explained" grep -q 'record 1: assume-role: .*at most 43200 s' "$dir/e
 
 printf '{"Records": [\n  {"eventTime": 1,\n  ]}\n' > "$dir/broken.json"
 run 2 "invalid JSON" replay --cloudtrail "$dir/broken.json" $force
-check "invalid JSON: line and column" grep -q 'broken.json:3:[0-9]*: error: invalid JSON' "$dir/err"
+check "invalid JSON: line and column" grep -q 'broken.json:3:3: error: record 1: invalid JSON' "$dir/err"
 
 run 2 "missing log file" replay --cloudtrail "$dir/none.json" $force
 run 2 "no --cloudtrail" replay $force
