@@ -196,8 +196,32 @@ bool isServiceLinkedRole(std::string_view roleArn, std::string_view sessionArn) 
          sessionArn.find(":assumed-role/AWSServiceRoleFor") != std::string_view::npos;
 }
 
-Result<MappedRecord> mapEvent(const JsonValue& event, const CloudTrailOptions& options) {
-  MappedRecord out;
+// Empties a record for reuse: its strings and request keep their storage.
+void resetRecord(MappedRecord* record) {
+  record->outcome = RecordOutcome::Skipped;
+  record->time = 0;
+  record->errorCode.clear();
+  record->skipReason.clear();
+  record->signIn.principal.clear();
+  record->signIn.mfa = false;
+  record->signIn.success = true;
+  record->request.clear();
+  record->resources.clear();
+  record->principal.clear();
+  record->scenario = Scenario::AccessKey;
+  record->eventId.clear();
+  record->via.clear();
+  record->inCatalogue = true;
+  record->skipDetail.clear();
+  record->callerArn.clear();
+  record->pending.reset();
+}
+
+// `reuse`: a spent record whose storage the new one takes over.
+Result<MappedRecord> mapEvent(const JsonValue& event, const CloudTrailOptions& options, bool defer,
+                              MappedRecord&& reuse) {
+  MappedRecord out = std::move(reuse);
+  resetRecord(&out);
   if (!event.IsObject()) {
     return Status::invalidArgument("a CloudTrail event must be a JSON object");
   }
@@ -415,28 +439,50 @@ Result<MappedRecord> mapEvent(const JsonValue& event, const CloudTrailOptions& o
     setString(&request, "aws:MultiFactorAuthPresent", "true", engine::ContextValue::Type::Bool);
     setString(&request, "aws:MultiFactorAuthAge", "0", engine::ContextValue::Type::Number);
   }
+  out.resources = requestResources(event, service, name, account, arn, type == "IAMUser");
+  out.outcome = RecordOutcome::Request;
+  out.callerArn = std::string(arn);
+  out.pending = std::move(scenario);
+  if (defer) {
+    return out;
+  }
+  Status completed = completeMappedRecord(&out, options);
+  if (!completed.ok()) {
+    return completed;
+  }
+  return out;
+}
+
+}  // namespace
+
+Status completeMappedRecord(MappedRecord* record, const CloudTrailOptions& options) {
+  if (!record->pending) {
+    return {};
+  }
+  const ScenarioOptions scenario = std::move(*record->pending);
+  record->pending.reset();
+  Request& request = record->request;
   auto applied = applyScenario(scenario, &request);
   if (!applied.ok()) {
     return Status::invalidArgument(std::string(scenarioInfo(scenario.scenario).name) + ": " +
                                    applied.status().message());
   }
   const engine::ContextValue* principalArn = request.findContext("aws:PrincipalArn");
-  out.principal = principalArn != nullptr && !principalArn->values.empty() ? principalArn->values[0]
-                                                                           : request.principal;
+  record->principal = principalArn != nullptr && !principalArn->values.empty()
+                          ? principalArn->values[0]
+                          : request.principal;
   if (!options.principals.empty()) {
-    const bool wanted = std::any_of(
-        options.principals.begin(), options.principals.end(),
-        [&](const auto& p) { return p == out.principal || p == request.principal || p == arn; });
+    const bool wanted =
+        std::any_of(options.principals.begin(), options.principals.end(), [&](const auto& p) {
+          return p == record->principal || p == request.principal || p == record->callerArn;
+        });
     if (!wanted) {
-      return notReplayed(std::move(out), RecordOutcome::OtherPrincipal, "");
+      record->outcome = RecordOutcome::OtherPrincipal;
+      record->skipReason.clear();
     }
   }
-  out.resources = requestResources(event, service, name, account, arn, type == "IAMUser");
-  out.outcome = RecordOutcome::Request;
-  return out;
+  return {};
 }
-
-}  // namespace
 
 Result<MappedRecord> mapCloudTrailEvent(std::string_view eventJson,
                                         const CloudTrailOptions& options) {
@@ -446,7 +492,7 @@ Result<MappedRecord> mapCloudTrailEvent(std::string_view eventJson,
     return Status::invalidArgument(std::string("invalid JSON: ") +
                                    rapidjson::GetParseError_En(document.GetParseError()));
   }
-  return mapEvent(document, options);
+  return mapEvent(document, options, false, MappedRecord());
 }
 
 std::string recordErrorMessage(const CloudTrailEntry& entry) {
@@ -465,9 +511,10 @@ std::string recordErrorMessage(const CloudTrailEntry& entry) {
 // ---- Reading a log ---------------------------------------------------------------------------
 
 struct CloudTrailReader::Rep {
-  Rep(std::string path, const CloudTrailOptions& opts, Sink out)
+  Rep(std::string path, const CloudTrailOptions& opts, Sink out, bool deferScenario)
       : file(std::make_shared<const std::string>(std::move(path))),
         options(opts),
+        defer(deferScenario),
         sink(std::move(out)),
         splitter([this](internal::SplitValue& value) { onValue(value); }),
         pool(poolBuffer.data(), poolBuffer.size()),
@@ -482,6 +529,7 @@ struct CloudTrailReader::Rep {
 
   std::shared_ptr<const std::string> file;
   CloudTrailOptions options;
+  bool defer = false;  // leave the scenario step to completeMappedRecord
   Sink sink;
   std::size_t index = 0;
   internal::JsonValueSplitter splitter;
@@ -491,6 +539,16 @@ struct CloudTrailReader::Rep {
   std::array<char, 16 * 1024> nestedBuffer{};
   rapidjson::MemoryPoolAllocator<> nestedPool;
   std::string nested;  // lookup-events: the CloudTrailEvent string
+  // Records handed back (recycle()), whose storage new records reuse.
+  std::vector<MappedRecord> spare;
+  MappedRecord spareRecord() {
+    if (spare.empty()) {
+      return {};
+    }
+    MappedRecord record = std::move(spare.back());
+    spare.pop_back();
+    return record;
+  }
 };
 
 void CloudTrailReader::Rep::deliver(std::size_t line, Result<MappedRecord> record) {
@@ -568,12 +626,12 @@ void CloudTrailReader::Rep::unwrap(const JsonValue& value, std::size_t line, int
                  rapidjson::GetParseError_En(event.GetParseError()));
         return;
       }
-      deliver(line, mapEvent(event, options));
+      deliver(line, mapEvent(event, options, defer, spareRecord()));
       return;
     }
     const JsonValue* detail = member(&value, "detail");
     if (detail != nullptr && member(&value, "detail-type") != nullptr) {
-      deliver(line, mapEvent(*detail, options));  // an EventBridge envelope
+      deliver(line, mapEvent(*detail, options, defer, spareRecord()));  // an EventBridge envelope
       return;
     }
   } else if (value.IsArray() && level < kMaxLevel) {
@@ -582,21 +640,29 @@ void CloudTrailReader::Rep::unwrap(const JsonValue& value, std::size_t line, int
     }
     return;
   }
-  Result<MappedRecord> record = mapEvent(value, options);
+  Result<MappedRecord> record = mapEvent(value, options, defer, spareRecord());
   if (!record.ok()) {
     record = Status::invalidArgument(record.status().message(), {*file, line, 0});
   }
   deliver(line, std::move(record));
 }
 
-CloudTrailReader::CloudTrailReader(std::string path, const CloudTrailOptions& options, Sink sink)
-    : rep_(std::make_unique<Rep>(std::move(path), options, std::move(sink))) {}
+CloudTrailReader::CloudTrailReader(std::string path, const CloudTrailOptions& options, Sink sink,
+                                   bool deferScenario)
+    : rep_(std::make_unique<Rep>(std::move(path), options, std::move(sink), deferScenario)) {}
 
 CloudTrailReader::~CloudTrailReader() = default;
 
 bool CloudTrailReader::feed(std::string_view chunk) { return rep_->splitter.feed(chunk); }
 
 std::size_t CloudTrailReader::records() const { return rep_->index; }
+
+void CloudTrailReader::recycle(MappedRecord&& record) {
+  constexpr std::size_t kMaxSpare = 4096;
+  if (rep_->spare.size() < kMaxSpare) {
+    rep_->spare.push_back(std::move(record));
+  }
+}
 
 Status CloudTrailReader::finish() {
   internal::JsonValueSplitter& splitter = rep_->splitter;

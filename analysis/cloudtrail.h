@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -83,7 +84,18 @@ struct MappedRecord {
   bool inCatalogue = true;
   // Skipped: what the reason is about (a caller ARN, an event name), for examples.
   std::string skipDetail;
+  std::string callerArn;  // userIdentity.arn (Request: for the principal filter)
+  // Request: the scenario step not yet applied (a CloudTrailReader that defers it, so that
+  // another thread does it); completeMappedRecord applies it.
+  std::optional<ScenarioOptions> pending;
 };
+
+// Applies a deferred scenario step (MappedRecord::pending): the scenario's keys, the principal,
+// CloudTrailOptions::principals (the outcome may become OtherPrincipal). Fails as
+// mapCloudTrailEvent does on credentials the scenario cannot have. Does nothing when nothing
+// is pending.
+[[nodiscard]] engine::Status completeMappedRecord(MappedRecord* record,
+                                                  const CloudTrailOptions& options);
 
 // "s3.amazonaws.com" -> "s3", "runtime.sagemaker.amazonaws.com" -> "sagemaker"; the services
 // whose endpoint differs from their IAM prefix are mapped (kEventSourcePrefixes).
@@ -138,7 +150,10 @@ struct CloudTrailEntry {
 class CloudTrailReader {
  public:
   using Sink = std::function<void(CloudTrailEntry&&)>;
-  CloudTrailReader(std::string path, const CloudTrailOptions& options, Sink sink);
+  // deferScenario: requests come with the scenario step pending (completeMappedRecord), for a
+  // consumer on another thread to finish.
+  CloudTrailReader(std::string path, const CloudTrailOptions& options, Sink sink,
+                   bool deferScenario = false);
   ~CloudTrailReader();
   CloudTrailReader(const CloudTrailReader&) = delete;
   CloudTrailReader& operator=(const CloudTrailReader&) = delete;
@@ -151,6 +166,9 @@ class CloudTrailReader {
   [[nodiscard]] engine::Status finish();
   // Records delivered so far.
   [[nodiscard]] std::size_t records() const;
+  // Hands back a record the sink is done with: new records reuse its storage (strings, the
+  // request's keys), which saves most allocations. Optional; at most 4,096 are kept.
+  void recycle(MappedRecord&& record);
 
  private:
   struct Rep;

@@ -11,6 +11,7 @@
 #include <iterator>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 #include <utility>
 
 #include "analysis/cloudtrail_files.h"
@@ -40,7 +41,7 @@ int severity(DecisionKind kind) {
 // The record's request is evaluated in place (its resource set per evaluation); `key` is a
 // buffer reused across records.
 void addRequest(MappedRecord& record, const PolicySet& set, ReplayReport* report,
-                std::string* keyBuffer) {
+                std::string* keyBuffer, std::unordered_map<std::string, ReplayGroup*>* groupIndex) {
   engine::Request& request = record.request;
   engine::Decision worst;
   std::string worstResource;
@@ -77,12 +78,14 @@ void addRequest(MappedRecord& record, const PolicySet& set, ReplayReport* report
   if (statement) {
     key.append(engine::statementLabel(*statement));
   }
-  auto it = report->groups.find(key);
-  const bool inserted = it == report->groups.end();
+  // The map keeps the report's order; the hash index finds a group without string compares.
+  auto indexed = groupIndex->find(key);
+  const bool inserted = indexed == groupIndex->end();
   if (inserted) {
-    it = report->groups.emplace(key, ReplayGroup{}).first;
+    ReplayGroup* added = &report->groups.emplace(key, ReplayGroup{}).first->second;
+    indexed = groupIndex->emplace(key, added).first;
   }
-  ReplayGroup& group = it->second;
+  ReplayGroup& group = *indexed->second;
   if (inserted) {
     group.principal = record.principal;
     group.action = record.request.action;
@@ -419,7 +422,7 @@ class ReplayAggregator::RecentIds {
 };
 
 ReplayAggregator::ReplayAggregator(const PolicySet& set, const ReplayOptions& options)
-    : set_(set), recent_(std::make_unique<RecentIds>()) {
+    : set_(set), records_(options.records), recent_(std::make_unique<RecentIds>()) {
   report_.assumeRoleCarriesMfa = options.records.assumeRoleCarriesMfa;
   report_.explicitDenyOnly = options.explicitDenyOnly;
   if (options.records.catalogue != nullptr) {
@@ -450,9 +453,18 @@ void ReplayAggregator::add(CloudTrailEntry& entry) {
     ++report_.duplicates;
     return;
   }
+  if (engine::Status completed = completeMappedRecord(&record, records_); !completed.ok()) {
+    ++report_.errorCount;
+    entry.record = engine::Status::invalidArgument(
+        completed.message(), {entry.file != nullptr ? *entry.file : "", entry.line, 0});
+    if (report_.errors.size() < kMaxReportedErrors) {
+      report_.errors.push_back({entry.index, recordErrorMessage(entry)});
+    }
+    return;
+  }
   switch (record.outcome) {
     case RecordOutcome::Request:
-      addRequest(record, set_, &report_, &key_);
+      addRequest(record, set_, &report_, &key_, &groupIndex_);
       if (!record.inCatalogue) {
         UnknownAction& unknown = report_.unknownActions[record.request.action];
         if (unknown.count++ == 0) {
@@ -528,10 +540,30 @@ class BatchQueue {
     batches_.push_back(std::move(batch));
     notEmpty_.notify_one();
   }
+  // Pushes unless full; false (batch untouched) when full.
+  bool offer(std::vector<PipelineItem>&& batch) {
+    const std::lock_guard lock(mutex_);
+    if (batches_.size() >= kCapacity) {
+      return false;
+    }
+    batches_.push_back(std::move(batch));
+    return true;
+  }
   void close() {
     const std::lock_guard lock(mutex_);
     closed_ = true;
     notEmpty_.notify_one();
+  }
+  // A batch if one is waiting, without blocking.
+  bool tryPop(std::vector<PipelineItem>* batch) {
+    const std::lock_guard lock(mutex_);
+    if (batches_.empty()) {
+      return false;
+    }
+    *batch = std::move(batches_.front());
+    batches_.pop_front();
+    notFull_.notify_one();
+    return true;
   }
   // False once closed and drained.
   bool pop(std::vector<PipelineItem>* batch) {
@@ -554,24 +586,42 @@ class BatchQueue {
   bool closed_ = false;
 };
 
-// Reads and maps every file, in order, into the queue.
+// Reads and maps every file, in order, into the queue. Batches the evaluating thread is done
+// with come back through `spent` and are freed here: memory is freed by the thread that
+// allocated it, which glibc's allocator does much faster.
 void readFiles(const std::vector<std::string>& files, const CloudTrailOptions& options,
-               BatchQueue* queue) {
+               BatchQueue* queue, BatchQueue* spent) {
   constexpr std::size_t kBatch = 256;
   std::vector<PipelineItem> batch;
   batch.reserve(kBatch);
-  const auto flush = [&] {
+  const auto flush = [&](CloudTrailReader* reader) {
     queue->push(std::move(batch));
     batch = {};
+    std::vector<PipelineItem> done;
+    while (spent->tryPop(&done)) {
+      for (PipelineItem& item : done) {
+        if (reader != nullptr && !item.fileEnd && item.entry.record.ok()) {
+          reader->recycle(std::move(item.entry.record).value());
+        }
+      }
+      done.clear();
+      if (batch.capacity() == 0) {
+        batch = std::move(done);  // reuse the array
+      }
+    }
     batch.reserve(kBatch);
   };
   for (const std::string& file : files) {
-    CloudTrailReader reader(file, options, [&](CloudTrailEntry&& entry) {
-      batch.push_back({std::move(entry), false, {}});
-      if (batch.size() >= kBatch) {
-        flush();
-      }
-    });
+    // The scenario step is left to the evaluating thread: it balances the two threads.
+    CloudTrailReader reader(
+        file, options,
+        [&](CloudTrailEntry&& entry) {
+          batch.push_back({std::move(entry), false, {}});
+          if (batch.size() >= kBatch) {
+            flush(&reader);
+          }
+        },
+        /*deferScenario=*/true);
     engine::Status read =
         readCloudTrailChunks(file, [&](std::string_view chunk) { return reader.feed(chunk); });
     engine::Status finished = reader.finish();
@@ -580,7 +630,7 @@ void readFiles(const std::vector<std::string>& files, const CloudTrailOptions& o
     end.fileStatus = !read.ok() ? std::move(read) : std::move(finished);
     batch.push_back(std::move(end));
   }
-  flush();
+  flush(nullptr);
   queue->close();
 }
 
@@ -595,7 +645,9 @@ ReplayReport replayCloudTrailFiles(std::span<const std::string> paths, const Pol
     return aggregator.finish();
   }
   BatchQueue queue;
-  std::thread reading(readFiles, std::cref(files.value()), std::cref(options.records), &queue);
+  BatchQueue spent;
+  std::thread reading(readFiles, std::cref(files.value()), std::cref(options.records), &queue,
+                      &spent);
   std::vector<PipelineItem> batch;
   while (queue.pop(&batch)) {
     for (PipelineItem& item : batch) {
@@ -608,6 +660,11 @@ ReplayReport replayCloudTrailFiles(std::span<const std::string> paths, const Pol
         aggregator.addFileError(item.fileStatus);
       }
     }
+    // Back to the reading thread to be freed; if it has finished, freed here.
+    if (!spent.offer(std::move(batch))) {
+      batch.clear();
+    }
+    batch = {};
   }
   reading.join();
   return aggregator.finish();

@@ -21,6 +21,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "analysis/cloudtrail.h"
@@ -168,9 +169,11 @@ class ReplayAggregator {
  private:
   class RecentIds;
   const PolicySet& set_;
+  CloudTrailOptions records_;
   ReplayReport report_;
   std::unique_ptr<RecentIds> recent_;
-  std::string key_;  // reused group key
+  std::string key_;                                           // reused group key
+  std::unordered_map<std::string, ReplayGroup*> groupIndex_;  // into report_.groups
 };
 
 // Evaluates the entries of a log read by readCloudTrailLog.

@@ -523,6 +523,23 @@ std::string formatTimestamp(std::int64_t epochSeconds) {
   const unsigned d = doy - (153 * mp + 2) / 5 + 1;
   const unsigned m = mp < 10 ? mp + 3 : mp - 9;
   const std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2 ? 1 : 0);
+  if (y >= 0 && y <= 9999) {
+    // Digits by hand: replay formats two times per record, and snprintf showed in profiles.
+    std::string out = "0000-00-00T00:00:00Z";
+    const auto put = [&out](std::size_t at, std::int64_t value, int width) {
+      for (int i = width - 1; i >= 0; --i) {
+        out[at + static_cast<std::size_t>(i)] = static_cast<char>('0' + value % 10);
+        value /= 10;
+      }
+    };
+    put(0, y, 4);
+    put(5, m, 2);
+    put(8, d, 2);
+    put(11, secs / 3600, 2);
+    put(14, secs / 60 % 60, 2);
+    put(17, secs % 60, 2);
+    return out;
+  }
   char buffer[64];
   std::snprintf(buffer, sizeof buffer, "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ",
                 static_cast<long long>(y), m, d, static_cast<long long>(secs / 3600),

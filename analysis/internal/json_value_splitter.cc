@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdio>
+#include <string_view>
 #include <utility>
 
 namespace policysim::analysis::internal {
@@ -13,6 +14,15 @@ constexpr std::array<bool, 256> kStringStops = [] {
   stops[static_cast<unsigned char>('"')] = true;
   stops[static_cast<unsigned char>('\\')] = true;
   stops[static_cast<unsigned char>('\n')] = true;
+  return stops;
+}();
+
+// Bytes that matter inside a container value outside strings; the others are skipped fast.
+constexpr std::array<bool, 256> kValueStops = [] {
+  std::array<bool, 256> stops{};
+  for (const char c : std::string_view("\"{}[]:\n")) {
+    stops[static_cast<unsigned char>(c)] = true;
+  }
   return stops;
 }();
 
@@ -69,6 +79,14 @@ bool JsonValueSplitter::feed(std::string_view chunk) {
 
 void JsonValueSplitter::process(const char* p, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) {
+    if (inValue_ && !inString_ && !scalar_ && !recordsKeyPending_) {
+      while (i < n && !kValueStops[static_cast<unsigned char>(p[i])]) {
+        ++i;
+      }
+      if (i == n) {
+        break;
+      }
+    }
     char c = p[i];
     if (inString_) {
       if (escape_ && c != '\n') {
