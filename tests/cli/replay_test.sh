@@ -94,6 +94,64 @@ printf '{"Records": [\n  {"eventTime": 1,\n  ]}\n' > "$dir/broken.json"
 run 2 "invalid JSON" replay --cloudtrail "$dir/broken.json" $force
 check "invalid JSON: line and column" grep -q 'broken.json:3:3: error: record 1: invalid JSON' "$dir/err"
 
+# Every shape of log (tests/analysis/fixtures/cloudtrail/README.md): the same two records.
+fx=tests/analysis/fixtures/cloudtrail
+for shape in lines.jsonl array.json pretty.json lookup-events.json eventbridge.jsonl; do
+  run 1 "shape $shape" replay --cloudtrail $fx/$shape $force --format json
+  check "$shape: both records replayed" grep -q '"records":2,"replayed":2,"allowed":1,"explicitDeny":1' "$dir/out"
+done
+gzip -c $fx/lines.jsonl > "$dir/lines.jsonl.gz"
+run 1 ".json.gz read directly" replay --cloudtrail "$dir/lines.jsonl.gz" $force --format json
+check "gzip: both records replayed" grep -q '"records":2,"replayed":2' "$dir/out"
+cat "$dir/lines.jsonl.gz" "$dir/lines.jsonl.gz" | "$bin" replay --cloudtrail - $force --format json \
+  > "$dir/out" 2> "$dir/err"
+check "concatenated gzip on stdin: re-delivered records counted once" grep -q \
+  '"records":4,"replayed":2.*"duplicates":2' "$dir/out"
+# zcat *.json.gz | policysim replay --cloudtrail -: delivery files one after another.
+cat $fx/AWSLogs/111122223333/CloudTrail/*/2026/11/21/*.json | "$bin" replay --cloudtrail - $force \
+  --format json > "$dir/out" 2> "$dir/err"
+check "concatenated delivery files: 4 records" grep -q '"records":4,"replayed":4' "$dir/out"
+
+# A directory in the AWSLogs layout, one file gzipped, digests left out.
+cp -r $fx/AWSLogs "$dir/"
+gzip "$dir"/AWSLogs/111122223333/CloudTrail/eu-west-1/2026/11/21/*.json
+run 1 "AWSLogs directory" replay --cloudtrail "$dir/AWSLogs" $force --format json
+check "directory: 2 files, 4 records, no error" grep -q \
+  '"records":4,"replayed":4.*"errors":\[\],"files":2,"duplicates":0' "$dir/out"
+run 1 "files and directories together" replay --cloudtrail "$dir/AWSLogs" --cloudtrail \
+  $fx/lines.jsonl $force --format json
+check "files and directories: 3 files" grep -q '"records":6,.*"files":3,"duplicates":1' "$dir/out"
+
+# Sign-in events: CheckMfa (no ARN) and PasswordUpdated are skipped with a reason, "YES" is MFA.
+run 0 "sign-in events" replay --cloudtrail $fx/signin.jsonl $force
+check "sign-in: Mary signed in with MFA (YES)" grep -q 'user/Mary_Major  1 with MFA, 0 without MFA' "$dir/out"
+check "sign-in: failed sign-in counted" grep -q 'user/John_Stiles  0 with MFA, 0 without MFA, 1 failed' "$dir/out"
+check "sign-in: other steps grouped" grep -q '^  2x  sign-in event (signin.amazonaws.com)' "$dir/out"
+check "sign-in: nothing on stderr" [ ! -s "$dir/err" ]
+
+# Contradictions and junk: each reported with its place, the good record replayed.
+run 2 "junk and contradictions" replay --cloudtrail $fx/junk.jsonl $force
+check "junk: first line cut short" grep -q 'junk.jsonl:2:1: error: record 1: not closed before line 2' "$dir/err"
+check "junk: AKIA with MFA" grep -q 'junk.jsonl:3: error: record 3: accessKeyId AKIAIOSFODNN7EXAMPLE is a long-term access key' "$dir/err"
+check "junk: boolean" grep -q 'junk.jsonl:4: error: record 4: .*mfaAuthenticated is a boolean' "$dir/err"
+check "junk: wildcard" grep -q 'junk.jsonl:5: error: record 5: eventName "Describe\*" holds a wildcard' "$dir/err"
+check "junk: the good record replayed" grep -q 'replayed 1 of 5' "$dir/out"
+
+# What a real log needs: duplicates, service-linked roles, calls made by services, names.
+run 1 "real-log needs" replay --cloudtrail $fx/real-log.jsonl $force
+check "real log: duplicate" grep -q '1 duplicates (re-delivered eventID)' "$dir/out"
+check "real log: service-linked role skipped" grep -q '^  1x  service-linked role' "$dir/out"
+check "real log: CloudFormation's call apart" grep -q '^  cloudformation.amazonaws.com  1x' "$dir/out"
+check "real log: event name mapped" grep -q 's3:PutLifecycleConfiguration  1x' "$dir/out"
+check "real log: AppRegistry prefix" grep -q 'servicecatalog:CreateApplication  1x' "$dir/out"
+check "real log: unknown action warned" grep -q '^  s3:GetBucketMagic  1x  first: .*real-log.jsonl record 5' "$dir/out"
+
+# Text that is no JSON: given up after 1 MiB, not read whole.
+head -c 50000000 /dev/zero > "$dir/zeros.bin"
+run 2 "a file of NULs" replay --cloudtrail "$dir/zeros.bin" $force
+check "NULs: given up after 1 MiB" grep -q 'zeros.bin:1:1048577: error: more than 1 MiB in a row that is not JSON' "$dir/err"
+rm -f "$dir/zeros.bin"
+
 run 2 "missing log file" replay --cloudtrail "$dir/none.json" $force
 run 2 "no --cloudtrail" replay $force
 run 2 "no policy" replay --cloudtrail $log
