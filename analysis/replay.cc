@@ -5,6 +5,7 @@
 #include <rapidjson/writer.h>
 
 #include <algorithm>
+#include <bit>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -370,7 +371,9 @@ bool countsAsDenied(const ReplayGroup& group, bool explicitDenyOnly) {
 // collision (about 1 in 2^44 per record at the full window) would drop one record as a duplicate.
 class ReplayAggregator::RecentIds {
  public:
-  RecentIds() : slots_(kDedupWindow * 2, 0), ring_(kDedupWindow, 0) {}
+  explicit RecentIds(std::size_t window)
+      : slots_(std::bit_ceil(std::max<std::size_t>(window, 1) * 2), 0),
+        ring_(std::max<std::size_t>(window, 1), 0) {}
 
   // True when `id` is among the recent ones; else remembers it.
   bool seenBefore(std::string_view id) {
@@ -383,14 +386,14 @@ class ReplayAggregator::RecentIds {
       }
       slot = (slot + 1) & (slots_.size() - 1);
     }
-    if (count_ == kDedupWindow) {
+    if (count_ == ring_.size()) {
       erase(ring_[next_]);
     } else {
       ++count_;
     }
     slots_[slot] = hash;
     ring_[next_] = hash;
-    next_ = (next_ + 1) % kDedupWindow;
+    next_ = (next_ + 1) % ring_.size();
     return false;
   }
 
@@ -415,14 +418,17 @@ class ReplayAggregator::RecentIds {
     slots_[hole] = 0;
   }
 
-  std::vector<std::uint64_t> slots_;  // power of two, twice the window: at most half full
+  std::vector<std::uint64_t> slots_;  // a power of two, at least twice the window: half full
   std::vector<std::uint64_t> ring_;
   std::size_t next_ = 0;
   std::size_t count_ = 0;
 };
 
 ReplayAggregator::ReplayAggregator(const PolicySet& set, const ReplayOptions& options)
-    : set_(set), records_(options.records), recent_(std::make_unique<RecentIds>()) {
+    : set_(set),
+      records_(options.records),
+      recent_(options.dedupWindow == 0 ? nullptr
+                                       : std::make_unique<RecentIds>(options.dedupWindow)) {
   report_.assumeRoleCarriesMfa = options.records.assumeRoleCarriesMfa;
   report_.explicitDenyOnly = options.explicitDenyOnly;
   if (options.records.catalogue != nullptr) {
@@ -449,7 +455,7 @@ void ReplayAggregator::add(CloudTrailEntry& entry) {
     return;
   }
   MappedRecord& record = entry.record.value();
-  if (!record.eventId.empty() && recent_->seenBefore(record.eventId)) {
+  if (recent_ != nullptr && !record.eventId.empty() && recent_->seenBefore(record.eventId)) {
     ++report_.duplicates;
     return;
   }

@@ -37,11 +37,17 @@ using engine::PolicySet;
 using engine::Result;
 using engine::StatementRef;
 
+// eventIDs remembered by default to find re-delivered records (ReplayOptions::dedupWindow): a
+// record whose eventID is among the last kDedupWindow eventIDs seen is a duplicate (24 MiB).
+inline constexpr std::size_t kDedupWindow = std::size_t{1} << 20U;
+
 struct ReplayOptions {
   CloudTrailOptions records;  // how records become requests, whose requests are replayed
   // Only explicit denies count as "would deny" (the policies are added to what principals
   // already have, which may allow what these do not); implicit denies are still listed.
   bool explicitDenyOnly = false;
+  // Re-delivered records: how many recent eventIDs are remembered (kDedupWindow); 0 = none.
+  std::size_t dedupWindow = kDedupWindow;
 };
 
 // Replayed requests with the same principal, action, decision and deciding statement.
@@ -101,9 +107,6 @@ struct SkipGroup {
 inline constexpr std::size_t kSkipExamples = 3;
 // Malformed records whose message the report keeps (all are counted).
 inline constexpr std::size_t kMaxReportedErrors = 100;
-// eventIDs remembered to find re-delivered records: a record whose eventID is among the last
-// kDedupWindow eventIDs seen is a duplicate (24 MiB at most).
-inline constexpr std::size_t kDedupWindow = std::size_t{1} << 20U;
 
 // Calls an AWS service made for principals, per service.
 struct ServiceCallSummary {

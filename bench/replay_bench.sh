@@ -113,7 +113,8 @@ cat > "$work/deny.json" <<'JSON'
 JSON
 
 size=$(stat -c %s "$log")
-echo "input: $records records, $((size / 1048576)) MiB of JSON Lines; $(nproc) cores"
+echo "input: $records records, $((size / 1048576)) MiB of JSON Lines; $(nproc) cores;" \
+  "load average $(cut -d' ' -f1-3 /proc/loadavg) (the ratio is only meaningful on a quiet machine)"
 measure() {  # name, command...
   local name=$1
   shift
@@ -126,6 +127,7 @@ measure() {  # name, command...
   printf '%-10s wall %8s  user %7s s  sys %6s s  peak RSS %6d MiB\n' "$name" "$wall" "$user" \
     "$sys" "$((rss / 1024))"
   echo "$wall" > "$work/$name.wall"
+  echo "$user $sys" > "$work/$name.cpu"
 }
 measure python python3 -c 'import json,sys; [json.loads(l) for l in sys.stdin]' < "$log"
 measure policysim "$bin" replay --cloudtrail "$log" "$work/deny.json" --format json --quiet
@@ -134,4 +136,10 @@ echo
 seconds() { awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }' "$1"; }
 py=$(seconds "$work/python.wall")
 ps=$(seconds "$work/policysim.wall")
-awk -v py="$py" -v ps="$ps" 'BEGIN { printf "policysim is %.1fx Python (wall time; target >= 3x)\n", py / ps }'
+read -r pyu pys < "$work/python.cpu"
+read -r psu pss < "$work/policysim.cpu"
+awk -v py="$py" -v ps="$ps" -v pc="$pyu + $pys" -v sc="$psu + $pss" -v n="$records" 'BEGIN {
+  split(pc, a, " + "); split(sc, b, " + "); pcpu = a[1] + a[2]; scpu = b[1] + b[2]
+  printf "policysim is %.1fx Python in wall time (target >= 3x), %.1fx in CPU time (%.1f vs %.1f us of CPU per record)\n",
+    py / ps, pcpu / scpu, pcpu * 1e6 / n, scpu * 1e6 / n
+}'

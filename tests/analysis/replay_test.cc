@@ -241,4 +241,56 @@ TEST(Replay, ReportsAContainerThatIsNotOne) {
             "log.json:1:1: error: no CloudTrail records: the input is empty");
 }
 
+// Re-delivered records are counted once; the window of remembered eventIDs is bounded, and an
+// ID older than the window is not a duplicate any more.
+TEST(Replay, DropsRedeliveredEventsWithinTheWindow) {
+  const auto set = policySet();
+  auto withId = [](int id) {
+    return event("2026-11-21T09:00:00Z", "ec2.amazonaws.com", "DescribeInstances", kBobKey,
+                 R"(,"eventID":"id-)" + std::to_string(id) + "\"");
+  };
+  std::string log;
+  for (int id : {1, 2, 1, 3, 2, 4, 5, 1}) {  // window 3: the last 1 was evicted by 3, 4, 5
+    log += withId(id) + "\n";
+  }
+  log += event("2026-11-21T09:00:00Z", "ec2.amazonaws.com", "DescribeInstances", kBobKey) + "\n";
+  log += event("2026-11-21T09:00:00Z", "ec2.amazonaws.com", "DescribeInstances", kBobKey) + "\n";
+  ReplayOptions options;
+  options.dedupWindow = 3;
+  auto report = replayCloudTrailLog("log.jsonl", log, *set, options);
+  ASSERT_TRUE(report.ok()) << report.status().toString();
+  EXPECT_EQ(report.value().records, 10U);
+  EXPECT_EQ(report.value().duplicates, 2U);  // the second 1 and the second 2
+  EXPECT_EQ(report.value().replayed, 8U);    // records without an eventID are never duplicates
+  options.dedupWindow = 0;
+  EXPECT_EQ(replayCloudTrailLog("log.jsonl", log, *set, options).value().duplicates, 0U);
+}
+
+// Calls made by a service are evaluated but kept apart, per service.
+TEST(Replay, ReportsServiceCallsApart) {
+  const auto set = policySet();
+  const std::string viaCloudFormation =
+      R"({"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/bob","accountId":"111122223333",)"
+      R"("accessKeyId":"AKIAEXAMPLEBOB000001","invokedBy":"cloudformation.amazonaws.com"})";
+  const std::string log =
+      event("2026-11-21T09:00:00Z", "ec2.amazonaws.com", "StopInstances", viaCloudFormation) +
+      "\n" + event("2026-11-21T09:00:00Z", "ec2.amazonaws.com", "StopInstances", kBobKey) + "\n";
+  auto report = replayCloudTrailLog("log.jsonl", log, *set, {});
+  ASSERT_TRUE(report.ok());
+  ASSERT_EQ(report.value().groups.size(), 2U);
+  ASSERT_EQ(report.value().serviceCalls.size(), 1U);
+  const ServiceCallSummary& calls = report.value().serviceCalls.at("cloudformation.amazonaws.com");
+  EXPECT_EQ(calls.count, 1U);
+  EXPECT_EQ(calls.explicitDenied, 1U);
+  const std::string text = formatReplayText(report.value(), false);
+  EXPECT_NE(text.find("  cloudformation.amazonaws.com  1x: 0 allowed, 1 explicitly denied, 0 not "
+                      "allowed  [arn:aws:iam::111122223333:user/bob]\n"),
+            std::string::npos)
+      << text;
+  // The user's own request is listed once among the denied groups, not the service's.
+  const std::string ownGroup = "    ec2:StopInstances  1x  2026-11-21T09:00:00Z";
+  ASSERT_NE(text.find(ownGroup), std::string::npos) << text;
+  EXPECT_EQ(text.find(ownGroup), text.rfind(ownGroup)) << text;
+}
+
 }  // namespace
