@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <utility>
@@ -23,6 +25,25 @@ using engine::Status;
 constexpr unsigned kParseFlags = rapidjson::kParseIterativeFlag |
                                  rapidjson::kParseValidateEncodingFlag |
                                  rapidjson::kParseFullPrecisionFlag;
+// For text that is plain ASCII: nothing to validate, and RapidJSON's validating string reader
+// is most of the parse time.
+constexpr unsigned kAsciiParseFlags =
+    rapidjson::kParseIterativeFlag | rapidjson::kParseFullPrecisionFlag;
+
+// True when no byte has its high bit set (eight at a time).
+bool isAscii(std::string_view text) {
+  std::size_t i = 0;
+  std::uint64_t any = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, text.data() + i, 8);
+    any |= word;
+  }
+  for (; i < text.size(); ++i) {
+    any |= static_cast<unsigned char>(text[i]);
+  }
+  return (any & 0x8080808080808080ULL) == 0;
+}
 
 const JsonValue* member(const JsonValue* object, const char* key) {
   if (object == nullptr || !object->IsObject()) {
@@ -117,10 +138,12 @@ std::vector<std::string> requestResources(const JsonValue& event, std::string_vi
 
 void setString(Request* request, std::string_view key, std::string_view value,
                engine::ContextValue::Type type = engine::ContextValue::Type::String) {
-  engine::ContextValue v;
-  v.type = type;
-  v.values.emplace_back(value);
-  request->setContext(key, std::move(v));
+  // Filled in place: the request's storage from an earlier record is reused.
+  engine::ContextValue* slot = request->addContext(key);
+  if (slot != nullptr) {
+    slot->type = type;
+    slot->values.emplace_back(value);
+  }
 }
 
 MappedRecord notReplayed(MappedRecord record, RecordOutcome outcome, std::string why,
@@ -516,11 +539,11 @@ struct CloudTrailReader::Rep {
         options(opts),
         defer(deferScenario),
         sink(std::move(out)),
-        splitter([this](internal::SplitValue& value) { onValue(value); }),
+        splitter([this](internal::SplitValue& value) { return onValue(value); }),
         pool(poolBuffer.data(), poolBuffer.size()),
         nestedPool(nestedBuffer.data(), nestedBuffer.size()) {}
 
-  void onValue(internal::SplitValue& value);
+  bool onValue(internal::SplitValue& value);
   void unwrap(const JsonValue& value, std::size_t line, int level);
   void deliver(std::size_t line, Result<MappedRecord> record);
   void fail(std::size_t line, std::size_t column, std::string message) {
@@ -560,21 +583,32 @@ void CloudTrailReader::Rep::deliver(std::size_t line, Result<MappedRecord> recor
   sink(std::move(entry));
 }
 
-void CloudTrailReader::Rep::onValue(internal::SplitValue& value) {
+bool CloudTrailReader::Rep::onValue(internal::SplitValue& value) {
   if (!value.error.empty()) {
     fail(value.errorLine, value.errorColumn, std::move(value.error));
-    return;
+    return true;
   }
   pool.Clear();
   rapidjson::Document document(&pool);
+  const bool ascii = isAscii({value.data, value.size});
   if (value.multiline) {
-    document.Parse<kParseFlags>(value.data, value.size);
-  } else {
+    if (ascii) {
+      document.Parse<kAsciiParseFlags>(value.data, value.size);
+    } else {
+      document.Parse<kParseFlags>(value.data, value.size);
+    }
+  } else if (ascii) {
     // In place: no copies of strings. Unescaping rewrites the text before the error offset,
-    // which only matters for counting lines, and a one-line value has none to count.
+    // which only matters for counting lines, and a one-line value has none to count. (An
+    // escape such as \u00e9 still yields valid UTF-8.)
+    document.ParseInsitu<kAsciiParseFlags>(value.data);
+  } else {
     document.ParseInsitu<kParseFlags>(value.data);
   }
   if (document.HasParseError()) {
+    if (value.tentative) {
+      return false;  // the splitter scans the line and finds what it holds
+    }
     // Where the error is: count the lines of the value up to it.
     const std::string_view text(value.data, value.size);
     const std::size_t offset = std::min(document.GetErrorOffset(), text.size());
@@ -585,9 +619,10 @@ void CloudTrailReader::Rep::onValue(internal::SplitValue& value) {
         lastBreak == std::string_view::npos ? value.column + offset : offset - lastBreak;
     fail(value.line + breaks, column,
          std::string("invalid JSON: ") + rapidjson::GetParseError_En(document.GetParseError()));
-    return;
+    return true;
   }
   unwrap(document, value.line, 0);
+  return true;
 }
 
 // The records a value holds: itself, or those of the containers CloudTrail and its tools write.

@@ -42,7 +42,7 @@ int severity(DecisionKind kind) {
 // The record's request is evaluated in place (its resource set per evaluation); `key` is a
 // buffer reused across records.
 void addRequest(MappedRecord& record, const PolicySet& set, ReplayReport* report,
-                std::string* keyBuffer, std::unordered_map<std::string, ReplayGroup*>* groupIndex) {
+                std::string* keyBuffer, ReplayAggregator::GroupIndex* groupIndex) {
   engine::Request& request = record.request;
   engine::Decision worst;
   std::string worstResource;
@@ -72,21 +72,27 @@ void addRequest(MappedRecord& record, const PolicySet& set, ReplayReport* report
   if (!worst.matchedStatements.empty()) {
     statement = worst.matchedStatements.front();
   }
+  // The hash index finds a group from a cheap key (the statement by its indices); the report's
+  // map, ordered by the statement's label, is only written when a group is new.
   std::string& key = *keyBuffer;
   key.assign(record.via).append(1, '\n').append(record.principal).append(1, '\n');
-  key.append(record.request.action).append(1, '\n').append(engine::decisionName(worst.kind));
-  key.append(1, '\n');
+  key.append(record.request.action).append(1, '\n');
+  key.append(1, static_cast<char>('0' + static_cast<int>(worst.kind)));
   if (statement) {
-    key.append(engine::statementLabel(*statement));
+    key.append(1, static_cast<char>('0' + static_cast<int>(statement->policyKind)));
+    key.append(std::to_string(statement->policyIndex)).append(1, '/');
+    key.append(std::to_string(statement->statementIndex));
   }
-  // The map keeps the report's order; the hash index finds a group without string compares.
   auto indexed = groupIndex->find(key);
   const bool inserted = indexed == groupIndex->end();
   if (inserted) {
-    ReplayGroup* added = &report->groups.emplace(key, ReplayGroup{}).first->second;
-    indexed = groupIndex->emplace(key, added).first;
+    std::string reportKey = record.via + '\n' + record.principal + '\n' + record.request.action +
+                            '\n' + engine::decisionName(worst.kind) + '\n' +
+                            (statement ? engine::statementLabel(*statement) : "");
+    ReplayGroup* added = &report->groups.emplace(std::move(reportKey), ReplayGroup{}).first->second;
+    indexed = groupIndex->emplace(key, ReplayAggregator::GroupSlot{added, 0}).first;
   }
-  ReplayGroup& group = *indexed->second;
+  ReplayGroup& group = *indexed->second.group;
   if (inserted) {
     group.principal = record.principal;
     group.action = record.request.action;
@@ -102,9 +108,10 @@ void addRequest(MappedRecord& record, const PolicySet& set, ReplayReport* report
   group.failedAtTheTime += record.errorCode.empty() ? 0 : 1;
   group.first = std::min(group.first, record.time);
   group.last = std::max(group.last, record.time);
-  const std::string_view credential = scenarioInfo(record.scenario).name;
-  if (group.credentials.find(std::string(credential)) == group.credentials.end()) {
-    group.credentials.emplace(credential);
+  const std::uint32_t credentialBit = 1U << static_cast<unsigned>(record.scenario);
+  if ((indexed->second.credentials & credentialBit) == 0) {
+    indexed->second.credentials |= credentialBit;
+    group.credentials.emplace(scenarioInfo(record.scenario).name);
   }
   for (const std::string& resource : record.resources) {
     if (group.resources.size() < kMaxGroupResources) {

@@ -166,6 +166,13 @@ class ReplayAggregator {
   // A whole log failed (it cannot be read, or was abandoned part way): an error of its own.
   void addFileError(const engine::Status& status);
   void addFile() { ++report_.files; }
+
+  // A group and the credential scenarios already recorded in it (one bit each).
+  struct GroupSlot {
+    ReplayGroup* group = nullptr;
+    std::uint32_t credentials = 0;
+  };
+  using GroupIndex = std::unordered_map<std::string, GroupSlot>;
   // The report; the aggregator is spent.
   [[nodiscard]] ReplayReport finish();
 
@@ -175,8 +182,8 @@ class ReplayAggregator {
   CloudTrailOptions records_;
   ReplayReport report_;
   std::unique_ptr<RecentIds> recent_;
-  std::string key_;                                           // reused group key
-  std::unordered_map<std::string, ReplayGroup*> groupIndex_;  // into report_.groups
+  std::string key_;        // reused group key
+  GroupIndex groupIndex_;  // into report_.groups, by a cheap key
 };
 
 // Evaluates the entries of a log read by readCloudTrailLog.

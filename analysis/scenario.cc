@@ -289,14 +289,25 @@ class ContextWriter {
     }
     request_->setContext(key, std::move(value));
   }
-  void setString(std::string_view key, std::string text) {
-    set(key, scalar(ContextValue::Type::String, std::move(text)));
+  void setString(std::string_view key, std::string_view text) {
+    setScalar(key, ContextValue::Type::String, text);
   }
   void setBool(std::string_view key, bool value) {
-    set(key, scalar(ContextValue::Type::Bool, value ? "true" : "false"));
+    setScalar(key, ContextValue::Type::Bool, value ? "true" : "false");
   }
 
  private:
+  // Filled in place, reusing the request's storage (replay maps millions of records).
+  void setScalar(std::string_view key, ContextValue::Type type, std::string_view text) {
+    ContextValue* slot = request_->addContext(key);
+    if (slot == nullptr) {
+      outcome_->keptKeys.emplace_back(key);
+      return;
+    }
+    slot->type = type;
+    slot->values.emplace_back(text);
+  }
+
   Request* request_;
   ScenarioOutcome* outcome_;
 };
@@ -468,11 +479,12 @@ std::vector<std::string> setPrincipalKeys(const PrincipalKeys& keys, Request* re
     if (value.empty()) {
       return;
     }
-    if (request->findContext(key) != nullptr) {
+    ContextValue* slot = request->addContext(key);  // in place: storage is reused
+    if (slot == nullptr) {
       kept.emplace_back(key);
       return;
     }
-    request->setContext(key, scalar(ContextValue::Type::String, value));
+    slot->values.push_back(value);
   };
   set("aws:PrincipalArn", keys.principalArn);
   set("aws:PrincipalAccount", keys.account);

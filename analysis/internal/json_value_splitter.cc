@@ -1,7 +1,9 @@
 #include "analysis/internal/json_value_splitter.h"
 
 #include <array>
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <string_view>
 #include <utility>
 
@@ -25,6 +27,30 @@ constexpr std::array<bool, 256> kValueStops = [] {
   }
   return stops;
 }();
+
+// Eight bytes at a time (SWAR): true when the word holds a byte equal to b.
+constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+inline bool hasByte(std::uint64_t word, unsigned char b) {
+  const std::uint64_t x = word ^ (kOnes * b);
+  return ((x - kOnes) & ~x & kHighs) != 0;
+}
+
+// The first byte at or after `i` that ends a run inside a string ('"', '\\', '\n').
+inline std::size_t skipStringRun(const char* p, std::size_t i, std::size_t n) {
+  while (i + 8 <= n) {
+    std::uint64_t word;
+    std::memcpy(&word, p + i, 8);
+    if (hasByte(word, '"') || hasByte(word, '\\') || hasByte(word, '\n')) {
+      break;
+    }
+    i += 8;
+  }
+  while (i < n && !kStringStops[static_cast<unsigned char>(p[i])]) {
+    ++i;
+  }
+  return i;
+}
 
 bool startsScalar(char c) {
   return c == '"' || c == '-' || (c >= '0' && c <= '9') || c == 't' || c == 'f' || c == 'n';
@@ -96,10 +122,7 @@ void JsonValueSplitter::process(const char* p, std::size_t n) {
         }
         continue;
       }
-      std::size_t j = i;
-      while (j < n && !kStringStops[static_cast<unsigned char>(p[j])]) {
-        ++j;
-      }
+      const std::size_t j = skipStringRun(p, i, n);
       if (keyCapture_ && key_.size() < 16) {
         key_.append(p + i, std::min(j - i, std::size_t{16}));
       }
@@ -233,6 +256,10 @@ void JsonValueSplitter::process(const char* p, std::size_t n) {
     // Between values.
     switch (mode_) {
       case Mode::Top:
+        if (c == '{' && offerLine(p, i, n)) {
+          i = lineEnd_ - 1;  // the loop goes on at the line break
+          break;
+        }
         if (c == '{') {
           startValue(i, false);
           stack_.assign(1, '{');
@@ -292,6 +319,37 @@ void JsonValueSplitter::process(const char* p, std::size_t n) {
         break;
     }
   }
+}
+
+bool JsonValueSplitter::offerLine(const char* p, std::size_t at, std::size_t n) {
+  const void* found = std::memchr(p + at, '\n', n - at);
+  if (found == nullptr) {
+    return false;
+  }
+  const auto end = static_cast<std::size_t>(static_cast<const char*>(found) - p);
+  std::size_t last = end;
+  while (last > at && (p[last - 1] == ' ' || p[last - 1] == '\t' || p[last - 1] == '\r')) {
+    --last;
+  }
+  if (last - at > kMaxTentativeLine || last - at < 2 || p[last - 1] != '}') {
+    return false;
+  }
+  value_.assign(p + at, last - at);
+  value_.push_back('\0');
+  SplitValue value;
+  value.data = value_.data();
+  value.size = value_.size() - 1;
+  value.line = line_;
+  value.column = columnAt(at);
+  value.tentative = true;
+  const bool accepted = sink_(value);
+  value_.clear();
+  if (accepted) {
+    sawContent_ = true;
+    junkBytes_ = 0;
+    lineEnd_ = end;
+  }
+  return accepted;
 }
 
 void JsonValueSplitter::closeTo(std::size_t size) {

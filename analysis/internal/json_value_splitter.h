@@ -16,6 +16,9 @@
 //     short, and the new value is read: one broken line does not swallow the rest.
 //  4. A line break inside a string (JSON forbids it) ends the value as broken; reading resumes
 //     on the next line.
+//  5. Fast path for JSON Lines: a line of at most kMaxTentativeLine bytes that starts with '{'
+//     and ends with '}' is offered whole (SplitValue::tentative); only when the sink cannot
+//     parse it as one value is it scanned, so every outcome is the scanning one.
 //
 // Not thread-safe; one splitter per input.
 #pragma once
@@ -35,6 +38,9 @@ struct SplitValue {
   std::size_t line = 1;  // where the value starts, 1-based
   std::size_t column = 1;
   bool multiline = false;  // it holds line breaks (else it is parsed in place, faster)
+  // A whole line taken as a value without scanning it (invariant 5): the sink returns false
+  // when it is not one JSON value, and the line is then scanned byte by byte.
+  bool tentative = false;
   // Non-empty: the value is broken (cut short, too large, not JSON) and `error` says why, at
   // errorLine:errorColumn; data holds what was read (possibly nothing).
   std::string error;
@@ -48,7 +54,10 @@ class JsonValueSplitter {
   static constexpr std::size_t kMaxJunkBytes = std::size_t{1} << 20U;
   static constexpr std::size_t kMaxDepth = 512;
 
-  using Sink = std::function<void(SplitValue&)>;
+  static constexpr std::size_t kMaxTentativeLine = std::size_t{256} << 10U;
+
+  // Returns false only for a tentative value that is not one JSON value.
+  using Sink = std::function<bool(SplitValue&)>;
   explicit JsonValueSplitter(Sink sink) : sink_(std::move(sink)) {}
 
   // Feeds the next bytes. False once the input is abandoned (abandonReason()); later calls do
@@ -75,7 +84,10 @@ class JsonValueSplitter {
 
   void process(const char* p, std::size_t n);
   void startValue(std::size_t at, bool scalar);
-  void closeTo(std::size_t size);  // closes containers down to `size`, updating the mode
+  void closeTo(std::size_t size);
+  // Invariant 5: offers the line starting at `at` whole; true when the sink took it.
+  bool offerLine(const char* p, std::size_t at,
+                 std::size_t n);  // closes containers down to `size`, updating the mode
   void endValue(const char* p, std::size_t endExclusive);
   void emitError(std::string why, std::size_t line, std::size_t column);
   void brokenValue(const char* p, std::size_t at, std::string why);
@@ -106,6 +118,7 @@ class JsonValueSplitter {
   bool elementExpected_ = true;
   // Junk.
   std::size_t junkBytes_ = 0;
+  std::size_t lineEnd_ = 0;  // offerLine: where the accepted line's break is in the chunk
   // Position.
   std::size_t pos_ = 0;        // offset of the current chunk in the input
   std::size_t line_ = 1;       // current line
