@@ -978,6 +978,25 @@ TEST(CloudTrailLog, GivesUpOnLongJunk) {
             "is skipped");
 }
 
+// Text that is not plain ASCII is validated as UTF-8: valid text is read, invalid bytes are an
+// error of their record, on a line of its own (fast path) or inside a delivery file.
+TEST(CloudTrailLog, ValidatesUtf8) {
+  const std::string valid = event("ec2.amazonaws.com", "DescribeInstances", bob(),
+                                  ",\"userAgent\":\"caf\xC3\xA9\"");
+  const std::string invalid = event("ec2.amazonaws.com", "DescribeInstances", bob(),
+                                    ",\"userAgent\":\"caf\xFF\"");
+  for (const std::string& text :
+       {valid + "\n" + invalid + "\n", "{\"Records\":[" + valid + "," + invalid + "]}"}) {
+    const std::vector<CloudTrailEntry> entries = readLog(text);
+    ASSERT_EQ(entries.size(), 2U);
+    EXPECT_TRUE(entries[0].record.ok());
+    ASSERT_FALSE(entries[1].record.ok());
+    EXPECT_NE(entries[1].record.status().message().find("Invalid encoding in string"),
+              std::string::npos)
+        << entries[1].record.status().message();
+  }
+}
+
 // ---- Shapes of logs -------------------------------------------------------------------------
 
 // Every shape AWS and its tools write, fed in chunks of every size from 1 byte: the same
