@@ -98,10 +98,10 @@ struct MappedRecord {
                                                   const CloudTrailOptions& options);
 
 // "s3.amazonaws.com" -> "s3", "runtime.sagemaker.amazonaws.com" -> "sagemaker"; the services
-// whose endpoint differs from their IAM prefix are mapped (kEventSourcePrefixes).
+// whose endpoint differs from their IAM prefix are mapped (eventSourcePrefixes()).
 [[nodiscard]] std::string servicePrefix(std::string_view eventSource);
 // The IAM action (without prefix) an event is authorized as: S3 "ListBuckets" ->
-// "ListAllMyBuckets" (kEventNameActions), Lambda "GetFunction20150331v2" -> "GetFunction";
+// "ListAllMyBuckets" (eventNameActions()), Lambda "GetFunction20150331v2" -> "GetFunction";
 // else the event name.
 [[nodiscard]] std::string iamActionName(std::string_view service, std::string_view eventName);
 
