@@ -127,6 +127,12 @@ Result<std::vector<std::string>> listCloudTrailFiles(std::span<const std::string
         found.push_back(entry.path().string());
       }
     }
+    if (found.empty()) {
+      return Status::notFound(
+          "no CloudTrail log files (*.json, *.jsonl, *.ndjson, each optionally .gz) in this "
+          "directory",
+          {path});
+    }
     std::sort(found.begin(), found.end());
     files.insert(files.end(), found.begin(), found.end());
   }

@@ -29,7 +29,8 @@ inline constexpr std::size_t kCloudTrailChunkBytes = std::size_t{1} << 20U;
 // walked recursively and the files in it whose names end in .json, .jsonl, .ndjson or any of
 // these + .gz are taken in byte order of their paths (the AWSLogs/ACCOUNT/CloudTrail/REGION/
 // YYYY/MM/DD/ layout comes out by region, then time). Folders named CloudTrail-Digest
-// (integrity digests, not records) are not entered. NotFound for a path that does not exist.
+// (integrity digests, not records) are not entered. NotFound for a path that does not exist
+// or a directory without log files.
 [[nodiscard]] Result<std::vector<std::string>> listCloudTrailFiles(
     std::span<const std::string> paths);
 

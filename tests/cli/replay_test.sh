@@ -152,6 +152,11 @@ run 2 "a file of NULs" replay --cloudtrail "$dir/zeros.bin" $force
 check "NULs: given up after 1 MiB" grep -q 'zeros.bin:1:1048577: error: more than 1 MiB in a row that is not JSON' "$dir/err"
 rm -f "$dir/zeros.bin"
 
+mkdir -p "$dir/empty/CloudTrail-Digest"
+cp $fx/AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2026/11/21/*.json "$dir/empty/CloudTrail-Digest/"
+run 2 "a directory without logs" replay --cloudtrail "$dir/empty" $force
+check "no logs: said" grep -q 'empty: error: no CloudTrail log files' "$dir/err"
+
 run 2 "missing log file" replay --cloudtrail "$dir/none.json" $force
 run 2 "no --cloudtrail" replay $force
 run 2 "no policy" replay --cloudtrail $log
