@@ -42,20 +42,28 @@ int severity(DecisionKind kind) {
 // The record's request is evaluated in place (its resource set per evaluation); `key` is a
 // buffer reused across records.
 void addRequest(MappedRecord& record, const PolicySet& set, ReplayReport* report,
-                std::string* keyBuffer, ReplayAggregator::GroupIndex* groupIndex) {
+                std::string* keyBuffer, ReplayAggregator::GroupIndex* groupIndex,
+                engine::Decision* worstBuffer, engine::Decision* nextBuffer) {
   engine::Request& request = record.request;
-  engine::Decision worst;
-  std::string worstResource;
-  bool first = true;
-  for (const std::string& resource : record.resources) {
-    request.resource = resource;
-    engine::Decision decision = set.evaluate(request, false);
-    if (first || severity(decision.kind) > severity(worst.kind)) {
-      worst = std::move(decision);
-      worstResource = resource;
-      first = false;
+  // Decisions are evaluated into buffers reused across records (no allocation per record).
+  engine::Decision& worst = *worstBuffer;
+  std::size_t worstIndex = 0;
+  if (record.resources.empty()) {
+    record.resources.emplace_back("*");  // (the mapping always names one)
+  }
+  for (std::size_t i = 0; i < record.resources.size(); ++i) {
+    request.resource = record.resources[i];
+    if (i == 0) {
+      set.evaluate(request, false, &worst);
+      continue;
+    }
+    set.evaluate(request, false, nextBuffer);
+    if (severity(nextBuffer->kind) > severity(worst.kind)) {
+      std::swap(worst, *nextBuffer);
+      worstIndex = i;
     }
   }
+  const std::string& worstResource = record.resources[worstIndex];
   ++report->replayed;
   switch (worst.kind) {
     case DecisionKind::Allowed:
@@ -477,7 +485,7 @@ void ReplayAggregator::add(CloudTrailEntry& entry) {
   }
   switch (record.outcome) {
     case RecordOutcome::Request:
-      addRequest(record, set_, &report_, &key_, &groupIndex_);
+      addRequest(record, set_, &report_, &key_, &groupIndex_, &worst_, &next_);
       if (!record.inCatalogue) {
         UnknownAction& unknown = report_.unknownActions[record.request.action];
         if (unknown.count++ == 0) {

@@ -182,8 +182,10 @@ class ReplayAggregator {
   CloudTrailOptions records_;
   ReplayReport report_;
   std::unique_ptr<RecentIds> recent_;
-  std::string key_;        // reused group key
-  GroupIndex groupIndex_;  // into report_.groups, by a cheap key
+  std::string key_;         // reused group key
+  GroupIndex groupIndex_;   // into report_.groups, by a cheap key
+  engine::Decision worst_;  // reused for every record's decisions
+  engine::Decision next_;
 };
 
 // Evaluates the entries of a log read by readCloudTrailLog.
