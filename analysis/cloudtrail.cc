@@ -83,26 +83,50 @@ bool isUserScopedIamAction(std::string_view action) {
 
 // Resources of the request: resources[].ARN when CloudTrail lists them, else derived from the
 // request parameters for S3 and IAM users, else "*".
-std::vector<std::string> requestResources(const JsonValue& event, std::string_view service,
-                                          std::string_view iamAction, std::string_view account,
-                                          std::string_view callerArn, bool callerIsUser) {
-  std::vector<std::string> out;
+// Writes the resources into *out, reusing its strings (the record's storage is recycled).
+class ResourceWriter {
+ public:
+  explicit ResourceWriter(std::vector<std::string>* out) : out_(out) {}
+  ~ResourceWriter() { out_->resize(used_); }
+  ResourceWriter(const ResourceWriter&) = delete;
+  ResourceWriter& operator=(const ResourceWriter&) = delete;
+  std::string& next() {
+    if (used_ == out_->size()) {
+      out_->emplace_back();
+    }
+    std::string& slot = (*out_)[used_++];
+    slot.clear();
+    return slot;
+  }
+  [[nodiscard]] bool empty() const { return used_ == 0; }
+
+ private:
+  std::vector<std::string>* out_;
+  std::size_t used_ = 0;
+};
+
+void requestResources(const JsonValue& event, std::string_view service, std::string_view iamAction,
+                      std::string_view account, std::string_view callerArn, bool callerIsUser,
+                      std::vector<std::string>* resourcesOut) {
+  ResourceWriter out(resourcesOut);
   const JsonValue* resources = member(&event, "resources");
   if (resources != nullptr && resources->IsArray()) {
-    std::vector<std::string> objects;
+    // Object-level S3 events also list the bucket; the object is authorized.
+    bool objects = false;
+    for (const JsonValue& resource : resources->GetArray()) {
+      objects = objects || (!stringAt(&resource, "ARN").empty() &&
+                            stringAt(&resource, "type") == "AWS::S3::Object");
+    }
     for (const JsonValue& resource : resources->GetArray()) {
       const std::string_view arn = stringAt(&resource, "ARN");
       const std::string_view type = stringAt(&resource, "type");
-      if (arn.empty() || type == "AWS::IAM::AccessKey") {
+      if (arn.empty() || type == "AWS::IAM::AccessKey" || (type == "AWS::S3::Object") != objects) {
         continue;
       }
-      (type == "AWS::S3::Object" ? objects : out).emplace_back(arn);
-    }
-    if (!objects.empty()) {
-      return objects;  // object-level S3 events also list the bucket; the object is authorized
+      out.next().assign(arn);
     }
     if (!out.empty()) {
-      return out;
+      return;
     }
   }
   const JsonValue* parameters = member(&event, "requestParameters");
@@ -110,30 +134,32 @@ std::vector<std::string> requestResources(const JsonValue& event, std::string_vi
     const std::string_view bucket = stringAt(parameters, "bucketName");
     const std::string_view key = stringAt(parameters, "key");
     if (!bucket.empty()) {
-      out.push_back("arn:aws:s3:::" + std::string(bucket) +
-                    (key.empty() ? "" : "/" + std::string(key)));
+      std::string& arn = out.next();
+      arn.append("arn:aws:s3:::").append(bucket);
+      if (!key.empty()) {
+        arn.append(1, '/').append(key);
+      }
     }
   } else if (service == "iam" && isUserScopedIamAction(iamAction)) {
     const std::string_view user = stringAt(parameters, "userName");
     if (!user.empty() && !account.empty()) {
-      out.push_back("arn:aws:iam::" + std::string(account) + ":user/" + std::string(user));
+      out.next().append("arn:aws:iam::").append(account).append(":user/").append(user);
     } else if (user.empty() && callerIsUser) {
-      out.emplace_back(callerArn);
+      out.next().assign(callerArn);
     }
   } else if (service == "iam" && iamAction == "CreateVirtualMFADevice") {
     const std::string_view name = stringAt(parameters, "virtualMFADeviceName");
-    std::string path(stringAt(parameters, "path"));
+    std::string_view path = stringAt(parameters, "path");
     if (path.empty()) {
       path = "/";
     }
     if (!name.empty() && !account.empty()) {
-      out.push_back("arn:aws:iam::" + std::string(account) + ":mfa" + path + std::string(name));
+      out.next().append("arn:aws:iam::").append(account).append(":mfa").append(path).append(name);
     }
   }
   if (out.empty()) {
-    out.emplace_back("*");
+    out.next().assign("*");
   }
-  return out;
 }
 
 void setString(Request* request, std::string_view key, std::string_view value,
@@ -149,6 +175,7 @@ void setString(Request* request, std::string_view key, std::string_view value,
 MappedRecord notReplayed(MappedRecord record, RecordOutcome outcome, std::string why,
                          std::string detail = {}) {
   record.outcome = outcome;
+  record.resources.clear();
   record.skipReason = std::move(why);
   record.skipDetail = std::move(detail);
   return record;
@@ -229,7 +256,7 @@ void resetRecord(MappedRecord* record) {
   record->signIn.mfa = false;
   record->signIn.success = true;
   record->request.clear();
-  record->resources.clear();
+  // resources: rewritten in place by requestResources (Request outcomes only).
   record->principal.clear();
   record->scenario = Scenario::AccessKey;
   record->eventId.clear();
@@ -279,8 +306,9 @@ Result<MappedRecord> mapEvent(const JsonValue& event, const CloudTrailOptions& o
     return Status::invalidArgument("eventTime: " + time.status().message());
   }
   out.time = time.value();
-  out.eventId = std::string(fields.get(&event, "eventID", "eventID"));
-  out.errorCode = std::string(fields.get(&event, "errorCode", "errorCode"));
+  // assign(), not = std::string(...): the recycled record's storage is kept.
+  out.eventId.assign(fields.get(&event, "eventID", "eventID"));
+  out.errorCode.assign(fields.get(&event, "errorCode", "errorCode"));
   const std::string_view eventType = fields.get(&event, "eventType", "eventType");
   const std::string_view type = fields.get(identity, "type", "userIdentity.type");
   const std::string_view arn = fields.get(identity, "arn", "userIdentity.arn");
@@ -315,6 +343,7 @@ Result<MappedRecord> mapEvent(const JsonValue& event, const CloudTrailOptions& o
   const bool signIn = eventSource == "signin.amazonaws.com";
   if (eventName == "ConsoleLogin") {
     out.outcome = RecordOutcome::ConsoleSignIn;
+    out.resources.clear();
     out.signIn.principal = who;
     if (!mfaUsed.empty() && !grammar::equalsIgnoreAsciiCase(mfaUsed, "yes") &&
         !grammar::equalsIgnoreAsciiCase(mfaUsed, "no")) {
@@ -361,7 +390,7 @@ Result<MappedRecord> mapEvent(const JsonValue& event, const CloudTrailOptions& o
   }
   const std::string service = servicePrefix(eventSource);
   const std::string name = iamActionName(service, eventName);
-  out.request.action = service + ":" + name;
+  out.request.action.assign(service).append(1, ':').append(name);
   if (engine::needsNoPermission(out.request.action)) {
     return notReplayed(std::move(out), RecordOutcome::NeedsNoPermission,
                        "needs no permission (semantics §4.9)");
@@ -384,9 +413,9 @@ Result<MappedRecord> mapEvent(const JsonValue& event, const CloudTrailOptions& o
   const bool viaService = isServiceName(invokedBy);
   const bool mfa = mfaAuthenticated && !viaService;
   if (viaService) {
-    out.via = std::string(invokedBy);
+    out.via.assign(invokedBy);
   } else if (isServiceName(sourceIp)) {
-    out.via = std::string(sourceIp);
+    out.via.assign(sourceIp);
   }
   if (!longTerm && !temporary) {
     return notReplayed(std::move(out), RecordOutcome::Skipped,
@@ -462,9 +491,9 @@ Result<MappedRecord> mapEvent(const JsonValue& event, const CloudTrailOptions& o
     setString(&request, "aws:MultiFactorAuthPresent", "true", engine::ContextValue::Type::Bool);
     setString(&request, "aws:MultiFactorAuthAge", "0", engine::ContextValue::Type::Number);
   }
-  out.resources = requestResources(event, service, name, account, arn, type == "IAMUser");
+  requestResources(event, service, name, account, arn, type == "IAMUser", &out.resources);
   out.outcome = RecordOutcome::Request;
-  out.callerArn = std::string(arn);
+  out.callerArn.assign(arn);
   out.pending = std::move(scenario);
   if (defer) {
     return out;
