@@ -42,8 +42,8 @@ PolicyValue stringValue(std::string text) {
 const std::vector<std::string>& MfaGapProver::defaultSelfManagement() {
   // The MFA audit's list (AWS's DenyAllExceptListedIfNoMFA examples plus the password actions
   // needed at first sign-in): lint and the audit judge a NotAction gap against the same actions.
-  static const std::vector<std::string> actions(selfManagementActions().begin(),
-                                                selfManagementActions().end());
+  static const std::vector<std::string> actions(mfaSelfServiceActions().begin(),
+                                                mfaSelfServiceActions().end());
   return actions;
 }
 
