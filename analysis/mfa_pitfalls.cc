@@ -309,8 +309,9 @@ class PitfallFinder {
     return consoleRun_ != nullptr ? consoleRun_ : accessKeyRun_;
   }
 
-  // Enrolment actions explicitly denied without MFA: a user without MFA locks out (semantics
-  // §5.3 pitfall 4), whichever Deny does it (a NotAction list missing them, Action "*").
+  // Enrolment actions (mfaEnrolmentActions(), the list lint's PS407 checks) explicitly denied
+  // without MFA: a user without MFA locks out (semantics §5.3 pitfall 4), whichever Deny does
+  // it (a NotAction list missing them, Action "*").
   void lockout() {
     const MatrixRun* run = enrolmentRun();
     if (run == nullptr) {
@@ -318,9 +319,9 @@ class PitfallFinder {
     }
     std::vector<std::string> denied;
     std::optional<std::size_t> by;
-    for (const std::string_view name : mfaBootstrapActions()) {
+    for (const std::string_view name : mfaEnrolmentActions()) {
       const ActionInfo* info = in_.data.action(name);
-      if (info == nullptr || !name.starts_with("iam:")) {
+      if (info == nullptr) {
         continue;
       }
       const engine::Decision d = run->decide(name, representativeResource(*info, in_.caller));

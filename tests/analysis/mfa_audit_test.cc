@@ -595,6 +595,105 @@ TEST(MfaAudit, Errors) {
   EXPECT_FALSE(runMfaAudit(identity({readPolicy("force_mfa.json")}), data(), noTime).ok());
 }
 
+// ---- Realistic force-MFA policies (tests/analysis/fixtures/mfa_policies/expected.tsv) ------
+
+PolicyDocument document(const std::string& text, const std::string& name, PolicyKind kind);
+
+std::string readFixture(const std::string& name) {
+  std::ifstream in(std::string(POLICYSIM_MFA_FIXTURES_DIR) + "/" + name);
+  EXPECT_TRUE(in.good()) << name;
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::vector<std::string> split(const std::string& text, char separator) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t end = text.find(separator, start);
+    out.push_back(text.substr(start, end - start));
+    if (end == std::string::npos) {
+      return out;
+    }
+    start = end + 1;
+  }
+}
+
+std::vector<std::string> listField(const std::string& field) {
+  return field == "-" ? std::vector<std::string>{} : split(field, ',');
+}
+
+TEST(MfaAuditFixtures, VerdictsJudgedFromAwsRules) {
+  std::ifstream table(std::string(POLICYSIM_MFA_FIXTURES_DIR) + "/expected.tsv");
+  ASSERT_TRUE(table.good());
+  std::string line;
+  std::size_t rows = 0;
+  while (std::getline(table, line)) {
+    if (line.empty() || line[0] == '#') {
+      continue;
+    }
+    const std::vector<std::string> f = split(line, '\t');
+    ASSERT_EQ(f.size(), 8U) << line;
+    SCOPED_TRACE(f[0] + " (accepted: " + f[2] + "): " + f[7]);
+    ++rows;
+    PolicySetInput input;
+    input.identity.push_back(document(readFixture(f[0]), f[0], PolicyKind::Identity));
+    if (f[1] != "-") {
+      input.resource = document(readFixture(f[1]), f[1], PolicyKind::Resource);
+    }
+    MfaAuditOptions options;
+    options.acceptedWithoutMfa = listField(f[2]);
+    const MfaAuditReport r = audit(input, options);
+    ASSERT_TRUE(f[3] == "enforced" || f[3] == "not-enforced") << f[3];
+    EXPECT_EQ(r.verdict.mfaEnforced, f[3] == "enforced") << r.verdict.summary;
+    for (const std::string& p : listField(f[4])) {
+      const bool want = p[0] == '+';
+      EXPECT_EQ(pitfall(r, p.substr(1)) != nullptr, want) << p;
+    }
+    for (const std::string& action : listField(f[5])) {
+      EXPECT_TRUE(
+          std::any_of(r.verdict.actionsWithoutMfa.begin(), r.verdict.actionsWithoutMfa.end(),
+                      [&](const AuditViolation& v) { return v.action->fullName == action; }))
+          << action;
+    }
+    if (f[6] != "-") {
+      ASSERT_FALSE(r.verdict.actionsWithoutMfa.empty());
+      EXPECT_EQ(mfaRiskName(r.verdict.actionsWithoutMfa.front().risk), f[6]);
+    }
+    EXPECT_EQ(r.verdict.violations, r.verdict.actionsWithoutMfa.size());
+  }
+  EXPECT_GE(rows, 20U);
+}
+
+TEST(MfaAuditFixtures, DenyOnlyPoliciesAreAuditedBesideAllowEverything) {
+  const MfaAuditReport alone = audit(identity({readFixture("guard_only.json")}));
+  EXPECT_TRUE(alone.verdict.besideAllowAll);
+  EXPECT_EQ(alone.verdict.besideAllowAllReason, "deny-only");
+  EXPECT_NE(alone.verdict.summary.find("allow nothing on their own"), std::string::npos);
+  // The enrolment actions are reachable (through the added policy), so the guard is proven to
+  // let users enrol, not vacuously "enforced".
+  EXPECT_NE(allowed(*reachable(alone, Scenario::Console), "iam:EnableMFADevice"), nullptr);
+  EXPECT_FALSE(alone.notes.empty());
+  EXPECT_NE(alone.notes.front().find("allowing everything"), std::string::npos);
+  // Asked for explicitly beside policies that allow something.
+  MfaAuditOptions beside;
+  beside.besideAllowAll = true;
+  const MfaAuditReport forced = audit(identity({readPolicy("force_mfa.json")}), beside);
+  EXPECT_EQ(forced.verdict.besideAllowAllReason, "requested");
+  EXPECT_TRUE(forced.verdict.mfaEnforced) << forced.verdict.summary;
+  const MfaAuditReport plain = audit(identity({readPolicy("force_mfa.json")}));
+  EXPECT_FALSE(plain.verdict.besideAllowAll);
+}
+
+TEST(MfaAuditFixtures, SensitiveExemptionTextSaysDeactivateComesFirst) {
+  const std::string policy =
+      replaced(readFixture("notaction_deactivate_mfa.json"),
+               "\"sts:GetSessionToken\",\n        \"iam:DeactivateMFADevice\"",
+               "\"sts:GetSessionToken\",\n        \"iam:DeleteVirtualMFADevice\"");
+  const AuditPitfall* p = pitfall(audit(identity({policy})), "notaction-exempts-sensitive");
+  ASSERT_NE(p, nullptr);
+  EXPECT_NE(p->explanation.find("deactivated first"), std::string::npos) << p->explanation;
+}
+
 // ---- Units of the audit ------------------------------------------------------------------
 
 // (Named here: policysim::engine::internal is in scope too.)
