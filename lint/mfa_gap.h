@@ -1,6 +1,7 @@
 // MfaGapProver: proves, with the evaluator, which actions a force-MFA Deny leaves reachable without
 // MFA. The Deny (only its NotAction list and its MFA condition) is compiled next to an Allow of
-// everything, and every action of the IAM data is evaluated on Resource "*" for a caller
+// everything (and a trust/key policy trusting the account, which sts:AssumeRole and kms:* need,
+// semantics §4.2), and every action of the IAM data is evaluated on Resource "*" for a caller
 // without MFA: once with aws:MultiFactorAuthPresent absent (long-term access keys) and once with
 // it false (temporary credentials without MFA), as far as the Deny's condition is meant to
 // catch that caller. Results are cached by NotAction list and condition form, so a repository
@@ -27,6 +28,9 @@ enum class MfaDenyForm {
   BoolIfExistsFalse,  // BoolIfExists {aws:MultiFactorAuthPresent: false}: absent and false
   BoolFalse,          // Bool {...: false}: false only (PS401 reports the absent case)
   NullTrue,           // Null {...: true}: absent only (PS403 reports the false case)
+  // Null {aws:MultiFactorAuthAge: true}: absent and false (the age is absent whenever MFA was
+  // not used, semantics §5.3).
+  NullAgeTrue,
 };
 
 struct MfaGapResult {
