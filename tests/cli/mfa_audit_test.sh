@@ -104,6 +104,28 @@ check "html self-contained (no external assets)" sh -c \
 run 0 "html enforced" mfa-audit $force $now --format html
 check "html verdict ok" has "$dir/out" 'class="verdict ok"'
 
+# ---- Role ARNs named in the policies are tried for sts:AssumeRole ---------------------------
+fx=tests/analysis/fixtures/mfa_policies
+run 1 "assume-role: the named role, beside its trust policy" mfa-audit $fx/assume_role_no_guard_with_trust.json \
+  --resource-policy $fx/trust_account.json $now
+check "named role tried" has "$dir/out" '! sts:AssumeRole  (access-key, console, session-no-mfa, assume-role)  on arn:aws:iam::111122223333:role/restricted-admin'
+check "credentials group first" grep -qE '^  credentials and MFA devices \(1\)$' "$dir/out"
+
+# ---- Deny-only policies: audited beside a policy allowing everything ----------------------
+run 0 "guard alone" mfa-audit $fx/guard_only.json $now
+check "says it allows nothing on its own" has "$dir/out" "they allow nothing on their own: audited beside a policy allowing everything"
+check "enrolment reachable through the added policy" has "$dir/out" "+ iam:EnableMFADevice"
+run 1 "guard alone with s3:*" mfa-audit $fx/guard_only_with_s3.json $now --format json
+check "json beside" has "$dir/out" '"besideAllowAll":true,"besideAllowAllReason":"deny-only"'
+run 0 "--beside-allow-all" mfa-audit $force $now --beside-allow-all --format json
+check "json requested" has "$dir/out" '"besideAllowAllReason":"requested"'
+run 0 "Deny Action * locks out" mfa-audit $fx/deny_star_lockout.json $now
+check "lockout reported" has "$dir/out" "[warning] notaction-lockout"
+
+# ---- Enrolment takeover ----------------------------------------------------------------------
+run 0 "force_mfa.json: takeover risk stated" mfa-audit $force $now
+check "takeover pitfall" has "$dir/out" "[warning] enrolment-takeover"
+
 # ---- Errors ----------------------------------------------------------------------------------
 run 2 "no policy" mfa-audit $now
 check "no policy message" has "$dir/err" "give at least one policy file"
@@ -112,6 +134,9 @@ check "missing file message" has "$dir/err" "none.json: error: cannot read file"
 printf '{"Version": "2012-10-17", "Statement": [' > "$dir/bad.json"
 run 2 "invalid policy" mfa-audit "$dir/bad.json" $now
 check "invalid policy located" grep -q "bad.json:1:[0-9]*: error:" "$dir/err"
+run 2 "trust policy as an identity policy" mfa-audit $fx/trust_account.json $now
+check "trust policy: Principal named" has "$dir/err" "Principal is not allowed in an identity policy"
+check "trust policy: flag named" has "$dir/err" "give it with --resource-policy"
 run 2 "bad principal" mfa-audit $force $now --principal arn:aws:s3:::bucket
 run 2 "bad --now" mfa-audit $force --now yesterday
 run 2 "bad format" mfa-audit $force $now --format xml
