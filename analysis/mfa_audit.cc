@@ -360,7 +360,8 @@ Result<MfaAuditReport> runMfaAudit(const PolicySetInput& given, const IamData& d
     return evaluated.status();
   }
   ScenarioMatrix& matrix = evaluated.value();
-  internal::markOtherUsers(matrix.candidates, caller.value().principal, &selfService);
+  internal::markOtherUsers(matrix.candidates, matrix.actions, caller.value().principal,
+                           &selfService);
   report.diagnostics = matrix.policies->diagnostics();
   report.needNoPermission = matrix.permissionlessNames;
   report.actionsAudited = matrix.actions.size() - matrix.permissionlessNames.size();

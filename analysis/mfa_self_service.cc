@@ -123,7 +123,8 @@ engine::Result<SelfServiceSet> findSelfServiceSet(const std::vector<PolicyStatem
   return set;
 }
 
-void markOtherUsers(const Candidates& candidates, const PrincipalArn& caller, SelfServiceSet* set) {
+void markOtherUsers(const Candidates& candidates, std::span<const ActionInfo* const> actions,
+                    const PrincipalArn& caller, SelfServiceSet* set) {
   const std::string prefix = "arn:" + caller.partition + ":iam::";
   std::string own = prefix + caller.account + ":user/";
   if (caller.path.size() > 1) {
@@ -131,7 +132,8 @@ void markOtherUsers(const Candidates& candidates, const PrincipalArn& caller, Se
   }
   own += caller.name;
   for (std::size_t i = 0; i < set->fixed.size(); ++i) {
-    if (!set->fixed[i]) {
+    // iam:ChangePassword names no user: it always changes the caller's own password.
+    if (!set->fixed[i] || equalsIgnoreAsciiCase(actions[i]->fullName, "iam:ChangePassword")) {
       continue;
     }
     for (std::size_t j = 0; j < candidates.count(i); ++j) {

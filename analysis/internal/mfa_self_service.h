@@ -58,6 +58,7 @@ struct SelfServiceSet {
     const std::vector<std::string>& accepted, StatementTable* table);
 
 // Marks the candidates that name another IAM user than `caller` (SelfServiceSet::otherUsers).
-void markOtherUsers(const Candidates& candidates, const PrincipalArn& caller, SelfServiceSet* set);
+void markOtherUsers(const Candidates& candidates, std::span<const ActionInfo* const> actions,
+                    const PrincipalArn& caller, SelfServiceSet* set);
 
 }  // namespace policysim::analysis::internal

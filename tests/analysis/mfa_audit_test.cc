@@ -314,6 +314,11 @@ TEST(MfaAudit, FirstSignInActionsAreSelfServiceWithoutAGuard) {
       {"Effect": "Allow", "Action": "iam:ChangePassword",
        "Resource": "arn:aws:iam::*:user/${aws:username}"}]})";
   EXPECT_TRUE(audit(identity({policy})).verdict.mfaEnforced);
+  // iam:ChangePassword names no user (it always changes the caller's password): granted on
+  // every user it is still self-service.
+  const std::string anyUser = R"({"Version": "2012-10-17", "Statement": [
+      {"Effect": "Allow", "Action": "iam:ChangePassword", "Resource": "arn:aws:iam::*:user/*"}]})";
+  EXPECT_TRUE(audit(identity({anyUser})).verdict.mfaEnforced);
   // On the caller itself only: the same actions on every user are violations.
   const std::string others = R"({"Version": "2012-10-17", "Statement": [
       {"Effect": "Allow", "Action": ["iam:EnableMFADevice", "iam:ListMFADevices"],
