@@ -470,14 +470,16 @@ class PitfallFinder {
                    " allowed here)";
       }
     }
-    p.explanation =
-        "The NotAction list of " + (*table_)[guard].label() + " exempts " +
-        actionCount(exemptedTotal) +
-        " beyond the self-service set (semantics §5.3a) from the MFA requirement; " +
-        (reachableTotal > 0
-             ? "these policies allow " + thousands(reachableTotal) + " of them without MFA"
-             : std::string("these policies allow none of them")) +
-        ", and any other policy that grants the rest leaks them too; entries: " + entries + ".";
+    p.explanation = "The NotAction list of " + (*table_)[guard].label() + " exempts " +
+                    actionCount(exemptedTotal) +
+                    " beyond the self-service set (semantics §5.3a) from the MFA requirement; " +
+                    (reachableTotal > 0 ? "these policies allow " + thousands(reachableTotal) +
+                                              " of them without MFA"
+                                        : std::string("these policies allow none of them")) +
+                    (reachableTotal < exemptedTotal
+                         ? ", and any other policy that grants the rest leaks them too"
+                         : std::string()) +
+                    "; entries: " + entries + ".";
     p.fix =
         "Remove these entries from NotAction (keep only the MFA enrolment actions, "
         "iam:ChangePassword and iam:GetAccountPasswordPolicy), or accept named actions "
