@@ -213,6 +213,14 @@ constexpr std::string_view kAllowAllName = "(added by the audit: a policy allowi
 constexpr std::string_view kTrustAccountName =
     "(added by the audit: a trust/key policy trusting the account for sts:AssumeRole and kms:*)";
 
+// A document the audit wrote has no file positions worth showing.
+PolicyDocument withoutPositions(PolicyDocument document) {
+  for (engine::Statement& statement : document.statements) {
+    statement.position = {};
+  }
+  return document;
+}
+
 // The input with a policy allowing everything beside the identity policies and, without a
 // resource policy, one that trusts the caller's account for the actions only a trust or key
 // policy can grant (semantics §4.2).
@@ -220,18 +228,18 @@ Result<PolicySetInput> besideAllowAll(const PolicySetInput& input, const Princip
                                       std::vector<std::string>* notes) {
   PolicySetInput out = input;
   auto allow = engine::parsePolicyDocument(
-      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]})",
+      R"({"Version":"2012-10-17","Statement":[{"Sid":"AllowEverything","Effect":"Allow","Action":"*","Resource":"*"}]})",
       std::string(kAllowAllName), PolicyKind::Identity);
   if (!allow.ok()) {
     return allow.status();
   }
-  out.identity.push_back(std::move(allow).value());
+  out.identity.push_back(withoutPositions(std::move(allow).value()));
   std::string note =
       "audited beside an identity policy allowing everything, standing for the other policies "
       "such a guard is deployed with";
   if (!out.resource) {
     const std::string text =
-        R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:)" +
+        R"({"Version":"2012-10-17","Statement":[{"Sid":"TrustTheAccount","Effect":"Allow","Principal":{"AWS":"arn:)" +
         caller.partition + ":iam::" + caller.account +
         R"(:root"},"Action":["sts:AssumeRole","sts:TagSession","sts:SetSourceIdentity","kms:*"],"Resource":"*"}]})";
     auto trust =
@@ -239,7 +247,7 @@ Result<PolicySetInput> besideAllowAll(const PolicySetInput& input, const Princip
     if (!trust.ok()) {
       return trust.status();
     }
-    out.resource = std::move(trust).value();
+    out.resource = withoutPositions(std::move(trust).value());
     note += ", and a trust/key policy trusting the account (sts:AssumeRole and kms:* need one)";
   }
   notes->push_back(note);
