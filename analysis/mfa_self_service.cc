@@ -125,12 +125,18 @@ engine::Result<SelfServiceSet> findSelfServiceSet(const std::vector<PolicyStatem
 
 void markOtherUsers(const Candidates& candidates, std::span<const ActionInfo* const> actions,
                     const PrincipalArn& caller, SelfServiceSet* set) {
-  const std::string prefix = "arn:" + caller.partition + ":iam::";
-  std::string own = prefix + caller.account + ":user/";
-  if (caller.path.size() > 1) {
-    own += caller.path.substr(1);
-  }
-  own += caller.name;
+  // A user ARN of the caller's account whose last segment is the caller's name is the caller:
+  // user names are unique in an account whatever the path (user/${aws:username} names alice of
+  // /division/ too, as AWS's examples write it).
+  const std::string users = "arn:" + caller.partition + ":iam::" + caller.account + ":user/";
+  auto isCaller = [&](std::string_view arn) {
+    if (!arn.starts_with(users)) {
+      return false;
+    }
+    const std::string_view rest = arn.substr(users.size());
+    const std::size_t slash = rest.rfind('/');
+    return (slash == std::string_view::npos ? rest : rest.substr(slash + 1)) == caller.name;
+  };
   for (std::size_t i = 0; i < set->fixed.size(); ++i) {
     // iam:ChangePassword names no user: it always changes the caller's own password.
     if (!set->fixed[i] || equalsIgnoreAsciiCase(actions[i]->fullName, "iam:ChangePassword")) {
@@ -138,7 +144,9 @@ void markOtherUsers(const Candidates& candidates, std::span<const ActionInfo* co
     }
     for (std::size_t j = 0; j < candidates.count(i); ++j) {
       const std::string& r = candidates.at(i, j);
-      if (r.starts_with(prefix) && r.find(":user/") != std::string::npos && r != own) {
+      const bool userArn = r.starts_with("arn:") && r.find(":iam::") != std::string::npos &&
+                           r.find(":user/") != std::string::npos;
+      if (userArn && !isCaller(r)) {
         set->otherUsers[i] = static_cast<std::uint16_t>(set->otherUsers[i] | (1U << j));
       }
     }

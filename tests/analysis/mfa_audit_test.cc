@@ -319,6 +319,11 @@ TEST(MfaAudit, FirstSignInActionsAreSelfServiceWithoutAGuard) {
   const std::string anyUser = R"({"Version": "2012-10-17", "Statement": [
       {"Effect": "Allow", "Action": "iam:ChangePassword", "Resource": "arn:aws:iam::*:user/*"}]})";
   EXPECT_TRUE(audit(identity({anyUser})).verdict.mfaEnforced);
+  // A user with a path is still the caller on user/${aws:username} (names are unique in an
+  // account), so AWS's self-manage pattern stays enforced for them.
+  MfaAuditOptions pathed;
+  pathed.principal = "arn:aws:iam::111122223333:user/division/alice";
+  EXPECT_TRUE(audit(identity({readPolicy("force_mfa.json")}), pathed).verdict.mfaEnforced);
   // On the caller itself only: the same actions on every user are violations.
   const std::string others = R"({"Version": "2012-10-17", "Statement": [
       {"Effect": "Allow", "Action": ["iam:EnableMFADevice", "iam:ListMFADevices"],
