@@ -41,8 +41,8 @@ PolicyValue stringValue(std::string text) {
 }  // namespace
 
 const std::vector<std::string>& MfaGapProver::defaultSelfManagement() {
-  // The MFA audit's list (AWS's DenyAllExceptListedIfNoMFA examples plus the password actions
-  // needed at first sign-in): lint and the audit judge a NotAction gap against the same actions.
+  // The self-service set of semantics §5.3a (analysis::mfaSelfServiceActions()): lint and the
+  // MFA audit judge a NotAction gap against the same actions.
   static const std::vector<std::string> actions(mfaSelfServiceActions().begin(),
                                                 mfaSelfServiceActions().end());
   return actions;

@@ -55,7 +55,7 @@ class MfaGapProver {
   // password change, GetSessionToken); empty means the built-in list (defaultSelfManagement()).
   MfaGapProver(std::shared_ptr<const IamData> data, std::vector<std::string> selfManagement);
 
-  // The built-in list: the NotAction entries of AWS's own force-MFA examples.
+  // The built-in list: the self-service set of semantics §5.3a, shared with the MFA audit.
   [[nodiscard]] static const std::vector<std::string>& defaultSelfManagement();
 
   // Analyses a Deny with this NotAction list. The result lives as long as the MfaGapProver.
