@@ -577,7 +577,7 @@ class PitfallFinder {
         p.title = "Allow without an MFA condition";
         p.explanation = grants +
                         " outside the self-service set (semantics §5.3a) to callers without MFA, "
-                        "and no Deny statement requires MFA.";
+                        "and no force-MFA Deny (NotAction, or Action \"*\") covers them.";
         p.fix =
             "Add the force-MFA Deny (NotAction = the MFA enrolment actions, "
             "\"BoolIfExists\": {\"aws:MultiFactorAuthPresent\": \"false\"}), or require "
