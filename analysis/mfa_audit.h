@@ -2,9 +2,9 @@
 // authorization snapshot (analysis/iam_data.h) is evaluated under every credential scenario
 // (analysis/scenario.h) and at MFA ages around the thresholds the policies mention, and the
 // report says:
-//   - the verdict: MFA is enforced iff no action beyond the policies' declared self-service set
-//     (the NotAction list of the force-MFA Deny, else the MFA bootstrap actions of semantics
-//     §5.3 pitfall 4) is allowed under a scenario without MFA;
+//   - the verdict: MFA is enforced iff no action outside the self-service set of semantics §5.3a
+//     (mfaSelfServiceActions(), fixed: never the policy's own NotAction list) and the actions
+//     the caller accepts is allowed under a scenario without MFA; the violations by risk;
 //   - the actions reachable without MFA, per scenario, with the statement that allows each;
 //   - the actions that stop being allowed once MFA is older than a threshold, compared with the
 //     session durations users get (semantics §5.2);
@@ -156,8 +156,8 @@ struct AuditAgeLimit {
 
 // A pitfall (docs/mfa-audit.md lists every id). Severity "error": the evaluation shows actions it
 // lets through without MFA; "warning": the pattern lets nothing through with these policies but
-// would with others, or an operational risk (lockout, MFA removal, NotAction gap; "error" for a
-// gap under MfaAuditOptions::strict); "info": worth knowing.
+// would with others, or an operational risk (lockout, MFA removal, enrolment takeover, a latent
+// NotAction gap; "error" for that gap under MfaAuditOptions::strict); "info": worth knowing.
 struct AuditPitfall {
   std::string id;           // stable: "deny-bool-without-ifexists", "notaction-gap", ...
   std::string severity;     // "error", "warning", "info"
@@ -283,7 +283,8 @@ struct MfaAuditReport {
                                                  const PrincipalArn& principal);
 
 // Runs the audit. Fails (InvalidArgument) on a principal analysis/scenario.h cannot parse, a
-// missing time, or policies that do not compile.
+// missing time, policies that do not compile, or an accepted action pattern that matches no
+// action of the data.
 [[nodiscard]] Result<MfaAuditReport> runMfaAudit(const PolicySetInput& input, const IamData& data,
                                                  const MfaAuditOptions& options);
 
