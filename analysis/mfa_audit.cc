@@ -172,7 +172,7 @@ std::string verdictSummary(const AuditVerdict& verdict) {
   std::string beside;
   if (verdict.besideAllowAll) {
     beside = verdict.besideAllowAllReason == "deny-only"
-                 ? " (the identity policies only deny, so they allow nothing on their own: "
+                 ? " (the identity and resource policies allow nothing on their own: "
                    "audited beside a policy allowing everything, as such guards are deployed)"
                  : " (audited beside a policy allowing everything)";
   }
@@ -201,14 +201,28 @@ std::string verdictSummary(const AuditVerdict& verdict) {
 }
 
 // The identity policies hold no Allow: on their own they allow nothing.
-bool denyOnly(const PolicySetInput& input) {
-  return !input.identity.empty() &&
-         std::none_of(input.identity.begin(), input.identity.end(), [](const PolicyDocument& d) {
-           return std::any_of(d.statements.begin(), d.statements.end(),
-                              [](const auto& st) { return st.effect == Effect::Allow; });
-         });
+bool hasAllow(const PolicyDocument& document) {
+  return std::any_of(document.statements.begin(), document.statements.end(),
+                     [](const engine::Statement& st) { return st.effect == Effect::Allow; });
 }
 
+// Nothing grants: no Allow in the identity policies or the resource policy. (SCPs and
+// boundaries only filter.)
+bool grantsNothing(const PolicySetInput& input) {
+  return std::none_of(input.identity.begin(), input.identity.end(), hasAllow) &&
+         (!input.resource || !hasAllow(*input.resource));
+}
+
+// An SCP level or boundary without any Allow lets nothing through: it is written to be
+// deployed beside one that allows everything (FullAWSAccess for SCPs).
+bool hasDenyOnlyFilter(const PolicySetInput& input) {
+  return std::any_of(input.scps.begin(), input.scps.end(),
+                     [](const PolicyDocument& d) { return !hasAllow(d); }) ||
+         (input.boundary && !hasAllow(*input.boundary));
+}
+
+constexpr std::string_view kAllowEverythingStatement =
+    R"({"Version":"2012-10-17","Statement":[{"Sid":"AllowEverything","Effect":"Allow","Action":"*","Resource":"*"}]})";
 constexpr std::string_view kAllowAllName = "(added by the audit: a policy allowing everything)";
 constexpr std::string_view kTrustAccountName =
     "(added by the audit: a trust/key policy trusting the account for sts:AssumeRole and kms:*)";
@@ -221,23 +235,49 @@ PolicyDocument withoutPositions(PolicyDocument document) {
   return document;
 }
 
-// The input with a policy allowing everything beside the identity policies and, without a
-// resource policy, one that trusts the caller's account for the actions only a trust or key
-// policy can grant (semantics §4.2).
-Result<PolicySetInput> besideAllowAll(const PolicySetInput& input, const PrincipalArn& caller,
-                                      std::vector<std::string>* notes) {
-  PolicySetInput out = input;
-  auto allow = engine::parsePolicyDocument(
-      R"({"Version":"2012-10-17","Statement":[{"Sid":"AllowEverything","Effect":"Allow","Action":"*","Resource":"*"}]})",
-      std::string(kAllowAllName), PolicyKind::Identity);
+// Deny-only SCP levels and boundaries get the Allow they are deployed beside (FullAWSAccess is
+// attached beside deny-only SCPs): without it they let nothing through and every verdict is
+// vacuous. Returns how many were completed.
+std::size_t completeDenyOnlyFilters(PolicySetInput* input) {
+  std::size_t completed = 0;
+  auto complete = [&](PolicyDocument* filter) {
+    if (hasAllow(*filter)) {
+      return;
+    }
+    engine::Statement statement;
+    statement.index = filter->statements.size();
+    statement.sid = "AddedByTheAuditAllowEverything";
+    statement.effect = Effect::Allow;
+    statement.actions.push_back({engine::PolicyValue::Kind::String, "*", {}});
+    statement.hasResource = true;
+    statement.resources.push_back({engine::PolicyValue::Kind::String, "*", {}});
+    filter->statements.push_back(std::move(statement));
+    ++completed;
+  };
+  for (PolicyDocument& scp : input->scps) {
+    complete(&scp);
+  }
+  if (input->boundary) {
+    complete(&*input->boundary);
+  }
+  return completed;
+}
+
+// Adds a policy allowing everything beside the identity policies and, without a resource
+// policy, one that trusts the caller's account for the actions only a trust or key policy can
+// grant (semantics §4.2).
+Status addAllowEverything(const PrincipalArn& caller, PolicySetInput* out,
+                          std::vector<std::string>* notes) {
+  auto allow = engine::parsePolicyDocument(kAllowEverythingStatement, std::string(kAllowAllName),
+                                           PolicyKind::Identity);
   if (!allow.ok()) {
     return allow.status();
   }
-  out.identity.push_back(withoutPositions(std::move(allow).value()));
+  out->identity.push_back(withoutPositions(std::move(allow).value()));
   std::string note =
       "audited beside an identity policy allowing everything, standing for the other policies "
       "such a guard is deployed with";
-  if (!out.resource) {
+  if (!out->resource) {
     const std::string text =
         R"({"Version":"2012-10-17","Statement":[{"Sid":"TrustTheAccount","Effect":"Allow","Principal":{"AWS":"arn:)" +
         caller.partition + ":iam::" + caller.account +
@@ -247,11 +287,11 @@ Result<PolicySetInput> besideAllowAll(const PolicySetInput& input, const Princip
     if (!trust.ok()) {
       return trust.status();
     }
-    out.resource = withoutPositions(std::move(trust).value());
+    out->resource = withoutPositions(std::move(trust).value());
     note += ", and a trust/key policy trusting the account (sts:AssumeRole and kms:* need one)";
   }
   notes->push_back(note);
-  return out;
+  return {};
 }
 
 }  // namespace
@@ -323,18 +363,27 @@ Result<MfaAuditReport> runMfaAudit(const PolicySetInput& given, const IamData& d
 
   // Guards alone allow nothing: audit them the way they are deployed, beside other grants.
   std::vector<std::string> besideNotes;
-  const bool vacuous = denyOnly(given);
   PolicySetInput augmented;
-  if (options.besideAllowAll || vacuous) {
-    auto beside = besideAllowAll(given, caller.value().principal, &besideNotes);
-    if (!beside.ok()) {
-      return beside.status();
+  const bool filters = hasDenyOnlyFilter(given);
+  const bool vacuous = grantsNothing(given);
+  if (filters || vacuous || options.besideAllowAll) {
+    augmented = given;
+    if (const std::size_t n = completeDenyOnlyFilters(&augmented); n > 0) {
+      besideNotes.push_back(std::to_string(n) +
+                            " SCP level(s) or permissions boundary without an Allow were given "
+                            "one allowing everything, as deny-only SCPs are deployed beside "
+                            "FullAWSAccess: alone they let nothing through");
     }
-    augmented = std::move(beside).value();
+  }
+  if (vacuous || options.besideAllowAll) {
+    if (Status added = addAllowEverything(caller.value().principal, &augmented, &besideNotes);
+        !added.ok()) {
+      return added;
+    }
     report.verdict.besideAllowAll = true;
     report.verdict.besideAllowAllReason = options.besideAllowAll ? "requested" : "deny-only";
   }
-  const PolicySetInput& input = report.verdict.besideAllowAll ? augmented : given;
+  const PolicySetInput& input = report.verdict.besideAllowAll || filters ? augmented : given;
 
   // Each step adds the statements it names to the table in turn: keep the order.
   StatementTable table(&report.statements);

@@ -692,6 +692,26 @@ TEST(MfaAuditFixtures, DenyOnlyPoliciesAreAuditedBesideAllowEverything) {
   EXPECT_TRUE(forced.verdict.mfaEnforced) << forced.verdict.summary;
   const MfaAuditReport plain = audit(identity({readPolicy("force_mfa.json")}));
   EXPECT_FALSE(plain.verdict.besideAllowAll);
+
+  // A guard given as an SCP only: the SCP level gets the Allow it is deployed beside
+  // (FullAWSAccess), and the identity side one allowing everything.
+  PolicySetInput scpOnly;
+  scpOnly.scps.push_back(
+      document(readFixture("guard_only_with_s3.json"), "scp.json", PolicyKind::Scp));
+  const MfaAuditReport scp = audit(scpOnly);
+  EXPECT_TRUE(scp.verdict.besideAllowAll);
+  EXPECT_FALSE(scp.verdict.mfaEnforced);
+  EXPECT_NE(pitfall(scp, "notaction-gap"), nullptr);
+  // Beside policies that grant, a deny-only SCP is completed but the identity side is not.
+  PolicySetInput withGrants = identity({readPolicy("force_mfa.json")});
+  withGrants.scps.push_back(
+      document(readFixture("guard_only_with_s3.json"), "scp.json", PolicyKind::Scp));
+  const MfaAuditReport granted = audit(withGrants);
+  EXPECT_FALSE(granted.verdict.besideAllowAll);
+  EXPECT_TRUE(granted.verdict.mfaEnforced) << granted.verdict.summary;
+  EXPECT_EQ(run(granted, Scenario::ConsoleMfa, 60)->allowed, 28U);  // not everything denied
+  ASSERT_NE(pitfall(granted, "notaction-gap"), nullptr);
+  EXPECT_EQ(pitfall(granted, "notaction-gap")->severity, "warning");  // latent: s3 not granted
 }
 
 TEST(MfaAuditFixtures, SensitiveExemptionTextSaysDeactivateComesFirst) {

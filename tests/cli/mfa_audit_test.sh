@@ -113,7 +113,7 @@ check "credentials group first" grep -qE '^  credentials and MFA devices \(1\)$'
 
 # ---- Deny-only policies: audited beside a policy allowing everything ----------------------
 run 0 "guard alone" mfa-audit $fx/guard_only.json $now
-check "says it allows nothing on its own" has "$dir/out" "they allow nothing on their own: audited beside a policy allowing everything"
+check "says it allows nothing on its own" has "$dir/out" "policies allow nothing on their own: audited beside a policy allowing everything"
 check "enrolment reachable through the added policy" has "$dir/out" "+ iam:EnableMFADevice"
 run 1 "guard alone with s3:*" mfa-audit $fx/guard_only_with_s3.json $now --format json
 check "json beside" has "$dir/out" '"besideAllowAll":true,"besideAllowAllReason":"deny-only"'
