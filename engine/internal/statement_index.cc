@@ -219,7 +219,41 @@ struct Key {
   }
 };
 
+// How many statements list each key (open addressing over the keys' hashes).
+class CountTable {
+ public:
+  explicit CountTable(std::size_t keys) {
+    std::size_t capacity = 16;
+    while (capacity < keys * 2) {
+      capacity *= 2;
+    }
+    mask_ = capacity - 1;
+    hashes_.assign(capacity, 0);
+    counts_.assign(capacity, 0);
+  }
+  void add(std::uint64_t hash) { ++counts_[slot(hash)]; }
+  [[nodiscard]] std::uint32_t count(std::uint64_t hash) const { return counts_[slot(hash)]; }
+
+ private:
+  [[nodiscard]] std::size_t slot(std::uint64_t hash) const {
+    std::size_t at = hash & mask_;
+    while (counts_[at] != 0 && hashes_[at] != hash) {
+      at = (at + 1) & mask_;
+    }
+    return at;
+  }
+  std::size_t slot(std::uint64_t hash) {
+    const std::size_t at = std::as_const(*this).slot(hash);
+    hashes_[at] = hash;
+    return at;
+  }
+  std::vector<std::uint64_t> hashes_;
+  std::vector<std::uint32_t> counts_;
+  std::size_t mask_ = 0;
+};
+
 // Collects lists; only merges (into the buffer) when more than one is non-empty.
+// Two lists (the common case of a merge) are united in one linear pass; more are sorted.
 class Collector {
  public:
   explicit Collector(std::vector<std::uint32_t>* buffer) : buffer_(buffer) {}
@@ -227,11 +261,12 @@ class Collector {
     if (list.empty()) {
       return;
     }
-    if (lists_ == 0) {
-      first_ = list;
+    if (lists_ < 2) {
+      kept_[lists_] = list;
     } else {
-      if (lists_ == 1) {
-        buffer_->assign(first_.begin(), first_.end());
+      if (lists_ == 2) {
+        buffer_->assign(kept_[0].begin(), kept_[0].end());
+        buffer_->insert(buffer_->end(), kept_[1].begin(), kept_[1].end());
       }
       buffer_->insert(buffer_->end(), list.begin(), list.end());
     }
@@ -239,16 +274,28 @@ class Collector {
   }
   std::span<const std::uint32_t> result() {
     if (lists_ <= 1) {
-      return first_;
+      return kept_[0];
+    }
+    if (lists_ == 2) {
+      return unite(kept_[0], kept_[1], buffer_);
     }
     std::sort(buffer_->begin(), buffer_->end());
     buffer_->erase(std::unique(buffer_->begin(), buffer_->end()), buffer_->end());
     return *buffer_;
   }
+  // Two ascending lists without repeats -> one (resize reuses the buffer's capacity).
+  static std::span<const std::uint32_t> unite(std::span<const std::uint32_t> a,
+                                              std::span<const std::uint32_t> b,
+                                              std::vector<std::uint32_t>* buffer) {
+    buffer->resize(a.size() + b.size());
+    const auto end = std::set_union(a.begin(), a.end(), b.begin(), b.end(), buffer->begin());
+    buffer->resize(static_cast<std::size_t>(end - buffer->begin()));
+    return *buffer;
+  }
 
  private:
   std::vector<std::uint32_t>* buffer_;
-  std::span<const std::uint32_t> first_;
+  std::array<std::span<const std::uint32_t>, 2> kept_;
   std::size_t lists_ = 0;
 };
 
@@ -278,18 +325,35 @@ class StatementIndexBuilder {
       : statements_(statements) {}
 
   StatementIndex build() {
-    // First pass: how many statements each key would list, over every usable dimension.
-    std::unordered_map<std::uint64_t, std::uint32_t> counts;
+    // First pass: every statement's keys under every dimension that can place it, and how
+    // many statements each key would list.
+    const std::size_t n = statements_.size();
     std::vector<Key> keys;
-    for (const CompiledStatement& statement : statements_) {
-      for (std::uint8_t d = 0; d < kDimensions; ++d) {
-        keys.clear();
-        if (keysOf(statement, static_cast<Dimension>(d), &keys)) {
-          for (const Key& key : keys) {
-            ++counts[key.counted()];
-          }
+    keys.reserve(n * 2);
+    constexpr std::uint32_t kUnusable = UINT32_MAX;
+    std::vector<std::uint32_t> starts(n * kDimensions + 1, kUnusable);  // keys of (i, d)
+    for (std::size_t i = 0; i < n; ++i) {
+      for (std::size_t d = 0; d < kDimensions; ++d) {
+        const std::size_t begin = keys.size();
+        if (keysOf(statements_[i], static_cast<Dimension>(d), &keys)) {
+          starts[i * kDimensions + d] = static_cast<std::uint32_t>(begin);
+        } else {
+          keys.resize(begin);
         }
       }
+    }
+    starts[n * kDimensions] = static_cast<std::uint32_t>(keys.size());
+    // The end of (i, d)'s keys: the start of the next usable entry.
+    std::vector<std::uint32_t> ends(n * kDimensions);
+    for (std::size_t k = n * kDimensions, next = keys.size(); k-- > 0;) {
+      ends[k] = static_cast<std::uint32_t>(next);
+      if (starts[k] != kUnusable) {
+        next = starts[k];
+      }
+    }
+    CountTable counts(keys.size());
+    for (const Key& key : keys) {
+      counts.add(key.counted());
     }
     // Second pass: each statement under its cheapest dimension (ties: action, the cheapest
     // lookup, then resource).
@@ -298,21 +362,21 @@ class StatementIndexBuilder {
         index_.conditions_.size());
     std::vector<std::uint32_t> resourceLengths;
     std::unordered_map<std::uint64_t, std::uint32_t> serviceIds;  // into serviceLengths_
-    for (std::uint32_t i = 0; i < statements_.size(); ++i) {
+    for (std::uint32_t i = 0; i < n; ++i) {
       std::uint64_t bestCost = UINT64_MAX;
       int best = -1;
-      for (std::uint8_t d = 0; d < kDimensions; ++d) {
-        keys.clear();
-        if (!keysOf(statements_[i], static_cast<Dimension>(d), &keys)) {
+      for (std::size_t d = 0; d < kDimensions; ++d) {
+        const std::uint32_t begin = starts[i * kDimensions + d];
+        if (begin == kUnusable) {
           continue;
         }
         std::uint64_t cost = 0;
-        for (const Key& key : keys) {
-          cost += counts[key.counted()];
+        for (std::uint32_t k = begin; k < ends[i * kDimensions + d]; ++k) {
+          cost += counts.count(keys[k].counted());
         }
         if (cost < bestCost) {
           bestCost = cost;
-          best = d;
+          best = static_cast<int>(d);
         }
       }
       if (best < 0) {
@@ -320,9 +384,9 @@ class StatementIndexBuilder {
         ++index_.placement_.always;
         continue;
       }
-      keys.clear();
-      keysOf(statements_[i], static_cast<Dimension>(best), &keys);
-      for (const Key& key : keys) {
+      const std::size_t chosen = i * kDimensions + static_cast<std::size_t>(best);
+      for (std::uint32_t k = starts[chosen]; k < ends[chosen]; ++k) {
+        const Key& key = keys[k];
         if (key.table == kConditionValue) {
           conditionPairs[key.group].emplace_back(key.hash, i);
           auto& every = index_.conditions_[key.group].every;
@@ -456,39 +520,48 @@ class StatementIndexBuilder {
     return true;
   }
 
+  // Condition keys are interned per set (CompiledSet::strings): one text, one view.
   std::uint32_t groupOf(const CompiledCondition& condition) {
     auto& groups = index_.conditions_;
-    for (std::uint32_t g = 0; g < groups.size(); ++g) {
-      if (groups[g].key == condition.key && groups[g].family == condition.family) {
-        return g;
-      }
+    const auto identity = (reinterpret_cast<std::uintptr_t>(condition.key.data()) << 4U) |
+                          static_cast<std::uintptr_t>(condition.family);
+    const auto [it, added] =
+        groupIds_.try_emplace(identity, static_cast<std::uint32_t>(groups.size()));
+    if (added) {
+      groups.emplace_back().key = condition.key;
+      groups.back().family = condition.family;
     }
-    groups.emplace_back().key = condition.key;
-    groups.back().family = condition.family;
-    return static_cast<std::uint32_t>(groups.size() - 1);
+    return it->second;
   }
 
   std::span<const CompiledStatement> statements_;
   StatementIndex index_;
+  std::unordered_map<std::uintptr_t, std::uint32_t> groupIds_;  // into index_.conditions_
 };
 
 namespace {
-std::atomic<bool> bypassed{false};
 thread_local std::size_t lastCount = 0;
 }  // namespace
 
-void StatementIndex::bypassForTesting(bool bypass) { bypassed.store(bypass); }
+std::atomic<std::uint8_t> StatementIndex::testMode_{0};
+
+void StatementIndex::countForTesting() { testMode_.store(kCounting); }
+void StatementIndex::bypassForTesting(bool bypass) {
+  testMode_.store(bypass ? kBypassed : kCounting);
+}
 std::size_t StatementIndex::lastCandidateCount() { return lastCount; }
 
 StatementIndex StatementIndex::build(std::span<const CompiledStatement> statements) {
   StatementIndex index = StatementIndexBuilder(statements).build();
   index.statementCount_ = static_cast<std::uint32_t>(statements.size());
+  index.actionsOnly_ = index.placement_.action + index.placement_.always == statements.size() &&
+                       index.serviceLengths_.empty();
   return index;
 }
 
-std::span<const std::uint32_t> StatementIndex::candidates(
+std::span<const std::uint32_t> StatementIndex::candidatesForTesting(
     const RequestFacts& facts, const Request& request, std::vector<std::uint32_t>* buffer) const {
-  if (bypassed.load(std::memory_order_relaxed)) {
+  if (testMode_.load() == kBypassed) {
     buffer->resize(statementCount_);
     std::iota(buffer->begin(), buffer->end(), 0U);
     lastCount = buffer->size();
@@ -502,6 +575,13 @@ std::span<const std::uint32_t> StatementIndex::candidates(
 std::span<const std::uint32_t> StatementIndex::lookup(const RequestFacts& facts,
                                                       const Request& request,
                                                       std::vector<std::uint32_t>* buffer) const {
+  if (actionsOnly_) {  // the common shape of small policies: two lists at most
+    const std::span<const std::uint32_t> exact = actionExact_.find(facts.actionHash);
+    if (always_.empty() || exact.empty()) {
+      return always_.empty() ? exact : always_;
+    }
+    return Collector::unite(always_, exact, buffer);
+  }
   Collector out(buffer);
   out.add(always_);
   out.add(actionExact_.find(facts.actionHash));

@@ -23,6 +23,7 @@
 // closed after the resource check, so only their actions place them.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <cstring>
 #include <span>
@@ -84,14 +85,13 @@ inline std::uint64_t hashText(std::string_view text) {
   for (std::size_t shift = 0; i < text.size(); ++i, shift += 8) {
     tail |= std::uint64_t{static_cast<unsigned char>(text[i])} << shift;
   }
-  // MurmurHash3's finalizer: every input bit reaches the low bits the tables mask with (short
-  // keys like "team12" and "team13" differ only in their high bytes).
-  h ^= tail;
-  h ^= h >> 33U;
+  // A multiply, a fold and another multiply: every input bit reaches the low bits the tables
+  // mask with (short keys like "team12" and "team13" differ only in high bytes). The fold must
+  // follow a multiply: folding the word loop's folded value again would undo its fold.
+  h = (h ^ tail) * 0xC4CEB9FE1A85EC53ULL;
+  h ^= h >> 32U;
   h *= 0xFF51AFD7ED558CCDULL;
-  h ^= h >> 33U;
-  h *= 0xC4CEB9FE1A85EC53ULL;
-  return h ^ (h >> 33U);
+  return h ^ (h >> 29U);
 }
 
 // Statement lists by key hash: ascending statement indexes per key, without repeats.
@@ -139,16 +139,22 @@ class StatementIndex {
 
   // The statements that can apply to the request, ascending and without repeats: a view of
   // one list when only one is found (the common case), else the lists merged into *buffer.
-  [[nodiscard]] std::span<const std::uint32_t> candidates(const RequestFacts& facts,
-                                                          const Request& request,
-                                                          std::vector<std::uint32_t>* buffer) const;
+  [[nodiscard]] std::span<const std::uint32_t> candidates(
+      const RequestFacts& facts, const Request& request, std::vector<std::uint32_t>* buffer) const {
+    if (testMode_.load(std::memory_order_relaxed) != kOff) [[unlikely]] {
+      return candidatesForTesting(facts, request, buffer);
+    }
+    return lookup(facts, request, buffer);
+  }
 
   // Memory held by the index (for the compiled-size report and tests).
   [[nodiscard]] std::size_t bytes() const;
 
-  // Test hooks. bypassForTesting(true): candidates() returns every statement, as if there were
-  // no index (the differential test compares both paths). lastCandidateCount(): the size of
-  // this thread's last candidates() result.
+  // Test hooks (process-wide; a decision pays one relaxed load for them). countForTesting():
+  // lastCandidateCount() says the size of this thread's last candidates() result from then on.
+  // bypassForTesting(true): candidates() returns every statement, as if there were no index
+  // (the differential test compares both paths); false: back to the index, still counting.
+  static void countForTesting();
   static void bypassForTesting(bool bypass);
   static std::size_t lastCandidateCount();
   // How many statements were placed under each dimension.
@@ -166,6 +172,13 @@ class StatementIndex {
   [[nodiscard]] std::span<const std::uint32_t> lookup(const RequestFacts& facts,
                                                       const Request& request,
                                                       std::vector<std::uint32_t>* buffer) const;
+  [[nodiscard]] std::span<const std::uint32_t> candidatesForTesting(
+      const RequestFacts& facts, const Request& request, std::vector<std::uint32_t>* buffer) const;
+
+  static constexpr std::uint8_t kOff = 0;
+  static constexpr std::uint8_t kCounting = 1;
+  static constexpr std::uint8_t kBypassed = 2;
+  static std::atomic<std::uint8_t> testMode_;
 
   // Statements placed by their first condition on one key, compared in one operator family.
   struct ConditionGroup {
@@ -191,6 +204,7 @@ class StatementIndex {
   std::vector<ConditionGroup> conditions_;
   std::vector<std::uint32_t> always_;
   std::uint32_t statementCount_ = 0;
+  bool actionsOnly_ = false;  // only literal actions and always_: lookup() takes a short path
   Placement placement_;
 };
 

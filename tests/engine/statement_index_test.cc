@@ -67,6 +67,7 @@ struct Indexed {
 
 // Decides with the index and without it; everything a caller sees must agree.
 Indexed decide(const PolicySet& set, const Request& r) {
+  StatementIndex::countForTesting();
   Indexed out;
   out.decision = set.evaluate(r, false);
   out.candidates = StatementIndex::lastCandidateCount();
@@ -269,3 +270,24 @@ TEST(StatementIndexTest, AStatementWithAnInvalidValueFailsClosedWhateverItsCondi
 }
 
 }  // namespace
+
+// The index's tables mask hashes with their low bits: keys that differ only in their last
+// bytes (short tag values, long action names) must spread over them as random values would
+// (4,096 keys in 4,096 buckets fill about 2,590), or lookups probe long chains.
+TEST(StatementIndexTest, HashSpreadsKeysThatDifferInTheirLastBytesOverTheLowBits) {
+  const std::vector<std::function<std::string(int)>> families = {
+      [](int i) { return "team" + std::to_string(i); },
+      [](int i) { return "svc" + std::to_string(i % 50) + ":action" + std::to_string(i); },
+      [](int i) { return "arn:aws:s3:::tenant-" + std::to_string(i) + "/"; },
+  };
+  for (const auto& key : families) {
+    std::vector<bool> used(4096, false);
+    std::size_t buckets = 0;
+    for (int i = 0; i < 4096; ++i) {
+      const std::size_t bucket = policysim::engine::internal::hashText(key(i)) & 4095U;
+      buckets += used[bucket] ? 0 : 1;
+      used[bucket] = true;
+    }
+    EXPECT_GT(buckets, 2400U) << key(0);
+  }
+}
