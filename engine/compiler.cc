@@ -366,6 +366,9 @@ class Compiler {
       if (matcher.tooManyVariables) {
         matcher.pattern.valid = false;
       }
+      if (matcher.pattern.compact) {
+        matcher.text = ValueTemplate();  // plain text: the pattern's literal says it all
+      }
       it->second = &matcher;
     }
     return it->second;

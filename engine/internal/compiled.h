@@ -45,9 +45,9 @@ struct ActionPattern {
 // own user's ARN, a bucket's objects) across statements, and every statement listing one
 // shares its matcher.
 struct ResourceMatcher {
-  ValueTemplate text;
-  ArnPattern pattern;             // valid == false: matches nothing
-  bool shortArn = false;          // fewer than six fields and no trailing '*'
+  ValueTemplate text;     // empty when pattern.compact (no variables: its literal is the text)
+  ArnPattern pattern;     // valid == false: matches nothing
+  bool shortArn = false;  // fewer than six fields and no trailing '*'
   bool tooManyVariables = false;  // over kMaxSlots: statements listing it fail closed
 };
 

@@ -494,7 +494,9 @@ class StatementIndexBuilder {
       if (pattern.any || pattern.matcher->text.hasVariables()) {
         return false;
       }
-      const std::string prefix = resourcePrefix(pattern.matcher->text);
+      const ArnPattern& arn = pattern.matcher->pattern;
+      const std::string prefix = arn.compact ? arn.literal.substr(0, StatementIndex::kMaxKeyLength)
+                                             : resourcePrefix(pattern.matcher->text);
       keys->push_back(
           Key{kResourcePrefix, static_cast<std::uint32_t>(prefix.size()), 0, hashText(prefix)});
     }
