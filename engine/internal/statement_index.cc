@@ -19,6 +19,9 @@ using grammar::OperatorFamily;
 using grammar::OperatorKind;
 
 void HashSlots::build(const std::vector<std::uint64_t>& hashes) {
+  if (hashes.empty()) {
+    return;  // find() on an empty table returns at once
+  }
   std::size_t capacity = 8;
   while (capacity < hashes.size() * 2) {
     capacity *= 2;
@@ -39,6 +42,9 @@ void HashSlots::build(const std::vector<std::uint64_t>& hashes) {
 // Groups the (hash, statement) pairs by hash in two linear passes (a counting sort: statements
 // stay ascending within a group, as they were given), dropping repeats of a statement.
 void Postings::build(const std::vector<std::pair<std::uint64_t, std::uint32_t>>& pairs) {
+  if (pairs.empty()) {
+    return;  // find() on an empty table returns at once
+  }
   constexpr std::uint32_t kEmpty = UINT32_MAX;
   std::vector<std::uint64_t> hashes;
   std::vector<std::uint32_t> groupOf(pairs.size());
@@ -223,6 +229,9 @@ struct Key {
 class CountTable {
  public:
   explicit CountTable(std::size_t keys) {
+    if (keys == 0) {
+      return;
+    }
     std::size_t capacity = 16;
     while (capacity < keys * 2) {
       capacity *= 2;
@@ -231,8 +240,20 @@ class CountTable {
     hashes_.assign(capacity, 0);
     counts_.assign(capacity, 0);
   }
-  void add(std::uint64_t hash) { ++counts_[slot(hash)]; }
-  [[nodiscard]] std::uint32_t count(std::uint64_t hash) const { return counts_[slot(hash)]; }
+  // Returns the key's slot, for count().
+  std::uint32_t add(std::uint64_t hash) {
+    const std::size_t at = slot(hash);
+    ++counts_[at];
+    return static_cast<std::uint32_t>(at);
+  }
+  [[nodiscard]] std::uint32_t count(std::uint32_t slot) const { return counts_[slot]; }
+  // Large sets: the table is far bigger than the caches, so the next keys' slots are fetched
+  // while this one is counted.
+  void prefetch(std::uint64_t hash) const {
+    __builtin_prefetch(&hashes_[hash & mask_]);
+    __builtin_prefetch(&counts_[hash & mask_]);
+  }
+  void prefetchCount(std::uint32_t slot) const { __builtin_prefetch(&counts_[slot]); }
 
  private:
   [[nodiscard]] std::size_t slot(std::uint64_t hash) const {
@@ -324,6 +345,8 @@ class StatementIndexBuilder {
   explicit StatementIndexBuilder(std::span<const CompiledStatement> statements)
       : statements_(statements) {}
 
+  static constexpr std::size_t kSmallPolicy = 32;
+
   StatementIndex build() {
     // First pass: every statement's keys under every dimension that can place it, and how
     // many statements each key would list.
@@ -351,9 +374,21 @@ class StatementIndexBuilder {
         next = starts[k];
       }
     }
-    CountTable counts(keys.size());
-    for (const Key& key : keys) {
-      counts.add(key.counted());
+    // A small policy is placed by the first dimension that can place each statement (the
+    // order below): a lookup costs the same either way, and counting would cost its compile.
+    const bool small = n <= kSmallPolicy;
+    constexpr std::size_t kAhead = 16;
+    std::vector<std::uint64_t> counted(small ? 0 : keys.size());
+    for (std::size_t k = 0; k < counted.size(); ++k) {
+      counted[k] = keys[k].counted();
+    }
+    CountTable counts(counted.size());
+    std::vector<std::uint32_t> slotOf(counted.size());
+    for (std::size_t k = 0; k < counted.size(); ++k) {
+      if (k + kAhead < keys.size()) {
+        counts.prefetch(counted[k + kAhead]);
+      }
+      slotOf[k] = counts.add(counted[k]);
     }
     // Second pass: each statement under its cheapest dimension (ties: action, the cheapest
     // lookup, then resource).
@@ -370,9 +405,12 @@ class StatementIndexBuilder {
         if (begin == kUnusable) {
           continue;
         }
-        std::uint64_t cost = 0;
-        for (std::uint32_t k = begin; k < ends[i * kDimensions + d]; ++k) {
-          cost += counts.count(keys[k].counted());
+        std::uint64_t cost = small ? d : 0;
+        for (std::uint32_t k = begin; !small && k < ends[i * kDimensions + d]; ++k) {
+          if (k + kAhead < slotOf.size()) {
+            counts.prefetchCount(slotOf[k + kAhead]);
+          }
+          cost += counts.count(slotOf[k]);
         }
         if (cost < bestCost) {
           bestCost = cost;
