@@ -232,7 +232,8 @@ class Compiler {
         colon == std::string_view::npos ? std::string_view() : lowered.substr(colon + 1);
     pattern.literal = !grammar::hasGlobWildcard(name);
     if (!pattern.literal) {  // a literal is compared whole and needs no glob
-      pattern.name = grammar::WildcardPattern::fromGlob(name);
+      pattern.name =
+          std::make_unique<grammar::WildcardPattern>(grammar::WildcardPattern::fromGlob(name));
     }
     return pattern;
   }

@@ -218,7 +218,7 @@ bool actionMatches(const ActionPattern& pattern, const EvalContext& ctx) {
            sameText(pattern.lowered, ctx.facts.loweredAction);
   }
   return pattern.any || (sameText(pattern.service(), ctx.facts.actionService) &&
-                         pattern.name.matches(ctx.facts.actionName));
+                         pattern.name->matches(ctx.facts.actionName));
 }
 
 // A resource pattern against the request resource. Request "*" (actions without

@@ -35,8 +35,10 @@ struct ActionPattern {
   std::uint32_t serviceSize = 0;  // `lowered` up to its first colon is the service prefix
   std::uint64_t hash = 0;         // hashText(lowered), checked before the bytes
   std::string_view lowered;       // "svc:name" lower-cased
-  grammar::WildcardPattern name;  // lower-cased glob over the action name (not for literals)
-  std::string_view text;          // as written
+  // Lower-cased glob over the action name, for wildcard names only (out of line: most actions
+  // are literal, and a large set would pay an empty glob for each).
+  std::unique_ptr<grammar::WildcardPattern> name;
+  std::string_view text;  // as written
 
   [[nodiscard]] std::string_view service() const { return lowered.substr(0, serviceSize); }
 };
