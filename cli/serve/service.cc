@@ -74,22 +74,48 @@ bool queryFlag(std::string_view query, std::string_view name) {
   return false;
 }
 
+// RFC 6750 §3: a 401 with the Bearer challenge; no error code when no token was sent.
+void unauthorized(bool missing, std::string_view why, Reply& reply) {
+  std::string challenge = "Bearer realm=\"policysim\"";
+  if (!missing) {
+    challenge.append(", error=\"invalid_token\", error_description=\"");
+    for (char c : why.substr(0, 300)) {
+      challenge.push_back(c == '"' || c == '\\' ? '\'' : c);
+    }
+    challenge.push_back('"');
+  }
+  reply.addHeader("WWW-Authenticate", challenge);
+  jsonError(401, why, reply);
+}
+
+std::int64_t epochSeconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 }  // namespace
 
 struct Service::WorkerState {
-  explicit WorkerState(const PolicyStore& store) : snapshot(store) {}
+  WorkerState(const PolicyStore& store, const ServiceOptions& options) : snapshot(store) {
+    if (options.jwks != nullptr) {
+      verifier.emplace(*options.jwks, options.jwt);
+    }
+  }
   PolicySnapshot snapshot;
   engine::Decision decision;  // reused: evaluation without explanation allocates nothing
   engine::RequestParser parser;
   engine::Request request;  // reused by the parser
   engine::Request authzRequest;
+  std::optional<TokenVerifier> verifier;  // tokens on
+  TokenIdentity identity;                 // the last verified token's caller
 };
 
 Service::Service(const PolicyStore& store, const RouteTable& routes, ServiceOptions options,
                  Metrics& metrics, std::size_t workers)
     : store_(store), routes_(routes), options_(std::move(options)), metrics_(metrics) {
   for (std::size_t i = 0; i < workers; ++i) {
-    workers_.push_back(std::make_unique<WorkerState>(store));
+    workers_.push_back(std::make_unique<WorkerState>(store, options_));
   }
 }
 
@@ -154,6 +180,15 @@ void Service::authorize(WorkerState& state, std::size_t worker, const HttpReques
     jsonError(403, "explanations are turned off on this server (--no-explain)", reply);
     return;
   }
+  if (state.verifier) {
+    bool missing = false;
+    std::string why;
+    if (!verifyToken(state, request, &missing, &why)) {
+      metrics_.recordInvalid(worker, Endpoint::Authorize);
+      unauthorized(missing, why, reply);
+      return;
+    }
+  }
   const std::shared_ptr<const engine::PolicySet>& set = state.snapshot.get();
   if (set == nullptr) {
     jsonError(503, "no policies loaded", reply);
@@ -174,6 +209,16 @@ void Service::authorize(WorkerState& state, std::size_t worker, const HttpReques
       return;
     }
     several = std::move(requests).value();
+  }
+  if (state.verifier) {
+    for (engine::Request& r : single != nullptr ? std::span<engine::Request>(&state.request, 1)
+                                                : std::span<engine::Request>(several)) {
+      if (engine::Status s = applyTokenIdentity(state.identity, &r); !s.ok()) {
+        metrics_.recordInvalid(worker, Endpoint::Authorize);
+        jsonError(400, s.message(), reply);
+        return;
+      }
+    }
   }
   const std::span<const engine::Request> reqs = single != nullptr
                                                     ? std::span<const engine::Request>(single, 1)
@@ -212,11 +257,33 @@ void Service::authorize(WorkerState& state, std::size_t worker, const HttpReques
   metrics_.recordLatency(worker, Clock::now() - start);
 }
 
+bool Service::verifyToken(WorkerState& state, const HttpRequest& request, bool* missing,
+                          std::string* why) {
+  static const std::string kAuthorization = "Authorization";
+  std::optional<std::string_view> header;
+  if (engine::Status s = singleHeader(request, kAuthorization, &header); !s.ok()) {
+    *why = s.message();
+    return false;
+  }
+  const TokenError error = state.verifier->verify(header, epochSeconds(), &state.identity, why);
+  *missing = error == TokenError::Missing;
+  return error == TokenError::None;
+}
+
 void Service::authz(WorkerState& state, std::size_t worker, const HttpRequest& request,
                     std::string_view suffix, Reply& reply) {
   const Clock::time_point start = Clock::now();
   AuthzInput input;
   engine::Status built = readAuthzInput(request, options_.headers, suffix, &input);
+  if (built.ok() && state.verifier) {
+    bool missing = false;
+    std::string why;
+    if (verifyToken(state, request, &missing, &why)) {
+      input.token = &state.identity;  // the principal and MFA headers are ignored
+    } else {
+      built = engine::Status::invalidArgument("token refused: " + why);
+    }
+  }
   if (built.ok()) {
     built =
         buildAuthzRequest(input, routes_, std::chrono::system_clock::now(), &state.authzRequest);

@@ -2,6 +2,9 @@
 //   POST /v1/authorize[?explain=true]   request-context JSON in, decision JSON out (400 if bad;
 //                                       403 for explain=true when explanations are off)
 //   ANY  /v1/authz[/...]                auth subrequest: 200 allow, 403 deny (and on any error)
+// With tokens on (ServiceOptions::jwks), both take the caller from an `Authorization: Bearer`
+// JWT: a missing or refused token is a 401 with WWW-Authenticate on /v1/authorize, a 403 deny
+// on /v1/authz.
 //   GET  /healthz                       200 "ok", 503 while shutting down
 //   GET  /metrics                       Prometheus text
 // Thread-safety: handle() runs on the server's worker threads; each worker index has its own
@@ -14,6 +17,7 @@
 
 #include "cli/serve/authz.h"
 #include "cli/serve/http_server.h"
+#include "cli/serve/jwt_verifier.h"
 #include "cli/serve/metrics.h"
 #include "cli/serve/policy_store.h"
 #include "cli/serve/routes.h"
@@ -25,6 +29,10 @@ struct ServiceOptions {
   // POST /v1/authorize?explain=true answers every statement of every policy with its text
   // position; false refuses it (403), for servers that callers must not learn the policies from.
   bool explanations = true;
+  // Identity from tokens (--jwks): when set, the caller of both endpoints is the verified
+  // `Authorization: Bearer` JWT's, and identity headers are ignored. Must outlive the Service.
+  const JwksStore* jwks = nullptr;
+  JwtSettings jwt;
 };
 
 class Service : public Handler {
@@ -46,6 +54,9 @@ class Service : public Handler {
                  std::string_view query, Reply& reply);
   void authz(WorkerState& state, std::size_t worker, const HttpRequest& request,
              std::string_view path, Reply& reply);
+  // With tokens on: verifies the request's bearer token into state.identity. False (and *why)
+  // when it is missing or refused; *missing tells which.
+  bool verifyToken(WorkerState& state, const HttpRequest& request, bool* missing, std::string* why);
 
   const PolicyStore& store_;
   const RouteTable& routes_;
