@@ -13,6 +13,7 @@
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/serve/authz.h"
+#include "cli/serve/decision_log.h"
 #include "cli/serve/http_server.h"
 #include "cli/serve/jwt_verifier.h"
 #include "cli/serve/metrics.h"
@@ -44,6 +45,8 @@ struct ServeArgs {
   // Identity from tokens.
   std::string jwks;
   std::vector<std::string> jwtTags;  // TAG=CLAIM
+  std::string decisionLog;
+  std::size_t decisionLogQueue = 65536;
 };
 
 void log(const std::string& line) { std::cerr << "policysim serve: " << line << std::endl; }
@@ -164,6 +167,20 @@ int runServe(const ServeArgs& args) {
     std::cerr << "serve: the --jwt-* flags need --jwks\n";
     return kExitInputError;
   }
+  std::unique_ptr<serve::DecisionLog> decisionLog;
+  if (!args.decisionLog.empty()) {
+    if (args.decisionLogQueue < 1 || args.decisionLogQueue > 10000000) {
+      std::cerr << "serve: --decision-log-queue must be 1..10000000, got " << args.decisionLogQueue
+                << "\n";
+      return kExitInputError;
+    }
+    decisionLog = std::make_unique<serve::DecisionLog>(args.decisionLog, args.decisionLogQueue);
+    if (engine::Status s = decisionLog->open(); !s.ok()) {
+      std::cerr << "serve: " << s.message() << "\n";
+      return kExitInputError;
+    }
+    serviceOptions.decisionLog = decisionLog.get();
+  }
   serve::Metrics metrics(options.threads);
   serve::Service service(store, routes, serviceOptions, metrics, options.threads);
   serve::HttpServer server(options, service);
@@ -202,6 +219,9 @@ int runServe(const ServeArgs& args) {
         }
         if (signal == SIGHUP) {
           reloader.requestReload();
+          if (decisionLog) {
+            decisionLog->reopen();
+          }
           signals.async_wait(onSignal);
           return;
         }
@@ -225,6 +245,9 @@ int runServe(const ServeArgs& args) {
   reloader.start();
   server.run();
   reloader.stop();
+  if (decisionLog) {
+    decisionLog->stop();  // writes what is queued
+  }
   log("stopped");
   return kExitAllowed;
 }
@@ -323,6 +346,13 @@ void addServeCommand(CLI::App& app, int* exitCode) {
   serve
       ->add_option("--jwt-cache-entries", jwt.cacheEntries,
                    "Verified tokens cached per worker thread until they expire (0: no cache)")
+      ->capture_default_str();
+  serve->add_option("--decision-log", args->decisionLog,
+                    "Append one JSON line per decision to FILE (reopened on SIGHUP, for rotation)");
+  serve
+      ->add_option("--decision-log-queue", args->decisionLogQueue,
+                   "Decision-log lines waiting to be written at most; beyond, lines are dropped "
+                   "and counted (requests never wait)")
       ->capture_default_str();
   serve->add_flag("--quiet,-q", args->quiet, "Do not print policy warnings");
   serve->callback([args, exitCode] { *exitCode = runServe(*args); });

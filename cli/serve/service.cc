@@ -2,6 +2,8 @@
 
 #include <boost/beast/http/verb.hpp>
 #include <chrono>
+#include <cstdio>
+#include <iterator>
 #include <span>
 #include <string>
 #include <utility>
@@ -109,11 +111,19 @@ struct Service::WorkerState {
   engine::Request authzRequest;
   std::optional<TokenVerifier> verifier;  // tokens on
   TokenIdentity identity;                 // the last verified token's caller
+  std::string requestId;                  // decision log: the current request's id
+  std::uint64_t requestCount = 0;
+  std::string logLine;
 };
 
 Service::Service(const PolicyStore& store, const RouteTable& routes, ServiceOptions options,
                  Metrics& metrics, std::size_t workers)
-    : store_(store), routes_(routes), options_(std::move(options)), metrics_(metrics) {
+    : store_(store),
+      routes_(routes),
+      options_(std::move(options)),
+      metrics_(metrics),
+      startId_(
+          static_cast<std::uint64_t>(std::chrono::system_clock::now().time_since_epoch().count())) {
   for (std::size_t i = 0; i < workers; ++i) {
     workers_.push_back(std::make_unique<WorkerState>(store, options_));
   }
@@ -161,6 +171,9 @@ void Service::handle(std::size_t worker, const HttpRequest& request, Reply& repl
     reply.contentType = "text/plain; version=0.0.4; charset=utf-8";
     reply.body = metrics_.render(PolicyStats{store_.generation(), store_.reloads(),
                                              store_.reloadFailures(), store_.lastSuccessTime()});
+    if (options_.decisionLog != nullptr) {
+      reply.body.append(options_.decisionLog->renderMetrics());
+    }
     return;
   }
   if (path == "/healthz" || path == "/metrics") {
@@ -180,6 +193,7 @@ void Service::authorize(WorkerState& state, std::size_t worker, const HttpReques
     jsonError(403, "explanations are turned off on this server (--no-explain)", reply);
     return;
   }
+  startLogging(state, worker, request, reply);
   if (state.verifier) {
     bool missing = false;
     std::string why;
@@ -234,6 +248,7 @@ void Service::authorize(WorkerState& state, std::size_t worker, const HttpReques
   for (std::size_t i = 0; i < reqs.size(); ++i) {
     set->evaluate(reqs[i], explain, &state.decision);
     metrics_.recordDecision(worker, Endpoint::Authorize, state.decision.kind);
+    logDecision(state, "authorize", &reqs[i], state.decision.kind, {});
     anyExplicit = anyExplicit || state.decision.kind == engine::DecisionKind::ExplicitDeny;
     allAllowed = allAllowed && state.decision.kind == engine::DecisionKind::Allowed;
     if (i > 0) {
@@ -270,9 +285,52 @@ bool Service::verifyToken(WorkerState& state, const HttpRequest& request, bool* 
   return error == TokenError::None;
 }
 
+void Service::startLogging(WorkerState& state, std::size_t worker, const HttpRequest& request,
+                           Reply& reply) {
+  if (options_.decisionLog == nullptr) {
+    return;
+  }
+  state.requestId.clear();
+  const auto [first, last] = request.equal_range("X-Request-Id");
+  if (first != last && std::next(first) == last && !first->value().empty() &&
+      first->value().size() <= 128) {
+    for (char c : first->value()) {
+      const auto u = static_cast<unsigned char>(c);
+      state.requestId.push_back(u < 0x20 || u == 0x7f ? '?' : c);
+    }
+  } else {
+    // Unique per process: start time, worker, count.
+    char id[64];
+    std::snprintf(id, sizeof id, "%llx-%zu-%llu", static_cast<unsigned long long>(startId_), worker,
+                  static_cast<unsigned long long>(++state.requestCount));
+    state.requestId = id;
+  }
+  reply.addHeader("X-Request-Id", state.requestId);
+}
+
+void Service::logDecision(WorkerState& state, std::string_view endpoint,
+                          const engine::Request* request, engine::DecisionKind decision,
+                          std::string_view error) {
+  if (options_.decisionLog == nullptr) {
+    return;
+  }
+  DecisionRecord record;
+  record.requestId = state.requestId;
+  record.endpoint = endpoint;
+  record.request = request;
+  record.decision = decision;
+  record.result = error.empty() ? &state.decision : nullptr;
+  record.error = error;
+  record.policyGeneration = state.snapshot.generation();
+  state.logLine.clear();
+  appendDecisionLine(record, std::chrono::system_clock::now(), &state.logLine);
+  options_.decisionLog->submit(state.logLine);
+}
+
 void Service::authz(WorkerState& state, std::size_t worker, const HttpRequest& request,
                     std::string_view suffix, Reply& reply) {
   const Clock::time_point start = Clock::now();
+  startLogging(state, worker, request, reply);
   AuthzInput input;
   engine::Status built = readAuthzInput(request, options_.headers, suffix, &input);
   if (built.ok() && state.verifier) {
@@ -297,11 +355,14 @@ void Service::authz(WorkerState& state, std::size_t worker, const HttpRequest& r
     const std::string_view why =
         built.ok() ? std::string_view("no policies loaded") : std::string_view(built.message());
     reply.addHeader("X-Policysim-Error", why.substr(0, 300));
+    logDecision(state, "authz", built.ok() ? &state.authzRequest : nullptr,
+                engine::DecisionKind::ImplicitDeny, why);
     metrics_.recordLatency(worker, Clock::now() - start);
     return;
   }
   set->evaluate(state.authzRequest, false, &state.decision);
   metrics_.recordDecision(worker, Endpoint::Authz, state.decision.kind);
+  logDecision(state, "authz", &state.authzRequest, state.decision.kind, {});
   const bool allowed = state.decision.kind == engine::DecisionKind::Allowed;
   reply.status = allowed ? 200 : 403;
   reply.addHeader("X-Policysim-Decision", engine::decisionName(state.decision.kind));

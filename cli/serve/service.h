@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "cli/serve/authz.h"
+#include "cli/serve/decision_log.h"
 #include "cli/serve/http_server.h"
 #include "cli/serve/jwt_verifier.h"
 #include "cli/serve/metrics.h"
@@ -33,6 +34,8 @@ struct ServiceOptions {
   // `Authorization: Bearer` JWT's, and identity headers are ignored. Must outlive the Service.
   const JwksStore* jwks = nullptr;
   JwtSettings jwt;
+  // --decision-log: one line per decision (cli/serve/decision_log.h). Must outlive the Service.
+  DecisionLog* decisionLog = nullptr;
 };
 
 class Service : public Handler {
@@ -57,6 +60,12 @@ class Service : public Handler {
   // With tokens on: verifies the request's bearer token into state.identity. False (and *why)
   // when it is missing or refused; *missing tells which.
   bool verifyToken(WorkerState& state, const HttpRequest& request, bool* missing, std::string* why);
+  // With a decision log: the request's id (its X-Request-Id, else a new one), echoed in the
+  // reply; then one line per decision.
+  void startLogging(WorkerState& state, std::size_t worker, const HttpRequest& request,
+                    Reply& reply);
+  void logDecision(WorkerState& state, std::string_view endpoint, const engine::Request* request,
+                   engine::DecisionKind decision, std::string_view error);
 
   const PolicyStore& store_;
   const RouteTable& routes_;
@@ -64,6 +73,7 @@ class Service : public Handler {
   Metrics& metrics_;
   std::vector<std::unique_ptr<WorkerState>> workers_;
   std::atomic<bool> draining_{false};
+  const std::uint64_t startId_;  // request ids: unique per process start
 };
 
 }  // namespace policysim::serve
