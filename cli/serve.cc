@@ -47,6 +47,9 @@ struct ServeArgs {
   std::vector<std::string> jwtTags;  // TAG=CLAIM
   std::string decisionLog;
   std::size_t decisionLogQueue = 65536;
+  std::string tlsCert;
+  std::string tlsKey;
+  std::string tlsClientCa;
 };
 
 void log(const std::string& line) { std::cerr << "policysim serve: " << line << std::endl; }
@@ -100,6 +103,9 @@ int runServe(const ServeArgs& args) {
   options.idleTimeout = std::chrono::milliseconds(args.idleTimeoutMs);
   options.writeTimeout = std::chrono::milliseconds(args.writeTimeoutMs);
   options.shutdownTimeout = std::chrono::milliseconds(args.shutdownTimeoutMs);
+  options.tlsCert = args.tlsCert;
+  options.tlsKey = args.tlsKey;
+  options.tlsClientCa = args.tlsClientCa;
   // Refused before anything is loaded: a limit out of bounds is never clamped or truncated.
   if (engine::Status s = options.validate(); !s.ok()) {
     std::cerr << "serve: " << s.message() << "\n";
@@ -241,7 +247,10 @@ int runServe(const ServeArgs& args) {
       std::to_string(server.workerCount()) + " worker thread(s); policies " + args.policies +
       " generation " + std::to_string(first.generation) + " (" + std::to_string(first.warnings) +
       " warning(s)); " + std::to_string(routes.size()) + " route(s)" +
-      (jwks ? "; identity from tokens verified with " + args.jwks : std::string()));
+      (jwks ? "; identity from tokens verified with " + args.jwks : std::string()) +
+      (options.tlsCert.empty()       ? std::string()
+       : options.tlsClientCa.empty() ? std::string("; TLS")
+                                     : std::string("; TLS with client certificates")));
   reloader.start();
   server.run();
   reloader.stop();
@@ -347,6 +356,10 @@ void addServeCommand(CLI::App& app, int* exitCode) {
       ->add_option("--jwt-cache-entries", jwt.cacheEntries,
                    "Verified tokens cached per worker thread until they expire (0: no cache)")
       ->capture_default_str();
+  serve->add_option("--tls-cert", args->tlsCert, "TLS: PEM certificate chain (with --tls-key)");
+  serve->add_option("--tls-key", args->tlsKey, "TLS: PEM private key of the certificate");
+  serve->add_option("--tls-client-ca", args->tlsClientCa,
+                    "TLS: PEM CA certificates; clients must present a certificate they signed");
   serve->add_option("--decision-log", args->decisionLog,
                     "Append one JSON line per decision to FILE (reopened on SIGHUP, for rotation)");
   serve

@@ -9,7 +9,7 @@
 # Usage: jwt_test.sh POLICYSIM_BINARY REPO_ROOT
 set -uo pipefail
 bin=$(realpath "$1")
-root=$2
+root=$(realpath "$2")
 dir=$(mktemp -d)
 source "$(dirname "$0")/lib.sh"
 trap 'stop_server > /dev/null 2>&1; rm -rf "$dir"' EXIT
