@@ -398,9 +398,10 @@ TokenError TokenVerifier::verify(std::optional<std::string_view> authorization, 
       *why = "the token is not valid before " + std::to_string(*cached.nbf);
       return TokenError::Invalid;
     }
-    ++hits_;
+    lastCached_ = true;
     entry = &cached;
   } else {
+    lastCached_ = false;
     if (Status s = verifyUncached(token, now, &fresh); !s.ok()) {
       *why = s.message();
       return TokenError::Invalid;

@@ -117,7 +117,8 @@ class TokenVerifier {
   TokenError verify(std::optional<std::string_view> authorization, std::int64_t now,
                     TokenIdentity* out, std::string* why);
 
-  [[nodiscard]] std::uint64_t cacheHits() const { return hits_; }
+  // Whether the last successful verify() reused a cached verification.
+  [[nodiscard]] bool lastWasCached() const { return lastCached_; }
 
  private:
   struct Entry {
@@ -141,7 +142,7 @@ class TokenVerifier {
     std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
   };
   std::unordered_map<std::string, Entry, TokenHash, std::equal_to<>> cache_;
-  std::uint64_t hits_ = 0;
+  bool lastCached_ = false;
   // Reused across calls.
   analysis::SplitJwt parts_;
   analysis::JwtHeader header_;

@@ -170,7 +170,8 @@ void Service::handle(std::size_t worker, const HttpRequest& request, Reply& repl
   if (path == "/metrics" && get) {
     reply.contentType = "text/plain; version=0.0.4; charset=utf-8";
     reply.body = metrics_.render(PolicyStats{store_.generation(), store_.reloads(),
-                                             store_.reloadFailures(), store_.lastSuccessTime()});
+                                             store_.reloadFailures(), store_.lastSuccessTime()},
+                                 options_.jwks != nullptr);
     if (options_.decisionLog != nullptr) {
       reply.body.append(options_.decisionLog->renderMetrics());
     }
@@ -197,7 +198,7 @@ void Service::authorize(WorkerState& state, std::size_t worker, const HttpReques
   if (state.verifier) {
     bool missing = false;
     std::string why;
-    if (!verifyToken(state, request, &missing, &why)) {
+    if (!verifyToken(state, worker, request, &missing, &why)) {
       metrics_.recordInvalid(worker, Endpoint::Authorize);
       unauthorized(missing, why, reply);
       return;
@@ -272,16 +273,21 @@ void Service::authorize(WorkerState& state, std::size_t worker, const HttpReques
   metrics_.recordLatency(worker, Clock::now() - start);
 }
 
-bool Service::verifyToken(WorkerState& state, const HttpRequest& request, bool* missing,
-                          std::string* why) {
+bool Service::verifyToken(WorkerState& state, std::size_t worker, const HttpRequest& request,
+                          bool* missing, std::string* why) {
   static const std::string kAuthorization = "Authorization";
   std::optional<std::string_view> header;
   if (engine::Status s = singleHeader(request, kAuthorization, &header); !s.ok()) {
     *why = s.message();
+    metrics_.recordToken(worker, TokenOutcome::Refused);
     return false;
   }
   const TokenError error = state.verifier->verify(header, epochSeconds(), &state.identity, why);
   *missing = error == TokenError::Missing;
+  metrics_.recordToken(worker, error == TokenError::Missing      ? TokenOutcome::Missing
+                               : error == TokenError::Invalid    ? TokenOutcome::Refused
+                               : state.verifier->lastWasCached() ? TokenOutcome::Cached
+                                                                 : TokenOutcome::Verified);
   return error == TokenError::None;
 }
 
@@ -336,7 +342,7 @@ void Service::authz(WorkerState& state, std::size_t worker, const HttpRequest& r
   if (built.ok() && state.verifier) {
     bool missing = false;
     std::string why;
-    if (verifyToken(state, request, &missing, &why)) {
+    if (verifyToken(state, worker, request, &missing, &why)) {
       input.token = &state.identity;  // the principal and MFA headers are ignored
     } else {
       built = engine::Status::invalidArgument("token refused: " + why);

@@ -59,7 +59,8 @@ class Service : public Handler {
              std::string_view path, Reply& reply);
   // With tokens on: verifies the request's bearer token into state.identity. False (and *why)
   // when it is missing or refused; *missing tells which.
-  bool verifyToken(WorkerState& state, const HttpRequest& request, bool* missing, std::string* why);
+  bool verifyToken(WorkerState& state, std::size_t worker, const HttpRequest& request,
+                   bool* missing, std::string* why);
   // With a decision log: the request's id (its X-Request-Id, else a new one), echoed in the
   // reply; then one line per decision.
   void startLogging(WorkerState& state, std::size_t worker, const HttpRequest& request,

@@ -199,6 +199,25 @@ cognito=$(sign rsa.pem RS256 rsa1 "{\"iss\":\"$pool\",\"aud\":\"3example0client0
 \"cognito:groups\":[\"admins\"],\"auth_time\":$((now - 30)),\"amr\":[\"pwd\",\"otp\",\"mfa\"],\"exp\":$((now + 3600))}")
 check "Cognito ID token, cognito:username, TOTP: allowed" [ "$(authorize "$cognito")" = "200 allowed" ]
 
+stop_server
+
+# --- A cached token stops working when it expires (no leeway) -------------------------------------
+start_server --policies policies --jwks jwks.json --jwt-issuer "$pool" --jwt-audience aud \
+  --jwt-principal 'arn:aws:iam::111122223333:user/{sub}' --jwt-leeway-seconds 0 --threads 1 \
+  --poll-interval-ms 0 || exit 1
+base="http://127.0.0.1:$PORT"
+soon=$(( $(date +%s) + 2 ))
+short=$(sign rsa.pem RS256 rsa1 "{\"iss\":\"$pool\",\"aud\":\"aud\",\"sub\":\"alice\",\
+\"amr\":[\"mfa\"],\"auth_time\":$now,\"exp\":$soon}")
+check "short-lived token: allowed" [ "$(authorize "$short")" = "200 allowed" ]
+check "short-lived token again (cached): allowed" [ "$(authorize "$short")" = "200 allowed" ]
+check "metrics: one verification, one cache hit" \
+  [ "$(metric 'policysim_tokens_total{result="verified"}') $(metric 'policysim_tokens_total{result="cached"}')" = "1 1" ]
+while [ "$(date +%s)" -lt "$soon" ]; do sleep 0.2; done
+check "the cached token after its exp: 401" refused "$short" "expired"
+check "metrics: the refusal counted" [ "$(metric 'policysim_tokens_total{result="refused"}')" = 1 ]
+stop_server
+
 # --- Start-up refusals ------------------------------------------------------------------------------
 startup() {  # startup ARGS...: exit 2 and a message naming what is wrong
   timeout 10 "$bin" serve --policies policies --listen 127.0.0.1:0 "$@" > out 2>&1
