@@ -1,6 +1,7 @@
 #include "cli/serve/authz.h"
 
 #include <cctype>
+#include <cstdio>
 #include <ctime>
 #include <iterator>
 #include <utility>
@@ -270,24 +271,50 @@ Status applyTokenIdentity(const TokenIdentity& token, engine::Request* out) {
   }
   out->principal = token.principal;
   out->anonymous = false;
-  if (Status s = setKey(out, "aws:MultiFactorAuthPresent",
-                        scalar(ContextValue::Type::Bool, token.mfaPresent ? "true" : "false"));
+  // Filled in place (the request's storage is reused across requests): this runs per request.
+  const auto set = [out](std::string_view key, ContextValue::Type type, std::string_view text) {
+    ContextValue* value = out->addContext(key);
+    if (value == nullptr) {
+      return Status::invalidArgument("context key " + std::string(key) + " is given twice");
+    }
+    value->type = type;
+    value->values.emplace_back(text);
+    return Status();
+  };
+  if (Status s = set("aws:MultiFactorAuthPresent", ContextValue::Type::Bool,
+                     token.mfaPresent ? "true" : "false");
       !s.ok()) {
     return s;
   }
   if (token.mfaAgeSeconds) {
-    if (Status s = setKey(out, "aws:MultiFactorAuthAge",
-                          scalar(ContextValue::Type::Number, std::to_string(*token.mfaAgeSeconds)));
+    char age[24];
+    const int n =
+        std::snprintf(age, sizeof age, "%lld", static_cast<long long>(*token.mfaAgeSeconds));
+    if (Status s = set("aws:MultiFactorAuthAge", ContextValue::Type::Number,
+                       std::string_view(age, static_cast<std::size_t>(n)));
         !s.ok()) {
       return s;
     }
   }
   for (const auto& [key, value] : token.tags) {
-    if (Status s = setKey(out, key, scalar(ContextValue::Type::String, value)); !s.ok()) {
+    if (Status s = set(key, ContextValue::Type::String, value); !s.ok()) {
       return s;
     }
   }
-  derivePrincipalKeys(out);
+  const analysis::PrincipalKeys& keys = token.principalKeys;
+  const std::pair<std::string_view, const std::string*> derived[] = {
+      {"aws:PrincipalArn", &keys.principalArn},
+      {"aws:PrincipalAccount", &keys.account},
+      {"aws:PrincipalType", &keys.principalType},
+      {"aws:username", &keys.userName},
+      {"aws:userid", &keys.userId}};
+  for (const auto& [key, value] : derived) {
+    if (!value->empty()) {
+      if (Status s = set(key, ContextValue::Type::String, *value); !s.ok()) {
+        return s;
+      }
+    }
+  }
   return Status();
 }
 

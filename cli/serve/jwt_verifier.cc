@@ -351,6 +351,10 @@ Status TokenVerifier::verifyUncached(std::string_view token, std::int64_t now, E
   if (Status s = template_.fill(claims_, &out->principal); !s.ok()) {
     return Status::invalidArgument("--jwt-principal: " + s.message());
   }
+  out->principalKeys = analysis::PrincipalKeys();
+  if (auto caller = analysis::parsePrincipalArn(out->principal); caller.ok()) {
+    out->principalKeys = analysis::principalKeys(caller.value());
+  }
   out->tags.clear();
   for (const auto& [key, claim] : settings_.tags) {
     if (const std::string* value = claims_.findString(claim)) {
@@ -419,6 +423,7 @@ TokenError TokenVerifier::verify(std::optional<std::string_view> authorization, 
     }
   }
   out->principal = entry->principal;
+  out->principalKeys = entry->principalKeys;
   out->tags = entry->tags;
   out->mfaPresent = entry->mfa;
   out->mfaAgeSeconds.reset();

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "analysis/jwt.h"
+#include "analysis/scenario.h"
 #include "cli/serve/policy_store.h"
 #include "engine/status.h"
 
@@ -93,6 +94,8 @@ struct JwtSettings {
 // The caller a verified token names. `mfaPresent` and the age are AWS's keys as of `now`.
 struct TokenIdentity {
   std::string principal;
+  // The keys the principal ARN implies (aws:username, ...), derived once per token.
+  analysis::PrincipalKeys principalKeys;
   std::vector<std::pair<std::string, std::string>> tags;  // {"aws:PrincipalTag/team", "red"}
   bool mfaPresent = false;
   std::optional<std::int64_t> mfaAgeSeconds;
@@ -123,6 +126,7 @@ class TokenVerifier {
  private:
   struct Entry {
     std::string principal;
+    analysis::PrincipalKeys principalKeys;
     std::vector<std::pair<std::string, std::string>> tags;
     bool mfa = false;
     std::optional<std::int64_t> authTime;
