@@ -206,7 +206,7 @@ start_server --policies policies --jwks jwks.json --jwt-issuer "$pool" --jwt-aud
   --jwt-principal 'arn:aws:iam::111122223333:user/{sub}' --jwt-leeway-seconds 0 --threads 1 \
   --poll-interval-ms 0 || exit 1
 base="http://127.0.0.1:$PORT"
-soon=$(( $(date +%s) + 2 ))
+soon=$(( $(date +%s) + 4 ))
 short=$(sign rsa.pem RS256 rsa1 "{\"iss\":\"$pool\",\"aud\":\"aud\",\"sub\":\"alice\",\
 \"amr\":[\"mfa\"],\"auth_time\":$now,\"exp\":$soon}")
 check "short-lived token: allowed" [ "$(authorize "$short")" = "200 allowed" ]
