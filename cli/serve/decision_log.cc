@@ -193,19 +193,21 @@ engine::Status DecisionLog::open() {
   if (engine::Status s = openFile(); !s.ok()) {
     return s;
   }
-  queue_.reserve(capacity_ < 4096 ? capacity_ : 4096);
   thread_ = std::thread([this] { run(); });
   return engine::Status();
 }
 
-bool DecisionLog::submit(std::string line) {
+bool DecisionLog::submit(std::string_view line) {
   {
-    // Held for a push_back only: the writer swaps the whole queue out under it and writes
-    // without it.
+    // Held for an append only: the writer swaps the whole buffer out under it and writes
+    // without it. Lines go into one buffer (its capacity kept), so queuing allocates nothing
+    // once warm.
     std::lock_guard<std::mutex> lock(mutex_);
-    if (!stopping_ && queue_.size() < capacity_) {
-      queue_.push_back(std::move(line));
-      if (queue_.size() == 1) {
+    if (!stopping_ && pendingLines_ < capacity_) {
+      pending_.append(line);
+      pending_.push_back('\n');
+      // The writer wakes for a batch, or on its own after kMaxDelay: not once per line.
+      if (++pendingLines_ == kBatchLines) {
         wake_.notify_one();
       }
       return true;
@@ -253,14 +255,15 @@ bool DecisionLog::writeAll(const std::string& text) {
 }
 
 void DecisionLog::run() {
-  std::vector<std::string> batch;
-  std::string text;
+  std::string batch;
   std::unique_lock<std::mutex> lock(mutex_);
   while (true) {
-    wake_.wait(lock, [this] { return stopping_ || reopen_ || !queue_.empty(); });
+    wake_.wait_for(lock, kMaxDelay,
+                   [this] { return stopping_ || reopen_ || pendingLines_ >= kBatchLines; });
     const bool reopen = std::exchange(reopen_, false);
     const bool stopping = stopping_;
-    batch.swap(queue_);
+    batch.swap(pending_);
+    const std::size_t lines = std::exchange(pendingLines_, 0);
     lock.unlock();
     if (reopen) {
       if (engine::Status s = openFile(); s.ok()) {
@@ -271,17 +274,12 @@ void DecisionLog::run() {
         std::cerr << "policysim serve: " << s.message() << std::endl;
       }
     }
-    text.clear();
-    for (std::string& line : batch) {
-      text.append(line);
-      text.push_back('\n');
-    }
-    if (!text.empty() && writeAll(text)) {
-      written_.fetch_add(batch.size(), std::memory_order_relaxed);
+    if (!batch.empty() && writeAll(batch)) {
+      written_.fetch_add(lines, std::memory_order_relaxed);
     }
     batch.clear();
     lock.lock();
-    if (stopping && queue_.empty()) {
+    if (stopping && pendingLines_ == 0) {
       return;
     }
   }

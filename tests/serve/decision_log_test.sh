@@ -39,7 +39,14 @@ curl -s -o /dev/null -D "$dir/headers" --data-binary \
   @"$root/policies/requests/force_mfa--long-term-keys-list-buckets.json" "$base/v1/authorize"
 check "authorize without X-Request-Id gets a new id" grep -q '^X-Request-Id: [0-9a-f]*-[0-9]*-[0-9]*' "$dir/headers"
 
-# Rotation: rename the file, SIGHUP, and the next decisions go to a new file at the path.
+# Rotation: rename the file, SIGHUP, and the next decisions go to a new file at the path. The
+# writer batches (256 lines or 20 ms): wait until the four lines are out, so that none of them
+# is written after the reopen.
+for i in $(seq 1 100); do
+  [ "$(metric policysim_decision_log_lines_total)" = 4 ] && break
+  sleep 0.1
+done
+check "four lines written before the rotation" [ "$(metric policysim_decision_log_lines_total)" = 4 ]
 mv "$log" "$log.1"
 kill -HUP "$SERVER_PID"
 check "SIGHUP handled" wait_for_log 'reloaded .* \(SIGHUP\)'
