@@ -204,7 +204,7 @@ stop_server
 # --- A cached token stops working when it expires (no leeway) -------------------------------------
 start_server --policies policies --jwks jwks.json --jwt-issuer "$pool" --jwt-audience aud \
   --jwt-principal 'arn:aws:iam::111122223333:user/{sub}' --jwt-leeway-seconds 0 --threads 1 \
-  --poll-interval-ms 0 || exit 1
+  --poll-interval-ms 100 || exit 1
 base="http://127.0.0.1:$PORT"
 soon=$(( $(date +%s) + 4 ))
 short=$(sign rsa.pem RS256 rsa1 "{\"iss\":\"$pool\",\"aud\":\"aud\",\"sub\":\"alice\",\
@@ -216,6 +216,10 @@ check "metrics: one verification, one cache hit" \
 while [ "$(date +%s)" -lt "$soon" ]; do sleep 0.2; done
 check "the cached token after its exp: 401" refused "$short" "expired"
 check "metrics: the refusal counted" [ "$(metric 'policysim_tokens_total{result="refused"}')" = 1 ]
+# Polling: a changed JWK Set file is picked up without a signal.
+$tool jwks ec1=ec.pub.pem > jwks.new && mv jwks.new jwks.json
+check "JWK Set reloaded when the file changed" \
+  wait_for_log 'reloaded .*jwks.json \(file changed\): generation 2'
 stop_server
 
 # --- Start-up refusals ------------------------------------------------------------------------------
