@@ -7,6 +7,7 @@
 
 #include "lint/data_rules.h"
 #include "lint/mfa_rules.h"
+#include "lint/resource_rules.h"
 #include "lint/rule_context.h"
 #include "lint/security_rules.h"
 #include "lint/statement_reader.h"
@@ -36,6 +37,7 @@ void checkPolicy(const CheckContext& check, const PolicyInput& policy,
   for (const StatementParts& statement : statements) {
     context.sid = statement.sid;
     checkActionData(context, statement);
+    checkResourceTypes(context, statement);
     for (const ConditionPart& part : statement.conditions) {
       checkConditionData(context, statement, part);
       checkMfaCondition(context, statement, part);

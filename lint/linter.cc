@@ -12,7 +12,8 @@ using namespace policysim::analysis;  // NOLINT(google-build-using-namespace)
 Linter::Linter(std::shared_ptr<const IamData> data, LintConfig config)
     : data_(std::move(data)),
       config_(std::move(config)),
-      mfa_(data_, config_.mfaSelfManagementActions) {}
+      mfa_(data_, config_.mfaSelfManagementActions),
+      formats_(*data_) {}
 
 bool Linter::ignored(std::string_view relativePath) const {
   return std::any_of(config_.ignorePaths.begin(), config_.ignorePaths.end(),
@@ -49,7 +50,7 @@ FileReport Linter::lintText(std::string file, std::string_view relativePath, std
     finding.policy = problem.label;
     report.findings.push_back(std::move(finding));
   }
-  const CheckContext context{data_.get(), &mfa_};
+  const CheckContext context{data_.get(), &mfa_, &formats_};
   std::vector<RawFinding> raw;
   for (const PolicyInput& policy : source.policies) {
     raw.clear();

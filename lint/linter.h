@@ -17,6 +17,7 @@
 
 #include "analysis/iam_data.h"
 #include "lint/config.h"
+#include "lint/internal/arn_patterns.h"
 #include "lint/mfa_gap.h"
 #include "lint/node.h"
 #include "lint/rules.h"
@@ -73,6 +74,7 @@ class Linter {
   std::shared_ptr<const IamData> data_;
   LintConfig config_;
   MfaGapProver mfa_;
+  internal::ArnFormatIndex formats_;
 };
 
 }  // namespace policysim::lint

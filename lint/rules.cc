@@ -367,6 +367,20 @@ constexpr std::array kRules = {
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"IpAddressIfExists": {"aws:SourceIp": "203.0.113.0/24"}}}]})",
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}}]})",
         "iam-semantics §3.3, §3.9"},
+    RuleInfo{"PS214", "resource-type-mismatch", S::Warning, "data",
+        "An action whose resource types no Resource value of the statement can name (s3:ListBucket "
+        "on \"arn:aws:s3:::b/*\"), or an action without resource-level permissions on named "
+        "resources.",
+        "Each action acts on the resource types the Service Authorization Reference lists for it, "
+        "with their ARN formats; an action with none takes only Resource \"*\". When no Resource "
+        "value can name a resource of those types, the statement grants or denies nothing for the "
+        "action. Wildcards are read generously: a pattern that could name an accepted type is "
+        "not a mismatch, and an action pattern (s3:Get*) is reported only when none of the "
+        "actions it matches fits. A warning because the data may miss a type.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": "arn:aws:s3:::app-data/*"}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::app-data/*"}, {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::app-data"}]})",
+        "Parliament RESOURCE_MISMATCH; Access Analyzer (none: policy checks do not compare "
+        "resource types)"},
 
     // ---- PS3xx: security (what grants more than it seems to) ----
     RuleInfo{"PS301", "allow-with-not-action", S::Security, "security",
@@ -418,6 +432,25 @@ constexpr std::array kRules = {
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["iam:PassRole", "ec2:RunInstances"], "Resource": "*"}]})",
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ec2:RunInstances", "Resource": "*"}]})",
         "Parliament community PRIVILEGE_ESCALATION; checkov CKV_AWS_110; Cloudsplaining"},
+    RuleInfo{"PS307", "resource-star", S::Suggestion, "security",
+        "An Allow with Resource \"*\" for actions that support resource-level permissions.",
+        "The actions take resource ARNs (the Service Authorization Reference lists resource types "
+        "for them), so \"*\" grants them on every resource of the account, including resources "
+        "created later. Name the resources. Actions without resource types need \"*\" and are not "
+        "reported. Not checked in SCPs and permissions boundaries, which limit rather than grant.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "dynamodb:GetItem", "Resource": "*"}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "dynamodb:GetItem", "Resource": "arn:aws:dynamodb:eu-west-1:111122223333:table/orders"}]})",
+        "Parliament RESOURCE_STAR; checkov CKV_AWS_355/CKV_AWS_356 (no \"*\" resource for "
+        "restrictable actions); cfn_nag W12"},
+    RuleInfo{"PS308", "resource-effectively-star", S::Suggestion, "security",
+        "A Resource pattern that names every resource the statement's actions act on "
+        "(\"arn:*:cloudtrail:*:*:trail/*\", \"arn:aws:s3:::*\" for S3 object actions).",
+        "The pattern names every resource of each type it can name, in every account and region "
+        "(the partition is fixed by where the policy lives): it is Resource \"*\" in effect, "
+        "only harder to spot. Name the account, region or resources.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["cloudtrail:GetEventSelectors", "cloudtrail:PutEventSelectors"], "Resource": "arn:*:cloudtrail:*:*:trail/*"}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["cloudtrail:GetEventSelectors", "cloudtrail:PutEventSelectors"], "Resource": "arn:aws:cloudtrail:eu-west-1:111122223333:trail/*"}]})",
+        "Parliament RESOURCE_EFFECTIVELY_STAR"},
 
     // ---- PS4xx: MFA ----
     RuleInfo{"PS401", "mfa-deny-bool-false", S::Security, "mfa",
