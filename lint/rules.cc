@@ -381,6 +381,15 @@ constexpr std::array kRules = {
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::app-data/*"}, {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::app-data"}]})",
         "Parliament RESOURCE_MISMATCH; Access Analyzer (none: policy checks do not compare "
         "resource types)"},
+    RuleInfo{"PS215", "string-operator-on-arn-key", S::Suggestion, "data",
+        "A String operator (StringEquals, StringLike...) on a condition key of type ARN "
+        "(aws:SourceArn, aws:PrincipalArn, lambda:FunctionArn...).",
+        "It works: the ARN is compared as text. The Arn operators say that the value is an ARN "
+        "and match each of its six fields separately, so a wildcard cannot run from one field "
+        "into the next. Use ArnEquals or ArnLike.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::app-data/*", "Condition": {"StringLike": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/app-*"}}}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::app-data/*", "Condition": {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/app-*"}}}]})",
+        "Parliament MISMATCHED_TYPE_BUT_USABLE"},
 
     // ---- PS3xx: security (what grants more than it seems to) ----
     RuleInfo{"PS301", "allow-with-not-action", S::Security, "security",
