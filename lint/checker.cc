@@ -5,6 +5,7 @@
 // report sorts by position only), so the passes interleave per condition key as written here.
 #include "lint/checker.h"
 
+#include "lint/access_rules.h"
 #include "lint/data_rules.h"
 #include "lint/mfa_rules.h"
 #include "lint/resource_rules.h"
@@ -37,7 +38,9 @@ void checkPolicy(const CheckContext& check, const PolicyInput& policy,
   for (const StatementParts& statement : statements) {
     context.sid = statement.sid;
     checkActionData(context, statement);
-    checkResourceTypes(context, statement);
+    const ExpandedActions expanded = expandActions(*check.data, statement);
+    checkResourceTypes(context, statement, expanded);
+    checkAccessLevels(context, statement, expanded);
     for (const ConditionPart& part : statement.conditions) {
       checkConditionData(context, statement, part);
       checkMfaCondition(context, statement, part);
@@ -46,6 +49,7 @@ void checkPolicy(const CheckContext& check, const PolicyInput& policy,
     checkForceMfa(context, statement);
   }
   checkEscalation(context, statements);
+  checkPolicyRewrite(context, statements);
 }
 
 }  // namespace policysim::lint

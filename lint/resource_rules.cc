@@ -157,20 +157,24 @@ std::string nameList(const std::vector<std::string_view>& names, std::size_t lim
 
 }  // namespace
 
-void checkResourceTypes(const RuleContext& context, const StatementParts& s) {
+ExpandedActions expandActions(const analysis::IamData& data, const StatementParts& s) {
+  ExpandedActions expanded;
+  expanded.reserve(s.action.items.size());
+  for (const Item& item : s.action.items) {
+    expanded.push_back(s.action.negated ? std::vector<const ActionInfo*>{}
+                                        : expand(data, item.text));
+  }
+  return expanded;
+}
+
+void checkResourceTypes(const RuleContext& context, const StatementParts& s,
+                        const ExpandedActions& expanded) {
   const ListElement& resource = s.resource;
   if (!resource.present || resource.negated || resource.unknown || resource.items.empty() ||
       !s.action.present || s.action.negated || !s.effect.has_value()) {
     return;
   }
-  const analysis::IamData& data = *context.check.data;
   const internal::ArnFormatIndex& index = *context.check.formats;
-
-  std::vector<std::vector<const ActionInfo*>> expanded;  // per action item, empty: not known
-  expanded.reserve(s.action.items.size());
-  for (const Item& item : s.action.items) {
-    expanded.push_back(expand(data, item.text));
-  }
   const auto starItem = std::find_if(resource.items.begin(), resource.items.end(),
                                      [](const Item& i) { return allStars(i.text); });
   std::vector<TypeAnswers> answers;

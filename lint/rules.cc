@@ -460,6 +460,41 @@ constexpr std::array kRules = {
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["cloudtrail:GetEventSelectors", "cloudtrail:PutEventSelectors"], "Resource": "arn:*:cloudtrail:*:*:trail/*"}]})",
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["cloudtrail:GetEventSelectors", "cloudtrail:PutEventSelectors"], "Resource": "arn:aws:cloudtrail:eu-west-1:111122223333:trail/*"}]})",
         "Parliament RESOURCE_EFFECTIVELY_STAR"},
+    RuleInfo{"PS309", "permissions-management", S::Warning, "security",
+        "An identity policy allows permissions-management actions (iam:AttachRolePolicy, "
+        "s3:PutBucketPolicy, kms:CreateGrant...).",
+        "The Service Authorization Reference gives these actions the access level \"Permissions "
+        "management\": they create or change policies, roles, grants and ACLs, so whoever holds "
+        "them decides who may do what. Keep them in administrator policies (and suppress the "
+        "finding there with a reason). Identity and session policies only; Allow with "
+        "\"*\" is PS303.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:AttachRolePolicy", "Resource": "arn:aws:iam::111122223333:role/app"}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:GetRole", "Resource": "arn:aws:iam::111122223333:role/app"}]})",
+        "Parliament community PERMISSIONS_MANAGEMENT_ACTIONS; Cloudsplaining "
+        "PermissionsManagement"},
+    RuleInfo{"PS310", "credentials-exposure", S::Warning, "security",
+        "An identity policy allows actions that return credentials (iam:CreateAccessKey, "
+        "sts:GetSessionToken, ecr:GetAuthorizationToken, redshift:GetClusterCredentials...).",
+        "Their responses carry keys, tokens or passwords; whoever holds them can act as another "
+        "identity, or hand the credentials on. The list is Cloudsplaining's, as Parliament ships "
+        "it (https://gist.github.com/kmcquade/33860a617e651104d243c324ddf7992a). Identity and "
+        "session policies only.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:CreateAccessKey", "Resource": "arn:aws:iam::111122223333:user/ci"}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:ListAccessKeys", "Resource": "arn:aws:iam::111122223333:user/ci"}]})",
+        "Parliament community CREDENTIALS_EXPOSURE; Cloudsplaining CredentialsExposure"},
+    RuleInfo{"PS311", "resource-policy-privilege-escalation", S::Warning, "security",
+        "A policy lets its holder rewrite a resource-based policy or ACL (s3:PutBucketPolicy, "
+        "s3:PutBucketAcl, sqs:SetQueueAttributes, kms:PutKeyPolicy, lambda:AddPermission...) "
+        "that would grant what the policy withholds.",
+        "In a resource-based policy, principals (other than a whole account, whose own IAM "
+        "policies then decide) granted such an action can rewrite the policy that limits them "
+        "and grant themselves, or anyone, everything on the resource. In an identity policy "
+        "that does not allow the whole service, the holder can write a bucket, queue or key "
+        "policy granting itself the actions the identity policy leaves out (Parliament's "
+        "example: s3:GetObject and s3:PutBucketPolicy amount to s3:*).",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutBucketPolicy"], "Resource": "*"}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})",
+        "Parliament RESOURCE_POLICY_PRIVILEGE_ESCALATION"},
 
     // ---- PS4xx: MFA ----
     RuleInfo{"PS401", "mfa-deny-bool-false", S::Security, "mfa",
