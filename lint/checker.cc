@@ -7,6 +7,7 @@
 
 #include "lint/access_rules.h"
 #include "lint/data_rules.h"
+#include "lint/mfa_pattern_rules.h"
 #include "lint/mfa_rules.h"
 #include "lint/resource_rules.h"
 #include "lint/rule_context.h"
@@ -44,6 +45,7 @@ void checkPolicy(const CheckContext& check, const PolicyInput& policy,
     for (const ConditionPart& part : statement.conditions) {
       checkConditionData(context, statement, part);
       checkMfaCondition(context, statement, part);
+      checkInvertedMfaAllow(context, statement, part);
     }
     checkSecurity(context, statement);
     checkForceMfa(context, statement);

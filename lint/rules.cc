@@ -563,6 +563,16 @@ constexpr std::array kRules = {
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "arn:aws:s3:::production/*", "Condition": {"NumericGreaterThan": {"aws:MultiFactorAuthAge": "1800"}}}]})",
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "arn:aws:s3:::production/*", "Condition": {"NumericGreaterThanIfExists": {"aws:MultiFactorAuthAge": "1800"}}}]})",
         "AWS example S3 production bucket with MFA age; iam-semantics §5.2"},
+    RuleInfo{"PS409", "mfa-allow-bool-false", S::Security, "mfa",
+        "An Allow with Bool (or BoolIfExists) aws:MultiFactorAuthPresent \"false\".",
+        "The key is \"false\" only in temporary credentials obtained without MFA (and absent, "
+        "which BoolIfExists also lets through, in requests signed with long-term access keys), "
+        "so the Allow grants exactly the callers that skipped MFA: the check is inverted. "
+        "Require MFA with Allow + Bool \"true\", or deny without it with Deny + BoolIfExists "
+        "\"false\". The Deny + Bool \"false\" form is PS401.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ec2:TerminateInstances", "Resource": "*", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}}}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ec2:TerminateInstances", "Resource": "*", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}]})",
+        "Parliament BAD_PATTERN_FOR_MFA; iam-semantics §5.3"},
 };
 // clang-format on
 
