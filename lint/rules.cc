@@ -257,6 +257,19 @@ constexpr std::array kRules = {
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/${aws:username}${aws:username}${aws:username}${aws:username}${aws:username}${aws:username}${aws:username}${aws:username}${aws:username}"}]})",
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/${aws:username}/*"}]})",
         "policysim check (engine limit kMaxSlots)"},
+    RuleInfo{"PS131", "invalid-principal-arn", S::Error, "grammar",
+        "An AWS principal that is not an account id or a well-formed IAM/STS ARN "
+        "(\"arn:aws::iam::123456789012:root\", \"arn:aws:iam::123456789012/role/x\", an S3 "
+        "ARN, an 11-digit account, a group), or a Federated ARN that is not a SAML or OIDC "
+        "provider.",
+        "AWS rejects the policy (\"Invalid principal in policy\"). An AWS principal is a 12-digit "
+        "account id, arn:PARTITION:iam::ACCOUNT:root, a role, user, assumed-role or "
+        "federated-user ARN (iam or sts, no region), or a CloudFront origin access identity; "
+        "groups cannot be principals.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333/role/deploy"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/deploy"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]})",
+        "IAM MalformedPolicyDocument \"Invalid principal in policy\"; Parliament "
+        "UNKNOWN_PRINCIPAL"},
 
     // ---- PS2xx: the service authorization data (actions, condition keys, types) ----
     RuleInfo{"PS201", "unknown-service", S::Warning, "data",
