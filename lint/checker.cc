@@ -12,6 +12,7 @@
 #include "lint/resource_rules.h"
 #include "lint/rule_context.h"
 #include "lint/security_rules.h"
+#include "lint/size_rules.h"
 #include "lint/statement_reader.h"
 
 namespace policysim::lint {
@@ -52,6 +53,8 @@ void checkPolicy(const CheckContext& check, const PolicyInput& policy,
   }
   checkEscalation(context, statements);
   checkPolicyRewrite(context, statements);
+  context.sid.clear();
+  checkPolicySize(context, policy);
 }
 
 }  // namespace policysim::lint

@@ -26,6 +26,7 @@
 #include "lint/mfa_gap.h"
 #include "lint/report.h"
 #include "lint/rules.h"
+#include "lint/size_rules.h"
 #include "lint/sources.h"
 #include "lint/yaml_reader.h"
 
@@ -1086,3 +1087,24 @@ TEST(Linter, LintsTheSameFromSeveralThreads) {
 }
 
 }  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// PS132/PS133 count characters as IAM does: the minified JSON, white space left out, UTF-8
+// characters (not bytes), escapes as written in JSON.
+
+TEST(LintPolicySize, CountsTheMinifiedJsonInCharacters) {
+  auto size = [](std::string_view text) {
+    Node root;
+    ReadError error;
+    EXPECT_TRUE(readJson(text, LineMap(text), JsonReadLimits{}, &root, &error)) << text;
+    return minifiedSize(root);
+  };
+  const std::string compact =
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject"],"Resource":"*"}]})";
+  EXPECT_EQ(size(compact), compact.size());
+  EXPECT_EQ(size("{\n  \"Version\" : \"2012-10-17\",\n\t\"Statement\": [ ]\n}"),
+            std::string(R"({"Version":"2012-10-17","Statement":[]})").size());
+  EXPECT_EQ(size(R"({"Sid":"caf\u00e9"})"), std::string(R"({"Sid":"cafe"})").size());
+  EXPECT_EQ(size(R"({"a":"q\"b"})"), std::string(R"({"a":"q\"b"})").size());
+  EXPECT_EQ(size(R"({"n":[1,true,null]})"), std::string(R"({"n":[1,true,null]})").size());
+}
