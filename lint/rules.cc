@@ -43,7 +43,7 @@ constexpr std::array kRules = {
         "rejected.",
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resources": "*"}]})",
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})",
-        "Access Analyzer INVALID_POLICY_ELEMENT"},
+        "Access Analyzer INVALID_POLICY_ELEMENT; cfn-lint E3510/E3512 (policy schema)"},
     RuleInfo{"PS103", "missing-element", S::Error, "grammar",
         "A required element is missing (Statement, Effect, Action, Resource, Principal).",
         "Every statement needs Effect and Action or NotAction; identity policies need Resource or "
@@ -59,20 +59,22 @@ constexpr std::array kRules = {
         "values are strings, numbers or booleans.",
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", 7], "Resource": "*"}]})",
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "*"}]})",
-        "Access Analyzer DATA_TYPE_MISMATCH; Parliament MALFORMED"},
+        "Access Analyzer DATA_TYPE_MISMATCH; Parliament MALFORMED; cfn-lint E3510/E3512 (policy "
+        "schema)"},
     RuleInfo{"PS105", "invalid-effect", S::Error, "grammar",
         "Effect is not \"Allow\" or \"Deny\" (the value is case-sensitive).",
         "AWS rejects any other value, including \"allow\".",
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "allow", "Action": "s3:GetObject", "Resource": "*"}]})",
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})",
-        "Access Analyzer INVALID_EFFECT"},
+        "Access Analyzer INVALID_EFFECT; cfn-lint E3510/E3512 (policy schema)"},
     RuleInfo{"PS106", "invalid-version", S::Error, "grammar",
         "Version is neither \"2012-10-17\" nor \"2008-10-17\" (SCPs need 2012-10-17).",
         "Version is the language version, not a date you choose. Use \"2012-10-17\": it is the "
         "only version that enables policy variables.",
         R"({"Version": "2024-01-01", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})",
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})",
-        "Access Analyzer INVALID_VERSION; Parliament INVALID_VERSION"},
+        "Access Analyzer INVALID_VERSION; Parliament INVALID_VERSION; cfn-lint E3510/E3512 "
+        "(policy schema)"},
     RuleInfo{"PS107", "missing-version", S::Warning, "grammar",
         "The policy has no Version element.",
         "Without Version, policy variables such as ${aws:username} are plain text, so a Resource "
@@ -422,8 +424,7 @@ constexpr std::array kRules = {
         "actions it matches fits. A warning because the data may miss a type.",
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": "arn:aws:s3:::app-data/*"}]})",
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::app-data/*"}, {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::app-data"}]})",
-        "Parliament RESOURCE_MISMATCH; Access Analyzer (none: policy checks do not compare "
-        "resource types)"},
+        "Parliament RESOURCE_MISMATCH; cfn-lint I3510 (statement resources match the actions)"},
     RuleInfo{"PS215", "string-operator-on-arn-key", S::Suggestion, "data",
         "A String operator (StringEquals, StringLike...) on a condition key of type ARN "
         "(aws:SourceArn, aws:PrincipalArn, lambda:FunctionArn...).",
@@ -455,7 +456,8 @@ constexpr std::array kRules = {
         "(and suppress this finding there with a reason), never by accident.",
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})",
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::app-data/*"}]})",
-        "checkov CKV_AWS_1/CKV_AWS_62/CKV_AWS_63; cfn_nag F3/F4/F5; KICS full permissions"},
+        "checkov CKV_AWS_1/CKV_AWS_49/CKV_AWS_62/CKV_AWS_63; cfn_nag F3/F4/F5; KICS full "
+        "permissions"},
     RuleInfo{"PS304", "passrole-star-resource", S::Security, "security",
         "iam:PassRole allowed on every role (Resource \"*\" or NotResource).",
         "Passing any role to any service lets the caller run code with that role's permissions, "
@@ -492,8 +494,8 @@ constexpr std::array kRules = {
         "reported. Not checked in SCPs and permissions boundaries, which limit rather than grant.",
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "dynamodb:GetItem", "Resource": "*"}]})",
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "dynamodb:GetItem", "Resource": "arn:aws:dynamodb:eu-west-1:111122223333:table/orders"}]})",
-        "Parliament RESOURCE_STAR; checkov CKV_AWS_355/CKV_AWS_356 (no \"*\" resource for "
-        "restrictable actions); cfn_nag W12"},
+        "Parliament RESOURCE_STAR; checkov CKV_AWS_356 (no \"*\" resource for restrictable "
+        "actions); cfn_nag W12"},
     RuleInfo{"PS308", "resource-effectively-star", S::Suggestion, "security",
         "A Resource pattern that names every resource the statement's actions act on "
         "(\"arn:*:cloudtrail:*:*:trail/*\", \"arn:aws:s3:::*\" for S3 object actions).",
@@ -513,8 +515,8 @@ constexpr std::array kRules = {
         "\"*\" is PS303.",
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:AttachRolePolicy", "Resource": "arn:aws:iam::111122223333:role/app"}]})",
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:GetRole", "Resource": "arn:aws:iam::111122223333:role/app"}]})",
-        "Parliament community PERMISSIONS_MANAGEMENT_ACTIONS; Cloudsplaining "
-        "PermissionsManagement"},
+        "Parliament community PERMISSIONS_MANAGEMENT_ACTIONS; checkov CKV_AWS_109; "
+        "Cloudsplaining PermissionsManagement"},
     RuleInfo{"PS310", "credentials-exposure", S::Warning, "security",
         "An identity policy allows actions that return credentials (iam:CreateAccessKey, "
         "sts:GetSessionToken, ecr:GetAuthorizationToken, redshift:GetClusterCredentials...).",
@@ -524,7 +526,8 @@ constexpr std::array kRules = {
         "session policies only.",
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:CreateAccessKey", "Resource": "arn:aws:iam::111122223333:user/ci"}]})",
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:ListAccessKeys", "Resource": "arn:aws:iam::111122223333:user/ci"}]})",
-        "Parliament community CREDENTIALS_EXPOSURE; Cloudsplaining CredentialsExposure"},
+        "Parliament community CREDENTIALS_EXPOSURE; checkov CKV_AWS_107; Cloudsplaining "
+        "CredentialsExposure"},
     RuleInfo{"PS311", "resource-policy-privilege-escalation", S::Warning, "security",
         "A policy lets its holder rewrite a resource-based policy or ACL (s3:PutBucketPolicy, "
         "s3:PutBucketAcl, sqs:SetQueueAttributes, kms:PutKeyPolicy, lambda:AddPermission...) "

@@ -1108,3 +1108,27 @@ TEST(LintPolicySize, CountsTheMinifiedJsonInCharacters) {
   EXPECT_EQ(size(R"({"a":"q\"b"})"), std::string(R"({"a":"q\"b"})").size());
   EXPECT_EQ(size(R"({"n":[1,true,null]})"), std::string(R"({"n":[1,true,null]})").size());
 }
+
+// The mapping table of docs/lint-rules.md: each rule's anchors, split by tool.
+TEST(LintRules, DocsMapEveryRuleToTheOtherTools) {
+  const RuleAnchors split = splitAnchors(
+      "Access Analyzer A1, A2; Parliament P1; cfn-lint C1; checkov K1/K2; cfn_nag W1; Parliament "
+      "community P2");
+  EXPECT_EQ(split.accessAnalyzer, "A1, A2");
+  EXPECT_EQ(split.parliament, "P1; community P2");
+  EXPECT_EQ(split.cfnLint, "C1");
+  EXPECT_EQ(split.checkov, "K1/K2");
+  EXPECT_EQ(split.elsewhere, "cfn_nag W1");
+  const std::string page = rulesMarkdown();
+  const std::size_t table = page.find("| Id | Access Analyzer | Parliament | cfn-lint | checkov |");
+  ASSERT_NE(table, std::string::npos);
+  for (const RuleInfo& rule : allRules()) {
+    EXPECT_NE(
+        page.find("| [" + std::string(rule.id) + "](#" + std::string(rule.id) + ") | ", table),
+        std::string::npos)
+        << rule.id;
+  }
+  EXPECT_NE(page.find("| [PS214](#PS214) | - | RESOURCE_MISMATCH | I3510"), std::string::npos);
+  EXPECT_NE(page.find("| [PS310](#PS310) | - | community CREDENTIALS_EXPOSURE | - | CKV_AWS_107 |"),
+            std::string::npos);
+}
