@@ -2,12 +2,14 @@
 #include "lint/access_rules.h"
 
 #include <algorithm>
+#include <iterator>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "analysis/iam_data.h"
 #include "engine/request.h"
+#include "grammar/ascii.h"
 
 namespace policysim::lint {
 
@@ -93,9 +95,11 @@ std::string nameList(const std::vector<std::string_view>& names, std::size_t lim
   return out;
 }
 
-// "iam:CreateAccessKey" -> its lower-case form.
+// Compared without lower-casing: this runs for every action a statement's patterns expand to.
 bool exposesCredentials(const ActionInfo& action) {
-  return inKeyList(kCredentialExposureActions, toLowerAscii(action.fullName));
+  return std::any_of(
+      std::begin(kCredentialExposureActions), std::end(kCredentialExposureActions),
+      [&](std::string_view name) { return grammar::equalsIgnoreAsciiCase(action.fullName, name); });
 }
 
 // True when a principal is an account as a whole ("111122223333", "arn:aws:iam::...:root"):
