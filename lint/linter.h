@@ -17,13 +17,16 @@
 
 #include "analysis/iam_data.h"
 #include "lint/config.h"
-#include "lint/internal/arn_patterns.h"
 #include "lint/mfa_gap.h"
 #include "lint/node.h"
 #include "lint/rules.h"
 #include "lint/sources.h"
 
 namespace policysim::lint {
+
+namespace internal {
+class ArnFormatIndex;
+}  // namespace internal
 
 // Vocabulary of the core and the analyses this header speaks in.
 using analysis::IamData;
@@ -74,7 +77,8 @@ class Linter {
   std::shared_ptr<const IamData> data_;
   LintConfig config_;
   MfaGapProver mfa_;
-  internal::ArnFormatIndex formats_;
+  // The ARN formats of the data, compiled once (lint/internal/arn_patterns.h).
+  std::shared_ptr<const internal::ArnFormatIndex> formats_;
 };
 
 }  // namespace policysim::lint
