@@ -128,6 +128,10 @@ ArnTokens formatTokens(std::string_view format) {
         continue;
       }
     }
+    if (format[i] == '*') {
+      out.push_back({Kind::ManyOf});  // a few formats end in "/*": any text
+      continue;
+    }
     out.push_back({Kind::Literal, format[i]});
   }
   return out;

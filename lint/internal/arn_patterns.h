@@ -7,8 +7,8 @@
 // A format placeholder stands for one or more characters. It never holds ':' unless it ends the
 // format (a Lambda function's "${FunctionName}" also covers "name:alias"), and the partition,
 // region, account and bucket-name placeholders never hold '/' (S3 bucket names cannot), so
-// "arn:aws:s3:::b/*" names objects, not buckets. Both checks are product-automaton searches,
-// O(|resource| * |format|).
+// "arn:aws:s3:::b/*" names objects, not buckets. A '*' in a format (".../backend/*") is any text.
+// Both checks are product-automaton searches, O(|resource| * |format|).
 #pragma once
 
 #include <cstdint>

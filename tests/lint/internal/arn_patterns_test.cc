@@ -36,6 +36,10 @@ TEST(ArnPatterns, MayNameReadsWildcardsGenerously) {
   EXPECT_TRUE(may("arn:aws:iam::*:role/${aws:username}", kRole));
   // The last placeholder of a format may hold ':' (a qualified Lambda function).
   EXPECT_TRUE(may("arn:aws:lambda:eu-west-1:111122223333:function:app:live", kFunction));
+  // A '*' in a format is any text.
+  EXPECT_TRUE(
+      may("arn:aws:artifact:::agreement/agreement-123", "arn:${Partition}:artifact:::agreement/*"));
+  EXPECT_TRUE(every("arn:aws:artifact:::agreement/*", "arn:${Partition}:artifact:::agreement/*"));
 }
 
 TEST(ArnPatterns, MayNameRejectsWhatCannotMatch) {
