@@ -22,14 +22,14 @@ namespace {
 
 // Actions whose responses carry credentials: Cloudsplaining's credentials-exposure list, as
 // Parliament ships it (parliament/community_auditors/credentials_exposure.py, from
-// https://gist.github.com/kmcquade/33860a617e651104d243c324ddf7992a). Lower case.
+// https://gist.github.com/kmcquade/33860a617e651104d243c324ddf7992a). Lower case, sorted.
 constexpr std::string_view kCredentialExposureActions[] = {
     "codepipeline:pollforjobs",
-    "cognito-idp:associatesoftwaretoken",
-    "cognito-idp:describeuserpoolclient",
+    "cognito-identity:getcredentialsforidentity",
     "cognito-identity:getopenidtoken",
     "cognito-identity:getopenidtokenfordeveloperidentity",
-    "cognito-identity:getcredentialsforidentity",
+    "cognito-idp:associatesoftwaretoken",
+    "cognito-idp:describeuserpoolclient",
     "connect:getfederationtoken",
     "connect:getfederationtokens",
     "ecr:getauthorizationtoken",
@@ -52,6 +52,8 @@ constexpr std::string_view kCredentialExposureActions[] = {
     "sts:getfederationtoken",
     "sts:getsessiontoken",
 };
+static_assert(std::is_sorted(std::begin(kCredentialExposureActions),
+                             std::end(kCredentialExposureActions)));
 
 // Actions that rewrite who may use a resource: its resource-based policy, its ACL or a grant
 // (and S3 lifecycle rules, which delete objects: Parliament's bucket checks). Lower case.

@@ -185,8 +185,10 @@ void checkResourceTypes(const RuleContext& context, const StatementParts& s,
   const bool allow = *s.effect == Effect::Allow;
   const char* const verb = allow ? "grants" : "denies";
 
-  // PS214: an action item none of whose actions the Resource values can name.
+  // PS214: action items none of whose actions the Resource values can name; one finding per
+  // statement, at the first such item, naming them all.
   if (starItem == resource.items.end()) {
+    std::vector<std::size_t> mismatched;
     for (std::size_t a = 0; a < s.action.items.size(); ++a) {
       const std::vector<const ActionInfo*>& actions = expanded[a];
       const bool named = std::any_of(actions.begin(), actions.end(), [&](const ActionInfo* act) {
@@ -201,25 +203,35 @@ void checkResourceTypes(const RuleContext& context, const StatementParts& s,
                                  [&](TypeAnswers& r) { return r.mayName(t.resourceType); });
                            });
       });
-      if (actions.empty() || named) {
-        continue;
+      if (!actions.empty() && !named) {
+        mismatched.push_back(a);
       }
-      const Item& item = s.action.items[a];
+    }
+    if (!mismatched.empty()) {
+      // The first item explains itself; the others are named.
+      const std::vector<const ActionInfo*>& actions = expanded[mismatched[0]];
+      const Item& item = s.action.items[mismatched[0]];
       std::string message;
       if (actions.size() == 1 && actions[0]->resourceTypes.empty()) {
         message = quote(actions[0]->fullName) +
                   " does not support resource-level permissions and no Resource value of the "
-                  "statement is \"*\" or an ARN of its service, so the statement " +
-                  verb + " nothing for it";
+                  "statement is \"*\" or an ARN of its service";
       } else if (actions.size() == 1) {
         message = quote(actions[0]->fullName) + " acts on " + typeList(*actions[0]) +
-                  "; no Resource value of the statement can name one, so it " + verb +
-                  " nothing for it";
+                  " and no Resource value of the statement can name one";
       } else {
         message = "none of the " + std::to_string(actions.size()) + " actions " + quote(item.text) +
-                  " matches acts on a resource the Resource values can name, so the statement " +
-                  verb + " nothing for them";
+                  " matches acts on a resource the Resource values can name";
       }
+      if (mismatched.size() > 1) {
+        std::vector<std::string_view> others;
+        for (std::size_t i = 1; i < mismatched.size(); ++i) {
+          others.push_back(s.action.items[mismatched[i]].text);
+        }
+        message += "; nor can they name a resource of " + nameList(others, 4);
+      }
+      message += std::string(", so the statement ") + verb + " nothing for " +
+                 (mismatched.size() == 1 && actions.size() == 1 ? "it" : "them");
       context.emit("PS214", item.position, item.path, message + context.dataNote());
     }
   }
