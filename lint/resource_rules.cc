@@ -228,7 +228,7 @@ void checkResourceTypes(const RuleContext& context, const StatementParts& s,
         for (std::size_t i = 1; i < mismatched.size(); ++i) {
           others.push_back(s.action.items[mismatched[i]].text);
         }
-        message += "; nor can they name a resource of " + nameList(others, 4);
+        message += "; likewise for " + nameList(others, 4);
       }
       message += std::string(", so the statement ") + verb + " nothing for " +
                  (mismatched.size() == 1 && actions.size() == 1 ? "it" : "them");
