@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "analysis/iam_data.h"
+#include "analysis/mfa_audit.h"
 #include "engine/policy_json.h"
 #include "engine/policy_set.h"
 #include "lint/config.h"
@@ -1021,7 +1022,7 @@ TEST(MfaGapProver, ProvesWhichNotActionEntriesLeakAndCachesTheResult) {
       selfManaged += toLowerAscii(action.fullName) == toLowerAscii(s) ? 1 : 0;
     }
   }
-  EXPECT_GE(selfManaged, 10U);
+  EXPECT_EQ(selfManaged, 8U);  // the iam actions of mfaSelfServiceActions() (semantics §5.3a)
   EXPECT_EQ(result.leaks[0].count, iamActions - selfManaged);
   EXPECT_EQ(result.leaks[0].examples[0].rfind("iam:", 0), 0U);
   EXPECT_EQ(result.leaks[1].entry, 2U);
@@ -1038,6 +1039,13 @@ TEST(MfaGapProver, ProvesWhichNotActionEntriesLeakAndCachesTheResult) {
   EXPECT_EQ(tight.reachable, 3U);
   const MfaGapResult& locked = prover.analyse({"sts:GetSessionToken"}, MfaDenyForm::BoolFalse);
   EXPECT_EQ(locked.enrolmentDenied.size(), 3U);
+}
+
+TEST(MfaGapProver, JudgesByTheAuditsSelfServiceSet) {
+  // One definition (semantics §5.3a): lint's PS406 and the MFA audit's verdict use the same list.
+  const auto& shared = policysim::analysis::mfaSelfServiceActions();
+  EXPECT_EQ(MfaGapProver::defaultSelfManagement(),
+            std::vector<std::string>(shared.begin(), shared.end()));
 }
 
 TEST(MfaGapProver, AnswersFromManyThreads) {
