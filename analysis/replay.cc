@@ -338,7 +338,7 @@ void writeRef(JsonWriter& w, const RecordRef& ref) {
   w.EndObject();
 }
 
-// [{"reason", "count", "record" (the first), "examples"}, ...]
+// [{"reason", "count", "record" (the first), "examples"}, ...] per reason
 void writeSkipped(JsonWriter& w, const std::map<std::string, SkipGroup>& skipped) {
   w.StartArray();
   for (const auto& [reason, group] : skipped) {
@@ -504,7 +504,10 @@ void ReplayAggregator::add(CloudTrailEntry& entry) {
       break;
     case RecordOutcome::Skipped: {
       ++report_.skippedRecords;
-      SkipGroup& group = report_.skipped[record.skipReason];
+      if (report_.skipped.size() < kMaxListedSkips) {
+        report_.skipped.push_back({entry.index, record.skipReason});
+      }
+      SkipGroup& group = report_.skipReasons[record.skipReason];
       ++group.count;
       if (group.examples.size() < kSkipExamples) {
         group.examples.push_back(refOf(entry, record.skipDetail));
@@ -765,7 +768,7 @@ std::string formatReplayText(const ReplayReport& report, bool verbose) {
       fmt::format_to(out, ", {} duplicates (re-delivered eventID)", report.duplicates);
     }
     text += '\n';
-    for (const auto& [reason, group] : report.skipped) {
+    for (const auto& [reason, group] : report.skipReasons) {
       fmt::format_to(out, "  {}x  {}\n", group.count, reason);
       for (const RecordRef& example : group.examples) {
         fmt::format_to(out, "      e.g. {}\n", describeRef(example));
@@ -817,7 +820,9 @@ std::string formatReplayJson(const ReplayReport& report) {
   }
   w.EndArray();
   w.Key("skipped");
-  writeSkipped(w, report.skipped);
+  writeNotes(w, report.skipped, "reason");
+  w.Key("skipReasons");
+  writeSkipped(w, report.skipReasons);
   w.Key("errors");
   writeNotes(w, report.errors, "message");
   w.Key("files");

@@ -107,6 +107,8 @@ struct SkipGroup {
 inline constexpr std::size_t kSkipExamples = 3;
 // Malformed records whose message the report keeps (all are counted).
 inline constexpr std::size_t kMaxReportedErrors = 100;
+// Skipped records the report lists one by one (all are counted, and grouped by reason).
+inline constexpr std::size_t kMaxListedSkips = 1000;
 
 // Calls an AWS service made for principals, per service.
 struct ServiceCallSummary {
@@ -135,13 +137,14 @@ struct ReplayReport {
   std::size_t otherPrincipals = 0;  // left out by CloudTrailOptions::principals
   std::size_t files = 0;            // logs read
   std::size_t duplicates = 0;       // re-delivered records (same eventID), not replayed again
-  std::size_t skippedRecords = 0;   // the sum of skipped[...].count
+  std::size_t skippedRecords = 0;   // every skipped record (skipped keeps the first 1000)
   std::size_t errorCount = 0;       // malformed records and unreadable files (errors keeps 100)
   // Keyed by via, principal, action, decision and statement: the report's order.
   std::map<std::string, ReplayGroup> groups;
-  std::map<std::string, SignInSummary> signIns;            // by principal
-  std::map<std::string, SkipGroup> skipped;                // by reason
-  std::vector<RecordNote> errors;                          // the first kMaxReportedErrors
+  std::map<std::string, SignInSummary> signIns;  // by principal
+  std::vector<RecordNote> skipped;               // the first kMaxListedSkips, one per record: why
+  std::map<std::string, SkipGroup> skipReasons;  // every skipped record, by reason
+  std::vector<RecordNote> errors;                // the first kMaxReportedErrors
   std::map<std::string, ServiceCallSummary> serviceCalls;  // by the service (via)
   std::map<std::string, UnknownAction> unknownActions;     // by action
   std::string catalogue;   // the service data checked against (IamData::describe()), or empty
@@ -214,7 +217,8 @@ class ReplayAggregator {
 // wouldDeny, assumeRoleReading, records, replayed, allowed, explicitDeny, implicitDeny,
 // needNoPermission, otherPrincipals, groups, consoleSignIns, skipped, errors; added since:
 // files, duplicates, skippedRecords, errorCount, serviceCalls, unknownActions, catalogue, and
-// per group via and inCatalogue; skipped entries are grouped by reason (record = the first).
+// skipReasons (the skipped records grouped by reason), per group via and inCatalogue. skipped
+// keeps its shape (one {record, reason} per record) but lists only the first kMaxListedSkips.
 [[nodiscard]] std::string formatReplayJson(const ReplayReport& report);
 
 }  // namespace policysim::analysis

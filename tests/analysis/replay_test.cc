@@ -120,9 +120,12 @@ TEST(Replay, CountsAndGroupsDecisions) {
   EXPECT_EQ(formatTimestamp(signIns.first), "2026-11-21T08:00:00Z");
   EXPECT_EQ(formatTimestamp(signIns.last), "2026-11-21T10:00:00Z");
 
-  ASSERT_EQ(report.skipped.size(), 1U);
+  ASSERT_EQ(report.skipped.size(), 1U);  // one entry per record, as before grouping existed
+  EXPECT_EQ(report.skipped[0].record, 8U);
+  EXPECT_EQ(report.skipped[0].text, "service event: no caller to evaluate");
   EXPECT_EQ(report.skippedRecords, 1U);
-  const SkipGroup& service = report.skipped.at("service event: no caller to evaluate");
+  ASSERT_EQ(report.skipReasons.size(), 1U);
+  const SkipGroup& service = report.skipReasons.at("service event: no caller to evaluate");
   EXPECT_EQ(service.count, 1U);
   ASSERT_EQ(service.examples.size(), 1U);
   EXPECT_EQ(service.examples[0].record, 8U);
@@ -216,7 +219,8 @@ TEST(Replay, JsonReport) {
       R"j("consoleSignIns":[{"principal":"arn:aws:iam::111122223333:user/bob","withMfa":1,)j"
       R"j("withoutMfa":1,"failed":0,"firstTime":"2026-11-21T08:00:00Z",)j"
       R"j("lastTime":"2026-11-21T10:00:00Z"}],)j"
-      R"j("skipped":[{"record":8,"reason":"service event: no caller to evaluate","count":1,)j"
+      R"j("skipped":[{"record":8,"reason":"service event: no caller to evaluate"}],)j"
+      R"j("skipReasons":[{"record":8,"reason":"service event: no caller to evaluate","count":1,)j"
       R"j("examples":[{"file":"log.jsonl","record":8,"line":8,"detail":"RotateKey"}]}],)j"
       R"j("errors":[{"record":9,)j"
       R"j("message":"log.jsonl:9:1: error: record 9: a CloudTrail event must be a JSON object: )j"
