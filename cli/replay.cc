@@ -1,8 +1,10 @@
 // policysim replay: evaluates past requests recorded by CloudTrail against policies and reports
 // which of them the policies would have denied, grouped by principal and action. Answers "what
-// breaks if we attach this force-MFA policy today?". The mapping of records to requests and the
-// report live in analysis/cloudtrail.h and analysis/replay.h; this file reads the flags and the
-// files, prints the report and picks the exit status. docs/scenarios.md describes the mapping.
+// breaks if we attach this force-MFA policy today?". With --decisions, the past requests are a
+// `policysim serve` decision log instead, and the report is what the new set decides
+// differently. The mapping of records to requests and the reports live in analysis/cloudtrail.h,
+// analysis/replay.h and analysis/decision_replay.h; this file reads the flags and the files,
+// prints the report and picks the exit status. docs/scenarios.md describes the mapping.
 #include "analysis/replay.h"
 
 #include <iostream>
@@ -10,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/decision_replay.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/file_io.h"
@@ -22,6 +25,7 @@ namespace {
 
 struct ReplayArgs {
   std::vector<std::string> cloudtrail;  // files and directories, "-" = stdin
+  std::vector<std::string> decisions;   // serve decision logs, "-" = stdin
   std::string iamData;
   std::vector<std::string> identity;
   std::string resource;
@@ -36,6 +40,21 @@ struct ReplayArgs {
   bool quiet = false;
 };
 
+// replay --decisions: what the new set decides differently from the gateway's log.
+int runDecisionReplay(const ReplayArgs& args, const engine::PolicySet& set) {
+  auto report = analysis::replayDecisionLogs(args.decisions, set);
+  if (!report.ok()) {
+    std::cerr << report.status().toString() << "\n";
+    return kExitInputError;
+  }
+  if (args.format == "json") {
+    std::cout << analysis::formatDecisionReplayJson(report.value()) << "\n";
+  } else {
+    std::cout << analysis::formatDecisionReplayText(report.value());
+  }
+  return report.value().wouldDeny() ? kExitDenied : kExitAllowed;
+}
+
 int runReplay(const ReplayArgs& args) {
   PolicyFiles files;
   files.identity = args.identity;
@@ -49,6 +68,9 @@ int runReplay(const ReplayArgs& args) {
     return kExitInputError;
   }
   const std::shared_ptr<const engine::PolicySet>& set = compiled.value();
+  if (!args.decisions.empty()) {
+    return runDecisionReplay(args, *set);
+  }
   auto data = analysis::loadIamDataOrShipped(args.iamData);
   if (!data.ok()) {
     std::cerr << data.status().toString() << "\n";
@@ -91,7 +113,13 @@ void addReplayCommand(CLI::App& app, int* exitCode) {
                    "CloudTrail logs: files (.json, .json.gz, JSON Lines, lookup-events output, "
                    "EventBridge events) or directories such as AWSLogs/ (- for stdin, e.g. "
                    "zcat *.json.gz | ... --cloudtrail -); repeatable")
-      ->required()
+      ->allow_extra_args(false)
+      ->take_all();
+  replay
+      ->add_option("--decisions", args->decisions,
+                   "Decision logs written by `policysim serve --decision-log` (- for stdin): "
+                   "replay the gateway's requests against these policies and report what they "
+                   "decide differently; repeatable")
       ->allow_extra_args(false)
       ->take_all();
   replay->add_option("--iam-data", args->iamData,
@@ -121,10 +149,16 @@ void addReplayCommand(CLI::App& app, int* exitCode) {
   replay->add_flag("--verbose,-v", args->verbose, "Also list the allowed requests (text)");
   replay->add_flag("--quiet,-q", args->quiet, "Do not print policy warnings on stderr");
   replay->footer(
-      "Exit status: 0 nothing would be denied, 1 something would, 2 usage or input error "
-      "(malformed records are reported with their index and the rest is still replayed).\n"
+      "Exit status: 0 nothing would be denied, 1 something would (with --decisions: a request "
+      "the gateway allowed), 2 usage or input error (malformed records are reported with their "
+      "index and the rest is still replayed; a malformed decision-log line stops the run).\n"
       "See docs/scenarios.md for how records become requests.");
   replay->callback([args, exitCode] {
+    if (args->cloudtrail.empty() == args->decisions.empty()) {
+      std::cerr << "replay: give either --cloudtrail or --decisions\n";
+      *exitCode = kExitInputError;
+      return;
+    }
     if (args->identity.empty() && args->resource.empty() && args->scps.empty()) {
       std::cerr << "replay: give at least one policy file\n";
       *exitCode = kExitInputError;

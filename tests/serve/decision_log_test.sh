@@ -99,6 +99,28 @@ sys.exit(1 if problems else 0)
 EOF2
 check "log lines carry the fields" python3 "$dir/check.py" "$log.1" "$log"
 
+# replay --decisions: the gateway's own log against the policies it ran changes nothing (exit
+# 0); against a set that denies new access keys outright, the request it allowed with MFA is
+# reported as newly denied (exit 1).
+"$bin" replay --decisions "$log.1" "$dir/policies/identity/force_mfa.json" > "$dir/same.out" 2>&1
+check "replay --decisions, same policies: exit 0" [ $? -eq 0 ]
+check "replay --decisions, same policies: nothing newly denied" grep -q ' 0 newly denied' "$dir/same.out"
+cat > "$dir/no_keys.json" << 'EOF2'
+{"Version": "2012-10-17", "Statement": [
+  {"Sid": "NoNewKeys", "Effect": "Deny", "Action": "iam:CreateAccessKey", "Resource": "*"}]}
+EOF2
+"$bin" replay --decisions "$log.1" "$dir/policies/identity/force_mfa.json" "$dir/no_keys.json" \
+  --format json > "$dir/tighter.json" 2>&1
+check "replay --decisions, tighter policies: exit 1" [ $? -eq 1 ]
+check "replay --decisions: req-mfa newly denied by NoNewKeys" python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+c = [c for c in r["changes"] if c["logged"] == "allowed"]
+sys.exit(0 if r["newlyDenied"] == 1 and c and c[0]["requestId"] == "req-mfa"
+         and c[0]["statements"][0]["sid"] == "NoNewKeys" and r["undecided"] == 1 else 1)' "$dir/tighter.json"
+check "replay needs --cloudtrail or --decisions, not both" [ "$("$bin" replay --decisions "$log.1" \
+  --cloudtrail "$log.1" "$dir/no_keys.json" > /dev/null 2>&1; echo $?)" = 2 ]
+
 check "unwritable log: exit 2" [ "$(timeout 10 "$bin" serve --policies "$dir/policies" \
   --listen 127.0.0.1:0 --decision-log /nonexistent-dir/x.log > /dev/null 2>&1; echo $?)" = 2 ]
 finish
