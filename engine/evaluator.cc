@@ -710,11 +710,13 @@ std::string describe(const StatementRef& ref) {
                      policyKindName(ref.policyKind), ref.policyName);
 }
 
+bool isAssumeRole(const EvalContext& ctx) {
+  return sameText(ctx.facts.actionService, "sts") && startsWith(ctx.facts.actionName, "assumerole");
+}
+
 bool needsResourcePolicyGrant(const EvalContext& ctx) {
   // Role trust policies and KMS key policies must themselves allow the principal (§4.2).
-  return (sameText(ctx.facts.actionService, "sts") &&
-          startsWith(ctx.facts.actionName, "assumerole")) ||
-         sameText(ctx.facts.actionService, "kms");
+  return isAssumeRole(ctx) || sameText(ctx.facts.actionService, "kms");
 }
 
 std::string_view resourceAccount(const EvalContext& ctx) {
@@ -850,6 +852,10 @@ void decide(const CompiledSet& set, const Request& request, const RequestFacts& 
   // Trust and key policies must grant themselves: without one, nothing grants (§4.2).
   const bool rbpRequired = needsResourcePolicyGrant(ctx);
   const bool principalSide = identityAllows && boundaryAllows && sessionAllows;
+  // A trust policy that names the caller does not bypass its permissions boundary: "if a
+  // permissions boundary is set for the user, then it must allow the sts:AssumeRole action"
+  // (§4.3). Other resource policies naming the caller do bypass it (§4.3 table).
+  const bool directGrantBypassesBoundary = !isAssumeRole(ctx) || boundaryAllows;
 
   auto allowed = [&](auto&& makeReason) {
     decision.kind = DecisionKind::Allowed;
@@ -881,7 +887,13 @@ void decide(const CompiledSet& set, const Request& request, const RequestFacts& 
   };
 
   if (sameAccount) {
-    if (grant == Grant::Direct) {
+    if (grant == Grant::Direct && !directGrantBypassesBoundary) {
+      implicitDeny([&] {
+        return "the trust policy " + set.resource->name + " names the caller, but its " +
+               "permissions boundary " + set.boundary->name + " does not allow " + request.action +
+               " (a trust policy does not bypass the boundary)";
+      });
+    } else if (grant == Grant::Direct) {
       // Arm: a resource policy naming the caller itself grants on its own (§4.3).
       allowed([&] {
         return "allowed by the resource-based policy " + set.resource->name +

@@ -868,8 +868,10 @@ DecisionKind evaluate(const PolicyInput& input, const Request& request,
   note(std::string(sameAccount ? "same" : "cross") + "-account (resource account '" + resAccount +
        "')");
   if (sameAccount) {
-    // §4.2 pseudo-code, §4.3 table.
-    if (grant == Grant::Direct) return DecisionKind::Allowed;
+    // §4.2 pseudo-code, §4.3 table. §4.3 exception: for sts:AssumeRole* the caller's
+    // boundary must allow whatever the trust policy names.
+    const bool roleTrust = asciiLower(request.action).rfind("sts:assumerole", 0) == 0;
+    if (grant == Grant::Direct && (pbAllows || !roleTrust)) return DecisionKind::Allowed;
     if (grant == Grant::Parent && pbAllows && spAllows) return DecisionKind::Allowed;
     if (idAllows && pbAllows && spAllows &&
         (grant == Grant::Account || !needsResourcePolicy(request.action))) {
