@@ -131,6 +131,7 @@ void addMfaAuditCommand(CLI::App& app, int* exitCode) {
       ->take_all();
   audit->add_option("--resource-policy", args->files.resource,
                     "Resource-based policy applied to every request");
+  addRcpAndEndpointOptions(audit, &args->files.rcps, &args->files.vpcEndpoint);
   addMaxPolicyBytesOption(audit, &args->files.maxBytes);
   audit->add_option("--principal", args->principal,
                     "The audited caller: IAM user (default " +

@@ -261,6 +261,12 @@ std::string formatDecisionsAws(const std::vector<Request>& requests,
         case PolicyKind::Session:
           w.String("SessionPolicy");
           break;
+        case PolicyKind::Rcp:
+          writeString(w, "ResourceControlPolicy." + std::to_string(ref.policyIndex + 1));
+          break;
+        case PolicyKind::VpcEndpoint:
+          w.String("VpcEndpointPolicy");
+          break;
       }
       w.Key("SourcePolicyType");
       w.String(ref.policyKind == PolicyKind::Resource ? "resource" : "IAM Policy");

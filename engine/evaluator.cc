@@ -726,6 +726,43 @@ std::string_view resourceAccount(const EvalContext& ctx) {
   return singleContextValue(ctx.request, "aws:resourceaccount");
 }
 
+// SCPs restrict the principals of member accounts: never a service-linked role, never a
+// principal of the organization's management account (§4.7).
+bool scpsApply(const EvalContext& ctx) {
+  const std::string& management = ctx.request.managementAccount;
+  return !ctx.facts.caller.serviceLinked &&
+         (management.empty() || ctx.facts.caller.account != management);
+}
+
+// RCPs restrict the resources of member accounts, for the services that support them (§4.7).
+bool rcpsApply(const EvalContext& ctx) {
+  if (!rcpAppliesToService(ctx.facts.actionService) ||
+      sameText(ctx.facts.loweredAction, "kms:retiregrant")) {  // not even under kms:*
+    return false;
+  }
+  // Service-linked roles: RCPs restrict neither them nor AWS services assuming them.
+  const ArnFields& resource = ctx.facts.resourceFields;
+  const bool serviceLinkedResource = resource.isArn && resource.fields[2] == "iam" &&
+                                     resource.fields[5].starts_with("role/aws-service-role/");
+  if (ctx.facts.caller.serviceLinked || (isAssumeRole(ctx) && serviceLinkedResource)) {
+    return false;
+  }
+  // An action on no particular resource is under the RCPs of the caller's account.
+  std::string_view account = resourceAccount(ctx);
+  if (account.empty()) {
+    account = ctx.facts.caller.account;
+  }
+  const std::string& management = ctx.request.managementAccount;
+  return account != "aws" && (management.empty() || account != management);
+}
+
+// AWS sets aws:SourceVpce on requests that travel through a VPC endpoint: only those are
+// subject to the endpoint's policy (§4.2).
+bool travelsThroughEndpoint(const EvalContext& ctx) {
+  const ContextValue* endpoint = ctx.request.findLowerCaseContext("aws:sourcevpce");
+  return endpoint != nullptr && !endpoint->values.empty();
+}
+
 void decide(const CompiledSet& set, const Request& request, const RequestFacts& facts, bool explain,
             Decision* out) {
   Decision& decision = *out;
@@ -764,8 +801,8 @@ void decide(const CompiledSet& set, const Request& request, const RequestFacts& 
     anyError = anyError || o.error;
   }
   std::size_t scpWithoutAllow = set.scps.size();  // index of the first level that does not allow
-  // SCPs never restrict a service-linked role (§4.7): they are not in scope for it at all.
-  const std::size_t scpLevels = ctx.facts.caller.serviceLinked ? 0 : set.scps.size();
+  // SCPs out of scope (a service-linked role, the management account, §4.7) are not evaluated.
+  const std::size_t scpLevels = scpsApply(ctx) ? set.scps.size() : 0;
   for (std::size_t i = 0; i < scpLevels; ++i) {
     const PolicyOutcome o = evaluatePolicy(set.scps[i], ctx);
     anyError = anyError || o.error;
@@ -784,6 +821,17 @@ void decide(const CompiledSet& set, const Request& request, const RequestFacts& 
   const PolicyOutcome resource = evaluateOptional(set.resource);
   const PolicyOutcome boundary = evaluateOptional(set.boundary);
   const PolicyOutcome session = evaluateOptional(set.session);
+  // RCPs (§4.7): only their Deny statements can decide. AWS attaches RCPFullAWSAccess, which
+  // allows everything and cannot be detached, at every level, so every level allows.
+  if (!set.rcps.empty() && rcpsApply(ctx)) {
+    for (const CompiledPolicy& policy : set.rcps) {
+      anyError = evaluatePolicy(policy, ctx).error || anyError;
+    }
+  }
+  // A VPC endpoint policy must allow the requests that travel through the endpoint.
+  const bool endpointInScope = set.vpcEndpoint.has_value() && travelsThroughEndpoint(ctx);
+  const PolicyOutcome endpoint =
+      endpointInScope ? evaluateOptional(set.vpcEndpoint) : PolicyOutcome{};
 
   // 1. An applying Deny in any policy is final.
   for (const CompiledStatement* statement : buffers.applying) {
@@ -817,6 +865,13 @@ void decide(const CompiledSet& set, const Request& request, const RequestFacts& 
     implicitDeny([&] {
       return "no statement in SCP " + set.scps[scpWithoutAllow].name + " (level " +
              std::to_string(scpWithoutAllow + 1) + ") allows " + request.action;
+    });
+    return;
+  }
+  if (endpointInScope && !endpoint.allow) {
+    implicitDeny([&] {
+      return "the request travels through a VPC endpoint (aws:SourceVpce), and its policy " +
+             set.vpcEndpoint->name + " does not allow " + request.action;
     });
     return;
   }

@@ -175,6 +175,19 @@ void Service::authorize(WorkerState& state, std::size_t worker, const HttpReques
     }
     several = std::move(requests).value();
   }
+  if (!options_.managementAccount.empty()) {
+    auto setAccount = [&](engine::Request& r) {
+      if (r.managementAccount.empty()) {
+        r.managementAccount = options_.managementAccount;
+      }
+    };
+    if (single != nullptr) {
+      setAccount(state.request);
+    }
+    for (engine::Request& r : several) {
+      setAccount(r);
+    }
+  }
   const std::span<const engine::Request> reqs = single != nullptr
                                                     ? std::span<const engine::Request>(single, 1)
                                                     : std::span<const engine::Request>(several);
@@ -221,6 +234,7 @@ void Service::authz(WorkerState& state, std::size_t worker, const HttpRequest& r
     built =
         buildAuthzRequest(input, routes_, std::chrono::system_clock::now(), &state.authzRequest);
   }
+  state.authzRequest.managementAccount = options_.managementAccount;
   const std::shared_ptr<const engine::PolicySet>& set = state.snapshot.get();
   if (!built.ok() || set == nullptr) {
     // Fail closed: whatever cannot be decided is denied.

@@ -25,6 +25,9 @@ struct ServiceOptions {
   // POST /v1/authorize?explain=true answers every statement of every policy with its text
   // position; false refuses it (403), for servers that callers must not learn the policies from.
   bool explanations = true;
+  // The organization's management account (--management-account): SCPs do not apply to its
+  // principals, RCPs not to its resources. Set on every request that names none.
+  std::string managementAccount;
 };
 
 class Service : public Handler {
