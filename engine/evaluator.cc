@@ -772,6 +772,7 @@ void decide(const CompiledSet& set, const Request& request, const RequestFacts& 
   decision.missingContextValues.clear();
   decision.errors.clear();
   decision.explanations.clear();
+  decision.byPolicyType = PolicyTypeOutcome{};
 
   Scratch& buffers = scratch;
   buffers.applying.clear();
@@ -794,18 +795,22 @@ void decide(const CompiledSet& set, const Request& request, const RequestFacts& 
 
   // Evaluate every policy in scope; statement order never matters.
   bool identityAllows = false;
+  bool identityDenies = false;
   bool anyError = false;
   for (const CompiledPolicy& policy : set.identity) {
     const PolicyOutcome o = evaluatePolicy(policy, ctx);
     identityAllows = identityAllows || o.allow;
+    identityDenies = identityDenies || o.deny;
     anyError = anyError || o.error;
   }
   std::size_t scpWithoutAllow = set.scps.size();  // index of the first level that does not allow
   // SCPs out of scope (a service-linked role, the management account, §4.7) are not evaluated.
   const std::size_t scpLevels = scpsApply(ctx) ? set.scps.size() : 0;
+  bool organizationsDeny = false;
   for (std::size_t i = 0; i < scpLevels; ++i) {
     const PolicyOutcome o = evaluatePolicy(set.scps[i], ctx);
     anyError = anyError || o.error;
+    organizationsDeny = organizationsDeny || o.deny;
     if (!o.allow && scpWithoutAllow == set.scps.size()) {
       scpWithoutAllow = i;
     }
@@ -823,15 +828,43 @@ void decide(const CompiledSet& set, const Request& request, const RequestFacts& 
   const PolicyOutcome session = evaluateOptional(set.session);
   // RCPs (§4.7): only their Deny statements can decide. AWS attaches RCPFullAWSAccess, which
   // allows everything and cannot be detached, at every level, so every level allows.
-  if (!set.rcps.empty() && rcpsApply(ctx)) {
+  const bool rcpsInScope = !set.rcps.empty() && rcpsApply(ctx);
+  if (rcpsInScope) {
     for (const CompiledPolicy& policy : set.rcps) {
-      anyError = evaluatePolicy(policy, ctx).error || anyError;
+      const PolicyOutcome o = evaluatePolicy(policy, ctx);
+      anyError = anyError || o.error;
+      organizationsDeny = organizationsDeny || o.deny;
     }
   }
   // A VPC endpoint policy must allow the requests that travel through the endpoint.
   const bool endpointInScope = set.vpcEndpoint.has_value() && travelsThroughEndpoint(ctx);
   const PolicyOutcome endpoint =
       endpointInScope ? evaluateOptional(set.vpcEndpoint) : PolicyOutcome{};
+
+  const bool root = ctx.facts.caller.kind == PrincipalIdentity::Kind::Root;
+  const std::string_view callerAccount = ctx.facts.caller.account;
+  const std::string_view targetAccount = resourceAccount(ctx);
+  // AWS-owned resources (account "aws", e.g. AWS managed policies) belong to no customer
+  // account: no resource-based policy of theirs is needed, the caller's own policies decide
+  // (§4.8b).
+  const bool awsOwned = targetAccount == "aws";
+  const bool sameAccount =
+      callerAccount.empty() || targetAccount.empty() || callerAccount == targetAccount || awsOwned;
+  // What each policy type says on its own (the simulator's decision details).
+  PolicyTypeOutcome& byType = decision.byPolicyType;
+  byType.organizationsEvaluated = scpLevels > 0 || rcpsInScope;
+  byType.allowedByOrganizations = !organizationsDeny && scpWithoutAllow == set.scps.size();
+  byType.boundaryEvaluated = boundary.present;
+  byType.allowedByBoundary = !boundary.present || (boundary.allow && !boundary.deny);
+  byType.resourcePolicyEvaluated = resource.present;
+  byType.resourcePolicy = resource.deny ? DecisionKind::ExplicitDeny
+                          : resource.allow && resource.grant != Grant::None
+                              ? DecisionKind::Allowed
+                              : DecisionKind::ImplicitDeny;
+  byType.principalSide = identityDenies || boundary.deny || session.deny
+                             ? DecisionKind::ExplicitDeny
+                             : DecisionKind::ImplicitDeny;  // Allowed is set below
+  byType.crossAccount = !sameAccount;
 
   // 1. An applying Deny in any policy is final.
   for (const CompiledStatement* statement : buffers.applying) {
@@ -877,15 +910,6 @@ void decide(const CompiledSet& set, const Request& request, const RequestFacts& 
   }
 
   // 4-7. Resource-based, identity, boundary and session policies (§4.2 decision table).
-  const bool root = ctx.facts.caller.kind == PrincipalIdentity::Kind::Root;
-  const std::string_view callerAccount = ctx.facts.caller.account;
-  const std::string_view targetAccount = resourceAccount(ctx);
-  // AWS-owned resources (account "aws", e.g. AWS managed policies) belong to no customer
-  // account: no resource-based policy of theirs is needed, the caller's own policies decide
-  // (§4.8b).
-  const bool awsOwned = targetAccount == "aws";
-  const bool sameAccount =
-      callerAccount.empty() || targetAccount.empty() || callerAccount == targetAccount || awsOwned;
   // Identity-based policies are attached to a principal: an anonymous caller has none, and
   // none can be attached to the root user (§4.8), so they never grant either (their Deny
   // statements still apply: fail closed). Anonymous: only a resource policy naming "*" allows.
@@ -907,6 +931,9 @@ void decide(const CompiledSet& set, const Request& request, const RequestFacts& 
   // Trust and key policies must grant themselves: without one, nothing grants (§4.2).
   const bool rbpRequired = needsResourcePolicyGrant(ctx);
   const bool principalSide = identityAllows && boundaryAllows && sessionAllows;
+  if (principalSide) {
+    byType.principalSide = DecisionKind::Allowed;
+  }
   // A trust policy that names the caller does not bypass its permissions boundary: "if a
   // permissions boundary is set for the user, then it must allow the sts:AssumeRole action"
   // (§4.3). Other resource policies naming the caller do bypass it (§4.3 table).

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/decision.h"
+#include "engine/decision_format.h"
 #include "engine/policy_json.h"
 #include "engine/policy_set.h"
 #include "engine/request_json.h"
@@ -348,6 +349,51 @@ TEST(VpcEndpointPolicy, RequestFieldMustAgreeWithTheContext) {
                                    R"("Resource":"*"}]})",
                                    "vpce.json", PolicyKind::VpcEndpoint)
                    .ok());
+}
+
+// `--format aws`: the simulator's details beside each decision (API_EvaluationResult).
+TEST(AwsOutput, DecisionDetailsPerPolicyType) {
+  auto format = [](PolicySetInput input, const std::string& requestJson) {
+    auto requests = parseRequests(requestJson, "r.json");
+    EXPECT_TRUE(requests.ok());
+    const Decision d = decide(std::move(input), requestJson);
+    return formatDecisionsAws(requests.value(), std::vector<Decision>{d});
+  };
+  // Cross-account: how each side decided.
+  PolicySetInput cross = publicBucketUnderRcp();
+  cross.rcps.clear();
+  const std::string crossOut = format(cross, foreignGet());
+  EXPECT_NE(crossOut.find(R"("EvalDecision":"allowed")"), std::string::npos) << crossOut;
+  EXPECT_NE(crossOut.find(R"("EvalDecisionDetails":{"IAM Policy":"allowed",)"
+                          R"("Resource Policy":"allowed"})"),
+            std::string::npos)
+      << crossOut;
+  EXPECT_EQ(crossOut.find("OrganizationsDecisionDetail"), std::string::npos) << crossOut;
+  // Organizations: an RCP denies, so the simulation ends there (no EvalDecisionDetails).
+  const std::string rcpOut = format(publicBucketUnderRcp(), foreignGet());
+  EXPECT_NE(rcpOut.find(R"("OrganizationsDecisionDetail":{"AllowedByOrganizations":false})"),
+            std::string::npos)
+      << rcpOut;
+  EXPECT_EQ(rcpOut.find("EvalDecisionDetails"), std::string::npos) << rcpOut;
+  // Same account on a named resource: present but empty; a boundary is reported.
+  PolicySetInput bounded;
+  bounded.identity.push_back(policy(R"({"Effect":"Allow","Action":"s3:*","Resource":"*"})"));
+  bounded.boundary =
+      policy(R"({"Effect":"Allow","Action":"s3:GetObject","Resource":"*"})", PolicyKind::Boundary);
+  const std::string own =
+      R"({"principal":"arn:aws:iam::111122223333:user/alice","action":"s3:PutObject",)"
+      R"("resource":"arn:aws:s3:::b/k","context":{"aws:ResourceAccount":"111122223333"}})";
+  const std::string ownOut = format(bounded, own);
+  EXPECT_NE(ownOut.find(R"("EvalDecisionDetails":{})"), std::string::npos) << ownOut;
+  EXPECT_NE(
+      ownOut.find(R"("PermissionsBoundaryDecisionDetail":{"AllowedByPermissionsBoundary":false})"),
+      std::string::npos)
+      << ownOut;
+  // Same account on "*": absent.
+  const std::string star = format(
+      bounded,
+      R"({"principal":"arn:aws:iam::111122223333:user/alice","action":"s3:ListAllMyBuckets"})");
+  EXPECT_EQ(star.find("EvalDecisionDetails"), std::string::npos) << star;
 }
 
 }  // namespace
