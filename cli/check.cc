@@ -224,10 +224,11 @@ int runCheck(const CheckArgs& args) {
     }
   }
 
-  const bool explain = args.format != "aws";
   std::vector<engine::Decision> decisions;
   for (const engine::Request& request : requests.value()) {
-    decisions.push_back(set->evaluate(request, explain));
+    // Always explained: --format aws prints no explanation, but the per-policy-type details it
+    // does print come with one.
+    decisions.push_back(set->evaluate(request, /*explain=*/true));
   }
   applyCredentialRestrictions(args.scenario, requests.value(), &decisions);
 

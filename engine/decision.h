@@ -39,7 +39,8 @@ struct StatementExplanation {
 
 // How the policy types contributed to a decision: what AWS's simulator reports beside the
 // decision (OrganizationsDecisionDetail, PermissionsBoundaryDecisionDetail, and for
-// cross-account requests EvalDecisionDetails). Filled on every evaluation, without allocation.
+// cross-account requests EvalDecisionDetails). Filled when the evaluation explains (the hot
+// path without explanations pays nothing for it); all defaults otherwise.
 struct PolicyTypeOutcome {
   bool organizationsEvaluated = false;  // an SCP or RCP was in scope for the request
   bool allowedByOrganizations = true;   // no SCP/RCP Deny applies and every SCP level allows

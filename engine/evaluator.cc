@@ -726,6 +726,15 @@ std::string_view resourceAccount(const EvalContext& ctx) {
   return singleContextValue(ctx.request, "aws:resourceaccount");
 }
 
+// The caller and the resource are in the same account, or either account is unknown, or the
+// resource is AWS-owned (account "aws": no customer account, §4.8b).
+bool isSameAccount(const EvalContext& ctx) {
+  const std::string_view callerAccount = ctx.facts.caller.account;
+  const std::string_view targetAccount = resourceAccount(ctx);
+  return callerAccount.empty() || targetAccount.empty() || callerAccount == targetAccount ||
+         targetAccount == "aws";
+}
+
 // SCPs restrict the principals of member accounts: never a service-linked role, never a
 // principal of the organization's management account (§4.7).
 bool scpsApply(const EvalContext& ctx) {
@@ -841,30 +850,24 @@ void decide(const CompiledSet& set, const Request& request, const RequestFacts& 
   const PolicyOutcome endpoint =
       endpointInScope ? evaluateOptional(set.vpcEndpoint) : PolicyOutcome{};
 
-  const bool root = ctx.facts.caller.kind == PrincipalIdentity::Kind::Root;
-  const std::string_view callerAccount = ctx.facts.caller.account;
-  const std::string_view targetAccount = resourceAccount(ctx);
-  // AWS-owned resources (account "aws", e.g. AWS managed policies) belong to no customer
-  // account: no resource-based policy of theirs is needed, the caller's own policies decide
-  // (§4.8b).
-  const bool awsOwned = targetAccount == "aws";
-  const bool sameAccount =
-      callerAccount.empty() || targetAccount.empty() || callerAccount == targetAccount || awsOwned;
-  // What each policy type says on its own (the simulator's decision details).
+  // What each policy type says on its own (the simulator's decision details): only when
+  // explaining, so the hot path pays nothing for it.
   PolicyTypeOutcome& byType = decision.byPolicyType;
-  byType.organizationsEvaluated = scpLevels > 0 || rcpsInScope;
-  byType.allowedByOrganizations = !organizationsDeny && scpWithoutAllow == set.scps.size();
-  byType.boundaryEvaluated = boundary.present;
-  byType.allowedByBoundary = !boundary.present || (boundary.allow && !boundary.deny);
-  byType.resourcePolicyEvaluated = resource.present;
-  byType.resourcePolicy = resource.deny ? DecisionKind::ExplicitDeny
-                          : resource.allow && resource.grant != Grant::None
-                              ? DecisionKind::Allowed
-                              : DecisionKind::ImplicitDeny;
-  byType.principalSide = identityDenies || boundary.deny || session.deny
-                             ? DecisionKind::ExplicitDeny
-                             : DecisionKind::ImplicitDeny;  // Allowed is set below
-  byType.crossAccount = !sameAccount;
+  if (explain) {
+    byType.organizationsEvaluated = scpLevels > 0 || rcpsInScope;
+    byType.allowedByOrganizations = !organizationsDeny && scpWithoutAllow == set.scps.size();
+    byType.boundaryEvaluated = boundary.present;
+    byType.allowedByBoundary = !boundary.present || (boundary.allow && !boundary.deny);
+    byType.resourcePolicyEvaluated = resource.present;
+    byType.resourcePolicy = resource.deny ? DecisionKind::ExplicitDeny
+                            : resource.allow && resource.grant != Grant::None
+                                ? DecisionKind::Allowed
+                                : DecisionKind::ImplicitDeny;
+    byType.principalSide = identityDenies || boundary.deny || session.deny
+                               ? DecisionKind::ExplicitDeny
+                               : DecisionKind::ImplicitDeny;  // Allowed is set below
+    byType.crossAccount = !isSameAccount(ctx);
+  }
 
   // 1. An applying Deny in any policy is final.
   for (const CompiledStatement* statement : buffers.applying) {
@@ -910,6 +913,12 @@ void decide(const CompiledSet& set, const Request& request, const RequestFacts& 
   }
 
   // 4-7. Resource-based, identity, boundary and session policies (§4.2 decision table).
+  const bool root = ctx.facts.caller.kind == PrincipalIdentity::Kind::Root;
+  const std::string_view targetAccount = resourceAccount(ctx);
+  // AWS-owned resources (account "aws", e.g. AWS managed policies) belong to no customer
+  // account: no resource-based policy of theirs is needed, the caller's own policies decide
+  // (§4.8b).
+  const bool sameAccount = isSameAccount(ctx);
   // Identity-based policies are attached to a principal: an anonymous caller has none, and
   // none can be attached to the root user (§4.8), so they never grant either (their Deny
   // statements still apply: fail closed). Anonymous: only a resource policy naming "*" allows.
@@ -931,13 +940,13 @@ void decide(const CompiledSet& set, const Request& request, const RequestFacts& 
   // Trust and key policies must grant themselves: without one, nothing grants (§4.2).
   const bool rbpRequired = needsResourcePolicyGrant(ctx);
   const bool principalSide = identityAllows && boundaryAllows && sessionAllows;
-  if (principalSide) {
+  if (explain && principalSide) {
     byType.principalSide = DecisionKind::Allowed;
   }
   // A trust policy that names the caller does not bypass its permissions boundary: "if a
   // permissions boundary is set for the user, then it must allow the sts:AssumeRole action"
   // (§4.3). Other resource policies naming the caller do bypass it (§4.3 table).
-  const bool directGrantBypassesBoundary = !isAssumeRole(ctx) || boundaryAllows;
+  const bool directGrantBypassesBoundary = boundaryAllows || !isAssumeRole(ctx);
 
   auto allowed = [&](auto&& makeReason) {
     decision.kind = DecisionKind::Allowed;
