@@ -300,6 +300,16 @@ RequestBuilder& RequestBuilder::resource(std::string arn) {
   return *this;
 }
 
+RequestBuilder& RequestBuilder::managementAccount(std::string account) {
+  const bool digits =
+      account.size() == 12 && account.find_first_not_of("0123456789") == std::string::npos;
+  if (!digits && error_.empty()) {
+    error_ = "the management account must be a 12-digit account ID";
+  }
+  request_.managementAccount = std::move(account);
+  return *this;
+}
+
 RequestBuilder& RequestBuilder::set(std::string_view key, ContextValue value) {
   try {
     if (!request_.setContext(key, std::move(value)) && error_.empty()) {

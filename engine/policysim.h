@@ -134,6 +134,9 @@ class RequestBuilder {
   RequestBuilder& principal(std::string arn);
   RequestBuilder& action(std::string action);  // "service:Action"
   RequestBuilder& resource(std::string arn);   // default "*"
+  // The organization's management account (12 digits): no SCPs for its principals, no RCPs
+  // for its resources (semantics §4.7).
+  RequestBuilder& managementAccount(std::string account);
   RequestBuilder& setString(std::string_view key, std::string value);
   RequestBuilder& setStrings(std::string_view key, std::vector<std::string> values);  // multivalued
   RequestBuilder& setBool(std::string_view key, bool value);

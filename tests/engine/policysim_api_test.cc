@@ -232,6 +232,18 @@ TEST(PolicyDirectory, ResourceControlAndEndpointPolicies) {
   EXPECT_EQ(policysim::evaluate(set.value(), request("s3:PutObject", true)).decision.kind,
             policysim::DecisionKind::ImplicitDeny);
   EXPECT_TRUE(policysim::evaluate(set.value(), request("s3:PutObject", false)).allowed());
+  // The management account's resources are not under RCPs.
+  auto managed = policysim::RequestBuilder()
+                     .principal("arn:aws:iam::111122223333:user/alice")
+                     .action("s3:DeleteObject")
+                     .resource("arn:aws:s3:::b/k")
+                     .setString("aws:ResourceAccount", "111122223333")
+                     .managementAccount("111122223333")
+                     .build();
+  ASSERT_TRUE(managed.ok());
+  EXPECT_TRUE(policysim::evaluate(set.value(), managed.value()).allowed());
+  EXPECT_FALSE(
+      policysim::RequestBuilder().action("s3:GetObject").managementAccount("12").build().ok());
   // The builder holds one endpoint policy, like one resource policy.
   policysim::PolicySetBuilder builder;
   const std::string endpoint =
