@@ -47,6 +47,12 @@ std::string policiesText(const MfaAuditReport& report) {
       case PolicyKind::Session:
         out += " (session policy)";
         break;
+      case PolicyKind::Rcp:
+        out += " (RCP)";
+        break;
+      case PolicyKind::VpcEndpoint:
+        out += " (VPC endpoint policy)";
+        break;
     }
   }
   return out;

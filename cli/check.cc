@@ -29,6 +29,9 @@ struct CheckArgs {
   std::string boundary;
   std::vector<std::string> scps;
   std::string session;
+  std::vector<std::string> rcps;
+  std::string vpcEndpoint;
+  std::string managementAccount;  // --management-account: set on every request
   std::string context;
   std::string requests;  // JSON Lines batch file, one request per line
   bool keepGoing = false;
@@ -49,6 +52,24 @@ engine::Status makeAnonymous(const std::string& source, engine::Request* request
         engine::SourceLocation{source, 1, 1});
   }
   request->anonymous = true;
+  return engine::Status();
+}
+
+// --management-account: the organization's management account for every request; a request
+// that names another one contradicts it.
+engine::Status setManagementAccount(const std::string& account, const std::string& source,
+                                    engine::Request* request) {
+  if (account.empty()) {
+    return engine::Status();
+  }
+  if (!request->managementAccount.empty() && request->managementAccount != account) {
+    return engine::Status::invalidArgument(
+        "--management-account: the request names the "
+        "management account " +
+            request->managementAccount,
+        engine::SourceLocation{source, 1, 1});
+  }
+  request->managementAccount = account;
   return engine::Status();
 }
 
@@ -111,6 +132,9 @@ int runBatch(const engine::PolicySet& set, const CheckArgs& args) {
     if (status.ok() && args.anonymous) {
       status = makeAnonymous(args.requests, &request);
     }
+    if (status.ok()) {
+      status = setManagementAccount(args.managementAccount, args.requests, &request);
+    }
     if (!status.ok()) {
       engine::SourceLocation location{args.requests, lineNumber, status.location().column};
       const engine::Status located(status.code(), status.message(), location);
@@ -142,9 +166,35 @@ int runBatch(const engine::PolicySet& set, const CheckArgs& args) {
 }
 
 int runCheck(const CheckArgs& args) {
-  auto compiled = compilePolicyFiles(PolicyFiles{args.identity, args.resource, args.boundary,
-                                                 args.scps, args.session, args.maxPolicyBytes},
-                                     args.quiet);
+  PolicyFiles files;
+  files.identity = args.identity;
+  files.resource = args.resource;
+  files.boundary = args.boundary;
+  files.scps = args.scps;
+  files.session = args.session;
+  files.rcps = args.rcps;
+  files.vpcEndpoint = args.vpcEndpoint;
+  files.maxBytes = args.maxPolicyBytes;
+  // A simulate-custom-policy input may carry policies of its own: read it before compiling.
+  engine::Result<std::vector<engine::Request>> requests = std::vector<engine::Request>{};
+  engine::PolicySetTexts embedded;
+  if (args.scenario.buildsRequest()) {
+    requests = requestFromFlags(args.scenario);
+  } else if (args.requests.empty()) {
+    auto contextText = readFile(args.context, engine::kMaxRequestBytes);
+    if (!contextText.ok()) {
+      std::cerr << contextText.status().toString() << "\n";
+      return kExitInputError;
+    }
+    auto file = engine::parseRequestFile(contextText.value(), args.context);
+    if (!file.ok()) {
+      std::cerr << file.status().toString() << "\n";
+      return kExitInputError;
+    }
+    requests = std::move(file.value().requests);
+    embedded = std::move(file.value().policies);
+  }
+  auto compiled = compilePolicyFiles(files, args.quiet, &embedded);
   if (!compiled.ok()) {
     std::cerr << compiled.status().toString() << "\n";
     return kExitInputError;
@@ -153,21 +203,6 @@ int runCheck(const CheckArgs& args) {
 
   if (!args.requests.empty()) {
     return runBatch(*set, args);
-  }
-  engine::Result<std::vector<engine::Request>> requests = std::vector<engine::Request>{};
-  if (args.scenario.buildsRequest()) {
-    requests = requestFromFlags(args.scenario);
-  } else {
-    auto contextText = readFile(args.context, engine::kMaxRequestBytes);
-    if (!contextText.ok()) {
-      std::cerr << contextText.status().toString() << "\n";
-      return kExitInputError;
-    }
-    requests = engine::parseRequests(contextText.value(), args.context);
-    if (!requests.ok()) {
-      std::cerr << requests.status().toString() << "\n";
-      return kExitInputError;
-    }
   }
   // Credential scenario (--as): fill each request's context as AWS does for that caller.
   if (const engine::Status status =
@@ -178,20 +213,23 @@ int runCheck(const CheckArgs& args) {
     return kExitInputError;
   }
 
-  if (args.anonymous) {
-    const std::string source = args.context.empty() ? "--action" : args.context;
-    for (engine::Request& request : requests.value()) {
-      if (const engine::Status status = makeAnonymous(source, &request); !status.ok()) {
-        std::cerr << status.toString() << "\n";
-        return kExitInputError;
-      }
+  const std::string source = args.context.empty() ? "--action" : args.context;
+  for (engine::Request& request : requests.value()) {
+    engine::Status status = args.anonymous ? makeAnonymous(source, &request) : engine::Status();
+    if (status.ok()) {
+      status = setManagementAccount(args.managementAccount, source, &request);
+    }
+    if (!status.ok()) {
+      std::cerr << status.toString() << "\n";
+      return kExitInputError;
     }
   }
 
-  const bool explain = args.format != "aws";
   std::vector<engine::Decision> decisions;
   for (const engine::Request& request : requests.value()) {
-    decisions.push_back(set->evaluate(request, explain));
+    // Always explained: --format aws prints no explanation, but the per-policy-type details it
+    // does print come with one.
+    decisions.push_back(set->evaluate(request, /*explain=*/true));
   }
   applyCredentialRestrictions(args.scenario, requests.value(), &decisions);
 
@@ -232,6 +270,8 @@ void addCheckCommand(CLI::App& app, int* exitCode) {
                    "Service control policy; repeat once per level of the organisation path")
       ->take_all();
   check->add_option("--session-policy", args->session, "Session policy of the principal");
+  addRcpAndEndpointOptions(check, &args->rcps, &args->vpcEndpoint);
+  addManagementAccountOption(check, &args->managementAccount);
   auto* context =
       check->add_option("--context", args->context,
                         "Request file: policysim shape or simulate-custom-policy input JSON");

@@ -80,7 +80,8 @@ engine::Status readAcceptedFile(const std::string& path, std::vector<std::string
 
 // A trust policy passed as an identity policy: say which flag takes it.
 void hintResourcePolicy(const engine::Status& status) {
-  if (status.message().find("only resource-based policies name principals") != std::string::npos) {
+  // The reader's message for a Principal in an identity policy (engine/policy_json.cc).
+  if (status.message().find("is not allowed in an identity policy") != std::string::npos) {
     std::cerr << "mfa-audit: " << status.location().file
               << " names principals, so it is a resource-based policy (a role trust policy?): "
                  "give it with --resource-policy\n";
@@ -179,6 +180,7 @@ void addMfaAuditCommand(CLI::App& app, int* exitCode) {
       ->take_all();
   audit->add_option("--resource-policy", args->files.resource,
                     "Resource-based policy applied to every request");
+  addRcpAndEndpointOptions(audit, &args->files.rcps, &args->files.vpcEndpoint);
   addMaxPolicyBytesOption(audit, &args->files.maxBytes);
   audit->add_option("--principal", args->principal,
                     "The audited caller: IAM user (default " +

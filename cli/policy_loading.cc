@@ -1,6 +1,8 @@
 #include "cli/policy_loading.h"
 
 #include <iostream>
+#include <optional>
+#include <utility>
 
 #include "cli/file_io.h"
 #include "engine/policy_json.h"
@@ -54,6 +56,33 @@ void addMaxPolicyBytesOption(CLI::App* command, std::size_t* maxBytes) {
       ->check(CLI::Range(std::size_t{1}, kMaxSetting));
 }
 
+void addRcpAndEndpointOptions(CLI::App* command, std::vector<std::string>* rcps,
+                              std::string* vpcEndpoint) {
+  command
+      ->add_option("--rcp", *rcps,
+                   "Resource control policy; repeat once per level of the organisation path "
+                   "above the resource's account (RCPFullAWSAccess is always attached)")
+      ->allow_extra_args(false)
+      ->take_all();
+  command->add_option("--vpce-policy", *vpcEndpoint,
+                      "Policy of the VPC endpoint requests travel through (applies to requests "
+                      "carrying aws:SourceVpce)");
+}
+
+void addManagementAccountOption(CLI::App* command, std::string* account) {
+  command
+      ->add_option("--management-account", *account,
+                   "The organization's management account: SCPs do not apply to its "
+                   "principals, RCPs not to its resources")
+      ->check(
+          [](const std::string& text) {
+            const bool digits =
+                text.size() == 12 && text.find_first_not_of("0123456789") == std::string::npos;
+            return digits ? std::string() : std::string("must be a 12-digit account ID");
+          },
+          "ACCOUNT");
+}
+
 engine::Result<engine::PolicySetInput> loadPolicyFiles(const PolicyFiles& files) {
   return loadAll<engine::PolicyDocument>(files,
                                          [&](const std::string& path, engine::PolicyKind kind) {
@@ -62,12 +91,29 @@ engine::Result<engine::PolicySetInput> loadPolicyFiles(const PolicyFiles& files)
 }
 
 engine::Result<std::shared_ptr<const engine::PolicySet>> compilePolicyFiles(
-    const PolicyFiles& files, bool quiet) {
+    const PolicyFiles& files, bool quiet, const engine::PolicySetTexts* embedded) {
   auto texts = loadAll<engine::PolicyText>(files, [&](const std::string& path, engine::PolicyKind) {
     return loadText(path, files.maxBytes);
   });
   if (!texts.ok()) {
     return texts.status();
+  }
+  if (embedded != nullptr) {
+    engine::PolicySetTexts& all = texts.value();
+    all.identity.insert(all.identity.end(), embedded->identity.begin(), embedded->identity.end());
+    const std::pair<const std::optional<engine::PolicyText>*, std::optional<engine::PolicyText>*>
+        singles[] = {{&embedded->boundary, &all.boundary}, {&embedded->resource, &all.resource}};
+    for (const auto& [from, to] : singles) {
+      if (!from->has_value()) {
+        continue;
+      }
+      if (to->has_value()) {
+        return engine::Status::invalidArgument(
+            "the request file gives this policy and the command line gives " + (*to)->name,
+            engine::SourceLocation{(*from)->name, 1, 1});
+      }
+      *to = **from;
+    }
   }
   engine::PolicyParseOptions options;
   options.maxBytes = files.maxBytes;

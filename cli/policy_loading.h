@@ -21,6 +21,13 @@ using ::policysim::PolicyFiles;
 // Registers --max-policy-bytes N (per policy file, default 256 MiB) on a command.
 void addMaxPolicyBytesOption(CLI::App* command, std::size_t* maxBytes);
 
+// Registers --rcp FILE (repeatable, one per organisation level) and --vpce-policy FILE.
+void addRcpAndEndpointOptions(CLI::App* command, std::vector<std::string>* rcps,
+                              std::string* vpcEndpoint);
+
+// Registers --management-account ID (12 digits): the organization's management account.
+void addManagementAccountOption(CLI::App* command, std::string* account);
+
 // Reads and parses every file ("-" reads standard input), each up to files.maxBytes; the first
 // error (FILE:LINE:COL) is the result.
 [[nodiscard]] engine::Result<engine::PolicySetInput> loadPolicyFiles(const PolicyFiles& files);
@@ -28,7 +35,10 @@ void addMaxPolicyBytesOption(CLI::App* command, std::size_t* maxBytes);
 // Reads every file and compiles the set in one pass (PolicySet::compile from texts: no
 // documents kept). Prints the load-time warnings on stderr unless quiet; the first error is the
 // result.
+// embedded: policies a request file carries (simulate-custom-policy's PolicyInputList,
+// PermissionsBoundaryPolicyInputList, ResourcePolicy), added to the files' own; a boundary or
+// resource policy given both ways is an error.
 [[nodiscard]] engine::Result<std::shared_ptr<const engine::PolicySet>> compilePolicyFiles(
-    const PolicyFiles& files, bool quiet);
+    const PolicyFiles& files, bool quiet, const engine::PolicySetTexts* embedded = nullptr);
 
 }  // namespace policysim::cli

@@ -31,6 +31,8 @@ struct ReplayArgs {
   std::string resource;
   std::string boundary;
   std::vector<std::string> scps;
+  std::vector<std::string> rcps;
+  std::string vpcEndpoint;
   std::vector<std::string> principals;  // only replay these callers
   std::size_t maxPolicyBytes = kDefaultMaxPolicyBytes;
   std::string format = "text";
@@ -59,6 +61,8 @@ int runReplay(const ReplayArgs& args) {
   PolicyFiles files;
   files.identity = args.identity;
   files.scps = args.scps;
+  files.rcps = args.rcps;
+  files.vpcEndpoint = args.vpcEndpoint;
   files.resource = args.resource;
   files.boundary = args.boundary;
   files.maxBytes = args.maxPolicyBytes;
@@ -135,6 +139,7 @@ void addReplayCommand(CLI::App& app, int* exitCode) {
                    "Service control policy; repeat once per level of the organisation path")
       ->allow_extra_args(false)
       ->take_all();
+  addRcpAndEndpointOptions(replay, &args->rcps, &args->vpcEndpoint);
   replay
       ->add_option("--principal", args->principals,
                    "Replay only these callers (user/role ARN, role-session ARN); repeatable")

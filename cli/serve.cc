@@ -12,6 +12,7 @@
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/policy_loading.h"
 #include "cli/serve/authz.h"
 #include "cli/serve/decision_log.h"
 #include "cli/serve/http_server.h"
@@ -318,6 +319,7 @@ void addServeCommand(CLI::App& app, int* exitCode) {
   serve->add_flag("--no-explain", args->noExplain,
                   "Refuse POST /v1/authorize?explain=true (403): explanations show every "
                   "statement of every policy");
+  addManagementAccountOption(serve, &args->service.managementAccount);
   serve::AuthzHeaders& h = args->service.headers;
   serve->add_option("--principal-header", h.principal, "Subrequest: caller ARN")
       ->capture_default_str();

@@ -430,13 +430,20 @@ Result<std::shared_ptr<const PolicySet>> PolicySet::compile(PolicySetInput input
     }
     compiled->scps.push_back(compiler.compilePolicy(input.scps[i], i));
   }
+  for (std::size_t i = 0; i < input.rcps.size(); ++i) {
+    if (Status s = expectKind(input.rcps[i], PolicyKind::Rcp); !s.ok()) {
+      return s;
+    }
+    compiled->rcps.push_back(compiler.compilePolicy(input.rcps[i], i));
+  }
   const std::pair<std::optional<PolicyDocument>*, std::optional<internal::CompiledPolicy>*>
       singles[] = {{&input.resource, &compiled->resource},
                    {&input.boundary, &compiled->boundary},
-                   {&input.session, &compiled->session}};
-  const PolicyKind singleKinds[] = {PolicyKind::Resource, PolicyKind::Boundary,
-                                    PolicyKind::Session};
-  for (std::size_t i = 0; i < 3; ++i) {
+                   {&input.session, &compiled->session},
+                   {&input.vpcEndpoint, &compiled->vpcEndpoint}};
+  const PolicyKind singleKinds[] = {PolicyKind::Resource, PolicyKind::Boundary, PolicyKind::Session,
+                                    PolicyKind::VpcEndpoint};
+  for (std::size_t i = 0; i < std::size(singles); ++i) {
     if (singles[i].first->has_value()) {
       if (Status s = expectKind(**singles[i].first, singleKinds[i]); !s.ok()) {
         return s;
@@ -468,11 +475,15 @@ Result<std::shared_ptr<const PolicySet>> PolicySet::compile(const PolicySetTexts
   if (Status s = compileEach(texts.scps, PolicyKind::Scp, &compiled->scps); !s.ok()) {
     return s;
   }
+  if (Status s = compileEach(texts.rcps, PolicyKind::Rcp, &compiled->rcps); !s.ok()) {
+    return s;
+  }
   const std::tuple<const std::optional<PolicyText>*, PolicyKind,
                    std::optional<internal::CompiledPolicy>*>
       singles[] = {{&texts.resource, PolicyKind::Resource, &compiled->resource},
                    {&texts.boundary, PolicyKind::Boundary, &compiled->boundary},
-                   {&texts.session, PolicyKind::Session, &compiled->session}};
+                   {&texts.session, PolicyKind::Session, &compiled->session},
+                   {&texts.vpcEndpoint, PolicyKind::VpcEndpoint, &compiled->vpcEndpoint}};
   for (const auto& [text, kind, out] : singles) {
     if (text->has_value()) {
       auto policy = compiler.compilePolicy(**text, kind, 0, options);

@@ -37,6 +37,23 @@ struct StatementExplanation {
   std::vector<std::string> steps;
 };
 
+// How the policy types contributed to a decision: what AWS's simulator reports beside the
+// decision (OrganizationsDecisionDetail, PermissionsBoundaryDecisionDetail, and for
+// cross-account requests EvalDecisionDetails). Filled when the evaluation explains (the hot
+// path without explanations pays nothing for it); all defaults otherwise.
+struct PolicyTypeOutcome {
+  bool organizationsEvaluated = false;  // an SCP or RCP was in scope for the request
+  bool allowedByOrganizations = true;   // no SCP/RCP Deny applies and every SCP level allows
+  bool boundaryEvaluated = false;       // a permissions boundary was in scope
+  bool allowedByBoundary = true;        // it allows: an Allow applies and no Deny
+  bool crossAccount = false;            // the caller's and the resource's accounts differ
+  bool resourcePolicyEvaluated = false;
+  // The caller's side (identity policies, boundary, session policy) and the resource-based
+  // policy, each decided on its own.
+  DecisionKind principalSide = DecisionKind::ImplicitDeny;
+  DecisionKind resourcePolicy = DecisionKind::ImplicitDeny;
+};
+
 struct Decision {
   DecisionKind kind = DecisionKind::ImplicitDeny;
   // One sentence a person can act on, e.g. "denied by Deny statement
@@ -54,6 +71,7 @@ struct Decision {
   std::vector<std::string> errors;
   // Filled only when explanation was requested.
   std::vector<StatementExplanation> explanations;
+  PolicyTypeOutcome byPolicyType;
 };
 
 }  // namespace policysim::engine

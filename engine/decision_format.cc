@@ -224,6 +224,42 @@ std::string statementLabel(const StatementRef& ref) {
                      policyKindName(ref.policyKind));
 }
 
+// The simulator's details beside a decision (API_EvaluationResult): OrganizationsDecisionDetail
+// when SCPs or RCPs were in scope, PermissionsBoundaryDecisionDetail when a boundary was, and
+// EvalDecisionDetails: how each side decided for a cross-account request, present but empty for
+// a same-account request on a named resource, absent for "*" and when the organization's
+// policies denied (the simulation ends there).
+static void writeAwsDecisionDetails(JsonWriter& w, const Request& request,
+                                    const PolicyTypeOutcome& byType) {
+  if (byType.organizationsEvaluated) {
+    w.Key("OrganizationsDecisionDetail");
+    w.StartObject();
+    w.Key("AllowedByOrganizations");
+    w.Bool(byType.allowedByOrganizations);
+    w.EndObject();
+  }
+  if (byType.boundaryEvaluated) {
+    w.Key("PermissionsBoundaryDecisionDetail");
+    w.StartObject();
+    w.Key("AllowedByPermissionsBoundary");
+    w.Bool(byType.allowedByBoundary);
+    w.EndObject();
+  }
+  const bool organizationsDenied = byType.organizationsEvaluated && !byType.allowedByOrganizations;
+  if (organizationsDenied || (!byType.crossAccount && request.resource == "*")) {
+    return;
+  }
+  w.Key("EvalDecisionDetails");
+  w.StartObject();
+  if (byType.crossAccount) {
+    w.Key("IAM Policy");
+    w.String(decisionName(byType.principalSide));
+    w.Key("Resource Policy");
+    w.String(decisionName(byType.resourcePolicy));
+  }
+  w.EndObject();
+}
+
 std::string formatDecisionsAws(const std::vector<Request>& requests,
                                const std::vector<Decision>& decisions) {
   rapidjson::StringBuffer buffer;
@@ -261,6 +297,12 @@ std::string formatDecisionsAws(const std::vector<Request>& requests,
         case PolicyKind::Session:
           w.String("SessionPolicy");
           break;
+        case PolicyKind::Rcp:
+          writeString(w, "ResourceControlPolicy." + std::to_string(ref.policyIndex + 1));
+          break;
+        case PolicyKind::VpcEndpoint:
+          w.String("VpcEndpointPolicy");
+          break;
       }
       w.Key("SourcePolicyType");
       w.String(ref.policyKind == PolicyKind::Resource ? "resource" : "IAM Policy");
@@ -276,6 +318,7 @@ std::string formatDecisionsAws(const std::vector<Request>& requests,
     w.EndArray();
     w.Key("MissingContextValues");
     writeStrings(w, decision.missingContextValues);
+    writeAwsDecisionDetails(w, requests[i], decision.byPolicyType);
     w.EndObject();
   }
   w.EndArray();

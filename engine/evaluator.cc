@@ -677,11 +677,13 @@ std::string describe(const StatementRef& ref) {
                      policyKindName(ref.policyKind), ref.policyName);
 }
 
+bool isAssumeRole(const EvalContext& ctx) {
+  return sameText(ctx.facts.actionService, "sts") && startsWith(ctx.facts.actionName, "assumerole");
+}
+
 bool needsResourcePolicyGrant(const EvalContext& ctx) {
   // Role trust policies and KMS key policies must themselves allow the principal (§4.2).
-  return (sameText(ctx.facts.actionService, "sts") &&
-          startsWith(ctx.facts.actionName, "assumerole")) ||
-         sameText(ctx.facts.actionService, "kms");
+  return isAssumeRole(ctx) || sameText(ctx.facts.actionService, "kms");
 }
 
 std::string_view resourceAccount(const EvalContext& ctx) {
@@ -689,6 +691,52 @@ std::string_view resourceAccount(const EvalContext& ctx) {
     return ctx.facts.resourceFields.fields[4];
   }
   return singleContextValue(ctx.request, "aws:resourceaccount");
+}
+
+// The caller and the resource are in the same account, or either account is unknown, or the
+// resource is AWS-owned (account "aws": no customer account, §4.8b).
+bool isSameAccount(const EvalContext& ctx) {
+  const std::string_view callerAccount = ctx.facts.caller.account;
+  const std::string_view targetAccount = resourceAccount(ctx);
+  return callerAccount.empty() || targetAccount.empty() || callerAccount == targetAccount ||
+         targetAccount == "aws";
+}
+
+// SCPs restrict the principals of member accounts: never a service-linked role, never a
+// principal of the organization's management account (§4.7).
+bool scpsApply(const EvalContext& ctx) {
+  const std::string& management = ctx.request.managementAccount;
+  return !ctx.facts.caller.serviceLinked &&
+         (management.empty() || ctx.facts.caller.account != management);
+}
+
+// RCPs restrict the resources of member accounts, for the services that support them (§4.7).
+bool rcpsApply(const EvalContext& ctx) {
+  if (!rcpAppliesToService(ctx.facts.actionService) ||
+      sameText(ctx.facts.loweredAction, "kms:retiregrant")) {  // not even under kms:*
+    return false;
+  }
+  // Service-linked roles: RCPs restrict neither them nor AWS services assuming them.
+  const ArnFields& resource = ctx.facts.resourceFields;
+  const bool serviceLinkedResource = resource.isArn && resource.fields[2] == "iam" &&
+                                     resource.fields[5].starts_with("role/aws-service-role/");
+  if (ctx.facts.caller.serviceLinked || (isAssumeRole(ctx) && serviceLinkedResource)) {
+    return false;
+  }
+  // An action on no particular resource is under the RCPs of the caller's account.
+  std::string_view account = resourceAccount(ctx);
+  if (account.empty()) {
+    account = ctx.facts.caller.account;
+  }
+  const std::string& management = ctx.request.managementAccount;
+  return account != "aws" && (management.empty() || account != management);
+}
+
+// AWS sets aws:SourceVpce on requests that travel through a VPC endpoint: only those are
+// subject to the endpoint's policy (§4.2).
+bool travelsThroughEndpoint(const EvalContext& ctx) {
+  const ContextValue* endpoint = ctx.request.findLowerCaseContext("aws:sourcevpce");
+  return endpoint != nullptr && !endpoint->values.empty();
 }
 
 void decide(const CompiledSet& set, const Request& request, const RequestFacts& facts, bool explain,
@@ -700,6 +748,7 @@ void decide(const CompiledSet& set, const Request& request, const RequestFacts& 
   decision.missingContextValues.clear();
   decision.errors.clear();
   decision.explanations.clear();
+  decision.byPolicyType = PolicyTypeOutcome{};
 
   Scratch& buffers = scratch;
   buffers.applying.clear();
@@ -722,18 +771,22 @@ void decide(const CompiledSet& set, const Request& request, const RequestFacts& 
 
   // Evaluate every policy in scope; statement order never matters.
   bool identityAllows = false;
+  bool identityDenies = false;
   bool anyError = false;
   for (const CompiledPolicy& policy : set.identity) {
     const PolicyOutcome o = evaluatePolicy(policy, ctx);
     identityAllows = identityAllows || o.allow;
+    identityDenies = identityDenies || o.deny;
     anyError = anyError || o.error;
   }
   std::size_t scpWithoutAllow = set.scps.size();  // index of the first level that does not allow
-  // SCPs never restrict a service-linked role (§4.7): they are not in scope for it at all.
-  const std::size_t scpLevels = ctx.facts.caller.serviceLinked ? 0 : set.scps.size();
+  // SCPs out of scope (a service-linked role, the management account, §4.7) are not evaluated.
+  const std::size_t scpLevels = scpsApply(ctx) ? set.scps.size() : 0;
+  bool organizationsDeny = false;
   for (std::size_t i = 0; i < scpLevels; ++i) {
     const PolicyOutcome o = evaluatePolicy(set.scps[i], ctx);
     anyError = anyError || o.error;
+    organizationsDeny = organizationsDeny || o.deny;
     if (!o.allow && scpWithoutAllow == set.scps.size()) {
       scpWithoutAllow = i;
     }
@@ -749,6 +802,39 @@ void decide(const CompiledSet& set, const Request& request, const RequestFacts& 
   const PolicyOutcome resource = evaluateOptional(set.resource);
   const PolicyOutcome boundary = evaluateOptional(set.boundary);
   const PolicyOutcome session = evaluateOptional(set.session);
+  // RCPs (§4.7): only their Deny statements can decide. AWS attaches RCPFullAWSAccess, which
+  // allows everything and cannot be detached, at every level, so every level allows.
+  const bool rcpsInScope = !set.rcps.empty() && rcpsApply(ctx);
+  if (rcpsInScope) {
+    for (const CompiledPolicy& policy : set.rcps) {
+      const PolicyOutcome o = evaluatePolicy(policy, ctx);
+      anyError = anyError || o.error;
+      organizationsDeny = organizationsDeny || o.deny;
+    }
+  }
+  // A VPC endpoint policy must allow the requests that travel through the endpoint.
+  const bool endpointInScope = set.vpcEndpoint.has_value() && travelsThroughEndpoint(ctx);
+  const PolicyOutcome endpoint =
+      endpointInScope ? evaluateOptional(set.vpcEndpoint) : PolicyOutcome{};
+
+  // What each policy type says on its own (the simulator's decision details): only when
+  // explaining, so the hot path pays nothing for it.
+  PolicyTypeOutcome& byType = decision.byPolicyType;
+  if (explain) {
+    byType.organizationsEvaluated = scpLevels > 0 || rcpsInScope;
+    byType.allowedByOrganizations = !organizationsDeny && scpWithoutAllow == set.scps.size();
+    byType.boundaryEvaluated = boundary.present;
+    byType.allowedByBoundary = !boundary.present || (boundary.allow && !boundary.deny);
+    byType.resourcePolicyEvaluated = resource.present;
+    byType.resourcePolicy = resource.deny ? DecisionKind::ExplicitDeny
+                            : resource.allow && resource.grant != Grant::None
+                                ? DecisionKind::Allowed
+                                : DecisionKind::ImplicitDeny;
+    byType.principalSide = identityDenies || boundary.deny || session.deny
+                               ? DecisionKind::ExplicitDeny
+                               : DecisionKind::ImplicitDeny;  // Allowed is set below
+    byType.crossAccount = !isSameAccount(ctx);
+  }
 
   // 1. An applying Deny in any policy is final.
   for (const CompiledStatement* statement : buffers.applying) {
@@ -785,17 +871,21 @@ void decide(const CompiledSet& set, const Request& request, const RequestFacts& 
     });
     return;
   }
+  if (endpointInScope && !endpoint.allow) {
+    implicitDeny([&] {
+      return "the request travels through a VPC endpoint (aws:SourceVpce), and its policy " +
+             set.vpcEndpoint->name + " does not allow " + request.action;
+    });
+    return;
+  }
 
   // 4-7. Resource-based, identity, boundary and session policies (§4.2 decision table).
   const bool root = ctx.facts.caller.kind == PrincipalIdentity::Kind::Root;
-  const std::string_view callerAccount = ctx.facts.caller.account;
   const std::string_view targetAccount = resourceAccount(ctx);
   // AWS-owned resources (account "aws", e.g. AWS managed policies) belong to no customer
   // account: no resource-based policy of theirs is needed, the caller's own policies decide
   // (§4.8b).
-  const bool awsOwned = targetAccount == "aws";
-  const bool sameAccount =
-      callerAccount.empty() || targetAccount.empty() || callerAccount == targetAccount || awsOwned;
+  const bool sameAccount = isSameAccount(ctx);
   // Identity-based policies are attached to a principal: an anonymous caller has none, and
   // none can be attached to the root user (§4.8), so they never grant either (their Deny
   // statements still apply: fail closed). Anonymous: only a resource policy naming "*" allows.
@@ -817,6 +907,13 @@ void decide(const CompiledSet& set, const Request& request, const RequestFacts& 
   // Trust and key policies must grant themselves: without one, nothing grants (§4.2).
   const bool rbpRequired = needsResourcePolicyGrant(ctx);
   const bool principalSide = identityAllows && boundaryAllows && sessionAllows;
+  if (explain && principalSide) {
+    byType.principalSide = DecisionKind::Allowed;
+  }
+  // A trust policy that names the caller does not bypass its permissions boundary: "if a
+  // permissions boundary is set for the user, then it must allow the sts:AssumeRole action"
+  // (§4.3). Other resource policies naming the caller do bypass it (§4.3 table).
+  const bool directGrantBypassesBoundary = boundaryAllows || !isAssumeRole(ctx);
 
   auto allowed = [&](auto&& makeReason) {
     decision.kind = DecisionKind::Allowed;
@@ -848,7 +945,13 @@ void decide(const CompiledSet& set, const Request& request, const RequestFacts& 
   };
 
   if (sameAccount) {
-    if (grant == Grant::Direct) {
+    if (grant == Grant::Direct && !directGrantBypassesBoundary) {
+      implicitDeny([&] {
+        return "the trust policy " + set.resource->name + " names the caller, but its " +
+               "permissions boundary " + set.boundary->name + " does not allow " + request.action +
+               " (a trust policy does not bypass the boundary)";
+      });
+    } else if (grant == Grant::Direct) {
       // Arm: a resource policy naming the caller itself grants on its own (§4.3).
       allowed([&] {
         return "allowed by the resource-based policy " + set.resource->name +

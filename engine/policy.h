@@ -4,6 +4,7 @@
 // compile it into a PolicySet (policy_set.h).
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -17,11 +18,27 @@
 namespace policysim::engine {
 
 // The role a policy plays in an evaluation. It decides which elements are required or
-// forbidden (e.g. Principal only in resource-based policies).
-enum class PolicyKind { Identity, Resource, Boundary, Scp, Session };
+// forbidden (e.g. Principal only in resource-based policies, resource control policies and VPC
+// endpoint policies).
+//   Rcp: a resource control policy of AWS Organizations, one per level of the organisation path
+//        above the resource's account (semantics §4.7).
+//   VpcEndpoint: the policy of the VPC endpoint a request travels through (§4.2).
+enum class PolicyKind { Identity, Resource, Boundary, Scp, Session, Rcp, VpcEndpoint };
 
-// "identity", "resource", "boundary", "scp", "session".
+// "identity", "resource", "boundary", "scp", "session", "rcp", "vpce".
 [[nodiscard]] const char* policyKindName(PolicyKind kind);
+
+// The service prefixes whose resources resource control policies apply to, as AWS Organizations
+// lists them ("List of AWS services that support RCPs",
+// https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html):
+// Amazon S3, AWS STS, AWS KMS, Amazon SQS, AWS Secrets Manager, Amazon ECR, Amazon OpenSearch
+// Serverless, Amazon CloudWatch Logs and Amazon Cognito (user pools and identity pools). For
+// any other service's action RCPs are not evaluated. Lower case.
+inline constexpr std::array<std::string_view, 10> kRcpServices = {
+    "s3",  "sts",  "kms",  "sqs",         "secretsmanager",
+    "ecr", "aoss", "logs", "cognito-idp", "cognito-identity"};
+// service (a lower-case action prefix) is one of kRcpServices.
+[[nodiscard]] bool rcpAppliesToService(std::string_view service);
 
 enum class Effect { Allow, Deny };
 

@@ -357,6 +357,10 @@ class PolicyReader {
     if (action == nullptr && notAction == nullptr) {
       return fail("statement has neither Action nor NotAction", value.offset);
     }
+    if (notAction != nullptr && kind_ == PolicyKind::Rcp) {
+      return fail("NotAction is not supported in a resource control policy (use Action)",
+                  notAction->keyOffset);
+    }
     statement.notAction = notAction != nullptr;
     if (!readActions(statement.notAction ? *notAction : *action, &statement)) {
       return false;
@@ -368,21 +372,31 @@ class PolicyReader {
       return fail("statement has both Principal and NotPrincipal", notPrincipal->keyOffset);
     }
     const JsonMember* anyPrincipal = principal != nullptr ? principal : notPrincipal;
-    if (anyPrincipal != nullptr && kind_ != PolicyKind::Resource) {
+    if (anyPrincipal != nullptr && !namesPrincipals()) {
       const bool vowel = kind_ == PolicyKind::Identity || kind_ == PolicyKind::Scp;  // "an SCP"
       return fail(std::string(anyPrincipal->key) + " is not allowed in " + (vowel ? "an " : "a ") +
                       policyKindName(kind_) +
-                      " policy (only resource-based policies name principals)",
+                      " policy (only resource-based, resource control and VPC endpoint policies "
+                      "name principals)",
                   anyPrincipal->keyOffset);
     }
-    if (anyPrincipal == nullptr && kind_ == PolicyKind::Resource) {
-      return fail("a resource-based policy statement needs Principal or NotPrincipal",
-                  value.offset);
+    if (anyPrincipal == nullptr && namesPrincipals()) {
+      return fail(
+          std::string("a ") + kindDescription() + " statement needs Principal or NotPrincipal",
+          value.offset);
+    }
+    if (notPrincipal != nullptr && kind_ == PolicyKind::Rcp) {
+      return fail(
+          "NotPrincipal is not supported in a resource control policy (use Principal "
+          "\"*\" and a condition)",
+          notPrincipal->keyOffset);
     }
     if (resource != nullptr && notResource != nullptr) {
       return fail("statement has both Resource and NotResource", notResource->keyOffset);
     }
-    if (resource == nullptr && notResource == nullptr && kind_ != PolicyKind::Resource) {
+    // Trust policies and VPC endpoint policies may leave Resource out (it covers everything).
+    const bool resourceOptional = kind_ == PolicyKind::Resource || kind_ == PolicyKind::VpcEndpoint;
+    if (resource == nullptr && notResource == nullptr && !resourceOptional) {
       return fail("statement has neither Resource nor NotResource", value.offset);
     }
     if (resource != nullptr || notResource != nullptr) {
@@ -412,6 +426,53 @@ class PolicyReader {
     } else if (!readConditions(condition->value, &statement)) {
       return false;
     }
+    return kind_ != PolicyKind::Rcp || checkRcpStatement(statement, *anyPrincipal, *effect);
+  }
+
+  // Policies of these kinds name the principals they apply to.
+  [[nodiscard]] bool namesPrincipals() const {
+    return kind_ == PolicyKind::Resource || kind_ == PolicyKind::Rcp ||
+           kind_ == PolicyKind::VpcEndpoint;
+  }
+  [[nodiscard]] const char* kindDescription() const {
+    switch (kind_) {
+      case PolicyKind::Rcp:
+        return "resource control policy";
+      case PolicyKind::VpcEndpoint:
+        return "VPC endpoint policy";
+      default:
+        return "resource-based policy";
+    }
+  }
+
+  // The RCP grammar (AWS Organizations, "RCP syntax"): Principal is "*" (narrowed with
+  // conditions), and Allow exists only in the RCPFullAWSAccess form that AWS attaches at every
+  // level: Principal "*", Action "*", Resource "*", no Condition.
+  bool checkRcpStatement(const Statement& statement, const JsonMember& principal,
+                         const JsonMember& effect) {
+    auto isStar = [](const PrincipalEntry& e) {
+      return e.type == "*" || (e.type == "AWS" && e.value == "*");
+    };
+    if (!std::all_of(statement.principals.begin(), statement.principals.end(), isStar)) {
+      return fail(
+          "the Principal of a resource control policy must be \"*\" (narrow it with a "
+          "condition such as aws:PrincipalOrgID)",
+          principal.value.offset);
+    }
+    if (statement.effect == Effect::Deny) {
+      return true;
+    }
+    auto onlyStar = [](const std::vector<PolicyValue>& values) {
+      return !values.empty() && std::all_of(values.begin(), values.end(),
+                                            [](const PolicyValue& v) { return v.text == "*"; });
+    };
+    if (!onlyStar(statement.actions) || statement.notResource || !onlyStar(statement.resources) ||
+        !statement.conditions.empty()) {
+      return fail(
+          "a resource control policy allows only in the RCPFullAWSAccess form (Principal, "
+          "Action and Resource \"*\", no Condition); write a Deny statement",
+          effect.value.offset);
+    }
     return true;
   }
 
@@ -420,7 +481,7 @@ class PolicyReader {
         std::all_of(sid.begin(), sid.end(), [](char c) {  // ASCII, whatever the C locale says
           return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
         });
-    if (!alphanumeric && kind_ != PolicyKind::Resource) {
+    if (!alphanumeric && kind_ != PolicyKind::Resource && kind_ != PolicyKind::VpcEndpoint) {
       warn("Sid \"" + std::string(sid) +
                "\" has characters IAM does not accept (only A-Z, a-z, 0-9)",
            offset);
@@ -716,8 +777,16 @@ const char* policyKindName(PolicyKind kind) {
       return "scp";
     case PolicyKind::Session:
       return "session";
+    case PolicyKind::Rcp:
+      return "rcp";
+    case PolicyKind::VpcEndpoint:
+      return "vpce";
   }
   return "identity";
+}
+
+bool rcpAppliesToService(std::string_view service) {
+  return std::find(kRcpServices.begin(), kRcpServices.end(), service) != kRcpServices.end();
 }
 
 Status readPolicy(std::string_view text, const PolicyParseOptions& options, PolicyDocument* header,

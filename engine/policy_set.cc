@@ -25,7 +25,9 @@ Result<std::shared_ptr<const PolicySet>> PolicySet::finish(
   };
   std::for_each(compiled->identity.begin(), compiled->identity.end(), bindNames);
   std::for_each(compiled->scps.begin(), compiled->scps.end(), bindNames);
-  for (auto* single : {&compiled->resource, &compiled->boundary, &compiled->session}) {
+  std::for_each(compiled->rcps.begin(), compiled->rcps.end(), bindNames);
+  for (auto* single :
+       {&compiled->resource, &compiled->boundary, &compiled->session, &compiled->vpcEndpoint}) {
     if (single->has_value()) {
       bindNames(**single);
     }

@@ -35,8 +35,13 @@ struct PoliciesByKind {
   std::optional<Policy> boundary;  // permissions boundary of the principal
   std::vector<Policy> scps;        // one per level of the organisation path
   std::optional<Policy> session;   // session policy of the principal's session
+  std::vector<Policy> rcps;        // resource control policies, one per level (§4.7)
+  // Policy of the VPC endpoint the request travels through; in scope only for requests that
+  // carry aws:SourceVpce (§4.2).
+  std::optional<Policy> vpcEndpoint;
 
-  // Puts a policy in the place of its kind (resource, boundary and session replace any there).
+  // Puts a policy in the place of its kind (resource, boundary, session and VPC endpoint policies
+  // replace any there).
   void put(PolicyKind kind, Policy policy) {
     switch (kind) {
       case PolicyKind::Identity:
@@ -53,6 +58,12 @@ struct PoliciesByKind {
         break;
       case PolicyKind::Session:
         session = std::move(policy);
+        break;
+      case PolicyKind::Rcp:
+        rcps.push_back(std::move(policy));
+        break;
+      case PolicyKind::VpcEndpoint:
+        vpcEndpoint = std::move(policy);
         break;
     }
   }

@@ -116,10 +116,14 @@ std::vector<std::pair<PolicyKind, std::string>> PolicyFiles::byKind() const {
   for (const std::string& path : scps) {
     all.emplace_back(PolicyKind::Scp, path);
   }
+  for (const std::string& path : rcps) {
+    all.emplace_back(PolicyKind::Rcp, path);
+  }
   const std::pair<PolicyKind, const std::string*> singles[] = {
       {PolicyKind::Resource, &resource},
       {PolicyKind::Boundary, &boundary},
       {PolicyKind::Session, &session},
+      {PolicyKind::VpcEndpoint, &vpcEndpoint},
   };
   for (const auto& [kind, path] : singles) {
     if (!path->empty()) {
@@ -131,12 +135,13 @@ std::vector<std::pair<PolicyKind, std::string>> PolicyFiles::byKind() const {
 
 Status PolicySetBuilder::addPolicy(PolicyKind kind, std::string_view json, std::string name) {
   try {
-    const bool single =
-        kind == PolicyKind::Resource || kind == PolicyKind::Boundary || kind == PolicyKind::Session;
+    const bool single = kind == PolicyKind::Resource || kind == PolicyKind::Boundary ||
+                        kind == PolicyKind::Session || kind == PolicyKind::VpcEndpoint;
     if (single) {
       const bool taken = (kind == PolicyKind::Resource && input_.resource) ||
                          (kind == PolicyKind::Boundary && input_.boundary) ||
-                         (kind == PolicyKind::Session && input_.session);
+                         (kind == PolicyKind::Session && input_.session) ||
+                         (kind == PolicyKind::VpcEndpoint && input_.vpcEndpoint);
       if (taken) {
         return Status::invalidArgument(
             std::string("a policy set holds one ") + engine::policyKindName(kind) + " policy",
@@ -218,6 +223,8 @@ Result<PolicyFiles> listPolicyDirectory(const std::string& directory) {
         files.boundary = path;
       } else if (name == "session.json") {
         files.session = path;
+      } else if (name == "vpce.json") {
+        files.vpcEndpoint = path;
       } else {
         files.identity.push_back(path);
       }
@@ -232,8 +239,10 @@ Result<PolicyFiles> listPolicyDirectory(const std::string& directory) {
     if (Status s = listJsonFiles(root / "scp", &files.scps); !s.ok()) {
       return s;
     }
-    if (files.identity.empty() && files.scps.empty() && files.resource.empty() &&
-        files.boundary.empty() && files.session.empty()) {
+    if (Status s = listJsonFiles(root / "rcp", &files.rcps); !s.ok()) {
+      return s;
+    }
+    if (files.empty()) {
       return Status::invalidArgument("no policy files (*.json) in the policy directory",
                                      engine::SourceLocation{directory, 0, 0});
     }
@@ -288,6 +297,16 @@ RequestBuilder& RequestBuilder::action(std::string action) {
 
 RequestBuilder& RequestBuilder::resource(std::string arn) {
   request_.resource = std::move(arn);
+  return *this;
+}
+
+RequestBuilder& RequestBuilder::managementAccount(std::string account) {
+  const bool digits =
+      account.size() == 12 && account.find_first_not_of("0123456789") == std::string::npos;
+  if (!digits && error_.empty()) {
+    error_ = "the management account must be a 12-digit account ID";
+  }
+  request_.managementAccount = std::move(account);
   return *this;
 }
 

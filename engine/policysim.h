@@ -47,8 +47,8 @@ using engine::Request;
 using engine::Result;
 using engine::Status;
 using engine::StatusCode;
-// The kind of a policy, which is the role it plays: Identity, Resource, Boundary, Scp or
-// Session.
+// The kind of a policy, which is the role it plays: Identity, Resource, Boundary, Scp, Session,
+// Rcp (resource control policy) or VpcEndpoint.
 using engine::PolicyKind;
 
 // The library version, e.g. "0.1.0".
@@ -61,15 +61,17 @@ struct PolicyFiles {
   std::string boundary;               // permissions boundary of the principal
   std::vector<std::string> scps;      // one per level of the organisation path, root first
   std::string session;                // session policy
+  std::vector<std::string> rcps;      // resource control policies, one per level, root first
+  std::string vpcEndpoint;            // policy of the VPC endpoint requests travel through
   // Any file over this many bytes is refused (ResourceExhausted) without being read whole.
   std::size_t maxBytes = engine::kMaxInputFileBytes;
 
   [[nodiscard]] bool empty() const {
     return identity.empty() && resource.empty() && boundary.empty() && scps.empty() &&
-           session.empty();
+           session.empty() && rcps.empty() && vpcEndpoint.empty();
   }
-  // Every file with its kind, in the order they are loaded: identity, SCPs (root first), then
-  // resource, boundary and session when given.
+  // Every file with its kind, in the order they are loaded: identity, SCPs (root first), RCPs
+  // (root first), then resource, boundary, session and VPC endpoint policies when given.
   [[nodiscard]] std::vector<std::pair<PolicyKind, std::string>> byKind() const;
 };
 
@@ -78,8 +80,8 @@ struct PolicyFiles {
 class PolicySetBuilder {
  public:
   // Parses `json` as a policy of `kind`. `name` labels error messages and explanations (usually
-  // the file path). On error the builder is unchanged. A second resource, boundary or session
-  // policy is InvalidArgument (each of those kinds holds one).
+  // the file path). On error the builder is unchanged. A second resource, boundary, session or
+  // VPC endpoint policy is InvalidArgument (each of those kinds holds one).
   [[nodiscard]] Status addPolicy(PolicyKind kind, std::string_view json, std::string name);
   // Reads and parses a file (engine::readFile: NotFound when it cannot be read, files over
   // maxBytes are ResourceExhausted). `name` labels the policy in decisions; empty: the path.
@@ -102,11 +104,14 @@ class PolicySetBuilder {
 //   identity/*.json and any other top-level *.json   identity policies
 //   resource.json, boundary.json, session.json       the single-policy roles (optional)
 //   scp/*.json                                        SCPs, root first (sorted by file name)
+//   rcp/*.json                                        RCPs, root first (sorted by file name)
+//   vpce.json                                         VPC endpoint policy (optional)
 // Files are taken in byte order of their names; names starting with '.' are skipped (write a
 // hidden temporary file and rename it to publish a change atomically). A directory without any
 // policy file is InvalidArgument. Nothing named like a policy is skipped: a *.json entry that is
 // not a regular file (or a symlink to one) -- a dangling symlink, a directory, a FIFO, a device
-// -- is an error naming it, and so is an identity/ or scp/ that exists but is not a directory.
+// -- is an error naming it, and so is an identity/, scp/ or rcp/ that exists but is not a
+// directory.
 // The paths returned start with `directory`.
 [[nodiscard]] Result<PolicyFiles> listPolicyDirectory(const std::string& directory);
 // listPolicyDirectory() then loadPolicySet(), except that each policy is named by its path
@@ -129,6 +134,9 @@ class RequestBuilder {
   RequestBuilder& principal(std::string arn);
   RequestBuilder& action(std::string action);  // "service:Action"
   RequestBuilder& resource(std::string arn);   // default "*"
+  // The organization's management account (12 digits): no SCPs for its principals, no RCPs
+  // for its resources (semantics §4.7).
+  RequestBuilder& managementAccount(std::string account);
   RequestBuilder& setString(std::string_view key, std::string value);
   RequestBuilder& setStrings(std::string_view key, std::vector<std::string> values);  // multivalued
   RequestBuilder& setBool(std::string_view key, bool value);

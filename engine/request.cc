@@ -47,6 +47,7 @@ ContextValue* Request::addContext(std::string_view key) {
 void Request::clear() {
   principal.clear();
   anonymous = false;
+  managementAccount.clear();
   action.clear();
   resource.clear();
   resource.push_back('*');  // (assign("*") trips GCC 12's -Wrestrict false positive)

@@ -33,6 +33,9 @@ class Request {
   bool anonymous = false;
   std::string action;  // "service:Action"
   std::string resource = "*";
+  // The organization's management account (12 digits), when known: SCPs do not apply to its
+  // principals, RCPs not to its resources (semantics §4.7, §4.8). Empty: no account is.
+  std::string managementAccount;
 
   // Sets a key (name compared case-insensitively). Returns false if a key equal up to case
   // was already set with a different spelling or is set twice.

@@ -5,6 +5,8 @@
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 
+#include <algorithm>
+
 #include "engine/internal/json_document.h"
 #include "engine/source_location.h"
 #include "grammar/date.h"
@@ -21,7 +23,9 @@ constexpr std::size_t kMaxContextBytes = kMaxRequestBytes;
 
 class RequestReader {
  public:
-  RequestReader(std::string_view text, const std::string& name) : index_(name, text) {}
+  // policies: where the policies of a simulate-custom-policy input go (nullptr: checked only).
+  RequestReader(std::string_view text, const std::string& name, PolicySetTexts* policies)
+      : index_(name, text), name_(name), policies_(policies) {}
 
   Result<std::vector<Request>> read(const JsonValue& root) {
     if (!root.isObject()) {
@@ -55,9 +59,47 @@ class RequestReader {
     return true;
   }
 
+  // "managementAccount": the organization's management account, 12 digits (§4.7).
+  bool readManagementAccount(const JsonMember& member, Request* request) {
+    if (!readString(member, &request->managementAccount)) {
+      return false;
+    }
+    const std::string& account = request->managementAccount;
+    if (account.size() != 12 ||
+        !std::all_of(account.begin(), account.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      return fail("\"" + std::string(member.key) + "\" must be a 12-digit account ID",
+                  member.value.offset);
+    }
+    return true;
+  }
+
+  // "vpcEndpoint": the request travels through this VPC endpoint, so it carries aws:SourceVpce
+  // (the key AWS sets); a context that already says so must name the same endpoint.
+  bool applyVpcEndpoint(const JsonMember& member, Request* request) {
+    std::string endpoint;
+    if (!readString(member, &endpoint)) {
+      return false;
+    }
+    if (endpoint.empty()) {
+      return fail("\"vpcEndpoint\" must name an endpoint (vpce-...)", member.value.offset);
+    }
+    const ContextValue* stated = request->findContext("aws:SourceVpce");
+    if (stated == nullptr) {
+      request->setContext("aws:SourceVpce", ContextValue{ContextValue::Type::String, false,
+                                                         std::vector<std::string>{endpoint}});
+      return true;
+    }
+    if (stated->multivalued || stated->values.size() != 1 || stated->values.front() != endpoint) {
+      return fail("\"vpcEndpoint\" " + endpoint + " differs from the context's aws:SourceVpce",
+                  member.value.offset);
+    }
+    return true;
+  }
+
   bool readOwnShape(const JsonValue& root, std::vector<Request>* out) {
     Request request;
     bool hasAction = false;
+    const JsonMember* vpcEndpoint = nullptr;  // applied once the context is read
     for (const JsonMember& member : root.members()) {
       if (member.key == "principal") {
         if (!readString(member, &request.principal)) {
@@ -77,6 +119,12 @@ class RequestReader {
           return fail("\"anonymous\" must be true or false", member.value.offset);
         }
         request.anonymous = member.value.text() == "true";
+      } else if (member.key == "managementAccount") {
+        if (!readManagementAccount(member, &request)) {
+          return false;
+        }
+      } else if (member.key == "vpcEndpoint") {
+        vpcEndpoint = &member;
       } else if (member.key == "context") {
         if (!member.value.isObject()) {
           return fail("\"context\" must be an object of condition keys", member.value.offset);
@@ -92,9 +140,13 @@ class RequestReader {
         }
       } else {
         return fail("unknown request field \"" + std::string(member.key) +
-                        "\" (expected principal, anonymous, action, resource or context)",
+                        "\" (expected principal, anonymous, action, resource, context, "
+                        "managementAccount or vpcEndpoint)",
                     member.keyOffset);
       }
+    }
+    if (vpcEndpoint != nullptr && !applyVpcEndpoint(*vpcEndpoint, &request)) {
+      return false;
     }
     if (!hasAction) {
       return fail("request has no \"action\"", root.offset);
@@ -177,6 +229,8 @@ class RequestReader {
     std::vector<std::string> resources;
     std::size_t actionsOffset = root.offset;
     Request base;
+    const JsonMember* resourcePolicy = nullptr;
+    std::string owner;  // ResourceOwner's account
     for (const JsonMember& member : root.members()) {
       if (member.key == "ActionNames") {
         actionsOffset = member.value.offset;
@@ -206,13 +260,36 @@ class RequestReader {
             return false;
           }
         }
-      } else if (member.key == "PolicyInputList" ||
-                 member.key == "PermissionsBoundaryPolicyInputList" ||
-                 member.key == "ResourcePolicy" || member.key == "ResourceOwner" ||
-                 member.key == "ResourceHandlingOption" || member.key == "MaxItems" ||
-                 member.key == "Marker") {
-        // Policies come from the command line; these simulator fields are ignored.
-        continue;
+      } else if (member.key == "PolicyInputList") {
+        if (!readPolicyList(member, PolicyKind::Identity, kNoLimit)) {
+          return false;
+        }
+      } else if (member.key == "PermissionsBoundaryPolicyInputList") {
+        if (!readPolicyList(member, PolicyKind::Boundary, 1)) {
+          return false;
+        }
+      } else if (member.key == "ResourcePolicy") {
+        resourcePolicy = &member;
+        std::string text;
+        if (!readString(member, &text)) {
+          return false;
+        }
+        if (policies_ != nullptr) {
+          policies_->resource = PolicyText{name_ + ":ResourcePolicy", std::move(text)};
+        }
+      } else if (member.key == "ResourceOwner") {
+        if (!readResourceOwner(member, &owner)) {
+          return false;
+        }
+      } else if (member.key == "ResourceHandlingOption") {
+        // Which EC2 resources a simulation of RunInstances expects; decisions do not depend on
+        // it (each request names its resource).
+        std::string option;
+        if (!readString(member, &option)) {
+          return false;
+        }
+      } else if (member.key == "MaxItems" || member.key == "Marker") {
+        continue;  // pagination of the simulator's answer
       } else {
         return fail("unknown simulate-custom-policy field \"" + std::string(member.key) + "\"",
                     member.keyOffset);
@@ -220,6 +297,12 @@ class RequestReader {
     }
     if (actions.empty()) {
       return fail("\"ActionNames\" must list at least one action", root.offset);
+    }
+    // AWS: CallerArn "is required if you include a ResourcePolicy" (the policy's principals
+    // need a caller to match).
+    if (resourcePolicy != nullptr && base.principal.empty()) {
+      return fail("\"ResourcePolicy\" needs a \"CallerArn\" (as in simulate-custom-policy)",
+                  resourcePolicy->keyOffset);
     }
     if (resources.empty()) {
       resources.emplace_back("*");
@@ -235,6 +318,9 @@ class RequestReader {
         Request request = base;
         request.action = action;
         request.resource = resource;
+        if (!owner.empty()) {
+          applyResourceOwner(owner, &request);
+        }
         out->push_back(std::move(request));
       }
     }
@@ -268,6 +354,72 @@ class RequestReader {
                   offset);
     }
     return true;
+  }
+
+  static constexpr std::size_t kNoLimit = SIZE_MAX;
+
+  // PolicyInputList / PermissionsBoundaryPolicyInputList: policy documents as JSON strings.
+  bool readPolicyList(const JsonMember& member, PolicyKind kind, std::size_t most) {
+    std::vector<std::string> texts;
+    if (!readStrings(member, &texts)) {
+      return false;
+    }
+    if (texts.size() > most) {
+      return fail(fmt::format("\"{}\" holds at most {} policy", member.key, most),
+                  member.value.offset);
+    }
+    if (policies_ == nullptr) {
+      return true;
+    }
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+      PolicyText text{fmt::format("{}:{}.{}", name_, member.key, i + 1), std::move(texts[i])};
+      policies_->put(kind, std::move(text));
+    }
+    return true;
+  }
+
+  // ResourceOwner: "arn:aws:iam::ACCOUNT:root" (AWS's form) or a bare 12-digit account.
+  bool readResourceOwner(const JsonMember& member, std::string* account) {
+    std::string text;
+    if (!readString(member, &text)) {
+      return false;
+    }
+    auto isAccount = [](std::string_view s) {
+      return s.size() == 12 && s.find_first_not_of("0123456789") == std::string_view::npos;
+    };
+    constexpr std::string_view kRoot = ":root";
+    const std::size_t iam = text.find(":iam::");
+    if (isAccount(text)) {
+      *account = text;
+    } else if (text.starts_with("arn:") && iam != std::string::npos && text.ends_with(kRoot) &&
+               isAccount(
+                   std::string_view(text).substr(iam + 6, text.size() - iam - 6 - kRoot.size()))) {
+      *account = text.substr(iam + 6, 12);
+    } else {
+      return fail("\"ResourceOwner\" must be an account ARN (arn:aws:iam::ACCOUNT:root)",
+                  member.value.offset);
+    }
+    return true;
+  }
+
+  // The resource's account when its ARN names none (S3, "*"): aws:ResourceAccount, unless the
+  // context states it already.
+  static void applyResourceOwner(const std::string& owner, Request* request) {
+    const std::string& resource = request->resource;
+    std::size_t colons = 0;
+    std::size_t accountStart = std::string::npos;
+    for (std::size_t i = 0; i < resource.size() && colons < 5; ++i) {
+      if (resource[i] == ':' && ++colons == 4) {
+        accountStart = i + 1;
+      }
+    }
+    const bool namesAccount = resource.starts_with("arn:") && accountStart != std::string::npos &&
+                              accountStart < resource.size() && resource[accountStart] != ':';
+    if (namesAccount || request->findContext("aws:ResourceAccount") != nullptr) {
+      return;
+    }
+    request->setContext("aws:ResourceAccount",
+                        ContextValue{ContextValue::Type::String, false, {owner}});
   }
 
   bool readStrings(const JsonMember& member, std::vector<std::string>* out) {
@@ -380,6 +532,8 @@ class RequestReader {
 
   LineIndex index_;
   Status status_;
+  std::string name_;
+  PolicySetTexts* policies_;
 };
 
 }  // namespace
@@ -394,8 +548,28 @@ Result<std::vector<Request>> parseRequests(std::string_view text, const std::str
                                                            : StatusCode::InvalidArgument;
     return Status(code, error.message, LineIndex(name, text).locate(error.offset));
   }
-  RequestReader reader(text, name);
+  RequestReader reader(text, name, nullptr);
   return reader.read(document.root);
+}
+
+Result<RequestFile> parseRequestFile(std::string_view text, const std::string& name) {
+  internal::JsonDocument document;
+  internal::JsonError error;
+  internal::JsonLimits limits;
+  limits.maxBytes = kMaxContextBytes;
+  if (!internal::parseJson(text, limits, &document, &error)) {
+    const StatusCode code = text.size() > kMaxContextBytes ? StatusCode::ResourceExhausted
+                                                           : StatusCode::InvalidArgument;
+    return Status(code, error.message, LineIndex(name, text).locate(error.offset));
+  }
+  RequestFile file;
+  RequestReader reader(text, name, &file.policies);
+  auto requests = reader.read(document.root);
+  if (!requests.ok()) {
+    return requests.status();
+  }
+  file.requests = std::move(requests).value();
+  return file;
 }
 
 namespace {

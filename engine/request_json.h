@@ -3,21 +3,35 @@
 //     "context": {"aws:MultiFactorAuthPresent": true, "aws:TagKeys": ["a","b"], ...}}
 //  2. the AWS CLI simulate-custom-policy input: {"ActionNames": [...], "ResourceArns": [...],
 //     "CallerArn": ARN, "ContextEntries": [{"ContextKeyName", "ContextKeyValues",
-//     "ContextKeyType"}]}; one Request per action x resource.
+//     "ContextKeyType"}], "ResourceOwner", "ResourceHandlingOption", "PolicyInputList",
+//     "PermissionsBoundaryPolicyInputList", "ResourcePolicy"}; one Request per action x
+//     resource.
 #pragma once
 
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "engine/policy_set.h"
 #include "engine/request.h"
 #include "engine/status.h"
 
 namespace policysim::engine {
 
-// Parses a request file. `name` labels error messages (file:line:col).
+// Parses a request file. `name` labels error messages (file:line:col). The policies a
+// simulate-custom-policy input carries are checked but not returned: parseRequestFile has them.
 [[nodiscard]] Result<std::vector<Request>> parseRequests(std::string_view text,
                                                          const std::string& name);
+
+// A request file with the policies a simulate-custom-policy input carries: PolicyInputList
+// (identity policies, named "NAME:PolicyInputList.1", ...), PermissionsBoundaryPolicyInputList
+// (at most one, as AWS allows) and ResourcePolicy ("NAME:ResourcePolicy"). Policies are JSON
+// text, parsed when the set is compiled. policysim's own shape carries none.
+struct RequestFile {
+  std::vector<Request> requests;
+  PolicySetTexts policies;
+};
+[[nodiscard]] Result<RequestFile> parseRequestFile(std::string_view text, const std::string& name);
 
 // Limits on one request file: size, context keys, values per key.
 inline constexpr std::size_t kMaxRequestBytes = std::size_t{16} << 20U;

@@ -379,6 +379,10 @@ reference::PolicyType referenceType(engine::PolicyKind kind) {
       return reference::PolicyType::Scp;
     case engine::PolicyKind::Session:
       return reference::PolicyType::Session;
+    case engine::PolicyKind::Rcp:
+      return reference::PolicyType::Rcp;
+    case engine::PolicyKind::VpcEndpoint:
+      return reference::PolicyType::VpcEndpoint;
   }
   return reference::PolicyType::Identity;
 }

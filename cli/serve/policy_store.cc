@@ -40,6 +40,7 @@ std::string PolicyStore::fingerprint() const {
     appendStat(directory_, &out);
     appendStat(directory_ + "/identity", &out);
     appendStat(directory_ + "/scp", &out);
+    appendStat(directory_ + "/rcp", &out);
     auto files = listPolicyDirectory(directory_);
     if (!files.ok()) {
       out.append(files.status().toString());
@@ -52,7 +53,10 @@ std::string PolicyStore::fingerprint() const {
     for (const std::string& path : f.scps) {
       appendStat(path, &out);
     }
-    for (const std::string* path : {&f.resource, &f.boundary, &f.session}) {
+    for (const std::string& path : f.rcps) {
+      appendStat(path, &out);
+    }
+    for (const std::string* path : {&f.resource, &f.boundary, &f.session, &f.vpcEndpoint}) {
       if (!path->empty()) {
         appendStat(*path, &out);
       }

@@ -225,14 +225,19 @@ void Service::authorize(WorkerState& state, std::size_t worker, const HttpReques
     }
     several = std::move(requests).value();
   }
-  if (state.verifier) {
-    for (engine::Request& r : single != nullptr ? std::span<engine::Request>(&state.request, 1)
-                                                : std::span<engine::Request>(several)) {
+  const std::span<engine::Request> mutableReqs = single != nullptr
+                                                     ? std::span<engine::Request>(&state.request, 1)
+                                                     : std::span<engine::Request>(several);
+  for (engine::Request& r : mutableReqs) {
+    if (state.verifier) {
       if (engine::Status s = applyTokenIdentity(state.identity, &r); !s.ok()) {
         metrics_.recordInvalid(worker, Endpoint::Authorize);
         jsonError(400, s.message(), reply);
         return;
       }
+    }
+    if (!options_.managementAccount.empty() && r.managementAccount.empty()) {
+      r.managementAccount = options_.managementAccount;
     }
   }
   const std::span<const engine::Request> reqs = single != nullptr
@@ -352,6 +357,7 @@ void Service::authz(WorkerState& state, std::size_t worker, const HttpRequest& r
     built =
         buildAuthzRequest(input, routes_, std::chrono::system_clock::now(), &state.authzRequest);
   }
+  state.authzRequest.managementAccount = options_.managementAccount;
   const std::shared_ptr<const engine::PolicySet>& set = state.snapshot.get();
   if (!built.ok() || set == nullptr) {
     // Fail closed: whatever cannot be decided is denied.

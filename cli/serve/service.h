@@ -36,6 +36,9 @@ struct ServiceOptions {
   JwtSettings jwt;
   // --decision-log: one line per decision (cli/serve/decision_log.h). Must outlive the Service.
   DecisionLog* decisionLog = nullptr;
+  // The organization's management account (--management-account): SCPs do not apply to its
+  // principals, RCPs not to its resources. Set on every request that names none.
+  std::string managementAccount;
 };
 
 class Service : public Handler {

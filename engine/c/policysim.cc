@@ -97,6 +97,12 @@ bool toRole(policysim_role role, policysim::PolicyKind* out) noexcept {
     case POLICYSIM_ROLE_SESSION:
       *out = policysim::PolicyKind::Session;
       return true;
+    case POLICYSIM_ROLE_RCP:
+      *out = policysim::PolicyKind::Rcp;
+      return true;
+    case POLICYSIM_ROLE_VPC_ENDPOINT:
+      *out = policysim::PolicyKind::VpcEndpoint;
+      return true;
   }
   return false;
 }

@@ -49,7 +49,9 @@ typedef enum policysim_role {
   POLICYSIM_ROLE_RESOURCE = 1,
   POLICYSIM_ROLE_BOUNDARY = 2,
   POLICYSIM_ROLE_SCP = 3,
-  POLICYSIM_ROLE_SESSION = 4
+  POLICYSIM_ROLE_SESSION = 4,
+  POLICYSIM_ROLE_RCP = 5,         /* resource control policy; add one per organisation level */
+  POLICYSIM_ROLE_VPC_ENDPOINT = 6 /* applies to requests carrying aws:SourceVpce */
 } policysim_role;
 
 typedef enum policysim_value_type {

@@ -167,6 +167,8 @@ struct CompiledSet {
   std::optional<CompiledPolicy> boundary;
   std::vector<CompiledPolicy> scps;
   std::optional<CompiledPolicy> session;
+  std::vector<CompiledPolicy> rcps;
+  std::optional<CompiledPolicy> vpcEndpoint;
   std::vector<Diagnostic> diagnostics;
 };
 

@@ -47,7 +47,9 @@ constexpr const char* kKeysAlways = R"({"Version":"2012-10-17","Statement":[
 class DecisionReplayTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    path_ = ::testing::TempDir() + "decision_replay_test.log";
+    // One file per test: ctest runs the tests of this fixture in parallel processes.
+    path_ = ::testing::TempDir() + "decision_replay_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".log";
     std::ofstream out(path_);
     out << loggedLine("r1", kAlice, true, "allowed") << loggedLine("r2", kAlice, true, "allowed")
         << loggedLine("r3", kBob, false, "implicitDeny")

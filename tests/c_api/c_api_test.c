@@ -160,6 +160,31 @@ int main(int argc, char** argv) {
   policysim_policy_set_free(bucketSet);
   policysim_loader_free(second);
 
+  /* An RCP denies what the bucket policy grants; a VPC endpoint policy is accepted too. */
+  const char* rcp =
+      "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"Principal\":\"*\","
+      "\"Action\":\"s3:GetObject\",\"Resource\":\"*\"}]}";
+  const char* endpoint =
+      "{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"*\","
+      "\"Resource\":\"*\"}]}";
+  policysim_loader* third = policysim_loader_new();
+  CHECK(policysim_loader_add_text(third, POLICYSIM_ROLE_RCP, "rcp.json", bucket, strlen(bucket)) ==
+        POLICYSIM_INVALID_ARGUMENT); /* an RCP names only "*" */
+  CHECK(policysim_loader_add_text(third, POLICYSIM_ROLE_RESOURCE, "bucket.json", bucket,
+                                  strlen(bucket)) == POLICYSIM_OK);
+  CHECK(policysim_loader_add_text(third, POLICYSIM_ROLE_RCP, "rcp.json", rcp, strlen(rcp)) ==
+        POLICYSIM_OK);
+  CHECK(policysim_loader_add_text(third, POLICYSIM_ROLE_VPC_ENDPOINT, "vpce.json", endpoint,
+                                  strlen(endpoint)) == POLICYSIM_OK);
+  policysim_policy_set* rcpSet = NULL;
+  CHECK(policysim_loader_build(third, &rcpSet) == POLICYSIM_OK);
+  policysim_request* denied = policysim_request_new(kAlice, "s3:GetObject", "arn:aws:s3:::b/k");
+  CHECK(policysim_evaluate(rcpSet, denied, &decision) == POLICYSIM_OK);
+  CHECK(decision == POLICYSIM_EXPLICIT_DENY);
+  policysim_request_free(denied);
+  policysim_policy_set_free(rcpSet);
+  policysim_loader_free(third);
+
   /* A reference outlives the handle it came from. */
   policysim_policy_set* ref = policysim_policy_set_ref(set);
   policysim_policy_set_free(set);

@@ -32,8 +32,8 @@ struct Case {
   std::string id;
   std::string file;
   std::vector<std::string> identity;  // policy texts
-  std::string resource, boundary, session;
-  std::vector<std::string> scps;
+  std::string resource, boundary, session, vpce;
+  std::vector<std::string> scps, rcps;
   std::string request;
   std::string expect;
 };
@@ -68,6 +68,14 @@ Case readCase(const rapidjson::Value& value, const std::string& file) {
     for (const auto& policy : policies["scp"].GetArray()) {
       c.scps.push_back(toText(policy));
     }
+  }
+  if (policies.HasMember("rcp")) {
+    for (const auto& policy : policies["rcp"].GetArray()) {
+      c.rcps.push_back(toText(policy));
+    }
+  }
+  if (policies.HasMember("vpce")) {
+    c.vpce = toText(policies["vpce"]);
   }
   return c;
 }
@@ -129,6 +137,12 @@ std::string evaluateThroughEngine(const Case& c) {
   }
   if (!c.session.empty()) {
     input.session = parse(c.session, PolicyKind::Session);
+  }
+  for (const auto& text : c.rcps) {
+    input.rcps.push_back(parse(text, PolicyKind::Rcp));
+  }
+  if (!c.vpce.empty()) {
+    input.vpcEndpoint = parse(c.vpce, PolicyKind::VpcEndpoint);
   }
   auto set = PolicySet::compile(std::move(input));
   EXPECT_TRUE(set.ok());
@@ -207,6 +221,12 @@ TEST_P(ConformanceCase, CliDecidesAsAws) {
   }
   for (std::size_t i = 0; i < c.scps.size(); ++i) {
     command += " --scp " + writeFile(dir, "scp" + std::to_string(i) + ".json", c.scps[i]);
+  }
+  for (std::size_t i = 0; i < c.rcps.size(); ++i) {
+    command += " --rcp " + writeFile(dir, "rcp" + std::to_string(i) + ".json", c.rcps[i]);
+  }
+  if (!c.vpce.empty()) {
+    command += " --vpce-policy " + writeFile(dir, "vpce.json", c.vpce);
   }
   command += " --context " + writeFile(dir, "request.json", c.request);
   command += " --format json --quiet";

@@ -196,6 +196,62 @@ TEST(PolicyDirectory, ListsRolesByConvention) {
   }
 }
 
+// rcp/ holds resource control policies (root first), vpce.json the VPC endpoint policy.
+TEST(PolicyDirectory, ResourceControlAndEndpointPolicies) {
+  TempDir dir;
+  dir.write("identity/a.json", kAllowS3);
+  dir.write("rcp/20-ou.json", R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny",)"
+                              R"("Principal":"*","Action":"s3:DeleteObject","Resource":"*"}]})");
+  dir.write("rcp/10-root.json", R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",)"
+                                R"("Principal":"*","Action":"*","Resource":"*"}]})");
+  dir.write("vpce.json", R"({"Statement":[{"Effect":"Allow","Principal":"*",)"
+                         R"("Action":"s3:GetObject","Resource":"*"}]})");
+  auto files = policysim::listPolicyDirectory(dir.path());
+  ASSERT_TRUE(files.ok()) << files.status().toString();
+  const policysim::PolicyFiles& f = files.value();
+  ASSERT_EQ(f.identity.size(), 1U);
+  ASSERT_EQ(f.rcps.size(), 2U);
+  EXPECT_EQ(fs::path(f.rcps[0]).filename(), "10-root.json");
+  EXPECT_EQ(fs::path(f.vpcEndpoint).filename(), "vpce.json");
+  auto set = policysim::loadPolicyDirectory(dir.path());
+  ASSERT_TRUE(set.ok()) << set.status().toString();
+  auto request = [](const std::string& action, bool throughEndpoint) {
+    policysim::RequestBuilder builder;
+    builder.principal("arn:aws:iam::111122223333:user/alice")
+        .action(action)
+        .resource("arn:aws:s3:::b/k")
+        .setString("aws:ResourceAccount", "111122223333");
+    if (throughEndpoint) {
+      builder.setString("aws:SourceVpce", "vpce-1a2b3c4d");
+    }
+    return builder.build().value();
+  };
+  EXPECT_TRUE(policysim::evaluate(set.value(), request("s3:GetObject", true)).allowed());
+  EXPECT_EQ(policysim::evaluate(set.value(), request("s3:DeleteObject", false)).decision.kind,
+            policysim::DecisionKind::ExplicitDeny);
+  EXPECT_EQ(policysim::evaluate(set.value(), request("s3:PutObject", true)).decision.kind,
+            policysim::DecisionKind::ImplicitDeny);
+  EXPECT_TRUE(policysim::evaluate(set.value(), request("s3:PutObject", false)).allowed());
+  // The management account's resources are not under RCPs.
+  auto managed = policysim::RequestBuilder()
+                     .principal("arn:aws:iam::111122223333:user/alice")
+                     .action("s3:DeleteObject")
+                     .resource("arn:aws:s3:::b/k")
+                     .setString("aws:ResourceAccount", "111122223333")
+                     .managementAccount("111122223333")
+                     .build();
+  ASSERT_TRUE(managed.ok());
+  EXPECT_TRUE(policysim::evaluate(set.value(), managed.value()).allowed());
+  EXPECT_FALSE(
+      policysim::RequestBuilder().action("s3:GetObject").managementAccount("12").build().ok());
+  // The builder holds one endpoint policy, like one resource policy.
+  policysim::PolicySetBuilder builder;
+  const std::string endpoint =
+      R"({"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]})";
+  EXPECT_TRUE(builder.addPolicy(policysim::PolicyKind::VpcEndpoint, endpoint, "e1").ok());
+  EXPECT_FALSE(builder.addPolicy(policysim::PolicyKind::VpcEndpoint, endpoint, "e2").ok());
+}
+
 TEST(PolicyDirectory, EmptyOrMissingDirectoryIsAnError) {
   TempDir dir;
   EXPECT_EQ(policysim::listPolicyDirectory(dir.path()).status().code(),

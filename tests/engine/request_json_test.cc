@@ -48,6 +48,78 @@ TEST(RequestJson, ReadsSimulateCustomPolicyShape) {
   EXPECT_TRUE(result.value()[0].findContext("aws:TagKeys")->multivalued);
 }
 
+// The simulate-custom-policy input in full: the policies it carries come back with the
+// requests, named after the file; ResourceOwner owns the resources whose ARN names no account.
+TEST(RequestJson, SimulateCustomPolicyInputCarriesPolicies) {
+  const std::string allow =
+      R"({\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}]})";
+  auto file = parseRequestFile(
+      R"({"ActionNames":["s3:GetObject","sqs:SendMessage"],)"
+      R"("ResourceArns":["arn:aws:s3:::b/k","arn:aws:sqs:us-east-1:444455556666:q"],)"
+      R"("CallerArn":"arn:aws:iam::111122223333:user/alice",)"
+      R"("ResourceOwner":"arn:aws:iam::111122223333:root",)"
+      R"("ResourceHandlingOption":"EC2-VPC-InstanceStore",)"
+      R"("PolicyInputList":[")" +
+          allow + R"(",")" + allow +
+          R"("],)"
+          R"("PermissionsBoundaryPolicyInputList":[")" +
+          allow +
+          R"("],)"
+          R"("ResourcePolicy":")" +
+          allow + R"("})",
+      "sim.json");
+  ASSERT_TRUE(file.ok()) << file.status().toString();
+  const RequestFile& f = file.value();
+  ASSERT_EQ(f.requests.size(), 4U);
+  ASSERT_EQ(f.policies.identity.size(), 2U);
+  EXPECT_EQ(f.policies.identity[1].name, "sim.json:PolicyInputList.2");
+  ASSERT_TRUE(f.policies.boundary.has_value());
+  EXPECT_EQ(f.policies.boundary->name, "sim.json:PermissionsBoundaryPolicyInputList.1");
+  ASSERT_TRUE(f.policies.resource.has_value());
+  EXPECT_EQ(f.policies.resource->name, "sim.json:ResourcePolicy");
+  EXPECT_NE(f.policies.resource->json.find("\"Allow\""), std::string::npos);
+  // The S3 object's ARN names no account: ResourceOwner's is its account. The queue names its
+  // own account, which stays.
+  const ContextValue* owner = f.requests[0].findContext("aws:ResourceAccount");
+  ASSERT_NE(owner, nullptr);
+  EXPECT_EQ(owner->values, std::vector<std::string>{"111122223333"});
+  EXPECT_EQ(f.requests[1].findContext("aws:ResourceAccount"), nullptr);
+  // parseRequests reads the same requests.
+  auto requests =
+      parseRequests(R"({"ActionNames":["s3:GetObject"],"ResourceArns":["arn:aws:s3:::b/k"],)"
+                    R"("ResourceOwner":"111122223333"})",
+                    "sim.json");
+  ASSERT_TRUE(requests.ok()) << requests.status().toString();
+  EXPECT_NE(requests.value()[0].findContext("aws:ResourceAccount"), nullptr);
+}
+
+TEST(RequestJson, SimulateCustomPolicyInputRules) {
+  const std::string allow =
+      R"({\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}]})";
+  // A resource policy needs a caller (AWS: CallerArn is required with a ResourcePolicy).
+  EXPECT_FALSE(
+      parseRequestFile(R"({"ActionNames":["s3:GetObject"],"ResourcePolicy":")" + allow + R"("})",
+                       "sim.json")
+          .ok());
+  // At most one permissions boundary.
+  EXPECT_FALSE(parseRequestFile(R"({"ActionNames":["s3:GetObject"],)"
+                                R"("PermissionsBoundaryPolicyInputList":[")" +
+                                    allow + R"(",")" + allow + R"("]})",
+                                "sim.json")
+                   .ok());
+  for (const char* owner : {R"("me")", R"("arn:aws:iam::1111:root")", "5"}) {
+    EXPECT_FALSE(
+        parseRequestFile(
+            std::string(R"({"ActionNames":["s3:GetObject"],"ResourceOwner":)") + owner + "}",
+            "sim.json")
+            .ok())
+        << owner;
+  }
+  EXPECT_FALSE(
+      parseRequestFile(R"({"ActionNames":["s3:GetObject"],"PolicyInputList":[{}]})", "sim.json")
+          .ok());
+}
+
 TEST(RequestJson, RejectsBadInputWithPosition) {
   struct Row {
     const char* json;

@@ -606,6 +606,12 @@ TEST(ReferenceSanity, Section4Evaluation) {
               ""},
           assumeRequest),
       kAllowed);
+  // §4.3: a trust policy naming the user does not bypass the user's boundary.
+  const std::string trustAlice = wrap(
+      R"({"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:user/alice"},"Action":"sts:AssumeRole"})");
+  EXPECT_EQ(ref(Docs{{}, trustAlice, "", {}, ""}, assumeRequest), kAllowed);
+  EXPECT_EQ(ref(Docs{{}, trustAlice, silentBoundary, {}, ""}, assumeRequest), kImplicit);
+  EXPECT_EQ(ref(Docs{{}, trustAlice, assume, {}, ""}, assumeRequest), kAllowed);
   // §6.45: a Deny in the session policy is explicit.
   const std::string sessionDeny = wrap(
       R"({"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"s3:GetObject","Resource":"*"})");

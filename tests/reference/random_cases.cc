@@ -463,6 +463,23 @@ class Builder {
         (caller.kind == CallerDef::Kind::Federated && r_.chance(65))) {
       spec.session = makePolicy(PolicyType::Session);
     }
+    // Organization and network: RCPs of the resource's account (§4.7), the management account,
+    // and a VPC endpoint the request may travel through (§4.2).
+    if (r_.chance(20)) {
+      const std::size_t levels = 1 + r_.below(2);
+      for (std::size_t i = 0; i < levels; ++i) spec.rcps.push_back(makePolicy(PolicyType::Rcp));
+    }
+    if (r_.chance(12))
+      spec.request.managementAccount =
+          r_.pick(std::vector<std::string>{"111122223333", "444455556666"});
+    if (r_.chance(15)) spec.vpcEndpoint = makePolicy(PolicyType::VpcEndpoint);
+    bool hasEndpointKey = false;
+    for (const auto& entry : spec.request.context) {
+      hasEndpointKey = hasEndpointKey || lower(entry.first) == "aws:sourcevpce";
+    }
+    if (!hasEndpointKey && r_.chance(spec.vpcEndpoint ? 60 : 10)) {
+      spec.request.context.emplace_back("aws:SourceVpce", scalar(quote("vpce-1a2b3c4d")));
+    }
     return spec;
   }
 
@@ -697,10 +714,15 @@ class Builder {
     if (kind == PolicyType::Boundary) allowPercent = 80;
     if (kind == PolicyType::Scp) allowPercent = 60;
     if (kind == PolicyType::Session) allowPercent = 75;
-    if (kind == PolicyType::Resource) allowPercent = 65;
+    if (kind == PolicyType::Resource || kind == PolicyType::VpcEndpoint) allowPercent = 65;
+    if (kind == PolicyType::Rcp) allowPercent = 0;  // custom RCP statements deny (RCP syntax)
     s.allow = r_.chance(allowPercent);
+    if (kind == PolicyType::Rcp) {
+      s.principalMode = StatementSpec::PrincipalMode::Principal;
+      s.principals = {r_.chance(80) ? PrincipalSpec{"*", "*"} : PrincipalSpec{"AWS", "*"}};
+    }
 
-    if (kind == PolicyType::Resource) {
+    if (kind == PolicyType::Resource || kind == PolicyType::VpcEndpoint) {
       if (!s.allow && r_.chance(50)) {
         s.principalMode = StatementSpec::PrincipalMode::NotPrincipal;
         s.principals = r_.chance(5) ? std::vector<PrincipalSpec>{{"*", "*"}} : pickPrincipals(4);
@@ -722,7 +744,7 @@ class Builder {
     std::vector<std::string> targetedResources = svc.resourcePatterns;
     targetedResources.emplace_back("*");
 
-    s.notAction = r_.chance(15);
+    s.notAction = kind != PolicyType::Rcp && r_.chance(15);  // RCPs have no NotAction
     s.actions = pickList(targetedActions, allActionPatterns(), 60, 2);
     const bool trustPolicy = kind == PolicyType::Resource && svc.service == "sts";
     s.hasResource = !(trustPolicy && r_.chance(50));
@@ -745,7 +767,15 @@ class Builder {
     p.type = kind;
     const std::size_t version = r_.weighted({80, 10, 10});
     p.version = version == 0 ? "2012-10-17" : version == 1 ? "2008-10-17" : "";
-    if (kind == PolicyType::Scp) p.version = "2012-10-17";
+    if (kind == PolicyType::Scp || kind == PolicyType::Rcp) p.version = "2012-10-17";
+    if (kind == PolicyType::Rcp && r_.chance(75)) {
+      StatementSpec all;  // RCPFullAWSAccess, which AWS attaches at every level
+      all.principalMode = StatementSpec::PrincipalMode::Principal;
+      all.principals = {{"*", "*"}};
+      all.actions = {"*"};
+      all.resources = {"*"};
+      p.statements.push_back(all);
+    }
     if (kind == PolicyType::Scp && r_.chance(75)) {
       StatementSpec all;
       all.actions = {"*"};
@@ -841,6 +871,9 @@ void forEachPolicy(const CaseSpec& spec, Fn fn) {
   for (std::size_t i = 0; i < spec.scps.size(); ++i)
     fn("scp[" + std::to_string(i) + "]", spec.scps[i]);
   if (spec.session) fn(std::string("session"), *spec.session);
+  for (std::size_t i = 0; i < spec.rcps.size(); ++i)
+    fn("rcp[" + std::to_string(i) + "]", spec.rcps[i]);
+  if (spec.vpcEndpoint) fn(std::string("vpce"), *spec.vpcEndpoint);
 }
 
 }  // namespace
@@ -865,6 +898,7 @@ std::string RequestSpec::toJson() const {
   std::string out = "{";
   if (!principal.empty()) out += "\"principal\":" + quote(principal) + ",";
   if (anonymous) out += "\"anonymous\":true,";
+  if (!managementAccount.empty()) out += "\"managementAccount\":" + quote(managementAccount) + ",";
   out += "\"action\":" + quote(action);
   if (!resource.empty()) out += ",\"resource\":" + quote(resource);
   if (!context.empty()) {
@@ -934,9 +968,17 @@ std::optional<EngineCase> engineCase(const CaseSpec& spec, std::string* error) {
       case PolicyType::Session:
         out.texts.session = std::move(text);
         break;
+      case PolicyType::Rcp:
+        out.texts.rcps.push_back(std::move(text));
+        break;
+      case PolicyType::VpcEndpoint:
+        out.texts.vpcEndpoint = std::move(text);
+        break;
     }
   });
   out.request.principal = spec.request.principal;
+  out.request.anonymous = spec.request.anonymous;
+  out.request.managementAccount = spec.request.managementAccount;
   out.request.action = spec.request.action;
   out.request.resource = spec.request.resource.empty() ? "*" : spec.request.resource;
   for (const auto& [key, values] : spec.request.context) {
@@ -980,6 +1022,12 @@ std::optional<ReferenceCase> referenceCase(const CaseSpec& spec, std::string* er
       case PolicyType::Session:
         out.input.session = std::move(*policy);
         break;
+      case PolicyType::Rcp:
+        out.input.rcps.push_back(std::move(*policy));
+        break;
+      case PolicyType::VpcEndpoint:
+        out.input.vpcEndpoint = std::move(*policy);
+        break;
     }
   });
   if (!ok) return std::nullopt;
@@ -1010,6 +1058,9 @@ std::vector<CaseSpec> shrinkSteps(const CaseSpec& spec) {
   for (std::size_t i = 0; i < spec.scps.size(); ++i)
     variant([&](CaseSpec& c) { c.scps.erase(c.scps.begin() + static_cast<std::ptrdiff_t>(i)); });
   if (spec.session) variant([](CaseSpec& c) { c.session.reset(); });
+  for (std::size_t i = 0; i < spec.rcps.size(); ++i)
+    variant([&](CaseSpec& c) { c.rcps.erase(c.rcps.begin() + static_cast<std::ptrdiff_t>(i)); });
+  if (spec.vpcEndpoint) variant([](CaseSpec& c) { c.vpcEndpoint.reset(); });
 
   // Policies in a fixed order, addressed through a small accessor.
   auto policies = [](CaseSpec& c) {
@@ -1019,6 +1070,8 @@ std::vector<CaseSpec> shrinkSteps(const CaseSpec& spec) {
     if (c.boundary) list.push_back(&*c.boundary);
     for (PolicySpec& p : c.scps) list.push_back(&p);
     if (c.session) list.push_back(&*c.session);
+    for (PolicySpec& p : c.rcps) list.push_back(&p);
+    if (c.vpcEndpoint) list.push_back(&*c.vpcEndpoint);
     return list;
   };
   CaseSpec probe = spec;

@@ -67,7 +67,8 @@ struct RequestSpec {
   std::string principal;   // "" = no "principal" member
   bool anonymous = false;  // "anonymous": true (§4.8); else no principal is §4.8a's caller
   std::string action;
-  std::string resource;  // "" = no "resource" member (defaults to "*")
+  std::string resource;           // "" = no "resource" member (defaults to "*")
+  std::string managementAccount;  // "" = no "managementAccount" member
   std::vector<std::pair<std::string, JsonValues>> context;  // key as written, value
   [[nodiscard]] std::string toJson() const;
 };
@@ -78,6 +79,8 @@ struct CaseSpec {
   std::optional<PolicySpec> boundary;
   std::vector<PolicySpec> scps;
   std::optional<PolicySpec> session;
+  std::vector<PolicySpec> rcps;
+  std::optional<PolicySpec> vpcEndpoint;
   RequestSpec request;
   // Every document and the request as JSON, labelled, for failure messages.
   [[nodiscard]] std::string describe() const;

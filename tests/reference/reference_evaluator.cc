@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -704,8 +705,10 @@ Verdict evaluateStatement(const Policy& policy, const Statement& statement, cons
   Verdict verdict;
   Tri applies = Tri::True;
   std::string why;
-  if (policy.type == PolicyType::Resource) {
-    // §4.1: in resource-based policies the principal must match.
+  if (policy.type == PolicyType::Resource || policy.type == PolicyType::Rcp ||
+      policy.type == PolicyType::VpcEndpoint) {
+    // §4.1: in resource-based policies (and RCPs, VPC endpoint policies) the principal must
+    // match.
     if (statement.notPrincipal) {
       const bool exempt = notPrincipalExempts(statement, caller, scope.hasBoundary);
       applies = triAnd(applies, triOf(!exempt));
@@ -752,6 +755,22 @@ std::string resourceAccount(const Request& request) {
 bool needsResourcePolicy(const std::string& action) {
   const std::string lower = asciiLower(action);
   return lower.rfind("sts:assumerole", 0) == 0 || lower.rfind("kms:", 0) == 0;
+}
+
+// §4.7: the services whose resources RCPs restrict, as AWS Organizations lists them.
+bool rcpCoversAction(const std::string& action) {
+  static const std::set<std::string> kServices = {"s3",
+                                                  "sts",
+                                                  "kms",
+                                                  "sqs",
+                                                  "secretsmanager",
+                                                  "ecr",
+                                                  "aoss",
+                                                  "cognito-idp",
+                                                  "cognito-identity",
+                                                  "logs"};
+  const std::string lower = asciiLower(action);
+  return kServices.count(lower.substr(0, lower.find(':'))) != 0 && lower != "kms:retiregrant";
 }
 
 // Summary of one document: does some Allow apply, does some Deny apply, any error?
@@ -819,11 +838,38 @@ DecisionKind evaluate(const PolicyInput& input, const Request& request,
   bool pbAllows = true;  // §4.2: true when no boundary exists
   if (input.boundary) pbAllows = fold(evaluatePolicy(*input.boundary, scope)).allow;
   bool scpAllows = true;  // every level must allow (§4.2 step 3)
-  // §4.7: SCPs are not applied to service-linked roles at all (neither allow nor deny).
-  const std::vector<Policy> noScps;
-  for (const Policy& policy : caller.serviceLinked ? noScps : input.scps) {
+  // §4.7: SCPs are not applied to service-linked roles at all (neither allow nor deny), nor to
+  // the principals of the organization's management account.
+  const std::vector<Policy> noPolicies;
+  const bool managementCaller =
+      !request.managementAccount.empty() && caller.account == request.managementAccount;
+  for (const Policy& policy : caller.serviceLinked || managementCaller ? noPolicies : input.scps) {
     scpAllows = fold(evaluatePolicy(policy, scope)).allow && scpAllows;
   }
+  // §4.7: RCPs restrict member accounts' resources of the services they cover. Their allow is
+  // RCPFullAWSAccess at every level (it cannot be detached), so only their denies count. Not
+  // for service-linked roles (as caller, or as the role an AWS service assumes), not for the
+  // management account's resources or AWS-owned ones; a resource-less action is under the
+  // caller's account's RCPs.
+  std::string rcpAccount = resourceAccount(request);
+  if (rcpAccount.empty()) rcpAccount = caller.account;
+  const bool assumesServiceLinkedRole =
+      asciiLower(request.action).rfind("sts:assumerole", 0) == 0 &&
+      isServiceLinkedRoleArn(request.resource);
+  const bool rcpsApply =
+      rcpCoversAction(request.action) && !caller.serviceLinked && !assumesServiceLinkedRole &&
+      rcpAccount != "aws" &&
+      (request.managementAccount.empty() || rcpAccount != request.managementAccount);
+  for (const Policy& policy : rcpsApply ? input.rcps : noPolicies) {
+    fold(evaluatePolicy(policy, scope));
+  }
+  // §4.2: a request that travels through a VPC endpoint (AWS sets aws:SourceVpce) needs the
+  // endpoint policy's allow; its deny applies.
+  const ContextEntry* sourceVpce = request.find("aws:SourceVpce");
+  const bool throughEndpoint =
+      input.vpcEndpoint && sourceVpce != nullptr && !sourceVpce->values.empty();
+  bool endpointAllows = true;
+  if (throughEndpoint) endpointAllows = fold(evaluatePolicy(*input.vpcEndpoint, scope)).allow;
   // §4.6: no session policy -> true, except a federated-user session, whose missing session
   // policy is modelled as an empty one.
   bool spAllows = caller.kind != Caller::Kind::FederatedUser;
@@ -861,6 +907,10 @@ DecisionKind evaluate(const PolicyInput& input, const Request& request,
     note("scp level without allow");
     return DecisionKind::ImplicitDeny;
   }
+  if (!endpointAllows) {
+    note("vpc endpoint policy without allow");
+    return DecisionKind::ImplicitDeny;
+  }
   // §4.8: anonymous requests are allowed only by a resource-based "*" grant.
   if (caller.kind == Caller::Kind::Anonymous) {
     return grant == Grant::Direct ? DecisionKind::Allowed : DecisionKind::ImplicitDeny;
@@ -868,8 +918,10 @@ DecisionKind evaluate(const PolicyInput& input, const Request& request,
   note(std::string(sameAccount ? "same" : "cross") + "-account (resource account '" + resAccount +
        "')");
   if (sameAccount) {
-    // §4.2 pseudo-code, §4.3 table.
-    if (grant == Grant::Direct) return DecisionKind::Allowed;
+    // §4.2 pseudo-code, §4.3 table. §4.3 exception: for sts:AssumeRole* the caller's
+    // boundary must allow whatever the trust policy names.
+    const bool roleTrust = asciiLower(request.action).rfind("sts:assumerole", 0) == 0;
+    if (grant == Grant::Direct && (pbAllows || !roleTrust)) return DecisionKind::Allowed;
     if (grant == Grant::Parent && pbAllows && spAllows) return DecisionKind::Allowed;
     if (idAllows && pbAllows && spAllows &&
         (grant == Grant::Account || !needsResourcePolicy(request.action))) {

@@ -87,7 +87,11 @@ class Reader {
   std::string error_;
 };
 
-bool isResourceBased(PolicyType type) { return type == PolicyType::Resource; }
+// Policy types whose statements name principals: resource-based, RCP (§4.7 table) and VPC
+// endpoint policies.
+bool isResourceBased(PolicyType type) {
+  return type == PolicyType::Resource || type == PolicyType::Rcp || type == PolicyType::VpcEndpoint;
+}
 
 // §3.8 rule 2: with variables on, Resource patterns and String/Arn values must be well-formed
 // templates.
@@ -206,10 +210,31 @@ bool readStatement(Reader& reader, const Json& value, PolicyType type, bool vari
   }
   if (!hasEffect) return reader.fail(where + ": no Effect");
   if (!hasAction) return reader.fail(where + ": no Action or NotAction");
-  // Resource-based policies may leave Resource out (role trust policies, §1.3); others need it.
-  if (!out->hasResource && !isResourceBased(type)) return reader.fail(where + ": no Resource");
+  // Resource-based policies may leave Resource out (role trust policies, §1.3), and so may
+  // endpoint policies; others need it.
+  const bool resourceOptional = type == PolicyType::Resource || type == PolicyType::VpcEndpoint;
+  if (!out->hasResource && !resourceOptional) return reader.fail(where + ": no Resource");
   if (isResourceBased(type) && !out->hasPrincipal) return reader.fail(where + ": no Principal");
   if (out->notPrincipal && out->allow) return reader.fail(where + ": NotPrincipal with Allow");
+  if (type == PolicyType::Rcp) {
+    // AWS Organizations' RCP syntax: Principal "*" only, no NotPrincipal or NotAction, and an
+    // Allow only as RCPFullAWSAccess (everything "*", no Condition).
+    if (out->notPrincipal || out->notAction) return reader.fail(where + ": not in an RCP");
+    for (const PrincipalName& p : out->principals) {
+      if (p.value != "*") return reader.fail(where + ": RCP principal must be \"*\"");
+    }
+    auto allStar = [](const std::vector<std::string>& list) {
+      if (list.empty()) return false;
+      for (const std::string& item : list) {
+        if (item != "*") return false;
+      }
+      return true;
+    };
+    if (out->allow && (!allStar(out->actions) || out->notResource || !allStar(out->resources) ||
+                       !out->conditions.empty())) {
+      return reader.fail(where + ": an RCP allows only as RCPFullAWSAccess");
+    }
+  }
   return true;
 }
 
@@ -287,6 +312,7 @@ std::optional<Request> readRequest(std::string_view json, std::string* error) {
   if (!root.IsObject()) return failed("expected an object");
   if (!reader.uniqueMembers(root, "request")) return failed();
   bool hasAction = false;
+  std::string vpcEndpoint;  // "vpcEndpoint": applied once the context is read
   for (auto m = root.MemberBegin(); m != root.MemberEnd(); ++m) {
     const std::string name = nameOf(m);
     if (name == "principal" || name == "action" || name == "resource") {
@@ -299,6 +325,18 @@ std::optional<Request> readRequest(std::string_view json, std::string* error) {
     } else if (name == "anonymous") {
       if (!m->value.IsBool()) return failed("anonymous must be true or false");
       request.anonymous = m->value.GetBool();
+    } else if (name == "managementAccount") {
+      if (!m->value.IsString()) return failed("managementAccount must be a string");
+      request.managementAccount = textOf(m->value);
+      if (request.managementAccount.size() != 12 ||
+          request.managementAccount.find_first_not_of("0123456789") != std::string::npos) {
+        return failed("managementAccount must be 12 digits");
+      }
+    } else if (name == "vpcEndpoint") {
+      if (!m->value.IsString() || textOf(m->value).empty()) {
+        return failed("vpcEndpoint must be an endpoint ID");
+      }
+      vpcEndpoint = textOf(m->value);
     } else if (name == "context") {
       if (!m->value.IsObject()) return failed("context must be an object");
       for (auto key = m->value.MemberBegin(); key != m->value.MemberEnd(); ++key) {
@@ -331,6 +369,15 @@ std::optional<Request> readRequest(std::string_view json, std::string* error) {
   if (request.anonymous && !request.principal.empty()) {
     return failed("an anonymous request cannot name a principal");
   }
+  // A request through an endpoint carries aws:SourceVpce (the key AWS sets).
+  if (!vpcEndpoint.empty()) {
+    const ContextEntry* stated = request.find("aws:SourceVpce");
+    if (stated == nullptr) {
+      request.context.push_back({"aws:SourceVpce", false, {vpcEndpoint}});
+    } else if (stated->multivalued || stated->values != std::vector<std::string>{vpcEndpoint}) {
+      return failed("vpcEndpoint differs from aws:SourceVpce");
+    }
+  }
   return request;
 }
 
@@ -338,6 +385,7 @@ Request fromEngineRequest(const engine::Request& request) {
   Request out;
   out.principal = request.principal;
   out.anonymous = request.anonymous;
+  out.managementAccount = request.managementAccount;
   out.action = request.action;
   out.resource = request.resource;
   for (std::size_t i = 0; i < request.contextSize(); ++i) {

@@ -18,7 +18,7 @@
 namespace policysim::reference {
 
 // The role a policy plays (§1.3 table columns); it decides which elements are allowed.
-enum class PolicyType { Identity, Resource, Boundary, Scp, Session };
+enum class PolicyType { Identity, Resource, Boundary, Scp, Session, Rcp, VpcEndpoint };
 
 struct PrincipalName {
   std::string type;  // "*" for the bare "*" form, else "AWS", "Service", "Federated", ...
@@ -60,6 +60,8 @@ struct PolicyInput {
   std::optional<Policy> boundary;
   std::vector<Policy> scps;
   std::optional<Policy> session;
+  std::vector<Policy> rcps;           // resource control policies, one per level (§4.7)
+  std::optional<Policy> vpcEndpoint;  // the endpoint's policy (§4.2)
 };
 
 struct ContextEntry {
@@ -73,6 +75,7 @@ struct Request {
   bool anonymous = false;  // §4.8: unsigned
   std::string action;
   std::string resource = "*";
+  std::string managementAccount;  // the organization's management account, when given
   std::vector<ContextEntry> context;
   // §1.6: key names are case-insensitive.
   [[nodiscard]] const ContextEntry* find(std::string_view key) const;
