@@ -350,6 +350,7 @@ class Differ {
     // Constants of the relevant statements.
     std::map<std::string, KeyConstants> keys;
     std::vector<PolicyText> resources;
+    std::vector<int> resourceSides;  // parallel to resources
     std::vector<engine::PrincipalEntry> principals;
     auto noteVariables = [&](const PolicyText& text) {
       for (const std::string& key : internal::variableKeys(text)) {
@@ -366,6 +367,7 @@ class Differ {
         PolicyText text{r.text, info.variables};
         noteVariables(text);
         resources.push_back(std::move(text));
+        resourceSides.push_back(info.side);
       }
       principals.insert(principals.end(), info.statement->principals.begin(),
                         info.statement->principals.end());
@@ -464,7 +466,8 @@ class Differ {
         if (!d.matchedStatements.empty()) {
           change.statement = toStatement(d.matchedStatements.front());
         }
-        describeResource(item.dims[0], resourceReps, resources, &change);
+        describeResource(item.dims[0], resourceReps, resources, resourceSides, isNew ? 1 : 0,
+                         &change);
         if (!item.dims[1].empty() && principalReps.size() > 1) {
           std::vector<std::string> names;
           for (const int i : item.dims[1]) {
@@ -487,21 +490,36 @@ class Differ {
     report(lost, false);
   }
 
+  // The resource class: for each representative, the first pattern of the granting side that
+  // it matches (its class is what that pattern covers), and the patterns it does not match.
   static void describeResource(const std::vector<int>& chosen,
                                const std::vector<ResourceCandidate>& reps,
-                               const std::vector<PolicyText>& patterns, AccessChange* change) {
+                               const std::vector<PolicyText>& patterns,
+                               const std::vector<int>& sides, int grantingSide,
+                               AccessChange* change) {
     if (chosen.empty()) {
       change->resource = "*";
       return;
     }
+    std::vector<grammar::WildcardPattern> globs;
+    for (const PolicyText& p : patterns) {
+      globs.push_back(internal::tokenGlob(p));
+    }
     std::vector<std::string> sources;
     for (const int i : chosen) {
       const ResourceCandidate& c = reps[static_cast<std::size_t>(i)];
-      std::string source = c.source;
-      if (c.source == "*") {
-        source.append(" (actions without resource-level permissions)");
-      } else if (c.source == "other") {
-        source = kOtherResource;
+      std::string source;
+      if (c.arn == "*") {
+        source = "* (actions without resource-level permissions)";
+      } else {
+        for (std::size_t p = 0; p < patterns.size() && source.empty(); ++p) {
+          if (sides[p] == grantingSide && patterns[p].text != "*" && globs[p].matches(c.arn)) {
+            source = patterns[p].text;
+          }
+        }
+        if (source.empty()) {
+          source = kOtherResource;
+        }
       }
       if (std::find(sources.begin(), sources.end(), source) == sources.end()) {
         sources.push_back(source);
@@ -509,15 +527,11 @@ class Differ {
     }
     change->resource = fmt::format("{}", fmt::join(sources, " | "));
     if (chosen.size() == 1 && reps[static_cast<std::size_t>(chosen[0])].arn != "*") {
-      // The variable-free patterns this class does not match: what tells it apart.
       const std::string& arn = reps[static_cast<std::size_t>(chosen[0])].arn;
       std::set<std::string> excludes;
-      for (const PolicyText& p : patterns) {
-        if (p.text == "*" || !internal::variableKeys(p).empty()) {
-          continue;
-        }
-        if (!grammar::WildcardPattern::fromGlob(p.text).matches(arn)) {
-          excludes.insert(p.text);
+      for (std::size_t p = 0; p < patterns.size(); ++p) {
+        if (patterns[p].text != "*" && !globs[p].matches(arn)) {
+          excludes.insert(patterns[p].text);
         }
       }
       change->resourceExcludes.assign(excludes.begin(), excludes.end());

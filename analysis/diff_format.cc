@@ -237,8 +237,9 @@ std::string formatDiffSarif(const DiffResult& result) {
     w.StartObject();
     w.Key("artifactLocation");
     w.StartObject();
+    // A policy inside a template is named "path#label": the artifact is the file.
     w.Key("uri");
-    w.String(c.statement.policy);
+    w.String(c.statement.policy.substr(0, c.statement.policy.find('#')));
     w.EndObject();
     w.Key("region");
     w.StartObject();

@@ -658,6 +658,31 @@ std::vector<ResourceCandidate> resourceCandidates(const std::vector<PolicyText>&
   return out;
 }
 
+grammar::WildcardPattern tokenGlob(const PolicyText& pattern) {
+  if (!pattern.variables || !grammar::mayContainVariables(pattern.text)) {
+    return grammar::WildcardPattern::fromGlob(pattern.text);
+  }
+  auto parts = grammar::parsePolicyTemplate(pattern.text);
+  if (!parts.ok()) {
+    return grammar::WildcardPattern::fromGlob(pattern.text);
+  }
+  grammar::WildcardPattern glob;
+  for (const grammar::TemplatePart& part : parts.value()) {
+    switch (part.kind) {
+      case grammar::TemplatePart::Kind::Text:
+        glob.appendGlob(part.text);
+        break;
+      case grammar::TemplatePart::Kind::Escaped:
+        glob.appendLiteral(part.text);
+        break;
+      case grammar::TemplatePart::Kind::Variable:
+        glob.appendLiteral(variableToken(part.text));
+        break;
+    }
+  }
+  return glob;
+}
+
 std::vector<std::string> principalCandidates(const std::vector<engine::PrincipalEntry>& entries) {
   std::vector<std::string> out = {""};
   std::set<std::string> seen = {""};

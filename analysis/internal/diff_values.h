@@ -15,6 +15,7 @@
 
 #include "engine/policy.h"
 #include "engine/request.h"
+#include "grammar/wildcard.h"
 
 namespace policysim::analysis::internal {
 
@@ -66,6 +67,10 @@ struct ResourceCandidate {
 // matching none of them. Variables take their variableToken (or their default).
 [[nodiscard]] std::vector<ResourceCandidate> resourceCandidates(
     const std::vector<PolicyText>& patterns, std::string_view service);
+
+// A glob for `pattern` with each variable standing for its variableToken (for descriptions:
+// which patterns a representative resource matches).
+[[nodiscard]] grammar::WildcardPattern tokenGlob(const PolicyText& pattern);
 
 // Representatives of the caller for resource-based policies: none named, each principal the
 // policies name, and one they do not.
