@@ -260,8 +260,8 @@ class Differ {
     for (const Group& group : groups) {
       decideGroup(group);
     }
-    mergeAcrossGroups(&result_.newAccess);
-    mergeAcrossGroups(&result_.removedAccess);
+    mergeAcrossGroups(&result_.newAccess, newKeys_);
+    mergeAcrossGroups(&result_.removedAccess, removedKeys_);
     for (auto* items : {&result_.newAccess, &result_.removedAccess}) {
       for (AccessChange& item : *items) {
         item.actionSummary = summarizeActions(item.actions, data_);
@@ -455,6 +455,21 @@ class Differ {
         lost.push_back(point);
       }
     }
+    std::string universe;
+    for (const ResourceCandidate& r : resourceReps) {
+      universe += r.arn + '\x1f';
+    }
+    for (const std::string& p : principalReps) {
+      universe += p + '\x1f';
+    }
+    for (std::size_t k = 0; k < keyList.size(); ++k) {
+      universe += keyList[k]->key + '\x1e';
+      for (const KeyCandidate& c : keyReps[k]) {
+        universe +=
+            c.absent ? std::string("\x01") : fmt::format("{}", fmt::join(c.value.values, "\x1c"));
+        universe += c.value.multivalued ? "m\x1f" : "\x1f";
+      }
+    }
     auto report = [&](const std::vector<std::vector<int>>& points, bool isNew) {
       for (const ClassItem& item : mergeClasses(points, sizes, full)) {
         AccessChange change;
@@ -483,6 +498,13 @@ class Differ {
                 internal::describeKeyClass(*keyList[k], keyReps[k], item.dims[k + 2]));
           }
         }
+        // Items of two groups merge only when the groups split the same universe of
+        // representatives the same way: then they are the same class, not just described alike.
+        std::string mergeKey = universe;
+        for (const auto& dim : item.dims) {
+          mergeKey += fmt::format("\x1d{}", fmt::join(dim, ","));
+        }
+        (isNew ? newKeys_ : removedKeys_).push_back(std::move(mergeKey));
         (isNew ? result_.newAccess : result_.removedAccess).push_back(std::move(change));
       }
     };
@@ -559,16 +581,15 @@ class Differ {
     }
   }
 
-  // Items of different groups describing the same class become one, listing every action.
-  void mergeAcrossGroups(std::vector<AccessChange>* items) const {
+  // Items of different groups that are the same class (mergeKeys) become one, listing every
+  // action.
+  static void mergeAcrossGroups(std::vector<AccessChange>* items,
+                                const std::vector<std::string>& mergeKeys) {
     std::map<std::string, std::size_t> seen;
     std::vector<AccessChange> merged;
-    for (AccessChange& item : *items) {
-      // The granting statement is not part of the key: the first one found is named.
-      const std::string key =
-          fmt::format("{}\x1f{}\x1f{}", item.resource, fmt::join(item.resourceExcludes, "\x1e"),
-                      fmt::join(item.conditions, "\x1e"));
-      auto [it, inserted] = seen.emplace(key, merged.size());
+    for (std::size_t i = 0; i < items->size(); ++i) {
+      AccessChange& item = (*items)[i];
+      auto [it, inserted] = seen.emplace(mergeKeys[i], merged.size());
       if (inserted) {
         merged.push_back(std::move(item));
       } else {
@@ -585,6 +606,8 @@ class Differ {
   const DiffOptions& options_;
   StatementIndex index_;
   DiffResult result_;
+  std::vector<std::string> newKeys_;  // merge keys, parallel to result_.newAccess
+  std::vector<std::string> removedKeys_;
 };
 
 }  // namespace

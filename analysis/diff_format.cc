@@ -153,13 +153,14 @@ std::string formatDiffJson(const DiffResult& result) {
 std::string formatDiffText(const DiffResult& result) {
   std::string out;
   if (!result.newAccess.empty()) {
-    out += fmt::format("New access: NEW allows what OLD does not ({} classes)\n",
-                       result.newAccess.size());
+    out += fmt::format("New access: NEW allows what OLD does not ({} {})\n",
+                       result.newAccess.size(), result.newAccess.size() == 1 ? "class" : "classes");
     appendChanges(result.newAccess, '+', "granted by", &out);
   }
   if (!result.removedAccess.empty()) {
-    out += fmt::format("Removed access: OLD allowed what NEW does not ({} classes)\n",
-                       result.removedAccess.size());
+    out += fmt::format("Removed access: OLD allowed what NEW does not ({} {})\n",
+                       result.removedAccess.size(),
+                       result.removedAccess.size() == 1 ? "class" : "classes");
     appendChanges(result.removedAccess, '-', "was granted by", &out);
   }
   for (const DiffApproximation& a : result.approximations) {

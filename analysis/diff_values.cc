@@ -33,17 +33,29 @@ using grammar::OperatorKind;
 
 constexpr std::string_view kOtherString = "policysim-other";
 constexpr std::string_view kOtherArn = "arn:aws:policysim:us-east-1:999999999999:other/x0";
-// Fillers for '*' in patterns: nothing, a token, and one that spans ARN separators.
-constexpr std::array<std::string_view, 3> kStarFillers = {"", "x0", "x0/x0"};
+// Fillers for '*' in patterns: a token (first: it makes the most readable witnesses), nothing,
+// and one that spans ARN separators.
+constexpr std::array<std::string_view, 3> kStarFillers = {"x0", "", "x0/x0"};
 
 // Fills the wildcards of glob text (when `glob`) and resolves variables and escapes.
 // useDefaults: a variable with a default takes the default (its key absent), else the token.
 std::string instantiate(const PolicyText& text, bool glob, std::string_view filler,
                         bool useDefaults) {
+  // In an ARN, the token filler of a region or account field is a plausible region or account:
+  // the evaluator compares the resource's account with the caller's (semantics §4.8a).
+  std::size_t colons = 0;
+  const bool arn = text.text.starts_with("arn:");
   auto fill = [&](std::string_view part, std::string* out) {
     for (const char c : part) {
+      colons += c == ':' ? 1 : 0;
       if (glob && c == '*') {
-        out->append(filler);
+        if (arn && filler == "x0" && colons == 3) {
+          out->append("us-east-1");
+        } else if (arn && filler == "x0" && colons == 4) {
+          out->append("111122223333");
+        } else {
+          out->append(filler);
+        }
       } else if (glob && c == '?') {
         out->push_back('x');
       } else {
