@@ -120,9 +120,37 @@ int fail(const engine::Status& status) {
   return kExitInputError;
 }
 
+// --deny-list: what `side` allows of the listed actions at all, added to the report as new
+// access (or, alone, as the whole report).
+engine::Status addDenyListed(const engine::PolicySetInput& side,
+                             const std::vector<std::string>& denied, const analysis::IamData& data,
+                             const analysis::DiffOptions& options, bool alone,
+                             analysis::DiffResult* result) {
+  if (denied.empty()) {
+    return engine::Status();
+  }
+  auto found = analysis::findGrantedAccess(side, denied, data, options);
+  if (!found.ok()) {
+    return found.status();
+  }
+  if (alone) {
+    *result = std::move(found).value();
+    return engine::Status();
+  }
+  for (auto& c : found.value().newAccess) {
+    c.conditions.insert(c.conditions.begin(), "deny-listed action allowed at all");
+    result->newAccess.push_back(std::move(c));
+  }
+  for (auto& a : found.value().approximations) {
+    result->approximations.push_back(std::move(a));
+  }
+  return engine::Status();
+}
+
 // --git: each changed file's policies against their version at BASE, paired by label.
-engine::Status diffGit(const DiffArgs& args, const analysis::IamData& data,
-                       const analysis::DiffOptions& options, analysis::DiffResult* result) {
+engine::Status diffGit(const DiffArgs& args, const std::vector<std::string>& denied,
+                       const analysis::IamData& data, const analysis::DiffOptions& options,
+                       analysis::DiffResult* result) {
   auto files = changedFiles(args.git, args.files);
   if (!files.ok()) {
     return files.status();
@@ -158,6 +186,10 @@ engine::Status diffGit(const DiffArgs& args, const analysis::IamData& data,
         return diff.status();
       }
       append(result, std::move(diff).value());
+      if (const engine::Status s = addDenyListed(newSide, denied, data, options, false, result);
+          !s.ok()) {
+        return s;
+      }
     }
   }
   return engine::Status();
@@ -179,9 +211,8 @@ int runDiff(const DiffArgs& args) {
     }
     denied = std::move(actions).value();
   }
-  engine::PolicySetInput newSide;
   if (!args.git.empty()) {
-    if (const engine::Status s = diffGit(args, *data.value(), options, &result); !s.ok()) {
+    if (const engine::Status s = diffGit(args, denied, *data.value(), options, &result); !s.ok()) {
       return fail(s);
     }
   } else {
@@ -190,51 +221,32 @@ int runDiff(const DiffArgs& args) {
       std::cerr << "diff: give OLD and NEW policy files (or NEW alone with --deny-list)\n";
       return kExitInputError;
     }
-    auto loadedNew = loadPolicyFiles(sideFiles(args, args.updated, &args.files.back()));
-    if (!loadedNew.ok()) {
-      return fail(loadedNew.status());
+    auto newSide = loadPolicyFiles(sideFiles(args, args.updated, &args.files.back()));
+    if (!newSide.ok()) {
+      return fail(newSide.status());
     }
-    newSide = std::move(loadedNew).value();
     if (!newOnly) {
-      auto loadedOld = loadPolicyFiles(sideFiles(args, args.old, &args.files.front()));
-      if (!loadedOld.ok()) {
-        return fail(loadedOld.status());
+      auto oldSide = loadPolicyFiles(sideFiles(args, args.old, &args.files.front()));
+      if (!oldSide.ok()) {
+        return fail(oldSide.status());
       }
-      auto diff = analysis::diffPolicies(loadedOld.value(), newSide, *data.value(), options);
+      auto diff = analysis::diffPolicies(oldSide.value(), newSide.value(), *data.value(), options);
       if (!diff.ok()) {
         return fail(diff.status());
       }
       result = std::move(diff).value();
     }
-  }
-  // Access not granted: what NEW allows of the listed actions at all.
-  analysis::DiffResult granted;
-  if (!denied.empty() && args.git.empty()) {
-    auto found = analysis::findGrantedAccess(newSide, denied, *data.value(), options);
-    if (!found.ok()) {
-      return fail(found.status());
-    }
-    granted = std::move(found).value();
-  }
-  const bool deniedGranted = !granted.newAccess.empty() || !granted.approximations.empty();
-  if (!denied.empty() && args.git.empty()) {
-    if (args.files.size() == 1) {
-      result = std::move(granted);
-    } else {
-      for (auto& c : granted.newAccess) {
-        c.conditions.insert(c.conditions.begin(), "deny-listed action allowed at all");
-        result.newAccess.push_back(std::move(c));
-      }
-      for (auto& a : granted.approximations) {
-        result.approximations.push_back(std::move(a));
-      }
+    if (const engine::Status s =
+            addDenyListed(newSide.value(), denied, *data.value(), options, newOnly, &result);
+        !s.ok()) {
+      return fail(s);
     }
   }
   std::cout << render(result, args.format);
   if (args.format != "text") {
     std::cout << "\n";
   }
-  const bool fails = !result.newAccess.empty() || !result.approximations.empty() || deniedGranted;
+  const bool fails = !result.newAccess.empty() || !result.approximations.empty();
   return fails ? kExitDenied : kExitAllowed;
 }
 

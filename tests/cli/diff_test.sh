@@ -84,6 +84,8 @@ YAML
   (cd "$repo" && "$bin" diff --git HEAD iam/stack.yaml --format json > "$dir/out" 2> "$dir/err")
   check "git: limited to a path" [ $? -eq 1 ]
   check "git: path limit leaves the other file out" [ "$(grep -c force_mfa "$dir/out")" -eq 0 ]
+  (cd "$repo" && "$bin" diff --git HEAD iam/stack.yaml --deny-list s3:GetBucketPolicy --format json > "$dir/out" 2> "$dir/err")
+  check "git: deny list applies to the changed policy" grep -q 'deny-listed action allowed at all' "$dir/out"
   (cd "$repo" && "$bin" diff --git no-such-revision > "$dir/out" 2> "$dir/err")
   check "git: unknown revision (exit 2)" [ $? -eq 2 ]
 fi
