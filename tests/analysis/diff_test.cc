@@ -571,4 +571,39 @@ TEST(PolicyDiffDifferential, SampledNewAccessIsAlwaysReported) {
   EXPECT_GT(newAccessSeen, 100);  // the generator does produce new access to find
 }
 
+// --- Real data: consecutive versions of AWS managed policies (data/managed_policy_versions) ---
+
+struct VersionPair {
+  const char* policy;
+  const char* oldVersion;
+  const char* newVersion;
+};
+
+std::string readData(const std::string& name) {
+  std::ifstream in(std::string(POLICYSIM_DIFF_DATA_DIR) + "/" + name);
+  EXPECT_TRUE(in.good()) << name;
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+TEST(PolicyDiffRealData, ConsecutiveManagedPolicyVersionsDiffWithEveryWitnessConfirmed) {
+  const VersionPair pairs[] = {
+      {"AWSCertificateManagerFullAccess", "v1", "v2"}, {"AWSElasticBeanstalkRoleECS", "v1", "v2"},
+      {"AWSGitSyncServiceRolePolicy", "v1", "v2"},     {"AWSDataSyncServiceRolePolicy", "v1", "v2"},
+      {"AWSCloud9ServiceRolePolicy", "v7", "v8"},
+  };
+  for (const VersionPair& pair : pairs) {
+    SCOPED_TRACE(pair.policy);
+    const std::string before = readData(fmt::format("{}.{}.json", pair.policy, pair.oldVersion));
+    const std::string after = readData(fmt::format("{}.{}.json", pair.policy, pair.newVersion));
+    const DiffResult forward = diff(before, after);  // confirms every witness
+    EXPECT_FALSE(forward.newAccess.empty());
+    EXPECT_TRUE(forward.approximations.empty());
+    // The same change read backwards: what was new is now removed, class for class.
+    const DiffResult backward = diff(after, before);
+    EXPECT_EQ(backward.removedAccess.size(), forward.newAccess.size());
+    EXPECT_EQ(backward.newAccess.size(), forward.removedAccess.size());
+    EXPECT_TRUE(diff(after, after).newAccess.empty());
+  }
+}
+
 }  // namespace
