@@ -558,22 +558,28 @@ std::vector<KeyCandidate> keyCandidates(const KeyConstants& constants) {
   if (sets) {
     // Set operators: the empty set, each value alone, every literal together, and every
     // literal with a value matching none.
+    std::set<std::vector<std::string>> seen;
+    auto addSet = [&](KeyCandidate c) {
+      if (seen.insert(c.value.values).second) {
+        out.push_back(std::move(c));
+      }
+    };
     KeyCandidate empty;
     empty.value.multivalued = true;
-    out.push_back(empty);
+    addSet(empty);
     KeyCandidate all = empty;
     for (const KeyCandidate& s : scalars) {
       KeyCandidate one = s;
       one.value.multivalued = true;
-      out.push_back(one);
+      addSet(one);
       all.value.type = s.value.type;
       all.value.values.push_back(s.value.values.front());
     }
     if (all.value.values.size() > 1) {
       KeyCandidate allButOther = all;
       allButOther.value.values.pop_back();  // the last scalar is the "other" value
-      out.push_back(allButOther);
-      out.push_back(all);
+      addSet(allButOther);
+      addSet(all);
     }
   }
   return out;
