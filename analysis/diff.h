@@ -65,7 +65,7 @@ struct DiffResult {
 struct DiffOptions {
   // The most representative requests decided per group of actions; beyond it the group is
   // sampled and reported in DiffResult::approximations.
-  std::size_t maxRequestsPerGroup = 20000;
+  std::size_t maxRequestsPerGroup = 100000;
   // Also report removed access.
   bool removedAccess = true;
   // When non-empty, only actions matching one of these IAM action patterns are decided

@@ -456,9 +456,28 @@ std::string describeOrdered(std::string_view key, std::vector<T> points,
   return out;
 }
 
+// The CIDRs the key's Ip operators name, as written, with their parsed networks.
+std::vector<std::pair<std::string, grammar::IpNetwork>> namedNetworks(
+    const KeyConstants& constants) {
+  std::vector<std::pair<std::string, grammar::IpNetwork>> out;
+  for (const KeyConstants::Use& use : constants.uses) {
+    if (grammar::operatorFamily(use.entry->op.kind) != OperatorFamily::Ip) {
+      continue;
+    }
+    for (const engine::PolicyValue& v : use.entry->values) {
+      if (auto parsed = grammar::parseCidr(v.text); parsed.ok()) {
+        out.emplace_back(v.text, parsed.value());
+      }
+    }
+  }
+  return out;
+}
+
+// An address's class is the set of named CIDRs that contain it: "in A and B", or "outside A, B"
+// when none does.
 std::string describeAddresses(std::string_view key, const KeyConstants& constants,
                               const std::vector<std::string>& values) {
-  const std::vector<grammar::IpNetwork> networks = networkConstants(constants);
+  const auto networks = namedNetworks(constants);
   std::set<std::string> parts;
   for (const std::string& text : values) {
     auto address = grammar::parseIpAddress(text);
@@ -466,37 +485,13 @@ std::string describeAddresses(std::string_view key, const KeyConstants& constant
       parts.insert(fmt::format("= {}", text));
       continue;
     }
-    std::vector<std::string> in;
-    std::vector<std::string> out;
-    for (std::size_t i = 0; i < networks.size(); ++i) {
-      const std::string& cidr = [&]() -> const std::string& {
-        std::size_t n = 0;
-        for (const KeyConstants::Use& use : constants.uses) {
-          if (grammar::operatorFamily(use.entry->op.kind) != OperatorFamily::Ip) {
-            continue;
-          }
-          for (const engine::PolicyValue& v : use.entry->values) {
-            if (grammar::parseCidr(v.text).ok() && n++ == i) {
-              return v.text;
-            }
-          }
-        }
-        return text;
-      }();
-      (grammar::networkContains(networks[i], address.value()) ? in : out).push_back(cidr);
+    std::set<std::string> in;
+    std::set<std::string> out;
+    for (const auto& [cidr, network] : networks) {
+      (grammar::networkContains(network, address.value()) ? in : out).insert(cidr);
     }
-    std::sort(in.begin(), in.end());
-    in.erase(std::unique(in.begin(), in.end()), in.end());
-    std::sort(out.begin(), out.end());
-    out.erase(std::unique(out.begin(), out.end()), out.end());
-    std::string part;
-    if (!in.empty()) {
-      part = fmt::format("in {}", fmt::join(in, " and "));
-    }
-    if (in.empty()) {
-      part = fmt::format("outside {}", fmt::join(out, ", "));
-    }
-    parts.insert(part);
+    parts.insert(in.empty() ? fmt::format("outside {}", fmt::join(out, ", "))
+                            : fmt::format("in {}", fmt::join(in, " and ")));
   }
   return fmt::format("{} {}", key, fmt::join(parts, " or "));
 }

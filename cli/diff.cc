@@ -37,7 +37,7 @@ struct DiffArgs {
   std::string git;
   std::string format = "text";
   std::string iamData;
-  std::size_t maxRequests = 20000;
+  std::size_t maxRequests = 100000;
   std::size_t maxPolicyBytes = kDefaultMaxPolicyBytes;
 };
 
