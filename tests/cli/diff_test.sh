@@ -86,6 +86,17 @@ YAML
   check "git: path limit leaves the other file out" [ "$(grep -c force_mfa "$dir/out")" -eq 0 ]
   (cd "$repo" && "$bin" diff --git HEAD iam/stack.yaml --deny-list s3:GetBucketPolicy --format json > "$dir/out" 2> "$dir/err")
   check "git: deny list applies to the changed policy" grep -q 'deny-listed action allowed at all' "$dir/out"
+  # A Terraform plan: an identity policy and a role trust policy change inside JSON strings.
+  cp tests/lint/fixtures/tf_plan.json "$repo/plan.json"
+  (cd "$repo" && git add -A && git -c user.email=t@example.com -c user.name=t commit -qm plan) ||
+    exit 2
+  sed 's/\\"lambda:InvokeFunction\\"\]/\\"lambda:InvokeFunction\\", \\"iam:CreateUser\\"]/; s#repo:org/app:\*#repo:org/*#' \
+    tests/lint/fixtures/tf_plan.json > "$repo/plan.json"
+  (cd "$repo" && "$bin" diff --git HEAD plan.json > "$dir/out" 2> "$dir/err")
+  check "git: terraform plan changes are new access (exit 1)" [ $? -eq 1 ]
+  check "git: plan identity policy" has "$dir/out" "+ iam:CreateUser on *"
+  check "git: plan trust policy" has "$dir/out" "sts:AssumeRoleWithWebIdentity"
+  check "git: plan statement position" has "$dir/out" "plan.json#aws_iam_policy.deploy.policy:18:"
   (cd "$repo" && "$bin" diff --git no-such-revision > "$dir/out" 2> "$dir/err")
   check "git: unknown revision (exit 2)" [ $? -eq 2 ]
 fi
