@@ -481,6 +481,10 @@ class Differ {
         if (!d.matchedStatements.empty()) {
           change.statement = toStatement(d.matchedStatements.front());
         }
+        if (options_.membersPerChange > 0) {
+          listMembers(item, sizes, representative, resourceReps, principalReps, keyList, keyReps,
+                      &change.members);
+        }
         describeResource(item.dims[0], resourceReps, resources, resourceSides, isNew ? 1 : 0,
                          &change);
         if (!item.dims[1].empty() && principalReps.size() > 1) {
@@ -557,6 +561,41 @@ class Differ {
         }
       }
       change->resourceExcludes.assign(excludes.begin(), excludes.end());
+    }
+  }
+
+  // Every point of a class (an empty dimension stands for all its representatives), unless
+  // there are more than membersPerChange.
+  void listMembers(const ClassItem& item, const std::vector<int>& sizes, const std::string& action,
+                   const std::vector<ResourceCandidate>& resources,
+                   const std::vector<std::string>& principals,
+                   const std::vector<const KeyConstants*>& keys,
+                   const std::vector<std::vector<KeyCandidate>>& reps,
+                   std::vector<engine::Request>* members) const {
+    std::vector<std::vector<int>> choices;
+    double count = 1;
+    for (std::size_t d = 0; d < sizes.size(); ++d) {
+      std::vector<int> all;
+      if (item.dims[d].empty()) {
+        for (int i = 0; i < sizes[d]; ++i) {
+          all.push_back(i);
+        }
+      }
+      choices.push_back(item.dims[d].empty() ? all : item.dims[d]);
+      count *= static_cast<double>(choices.back().size());
+    }
+    if (count > static_cast<double>(options_.membersPerChange)) {
+      return;
+    }
+    std::vector<int> point(sizes.size());
+    for (std::size_t n = 0; n < static_cast<std::size_t>(count); ++n) {
+      std::size_t rest = n;
+      for (std::size_t d = 0; d < sizes.size(); ++d) {
+        point[d] = choices[d][rest % choices[d].size()];
+        rest /= choices[d].size();
+      }
+      members->emplace_back();
+      buildRequest(action, resources, principals, keys, reps, point, &members->back());
     }
   }
 

@@ -44,6 +44,9 @@ struct AccessChange {
   // A request of the class: the granting side allows it, the other side does not.
   engine::Request witness;
   std::string witnessJson;  // the witness in policysim's request shape (check --context)
+  // Every representative request of the class (witness.action), when asked for with
+  // DiffOptions::membersPerChange and the class has no more than that many; else empty.
+  std::vector<engine::Request> members;
 };
 
 // A group of actions whose classes could not all be decided within the cap: their result may
@@ -71,6 +74,9 @@ struct DiffOptions {
   // When non-empty, only actions matching one of these IAM action patterns are decided
   // ("s3:*", "iam:CreateAccessKey").
   std::vector<std::string> actionFilter;
+  // When non-zero, fill AccessChange::members for classes of up to this many representatives
+  // (for tests that check a request's class is reported).
+  std::size_t membersPerChange = 0;
 };
 
 // Compares the policies of two sides. InvalidArgument when a side does not compile.
