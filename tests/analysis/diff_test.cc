@@ -650,6 +650,14 @@ TEST(PolicyDiffDifferential, SampledNewAccessIsAlwaysReported) {
             << "unreported removed access: " << toJson(old) << "\n"
             << toJson(updated) << "\n"
             << request.action << " " << request.resource;
+        if (!atoms) {
+          atoms.emplace(old, updated);
+        }
+        const std::optional<bool> reported = classReported(r.removedAccess, *atoms, request);
+        EXPECT_TRUE(reported.value_or(true))
+            << "removed class not reported: " << toJson(old) << "\n"
+            << toJson(updated) << "\n"
+            << internal::requestJson(request);
       }
     }
     if (HasFailure()) {
