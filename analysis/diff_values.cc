@@ -116,6 +116,48 @@ void addInstances(const PolicyText& text, bool glob, std::vector<std::string>* o
   }
 }
 
+// Beyond this many glob patterns in one dimension, patterns are not filled with each other
+// (quadratic); docs/diff.md says what that can miss.
+constexpr std::size_t kMaxCrossFilledPatterns = 40;
+
+// The text after an ARN's fifth colon (where a policy's globs usually differ), else the text.
+std::string_view resourcePart(std::string_view text) {
+  if (!text.starts_with("arn:")) {
+    return text;
+  }
+  std::size_t at = 0;
+  for (int colons = 0; colons < 5; ++colons) {
+    at = text.find(':', at);
+    if (at == std::string_view::npos) {
+      return text;
+    }
+    ++at;
+  }
+  return text.substr(at);
+}
+
+// Instances of each glob whose wildcards are filled with an instance of another glob's
+// resource part: they land where two patterns overlap (`bucket*` and `*/logs/*` meet in
+// `bucketx0/logs/x0`), a class no single filler reaches.
+void addCrossInstances(const std::vector<PolicyText>& globs, std::vector<std::string>* out) {
+  if (globs.size() > kMaxCrossFilledPatterns) {
+    return;
+  }
+  for (const PolicyText& p : globs) {
+    if (!grammar::hasGlobWildcard(p.text)) {
+      continue;
+    }
+    for (const PolicyText& q : globs) {
+      if (&p == &q) {
+        continue;
+      }
+      const std::string filler = instantiate(
+          PolicyText{std::string(resourcePart(q.text)), q.variables}, true, "x0", false);
+      out->push_back(instantiate(p, true, filler, false));
+    }
+  }
+}
+
 std::string formatNumber(double value) {
   if (std::floor(value) == value && std::fabs(value) < 1e15) {
     return fmt::format("{}", static_cast<std::int64_t>(value));
@@ -377,6 +419,21 @@ std::vector<KeyCandidate> scalarCandidates(const KeyConstants& constants) {
         add(Type::String, std::move(text));
       }
     }
+  }
+  std::vector<PolicyText> globs;
+  for (const KeyConstants::Use& use : constants.uses) {
+    const OperatorKind kind = use.entry->op.kind;
+    if (kind == OperatorKind::StringLike || kind == OperatorKind::StringNotLike ||
+        grammar::operatorFamily(kind) == OperatorFamily::Arn) {
+      for (const engine::PolicyValue& v : use.entry->values) {
+        globs.push_back(PolicyText{v.text, use.variables});
+      }
+    }
+  }
+  std::vector<std::string> crossed;
+  addCrossInstances(globs, &crossed);
+  for (std::string& text : crossed) {
+    add(Type::String, std::move(text));
   }
   if (constants.asVariable) {
     add(Type::String, variableToken(constants.key));
@@ -666,6 +723,17 @@ std::vector<ResourceCandidate> resourceCandidates(const std::vector<PolicyText>&
     for (std::string& instance : instances) {
       add(std::move(instance), pattern.text);
     }
+  }
+  std::vector<PolicyText> globs;
+  for (const PolicyText& pattern : patterns) {
+    if (pattern.text != "*") {
+      globs.push_back(pattern);
+    }
+  }
+  std::vector<std::string> crossed;
+  addCrossInstances(globs, &crossed);
+  for (std::string& instance : crossed) {
+    add(std::move(instance), "crossed");
   }
   add(fmt::format("arn:aws:{}:us-east-1:999999999999:policysim-other/x0", service), "other");
   return out;

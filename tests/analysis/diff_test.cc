@@ -277,7 +277,10 @@ const std::vector<std::string> kResources = {"*",
                                              "arn:aws:s3:::bucket/home/${aws:username}/*",
                                              "arn:aws:iam::*:user/${aws:username}",
                                              "arn:aws:iam::111122223333:user/*",
-                                             "arn:aws:ec2:*:111122223333:instance/*"};
+                                             "arn:aws:ec2:*:111122223333:instance/*",
+    "arn:aws:s3:::bucket/*/logs/*",
+    "arn:aws:s3:::*/logs/*",
+    "arn:aws:s3:::bucket/???.txt"};
 const std::vector<Cond> kConditions = {
     {"Bool", "aws:MultiFactorAuthPresent", {"true"}},
     {"BoolIfExists", "aws:MultiFactorAuthPresent", {"false"}},
@@ -475,6 +478,10 @@ engine::Request randomRequest(std::mt19937& random) {
       "arn:aws:s3:::bucketlogs",
       "arn:aws:s3:::bucket/home/alice/notes",
       "arn:aws:s3:::bucket/home/bob/x",
+      "arn:aws:s3:::bucket/app/logs/1",
+      "arn:aws:s3:::other/logs/2",
+      "arn:aws:s3:::bucket/logs/3",
+      "arn:aws:s3:::bucket/abcd.txt",
       "arn:aws:s3:::other/x",
       "arn:aws:iam::111122223333:user/alice",
       "arn:aws:iam::444455556666:user/bob",
