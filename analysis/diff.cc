@@ -330,11 +330,6 @@ class Differ {
     return out;
   }
 
-  struct Dimension {
-    std::string name;
-    std::size_t size = 0;
-  };
-
   void decideGroup(const Group& group) {
     bool oldAllow = false;
     bool newAllow = false;
