@@ -601,8 +601,9 @@ class Differ {
                            const std::vector<std::vector<KeyCandidate>>& reps,
                            const std::vector<int>& point, engine::Request* request) {
     request->clear();
-    request->principal = principals[static_cast<std::size_t>(point[1])];
-    request->anonymous = false;
+    const std::string& caller = principals[static_cast<std::size_t>(point[1])];
+    request->anonymous = caller == internal::kAnonymousCaller;
+    request->principal = request->anonymous ? std::string() : caller;
     request->action = action;
     request->resource = resources[static_cast<std::size_t>(point[0])].arn;
     for (std::size_t k = 0; k < keys.size(); ++k) {

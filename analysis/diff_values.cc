@@ -787,6 +787,7 @@ std::vector<std::string> principalCandidates(const std::vector<engine::Principal
     }
   }
   add("arn:aws:iam::999999999999:user/policysim-other");
+  add(std::string(kAnonymousCaller));
   return out;
 }
 
@@ -794,7 +795,10 @@ std::string requestJson(const engine::Request& request) {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
   w.StartObject();
-  if (!request.principal.empty()) {
+  if (request.anonymous) {
+    w.Key("anonymous");
+    w.Bool(true);
+  } else if (!request.principal.empty()) {
     w.Key("principal");
     w.String(request.principal);
   }

@@ -217,16 +217,22 @@ int runDiff(const DiffArgs& args) {
     }
   } else {
     const bool newOnly = args.files.size() == 1 && !denied.empty();
-    if (args.files.size() != 2 && !newOnly) {
+    // Without positional files, the sides are what the role flags give (a changed resource
+    // policy: --old-resource-policy A --new-resource-policy B).
+    const bool flagsOnly = args.files.empty() && !(sideFiles(args, args.old, nullptr).empty() &&
+                                                   sideFiles(args, args.updated, nullptr).empty());
+    if (args.files.size() != 2 && !newOnly && !flagsOnly) {
       std::cerr << "diff: give OLD and NEW policy files (or NEW alone with --deny-list)\n";
       return kExitInputError;
     }
-    auto newSide = loadPolicyFiles(sideFiles(args, args.updated, &args.files.back()));
+    auto newSide =
+        loadPolicyFiles(sideFiles(args, args.updated, flagsOnly ? nullptr : &args.files.back()));
     if (!newSide.ok()) {
       return fail(newSide.status());
     }
     if (!newOnly) {
-      auto oldSide = loadPolicyFiles(sideFiles(args, args.old, &args.files.front()));
+      auto oldSide =
+          loadPolicyFiles(sideFiles(args, args.old, flagsOnly ? nullptr : &args.files.front()));
       if (!oldSide.ok()) {
         return fail(oldSide.status());
       }

@@ -72,8 +72,11 @@ struct ResourceCandidate {
 // which patterns a representative resource matches).
 [[nodiscard]] grammar::WildcardPattern tokenGlob(const PolicyText& pattern);
 
+// The principal representative that stands for an anonymous (unsigned) caller.
+inline constexpr std::string_view kAnonymousCaller = "(anonymous)";
+
 // Representatives of the caller for resource-based policies: none named, each principal the
-// policies name, and one they do not.
+// policies name, one they do not, and an anonymous caller (kAnonymousCaller).
 [[nodiscard]] std::vector<std::string> principalCandidates(
     const std::vector<engine::PrincipalEntry>& entries);
 

@@ -208,6 +208,35 @@ TEST(PolicyDiff, NarrowedResourceIsRemovedAccessOnly) {
   EXPECT_EQ(result.removedAccess[0].statement.policy, "old.json");
 }
 
+TEST(PolicyDiff, BucketPolicyOpenedToEveryoneIsNewAccessForAnonymousCallers) {
+  const std::string old = R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+    "Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"s3:GetObject",
+    "Resource":"arn:aws:s3:::site/*"}]})";
+  const std::string opened =
+      replaceAll(old, R"({"AWS":"arn:aws:iam::111122223333:root"})", R"("*")");
+  auto side = [](const std::string& json, const std::string& name) {
+    engine::PolicySetInput input;
+    input.resource = engine::parsePolicyDocument(json, name, engine::PolicyKind::Resource).value();
+    return input;
+  };
+  const engine::PolicySetInput oldSide = side(old, "old.json");
+  const engine::PolicySetInput newSide = side(opened, "new.json");
+  auto result = diffPolicies(oldSide, newSide, data());
+  ASSERT_TRUE(result.ok());
+  expectWitnessesConfirmed(oldSide, newSide, result.value());
+  bool anonymous = false;
+  bool otherAccount = false;
+  for (const AccessChange& c : result.value().newAccess) {
+    EXPECT_EQ(c.actions, std::vector<std::string>{"s3:GetObject"});
+    for (const std::string& condition : c.conditions) {
+      anonymous = anonymous || condition.find("(anonymous)") != std::string::npos;
+      otherAccount = otherAccount || condition.find("999999999999") != std::string::npos;
+    }
+  }
+  EXPECT_TRUE(anonymous);
+  EXPECT_TRUE(otherAccount);
+}
+
 TEST(PolicyDiff, CollapsesAServiceThatGainsIdentically) {
   const std::string old = R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",
     "Action":"s3:GetObject","Resource":"*"}]})";
@@ -278,9 +307,9 @@ const std::vector<std::string> kResources = {"*",
                                              "arn:aws:iam::*:user/${aws:username}",
                                              "arn:aws:iam::111122223333:user/*",
                                              "arn:aws:ec2:*:111122223333:instance/*",
-    "arn:aws:s3:::bucket/*/logs/*",
-    "arn:aws:s3:::*/logs/*",
-    "arn:aws:s3:::bucket/???.txt"};
+                                             "arn:aws:s3:::bucket/*/logs/*",
+                                             "arn:aws:s3:::*/logs/*",
+                                             "arn:aws:s3:::bucket/???.txt"};
 const std::vector<Cond> kConditions = {
     {"Bool", "aws:MultiFactorAuthPresent", {"true"}},
     {"BoolIfExists", "aws:MultiFactorAuthPresent", {"false"}},

@@ -43,6 +43,15 @@ run 0 "narrowing boundary on NEW" diff $force $force --new-boundary "$dir/bounda
 check "boundary: removed access" has "$dir/out" "Removed access"
 run 1 "boundary dropped on NEW" diff $force $force --old-boundary "$dir/boundary.json"
 
+# A resource-based policy opened to everyone: given by the role flags alone.
+cat > "$dir/bucket_old.json" <<'JSON'
+{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::site/*"}]}
+JSON
+sed 's/{"AWS":"arn:aws:iam::111122223333:root"}/"*"/' "$dir/bucket_old.json" > "$dir/bucket_new.json"
+run 1 "bucket policy opened" diff --old-resource-policy "$dir/bucket_old.json" \
+  --new-resource-policy "$dir/bucket_new.json"
+check "anonymous callers gain" has "$dir/out" "(anonymous)"
+
 run 1 "deny list: NEW allows a listed action" diff --deny-list iam:CreateAccessKey,iam:DeleteUser $force
 check "deny list names the action" has "$dir/out" "iam:CreateAccessKey"
 printf 'iam:DeleteUser\n# comment\ns3:*\n' > "$dir/deny.txt"
