@@ -32,6 +32,11 @@ check "granted by OwnAccessKeys" grep -q '"sid":"OwnAccessKeys"' "$dir/out"
 run 1 "sarif" diff $force "$dir/bool.json" --format sarif
 check "sarif result on the NEW statement" grep -q '"uri":"[^"]*bool.json"},"region":{"startLine":22' "$dir/out"
 
+run 1 "over the cap: approximated, never a silent pass" diff $force $force --max-requests 1
+check "says it is not a proof" has "$dir/out" "not a proof"
+run 1 "approximations in json" diff $force $force --max-requests 1 --format json
+check "json approximations listed" grep -q '"approximations":\[{"actionSummary"' "$dir/out"
+
 run 0 "removed access alone passes" diff "$dir/bool.json" $force
 check "reports the removed access" has "$dir/out" "Removed access"
 
