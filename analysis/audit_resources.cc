@@ -341,8 +341,9 @@ Candidates buildCandidates(std::span<const ActionInfo* const> actions,
     out.start.push_back(static_cast<std::uint32_t>(out.resources.size()));
     const std::size_t first = out.resources.size();
     out.resources.push_back(representativeResource(*action, principal));
-    if (byService.empty() || action->resourceTypes.empty() ||
-        !byService.contains(std::string(action->service->prefix))) {
+    // Matched by the service of the resource type's ARN, not the action's: sts:AssumeRole acts
+    // on IAM role ARNs.
+    if (byService.empty() || action->resourceTypes.empty()) {
       continue;
     }
     for (const ActionResourceType& type : action->resourceTypes) {

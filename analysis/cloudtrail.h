@@ -5,20 +5,27 @@
 // docs/scenarios.md ("How a record becomes a request") has the table and the limits.
 //
 //   CloudTrailOptions options;
-//   auto entries = readCloudTrailLog("events.json", text, options);  // Result<vector<...>>
-//   for (const CloudTrailEntry& entry : entries.value()) {
+//   CloudTrailReader reader("events.json", options, [](CloudTrailEntry&& entry) {
 //     if (!entry.record.ok()) print(recordErrorMessage(entry)); ...
-//   }
+//   });
+//   reader.feed(chunk); ...; Status status = reader.finish();
 //
-// Pure logic: no I/O, no clock (a request's time is the record's eventTime).
+// The reader streams: it holds one record at a time, whatever the size of the log
+// (analysis/internal/json_value_splitter.h). Pure logic: no I/O (analysis/cloudtrail_files.h
+// reads files), no clock (a request's time is the record's eventTime).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "analysis/iam_data.h"
 #include "analysis/scenario.h"
 #include "engine/request.h"
 #include "engine/status.h"
@@ -35,6 +42,9 @@ struct CloudTrailOptions {
   bool assumeRoleCarriesMfa = true;
   // Only these callers become requests (user or role ARN, role-session ARN); empty = all.
   std::vector<std::string> principals;
+  // The service authorization data: actions it does not list are flagged
+  // (MappedRecord::inCatalogue). nullptr = no check.
+  std::shared_ptr<const IamData> catalogue;
 };
 
 // What became of a well-formed record.
@@ -66,14 +76,48 @@ struct MappedRecord {
   // aws:PrincipalArn: the role (not the session) for role sessions; reports group by it.
   std::string principal;
   Scenario scenario = Scenario::AccessKey;
+  std::string eventId;  // eventID, for de-duplication; may be empty
+  // Request: an AWS service made the call for the caller (userIdentity.invokedBy, or a
+  // sourceIPAddress that names a service): the service, else empty.
+  std::string via;
+  // Request: false when CloudTrailOptions::catalogue does not list the action.
+  bool inCatalogue = true;
+  // Skipped: what the reason is about (a caller ARN, an event name), for examples.
+  std::string skipDetail;
+  std::string callerArn;  // userIdentity.arn (Request: for the principal filter)
+  // Request: the scenario step not yet applied (a CloudTrailReader that defers it, so that
+  // another thread does it); completeMappedRecord applies it.
+  std::optional<ScenarioOptions> pending;
 };
 
+// Applies a deferred scenario step (MappedRecord::pending): the scenario's keys, the principal,
+// CloudTrailOptions::principals (the outcome may become OtherPrincipal). Fails as
+// mapCloudTrailEvent does on credentials the scenario cannot have. Does nothing when nothing
+// is pending.
+[[nodiscard]] engine::Status completeMappedRecord(MappedRecord* record,
+                                                  const CloudTrailOptions& options);
+
 // "s3.amazonaws.com" -> "s3", "runtime.sagemaker.amazonaws.com" -> "sagemaker"; the services
-// whose endpoint differs from their IAM prefix are mapped ("monitoring" -> "cloudwatch").
+// whose endpoint differs from their IAM prefix are mapped (eventSourcePrefixes()).
 [[nodiscard]] std::string servicePrefix(std::string_view eventSource);
 // The IAM action (without prefix) an event is authorized as: S3 "ListBuckets" ->
-// "ListAllMyBuckets", Lambda "GetFunction20150331v2" -> "GetFunction"; else the event name.
+// "ListAllMyBuckets" (eventNameActions()), Lambda "GetFunction20150331v2" -> "GetFunction";
+// else the event name.
 [[nodiscard]] std::string iamActionName(std::string_view service, std::string_view eventName);
+
+// The tables behind servicePrefix and iamActionName (docs/scenarios.md prints them), each row
+// with the AWS page that documents it.
+struct EventSourcePrefix {
+  std::string_view label;   // the event source's host label ("monitoring")
+  std::string_view prefix;  // the IAM service prefix ("cloudwatch")
+};
+struct EventNameAction {
+  std::string_view service;    // IAM prefix
+  std::string_view eventName;  // as CloudTrail records it
+  std::string_view action;     // the IAM action it is authorized as, without prefix
+};
+[[nodiscard]] std::span<const EventSourcePrefix> eventSourcePrefixes();
+[[nodiscard]] std::span<const EventNameAction> eventNameActions();
 
 // Maps one CloudTrail event (a JSON object). Fails (InvalidArgument, message without location)
 // on a malformed record: a required field missing, a caller ARN or time that does not parse,
@@ -83,19 +127,55 @@ struct MappedRecord {
 
 // One record of a log.
 struct CloudTrailEntry {
-  std::size_t index = 0;  // 1-based position in the log
+  std::shared_ptr<const std::string> file;  // the log it comes from
+  std::size_t index = 0;                    // 1-based position in that log
+  std::size_t line = 0;  // where it starts (its container's line when inside one)
   // The mapped record, or why it cannot be replayed; the status location is where the record
-  // is (file; line for JSON Lines; column for a line that is not JSON).
-  Result<MappedRecord> record;
+  // is (file and line; column where the text is not JSON).
+  Result<MappedRecord> record = MappedRecord{};
 };
 
 // "FILE[:LINE[:COLUMN]]: error: record N: why" for an entry that failed, as printed.
 [[nodiscard]] std::string recordErrorMessage(const CloudTrailEntry& entry);
 
-// Reads and maps a log: {"Records": [...]} as CloudTrail delivers it, a bare array of events,
-// a single event, or JSON Lines (one event per line; blank lines are not records). Entries come
-// in log order; a malformed record fails on its own and the others are still mapped. Fails as
-// a whole (location in the status) on text that is none of these.
+// Reads and maps a log fed in chunks of any size. A log is any sequence of JSON values, each
+// one of: a CloudTrail event; {"Records": [...]} as CloudTrail delivers it (streamed, however
+// large); a bare array of events; `aws cloudtrail lookup-events` output ({"Events": [{...,
+// "CloudTrailEvent": "<the event as a JSON string>"}]}); an EventBridge envelope (the event in
+// "detail"). Values may follow one another on one line, one per line (JSON Lines, `zcat
+// *.json.gz`) or pretty-printed (`jq '.Records[]'`). Entries go to the sink in log order; a
+// malformed record or line fails on its own and the rest is still read.
+//
+// Not thread-safe. The sink is called from feed() and finish().
+class CloudTrailReader {
+ public:
+  using Sink = std::function<void(CloudTrailEntry&&)>;
+  // deferScenario: requests come with the scenario step pending (completeMappedRecord), for a
+  // consumer on another thread to finish.
+  CloudTrailReader(std::string path, const CloudTrailOptions& options, Sink sink,
+                   bool deferScenario = false);
+  ~CloudTrailReader();
+  CloudTrailReader(const CloudTrailReader&) = delete;
+  CloudTrailReader& operator=(const CloudTrailReader&) = delete;
+
+  // False once the input is abandoned (more than 1 MiB in a row that is not JSON): finish()
+  // then says why.
+  bool feed(std::string_view chunk);
+  // End of the log. Fails (with the place) when the input was abandoned or holds nothing but
+  // whitespace; the entries already delivered stand.
+  [[nodiscard]] engine::Status finish();
+  // Records delivered so far.
+  [[nodiscard]] std::size_t records() const;
+  // Hands back a record the sink is done with: new records reuse its storage (strings, the
+  // request's keys), which saves most allocations. Optional; at most 4,096 are kept.
+  void recycle(MappedRecord&& record);
+
+ private:
+  struct Rep;
+  std::unique_ptr<Rep> rep_;
+};
+
+// The whole of `text` through a CloudTrailReader. Fails as CloudTrailReader::finish() does.
 [[nodiscard]] Result<std::vector<CloudTrailEntry>> readCloudTrailLog(
     std::string_view path, std::string_view text, const CloudTrailOptions& options);
 

@@ -8,7 +8,7 @@
 // Statements enter the report's table in the order the steps name them, so the steps run in a
 // fixed order. The other public functions of analysis/mfa_audit.h live with what they serve:
 // representativeResource() in audit_resources.cc, mfaAgeThresholds() in mfa_conditions.cc,
-// mfaBootstrapActions() and selfManagementActions() in mfa_self_service.cc.
+// the action sets and mfaRiskOf() in mfa_self_service.cc.
 #include "analysis/mfa_audit.h"
 
 #include <algorithm>
@@ -24,6 +24,7 @@
 #include "analysis/internal/mfa_pitfalls.h"
 #include "analysis/internal/mfa_self_service.h"
 #include "engine/policy.h"
+#include "engine/policy_json.h"
 
 namespace policysim::analysis {
 namespace {
@@ -93,8 +94,10 @@ std::vector<AuditReachable> reachableWithoutMfa(const ScenarioMatrix& matrix,
       a.action = matrix.actions[i];
       a.resource = matrix.candidates.at(i, run.firstAllowed(i));
       a.statement = internal::creditedStatement(run, i, table);
-      a.selfService = selfService.selfService[i] != 0;
-      a.selfManagement = selfService.selfManagement[i] != 0;
+      a.selfService = selfService.selfService(run, i);
+      a.selfManagement = selfService.fixed[i] != 0;
+      a.accepted = selfService.acceptedBy[i] >= 0;
+      a.risk = mfaRiskOf(*a.action);
       reachable.actions.push_back(std::move(a));
     }
     out.push_back(std::move(reachable));
@@ -102,43 +105,193 @@ std::vector<AuditReachable> reachableWithoutMfa(const ScenarioMatrix& matrix,
   return out;
 }
 
-// Distinct actions outside the self-service set that some run without MFA reaches.
-std::size_t countViolations(const ScenarioMatrix& matrix, const SelfServiceSet& selfService) {
-  std::size_t violations = 0;
+// The actions outside the self-service set that some run without MFA reaches, by risk.
+std::vector<AuditViolation> violations(const ScenarioMatrix& matrix,
+                                       const SelfServiceSet& selfService, StatementTable* table) {
+  std::vector<AuditViolation> out;
   for (std::size_t i = 0; i < matrix.actions.size(); ++i) {
-    if (!selfService.selfService[i] &&
-        std::any_of(matrix.runs.begin(), matrix.runs.end(),
-                    [&](const MatrixRun& run) { return !run.info.mfa && run.allows(i); })) {
-      ++violations;
+    AuditViolation v;
+    for (std::size_t r = 0; r < matrix.runs.size(); ++r) {
+      const MatrixRun& run = matrix.runs[r];
+      if (run.info.mfa || !run.allows(i) || selfService.selfService(run, i)) {
+        continue;
+      }
+      if (v.runs.empty()) {
+        v.action = matrix.actions[i];
+        v.risk = mfaRiskOf(*v.action);
+        v.resource = matrix.candidates.at(i, run.firstAllowed(i));
+        v.statement = internal::creditedStatement(run, i, table);
+      }
+      v.runs.push_back(r);
+    }
+    if (!v.runs.empty()) {
+      out.push_back(std::move(v));
     }
   }
-  return violations;
+  std::stable_sort(out.begin(), out.end(), [](const AuditViolation& a, const AuditViolation& b) {
+    return static_cast<int>(a.risk) < static_cast<int>(b.risk);
+  });
+  return out;
+}
+
+// Per accepted pattern: the actions reachable without MFA that it accepted.
+std::vector<AuditAccepted> acceptedActions(const ScenarioMatrix& matrix,
+                                           const SelfServiceSet& selfService) {
+  std::vector<AuditAccepted> out;
+  for (const std::string& pattern : selfService.accepted) {
+    out.push_back({pattern, {}});
+  }
+  for (std::size_t i = 0; i < matrix.actions.size(); ++i) {
+    const std::int32_t by = selfService.acceptedBy[i];
+    if (by >= 0 && std::any_of(matrix.runs.begin(), matrix.runs.end(), [&](const MatrixRun& run) {
+          return !run.info.mfa && run.allows(i);
+        })) {
+      out[static_cast<std::size_t>(by)].actions.emplace_back(matrix.actions[i]->fullName);
+    }
+  }
+  return out;
 }
 
 // Per run: the allowed actions outside the self-service set.
 void countOutsideSelfService(const SelfServiceSet& selfService, ScenarioMatrix* matrix) {
   for (MatrixRun& run : matrix->runs) {
     for (std::size_t i = 0; i < matrix->actions.size(); ++i) {
-      if (run.allows(i) && !selfService.selfService[i]) {
+      if (run.allows(i) && !selfService.selfService(run, i)) {
         ++run.info.outsideSelfService;
       }
     }
   }
 }
 
-std::string verdictSummary(const AuditVerdict& verdict, const std::string& source) {
+std::string verdictSummary(const AuditVerdict& verdict) {
+  std::string set = "the self-service actions of semantics §5.3a";
+  if (!verdict.accepted.empty()) {
+    set += " and the " + std::to_string(verdict.accepted.size()) + " accepted action pattern" +
+           (verdict.accepted.size() == 1 ? "" : "s");
+  }
+  std::string beside;
+  if (verdict.besideAllowAll) {
+    beside = verdict.besideAllowAllReason == "deny-only"
+                 ? " (the identity and resource policies allow nothing on their own: "
+                   "audited beside a policy allowing everything, as such guards are deployed)"
+                 : " (audited beside a policy allowing everything)";
+  }
   if (verdict.mfaEnforced) {
-    return "MFA is enforced: without MFA only the self-service actions (" + source +
-           ") are allowed.";
+    return "MFA is enforced: without MFA only " + set + " are allowed" + beside + ".";
   }
   if (verdict.violations > 0) {
+    std::size_t credentials = 0;
+    std::size_t privilege = 0;
+    for (const AuditViolation& v : verdict.actionsWithoutMfa) {
+      credentials += v.risk == MfaRisk::Credentials ? 1 : 0;
+      privilege += v.risk == MfaRisk::Privilege ? 1 : 0;
+    }
+    std::string risky;
+    if (credentials > 0 || privilege > 0) {
+      risky = " (" + internal::thousands(credentials) + " on credentials or MFA devices, " +
+              internal::thousands(privilege) + " changing privileges)";
+    }
     return "MFA is NOT enforced: " + internal::thousands(verdict.violations) +
-           (verdict.violations == 1 ? " action" : " actions") + " outside the self-service set (" +
-           source + ") can be used without MFA.";
+           (verdict.violations == 1 ? " action" : " actions") + " outside " + set +
+           " can be used without MFA" + risky + beside + ".";
   }
-  return "MFA is NOT enforced (strict): the NotAction list exempts actions beyond MFA "
-         "self-management (" +
-         source + ").";
+  return "MFA is NOT enforced (strict): the NotAction list of a force-MFA Deny exempts actions "
+         "beyond " +
+         set + beside + ".";
+}
+
+// The identity policies hold no Allow: on their own they allow nothing.
+bool hasAllow(const PolicyDocument& document) {
+  return std::any_of(document.statements.begin(), document.statements.end(),
+                     [](const engine::Statement& st) { return st.effect == Effect::Allow; });
+}
+
+// Nothing grants: no Allow in the identity policies or the resource policy. (SCPs and
+// boundaries only filter.)
+bool grantsNothing(const PolicySetInput& input) {
+  return std::none_of(input.identity.begin(), input.identity.end(), hasAllow) &&
+         (!input.resource || !hasAllow(*input.resource));
+}
+
+// An SCP level or boundary without any Allow lets nothing through: it is written to be
+// deployed beside one that allows everything (FullAWSAccess for SCPs).
+bool hasDenyOnlyFilter(const PolicySetInput& input) {
+  return std::any_of(input.scps.begin(), input.scps.end(),
+                     [](const PolicyDocument& d) { return !hasAllow(d); }) ||
+         (input.boundary && !hasAllow(*input.boundary));
+}
+
+constexpr std::string_view kAllowEverythingStatement =
+    R"({"Version":"2012-10-17","Statement":[{"Sid":"AllowEverything","Effect":"Allow","Action":"*","Resource":"*"}]})";
+constexpr std::string_view kAllowAllName = "(added by the audit: a policy allowing everything)";
+constexpr std::string_view kTrustAccountName =
+    "(added by the audit: a trust/key policy trusting the account for sts:AssumeRole and kms:*)";
+
+// A document the audit wrote has no file positions worth showing.
+PolicyDocument withoutPositions(PolicyDocument document) {
+  for (engine::Statement& statement : document.statements) {
+    statement.position = {};
+  }
+  return document;
+}
+
+// Deny-only SCP levels and boundaries get the Allow they are deployed beside (FullAWSAccess is
+// attached beside deny-only SCPs): without it they let nothing through and every verdict is
+// vacuous. Returns how many were completed.
+std::size_t completeDenyOnlyFilters(PolicySetInput* input) {
+  std::size_t completed = 0;
+  auto complete = [&](PolicyDocument* filter) {
+    if (hasAllow(*filter)) {
+      return;
+    }
+    engine::Statement statement;
+    statement.index = filter->statements.size();
+    statement.sid = "AddedByTheAuditAllowEverything";
+    statement.effect = Effect::Allow;
+    statement.actions.push_back({engine::PolicyValue::Kind::String, "*", {}});
+    statement.hasResource = true;
+    statement.resources.push_back({engine::PolicyValue::Kind::String, "*", {}});
+    filter->statements.push_back(std::move(statement));
+    ++completed;
+  };
+  for (PolicyDocument& scp : input->scps) {
+    complete(&scp);
+  }
+  if (input->boundary) {
+    complete(&*input->boundary);
+  }
+  return completed;
+}
+
+// Adds a policy allowing everything beside the identity policies and, without a resource
+// policy, one that trusts the caller's account for the actions only a trust or key policy can
+// grant (semantics §4.2).
+Status addAllowEverything(const PrincipalArn& caller, PolicySetInput* out,
+                          std::vector<std::string>* notes) {
+  auto allow = engine::parsePolicyDocument(kAllowEverythingStatement, std::string(kAllowAllName),
+                                           PolicyKind::Identity);
+  if (!allow.ok()) {
+    return allow.status();
+  }
+  out->identity.push_back(withoutPositions(std::move(allow).value()));
+  std::string note =
+      "audited beside an identity policy allowing everything, standing for the other policies "
+      "such a guard is deployed with";
+  if (!out->resource) {
+    const std::string text =
+        R"({"Version":"2012-10-17","Statement":[{"Sid":"TrustTheAccount","Effect":"Allow","Principal":{"AWS":"arn:)" +
+        caller.partition + ":iam::" + caller.account +
+        R"(:root"},"Action":["sts:AssumeRole","sts:TagSession","sts:SetSourceIdentity","kms:*"],"Resource":"*"}]})";
+    auto trust =
+        engine::parsePolicyDocument(text, std::string(kTrustAccountName), PolicyKind::Resource);
+    if (!trust.ok()) {
+      return trust.status();
+    }
+    out->resource = withoutPositions(std::move(trust).value());
+    note += ", and a trust/key policy trusting the account (sts:AssumeRole and kms:* need one)";
+  }
+  notes->push_back(note);
+  return {};
 }
 
 }  // namespace
@@ -190,7 +343,7 @@ std::vector<std::int64_t> auditMfaAges(std::span<const std::int64_t> thresholds)
   return {ages.begin(), ages.end()};
 }
 
-Result<MfaAuditReport> runMfaAudit(const PolicySetInput& input, const IamData& data,
+Result<MfaAuditReport> runMfaAudit(const PolicySetInput& given, const IamData& data,
                                    const MfaAuditOptions& options) {
   if (!options.now) {
     return Status::invalidArgument("mfa-audit: no request time given");
@@ -200,13 +353,37 @@ Result<MfaAuditReport> runMfaAudit(const PolicySetInput& input, const IamData& d
     return caller.status();
   }
   MfaAuditReport report;
-  report.policies = auditedPolicies(input);
+  report.policies = auditedPolicies(given);
   report.principal = options.principal;
   report.rolePrincipal = caller.value().roleArn;
   report.now = *options.now;
   report.assumeRoleCarriesMfa = options.assumeRoleCarriesMfa;
   report.assumeRoleReading = internal::assumeRoleReading(options.assumeRoleCarriesMfa);
   report.verdict.strict = options.strict;
+
+  // Guards alone allow nothing: audit them the way they are deployed, beside other grants.
+  std::vector<std::string> besideNotes;
+  PolicySetInput augmented;
+  const bool filters = hasDenyOnlyFilter(given);
+  const bool vacuous = grantsNothing(given);
+  if (filters || vacuous || options.besideAllowAll) {
+    augmented = given;
+    if (const std::size_t n = completeDenyOnlyFilters(&augmented); n > 0) {
+      besideNotes.push_back(std::to_string(n) +
+                            " SCP level(s) or permissions boundary without an Allow were given "
+                            "one allowing everything, as deny-only SCPs are deployed beside "
+                            "FullAWSAccess: alone they let nothing through");
+    }
+  }
+  if (vacuous || options.besideAllowAll) {
+    if (Status added = addAllowEverything(caller.value().principal, &augmented, &besideNotes);
+        !added.ok()) {
+      return added;
+    }
+    report.verdict.besideAllowAll = true;
+    report.verdict.besideAllowAllReason = options.besideAllowAll ? "requested" : "deny-only";
+  }
+  const PolicySetInput& input = report.verdict.besideAllowAll || filters ? augmented : given;
 
   // Each step adds the statements it names to the table in turn: keep the order.
   StatementTable table(&report.statements);
@@ -218,10 +395,20 @@ Result<MfaAuditReport> runMfaAudit(const PolicySetInput& input, const IamData& d
   }
   report.mfaAges = ages.value();
 
-  const SelfServiceSet selfService =
-      internal::findSelfServiceSet(statements, data.allActions(), &table);
-  report.verdict.selfServiceSource = selfService.declared() ? "notaction" : "bootstrap";
-  report.verdict.selfServicePatterns = selfService.patterns;
+  auto found = internal::findSelfServiceSet(statements, data.allActions(),
+                                            options.acceptedWithoutMfa, &table);
+  if (!found.ok()) {
+    return found.status();
+  }
+  SelfServiceSet& selfService = found.value();
+  report.verdict.selfServiceSource = "fixed";
+  for (const std::string_view a : mfaSelfServiceActions()) {
+    report.verdict.selfServicePatterns.emplace_back(a);
+  }
+  report.verdict.selfServicePatterns.insert(report.verdict.selfServicePatterns.end(),
+                                            selfService.accepted.begin(),
+                                            selfService.accepted.end());
+  report.verdict.guardExemptions = selfService.exemptions;
   report.verdict.guardStatements = selfService.guardStatements;
 
   internal::MatrixSettings settings{*options.now, options.assumeRoleCarriesMfa, report.mfaAges};
@@ -230,17 +417,22 @@ Result<MfaAuditReport> runMfaAudit(const PolicySetInput& input, const IamData& d
     return evaluated.status();
   }
   ScenarioMatrix& matrix = evaluated.value();
+  internal::markOtherUsers(matrix.candidates, matrix.actions, caller.value().principal,
+                           &selfService);
   report.diagnostics = matrix.policies->diagnostics();
   report.needNoPermission = matrix.permissionlessNames;
   report.actionsAudited = matrix.actions.size() - matrix.permissionlessNames.size();
   report.policyResources = matrix.candidates.policyResources;
   report.evaluations = matrix.evaluations;
-  report.notes = matrix.notes;
+  report.notes = std::move(besideNotes);
+  report.notes.insert(report.notes.end(), matrix.notes.begin(), matrix.notes.end());
   countOutsideSelfService(selfService, &matrix);
 
   // The findings, read from the evaluated matrix.
   report.reachableWithoutMfa = reachableWithoutMfa(matrix, selfService, &table);
-  report.verdict.violations = countViolations(matrix, selfService);
+  report.verdict.actionsWithoutMfa = violations(matrix, selfService, &table);
+  report.verdict.violations = report.verdict.actionsWithoutMfa.size();
+  report.verdict.accepted = acceptedActions(matrix, selfService);
 
   internal::AgeLimitFindings limits =
       internal::findAgeLimits(matrix, caller.value(), report.thresholds, &table);
@@ -257,11 +449,7 @@ Result<MfaAuditReport> runMfaAudit(const PolicySetInput& input, const IamData& d
       options.strict && std::any_of(report.pitfalls.begin(), report.pitfalls.end(),
                                     [](const AuditPitfall& p) { return p.id == "notaction-gap"; });
   report.verdict.mfaEnforced = report.verdict.violations == 0 && !gapFails;
-  const std::string source =
-      selfService.declared()
-          ? "the NotAction list of " + table[selfService.guardStatements.front()].label()
-          : "the MFA bootstrap actions (no force-MFA Deny found)";
-  report.verdict.summary = verdictSummary(report.verdict, source);
+  report.verdict.summary = verdictSummary(report.verdict);
 
   for (const MatrixRun& run : matrix.runs) {
     report.runs.push_back(run.info);

@@ -2,9 +2,9 @@
 // authorization snapshot (analysis/iam_data.h) is evaluated under every credential scenario
 // (analysis/scenario.h) and at MFA ages around the thresholds the policies mention, and the
 // report says:
-//   - the verdict: MFA is enforced iff no action beyond the policies' declared self-service set
-//     (the NotAction list of the force-MFA Deny, else the MFA bootstrap actions of semantics
-//     §5.3 pitfall 4) is allowed under a scenario without MFA;
+//   - the verdict: MFA is enforced iff no action outside the self-service set of semantics §5.3a
+//     (mfaSelfServiceActions(), fixed: never the policy's own NotAction list) and the actions
+//     the caller accepts is allowed under a scenario without MFA; the violations by risk;
 //   - the actions reachable without MFA, per scenario, with the statement that allows each;
 //   - the actions that stop being allowed once MFA is older than a threshold, compared with the
 //     session durations users get (semantics §5.2);
@@ -58,15 +58,24 @@ inline constexpr std::int64_t kAuditSessionAgeSeconds = kDefaultCredentialAgeSec
 // Exempting these from a force-MFA guard defeats MFA: a stolen password or key can remove the
 // device or mint long-term credentials.
 [[nodiscard]] const std::vector<std::string_view>& mfaSensitiveActions();
-// The actions a user needs to enrol MFA and obtain MFA credentials (semantics §5.3 pitfall 4):
-// the self-service set when the policies declare none.
+// The actions a user needs to enrol MFA and obtain MFA credentials (semantics §5.3 pitfall 4).
 [[nodiscard]] const std::vector<std::string_view>& mfaBootstrapActions();
-// The actions AWS's own force-MFA examples exempt (semantics §5.4 E1-E3): the bootstrap set plus
-// iam:ChangePassword and iam:GetAccountPasswordPolicy (first sign-in), iam:GetAccountSummary,
-// iam:GetMFADevice and iam:ListUsers (the list `policysim lint` uses for the same check).
-// A declared self-service action outside this set that is reachable without MFA is a NotAction
-// gap.
-[[nodiscard]] const std::vector<std::string_view>& selfManagementActions();
+// The self-service set of semantics §5.3a: what may be done without MFA, fixed by the rules and
+// not by the policy under audit. The bootstrap actions, iam:ChangePassword and
+// iam:GetAccountPasswordPolicy (first sign-in; on the caller itself) and sts:GetCallerIdentity.
+// The audit's verdict and lint's NotAction-gap rule (PS406) judge against this one list.
+[[nodiscard]] const std::vector<std::string_view>& mfaSelfServiceActions();
+
+// How much an action reachable without MFA matters, most first: the verdict lists them so.
+enum class MfaRisk : std::uint8_t {
+  Credentials,  // creates, changes or removes credentials or MFA devices, or obtains credentials
+  Privilege,    // changes permissions or identities (access level "Permissions management", IAM
+                // and STS writes and tagging)
+  Other,
+};
+[[nodiscard]] MfaRisk mfaRiskOf(const ActionInfo& action);
+// "credentials", "privilege", "other".
+[[nodiscard]] std::string_view mfaRiskName(MfaRisk risk);
 
 // A policy document audited, by the name its caller gave it (`policysim mfa-audit`: the file).
 struct AuditedPolicy {
@@ -108,8 +117,10 @@ struct AuditAllowedAction {
   const ActionInfo* action = nullptr;  // points into the IamData
   std::string resource;                // the first resource it is allowed on
   std::size_t statement = 0;           // index into MfaAuditReport::statements
-  bool selfService = false;            // in the declared self-service set
-  bool selfManagement = false;         // in selfManagementActions()
+  bool selfService = false;            // self-service here, or accepted: not a violation
+  bool selfManagement = false;         // in mfaSelfServiceActions() (on any resource)
+  bool accepted = false;               // accepted by MfaAuditOptions::acceptedWithoutMfa
+  MfaRisk risk = MfaRisk::Other;
 };
 
 // The actions one scenario without MFA reaches.
@@ -145,8 +156,8 @@ struct AuditAgeLimit {
 
 // A pitfall (docs/mfa-audit.md lists every id). Severity "error": the evaluation shows actions it
 // lets through without MFA; "warning": the pattern lets nothing through with these policies but
-// would with others, or an operational risk (lockout, MFA removal, NotAction gap; "error" for a
-// gap under MfaAuditOptions::strict); "info": worth knowing.
+// would with others, or an operational risk (lockout, MFA removal, enrolment takeover, a latent
+// NotAction gap; "error" for that gap under MfaAuditOptions::strict); "info": worth knowing.
 struct AuditPitfall {
   std::string id;           // stable: "deny-bool-without-ifexists", "notaction-gap", ...
   std::string severity;     // "error", "warning", "info"
@@ -157,16 +168,39 @@ struct AuditPitfall {
   std::vector<std::string> actions;      // evidence: actions concerned (may be empty)
 };
 
+// An action outside the self-service set that some scenario without MFA reaches.
+struct AuditViolation {
+  const ActionInfo* action = nullptr;
+  MfaRisk risk = MfaRisk::Other;
+  std::vector<std::size_t> runs;  // the runs without MFA that reach it (MfaAuditReport::runs)
+  std::string resource;           // in the first of them: the first resource allowed
+  std::size_t statement = 0;      // and the statement that allows it
+};
+
+// An action pattern the caller accepted as usable without MFA, and what it let through.
+struct AuditAccepted {
+  std::string pattern;               // as given
+  std::vector<std::string> actions;  // reachable without MFA and accepted by it (first match)
+};
+
 struct AuditVerdict {
   bool mfaEnforced = false;
-  bool strict = false;  // NotAction gaps also count against enforcement
-  // Where the self-service set comes from: "notaction" (the force-MFA Deny statements) or
-  // "bootstrap" (no such Deny: mfaBootstrapActions()).
+  bool strict = false;  // NotAction exemptions beyond the self-service set also fail it
+  // Where the self-service set comes from: always "fixed" (semantics §5.3a; the policies'
+  // NotAction lists are not trusted), plus what the caller accepted.
   std::string selfServiceSource;
   std::vector<std::size_t> guardStatements;      // the force-MFA Deny statements found
-  std::vector<std::string> selfServicePatterns;  // as written (NotAction) or the bootstrap list
-  std::size_t violations = 0;  // distinct actions outside the set reachable without MFA
-  std::string summary;         // one sentence
+  std::vector<std::string> selfServicePatterns;  // mfaSelfServiceActions() then the accepted
+  std::vector<std::string> guardExemptions;      // the guards' NotAction entries, as written
+  std::vector<AuditAccepted> accepted;           // one per accepted pattern, in given order
+  // The identity policies only deny: audited beside a policy allowing everything.
+  bool besideAllowAll = false;
+  std::string besideAllowAllReason;  // "", "deny-only" (automatic) or "requested" (the option)
+  std::size_t violations = 0;        // distinct actions outside the set reachable without MFA
+  // The same actions, credentials and MFA devices first, then privilege changes, then the
+  // rest (IamData order within each).
+  std::vector<AuditViolation> actionsWithoutMfa;
+  std::string summary;  // one sentence
 };
 
 struct AuditMatrixRow {
@@ -187,8 +221,16 @@ struct MfaAuditOptions {
   std::vector<Scenario> scenarios;
   // MFA ages to try; empty = auditMfaAges(thresholds found in the policies).
   std::vector<std::int64_t> mfaAges;
-  // NotAction gaps make the verdict "not enforced".
+  // NotAction exemptions beyond the self-service set make the verdict "not enforced" even
+  // when these policies grant none of them (they would leak beside other grants).
   bool strict = false;
+  // Actions (IAM action patterns, wildcards allowed) a team knowingly allows without MFA: not
+  // violations; the report names them. A pattern that matches no action fails the audit.
+  std::vector<std::string> acceptedWithoutMfa;
+  // Audit the identity policies beside one allowing everything (how guards are deployed), and
+  // for sts:AssumeRole and kms:* beside a trust/key policy that trusts the account. Done
+  // anyway when the identity policies only deny.
+  bool besideAllowAll = false;
 };
 
 struct MfaAuditReport {
@@ -241,7 +283,8 @@ struct MfaAuditReport {
                                                  const PrincipalArn& principal);
 
 // Runs the audit. Fails (InvalidArgument) on a principal analysis/scenario.h cannot parse, a
-// missing time, or policies that do not compile.
+// missing time, policies that do not compile, or an accepted action pattern that matches no
+// action of the data.
 [[nodiscard]] Result<MfaAuditReport> runMfaAudit(const PolicySetInput& input, const IamData& data,
                                                  const MfaAuditOptions& options);
 

@@ -77,6 +77,26 @@ std::string dataText(const MfaAuditReport& report, const IamData& data) {
          " audited";
 }
 
+std::string riskTitle(MfaRisk risk) {
+  switch (risk) {
+    case MfaRisk::Credentials:
+      return "credentials and MFA devices";
+    case MfaRisk::Privilege:
+      return "privilege changes";
+    case MfaRisk::Other:
+      return "other actions";
+  }
+  return "other actions";
+}
+
+std::string violationScenarios(const MfaAuditReport& report, const AuditViolation& violation) {
+  std::string out;
+  for (const std::size_t r : violation.runs) {
+    out += (out.empty() ? "" : ", ") + scenarioName(report.runs[r].scenario);
+  }
+  return out;
+}
+
 }  // namespace internal
 
 namespace {
@@ -140,6 +160,54 @@ void appendHeader(const MfaAuditReport& report, const IamData& data, std::string
   *out += "  evaluated:  " + thousands(report.runs.size()) + " credential situations, " +
           thousands(report.evaluations) + " decisions\n\n";
   *out += "verdict: " + report.verdict.summary + "\n\n";
+}
+
+// The violations by risk, and what the caller accepted.
+void appendVerdictDetail(const MfaAuditReport& report, std::string* out) {
+  const AuditVerdict& verdict = report.verdict;
+  if (!verdict.actionsWithoutMfa.empty()) {
+    *out += "not enforced for (reachable without MFA, outside the self-service set), by risk:\n";
+    std::size_t i = 0;
+    const auto& list = verdict.actionsWithoutMfa;
+    while (i < list.size()) {
+      const MfaRisk risk = list[i].risk;
+      std::size_t end = i;
+      while (end < list.size() && list[end].risk == risk) {
+        ++end;
+      }
+      *out += "  " + internal::riskTitle(risk) + " (" + thousands(end - i) + ")\n";
+      for (std::size_t k = i; k < end && k < i + kTextActionsPerService; ++k) {
+        const AuditViolation& v = list[k];
+        *out += "    ! " + std::string(v.action->fullName) + "  (" +
+                internal::violationScenarios(report, v) + ")  on " + v.resource + "  by " +
+                report.statements[v.statement].label() + "\n";
+      }
+      if (end - i > kTextActionsPerService) {
+        *out += "    ... and " + thousands(end - i - kTextActionsPerService) +
+                " more (--format json or html lists all)\n";
+      }
+      i = end;
+    }
+    *out += "\n";
+  }
+  if (!verdict.accepted.empty()) {
+    *out += "accepted without MFA (--accept-without-mfa):\n";
+    for (const AuditAccepted& a : verdict.accepted) {
+      *out += "  " + a.pattern + ": ";
+      if (a.actions.empty()) {
+        *out += "nothing reachable without MFA\n";
+        continue;
+      }
+      for (std::size_t k = 0; k < a.actions.size() && k < kTextActionsPerService; ++k) {
+        *out += (k == 0 ? "" : ", ") + a.actions[k];
+      }
+      if (a.actions.size() > kTextActionsPerService) {
+        *out += " and " + thousands(a.actions.size() - kTextActionsPerService) + " more";
+      }
+      *out += "\n";
+    }
+    *out += "\n";
+  }
 }
 
 void appendReachable(const MfaAuditReport& report, std::string* out) {
@@ -316,6 +384,7 @@ void appendMatrix(const MfaAuditReport& report, std::string* out) {
 std::string formatMfaAuditText(const MfaAuditReport& report, const IamData& data) {
   std::string out;
   appendHeader(report, data, &out);
+  appendVerdictDetail(report, &out);
   appendReachable(report, &out);
   appendAgeLimits(report, &out);
   appendPitfallsAndNotes(report, &out);

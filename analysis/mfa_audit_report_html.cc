@@ -104,6 +104,29 @@ void appendHead(const MfaAuditReport& report, const IamData& data, std::string* 
   *out += std::string("<div class=\"verdict ") + (report.verdict.mfaEnforced ? "ok" : "bad") +
           "\">" + (report.verdict.mfaEnforced ? "&#10004; " : "&#10008; ") +
           escape(report.verdict.summary) + "</div>\n";
+  const AuditVerdict& verdict = report.verdict;
+  if (!verdict.actionsWithoutMfa.empty()) {
+    *out += "<h2>Not enforced for (by risk)</h2>\n<table>\n";
+    for (const AuditViolation& v : verdict.actionsWithoutMfa) {
+      *out += "<tr><td class=\"out\">" + escape(internal::riskTitle(v.risk)) + "</td><td><code>" +
+              escape(v.action->fullName) + "</code></td><td>" +
+              escape(internal::violationScenarios(report, v)) + "</td><td><code>" +
+              escape(v.resource) + "</code></td><td>" +
+              escape(report.statements[v.statement].label()) + "</td></tr>\n";
+    }
+    *out += "</table>\n";
+  }
+  if (!verdict.accepted.empty()) {
+    *out += "<h2>Accepted without MFA</h2>\n<ul>\n";
+    for (const AuditAccepted& a : verdict.accepted) {
+      *out += "<li><code>" + escape(a.pattern) + "</code>: ";
+      for (std::size_t k = 0; k < a.actions.size(); ++k) {
+        *out += (k == 0 ? "" : ", ") + std::string("<code>") + escape(a.actions[k]) + "</code>";
+      }
+      *out += a.actions.empty() ? "nothing reachable without MFA</li>\n" : "</li>\n";
+    }
+    *out += "</ul>\n";
+  }
 }
 
 // One box per pitfall, coloured by severity.

@@ -151,6 +151,57 @@ void writeVerdict(JsonWriter& w, const MfaAuditReport& report) {
     writeStatement(w, st[g]);
   }
   w.EndArray();
+  w.Key("guardExemptions");
+  w.StartArray();
+  for (const std::string& e : report.verdict.guardExemptions) {
+    writeString(w, e);
+  }
+  w.EndArray();
+  w.Key("besideAllowAll");
+  w.Bool(report.verdict.besideAllowAll);
+  w.Key("besideAllowAllReason");
+  if (report.verdict.besideAllowAllReason.empty()) {
+    w.Null();
+  } else {
+    writeString(w, report.verdict.besideAllowAllReason);
+  }
+  w.Key("accepted");
+  w.StartArray();
+  for (const AuditAccepted& a : report.verdict.accepted) {
+    w.StartObject();
+    w.Key("pattern");
+    writeString(w, a.pattern);
+    w.Key("actions");
+    w.StartArray();
+    for (const std::string& action : a.actions) {
+      writeString(w, action);
+    }
+    w.EndArray();
+    w.EndObject();
+  }
+  w.EndArray();
+  // By risk: credentials and MFA devices, privilege changes, the rest.
+  w.Key("actionsWithoutMfa");
+  w.StartArray();
+  for (const AuditViolation& v : report.verdict.actionsWithoutMfa) {
+    w.StartObject();
+    w.Key("action");
+    writeString(w, v.action->fullName);
+    w.Key("risk");
+    writeString(w, mfaRiskName(v.risk));
+    w.Key("scenarios");
+    w.StartArray();
+    for (const std::size_t r : v.runs) {
+      writeString(w, scenarioName(report.runs[r].scenario));
+    }
+    w.EndArray();
+    w.Key("resource");
+    writeString(w, v.resource);
+    w.Key("statement");
+    writeStatement(w, st[v.statement]);
+    w.EndObject();
+  }
+  w.EndArray();
   w.EndObject();
 }
 
@@ -218,6 +269,10 @@ void writeReachable(JsonWriter& w, const MfaAuditReport& report) {
         w.Bool(a.selfService);
         w.Key("selfManagement");
         w.Bool(a.selfManagement);
+        w.Key("accepted");
+        w.Bool(a.accepted);
+        w.Key("risk");
+        writeString(w, mfaRiskName(a.risk));
         w.Key("statement");
         writeStatement(w, st[a.statement]);
         w.EndObject();

@@ -33,7 +33,9 @@ MfaConditionForm classifyMfaCondition(const MfaCondition& c) {
       hasValue(c, "false")) {
     return MfaConditionForm::DenyBoolFalse;
   }
-  if (deny && isOperator(c, OperatorKind::Null) && hasValue(c, "true")) {
+  // (Null true on the age key denies temporary credentials without MFA too: the age is absent
+  // whenever MFA was not used, semantics §5.3. It is a sound guard, not this form.)
+  if (deny && present && isOperator(c, OperatorKind::Null) && hasValue(c, "true")) {
     return MfaConditionForm::DenyNullTrue;
   }
   if (deny && age && numeric && !c.op.ifExists && !grammar::isNegated(c.op.kind)) {

@@ -27,7 +27,7 @@ struct MfaCondition {
 enum class MfaConditionForm {
   Other,                   // not an MFA key, or a form that means what it says
   DenyBoolFalse,           // Deny, Bool MultiFactorAuthPresent false: long-term keys pass
-  DenyNullTrue,            // Deny, Null (MFA key) true: sessions without MFA pass
+  DenyNullTrue,            // Deny, Null MultiFactorAuthPresent true: sessions without MFA pass
   DenyAgeWithoutIfExists,  // Deny, Numeric... age: requests without an age pass
   AllowIfExists,           // Allow, ...IfExists present true or age: long-term keys granted
   AllowNullFalse,          // Allow, Null MultiFactorAuthPresent false: any session granted

@@ -49,14 +49,16 @@ AuditPitfall conditionPitfall(MfaConditionForm form, const ConditionEntry& c,
       p.title = "Null check alone spares sessions without MFA";
       p.explanation = label + " denies only when " + c.key +
                       " is absent (long-term access keys); temporary credentials obtained "
-                      "without MFA carry the key (false) and are not denied" +
+                      "without MFA carry the key (false) and are not denied (a Null check on "
+                      "aws:MultiFactorAuthAge would catch both: that key is absent whenever MFA "
+                      "was not used)" +
                       (total > 0 ? " (" + count +
                                        " outside the self-service set are reachable from a "
                                        "console sign-in without MFA)."
                                  : ".");
       p.fix =
-          "Use \"BoolIfExists\": {\"aws:MultiFactorAuthPresent\": \"false\"}, which "
-          "denies both (semantics §5.3).";
+          "Use \"BoolIfExists\": {\"aws:MultiFactorAuthPresent\": \"false\"} (or \"Null\": "
+          "{\"aws:MultiFactorAuthAge\": \"true\"}), which denies both (semantics §5.3).";
       break;
     case MfaConditionForm::DenyAgeWithoutIfExists:
       p.id = "deny-age-without-null-check";
@@ -129,13 +131,13 @@ class PitfallFinder {
 
   std::vector<AuditPitfall> find() && {
     conditionPitfalls();
-    if (in_.selfService.declared()) {
-      const std::size_t guard = in_.selfService.guardStatements.front();
-      sensitiveExemptions(guard);
-      lockout(guard);
-      notActionGap(guard);
-      serviceCalls();
+    if (const auto guard = notActionGuard()) {
+      sensitiveExemptions(*guard);
+      notActionGap(*guard);
     }
+    lockout();
+    enrolmentTakeover();
+    serviceCalls();
     unexplainedViolations();
     std::stable_sort(pitfalls_.begin(), pitfalls_.end(),
                      [](const AuditPitfall& a, const AuditPitfall& b) {
@@ -156,7 +158,7 @@ class PitfallFinder {
     }
     std::erase(others, nullptr);
     for (std::size_t i = 0; i < in_.matrix.actions.size(); ++i) {
-      if (!run->allows(i) || in_.selfService.selfService[i]) {
+      if (!run->allows(i) || in_.selfService.selfService(*run, i)) {
         continue;
       }
       if (statement && run->grantedBy[i] != static_cast<std::int32_t>(*statement)) {
@@ -188,9 +190,17 @@ class PitfallFinder {
     const bool anyAbsentKeyDeny =
         std::any_of(statements.begin(), statements.end(),
                     [](const PolicyStatement& s) { return catchesAbsentKeys(*s.statement); });
+    // Denies temporary credentials without MFA: Bool(IfExists) present false, or Null age true.
     const bool anyPresentFalseDeny =
-        std::any_of(statements.begin(), statements.end(),
-                    [](const PolicyStatement& s) { return isPresentFalseDeny(*s.statement); });
+        std::any_of(statements.begin(), statements.end(), [](const PolicyStatement& s) {
+          const Statement& st = *s.statement;
+          return isPresentFalseDeny(st) ||
+                 (st.effect == engine::Effect::Deny &&
+                  std::any_of(st.conditions.begin(), st.conditions.end(), [](const auto& c) {
+                    return isKey(c, kMfaAgeKey) && isOperator(c, grammar::OperatorKind::Null) &&
+                           hasValue(c, "true");
+                  }));
+        });
     for (const PolicyStatement& statement : statements) {
       const Statement& st = *statement.statement;
       if (!mentionsMfa(st)) {
@@ -238,12 +248,42 @@ class PitfallFinder {
     }
   }
 
-  // The force-MFA Deny exempts actions that remove MFA or mint credentials.
+  // The first guard with a NotAction list, as a StatementTable index.
+  std::optional<std::size_t> notActionGuard() const {
+    const SelfServiceSet& set = in_.selfService;
+    for (std::size_t g = 0; g < set.guards.size(); ++g) {
+      if (set.guards[g].statement->notAction) {
+        return set.guardStatements[g];
+      }
+    }
+    return std::nullopt;
+  }
+
+  // What exempting one sensitive action lets a stolen password or key do.
+  static std::string sensitiveEffect(std::string_view action) {
+    if (action == "iam:DeactivateMFADevice") {
+      return "iam:DeactivateMFADevice removes the user's MFA device";
+    }
+    if (action == "iam:DeleteVirtualMFADevice") {
+      return "iam:DeleteVirtualMFADevice deletes virtual MFA devices (AWS requires an assigned "
+             "device to be deactivated first, so together with iam:DeactivateMFADevice it "
+             "removes MFA for good; alone, it deletes devices not assigned to anyone)";
+    }
+    if (action == "iam:CreateAccessKey") {
+      return "iam:CreateAccessKey mints long-term access keys";
+    }
+    return std::string(action) + " sets a console password";
+  }
+
+  // The force-MFA Deny exempts actions that remove MFA or mint credentials (semantics §5.3
+  // pitfall 5).
   void sensitiveExemptions(std::size_t guard) {
     std::vector<std::string> sensitive;
+    std::string effects;
     for (const std::string_view a : mfaSensitiveActions()) {
-      if (in_.selfService.covers(a)) {
+      if (in_.selfService.exempted(a)) {
         sensitive.emplace_back(a);
+        effects += (effects.empty() ? "" : "; ") + sensitiveEffect(a);
       }
     }
     if (sensitive.empty()) {
@@ -255,30 +295,41 @@ class PitfallFinder {
     p.title = "MFA can be removed or bypassed without MFA";
     p.explanation = "The NotAction list of " + (*table_)[guard].label() + " exempts " +
                     listed(sensitive) +
-                    ": whoever has the password or an access key can remove the MFA device "
-                    "or create new credentials without MFA (if an Allow grants it).";
+                    ": whoever has the password or an access key can then act without MFA "
+                    "wherever an Allow grants it (" +
+                    effects + ").";
     p.fix = "Remove these actions from NotAction: they should require MFA.";
     p.statement = guard;
     p.actions = sensitive;
     pitfalls_.push_back(std::move(p));
   }
 
-  // Enrolment actions explicitly denied without MFA: a user without MFA locks out (semantics
-  // §5.3 pitfall 4).
-  void lockout(std::size_t guard) {
-    if (consoleRun_ == nullptr) {
+  // The run users enrol from: a console sign-in without MFA, else long-term keys.
+  const MatrixRun* enrolmentRun() const {
+    return consoleRun_ != nullptr ? consoleRun_ : accessKeyRun_;
+  }
+
+  // Enrolment actions (mfaEnrolmentActions(), the list lint's PS407 checks) explicitly denied
+  // without MFA: a user without MFA locks out (semantics §5.3 pitfall 4), whichever Deny does
+  // it (a NotAction list missing them, Action "*").
+  void lockout() {
+    const MatrixRun* run = enrolmentRun();
+    if (run == nullptr) {
       return;
     }
     std::vector<std::string> denied;
-    for (const std::string_view name : mfaBootstrapActions()) {
+    std::optional<std::size_t> by;
+    for (const std::string_view name : mfaEnrolmentActions()) {
       const ActionInfo* info = in_.data.action(name);
-      if (info == nullptr || !name.starts_with("iam:")) {
+      if (info == nullptr) {
         continue;
       }
-      const engine::Decision d =
-          consoleRun_->decide(name, representativeResource(*info, in_.caller));
+      const engine::Decision d = run->decide(name, representativeResource(*info, in_.caller));
       if (d.kind == engine::DecisionKind::ExplicitDeny) {
         denied.emplace_back(name);
+        if (!by && !d.matchedStatements.empty()) {
+          by = table_->add(d.matchedStatements.front());
+        }
       }
     }
     if (denied.empty()) {
@@ -289,74 +340,163 @@ class PitfallFinder {
     p.severity = "warning";
     p.title = "Users without MFA cannot enrol MFA";
     p.explanation = "Without MFA, " + std::to_string(denied.size()) +
-                    " of the actions needed to enrol an MFA device are explicitly denied "
-                    "(first: " +
-                    denied.front() + "), so a user without MFA locks out.";
+                    " of the actions needed to enrol an MFA device " +
+                    (denied.size() == 1 ? "is" : "are") + " explicitly denied (" + listed(denied) +
+                    (by ? ", by " + (*table_)[*by].label() : std::string()) +
+                    "), so a user without MFA locks out.";
     p.fix =
-        "Keep iam:CreateVirtualMFADevice, iam:EnableMFADevice, iam:GetUser, "
-        "iam:ListMFADevices, iam:ListVirtualMFADevices, iam:ResyncMFADevice and "
-        "sts:GetSessionToken in the NotAction list (semantics §5.3 pitfall 4).";
-    p.statement = guard;
+        "Use NotAction rather than Action \"*\" in the force-MFA Deny and keep "
+        "iam:CreateVirtualMFADevice, iam:EnableMFADevice, iam:GetUser, iam:ListMFADevices, "
+        "iam:ListVirtualMFADevices, iam:ResyncMFADevice and sts:GetSessionToken in it "
+        "(semantics §5.3 pitfall 4), or have administrators enrol the devices.";
+    p.statement = by;
     p.actions = denied;
     pitfalls_.push_back(std::move(p));
   }
 
-  // Declared self-service actions beyond self-management that are reachable without MFA, each
-  // credited to the first NotAction entry that exempts it.
+  // Enrolment callable without MFA: a leaked key or password can enrol the attacker's own
+  // device (IAM allows eight per user) and then pass every MFA condition (semantics §5.3
+  // pitfall 7).
+  void enrolmentTakeover() {
+    std::vector<std::string> reachable;
+    std::vector<std::string> scenarios;
+    std::optional<std::size_t> by;
+    for (const std::string_view name : {"iam:CreateVirtualMFADevice", "iam:EnableMFADevice"}) {
+      const ActionInfo* info = in_.data.action(name);
+      if (info == nullptr) {
+        continue;
+      }
+      const auto it = std::find(in_.matrix.actions.begin(), in_.matrix.actions.end(), info);
+      if (it == in_.matrix.actions.end()) {
+        continue;
+      }
+      const auto i = static_cast<std::size_t>(it - in_.matrix.actions.begin());
+      bool any = false;
+      for (const MatrixRun* run : {accessKeyRun_, consoleRun_}) {
+        if (run == nullptr || !run->allows(i)) {
+          continue;
+        }
+        any = true;
+        const std::string id(scenarioInfo(run->info.scenario).name);
+        if (std::find(scenarios.begin(), scenarios.end(), id) == scenarios.end()) {
+          scenarios.push_back(id);
+        }
+        if (name == "iam:EnableMFADevice" && !by) {
+          by = creditedStatement(*run, i, table_);
+        }
+      }
+      if (any) {
+        reachable.emplace_back(name);
+      }
+    }
+    // Binding a device to the user is the step that matters (hardware and FIDO keys need no
+    // virtual device).
+    if (std::find(reachable.begin(), reachable.end(), "iam:EnableMFADevice") == reachable.end()) {
+      return;
+    }
+    AuditPitfall p;
+    p.id = "enrolment-takeover";
+    p.severity = "warning";
+    p.title = "A leaked password or key can enrol its own MFA device";
+    p.explanation =
+        listed(reachable) + " can be called without MFA (" + listed(scenarios) +
+        "): whoever holds a leaked access key or password can enrol an MFA device of their own "
+        "(IAM allows eight per user), then get MFA credentials and pass every MFA condition. No "
+        "IAM condition can say \"only while the user has no device\" (semantics §5.3 "
+        "pitfall 7).";
+    p.fix =
+        "Mitigate outside the condition: have administrators enrol devices (and remove "
+        "enrolment from the self-service actions), alert on EnableMFADevice and "
+        "CreateVirtualMFADevice in CloudTrail, or restrict enrolment to your network with "
+        "aws:SourceIp or aws:SourceVpc on the Allow.";
+    p.statement = by;
+    p.actions = reachable;
+    pitfalls_.push_back(std::move(p));
+  }
+
+  // NotAction entries that exempt actions beyond the self-service set (semantics §5.3a), each
+  // action credited to the first entry that exempts it: reachable without MFA here (violations),
+  // or latent (no Allow grants them here; any other policy that does leaks them).
   void notActionGap(std::size_t guard) {
     const auto& actions = in_.matrix.actions;
     const SelfServiceSet& set = in_.selfService;
-    std::vector<char> gap(actions.size(), 0);
-    for (const MatrixRun& run : in_.matrix.runs) {
-      if (run.info.mfa) {
+    struct Entry {
+      std::size_t exempted = 0;
+      std::vector<std::size_t> reachable;
+      std::vector<std::size_t> latent;
+    };
+    std::vector<Entry> byEntry(set.exemptions.size());
+    std::size_t reachableTotal = 0;
+    std::size_t exemptedTotal = 0;
+    for (std::size_t i = 0; i < actions.size(); ++i) {
+      if (in_.matrix.permissionless[i]) {
         continue;
       }
-      for (std::size_t i = 0; i < actions.size(); ++i) {
-        if (run.allows(i) && set.selfService[i] && !set.selfManagement[i]) {
-          gap[i] = 1;
-        }
+      const auto entry = set.firstExemptionCovering(actions[i]->fullName);
+      if (!entry) {
+        continue;
+      }
+      const bool reachable =
+          std::any_of(in_.matrix.runs.begin(), in_.matrix.runs.end(), [&](const MatrixRun& run) {
+            return !run.info.mfa && run.allows(i) && !set.selfService(run, i);
+          });
+      const bool outside = !set.fixed[i] && set.acceptedBy[i] < 0;
+      if (!reachable && !outside) {
+        continue;
+      }
+      Entry& e = byEntry[*entry];
+      ++e.exempted;
+      ++exemptedTotal;
+      if (reachable) {
+        e.reachable.push_back(i);
+        explained_[i] = 1;
+        ++reachableTotal;
+      } else {
+        e.latent.push_back(i);
       }
     }
-    const auto gaps = static_cast<std::size_t>(std::count(gap.begin(), gap.end(), 1));
-    if (gaps == 0) {
+    if (exemptedTotal == 0) {
       return;
-    }
-    std::vector<std::vector<std::size_t>> byEntry(set.patterns.size());
-    for (std::size_t i = 0; i < actions.size(); ++i) {
-      if (gap[i]) {
-        if (auto entry = set.firstPatternCovering(actions[i]->fullName)) {
-          byEntry[*entry].push_back(i);
-        }
-      }
     }
     AuditPitfall p;
     p.id = "notaction-gap";
-    p.severity = in_.strict ? "error" : "warning";
-    p.title = "NotAction exempts more than MFA self-management";
+    p.severity = reachableTotal > 0 || in_.strict ? "error" : "warning";
+    p.title = "NotAction exempts more than the self-service set";
     std::string entries;
     for (std::size_t e = 0; e < byEntry.size(); ++e) {
-      if (!byEntry[e].empty()) {
-        entries += (entries.empty() ? "" : ", ") + set.patterns[e] + " (" +
-                   thousands(byEntry[e].size()) + ")";
+      if (byEntry[e].exempted > 0) {
+        entries += (entries.empty() ? "" : ", ") + set.exemptions[e] + " (" +
+                   thousands(byEntry[e].exempted) + ", " + thousands(byEntry[e].reachable.size()) +
+                   " allowed here)";
       }
     }
-    p.explanation = "The NotAction list of " + (*table_)[guard].label() + " lets " +
-                    actionCount(gaps) +
-                    " beyond enrolling MFA and first sign-in be used without MFA, and the "
-                    "policies allow " +
-                    (gaps == 1 ? "it" : "them") + "; entries: " + entries + ".";
+    p.explanation = "The NotAction list of " + (*table_)[guard].label() + " exempts " +
+                    actionCount(exemptedTotal) +
+                    " beyond the self-service set (semantics §5.3a) from the MFA requirement; " +
+                    (reachableTotal > 0 ? "these policies allow " + thousands(reachableTotal) +
+                                              " of them without MFA"
+                                        : std::string("these policies allow none of them")) +
+                    (reachableTotal < exemptedTotal
+                         ? ", and any other policy that grants the rest leaks them too"
+                         : std::string()) +
+                    "; entries: " + entries + ".";
     p.fix =
         "Remove these entries from NotAction (keep only the MFA enrolment actions, "
-        "iam:ChangePassword and iam:GetAccountPasswordPolicy), or confirm that they are "
-        "meant to work without MFA.";
+        "iam:ChangePassword and iam:GetAccountPasswordPolicy), or accept named actions "
+        "explicitly with --accept-without-mfa.";
     p.statement = guard;
-    // Evidence: a few actions of every entry, in NotAction order.
-    const auto entriesUsed = static_cast<std::size_t>(
-        std::count_if(byEntry.begin(), byEntry.end(), [](const auto& v) { return !v.empty(); }));
+    // Evidence: reachable actions first, a few of every entry, in NotAction order.
+    const auto entriesUsed = static_cast<std::size_t>(std::count_if(
+        byEntry.begin(), byEntry.end(), [](const Entry& e) { return e.exempted > 0; }));
     const std::size_t perEntry = std::max<std::size_t>(1, kMaxEvidence / entriesUsed);
-    for (const auto& entry : byEntry) {
-      for (std::size_t k = 0; k < entry.size() && k < perEntry; ++k) {
-        p.actions.emplace_back(actions[entry[k]]->fullName);
+    for (const Entry& e : byEntry) {
+      std::size_t k = 0;
+      for (const auto* list : {&e.reachable, &e.latent}) {
+        for (const std::size_t i : *list) {
+          if (k++ < perEntry) {
+            p.actions.emplace_back(actions[i]->fullName);
+          }
+        }
       }
     }
     pitfalls_.push_back(std::move(p));
@@ -415,7 +555,7 @@ class PitfallFinder {
         continue;
       }
       for (std::size_t i = 0; i < actions.size(); ++i) {
-        if (!run.allows(i) || in_.selfService.selfService[i] || counted[i] || explained_[i]) {
+        if (!run.allows(i) || in_.selfService.selfService(run, i) || counted[i] || explained_[i]) {
           continue;
         }
         counted[i] = 1;
@@ -436,8 +576,8 @@ class PitfallFinder {
         p.id = "allow-without-mfa";
         p.title = "Allow without an MFA condition";
         p.explanation = grants +
-                        " outside the MFA bootstrap set to callers without MFA, and no Deny "
-                        "statement requires MFA.";
+                        " outside the self-service set (semantics §5.3a) to callers without MFA, "
+                        "and no force-MFA Deny (NotAction, or Action \"*\") covers them.";
         p.fix =
             "Add the force-MFA Deny (NotAction = the MFA enrolment actions, "
             "\"BoolIfExists\": {\"aws:MultiFactorAuthPresent\": \"false\"}), or require "

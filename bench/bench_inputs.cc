@@ -102,6 +102,81 @@ std::string scalingRequestMatchingNone() {
          R"("resource":"*","context":{"aws:PrincipalTag/team":"team1"}})";
 }
 
+namespace {
+
+std::string shapeStatement(Shape shape, int i) {
+  const std::string id = std::to_string(i);
+  std::string action = "s3:GetObject";
+  std::string resource = "*";
+  std::string condition;
+  switch (shape) {
+    case Shape::Literal:
+      action = "ec2:Op" + id;
+      break;
+    case Shape::Prefix:
+      action = "ec2:Op" + id + "*";
+      break;
+    case Shape::Resources:
+      resource = "arn:aws:s3:::tenant-" + id + "/*";
+      break;
+    case Shape::Tags:
+      resource = "arn:aws:s3:::shared/*";
+      condition = "team" + id;
+      break;
+    case Shape::Mixed:
+      action = "ec2:Op" + id + (i % 7 == 0 ? "*" : "");
+      resource = "arn:aws:ec2:us-east-1:111122223333:instance/i-" + id;
+      condition = "team" + std::to_string(i % 10);
+      break;
+  }
+  std::string text = R"({"Sid":"S)" + id + R"(","Effect":"Allow","Action":")" + action +
+                     R"(","Resource":")" + resource + R"(")";
+  if (!condition.empty()) {
+    text += R"(,"Condition":{"StringEquals":{"aws:PrincipalTag/team":")" + condition + R"("}})";
+  }
+  return text + "}";
+}
+
+}  // namespace
+
+std::string shapePolicyText(Shape shape, int n) {
+  std::string text = R"({"Version":"2012-10-17","Statement":[)";
+  for (int i = 0; i < n; ++i) {
+    if (i != 0) {
+      text += ',';
+    }
+    text += shapeStatement(shape, i);
+  }
+  return text + "]}";
+}
+
+std::string shapeRequest(Shape shape, int n, bool matchLast) {
+  const std::string id = matchLast ? std::to_string(n - 1) : std::string("none");
+  std::string action = "s3:GetObject";
+  std::string resource = "*";
+  std::string team = "team" + id;
+  switch (shape) {
+    case Shape::Literal:
+    case Shape::Prefix:
+      action = "ec2:Op" + id;
+      break;
+    case Shape::Resources:
+      resource = "arn:aws:s3:::tenant-" + id + "/report.csv";
+      break;
+    case Shape::Tags:
+      resource = "arn:aws:s3:::shared/report.csv";
+      break;
+    case Shape::Mixed:
+      action = "ec2:Op" + id;
+      resource = "arn:aws:ec2:us-east-1:111122223333:instance/i-" + id;
+      team = matchLast ? "team" + std::to_string((n - 1) % 10) : "nobody";
+      break;
+  }
+  return R"({"principal":"arn:aws:iam::111122223333:user/alice","action":")" + action +
+         R"(","resource":")" + resource + R"(","context":{"aws:PrincipalTag/team":")" + team +
+         R"("}})";
+}
+
 engine::Request parseOneRequest(const std::string& json) {
   auto requests = engine::parseRequests(json, "bench");
   if (!requests.ok()) {

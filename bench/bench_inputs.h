@@ -28,6 +28,20 @@ std::string scalingRequestMatchingLast(int n);
 // A request whose action no statement covers.
 std::string scalingRequestMatchingNone();
 
+// The shapes of policy set of issue 17's table, n statements each (statement i):
+//   Literal   Action "ec2:Op<i>", Resource "*"
+//   Prefix    Action "ec2:Op<i>*" (a prefix wildcard, like "s3:Get*"), Resource "*"
+//   Resources Action "s3:GetObject", Resource "arn:aws:s3:::tenant-<i>/*" (a tenant per prefix)
+//   Tags      Action "s3:GetObject", Resource "arn:aws:s3:::shared/*", and
+//             StringEquals aws:PrincipalTag/team = "team<i>" (ABAC)
+//   Mixed     Action "ec2:Op<i>" (every 7th "ec2:Op<i>*"), its own instance ARN and a
+//             StringEquals aws:PrincipalTag/team condition
+enum class Shape { Literal, Prefix, Resources, Tags, Mixed };
+std::string shapePolicyText(Shape shape, int n);
+// A request the last statement allows (matchLast) or one no statement covers, of the same
+// service, action and resource form as the set's statements.
+std::string shapeRequest(Shape shape, int n, bool matchLast);
+
 engine::Request parseOneRequest(const std::string& json);
 
 }  // namespace policysim::bench

@@ -3,6 +3,7 @@
 //   BM_Compile_Scaling/N      generated policies of N statements -> PolicySet (bytes/s)
 //   BM_CompileViaDocument_Scaling/10000  the same through parsePolicyDocument + compile
 //   BM_CompiledSetMemory/N    heap held by the compiled set alone (counter compiled_MiB)
+//   BM_CompiledShapeMemory/S  the same for 100,000 statements of each shape S of issue 17
 #include <benchmark/benchmark.h>
 #include <malloc.h>
 
@@ -62,8 +63,7 @@ std::size_t heapInUse() {
   return info.uordblks + info.hblkhd;
 }
 
-void BM_CompiledSetMemory(benchmark::State& state) {
-  const std::string text = scalingPolicyText(static_cast<int>(state.range(0)));
+void compiledSetMemory(benchmark::State& state, const std::string& text) {
   double mebibytes = 0;
   for (auto _ : state) {
     const std::size_t before = heapInUse();
@@ -77,7 +77,17 @@ void BM_CompiledSetMemory(benchmark::State& state) {
   }
   state.counters["compiled_MiB"] = mebibytes;
 }
+void BM_CompiledSetMemory(benchmark::State& state) {
+  compiledSetMemory(state, scalingPolicyText(static_cast<int>(state.range(0))));
+}
 BENCHMARK(BM_CompiledSetMemory)->Arg(100000)->Iterations(1)->Unit(benchmark::kMillisecond);
+
+// The same for the shapes of issue 17 (bench_inputs.h): 0 Literal, 1 Prefix, 2 Resources,
+// 3 Tags, 4 Mixed.
+void BM_CompiledShapeMemory(benchmark::State& state) {
+  compiledSetMemory(state, shapePolicyText(static_cast<Shape>(state.range(0)), 100000));
+}
+BENCHMARK(BM_CompiledShapeMemory)->DenseRange(0, 4)->Iterations(1)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace policysim::bench

@@ -6,9 +6,15 @@
 //   BM_Evaluate_ForceMfaWithJson     request JSON parsing + evaluation (end-to-end per request)
 //   BM_Evaluate_Scaling{Last,None}/N N = 10 .. 100,000 statements with distinct actions:
 //                                    a request matching the last statement / matching none
+//   BM_Shape_<shape>_{Last,None}/N  N = 10, 1,000, 100,000 statements of each shape of issue 17
+//                                    (bench_inputs.h: Literal, Prefix, Resources, Tags, Mixed):
+//                                    a request the last statement allows / one matching none
 //   BM_RequestJson_Parse             request-context JSON -> Request (full parser, new Request)
 //   BM_RequestJson_ParseReusing      the same with RequestParser into a reused Request (batch)
 #include <benchmark/benchmark.h>
+
+#include <map>
+#include <utility>
 
 #include "bench_inputs.h"
 #include "engine/policy_json.h"
@@ -118,6 +124,50 @@ void BM_Evaluate_ScalingNone(benchmark::State& state) {
 }
 BENCHMARK(BM_Evaluate_ScalingLast)->RangeMultiplier(10)->Range(10, 100000);
 BENCHMARK(BM_Evaluate_ScalingNone)->RangeMultiplier(10)->Range(10, 100000);
+
+// One compiled set per (shape, n), shared by the Last and None runs.
+std::shared_ptr<const engine::PolicySet> compileShape(Shape shape, int n) {
+  static std::map<std::pair<Shape, int>, std::shared_ptr<const engine::PolicySet>> cache;
+  auto& set = cache[{shape, n}];
+  if (!set) {
+    auto document = engine::parsePolicyDocument(shapePolicyText(shape, n), "shape.json",
+                                                engine::PolicyKind::Identity);
+    engine::PolicySetInput input;
+    input.identity.push_back(std::move(document).value());
+    set = engine::PolicySet::compile(std::move(input)).value();
+  }
+  return set;
+}
+
+void shapeBench(benchmark::State& state, Shape shape, bool matchLast) {
+  const int n = static_cast<int>(state.range(0));
+  const auto set = compileShape(shape, n);
+  const engine::Request request = parseOneRequest(shapeRequest(shape, n, matchLast));
+  engine::Decision decision;
+  set->evaluate(request, false, &decision);
+  const bool allowed = decision.kind == engine::DecisionKind::Allowed;
+  if (allowed != matchLast) {
+    state.SkipWithError("the request was not decided as the shape intends");
+    return;
+  }
+  for (auto _ : state) {
+    set->evaluate(request, false, &decision);
+    benchmark::DoNotOptimize(decision.kind);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+#define POLICYSIM_SHAPE_BENCH(NAME)                                                               \
+  void BM_Shape_##NAME##_Last(benchmark::State& state) { shapeBench(state, Shape::NAME, true); }  \
+  void BM_Shape_##NAME##_None(benchmark::State& state) { shapeBench(state, Shape::NAME, false); } \
+  BENCHMARK(BM_Shape_##NAME##_Last)->Arg(10)->Arg(1000)->Arg(100000);                             \
+  BENCHMARK(BM_Shape_##NAME##_None)->Arg(10)->Arg(1000)->Arg(100000);
+POLICYSIM_SHAPE_BENCH(Literal)
+POLICYSIM_SHAPE_BENCH(Prefix)
+POLICYSIM_SHAPE_BENCH(Resources)
+POLICYSIM_SHAPE_BENCH(Tags)
+POLICYSIM_SHAPE_BENCH(Mixed)
+#undef POLICYSIM_SHAPE_BENCH
 
 void BM_RequestJson_Parse(benchmark::State& state) {
   static const std::vector<std::string> lines = forceMfaRequestLines();

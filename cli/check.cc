@@ -173,7 +173,8 @@ int runCheck(const CheckArgs& args) {
   if (const engine::Status status =
           applyScenarioFlags(args.scenario, args.quiet, args.verbose, &requests.value());
       !status.ok()) {
-    std::cerr << "check: --as " << args.scenario.scenario << ": " << status.message() << "\n";
+    std::cerr << "check: --as " << args.scenario.scenario << ": "
+              << (args.context.empty() ? "" : args.context + ": ") << status.message() << "\n";
     return kExitInputError;
   }
 

@@ -30,6 +30,9 @@ struct AuditArgs {
   std::string now;
   bool conservativeAssumeRole = false;
   bool strict = false;
+  std::vector<std::string> accepted;       // --accept-without-mfa
+  std::vector<std::string> acceptedFiles;  // --accept-without-mfa-file
+  bool besideAllowAll = false;
   std::string format = "text";
   std::string output;
   bool quiet = false;
@@ -46,6 +49,42 @@ engine::Result<std::int64_t> requestTime(const std::string& now) {
                                            parsed.status().message());
   }
   return parsed.value();
+}
+
+// The action patterns of --accept-without-mfa-file: one per line; blank lines and lines
+// starting with '#' are skipped.
+engine::Status readAcceptedFile(const std::string& path, std::vector<std::string>* out) {
+  std::ifstream in(path);
+  if (!in) {
+    return engine::Status::notFound("cannot read file (--accept-without-mfa-file)", {path});
+  }
+  std::string line;
+  std::size_t number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    const std::size_t first = line.find_first_not_of(" \t\r");
+    if (first == std::string::npos || line[first] == '#') {
+      continue;
+    }
+    const std::size_t last = line.find_last_not_of(" \t\r");
+    const std::string pattern = line.substr(first, last - first + 1);
+    if (pattern.find_first_of(" \t,") != std::string::npos) {
+      return engine::Status::invalidArgument(
+          "one action pattern per line expected, got \"" + pattern + "\"",
+          {path, number, first + 1});
+    }
+    out->push_back(pattern);
+  }
+  return {};
+}
+
+// A trust policy passed as an identity policy: say which flag takes it.
+void hintResourcePolicy(const engine::Status& status) {
+  if (status.message().find("only resource-based policies name principals") != std::string::npos) {
+    std::cerr << "mfa-audit: " << status.location().file
+              << " names principals, so it is a resource-based policy (a role trust policy?): "
+                 "give it with --resource-policy\n";
+  }
 }
 
 std::string render(const analysis::MfaAuditReport& report, const analysis::IamData& data,
@@ -79,6 +118,7 @@ int runAudit(const AuditArgs& args) {
   auto input = loadPolicyFiles(args.files);
   if (!input.ok()) {
     std::cerr << input.status().toString() << "\n";
+    hintResourcePolicy(input.status());
     return kExitInputError;
   }
   auto data = analysis::loadIamDataOrShipped(args.iamData);
@@ -90,6 +130,14 @@ int runAudit(const AuditArgs& args) {
   options.principal = args.principal;
   options.assumeRoleCarriesMfa = !args.conservativeAssumeRole;
   options.strict = args.strict;
+  options.acceptedWithoutMfa = args.accepted;
+  for (const std::string& file : args.acceptedFiles) {
+    if (engine::Status read = readAcceptedFile(file, &options.acceptedWithoutMfa); !read.ok()) {
+      std::cerr << read.toString() << "\n";
+      return kExitInputError;
+    }
+  }
+  options.besideAllowAll = args.besideAllowAll;
   auto now = requestTime(args.now);
   if (!now.ok()) {
     std::cerr << now.status().message() << "\n";
@@ -142,7 +190,18 @@ void addMfaAuditCommand(CLI::App& app, int* exitCode) {
                     "Request time (ISO 8601 or epoch seconds; default: the system clock)");
   addConservativeAssumeRoleFlag(audit, &args->conservativeAssumeRole);
   audit->add_flag("--strict", args->strict,
-                  "NotAction exemptions beyond MFA self-management also fail the verdict");
+                  "NotAction exemptions beyond the self-service set fail the verdict even when "
+                  "these policies grant none of them");
+  audit
+      ->add_option("--accept-without-mfa", args->accepted,
+                   "Actions (wildcards allowed) your team allows without MFA on purpose: not "
+                   "counted against the verdict, named in the report")
+      ->delimiter(',');
+  audit->add_option("--accept-without-mfa-file", args->acceptedFiles,
+                    "File of accepted actions, one per line ('#' comments)");
+  audit->add_flag("--beside-allow-all", args->besideAllowAll,
+                  "Audit beside a policy allowing everything (how guards are deployed); "
+                  "automatic when the identity policies only deny");
   audit->add_option("--format", args->format, "Output: text, json or html")
       ->check(CLI::IsMember({"text", "json", "html"}));
   audit->add_option("--output,-o", args->output, "Write the report to this file (default stdout)");

@@ -21,7 +21,8 @@ namespace policysim::cli {
 namespace {
 
 struct ReplayArgs {
-  std::string cloudtrail;
+  std::vector<std::string> cloudtrail;  // files and directories, "-" = stdin
+  std::string iamData;
   std::vector<std::string> identity;
   std::string resource;
   std::string boundary;
@@ -48,33 +49,35 @@ int runReplay(const ReplayArgs& args) {
     return kExitInputError;
   }
   const std::shared_ptr<const engine::PolicySet>& set = compiled.value();
-  auto logText = readFile(args.cloudtrail);
-  if (!logText.ok()) {
-    std::cerr << logText.status().toString() << "\n";
+  auto data = analysis::loadIamDataOrShipped(args.iamData);
+  if (!data.ok()) {
+    std::cerr << data.status().toString() << "\n";
     return kExitInputError;
   }
   analysis::ReplayOptions options;
+  options.records.catalogue = data.value();
   options.records.assumeRoleCarriesMfa = !args.conservativeAssumeRole;
   options.records.principals = args.principals;
   options.explicitDenyOnly = args.explicitOnly;
   // The report refers to the set's statements: it is used while `set` lives.
-  auto report = analysis::replayCloudTrailLog(args.cloudtrail, logText.value(), *set, options);
-  if (!report.ok()) {
-    std::cerr << report.status().toString() << "\n";
-    return kExitInputError;
-  }
-  for (const analysis::RecordNote& error : report.value().errors) {
+  const analysis::ReplayReport report =
+      analysis::replayCloudTrailFiles(args.cloudtrail, *set, options);
+  for (const analysis::RecordNote& error : report.errors) {
     std::cerr << error.text << "\n";
   }
-  if (args.format == "json") {
-    std::cout << analysis::formatReplayJson(report.value()) << "\n";
-  } else {
-    std::cout << analysis::formatReplayText(report.value(), args.verbose);
+  if (report.errorCount > report.errors.size()) {
+    std::cerr << "replay: " << report.errorCount - report.errors.size()
+              << " more malformed records not shown (counted in the report)\n";
   }
-  if (!report.value().errors.empty()) {
+  if (args.format == "json") {
+    std::cout << analysis::formatReplayJson(report) << "\n";
+  } else {
+    std::cout << analysis::formatReplayText(report, args.verbose);
+  }
+  if (report.errorCount != 0) {
     return kExitInputError;
   }
-  return report.value().wouldDeny ? kExitDenied : kExitAllowed;
+  return report.wouldDeny ? kExitDenied : kExitAllowed;
 }
 
 }  // namespace
@@ -85,9 +88,15 @@ void addReplayCommand(CLI::App& app, int* exitCode) {
       "replay", "Replay CloudTrail records against policies: which past requests would they deny?");
   replay
       ->add_option("--cloudtrail", args->cloudtrail,
-                   "CloudTrail log: {\"Records\": [...]} as delivered, or one event per line "
-                   "(- for stdin; gunzip .json.gz first)")
-      ->required();
+                   "CloudTrail logs: files (.json, .json.gz, JSON Lines, lookup-events output, "
+                   "EventBridge events) or directories such as AWSLogs/ (- for stdin, e.g. "
+                   "zcat *.json.gz | ... --cloudtrail -); repeatable")
+      ->required()
+      ->allow_extra_args(false)
+      ->take_all();
+  replay->add_option("--iam-data", args->iamData,
+                     "Service authorization snapshot to check actions against (default: the "
+                     "shipped data/iam-data.json)");
   replay->add_option("policies", args->identity, "Identity-based policy files (JSON)");
   replay->add_option("--resource-policy", args->resource,
                      "Resource-based policy applied to every replayed request");

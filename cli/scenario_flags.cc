@@ -129,6 +129,77 @@ engine::Result<analysis::ScenarioOptions> scenarioOptions(const ScenarioFlags& f
   return options;
 }
 
+namespace {
+
+// The keys that say which credentials signed a request: a request file that sets them
+// differently from the scenario describes other credentials (semantics §5.1).
+constexpr std::string_view kCredentialKeys[] = {"aws:MultiFactorAuthPresent",
+                                                "aws:MultiFactorAuthAge", "aws:TokenIssueTime"};
+
+bool isCredentialKey(std::string_view key) {
+  for (const std::string_view k : kCredentialKeys) {
+    if (key.size() == k.size() && engine::toLowerAscii(key) == engine::toLowerAscii(k)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string valuesText(const engine::ContextValue& value) {
+  std::string out;
+  for (const std::string& v : value.values) {
+    out += (out.empty() ? "" : ", ") + v;
+  }
+  return out;
+}
+
+// The request's credential keys against what the scenario sets on the same request without
+// them: a key the scenario leaves absent, or (aws:MultiFactorAuthPresent) sets to another value,
+// is a contradiction. (An age or issue time where the scenario has one is how a request file
+// gives it, not a contradiction.)
+engine::Status checkCredentialKeys(const analysis::ScenarioOptions& options,
+                                   const std::string& scenarioName,
+                                   const engine::Request& request) {
+  engine::Request probe;
+  probe.principal = request.principal;
+  probe.anonymous = request.anonymous;
+  probe.action = request.action;
+  probe.resource = request.resource;
+  bool any = false;
+  for (std::size_t i = 0; i < request.contextSize(); ++i) {
+    if (isCredentialKey(request.contextKey(i))) {
+      any = true;
+    } else {
+      probe.setContext(request.contextKey(i), request.contextValue(i));
+    }
+  }
+  if (!any || !analysis::applyScenario(options, &probe).ok()) {
+    return {};  // nothing to compare, or applyScenario fails on the request itself and says why
+  }
+  for (const std::string_view key : kCredentialKeys) {
+    const engine::ContextValue* given = request.findContext(key);
+    if (given == nullptr) {
+      continue;
+    }
+    const engine::ContextValue* expected = probe.findContext(key);
+    const bool differs = expected == nullptr || (key == "aws:MultiFactorAuthPresent" &&
+                                                 engine::toLowerAscii(valuesText(*given)) !=
+                                                     engine::toLowerAscii(valuesText(*expected)));
+    if (differs) {
+      return engine::Status::invalidArgument(
+          "the request sets " + std::string(key) + " = " + valuesText(*given) + ", but " +
+          scenarioName + " credentials carry " +
+          (expected == nullptr ? std::string("no such key")
+                               : std::string(key) + " = " + valuesText(*expected)) +
+          " (docs/scenarios.md): remove the key from the request or choose the scenario that "
+          "matches it");
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
 engine::Status applyScenarioFlags(const ScenarioFlags& flags, bool quiet, bool verbose,
                                   std::vector<engine::Request>* requests) {
   if (!flags.active()) {
@@ -147,6 +218,10 @@ engine::Status applyScenarioFlags(const ScenarioFlags& flags, bool quiet, bool v
       perRequest.now = std::chrono::duration_cast<std::chrono::seconds>(
                            std::chrono::system_clock::now().time_since_epoch())
                            .count();
+    }
+    if (engine::Status contradiction = checkCredentialKeys(perRequest, flags.scenario, request);
+        !contradiction.ok()) {
+      return contradiction;
     }
     auto outcome = analysis::applyScenario(perRequest, &request);
     if (!outcome.ok()) {

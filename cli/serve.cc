@@ -3,7 +3,6 @@
 // contract, reloads on SIGHUP and when the directory changes, and drains on SIGTERM.
 #include <algorithm>
 #include <boost/asio/signal_set.hpp>
-#include <condition_variable>
 #include <csignal>
 #include <functional>
 #include <iostream>
@@ -14,9 +13,12 @@
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/serve/authz.h"
+#include "cli/serve/decision_log.h"
 #include "cli/serve/http_server.h"
+#include "cli/serve/jwt_verifier.h"
 #include "cli/serve/metrics.h"
 #include "cli/serve/policy_store.h"
+#include "cli/serve/reloader.h"
 #include "cli/serve/routes.h"
 #include "cli/serve/service.h"
 
@@ -40,6 +42,14 @@ struct ServeArgs {
   serve::ServiceOptions service;
   bool noExplain = false;
   bool quiet = false;
+  // Identity from tokens.
+  std::string jwks;
+  std::vector<std::string> jwtTags;  // TAG=CLAIM
+  std::string decisionLog;
+  std::size_t decisionLogQueue = 65536;
+  std::string tlsCert;
+  std::string tlsKey;
+  std::string tlsClientCa;
 };
 
 void log(const std::string& line) { std::cerr << "policysim serve: " << line << std::endl; }
@@ -74,90 +84,6 @@ engine::Result<ListenAddress> parseListen(const std::string& text) {
   return ListenAddress{host, static_cast<std::uint16_t>(value)};
 }
 
-// Reloads the store on request (SIGHUP) and when the directory has changed and then stayed the
-// same for one poll interval (so a copy in progress is not loaded half-way).
-class Reloader {
- public:
-  Reloader(serve::PolicyStore& store, std::chrono::milliseconds interval, bool quiet)
-      : store_(store), interval_(interval), quiet_(quiet) {}
-
-  void start() {
-    thread_ = std::thread([this] { loop(); });
-  }
-  void requestReload() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    requested_ = true;
-    wake_.notify_one();
-  }
-  void stop() {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      stop_ = true;
-      wake_.notify_one();
-    }
-    if (thread_.joinable()) {
-      thread_.join();
-    }
-  }
-
- private:
-  void loop() {
-    const bool polling = interval_.count() > 0;
-    std::string lastSeen = store_.lastAttemptFingerprint();
-    std::unique_lock<std::mutex> lock(mutex_);
-    while (!stop_) {
-      wake_.wait_for(lock, polling ? interval_ : std::chrono::milliseconds(3600 * 1000),
-                     [this] { return stop_ || requested_; });
-      if (stop_) {
-        break;
-      }
-      const bool forced = std::exchange(requested_, false);
-      lock.unlock();
-      if (forced) {
-        reload("SIGHUP");
-        lastSeen = store_.lastAttemptFingerprint();
-      } else if (polling) {
-        std::string now = store_.fingerprint();
-        if (now != lastSeen) {
-          lastSeen = std::move(now);  // changed: wait until it holds still for one interval
-        } else if (now != store_.lastAttemptFingerprint()) {
-          reload("directory changed");
-          lastSeen = store_.lastAttemptFingerprint();
-        }
-      }
-      lock.lock();
-    }
-  }
-
-  void reload(const char* why) {
-    const serve::ReloadResult result = store_.reload();
-    if (result.status.ok()) {
-      log("reloaded " + store_.directory() + " (" + why + "): generation " +
-          std::to_string(result.generation) + ", " + std::to_string(result.warnings) +
-          " warning(s)");
-      if (!quiet_) {
-        if (auto set = store_.current()) {
-          for (const engine::Diagnostic& d : set->diagnostics()) {
-            log(d.toString());
-          }
-        }
-      }
-    } else {
-      log("reload of " + store_.directory() + " (" + why + ") rejected; generation " +
-          std::to_string(result.generation) + " keeps serving: " + result.status.toString());
-    }
-  }
-
-  serve::PolicyStore& store_;
-  const std::chrono::milliseconds interval_;
-  const bool quiet_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool requested_ = false;
-  bool stop_ = false;
-  std::thread thread_;
-};
-
 int runServe(const ServeArgs& args) {
   std::signal(SIGPIPE, SIG_IGN);
   serve::ServerOptions options;
@@ -177,6 +103,9 @@ int runServe(const ServeArgs& args) {
   options.idleTimeout = std::chrono::milliseconds(args.idleTimeoutMs);
   options.writeTimeout = std::chrono::milliseconds(args.writeTimeoutMs);
   options.shutdownTimeout = std::chrono::milliseconds(args.shutdownTimeoutMs);
+  options.tlsCert = args.tlsCert;
+  options.tlsKey = args.tlsKey;
+  options.tlsClientCa = args.tlsClientCa;
   // Refused before anything is loaded: a limit out of bounds is never clamped or truncated.
   if (engine::Status s = options.validate(); !s.ok()) {
     std::cerr << "serve: " << s.message() << "\n";
@@ -212,9 +141,53 @@ int runServe(const ServeArgs& args) {
   if (options.threads == 0) {
     options.threads = std::max(1U, std::thread::hardware_concurrency());
   }
-  serve::Metrics metrics(options.threads);
   serve::ServiceOptions serviceOptions = args.service;
   serviceOptions.explanations = !args.noExplain;
+  std::unique_ptr<serve::JwksStore> jwks;
+  if (!args.jwks.empty()) {
+    for (const std::string& tag : args.jwtTags) {
+      serviceOptions.jwt.tags.emplace_back();
+      if (engine::Status s = serve::parseJwtTagFlag(tag, &serviceOptions.jwt.tags.back());
+          !s.ok()) {
+        std::cerr << "serve: " << s.message() << "\n";
+        return kExitInputError;
+      }
+    }
+    if (engine::Status s = serve::validateJwtSettings(serviceOptions.jwt); !s.ok()) {
+      std::cerr << "serve: " << s.message() << "\n";
+      return kExitInputError;
+    }
+    jwks = std::make_unique<serve::JwksStore>(args.jwks);
+    const serve::ReloadResult loaded = jwks->reload();
+    if (!loaded.status.ok()) {
+      std::cerr << "serve: cannot load " << args.jwks << ": " << loaded.status.toString() << "\n";
+      return kExitInputError;
+    }
+    for (const std::string& line : jwks->skipped()) {
+      log("skipped " + line);
+    }
+    serviceOptions.jwks = jwks.get();
+  } else if (!serviceOptions.jwt.rules.issuer.empty() ||
+             !serviceOptions.jwt.rules.audience.empty() ||
+             !serviceOptions.jwt.principalTemplate.empty() || !args.jwtTags.empty()) {
+    std::cerr << "serve: the --jwt-* flags need --jwks\n";
+    return kExitInputError;
+  }
+  std::unique_ptr<serve::DecisionLog> decisionLog;
+  if (!args.decisionLog.empty()) {
+    if (args.decisionLogQueue < 1 || args.decisionLogQueue > 10000000) {
+      std::cerr << "serve: --decision-log-queue must be 1..10000000, got " << args.decisionLogQueue
+                << "\n";
+      return kExitInputError;
+    }
+    decisionLog = std::make_unique<serve::DecisionLog>(args.decisionLog, args.decisionLogQueue);
+    if (engine::Status s = decisionLog->open(); !s.ok()) {
+      std::cerr << "serve: " << s.message() << "\n";
+      return kExitInputError;
+    }
+    serviceOptions.decisionLog = decisionLog.get();
+  }
+  serve::Metrics metrics(options.threads);
   serve::Service service(store, routes, serviceOptions, metrics, options.threads);
   serve::HttpServer server(options, service);
   if (engine::Status s = server.listen(); !s.ok()) {
@@ -222,7 +195,28 @@ int runServe(const ServeArgs& args) {
     return kExitInputError;
   }
 
-  Reloader reloader(store, std::chrono::milliseconds(args.pollIntervalMs), args.quiet);
+  std::vector<serve::ReloadSource> sources;
+  sources.push_back({store.directory(), "directory changed", [&] { return store.reload(); },
+                     [&] { return store.fingerprint(); },
+                     [&] { return store.lastAttemptFingerprint(); },
+                     [&] {
+                       std::vector<std::string> lines;
+                       if (auto set = store.current()) {
+                         for (const engine::Diagnostic& d : set->diagnostics()) {
+                           lines.push_back(d.toString());
+                         }
+                       }
+                       return lines;
+                     }});
+  if (jwks) {
+    serve::JwksStore& keys = *jwks;
+    sources.push_back({keys.path(), "file changed", [&keys] { return keys.reload(); },
+                       [&keys] { return keys.fingerprint(); },
+                       [&keys] { return keys.lastAttemptFingerprint(); },
+                       [&keys] { return keys.skipped(); }});
+  }
+  serve::Reloader reloader(std::move(sources), std::chrono::milliseconds(args.pollIntervalMs),
+                           args.quiet, log);
   boost::asio::signal_set signals(server.controlContext(), SIGINT, SIGTERM, SIGHUP);
   std::function<void(const boost::system::error_code&, int)> onSignal =
       [&](const boost::system::error_code& ec, int signal) {
@@ -231,6 +225,9 @@ int runServe(const ServeArgs& args) {
         }
         if (signal == SIGHUP) {
           reloader.requestReload();
+          if (decisionLog) {
+            decisionLog->reopen();
+          }
           signals.async_wait(onSignal);
           return;
         }
@@ -249,10 +246,17 @@ int runServe(const ServeArgs& args) {
   log("listening on " + address + ":" + std::to_string(server.boundPort()) + " with " +
       std::to_string(server.workerCount()) + " worker thread(s); policies " + args.policies +
       " generation " + std::to_string(first.generation) + " (" + std::to_string(first.warnings) +
-      " warning(s)); " + std::to_string(routes.size()) + " route(s)");
+      " warning(s)); " + std::to_string(routes.size()) + " route(s)" +
+      (jwks ? "; identity from tokens verified with " + args.jwks : std::string()) +
+      (options.tlsCert.empty()       ? std::string()
+       : options.tlsClientCa.empty() ? std::string("; TLS")
+                                     : std::string("; TLS with client certificates")));
   reloader.start();
   server.run();
   reloader.stop();
+  if (decisionLog) {
+    decisionLog->stop();  // writes what is queued
+  }
   log("stopped");
   return kExitAllowed;
 }
@@ -332,6 +336,36 @@ void addServeCommand(CLI::App& app, int* exitCode) {
   serve->add_option("--method-header", h.method, "Subrequest: the original method")
       ->capture_default_str();
   serve->add_option("--uri-header", h.uri, "Subrequest: the original path and query")
+      ->capture_default_str();
+  serve::JwtSettings& jwt = args->service.jwt;
+  serve->add_option("--jwks", args->jwks,
+                    "JWK Set file (RSA/P-256 public keys): the caller comes only from a verified "
+                    "Authorization: Bearer JWT; identity headers are ignored");
+  serve->add_option("--jwt-issuer", jwt.rules.issuer, "Required token issuer (iss)");
+  serve->add_option("--jwt-audience", jwt.rules.audience, "Required token audience (aud)");
+  serve->add_option("--jwt-principal", jwt.principalTemplate,
+                    "Principal ARN template filled from string claims, e.g. "
+                    "arn:aws:iam::111122223333:user/{sub}");
+  serve->add_option("--jwt-tag", args->jwtTags,
+                    "TAG=CLAIM: aws:PrincipalTag/TAG from the string claim CLAIM (repeatable)");
+  serve
+      ->add_option("--jwt-leeway-seconds", jwt.rules.leeway,
+                   "Clock skew allowed on exp, nbf and auth_time (0..300)")
+      ->capture_default_str();
+  serve
+      ->add_option("--jwt-cache-entries", jwt.cacheEntries,
+                   "Verified tokens cached per worker thread until they expire (0: no cache)")
+      ->capture_default_str();
+  serve->add_option("--tls-cert", args->tlsCert, "TLS: PEM certificate chain (with --tls-key)");
+  serve->add_option("--tls-key", args->tlsKey, "TLS: PEM private key of the certificate");
+  serve->add_option("--tls-client-ca", args->tlsClientCa,
+                    "TLS: PEM CA certificates; clients must present a certificate they signed");
+  serve->add_option("--decision-log", args->decisionLog,
+                    "Append one JSON line per decision to FILE (reopened on SIGHUP, for rotation)");
+  serve
+      ->add_option("--decision-log-queue", args->decisionLogQueue,
+                   "Decision-log lines waiting to be written at most; beyond, lines are dropped "
+                   "and counted (requests never wait)")
       ->capture_default_str();
   serve->add_flag("--quiet,-q", args->quiet, "Do not print policy warnings");
   serve->callback([args, exitCode] { *exitCode = runServe(*args); });

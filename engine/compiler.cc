@@ -148,7 +148,7 @@ class Compiler {
     }
     ranges_.clear();
     valueStarts_.clear();
-    policy->index = buildIndex(policy->statements, policy->actions.size());
+    policy->index = StatementIndex::build(policy->statements);
   }
 
   void compileStatement(const PolicyDocument& document, std::size_t policyIndex,
@@ -227,12 +227,13 @@ class Compiler {
     const std::size_t colon = lowered.find(':');
     pattern.lowered = lowered;
     pattern.serviceSize = static_cast<std::uint32_t>(std::min(colon, lowered.size()));
-    pattern.hash = ActionIndex::hash(lowered);
+    pattern.hash = hashText(lowered);
     const std::string_view name =
         colon == std::string_view::npos ? std::string_view() : lowered.substr(colon + 1);
     pattern.literal = !grammar::hasGlobWildcard(name);
     if (!pattern.literal) {  // a literal is compared whole and needs no glob
-      pattern.name = grammar::WildcardPattern::fromGlob(name);
+      pattern.name =
+          std::make_unique<grammar::WildcardPattern>(grammar::WildcardPattern::fromGlob(name));
     }
     return pattern;
   }
@@ -349,99 +350,6 @@ class Compiler {
     return out;
   }
 
-  static ActionIndex buildIndex(const std::vector<CompiledStatement>& statements,
-                                std::size_t actionCount) {
-    ActionIndex index;
-    auto add = [](std::vector<std::uint32_t>* list, std::uint32_t i) {
-      if (list->empty() || list->back() != i) {
-        list->push_back(i);
-      }
-    };
-    std::vector<std::pair<std::uint64_t, std::uint32_t>> literal;  // (hash, statement)
-    literal.reserve(actionCount);
-    std::unordered_map<std::string_view, std::uint32_t> serviceIds;  // into index.services
-    for (std::uint32_t i = 0; i < statements.size(); ++i) {
-      const CompiledStatement& statement = statements[i];
-      if (statement.notAction) {
-        add(&index.always, i);
-        continue;
-      }
-      for (const ActionPattern& action : statement.actions) {
-        if (action.any) {
-          add(&index.always, i);
-        } else if (!action.literal) {
-          const auto [it, added] = serviceIds.try_emplace(
-              action.service(), static_cast<std::uint32_t>(index.services.size()));
-          if (added) {
-            index.services.push_back(ActionIndex::ServiceList{action.service(), {}});
-          }
-          add(&index.services[it->second].statements, i);
-        } else {
-          literal.emplace_back(action.hash, i);
-        }
-      }
-    }
-    std::vector<std::uint64_t> hashes;
-    hashes.reserve(index.services.size());
-    for (const ActionIndex::ServiceList& list : index.services) {
-      hashes.push_back(ActionIndex::hash(list.service));
-    }
-    index.serviceSlots.build(hashes);
-
-    // Group the literal (hash, statement) pairs by hash in two linear passes (a counting sort:
-    // statements stay ascending within a group, as they were listed).
-    hashes.clear();
-    hashes.reserve(literal.size());
-    std::vector<std::uint32_t> groupOf(literal.size());
-    std::vector<std::uint32_t> last;  // per group: the last statement counted, to drop repeats
-    last.reserve(literal.size());
-    {
-      constexpr std::uint32_t kEmpty = UINT32_MAX;
-      std::size_t capacity = 16;
-      while (capacity < literal.size() * 2) {
-        capacity *= 2;
-      }
-      std::vector<std::uint32_t> slots(capacity, kEmpty);  // hash -> group
-      for (std::size_t k = 0; k < literal.size(); ++k) {
-        const auto [hash, statement] = literal[k];
-        std::size_t slot = hash & (capacity - 1);
-        while (slots[slot] != kEmpty && hashes[slots[slot]] != hash) {
-          slot = (slot + 1) & (capacity - 1);
-        }
-        if (slots[slot] == kEmpty) {
-          slots[slot] = static_cast<std::uint32_t>(hashes.size());
-          hashes.push_back(hash);
-          index.ranges.push_back(ActionIndex::Range{0, 0});
-          last.push_back(kEmpty);
-        }
-        const std::uint32_t group = slots[slot];
-        groupOf[k] = group;
-        if (last[group] != statement) {
-          last[group] = statement;
-          ++index.ranges[group].count;
-        }
-      }
-    }
-    std::uint32_t begin = 0;
-    for (ActionIndex::Range& range : index.ranges) {
-      range.begin = begin;
-      begin += range.count;
-    }
-    index.postings.resize(begin);
-    std::vector<std::uint32_t> filled(index.ranges.size(), 0);
-    std::fill(last.begin(), last.end(), UINT32_MAX);
-    for (std::size_t k = 0; k < literal.size(); ++k) {
-      const std::uint32_t group = groupOf[k];
-      const std::uint32_t statement = literal[k].second;
-      if (last[group] != statement) {
-        last[group] = statement;
-        index.postings[index.ranges[group].begin + filled[group]++] = statement;
-      }
-    }
-    index.exact.build(hashes);
-    return index;
-  }
-
   void warn(const SourceLocation& location, std::string message) {
     diagnostics_->push_back(Diagnostic{Severity::Warning, location, std::move(message)});
   }
@@ -458,6 +366,9 @@ class Compiler {
       matcher.tooManyVariables = matcher.text.variables().size() > kMaxSlots;
       if (matcher.tooManyVariables) {
         matcher.pattern.valid = false;
+      }
+      if (matcher.pattern.compact) {
+        matcher.text = ValueTemplate();  // plain text: the pattern's literal says it all
       }
       it->second = &matcher;
     }

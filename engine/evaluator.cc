@@ -218,7 +218,7 @@ bool actionMatches(const ActionPattern& pattern, const EvalContext& ctx) {
            sameText(pattern.lowered, ctx.facts.loweredAction);
   }
   return pattern.any || (sameText(pattern.service(), ctx.facts.actionService) &&
-                         pattern.name.matches(ctx.facts.actionName));
+                         pattern.name->matches(ctx.facts.actionName));
 }
 
 // A resource pattern against the request resource. Request "*" (actions without
@@ -626,40 +626,6 @@ struct PolicyOutcome {
   Grant grant = Grant::None;  // strongest grant among applying Allow statements
 };
 
-// The statements whose Action/NotAction can cover the request's action, ascending and without
-// repeats: a view of one index list when only one applies (the common case), else the lists
-// merged into *buffer.
-std::span<const std::uint32_t> candidateStatements(const ActionIndex& index, const EvalContext& ctx,
-                                                   std::vector<std::uint32_t>* buffer) {
-  std::array<std::span<const std::uint32_t>, 3> lists;
-  std::size_t count = 0;
-  if (!index.always.empty()) {
-    lists[count++] = index.always;
-  }
-  index.exact.find(ctx.facts.actionHash, [&](std::uint32_t r) {
-    const ActionIndex::Range range = index.ranges[r];
-    lists[count++] = std::span(index.postings).subspan(range.begin, range.count);
-    return true;  // one range per hash
-  });
-  index.serviceSlots.find(ctx.facts.serviceHash, [&](std::uint32_t s) {
-    if (index.services[s].service != ctx.facts.actionService) {
-      return false;  // another service with the same hash
-    }
-    lists[count++] = index.services[s].statements;
-    return true;
-  });
-  if (count <= 1) {
-    return lists[0];
-  }
-  buffer->clear();
-  for (std::size_t i = 0; i < count; ++i) {
-    buffer->insert(buffer->end(), lists[i].begin(), lists[i].end());
-  }
-  std::sort(buffer->begin(), buffer->end());
-  buffer->erase(std::unique(buffer->begin(), buffer->end()), buffer->end());
-  return *buffer;
-}
-
 void evaluateOne(const CompiledPolicy& policy, std::uint32_t i, EvalContext& ctx,
                  PolicyOutcome* outcome) {
   const CompiledStatement& statement = policy.statements[i];
@@ -695,9 +661,10 @@ PolicyOutcome evaluatePolicy(const CompiledPolicy& policy, EvalContext& ctx) {
     }
     return outcome;
   }
-  // Only the statements the action index points at can apply. (Evaluating a statement never
-  // touches the candidates buffer the list may live in.)
-  for (const std::uint32_t i : candidateStatements(policy.index, ctx, &ctx.buffers.candidates)) {
+  // Only the statements the index points at can apply (statement_index.h). (Evaluating a
+  // statement never touches the candidates buffer the list may live in.)
+  for (const std::uint32_t i :
+       policy.index.candidates(ctx.facts, ctx.request, &ctx.buffers.candidates)) {
     evaluateOne(policy, i, ctx, &outcome);
   }
   return outcome;

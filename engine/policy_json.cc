@@ -362,6 +362,23 @@ class PolicyReader {
       return false;
     }
 
+    // Principal first: a trust policy given as an identity policy is told so, rather than
+    // that it lacks a Resource.
+    if (principal != nullptr && notPrincipal != nullptr) {
+      return fail("statement has both Principal and NotPrincipal", notPrincipal->keyOffset);
+    }
+    const JsonMember* anyPrincipal = principal != nullptr ? principal : notPrincipal;
+    if (anyPrincipal != nullptr && kind_ != PolicyKind::Resource) {
+      const bool vowel = kind_ == PolicyKind::Identity || kind_ == PolicyKind::Scp;  // "an SCP"
+      return fail(std::string(anyPrincipal->key) + " is not allowed in " + (vowel ? "an " : "a ") +
+                      policyKindName(kind_) +
+                      " policy (only resource-based policies name principals)",
+                  anyPrincipal->keyOffset);
+    }
+    if (anyPrincipal == nullptr && kind_ == PolicyKind::Resource) {
+      return fail("a resource-based policy statement needs Principal or NotPrincipal",
+                  value.offset);
+    }
     if (resource != nullptr && notResource != nullptr) {
       return fail("statement has both Resource and NotResource", notResource->keyOffset);
     }
@@ -378,21 +395,6 @@ class PolicyReader {
       statement.resources.clear();
     }
 
-    if (principal != nullptr && notPrincipal != nullptr) {
-      return fail("statement has both Principal and NotPrincipal", notPrincipal->keyOffset);
-    }
-    const JsonMember* anyPrincipal = principal != nullptr ? principal : notPrincipal;
-    if (anyPrincipal != nullptr && kind_ != PolicyKind::Resource) {
-      const bool vowel = kind_ == PolicyKind::Identity || kind_ == PolicyKind::Scp;  // "an SCP"
-      return fail(std::string(anyPrincipal->key) + " is not allowed in " + (vowel ? "an " : "a ") +
-                      policyKindName(kind_) +
-                      " policy (only resource-based policies name principals)",
-                  anyPrincipal->keyOffset);
-    }
-    if (anyPrincipal == nullptr && kind_ == PolicyKind::Resource) {
-      return fail("a resource-based policy statement needs Principal or NotPrincipal",
-                  value.offset);
-    }
     if (anyPrincipal != nullptr) {
       statement.hasPrincipal = true;
       statement.notPrincipal = notPrincipal != nullptr;

@@ -21,18 +21,23 @@ bool Request::setContext(std::string_view key, ContextValue value) {
 }
 
 ContextValue* Request::addContext(std::string_view key) {
-  if (findContext(key) != nullptr) {
-    return nullptr;
-  }
   if (size_ == entries_.size()) {
     entries_.emplace_back();
   }
-  Entry& entry = entries_[size_++];
-  entry.key.assign(key);
+  // Lower-cased once into the next free entry, then compared byte for byte with the others
+  // (a case-insensitive compare per entry showed in replay's profiles).
+  Entry& entry = entries_[size_];
   entry.lowerKey.assign(key);
   for (char& c : entry.lowerKey) {
     c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
   }
+  for (std::size_t i = 0; i < size_; ++i) {
+    if (entries_[i].lowerKey == entry.lowerKey) {
+      return nullptr;
+    }
+  }
+  ++size_;
+  entry.key.assign(key);
   entry.value.type = ContextValue::Type::String;
   entry.value.multivalued = false;
   entry.value.values.clear();

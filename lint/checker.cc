@@ -5,10 +5,14 @@
 // report sorts by position only), so the passes interleave per condition key as written here.
 #include "lint/checker.h"
 
+#include "lint/access_rules.h"
 #include "lint/data_rules.h"
+#include "lint/mfa_pattern_rules.h"
 #include "lint/mfa_rules.h"
+#include "lint/resource_rules.h"
 #include "lint/rule_context.h"
 #include "lint/security_rules.h"
+#include "lint/size_rules.h"
 #include "lint/statement_reader.h"
 
 namespace policysim::lint {
@@ -36,14 +40,21 @@ void checkPolicy(const CheckContext& check, const PolicyInput& policy,
   for (const StatementParts& statement : statements) {
     context.sid = statement.sid;
     checkActionData(context, statement);
+    const ExpandedActions expanded = expandActions(*check.data, statement);
+    checkResourceTypes(context, statement, expanded);
+    checkAccessLevels(context, statement, expanded);
     for (const ConditionPart& part : statement.conditions) {
       checkConditionData(context, statement, part);
       checkMfaCondition(context, statement, part);
+      checkInvertedMfaAllow(context, statement, part);
     }
     checkSecurity(context, statement);
     checkForceMfa(context, statement);
   }
   checkEscalation(context, statements);
+  checkPolicyRewrite(context, statements);
+  context.sid.clear();
+  checkPolicySize(context, policy);
 }
 
 }  // namespace policysim::lint

@@ -14,6 +14,10 @@
 
 namespace policysim::lint {
 
+namespace internal {
+class ArnFormatIndex;
+}  // namespace internal
+
 // Vocabulary of the core and the analyses this header speaks in.
 using analysis::IamData;
 
@@ -27,8 +31,9 @@ struct RawFinding {
 };
 
 struct CheckContext {
-  const IamData* data = nullptr;      // REQUIRES: non-null
-  const MfaGapProver* mfa = nullptr;  // REQUIRES: non-null, over the same data
+  const IamData* data = nullptr;                      // REQUIRES: non-null
+  const MfaGapProver* mfa = nullptr;                  // REQUIRES: non-null, over the same data
+  const internal::ArnFormatIndex* formats = nullptr;  // REQUIRES: non-null, of the same data
 };
 
 void checkPolicy(const CheckContext& context, const PolicyInput& policy,

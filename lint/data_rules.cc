@@ -260,8 +260,13 @@ void checkOperatorType(const RuleContext& context, const ConditionPart& part,
   if (info.accepts(wanted)) {
     return;
   }
-  // String operators on ARN keys work (ArnLike is preferable but not required).
+  // String operators on ARN keys work; the Arn operators say what is compared (PS215).
   if (family == OperatorFamily::String && info.accepts(ConditionKeyType::Arn)) {
+    context.emit("PS215", part.operatorPosition, part.path,
+                 part.operatorName + " compares strings but " + quote(part.key) + " is " +
+                     info.typeName() +
+                     ": it works, but an Arn operator (ArnEquals, ArnLike) compares ARNs field "
+                     "by field");
     return;
   }
   context.emit("PS207", part.operatorPosition, part.path,

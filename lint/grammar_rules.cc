@@ -9,6 +9,7 @@
 
 #include "engine/internal/patterns.h"  // kMaxSlots: no public header states the limit
 #include "engine/request.h"
+#include "grammar/arn.h"
 #include "grammar/condition_operator.h"
 #include "grammar/date.h"
 #include "grammar/ip.h"
@@ -290,6 +291,94 @@ void checkConditionValues(const RuleContext& context, const ConditionPart& part)
       }
     }
   }
+}
+
+namespace {
+
+bool allDigits(std::string_view text) {
+  return !text.empty() &&
+         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// What is wrong with an AWS principal value, or empty when AWS accepts it. The forms AWS
+// documents (IAM User Guide, "AWS JSON policy elements: Principal"): an account id, the account
+// root, a role, user or assumed-role/federated-user session, and CloudFront origin access
+// identities (account field "cloudfront"). Unique ids (AROA..., AIDA...), which IAM shows for
+// deleted principals, are accepted.
+std::string awsPrincipalProblem(std::string_view value) {
+  if (allDigits(value)) {
+    return value.size() == 12 ? "" : "an account id has 12 digits";
+  }
+  if (!value.starts_with("arn:")) {
+    const bool uniqueId = value.size() >= 16 && value[0] == 'A' &&
+                          std::all_of(value.begin(), value.end(), [](char c) {
+                            return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+                          });
+    return uniqueId ? "" : "expected an account id or an IAM or STS ARN";
+  }
+  const auto parsed = grammar::parseArn(value);
+  if (!parsed.ok()) {
+    return "not an ARN (" + parsed.expected() + " expected at character " +
+           std::to_string(parsed.errorOffset() + 1) + ")";
+  }
+  const grammar::Arn& arn = parsed.value();
+  if (!arn.partition.starts_with("aws")) {
+    return "unknown partition " + quote(arn.partition);
+  }
+  if (arn.service != "iam" && arn.service != "sts") {
+    return "principals are IAM or STS ARNs, not " + quote(arn.service);
+  }
+  if (!arn.region.empty()) {
+    return "IAM and STS ARNs have no region (found " + quote(arn.region) + ")";
+  }
+  if (arn.account == "cloudfront" && arn.service == "iam" &&
+      arn.resource.starts_with("user/CloudFront Origin Access Identity ")) {
+    return "";
+  }
+  if (arn.account.size() != 12 || !allDigits(arn.account)) {
+    return "the account field must be a 12-digit account id (found " + quote(arn.account) + ")";
+  }
+  const std::string_view r = arn.resource;
+  auto named = [&](std::string_view prefix) {
+    return r.starts_with(prefix) && r.size() > prefix.size();
+  };
+  if (arn.service == "iam") {
+    if (r == "root" || named("role/") || named("user/") || named("assumed-role/") ||
+        named("federated-user/")) {
+      return "";
+    }
+    if (named("group/")) {
+      return "a group cannot be a principal";
+    }
+    return "expected root, role/..., user/... after the account (found " + quote(r) + ")";
+  }
+  if (named("assumed-role/") || named("federated-user/")) {
+    return "";
+  }
+  return "an STS principal is assumed-role/ROLE/SESSION or federated-user/NAME (found " + quote(r) +
+         ")";
+}
+
+}  // namespace
+
+bool checkPrincipalValue(const RuleContext& context, std::string_view type, const Item& item) {
+  std::string problem;
+  if (type == "AWS" && item.text != "*") {
+    problem = awsPrincipalProblem(item.text);
+  } else if (type == "Federated" && item.text.starts_with("arn:")) {
+    const auto parsed = grammar::parseArn(item.text);
+    if (!parsed.ok() || parsed.value().service != "iam" ||
+        !(parsed.value().resource.starts_with("saml-provider/") ||
+          parsed.value().resource.starts_with("oidc-provider/"))) {
+      problem = "a federated principal ARN is an IAM saml-provider/ or oidc-provider/";
+    }
+  }
+  if (problem.empty()) {
+    return true;
+  }
+  context.emit("PS131", item.position, item.path,
+               "invalid " + std::string(type) + " principal " + quote(item.text) + ": " + problem);
+  return false;
 }
 
 }  // namespace policysim::lint

@@ -4,6 +4,8 @@
 // structural grammar rules (elements, types, Sids) live in the reader itself.
 #pragma once
 
+#include <string_view>
+
 #include "lint/node.h"
 #include "lint/rule_context.h"
 #include "lint/statement_parts.h"
@@ -16,6 +18,8 @@ void checkActionSyntax(const RuleContext& context, const Item& item, const char*
 void checkResourceSyntax(const RuleContext& context, const Item& item, const char* element);
 // PS116, PS120. Returns false when reported: the key is then not read further.
 bool checkConditionKey(const RuleContext& context, const NodeMember& entry, const Path& path);
+// PS131 on one principal value of type AWS or Federated. Returns false when reported.
+bool checkPrincipalValue(const RuleContext& context, std::string_view type, const Item& item);
 // PS117-PS120, PS125, PS126, PS128-PS130 on the values of one condition key.
 void checkConditionValues(const RuleContext& context, const ConditionPart& part);
 

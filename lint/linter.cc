@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "lint/checker.h"
+#include "lint/internal/arn_patterns.h"
 
 namespace policysim::lint {
 
@@ -12,7 +13,8 @@ using namespace policysim::analysis;  // NOLINT(google-build-using-namespace)
 Linter::Linter(std::shared_ptr<const IamData> data, LintConfig config)
     : data_(std::move(data)),
       config_(std::move(config)),
-      mfa_(data_, config_.mfaSelfManagementActions) {}
+      mfa_(data_, config_.mfaSelfManagementActions),
+      formats_(std::make_shared<const internal::ArnFormatIndex>(*data_)) {}
 
 bool Linter::ignored(std::string_view relativePath) const {
   return std::any_of(config_.ignorePaths.begin(), config_.ignorePaths.end(),
@@ -49,7 +51,7 @@ FileReport Linter::lintText(std::string file, std::string_view relativePath, std
     finding.policy = problem.label;
     report.findings.push_back(std::move(finding));
   }
-  const CheckContext context{data_.get(), &mfa_};
+  const CheckContext context{data_.get(), &mfa_, formats_.get()};
   std::vector<RawFinding> raw;
   for (const PolicyInput& policy : source.policies) {
     raw.clear();

@@ -24,6 +24,10 @@
 
 namespace policysim::lint {
 
+namespace internal {
+class ArnFormatIndex;
+}  // namespace internal
+
 // Vocabulary of the core and the analyses this header speaks in.
 using analysis::IamData;
 
@@ -73,6 +77,8 @@ class Linter {
   std::shared_ptr<const IamData> data_;
   LintConfig config_;
   MfaGapProver mfa_;
+  // The ARN formats of the data, compiled once (lint/internal/arn_patterns.h).
+  std::shared_ptr<const internal::ArnFormatIndex> formats_;
 };
 
 }  // namespace policysim::lint

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "analysis/mfa_audit.h"
+#include "engine/policy_json.h"
 #include "engine/policy_set.h"
 #include "grammar/wildcard.h"
 
@@ -40,10 +41,10 @@ PolicyValue stringValue(std::string text) {
 }  // namespace
 
 const std::vector<std::string>& MfaGapProver::defaultSelfManagement() {
-  // The MFA audit's list (AWS's DenyAllExceptListedIfNoMFA examples plus the password actions
-  // needed at first sign-in): lint and the audit judge a NotAction gap against the same actions.
-  static const std::vector<std::string> actions(selfManagementActions().begin(),
-                                                selfManagementActions().end());
+  // The self-service set of semantics §5.3a (analysis::mfaSelfServiceActions()): lint and the
+  // MFA audit judge a NotAction gap against the same actions.
+  static const std::vector<std::string> actions(mfaSelfServiceActions().begin(),
+                                                mfaSelfServiceActions().end());
   return actions;
 }
 
@@ -101,7 +102,12 @@ MfaGapResult MfaGapProver::compute(const std::vector<std::string>& notActions,
   deny.resources.push_back(stringValue("*"));
   ConditionEntry condition;
   condition.key = "aws:MultiFactorAuthPresent";
-  if (form == MfaDenyForm::NullTrue) {
+  if (form == MfaDenyForm::NullAgeTrue) {
+    condition.key = "aws:MultiFactorAuthAge";
+    condition.op.kind = grammar::OperatorKind::Null;
+    condition.operatorName = "Null";
+    condition.values.push_back(stringValue("true"));
+  } else if (form == MfaDenyForm::NullTrue) {
     condition.op.kind = grammar::OperatorKind::Null;
     condition.operatorName = "Null";
     condition.values.push_back(stringValue("true"));
@@ -129,6 +135,17 @@ MfaGapResult MfaGapProver::compute(const std::vector<std::string>& notActions,
   input.identity.push_back(std::move(document));
   PolicySetInput baselineInput;
   baselineInput.identity.push_back(std::move(baseline));
+  // Roles and keys trust the account: sts:AssumeRole and kms:* need such a policy to be
+  // allowed at all (semantics §4.2), so without it a NotAction entry for them proves nothing.
+  auto trust = parsePolicyDocument(
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",)"
+      R"("Principal":{"AWS":"arn:aws:iam::111122223333:root"},)"
+      R"("Action":["sts:AssumeRole","sts:TagSession","sts:SetSourceIdentity","kms:*"],"Resource":"*"}]})",
+      "trust policy of the account's roles and keys", PolicyKind::Resource);
+  if (trust.ok()) {
+    input.resource = trust.value();
+    baselineInput.resource = std::move(trust).value();
+  }
   MfaGapResult result;
   auto compiled = PolicySet::compile(std::move(input));
   auto compiledBaseline = PolicySet::compile(std::move(baselineInput));

@@ -1,6 +1,7 @@
 // MfaGapProver: proves, with the evaluator, which actions a force-MFA Deny leaves reachable without
 // MFA. The Deny (only its NotAction list and its MFA condition) is compiled next to an Allow of
-// everything, and every action of the IAM data is evaluated on Resource "*" for a caller
+// everything (and a trust/key policy trusting the account, which sts:AssumeRole and kms:* need,
+// semantics §4.2), and every action of the IAM data is evaluated on Resource "*" for a caller
 // without MFA: once with aws:MultiFactorAuthPresent absent (long-term access keys) and once with
 // it false (temporary credentials without MFA), as far as the Deny's condition is meant to
 // catch that caller. Results are cached by NotAction list and condition form, so a repository
@@ -27,6 +28,9 @@ enum class MfaDenyForm {
   BoolIfExistsFalse,  // BoolIfExists {aws:MultiFactorAuthPresent: false}: absent and false
   BoolFalse,          // Bool {...: false}: false only (PS401 reports the absent case)
   NullTrue,           // Null {...: true}: absent only (PS403 reports the false case)
+  // Null {aws:MultiFactorAuthAge: true}: absent and false (the age is absent whenever MFA was
+  // not used, semantics §5.3).
+  NullAgeTrue,
 };
 
 struct MfaGapResult {
@@ -51,7 +55,7 @@ class MfaGapProver {
   // password change, GetSessionToken); empty means the built-in list (defaultSelfManagement()).
   MfaGapProver(std::shared_ptr<const IamData> data, std::vector<std::string> selfManagement);
 
-  // The built-in list: the NotAction entries of AWS's own force-MFA examples.
+  // The built-in list: the self-service set of semantics §5.3a, shared with the MFA audit.
   [[nodiscard]] static const std::vector<std::string>& defaultSelfManagement();
 
   // Analyses a Deny with this NotAction list. The result lives as long as the MfaGapProver.

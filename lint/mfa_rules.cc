@@ -116,7 +116,16 @@ void checkForceMfa(const RuleContext& context, const StatementParts& s) {
   }
   std::optional<MfaDenyForm> form;
   for (const ConditionPart& part : s.conditions) {
-    if (part.lowerKey != "aws:multifactorauthpresent" || part.op.qualifier != SetQualifier::None) {
+    if (part.op.qualifier != SetQualifier::None) {
+      continue;
+    }
+    // Null on the age catches every request without MFA (semantics §5.3): a guard too.
+    if (part.lowerKey == "aws:multifactorauthage" && part.op.kind == OperatorKind::Null &&
+        part.hasValue("true")) {
+      form = MfaDenyForm::NullAgeTrue;
+      continue;
+    }
+    if (part.lowerKey != "aws:multifactorauthpresent") {
       continue;
     }
     if (part.op.kind == OperatorKind::Bool && part.hasValue("false")) {

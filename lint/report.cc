@@ -499,6 +499,43 @@ std::string listRules() {
   return out.str();
 }
 
+namespace {
+
+// Escapes '|' for a Markdown table cell.
+std::string markdownCell(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    out += c == '|' ? std::string("\\|") : std::string(1, c);
+  }
+  return out;
+}
+
+}  // namespace
+
+RuleAnchors splitAnchors(std::string_view anchors) {
+  RuleAnchors out;
+  auto add = [](std::string* cell, std::string_view text) {
+    *cell += (cell->empty() ? "" : "; ") + std::string(text);
+  };
+  while (!anchors.empty()) {
+    const std::size_t end = anchors.find("; ");
+    std::string_view part = anchors.substr(0, end);
+    anchors = end == std::string_view::npos ? std::string_view{} : anchors.substr(end + 2);
+    auto take = [&](std::string_view tool, std::string* cell) {
+      if (!part.starts_with(tool)) {
+        return false;
+      }
+      add(cell, part.substr(tool.size()));
+      return true;
+    };
+    if (!take("Access Analyzer ", &out.accessAnalyzer) && !take("Parliament ", &out.parliament) &&
+        !take("cfn-lint ", &out.cfnLint) && !take("checkov ", &out.checkov)) {
+      add(&out.elsewhere, part);
+    }
+  }
+  return out;
+}
+
 std::string rulesMarkdown() {
   std::ostringstream out;
   out << "# policysim lint rules\n\n"
@@ -518,6 +555,22 @@ std::string rulesMarkdown() {
     }
     out << "| [" << rule.id << "](#" << rule.id << ") | `" << rule.name << "` | "
         << severityName(rule.severity) << " | " << escaped << " |\n";
+  }
+  // The same checks in other tools, one column per tool, from each rule's anchors
+  // ("Access Analyzer X; Parliament Y; ...").
+  out << "\n## The same checks in other tools\n\n"
+      << "Where Access Analyzer's policy checks, Parliament, cfn-lint or checkov report the same "
+         "problem, under their own names; other tools and sources in the last column.\n\n"
+      << "| Id | Access Analyzer | Parliament | cfn-lint | checkov | Elsewhere |\n"
+      << "|---|---|---|---|---|---|\n";
+  for (const RuleInfo& rule : allRules()) {
+    const RuleAnchors anchors = splitAnchors(rule.anchors);
+    out << "| [" << rule.id << "](#" << rule.id << ")";
+    for (const std::string* cell : {&anchors.accessAnalyzer, &anchors.parliament, &anchors.cfnLint,
+                                    &anchors.checkov, &anchors.elsewhere}) {
+      out << " | " << (cell->empty() ? std::string("-") : markdownCell(*cell));
+    }
+    out << " |\n";
   }
   const char* categoryTitle[][2] = {{"grammar", "Grammar (PS1xx)"},
                                     {"data", "Service authorization data (PS2xx)"},

@@ -7,6 +7,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "analysis/iam_data.h"
@@ -54,5 +55,16 @@ void writeSarif(const LintRun& run, std::ostream& out);
 [[nodiscard]] std::string listRules();
 // docs/lint-rules.md.
 [[nodiscard]] std::string rulesMarkdown();
+
+// A rule's anchors split by tool, for the docs page's mapping table: each "; "-separated part
+// goes to the tool it starts with (the tool's name removed), the rest to `elsewhere`.
+struct RuleAnchors {
+  std::string accessAnalyzer;
+  std::string parliament;
+  std::string cfnLint;
+  std::string checkov;
+  std::string elsewhere;
+};
+[[nodiscard]] RuleAnchors splitAnchors(std::string_view anchors);
 
 }  // namespace policysim::lint

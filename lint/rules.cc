@@ -43,7 +43,7 @@ constexpr std::array kRules = {
         "rejected.",
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resources": "*"}]})",
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})",
-        "Access Analyzer INVALID_POLICY_ELEMENT"},
+        "Access Analyzer INVALID_POLICY_ELEMENT; cfn-lint E3510/E3512 (policy schema)"},
     RuleInfo{"PS103", "missing-element", S::Error, "grammar",
         "A required element is missing (Statement, Effect, Action, Resource, Principal).",
         "Every statement needs Effect and Action or NotAction; identity policies need Resource or "
@@ -59,20 +59,22 @@ constexpr std::array kRules = {
         "values are strings, numbers or booleans.",
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", 7], "Resource": "*"}]})",
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "*"}]})",
-        "Access Analyzer DATA_TYPE_MISMATCH; Parliament MALFORMED"},
+        "Access Analyzer DATA_TYPE_MISMATCH; Parliament MALFORMED; cfn-lint E3510/E3512 (policy "
+        "schema)"},
     RuleInfo{"PS105", "invalid-effect", S::Error, "grammar",
         "Effect is not \"Allow\" or \"Deny\" (the value is case-sensitive).",
         "AWS rejects any other value, including \"allow\".",
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "allow", "Action": "s3:GetObject", "Resource": "*"}]})",
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})",
-        "Access Analyzer INVALID_EFFECT"},
+        "Access Analyzer INVALID_EFFECT; cfn-lint E3510/E3512 (policy schema)"},
     RuleInfo{"PS106", "invalid-version", S::Error, "grammar",
         "Version is neither \"2012-10-17\" nor \"2008-10-17\" (SCPs need 2012-10-17).",
         "Version is the language version, not a date you choose. Use \"2012-10-17\": it is the "
         "only version that enables policy variables.",
         R"({"Version": "2024-01-01", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})",
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})",
-        "Access Analyzer INVALID_VERSION; Parliament INVALID_VERSION"},
+        "Access Analyzer INVALID_VERSION; Parliament INVALID_VERSION; cfn-lint E3510/E3512 "
+        "(policy schema)"},
     RuleInfo{"PS107", "missing-version", S::Warning, "grammar",
         "The policy has no Version element.",
         "Without Version, policy variables such as ${aws:username} are plain text, so a Resource "
@@ -257,6 +259,49 @@ constexpr std::array kRules = {
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/${aws:username}${aws:username}${aws:username}${aws:username}${aws:username}${aws:username}${aws:username}${aws:username}${aws:username}"}]})",
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/${aws:username}/*"}]})",
         "policysim check (engine limit kMaxSlots)"},
+    RuleInfo{"PS131", "invalid-principal-arn", S::Error, "grammar",
+        "An AWS principal that is not an account id or a well-formed IAM/STS ARN "
+        "(\"arn:aws::iam::123456789012:root\", \"arn:aws:iam::123456789012/role/x\", an S3 "
+        "ARN, an 11-digit account, a group), or a Federated ARN that is not a SAML or OIDC "
+        "provider.",
+        "AWS rejects the policy (\"Invalid principal in policy\"). An AWS principal is a 12-digit "
+        "account id, arn:PARTITION:iam::ACCOUNT:root, a role, user, assumed-role or "
+        "federated-user ARN (iam or sts, no region), or a CloudFront origin access identity; "
+        "groups cannot be principals.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333/role/deploy"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/deploy"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]})",
+        "IAM MalformedPolicyDocument \"Invalid principal in policy\"; Parliament "
+        "UNKNOWN_PRINCIPAL"},
+    RuleInfo{"PS132", "policy-too-large", S::Error, "grammar",
+        "The policy is longer than AWS's quota for its kind: a service control policy over 5,120 "
+        "characters, a managed policy over 6,144, a user's, group's or role's inline policy over "
+        "2,048, 5,120 or 10,240.",
+        "AWS rejects the policy (LimitExceeded). IAM counts characters without white space "
+        "(IAM and AWS STS quotas, \"IAM and STS character limits\": "
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html); the "
+        "figure reported is the length of the minified JSON. AWS Organizations caps SCPs at "
+        "5,120 characters and counts white space too when the policy is saved through the API "
+        "(Quotas for AWS Organizations: "
+        "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html), "
+        "so the count here is a lower bound for SCPs. Inline limits are per user, group or role "
+        "in total; one policy over them is certainly rejected. Reported only when the kind is "
+        "certain (an SCP, or the Terraform resource type); otherwise see PS133.",
+        R"({"format_version":"1.2","planned_values":{"root_module":{"resources":[{"address":"aws_iam_user_policy.reports","mode":"managed","type":"aws_iam_user_policy","name":"reports","values":{"policy":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":[\"arn:aws:s3:::reports-00/*\",\"arn:aws:s3:::reports-01/*\",\"arn:aws:s3:::reports-02/*\",\"arn:aws:s3:::reports-03/*\",\"arn:aws:s3:::reports-04/*\",\"arn:aws:s3:::reports-05/*\",\"arn:aws:s3:::reports-06/*\",\"arn:aws:s3:::reports-07/*\",\"arn:aws:s3:::reports-08/*\",\"arn:aws:s3:::reports-09/*\",\"arn:aws:s3:::reports-10/*\",\"arn:aws:s3:::reports-11/*\",\"arn:aws:s3:::reports-12/*\",\"arn:aws:s3:::reports-13/*\",\"arn:aws:s3:::reports-14/*\",\"arn:aws:s3:::reports-15/*\",\"arn:aws:s3:::reports-16/*\",\"arn:aws:s3:::reports-17/*\",\"arn:aws:s3:::reports-18/*\",\"arn:aws:s3:::reports-19/*\",\"arn:aws:s3:::reports-20/*\",\"arn:aws:s3:::reports-21/*\",\"arn:aws:s3:::reports-22/*\",\"arn:aws:s3:::reports-23/*\",\"arn:aws:s3:::reports-24/*\",\"arn:aws:s3:::reports-25/*\",\"arn:aws:s3:::reports-26/*\",\"arn:aws:s3:::reports-27/*\",\"arn:aws:s3:::reports-28/*\",\"arn:aws:s3:::reports-29/*\",\"arn:aws:s3:::reports-30/*\",\"arn:aws:s3:::reports-31/*\",\"arn:aws:s3:::reports-32/*\",\"arn:aws:s3:::reports-33/*\",\"arn:aws:s3:::reports-34/*\",\"arn:aws:s3:::reports-35/*\",\"arn:aws:s3:::reports-36/*\",\"arn:aws:s3:::reports-37/*\",\"arn:aws:s3:::reports-38/*\",\"arn:aws:s3:::reports-39/*\",\"arn:aws:s3:::reports-40/*\",\"arn:aws:s3:::reports-41/*\",\"arn:aws:s3:::reports-42/*\",\"arn:aws:s3:::reports-43/*\",\"arn:aws:s3:::reports-44/*\",\"arn:aws:s3:::reports-45/*\",\"arn:aws:s3:::reports-46/*\",\"arn:aws:s3:::reports-47/*\",\"arn:aws:s3:::reports-48/*\",\"arn:aws:s3:::reports-49/*\",\"arn:aws:s3:::reports-50/*\",\"arn:aws:s3:::reports-51/*\",\"arn:aws:s3:::reports-52/*\",\"arn:aws:s3:::reports-53/*\",\"arn:aws:s3:::reports-54/*\",\"arn:aws:s3:::reports-55/*\",\"arn:aws:s3:::reports-56/*\",\"arn:aws:s3:::reports-57/*\",\"arn:aws:s3:::reports-58/*\",\"arn:aws:s3:::reports-59/*\",\"arn:aws:s3:::reports-60/*\",\"arn:aws:s3:::reports-61/*\",\"arn:aws:s3:::reports-62/*\",\"arn:aws:s3:::reports-63/*\",\"arn:aws:s3:::reports-64/*\",\"arn:aws:s3:::reports-65/*\",\"arn:aws:s3:::reports-66/*\",\"arn:aws:s3:::reports-67/*\",\"arn:aws:s3:::reports-68/*\",\"arn:aws:s3:::reports-69/*\",\"arn:aws:s3:::reports-70/*\",\"arn:aws:s3:::reports-71/*\",\"arn:aws:s3:::reports-72/*\",\"arn:aws:s3:::reports-73/*\",\"arn:aws:s3:::reports-74/*\",\"arn:aws:s3:::reports-75/*\",\"arn:aws:s3:::reports-76/*\",\"arn:aws:s3:::reports-77/*\",\"arn:aws:s3:::reports-78/*\",\"arn:aws:s3:::reports-79/*\"]}]}"}}]}}})",
+        R"({"format_version":"1.2","planned_values":{"root_module":{"resources":[{"address":"aws_iam_user_policy.reports","mode":"managed","type":"aws_iam_user_policy","name":"reports","values":{"policy":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::reports-*/*\"}]}"}}]}}})",
+        "IAM LimitExceeded; Organizations ConstraintViolationException "
+        "(POLICY_CONTENT_LIMIT_EXCEEDED)"},
+    RuleInfo{"PS133", "policy-size-over-quota", S::Warning, "grammar",
+        "The policy is longer than the quota of the kind it most likely is: an identity policy "
+        "over 6,144 characters (the managed policy quota), a role trust policy over 2,048 (the "
+        "default quota).",
+        "Counted as PS132 counts. An identity policy over 6,144 characters cannot be a customer "
+        "managed policy and, inline, fits only a role (10,240 characters for all of its inline "
+        "policies); a trust policy over 2,048 characters needs the account's quota raised in "
+        "Service Quotas first. A warning because the file does not say which kind the policy "
+        "is (or what the account's quota is); AWS managed policies are not bound by it.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": ["arn:aws:iam::111122223333:role/deploy-000", "arn:aws:iam::111122223333:role/deploy-001", "arn:aws:iam::111122223333:role/deploy-002", "arn:aws:iam::111122223333:role/deploy-003", "arn:aws:iam::111122223333:role/deploy-004", "arn:aws:iam::111122223333:role/deploy-005", "arn:aws:iam::111122223333:role/deploy-006", "arn:aws:iam::111122223333:role/deploy-007", "arn:aws:iam::111122223333:role/deploy-008", "arn:aws:iam::111122223333:role/deploy-009", "arn:aws:iam::111122223333:role/deploy-010", "arn:aws:iam::111122223333:role/deploy-011", "arn:aws:iam::111122223333:role/deploy-012", "arn:aws:iam::111122223333:role/deploy-013", "arn:aws:iam::111122223333:role/deploy-014", "arn:aws:iam::111122223333:role/deploy-015", "arn:aws:iam::111122223333:role/deploy-016", "arn:aws:iam::111122223333:role/deploy-017", "arn:aws:iam::111122223333:role/deploy-018", "arn:aws:iam::111122223333:role/deploy-019", "arn:aws:iam::111122223333:role/deploy-020", "arn:aws:iam::111122223333:role/deploy-021", "arn:aws:iam::111122223333:role/deploy-022", "arn:aws:iam::111122223333:role/deploy-023", "arn:aws:iam::111122223333:role/deploy-024", "arn:aws:iam::111122223333:role/deploy-025", "arn:aws:iam::111122223333:role/deploy-026", "arn:aws:iam::111122223333:role/deploy-027", "arn:aws:iam::111122223333:role/deploy-028", "arn:aws:iam::111122223333:role/deploy-029", "arn:aws:iam::111122223333:role/deploy-030", "arn:aws:iam::111122223333:role/deploy-031", "arn:aws:iam::111122223333:role/deploy-032", "arn:aws:iam::111122223333:role/deploy-033", "arn:aws:iam::111122223333:role/deploy-034", "arn:aws:iam::111122223333:role/deploy-035", "arn:aws:iam::111122223333:role/deploy-036", "arn:aws:iam::111122223333:role/deploy-037", "arn:aws:iam::111122223333:role/deploy-038", "arn:aws:iam::111122223333:role/deploy-039", "arn:aws:iam::111122223333:role/deploy-040", "arn:aws:iam::111122223333:role/deploy-041", "arn:aws:iam::111122223333:role/deploy-042", "arn:aws:iam::111122223333:role/deploy-043", "arn:aws:iam::111122223333:role/deploy-044", "arn:aws:iam::111122223333:role/deploy-045", "arn:aws:iam::111122223333:role/deploy-046", "arn:aws:iam::111122223333:role/deploy-047", "arn:aws:iam::111122223333:role/deploy-048", "arn:aws:iam::111122223333:role/deploy-049"]}, "Action": "sts:AssumeRole"}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/deploy"}, "Action": "sts:AssumeRole"}]})",
+        "IAM LimitExceeded (role trust policy length, managed policy length)"},
 
     // ---- PS2xx: the service authorization data (actions, condition keys, types) ----
     RuleInfo{"PS201", "unknown-service", S::Warning, "data",
@@ -367,6 +412,28 @@ constexpr std::array kRules = {
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"IpAddressIfExists": {"aws:SourceIp": "203.0.113.0/24"}}}]})",
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}}]})",
         "iam-semantics §3.3, §3.9"},
+    RuleInfo{"PS214", "resource-type-mismatch", S::Warning, "data",
+        "An action whose resource types no Resource value of the statement can name (s3:ListBucket "
+        "on \"arn:aws:s3:::b/*\"), or an action without resource-level permissions on named "
+        "resources.",
+        "Each action acts on the resource types the Service Authorization Reference lists for it, "
+        "with their ARN formats; an action with none takes only Resource \"*\". When no Resource "
+        "value can name a resource of those types, the statement grants or denies nothing for the "
+        "action. Wildcards are read generously: a pattern that could name an accepted type is "
+        "not a mismatch, and an action pattern (s3:Get*) is reported only when none of the "
+        "actions it matches fits. A warning because the data may miss a type.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": "arn:aws:s3:::app-data/*"}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::app-data/*"}, {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::app-data"}]})",
+        "Parliament RESOURCE_MISMATCH; cfn-lint I3510 (statement resources match the actions)"},
+    RuleInfo{"PS215", "string-operator-on-arn-key", S::Suggestion, "data",
+        "A String operator (StringEquals, StringLike...) on a condition key of type ARN "
+        "(aws:SourceArn, aws:PrincipalArn, lambda:FunctionArn...).",
+        "It works: the ARN is compared as text. The Arn operators say that the value is an ARN "
+        "and match each of its six fields separately, so a wildcard cannot run from one field "
+        "into the next. Use ArnEquals or ArnLike.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::app-data/*", "Condition": {"StringLike": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/app-*"}}}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::app-data/*", "Condition": {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/app-*"}}}]})",
+        "Parliament MISMATCHED_TYPE_BUT_USABLE"},
 
     // ---- PS3xx: security (what grants more than it seems to) ----
     RuleInfo{"PS301", "allow-with-not-action", S::Security, "security",
@@ -389,7 +456,8 @@ constexpr std::array kRules = {
         "(and suppress this finding there with a reason), never by accident.",
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})",
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::app-data/*"}]})",
-        "checkov CKV_AWS_1/CKV_AWS_62/CKV_AWS_63; cfn_nag F3/F4/F5; KICS full permissions"},
+        "checkov CKV_AWS_1/CKV_AWS_49/CKV_AWS_62/CKV_AWS_63; cfn_nag F3/F4/F5; KICS full "
+        "permissions"},
     RuleInfo{"PS304", "passrole-star-resource", S::Security, "security",
         "iam:PassRole allowed on every role (Resource \"*\" or NotResource).",
         "Passing any role to any service lets the caller run code with that role's permissions, "
@@ -418,6 +486,61 @@ constexpr std::array kRules = {
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["iam:PassRole", "ec2:RunInstances"], "Resource": "*"}]})",
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ec2:RunInstances", "Resource": "*"}]})",
         "Parliament community PRIVILEGE_ESCALATION; checkov CKV_AWS_110; Cloudsplaining"},
+    RuleInfo{"PS307", "resource-star", S::Suggestion, "security",
+        "An Allow with Resource \"*\" for actions that support resource-level permissions.",
+        "The actions take resource ARNs (the Service Authorization Reference lists resource types "
+        "for them), so \"*\" grants them on every resource of the account, including resources "
+        "created later. Name the resources. Actions without resource types need \"*\" and are not "
+        "reported. Not checked in SCPs and permissions boundaries, which limit rather than grant.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "dynamodb:GetItem", "Resource": "*"}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "dynamodb:GetItem", "Resource": "arn:aws:dynamodb:eu-west-1:111122223333:table/orders"}]})",
+        "Parliament RESOURCE_STAR; checkov CKV_AWS_356 (no \"*\" resource for restrictable "
+        "actions); cfn_nag W12"},
+    RuleInfo{"PS308", "resource-effectively-star", S::Suggestion, "security",
+        "A Resource pattern that names every resource the statement's actions act on "
+        "(\"arn:*:cloudtrail:*:*:trail/*\", \"arn:aws:s3:::*\" for S3 object actions).",
+        "The pattern names every resource of each type it can name, in every account and region "
+        "(the partition is fixed by where the policy lives): it is Resource \"*\" in effect, "
+        "only harder to spot. Name the account, region or resources.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["cloudtrail:GetEventSelectors", "cloudtrail:PutEventSelectors"], "Resource": "arn:*:cloudtrail:*:*:trail/*"}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["cloudtrail:GetEventSelectors", "cloudtrail:PutEventSelectors"], "Resource": "arn:aws:cloudtrail:eu-west-1:111122223333:trail/*"}]})",
+        "Parliament RESOURCE_EFFECTIVELY_STAR"},
+    RuleInfo{"PS309", "permissions-management", S::Warning, "security",
+        "An identity policy allows permissions-management actions (iam:AttachRolePolicy, "
+        "s3:PutBucketPolicy, kms:CreateGrant...).",
+        "The Service Authorization Reference gives these actions the access level \"Permissions "
+        "management\": they create or change policies, roles, grants and ACLs, so whoever holds "
+        "them decides who may do what. Keep them in administrator policies (and suppress the "
+        "finding there with a reason). Identity and session policies only; Allow with "
+        "\"*\" is PS303.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:AttachRolePolicy", "Resource": "arn:aws:iam::111122223333:role/app"}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:GetRole", "Resource": "arn:aws:iam::111122223333:role/app"}]})",
+        "Parliament community PERMISSIONS_MANAGEMENT_ACTIONS; checkov CKV_AWS_109; "
+        "Cloudsplaining PermissionsManagement"},
+    RuleInfo{"PS310", "credentials-exposure", S::Warning, "security",
+        "An identity policy allows actions that return credentials (iam:CreateAccessKey, "
+        "sts:GetSessionToken, ecr:GetAuthorizationToken, redshift:GetClusterCredentials...).",
+        "Their responses carry keys, tokens or passwords; whoever holds them can act as another "
+        "identity, or hand the credentials on. The list is Cloudsplaining's, as Parliament ships "
+        "it (https://gist.github.com/kmcquade/33860a617e651104d243c324ddf7992a). Identity and "
+        "session policies only.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:CreateAccessKey", "Resource": "arn:aws:iam::111122223333:user/ci"}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:ListAccessKeys", "Resource": "arn:aws:iam::111122223333:user/ci"}]})",
+        "Parliament community CREDENTIALS_EXPOSURE; checkov CKV_AWS_107; Cloudsplaining "
+        "CredentialsExposure"},
+    RuleInfo{"PS311", "resource-policy-privilege-escalation", S::Warning, "security",
+        "A policy lets its holder rewrite a resource-based policy or ACL (s3:PutBucketPolicy, "
+        "s3:PutBucketAcl, sqs:SetQueueAttributes, kms:PutKeyPolicy, lambda:AddPermission...) "
+        "that would grant what the policy withholds.",
+        "In a resource-based policy, principals (other than a whole account, whose own IAM "
+        "policies then decide) granted such an action can rewrite the policy that limits them "
+        "and grant themselves, or anyone, everything on the resource. In an identity policy "
+        "that does not allow the whole service, the holder can write a bucket, queue or key "
+        "policy granting itself the actions the identity policy leaves out (Parliament's "
+        "example: s3:GetObject and s3:PutBucketPolicy amount to s3:*).",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutBucketPolicy"], "Resource": "*"}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})",
+        "Parliament RESOURCE_POLICY_PRIVILEGE_ESCALATION"},
 
     // ---- PS4xx: MFA ----
     RuleInfo{"PS401", "mfa-deny-bool-false", S::Security, "mfa",
@@ -486,6 +609,16 @@ constexpr std::array kRules = {
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "arn:aws:s3:::production/*", "Condition": {"NumericGreaterThan": {"aws:MultiFactorAuthAge": "1800"}}}]})",
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "arn:aws:s3:::production/*", "Condition": {"NumericGreaterThanIfExists": {"aws:MultiFactorAuthAge": "1800"}}}]})",
         "AWS example S3 production bucket with MFA age; iam-semantics §5.2"},
+    RuleInfo{"PS409", "mfa-allow-bool-false", S::Security, "mfa",
+        "An Allow with Bool (or BoolIfExists) aws:MultiFactorAuthPresent \"false\".",
+        "The key is \"false\" only in temporary credentials obtained without MFA (and absent, "
+        "which BoolIfExists also lets through, in requests signed with long-term access keys), "
+        "so the Allow grants exactly the callers that skipped MFA: the check is inverted. "
+        "Require MFA with Allow + Bool \"true\", or deny without it with Deny + BoolIfExists "
+        "\"false\". The Deny + Bool \"false\" form is PS401.",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ec2:TerminateInstances", "Resource": "*", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}}}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ec2:TerminateInstances", "Resource": "*", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}]})",
+        "Parliament BAD_PATTERN_FOR_MFA; iam-semantics §5.3"},
 };
 // clang-format on
 

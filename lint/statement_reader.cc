@@ -397,6 +397,9 @@ class StatementReader {
               "policy variables are not substituted in principals (" + quote(item.text) + ")");
           continue;
         }
+        if (!checkPrincipalValue(context_, entry.key, item)) {
+          continue;
+        }
         parts->principals.push_back(
             PrincipalItem{entry.key, std::move(item.text), item.position, std::move(item.path)});
       }

@@ -29,4 +29,11 @@ namespace policysim::analysis::internal {
 // services, 22,089 audited".
 [[nodiscard]] std::string dataText(const MfaAuditReport& report, const IamData& data);
 
+// "credentials and MFA devices", "privilege changes", "other actions".
+[[nodiscard]] std::string riskTitle(MfaRisk risk);
+
+// "access-key, console": the scenarios of a violation's runs.
+[[nodiscard]] std::string violationScenarios(const MfaAuditReport& report,
+                                             const AuditViolation& violation);
+
 }  // namespace policysim::analysis::internal

@@ -1,7 +1,8 @@
 // The pitfalls of an MFA audit (docs/mfa-audit.md lists every id): misleading MFA conditions
 // checked against the evaluated matrix (semantics §5.3), the force-MFA Deny's NotAction list
-// (sensitive exemptions, lockout, gaps, services calling for the user), and the violations no
-// other finding explains, credited to the statements that grant them.
+// (sensitive exemptions, gaps), lockouts and enrolment takeover (semantics §5.3 pitfalls 4, 7),
+// services calling for the user, and the violations no other finding explains, credited to the
+// statements that grant them.
 #pragma once
 
 #include <cstddef>

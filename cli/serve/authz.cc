@@ -1,6 +1,7 @@
 #include "cli/serve/authz.h"
 
 #include <cctype>
+#include <cstdio>
 #include <ctime>
 #include <iterator>
 #include <utility>
@@ -101,6 +102,8 @@ Status refusedPath(std::string_view uri) {
   return Status();
 }
 
+}  // namespace
+
 // The one value of header `name` into *out; nullopt when absent or empty (nginx's
 // `proxy_set_header X ""` removes a header). More than one field of that name is an error.
 Status singleHeader(const HttpRequest& request, const std::string& name,
@@ -118,8 +121,6 @@ Status singleHeader(const HttpRequest& request, const std::string& name,
   }
   return Status();
 }
-
-}  // namespace
 
 Status readAuthzInput(const HttpRequest& request, const AuthzHeaders& names,
                       std::string_view suffix, AuthzInput* out) {
@@ -198,15 +199,19 @@ Status buildAuthzRequest(const AuthzInput& input, const RouteTable& routes,
     return Status::invalidArgument("no route maps " + std::string(input.method) + " " +
                                    std::string(input.uri.substr(0, 200)) + " to a resource");
   }
-  // No caller header: nobody vouched for a caller, so the subrequest is anonymous (semantics
-  // §4.8), unlike `check`, where a request without a principal is the simulator's (§4.8a).
-  if (input.principal) {
+  if (input.token != nullptr) {
+    if (Status s = applyTokenIdentity(*input.token, out); !s.ok()) {
+      return s;
+    }
+  } else if (input.principal) {
+    // No caller header: nobody vouched for a caller, so the subrequest is anonymous (semantics
+    // §4.8), unlike `check`, where a request without a principal is the simulator's (§4.8a).
     out->principal = std::string(*input.principal);
   } else {
     out->anonymous = true;
   }
 
-  if (input.mfa) {
+  if (input.mfa && input.token == nullptr) {
     bool present = false;
     if (grammar::equalsIgnoreAsciiCase(*input.mfa, "true")) {
       present = true;
@@ -219,7 +224,7 @@ Status buildAuthzRequest(const AuthzInput& input, const RouteTable& routes,
       return s;
     }
   }
-  if (input.mfaAge) {
+  if (input.mfaAge && input.token == nullptr) {
     const std::string_view age = *input.mfaAge;
     if (age.empty() || age.size() > 12 ||
         age.find_first_not_of("0123456789") != std::string_view::npos) {
@@ -238,8 +243,78 @@ Status buildAuthzRequest(const AuthzInput& input, const RouteTable& routes,
       return s;
     }
   }
-  derivePrincipalKeys(out);
+  if (input.token == nullptr) {
+    derivePrincipalKeys(out);
+  }
   deriveTimeKeys(now, out);
+  return Status();
+}
+
+Status applyTokenIdentity(const TokenIdentity& token, engine::Request* out) {
+  if (!out->principal.empty() || out->anonymous) {
+    return Status::invalidArgument(
+        "the request names a principal: with tokens on, the caller comes from the token");
+  }
+  for (std::size_t i = 0; i < out->contextSize(); ++i) {
+    const std::string_view key = out->contextKey(i);
+    const bool tag =
+        key.size() > 17 && grammar::equalsIgnoreAsciiCase(key.substr(0, 17), "aws:PrincipalTag/");
+    bool reserved = tag;
+    for (const ReservedKey& r : kReservedKeys) {
+      reserved = reserved || (grammar::equalsIgnoreAsciiCase(key, r.key) &&
+                              !r.source.ends_with("clock") && r.key != "aws:SourceIp");
+    }
+    if (reserved) {
+      return Status::invalidArgument("the request sets " + std::string(key) +
+                                     ": with tokens on, it comes from the token");
+    }
+  }
+  out->principal = token.principal;
+  out->anonymous = false;
+  // Filled in place (the request's storage is reused across requests): this runs per request.
+  const auto set = [out](std::string_view key, ContextValue::Type type, std::string_view text) {
+    ContextValue* value = out->addContext(key);
+    if (value == nullptr) {
+      return Status::invalidArgument("context key " + std::string(key) + " is given twice");
+    }
+    value->type = type;
+    value->values.emplace_back(text);
+    return Status();
+  };
+  if (Status s = set("aws:MultiFactorAuthPresent", ContextValue::Type::Bool,
+                     token.mfaPresent ? "true" : "false");
+      !s.ok()) {
+    return s;
+  }
+  if (token.mfaAgeSeconds) {
+    char age[24];
+    const int n =
+        std::snprintf(age, sizeof age, "%lld", static_cast<long long>(*token.mfaAgeSeconds));
+    if (Status s = set("aws:MultiFactorAuthAge", ContextValue::Type::Number,
+                       std::string_view(age, static_cast<std::size_t>(n)));
+        !s.ok()) {
+      return s;
+    }
+  }
+  for (const auto& [key, value] : token.tags) {
+    if (Status s = set(key, ContextValue::Type::String, value); !s.ok()) {
+      return s;
+    }
+  }
+  const analysis::PrincipalKeys& keys = token.principalKeys;
+  const std::pair<std::string_view, const std::string*> derived[] = {
+      {"aws:PrincipalArn", &keys.principalArn},
+      {"aws:PrincipalAccount", &keys.account},
+      {"aws:PrincipalType", &keys.principalType},
+      {"aws:username", &keys.userName},
+      {"aws:userid", &keys.userId}};
+  for (const auto& [key, value] : derived) {
+    if (!value->empty()) {
+      if (Status s = set(key, ContextValue::Type::String, *value); !s.ok()) {
+        return s;
+      }
+    }
+  }
   return Status();
 }
 

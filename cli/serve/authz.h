@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "cli/serve/http_server.h"
+#include "cli/serve/jwt_verifier.h"
 #include "cli/serve/routes.h"
 #include "engine/request.h"
 #include "engine/status.h"
@@ -42,6 +43,9 @@ struct AuthzInput {
   std::optional<std::string_view> action;
   std::optional<std::string_view> resource;
   std::optional<std::string_view> context;
+  // Set when tokens are on (--jwks): the caller, MFA and tags come from this verified token and
+  // the principal, MFA and MFA age headers are ignored.
+  const TokenIdentity* token = nullptr;
 };
 
 // Reads the subrequest's headers named by `names` into *out (views into `request`, which must
@@ -57,9 +61,21 @@ struct AuthzInput {
 //    MFA, MFA age and source IP headers, aws:CurrentTime and aws:EpochTime (from `now`) and
 //    what the principal ARN implies (analysis::principalKeys: aws:PrincipalArn,
 //    aws:PrincipalAccount, aws:PrincipalType, aws:username, aws:userid).
+// With input.token set, the identity is applyTokenIdentity's instead of the headers'.
 // Errors (InvalidArgument): no route and no header for the action or resource, a refused path,
 // a malformed header value, a key given twice, and a context header that sets one of the keys
 // above that the server derives or takes from its own header (identity, MFA, source IP, time).
+// Makes the token's caller the request's: principal (not anonymous), aws:MultiFactorAuthPresent
+// and (with MFA) aws:MultiFactorAuthAge, aws:PrincipalTag/* from claims, and the keys the ARN
+// implies. InvalidArgument when the request already names a principal or sets one of these
+// keys or any aws:PrincipalTag/* key: with tokens on, only the token says who the caller is.
+[[nodiscard]] engine::Status applyTokenIdentity(const TokenIdentity& token, engine::Request* out);
+
+// The one value of header `name` (nullopt when absent or empty); InvalidArgument when the
+// header appears more than once.
+[[nodiscard]] engine::Status singleHeader(const HttpRequest& request, const std::string& name,
+                                          std::optional<std::string_view>* out);
+
 [[nodiscard]] engine::Status buildAuthzRequest(const AuthzInput& input, const RouteTable& routes,
                                                std::chrono::system_clock::time_point now,
                                                engine::Request* out);

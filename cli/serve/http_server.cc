@@ -14,6 +14,7 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <cstdio>
 #include <ctime>
 #include <exception>
@@ -32,12 +33,19 @@ namespace policysim::serve {
 namespace {
 
 namespace asio = boost::asio;
+namespace ssl = boost::asio::ssl;
 namespace beast = boost::beast;
 namespace http = boost::beast::http;
 using tcp = asio::ip::tcp;
 using ErrorCode = boost::system::error_code;
 
-class Session;
+// A connection, as the worker sees it (for draining at shutdown).
+class Session {
+ public:
+  virtual ~Session() = default;
+  // Graceful shutdown: idle connections close now, busy ones after their response.
+  virtual void drain() = 0;
+};
 
 // Beast's request parser, with every field, trailers included, counted against the header
 // limit. Beast 1.74 applies header_limit() to the header block only (a chunked body's trailer
@@ -145,7 +153,18 @@ struct Shared {
   ServerOptions options;
   Handler* handler = nullptr;
   ConnectionCount connections;
+  std::optional<ssl::context> tls;  // set when the listener speaks TLS
 };
+
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+PlainStream makeStream(tcp::socket&& socket, Shared&, PlainStream*) {
+  return PlainStream(std::move(socket));
+}
+TlsStream makeStream(tcp::socket&& socket, Shared& shared, TlsStream*) {
+  return TlsStream(std::move(socket), *shared.tls);
+}
 
 void logLine(const std::string& line) {
   static std::mutex mutex;
@@ -168,17 +187,23 @@ void runSurvivingExceptions(asio::io_context& context, const char* role) {
   }
 }
 
-class Session : public std::enable_shared_from_this<Session> {
+// One connection over Stream: PlainStream, or TlsStream (a TLS handshake first, under the read
+// timeout; a failed handshake closes the connection).
+template <class Stream>
+class StreamSession final : public Session,
+                            public std::enable_shared_from_this<StreamSession<Stream>> {
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
  public:
   // REQUIRES: the connection was admitted (shared.connections) for `client`.
-  Session(tcp::socket&& socket, asio::ip::address client, Worker& worker, Shared& shared)
-      : stream_(std::move(socket)),
+  StreamSession(tcp::socket&& socket, asio::ip::address client, Worker& worker, Shared& shared)
+      : stream_(makeStream(std::move(socket), shared, static_cast<Stream*>(nullptr))),
         buffer_(shared.options.maxHeaderBytes + shared.options.maxBodyBytes + 4096),
         client_(client),
         worker_(worker),
         shared_(shared) {}
 
-  ~Session() {
+  ~StreamSession() override {
     worker_.sessions.erase(this);
     shared_.connections.release(client_, shared_.options.maxConnectionsPerClient);
   }
@@ -186,20 +211,34 @@ class Session : public std::enable_shared_from_this<Session> {
   void start() {
     worker_.sessions.insert(this);
     ErrorCode ignored;
-    stream_.socket().set_option(tcp::no_delay(true), ignored);
-    waitForRequest();
+    lowest().socket().set_option(tcp::no_delay(true), ignored);
+    if constexpr (kTls) {
+      state_ = State::Reading;
+      lowest().expires_after(shared_.options.readTimeout);
+      stream_.async_handshake(ssl::stream_base::server,
+                              [self = this->shared_from_this()](ErrorCode ec) {
+                                if (ec) {
+                                  self->close();  // not TLS, a refused client certificate, ...
+                                  return;
+                                }
+                                self->waitForRequest();
+                              });
+    } else {
+      waitForRequest();
+    }
   }
 
-  // Graceful shutdown: idle connections close now, busy ones after their response.
-  void drain() {
+  void drain() override {
     closeAfterWrite_ = true;
     if (state_ == State::Idle) {
-      stream_.cancel();
+      lowest().cancel();
     }
   }
 
  private:
   enum class State { Idle, Reading, Handling, Writing, Closed };
+
+  beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
 
   void waitForRequest() {
     if (buffer_.size() > 0) {  // a pipelined request is already buffered
@@ -211,9 +250,9 @@ class Session : public std::enable_shared_from_this<Session> {
       return;
     }
     state_ = State::Idle;
-    stream_.expires_after(shared_.options.idleTimeout);
+    lowest().expires_after(shared_.options.idleTimeout);
     auto space = buffer_.prepare(std::min<std::size_t>(4096, buffer_.max_size()));
-    stream_.async_read_some(space, [self = shared_from_this()](ErrorCode ec, std::size_t n) {
+    stream_.async_read_some(space, [self = this->shared_from_this()](ErrorCode ec, std::size_t n) {
       self->onFirstBytes(ec, n);
     });
   }
@@ -234,15 +273,17 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->get().body() = std::move(spareBody_);
     parser_->header_limit(static_cast<std::uint32_t>(shared_.options.maxHeaderBytes));
     parser_->body_limit(shared_.options.maxBodyBytes);
-    stream_.expires_after(shared_.options.readTimeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](ErrorCode ec, std::size_t) { self->onRead(ec); });
+    lowest().expires_after(shared_.options.readTimeout);
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = this->shared_from_this()](ErrorCode ec, std::size_t) { self->onRead(ec); });
   }
 
   void onRead(ErrorCode ec) {
     if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
         ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
-        ec == asio::error::eof) {
+        ec == asio::error::eof || ec == ssl::error::stream_truncated ||
+        ec.category() == asio::error::get_ssl_category()) {
       close();
       return;
     }
@@ -320,9 +361,10 @@ class Session : public std::enable_shared_from_this<Session> {
     if (!headOnly_) {
       out_.append(reply_.body);
     }
-    stream_.expires_after(shared_.options.writeTimeout);
-    asio::async_write(stream_, asio::buffer(out_),
-                      [self = shared_from_this()](ErrorCode e, std::size_t) { self->onWrite(e); });
+    lowest().expires_after(shared_.options.writeTimeout);
+    asio::async_write(
+        stream_, asio::buffer(out_),
+        [self = this->shared_from_this()](ErrorCode e, std::size_t) { self->onWrite(e); });
   }
 
   void onWrite(ErrorCode ec) {
@@ -336,11 +378,11 @@ class Session : public std::enable_shared_from_this<Session> {
   void close() {
     state_ = State::Closed;
     ErrorCode ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.socket().close(ignored);
+    lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    lowest().socket().close(ignored);
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<RequestParser> parser_;
   std::string spareBody_;  // a previous request's body storage
@@ -386,6 +428,12 @@ engine::Status ServerOptions::validate() const {
       checkTimeout("--idle-timeout-ms", idleTimeout),
       checkTimeout("--write-timeout-ms", writeTimeout),
       checkTimeout("--shutdown-timeout-ms", shutdownTimeout),
+      tlsCert.empty() != tlsKey.empty()
+          ? engine::Status::invalidArgument("--tls-cert and --tls-key go together")
+          : engine::Status(),
+      !tlsClientCa.empty() && tlsCert.empty()
+          ? engine::Status::invalidArgument("--tls-client-ca needs --tls-cert and --tls-key")
+          : engine::Status(),
   };
   for (const engine::Status& status : checks) {
     if (!status.ok()) {
@@ -447,7 +495,12 @@ struct HttpServer::Impl {
       socket.close(ignored);  // over a cap (or already gone): closed at once, nothing read
     } else {
       asio::post(worker.context, [&worker, this, client, s = std::move(socket)]() mutable {
-        std::make_shared<Session>(std::move(s), client, worker, shared)->start();
+        if (shared.tls) {
+          std::make_shared<StreamSession<TlsStream>>(std::move(s), client, worker, shared)->start();
+        } else {
+          std::make_shared<StreamSession<PlainStream>>(std::move(s), client, worker, shared)
+              ->start();
+        }
       });
     }
     accept();
@@ -500,9 +553,53 @@ std::size_t HttpServer::workerCount() const { return impl_->workers.size(); }
 
 asio::io_context& HttpServer::controlContext() { return impl_->control; }
 
+// The TLS server context: TLS 1.2 or later, the certificate chain and key, and with a client CA
+// a verified client certificate required from every client.
+engine::Status makeTlsContext(const ServerOptions& options, std::optional<ssl::context>* out) {
+  out->emplace(ssl::context::tls_server);
+  ssl::context& context = **out;
+  ErrorCode ec;
+  context.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                          ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
+                          ssl::context::no_tlsv1_1 | ssl::context::single_dh_use,
+                      ec);
+  if (!ec) {
+    context.use_certificate_chain_file(options.tlsCert, ec);
+    if (ec) {
+      return engine::Status::invalidArgument(
+          "--tls-cert " + options.tlsCert + ": not a PEM certificate chain (" + ec.message() + ")");
+    }
+  }
+  if (!ec) {
+    context.use_private_key_file(options.tlsKey, ssl::context::pem, ec);
+    if (ec) {
+      return engine::Status::invalidArgument("--tls-key " + options.tlsKey +
+                                             ": not a PEM private key for the certificate (" +
+                                             ec.message() + ")");
+    }
+  }
+  if (!ec && !options.tlsClientCa.empty()) {
+    context.load_verify_file(options.tlsClientCa, ec);
+    if (ec) {
+      return engine::Status::invalidArgument("--tls-client-ca " + options.tlsClientCa +
+                                             ": not PEM certificates (" + ec.message() + ")");
+    }
+    context.set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert, ec);
+  }
+  if (ec) {
+    return engine::Status::invalidArgument("TLS set-up failed: " + ec.message());
+  }
+  return engine::Status();
+}
+
 engine::Status HttpServer::listen() {
   if (engine::Status s = impl_->shared.options.validate(); !s.ok()) {
     return s;
+  }
+  if (!impl_->shared.options.tlsCert.empty()) {
+    if (engine::Status s = makeTlsContext(impl_->shared.options, &impl_->shared.tls); !s.ok()) {
+      return s;
+    }
   }
   // Created once the thread count is known to be sane.
   while (impl_->workers.size() < impl_->shared.options.threads) {

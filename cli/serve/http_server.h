@@ -1,6 +1,7 @@
 // HttpServer: the HTTP/1.1 front of `policysim serve`, on Boost.Beast and Asio. One thread runs
 // the acceptor, signals and the shutdown deadline; each worker thread runs its own io_context
 // and owns the connections handed to it (round robin), so per-worker state needs no locks.
+// With TLS options, every connection starts with a TLS handshake (Asio SSL over OpenSSL).
 // Limits: header and body size, a read timeout once a request has started, an idle timeout
 // between keep-alive requests, a write timeout and connection caps (in total and per client
 // address); going over closes the connection (with 413/431/400 when a response still makes
@@ -65,6 +66,11 @@ struct ServerOptions {
   std::chrono::milliseconds idleTimeout{60000};   // between requests on a keep-alive connection
   std::chrono::milliseconds writeTimeout{10000};  // to send a response
   std::chrono::milliseconds shutdownTimeout{10000};
+  // TLS on the listener (PEM files): certificate chain and private key; with a client CA, every
+  // client must present a certificate that it signed (mutual TLS). Empty: plain HTTP.
+  std::string tlsCert;
+  std::string tlsKey;
+  std::string tlsClientCa;
 
   // InvalidArgument, naming the `policysim serve` flag, unless every value is within its
   // bounds: header 1..kMaxHeaderBytesLimit, body 1..kMaxBodyBytesLimit, threads
@@ -89,8 +95,8 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  // Binds and listens on options.address:options.port; InvalidArgument when the options do not
-  // validate().
+  // Loads the TLS files (if any), binds and listens on options.address:options.port;
+  // InvalidArgument when the options do not validate() or a TLS file cannot be used.
   [[nodiscard]] engine::Status listen();
   // The port bound by listen() (useful with port 0).
   [[nodiscard]] std::uint16_t boundPort() const;

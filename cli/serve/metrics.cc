@@ -48,7 +48,12 @@ void Metrics::recordInvalid(std::size_t shard, Endpoint endpoint) {
   bump(shards_[shard].invalid[static_cast<std::size_t>(endpoint)]);
 }
 
-std::string Metrics::render(const PolicyStats& policy) const {
+void Metrics::recordToken(std::size_t shard, TokenOutcome outcome) {
+  bump(shards_[shard].tokens[static_cast<std::size_t>(outcome)]);
+}
+
+std::string Metrics::render(const PolicyStats& policy, bool tokens) const {
+  std::uint64_t tokenCounts[kTokenOutcomeCount] = {};
   std::uint64_t decisions[kEndpointCount][3] = {};
   std::uint64_t invalid[kEndpointCount] = {};
   std::uint64_t buckets[kLatencyBuckets.size() + 1] = {};
@@ -65,6 +70,9 @@ std::string Metrics::render(const PolicyStats& policy) const {
       buckets[b] += s.buckets[b].load(std::memory_order_relaxed);
     }
     nanos += s.latencyNanos.load(std::memory_order_relaxed);
+    for (std::size_t t = 0; t < kTokenOutcomeCount; ++t) {
+      tokenCounts[t] += s.tokens[t].load(std::memory_order_relaxed);
+    }
   }
 
   std::string out;
@@ -127,6 +135,17 @@ std::string Metrics::render(const PolicyStats& policy) const {
           "# TYPE policysim_policy_last_reload_success_timestamp_seconds gauge\n"
           "policysim_policy_last_reload_success_timestamp_seconds %.3f\n",
           policy.lastSuccessTime);
+  if (tokens) {
+    out.append(
+        "# HELP policysim_tokens_total Bearer tokens: verified (signature checked), cached (a "
+        "verification reused), refused, missing.\n"
+        "# TYPE policysim_tokens_total counter\n");
+    const char* names[kTokenOutcomeCount] = {"verified", "cached", "refused", "missing"};
+    for (std::size_t t = 0; t < kTokenOutcomeCount; ++t) {
+      appendf(&out, "policysim_tokens_total{result=\"%s\"} %" PRIu64 "\n", names[t],
+              tokenCounts[t]);
+    }
+  }
   return out;
 }
 

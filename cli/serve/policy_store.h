@@ -84,6 +84,8 @@ class PolicySnapshot {
     }
     return set_;
   }
+  // The generation of the set get() last returned.
+  [[nodiscard]] std::uint64_t generation() const { return generation_; }
 
  private:
   const PolicyStore& store_;

@@ -2,6 +2,8 @@
 
 #include <boost/beast/http/verb.hpp>
 #include <chrono>
+#include <cstdio>
+#include <iterator>
 #include <span>
 #include <string>
 #include <utility>
@@ -74,22 +76,56 @@ bool queryFlag(std::string_view query, std::string_view name) {
   return false;
 }
 
+// RFC 6750 §3: a 401 with the Bearer challenge; no error code when no token was sent.
+void unauthorized(bool missing, std::string_view why, Reply& reply) {
+  std::string challenge = "Bearer realm=\"policysim\"";
+  if (!missing) {
+    challenge.append(", error=\"invalid_token\", error_description=\"");
+    for (char c : why.substr(0, 300)) {
+      challenge.push_back(c == '"' || c == '\\' ? '\'' : c);
+    }
+    challenge.push_back('"');
+  }
+  reply.addHeader("WWW-Authenticate", challenge);
+  jsonError(401, why, reply);
+}
+
+std::int64_t epochSeconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 }  // namespace
 
 struct Service::WorkerState {
-  explicit WorkerState(const PolicyStore& store) : snapshot(store) {}
+  WorkerState(const PolicyStore& store, const ServiceOptions& options) : snapshot(store) {
+    if (options.jwks != nullptr) {
+      verifier.emplace(*options.jwks, options.jwt);
+    }
+  }
   PolicySnapshot snapshot;
   engine::Decision decision;  // reused: evaluation without explanation allocates nothing
   engine::RequestParser parser;
   engine::Request request;  // reused by the parser
   engine::Request authzRequest;
+  std::optional<TokenVerifier> verifier;  // tokens on
+  TokenIdentity identity;                 // the last verified token's caller
+  std::string requestId;                  // decision log: the current request's id
+  std::uint64_t requestCount = 0;
+  std::string logLine;
 };
 
 Service::Service(const PolicyStore& store, const RouteTable& routes, ServiceOptions options,
                  Metrics& metrics, std::size_t workers)
-    : store_(store), routes_(routes), options_(std::move(options)), metrics_(metrics) {
+    : store_(store),
+      routes_(routes),
+      options_(std::move(options)),
+      metrics_(metrics),
+      startId_(
+          static_cast<std::uint64_t>(std::chrono::system_clock::now().time_since_epoch().count())) {
   for (std::size_t i = 0; i < workers; ++i) {
-    workers_.push_back(std::make_unique<WorkerState>(store));
+    workers_.push_back(std::make_unique<WorkerState>(store, options_));
   }
 }
 
@@ -134,7 +170,11 @@ void Service::handle(std::size_t worker, const HttpRequest& request, Reply& repl
   if (path == "/metrics" && get) {
     reply.contentType = "text/plain; version=0.0.4; charset=utf-8";
     reply.body = metrics_.render(PolicyStats{store_.generation(), store_.reloads(),
-                                             store_.reloadFailures(), store_.lastSuccessTime()});
+                                             store_.reloadFailures(), store_.lastSuccessTime()},
+                                 options_.jwks != nullptr);
+    if (options_.decisionLog != nullptr) {
+      reply.body.append(options_.decisionLog->renderMetrics());
+    }
     return;
   }
   if (path == "/healthz" || path == "/metrics") {
@@ -153,6 +193,16 @@ void Service::authorize(WorkerState& state, std::size_t worker, const HttpReques
     metrics_.recordInvalid(worker, Endpoint::Authorize);
     jsonError(403, "explanations are turned off on this server (--no-explain)", reply);
     return;
+  }
+  startLogging(state, worker, request, reply);
+  if (state.verifier) {
+    bool missing = false;
+    std::string why;
+    if (!verifyToken(state, worker, request, &missing, &why)) {
+      metrics_.recordInvalid(worker, Endpoint::Authorize);
+      unauthorized(missing, why, reply);
+      return;
+    }
   }
   const std::shared_ptr<const engine::PolicySet>& set = state.snapshot.get();
   if (set == nullptr) {
@@ -175,6 +225,16 @@ void Service::authorize(WorkerState& state, std::size_t worker, const HttpReques
     }
     several = std::move(requests).value();
   }
+  if (state.verifier) {
+    for (engine::Request& r : single != nullptr ? std::span<engine::Request>(&state.request, 1)
+                                                : std::span<engine::Request>(several)) {
+      if (engine::Status s = applyTokenIdentity(state.identity, &r); !s.ok()) {
+        metrics_.recordInvalid(worker, Endpoint::Authorize);
+        jsonError(400, s.message(), reply);
+        return;
+      }
+    }
+  }
   const std::span<const engine::Request> reqs = single != nullptr
                                                     ? std::span<const engine::Request>(single, 1)
                                                     : std::span<const engine::Request>(several);
@@ -189,6 +249,7 @@ void Service::authorize(WorkerState& state, std::size_t worker, const HttpReques
   for (std::size_t i = 0; i < reqs.size(); ++i) {
     set->evaluate(reqs[i], explain, &state.decision);
     metrics_.recordDecision(worker, Endpoint::Authorize, state.decision.kind);
+    logDecision(state, "authorize", &reqs[i], state.decision.kind, {});
     anyExplicit = anyExplicit || state.decision.kind == engine::DecisionKind::ExplicitDeny;
     allAllowed = allAllowed && state.decision.kind == engine::DecisionKind::Allowed;
     if (i > 0) {
@@ -212,11 +273,81 @@ void Service::authorize(WorkerState& state, std::size_t worker, const HttpReques
   metrics_.recordLatency(worker, Clock::now() - start);
 }
 
+bool Service::verifyToken(WorkerState& state, std::size_t worker, const HttpRequest& request,
+                          bool* missing, std::string* why) {
+  static const std::string kAuthorization = "Authorization";
+  std::optional<std::string_view> header;
+  if (engine::Status s = singleHeader(request, kAuthorization, &header); !s.ok()) {
+    *why = s.message();
+    metrics_.recordToken(worker, TokenOutcome::Refused);
+    return false;
+  }
+  const TokenError error = state.verifier->verify(header, epochSeconds(), &state.identity, why);
+  *missing = error == TokenError::Missing;
+  metrics_.recordToken(worker, error == TokenError::Missing      ? TokenOutcome::Missing
+                               : error == TokenError::Invalid    ? TokenOutcome::Refused
+                               : state.verifier->lastWasCached() ? TokenOutcome::Cached
+                                                                 : TokenOutcome::Verified);
+  return error == TokenError::None;
+}
+
+void Service::startLogging(WorkerState& state, std::size_t worker, const HttpRequest& request,
+                           Reply& reply) {
+  if (options_.decisionLog == nullptr) {
+    return;
+  }
+  state.requestId.clear();
+  const auto [first, last] = request.equal_range("X-Request-Id");
+  if (first != last && std::next(first) == last && !first->value().empty() &&
+      first->value().size() <= 128) {
+    for (char c : first->value()) {
+      const auto u = static_cast<unsigned char>(c);
+      state.requestId.push_back(u < 0x20 || u == 0x7f ? '?' : c);
+    }
+  } else {
+    // Unique per process: start time, worker, count.
+    char id[64];
+    std::snprintf(id, sizeof id, "%llx-%zu-%llu", static_cast<unsigned long long>(startId_), worker,
+                  static_cast<unsigned long long>(++state.requestCount));
+    state.requestId = id;
+  }
+  reply.addHeader("X-Request-Id", state.requestId);
+}
+
+void Service::logDecision(WorkerState& state, std::string_view endpoint,
+                          const engine::Request* request, engine::DecisionKind decision,
+                          std::string_view error) {
+  if (options_.decisionLog == nullptr) {
+    return;
+  }
+  DecisionRecord record;
+  record.requestId = state.requestId;
+  record.endpoint = endpoint;
+  record.request = request;
+  record.decision = decision;
+  record.result = error.empty() ? &state.decision : nullptr;
+  record.error = error;
+  record.policyGeneration = state.snapshot.generation();
+  state.logLine.clear();
+  appendDecisionLine(record, std::chrono::system_clock::now(), &state.logLine);
+  options_.decisionLog->submit(state.logLine);
+}
+
 void Service::authz(WorkerState& state, std::size_t worker, const HttpRequest& request,
                     std::string_view suffix, Reply& reply) {
   const Clock::time_point start = Clock::now();
+  startLogging(state, worker, request, reply);
   AuthzInput input;
   engine::Status built = readAuthzInput(request, options_.headers, suffix, &input);
+  if (built.ok() && state.verifier) {
+    bool missing = false;
+    std::string why;
+    if (verifyToken(state, worker, request, &missing, &why)) {
+      input.token = &state.identity;  // the principal and MFA headers are ignored
+    } else {
+      built = engine::Status::invalidArgument("token refused: " + why);
+    }
+  }
   if (built.ok()) {
     built =
         buildAuthzRequest(input, routes_, std::chrono::system_clock::now(), &state.authzRequest);
@@ -230,11 +361,14 @@ void Service::authz(WorkerState& state, std::size_t worker, const HttpRequest& r
     const std::string_view why =
         built.ok() ? std::string_view("no policies loaded") : std::string_view(built.message());
     reply.addHeader("X-Policysim-Error", why.substr(0, 300));
+    logDecision(state, "authz", built.ok() ? &state.authzRequest : nullptr,
+                engine::DecisionKind::ImplicitDeny, why);
     metrics_.recordLatency(worker, Clock::now() - start);
     return;
   }
   set->evaluate(state.authzRequest, false, &state.decision);
   metrics_.recordDecision(worker, Endpoint::Authz, state.decision.kind);
+  logDecision(state, "authz", &state.authzRequest, state.decision.kind, {});
   const bool allowed = state.decision.kind == engine::DecisionKind::Allowed;
   reply.status = allowed ? 200 : 403;
   reply.addHeader("X-Policysim-Decision", engine::decisionName(state.decision.kind));

@@ -18,6 +18,7 @@
 #include "engine/diagnostic.h"
 #include "engine/internal/arena.h"
 #include "engine/internal/patterns.h"
+#include "engine/internal/statement_index.h"
 #include "engine/policy.h"
 #include "engine/request.h"
 #include "grammar/condition_operator.h"
@@ -32,10 +33,12 @@ struct ActionPattern {
   bool any = false;               // "*"
   bool literal = false;           // no wildcard: compared whole, as `lowered`
   std::uint32_t serviceSize = 0;  // `lowered` up to its first colon is the service prefix
-  std::uint64_t hash = 0;         // ActionIndex::hash(lowered), checked before the bytes
+  std::uint64_t hash = 0;         // hashText(lowered), checked before the bytes
   std::string_view lowered;       // "svc:name" lower-cased
-  grammar::WildcardPattern name;  // lower-cased glob over the action name (not for literals)
-  std::string_view text;          // as written
+  // Lower-cased glob over the action name, for wildcard names only (out of line: most actions
+  // are literal, and a large set would pay an empty glob for each).
+  std::unique_ptr<grammar::WildcardPattern> name;
+  std::string_view text;  // as written
 
   [[nodiscard]] std::string_view service() const { return lowered.substr(0, serviceSize); }
 };
@@ -44,9 +47,9 @@ struct ActionPattern {
 // own user's ARN, a bucket's objects) across statements, and every statement listing one
 // shares its matcher.
 struct ResourceMatcher {
-  ValueTemplate text;
-  ArnPattern pattern;             // valid == false: matches nothing
-  bool shortArn = false;          // fewer than six fields and no trailing '*'
+  ValueTemplate text;     // empty when pattern.compact (no variables: its literal is the text)
+  ArnPattern pattern;     // valid == false: matches nothing
+  bool shortArn = false;  // fewer than six fields and no trailing '*'
   bool tooManyVariables = false;  // over kMaxSlots: statements listing it fail closed
 };
 
@@ -126,89 +129,6 @@ struct CompiledStatement {
   static const Rare kNone;
 };
 
-// Which statements can match an action, so a request looks only at those (the RE2::Set idea).
-// It is a prefilter: every candidate is still matched in full, so a hash collision only costs
-// a wasted check. Statement indexes in each list are ascending.
-// Open addressing over 64-bit hashes (power-of-two capacity, linear probing): a lookup is a
-// mask and a few compares, with no division and no pointer chasing as in std::unordered_map.
-class HashSlots {
- public:
-  // Slot value i for hashes[i]; equal hashes may repeat (each gets its own slot).
-  void build(const std::vector<std::uint64_t>& hashes) {
-    std::size_t capacity = 8;
-    while (capacity < hashes.size() * 2) {
-      capacity *= 2;
-    }
-    mask_ = capacity - 1;
-    hashes_.assign(capacity, 0);
-    values_.assign(capacity, kEmpty);
-    for (std::uint32_t i = 0; i < hashes.size(); ++i) {
-      std::size_t slot = hashes[i] & mask_;
-      while (values_[slot] != kEmpty) {
-        slot = (slot + 1) & mask_;
-      }
-      hashes_[slot] = hashes[i];
-      values_[slot] = i;
-    }
-  }
-  // Calls visit(value) for every entry built with this hash; stops when visit returns true.
-  template <typename Visit>
-  void find(std::uint64_t hash, Visit&& visit) const {
-    if (values_.empty()) {
-      return;
-    }
-    for (std::size_t slot = hash & mask_; values_[slot] != kEmpty; slot = (slot + 1) & mask_) {
-      if (hashes_[slot] == hash && visit(values_[slot])) {
-        return;
-      }
-    }
-  }
-
- private:
-  static constexpr std::uint32_t kEmpty = UINT32_MAX;
-  std::vector<std::uint64_t> hashes_;
-  std::vector<std::uint32_t> values_;
-  std::size_t mask_ = 0;
-};
-
-struct ActionIndex {
-  struct Range {
-    std::uint32_t begin = 0;
-    std::uint32_t count = 0;
-  };
-  struct ServiceList {
-    std::string_view service;  // lower-case prefix (CompiledSet::texts)
-    std::vector<std::uint32_t> statements;
-  };
-  // Literal action names, by hash of "svc:name" (lower-case): ranges of `postings`.
-  HashSlots exact;
-  std::vector<Range> ranges;
-  std::vector<std::uint32_t> postings;
-  // Wildcard action names, by lower-case service prefix (verified: hashes may collide).
-  HashSlots serviceSlots;
-  std::vector<ServiceList> services;
-  std::vector<std::uint32_t> always;  // Action "*" and every NotAction statement
-
-  // A small inline hash (8 bytes per multiply) for action and service names: std::hash is an
-  // out-of-line call. Quality only affects speed: every candidate is still matched in full.
-  static std::uint64_t hash(std::string_view text) {
-    std::uint64_t h = 0x9E3779B97F4A7C15ULL ^ text.size();
-    std::size_t i = 0;
-    for (; i + 8 <= text.size(); i += 8) {
-      std::uint64_t word = 0;
-      std::memcpy(&word, text.data() + i, 8);
-      h = (h ^ word) * 0xFF51AFD7ED558CCDULL;
-      h ^= h >> 32U;
-    }
-    std::uint64_t tail = 0;
-    for (std::size_t shift = 0; i < text.size(); ++i, shift += 8) {
-      tail |= std::uint64_t{static_cast<unsigned char>(text[i])} << shift;
-    }
-    h = (h ^ tail) * 0xC4CEB9FE1A85EC53ULL;
-    return h ^ (h >> 29U);
-  }
-};
-
 struct CompiledPolicy {
   CompiledPolicy() = default;
   CompiledPolicy(CompiledPolicy&&) = default;  // moving keeps the pools' elements in place
@@ -219,7 +139,7 @@ struct CompiledPolicy {
   PolicyKind kind = PolicyKind::Identity;
   std::string name;
   std::vector<CompiledStatement> statements;
-  ActionIndex index;
+  StatementIndex index;  // which statements a request can match
   // What the statements' and conditions' spans view; never resized once compiled.
   std::vector<ActionPattern> actions;
   std::vector<ResourcePattern> resources;

@@ -59,6 +59,39 @@ std::string joinConstant(const std::vector<TextPiece>& pieces) {
   return out;
 }
 
+// A valid pattern of plain text, or plain text and a '*' at its very end, matches field by field
+// exactly what it matches as a whole: the texts equal to it, or starting with it. The '*' of
+// the last field absorbs everything after it, and a short ARN's missing fields are '*' (the
+// literal prefix fixes the fields it spans, colons included). Such a pattern keeps its text only.
+bool compact(const std::vector<TextPiece>& pieces, ArnPattern* pattern) {
+  if (!pattern->valid) {
+    return false;
+  }
+  std::string literal;
+  bool prefixOnly = false;
+  for (std::size_t i = 0; i < pieces.size(); ++i) {
+    const TextPiece& piece = pieces[i];
+    if (piece.slot != kNoSlot) {
+      return false;
+    }
+    std::string_view text = piece.text;
+    if (piece.glob) {
+      if (i + 1 == pieces.size() && text.ends_with('*')) {
+        text.remove_suffix(1);
+        prefixOnly = true;
+      }
+      if (grammar::hasGlobWildcard(text)) {
+        return false;
+      }
+    }
+    literal.append(text);
+  }
+  pattern->compact = true;
+  pattern->prefixOnly = prefixOnly;
+  pattern->literal = std::move(literal);
+  return true;
+}
+
 }  // namespace
 
 ValueTemplate ValueTemplate::compile(const std::string& text, bool variablesEnabled) {
@@ -131,11 +164,14 @@ bool ArnPattern::matches(std::string_view text, const ArnFields& textFields,
   if (!valid) {
     return false;
   }
+  if (compact) {
+    return prefixOnly ? text.starts_with(literal) : text == literal;
+  }
   if (!isArn || !textFields.isArn) {
-    return whole.matches(text, values);
+    return globs->whole.matches(text, values);
   }
   for (std::size_t i = 0; i < 6; ++i) {
-    if (!fields[i].matches(textFields.fields[i], values)) {
+    if (!globs->fields[i].matches(textFields.fields[i], values)) {
       return false;
     }
   }
@@ -144,26 +180,30 @@ bool ArnPattern::matches(std::string_view text, const ArnFields& textFields,
 
 ArnPattern compileArnPattern(const std::vector<TextPiece>& pieces, bool allowTailAbsorb) {
   ArnPattern pattern;
-  pattern.whole = globOf(pieces);
+  ArnPattern::Globs globs;
+  globs.whole = globOf(pieces);
   const std::vector<std::vector<TextPiece>> fields = splitFields(pieces, 5);
   pattern.isArn = fields.size() > 1 && isConstant(fields[0]) && joinConstant(fields[0]) == "arn";
   if (!pattern.isArn) {
     pattern.valid = true;  // matched as a whole string
-    return pattern;
-  }
-  for (const auto& field : fields) {
-    pattern.fields.push_back(globOf(field));
-  }
-  if (fields.size() == 6) {
-    pattern.valid = true;
-  } else if (allowTailAbsorb && !fields.back().empty() && fields.back().back().glob &&
-             fields.back().back().slot == kNoSlot && fields.back().back().text.back() == '*') {
-    // A short ARN ending in '*': the missing fields behave as '*' (§2.3 rule 5). The last
-    // written field still matches within its own field.
-    pattern.valid = true;
-    while (pattern.fields.size() < 6) {
-      pattern.fields.push_back(grammar::WildcardPattern::fromGlob("*"));
+  } else {
+    for (const auto& field : fields) {
+      globs.fields.push_back(globOf(field));
     }
+    if (fields.size() == 6) {
+      pattern.valid = true;
+    } else if (allowTailAbsorb && !fields.back().empty() && fields.back().back().glob &&
+               fields.back().back().slot == kNoSlot && fields.back().back().text.back() == '*') {
+      // A short ARN ending in '*': the missing fields behave as '*' (§2.3 rule 5). The last
+      // written field still matches within its own field.
+      pattern.valid = true;
+      while (globs.fields.size() < 6) {
+        globs.fields.push_back(grammar::WildcardPattern::fromGlob("*"));
+      }
+    }
+  }
+  if (!compact(pieces, &pattern)) {
+    pattern.globs = std::make_unique<ArnPattern::Globs>(std::move(globs));
   }
   return pattern;
 }

@@ -20,8 +20,8 @@ void RequestFacts::prepare(const Request& request) {
   const std::size_t colon = lowered.find(':');
   actionService = lowered.substr(0, colon);
   actionName = colon == std::string_view::npos ? std::string_view() : lowered.substr(colon + 1);
-  actionHash = ActionIndex::hash(lowered);
-  serviceHash = ActionIndex::hash(actionService);
+  actionHash = hashText(lowered);
+  serviceHash = hashText(actionService);
   splitArn(request.resource, &resourceFields);
 
   // Who is calling (§4.3, §4.8): kind, account and, for a role session, its role.

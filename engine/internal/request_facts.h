@@ -42,7 +42,7 @@ struct RequestFacts {
   std::string loweredAction;       // the action, ASCII lower-cased
   std::string_view actionService;  // views into loweredAction
   std::string_view actionName;
-  std::uint64_t actionHash = 0;   // ActionIndex::hash of loweredAction
+  std::uint64_t actionHash = 0;   // hashText of loweredAction
   std::uint64_t serviceHash = 0;  // and of its service prefix
   ArnFields resourceFields;
   PrincipalIdentity caller;

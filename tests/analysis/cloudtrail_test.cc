@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "analysis/iam_data.h"
+
 namespace {
 
 using namespace policysim::analysis;
@@ -245,17 +247,6 @@ const std::vector<RequestRow> kRequestRows = {
      Scenario::AssumeRole,
      "false",
      std::string(kAbsent)},
-    {"ServiceLinkedRoleSession",
-     event("s3.amazonaws.com", "PutObject", roleSession(kSupportSession, kSupportRole, false),
-           R"(,"requestParameters":{"bucketName":"logs","key":"case/1.txt"})"),
-     {},
-     "s3:PutObject",
-     {"arn:aws:s3:::logs/case/1.txt"},
-     std::string(kSupportSession),
-     std::string(kSupportRole),
-     Scenario::AssumeRole,
-     "false",
-     std::string(kAbsent)},
     {"RootAccessKey",
      event("ec2.amazonaws.com", "DescribeInstances", root("AKIAEXAMPLEROOT00001")),
      {},
@@ -482,6 +473,17 @@ const std::vector<SignInRow> kSignInRows = {
            R"({"type":"Root","principalId":"111122223333","arn":)" + quoted(kRoot) + "}",
            R"(,"additionalEventData":{"MFAUsed":"Yes"})"),
      std::string(kRoot), true, true},
+    // AWS's own example writes "YES": compared without regard to case.
+    {"WithMfaUpperCase",
+     event("signin.amazonaws.com", "ConsoleLogin", bob(""),
+           R"(,"additionalEventData":{"MFAUsed":"YES"},)"
+           R"("responseElements":{"ConsoleLogin":"Success"})"),
+     std::string(kBob), true, true},
+    {"FailedLowerCase",
+     event("signin.amazonaws.com", "ConsoleLogin", bob(""),
+           R"(,"additionalEventData":{"MFAUsed":"no"},)"
+           R"("responseElements":{"ConsoleLogin":"failure"})"),
+     std::string(kBob), false, false},
     // Failed sign-ins of unknown users carry no ARN: the caller type stands in.
     {"WithoutArn",
      event("signin.amazonaws.com", "ConsoleLogin", R"({"type":"IAMUser","accountId":"1"})",
@@ -499,7 +501,8 @@ struct NotReplayedRow {
   std::string event;
   CloudTrailOptions options;
   RecordOutcome outcome;
-  std::string reason;
+  std::string reason;  // grouped on: says nothing of one record
+  std::string detail;  // the record's own part
 };
 
 void PrintTo(const NotReplayedRow& row, std::ostream* os) { *os << row.name; }
@@ -511,6 +514,7 @@ TEST_P(RecordNotReplayed, SaysWhy) {
   const MappedRecord record = mapped(row.event, row.options);
   EXPECT_EQ(record.outcome, row.outcome);
   EXPECT_EQ(record.skipReason, row.reason);
+  EXPECT_EQ(record.skipDetail, row.detail);
 }
 
 CloudTrailOptions only(std::string_view principal) {
@@ -525,47 +529,104 @@ const std::vector<NotReplayedRow> kNotReplayedRows = {
            R"({"type":"AWSService","invokedBy":"s3.amazonaws.com"})"),
      {},
      RecordOutcome::Skipped,
-     "caller type AWSService is not an IAM user, role session, federated user or root"},
+     "caller type AWSService is not an IAM user, role session, federated user or root",
+     "kms.amazonaws.com Decrypt"},
     {"AwsServiceEvent",
      event("kms.amazonaws.com", "RotateKey",
            R"({"accountId":"111122223333","invokedBy":"kms.amazonaws.com"})",
            R"(,"eventType":"AwsServiceEvent")"),
      {},
      RecordOutcome::Skipped,
-     "service event: no caller to evaluate"},
+     "service event: no caller to evaluate",
+     "RotateKey"},
     {"OtherAccount",
      event("s3.amazonaws.com", "GetObject", R"({"type":"AWSAccount","accountId":"444455556666"})"),
      {},
      RecordOutcome::Skipped,
-     "caller type AWSAccount is not an IAM user, role session, federated user or root"},
+     "caller type AWSAccount is not an IAM user, role session, federated user or root",
+     "s3.amazonaws.com GetObject"},
     {"NoCallerType",
      event("s3.amazonaws.com", "GetObject", R"({"accountId":"444455556666"})"),
      {},
      RecordOutcome::Skipped,
-     "caller type (none) is not an IAM user, role session, federated user or root"},
+     "caller type (none) is not an IAM user, role session, federated user or root",
+     "s3.amazonaws.com GetObject"},
     {"GetCallerIdentity",
      event("sts.amazonaws.com", "GetCallerIdentity", bob()),
      {},
      RecordOutcome::NeedsNoPermission,
-     "needs no permission (semantics §4.9)"},
+     "needs no permission (semantics §4.9)",
+     ""},
     {"GetSessionToken",
      event("sts.amazonaws.com", "GetSessionToken", bob()),
      {},
      RecordOutcome::NeedsNoPermission,
-     "needs no permission (semantics §4.9)"},
+     "needs no permission (semantics §4.9)",
+     ""},
     {"CredentialsUnknown",
      event("ec2.amazonaws.com", "DescribeInstances", bob("")),
      {},
      RecordOutcome::Skipped,
-     "credentials unknown (no accessKeyId and no sessionContext) for " + std::string(kBob)},
+     "credentials unknown (no accessKeyId and no sessionContext)",
+     std::string(kBob)},
     {"SessionWithoutCreationDate",
      event("ec2.amazonaws.com", "DescribeInstances",
            bob("ASIAEXAMPLEBOB000001", R"({"attributes":{"mfaAuthenticated":"true"}})")),
      {},
      RecordOutcome::Skipped,
-     "temporary credentials without sessionContext.attributes.creationDate: MFA age unknown"},
+     "temporary credentials without sessionContext.attributes.creationDate: MFA age unknown",
+     std::string(kBob)},
     {"OtherPrincipal", event("ec2.amazonaws.com", "DescribeInstances", bob()),
-     only("arn:aws:iam::111122223333:user/alice"), RecordOutcome::OtherPrincipal, ""},
+     only("arn:aws:iam::111122223333:user/alice"), RecordOutcome::OtherPrincipal, "", ""},
+    // Service-linked roles: AWS defines their permissions, no customer policy or SCP applies.
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/using-service-linked-roles.html
+    {"ServiceLinkedRoleSession",
+     event("s3.amazonaws.com", "PutObject", roleSession(kSupportSession, kSupportRole, false),
+           R"(,"requestParameters":{"bucketName":"logs","key":"case/1.txt"})"),
+     {},
+     RecordOutcome::Skipped,
+     "service-linked role: AWS defines its permissions; no customer policy (nor SCP) applies to it",
+     std::string(kSupportRole)},
+    {"ServiceLinkedRoleByNameWithoutIssuer",
+     event("ec2.amazonaws.com", "DescribeInstances",
+           R"({"type":"AssumedRole","arn":"arn:aws:sts::111122223333:assumed-role/)"
+           R"(AWSServiceRoleForAutoScaling/AutoScaling","accessKeyId":"ASIAEXAMPLE000000001"})"),
+     {},
+     RecordOutcome::Skipped,
+     "service-linked role: AWS defines its permissions; no customer policy (nor SCP) applies to it",
+     "arn:aws:sts::111122223333:assumed-role/AWSServiceRoleForAutoScaling/AutoScaling"},
+    // Sign-in steps other than ConsoleLogin (AWS's examples of CheckMfa have no ARN).
+    // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-aws-console-sign-in-events.html
+    {"SignInCheckMfaWithoutArn",
+     event("signin.amazonaws.com", "CheckMfa",
+           R"({"type":"IAMUser","principalId":"AIDAEXAMPLE","accountId":"111122223333",)"
+           R"("userName":"bob"})",
+           R"(,"responseElements":{"CheckMfa":"Success"},)"
+           R"("additionalEventData":{"MfaType":"Virtual MFA"})"),
+     {},
+     RecordOutcome::Skipped,
+     "sign-in event (signin.amazonaws.com): a step of signing in, not a call a policy authorizes",
+     "CheckMfa by IAMUser"},
+    {"SignInPasswordUpdated",
+     event("signin.amazonaws.com", "PasswordUpdated", bob(""),
+           R"(,"responseElements":{"PasswordUpdated":"Success"})"),
+     {},
+     RecordOutcome::Skipped,
+     "sign-in event (signin.amazonaws.com): a step of signing in, not a call a policy authorizes",
+     "PasswordUpdated by " + std::string(kBob)},
+    {"InsightsEvent",
+     event("ec2.amazonaws.com", "RunInstances", R"({})", R"(,"eventType":"AwsCloudTrailInsight")"),
+     {},
+     RecordOutcome::Skipped,
+     "CloudTrail Insights event: a summary, not a call",
+     "RunInstances"},
+    {"VpcEndpointEvent",
+     event("s3.amazonaws.com", "GetObject", R"({"type":"AWSAccount","accountId":"444455556666"})",
+           R"(,"eventType":"AwsVpceEvent")"),
+     {},
+     RecordOutcome::Skipped,
+     "VPC endpoint event: a call denied by another account's endpoint policy",
+     "GetObject"},
 };
 
 INSTANTIATE_TEST_SUITE_P(CloudTrail, RecordNotReplayed, testing::ValuesIn(kNotReplayedRows),
@@ -629,6 +690,52 @@ const std::vector<MalformedRow> kMalformedRows = {
            roleSession(kOpsSession, kOpsRole, false, "2026-11-19T09:00:00Z")),
      "assume-role: scenario assume-role with a role session: credentials 172800 s old cannot "
      "exist (those sessions last at most 43200 s)"},
+    // Junk and contradictions: reported, never reinterpreted.
+    {"BooleanMfaAuthenticated",
+     event(
+         "ec2.amazonaws.com", "DescribeInstances",
+         bob("ASIAEXAMPLEBOB000001",
+             R"({"attributes":{"creationDate":"2026-11-21T08:30:00Z","mfaAuthenticated":true}})")),
+     "userIdentity.sessionContext.attributes.mfaAuthenticated is a boolean, not a string as "
+     "CloudTrail writes it: the record is not reinterpreted"},
+    {"BooleanSessionCredentialFromConsole",
+     event("ec2.amazonaws.com", "DescribeInstances", bob("ASIAEXAMPLEBOB000001", attributes(true)),
+           R"(,"sessionCredentialFromConsole":true)"),
+     "sessionCredentialFromConsole is a boolean, not a string as CloudTrail writes it: the record "
+     "is not reinterpreted"},
+    {"NumberAccessKey",
+     event("ec2.amazonaws.com", "DescribeInstances",
+           R"({"type":"IAMUser","arn":)" + quoted(kBob) + R"(,"accessKeyId":12})"),
+     "userIdentity.accessKeyId is a number, not a string as CloudTrail writes it: the record is "
+     "not reinterpreted"},
+    {"MfaAuthenticatedNeitherTrueNorFalse",
+     event(
+         "ec2.amazonaws.com", "DescribeInstances",
+         bob("ASIAEXAMPLEBOB000001",
+             R"({"attributes":{"creationDate":"2026-11-21T08:30:00Z","mfaAuthenticated":"yes"}})")),
+     "userIdentity.sessionContext.attributes.mfaAuthenticated is \"yes\", neither \"true\" nor "
+     "\"false\""},
+    {"BooleanMfaUsed",
+     event("signin.amazonaws.com", "ConsoleLogin", bob(""),
+           R"(,"additionalEventData":{"MFAUsed":true})"),
+     "additionalEventData.MFAUsed is a boolean, not a string as CloudTrail writes it: the record "
+     "is "
+     "not reinterpreted"},
+    {"MfaUsedNeitherYesNorNo",
+     event("signin.amazonaws.com", "ConsoleLogin", bob(""),
+           R"(,"additionalEventData":{"MFAUsed":"1"})"),
+     "additionalEventData.MFAUsed is \"1\", neither \"Yes\" nor \"No\""},
+    {"WildcardEventName", event("s3.amazonaws.com", "Get*", bob()),
+     "eventName \"Get*\" holds a wildcard or separator: a record names one call"},
+    {"WildcardEventSource", event("*.amazonaws.com", "GetObject", bob()),
+     "eventSource \"*.amazonaws.com\" holds a wildcard or separator: a record names one call"},
+    {"ActionInEventName", event("s3.amazonaws.com", "s3:GetObject", bob()),
+     "eventName \"s3:GetObject\" holds a wildcard or separator: a record names one call"},
+    {"LongTermKeyClaimingMfa",
+     event("ec2.amazonaws.com", "DescribeInstances", bob("AKIAEXAMPLEBOB000001", attributes(true))),
+     "accessKeyId AKIAEXAMPLEBOB000001 is a long-term access key, yet "
+     "sessionContext.attributes.mfaAuthenticated is \"true\": long-term keys carry no MFA "
+     "(semantics §5.1); the record contradicts itself"},
     {"SessionIssuedAfterTheRequest",
      event("ec2.amazonaws.com", "DescribeInstances",
            bob("ASIAEXAMPLEBOB000001", attributes(true, "2026-11-21T09:30:00Z"))),
@@ -668,14 +775,18 @@ TEST_P(ServicePrefix, FromEventSource) {
   EXPECT_EQ(servicePrefix(GetParam().eventSource), GetParam().prefix);
 }
 
-INSTANTIATE_TEST_SUITE_P(CloudTrail, ServicePrefix,
-                         testing::Values(PrefixRow{"s3.amazonaws.com", "s3"},
-                                         PrefixRow{"iam.amazonaws.com", "iam"},
-                                         PrefixRow{"runtime.sagemaker.amazonaws.com", "sagemaker"},
-                                         PrefixRow{"monitoring.amazonaws.com", "cloudwatch"},
-                                         PrefixRow{"email.amazonaws.com", "ses"},
-                                         PrefixRow{"ec2.amazonaws.com.cn", "ec2"},
-                                         PrefixRow{"example.com", "com"}));
+INSTANTIATE_TEST_SUITE_P(
+    CloudTrail, ServicePrefix,
+    testing::Values(PrefixRow{"s3.amazonaws.com", "s3"}, PrefixRow{"iam.amazonaws.com", "iam"},
+                    PrefixRow{"runtime.sagemaker.amazonaws.com", "sagemaker"},
+                    PrefixRow{"monitoring.amazonaws.com", "cloudwatch"},
+                    PrefixRow{"email.amazonaws.com", "ses"},
+                    PrefixRow{"ec2.amazonaws.com.cn", "ec2"},
+                    PrefixRow{"api.ecr.amazonaws.com", "ecr"},
+                    PrefixRow{"servicecatalog-appregistry.amazonaws.com", "servicecatalog"},
+                    PrefixRow{"tagging.amazonaws.com", "tag"},
+                    PrefixRow{"billingconsole.amazonaws.com", "aws-portal"},
+                    PrefixRow{"example.com", "com"}));
 
 struct ActionRow {
   std::string service;
@@ -691,19 +802,78 @@ TEST_P(IamActionName, FromEventName) {
 
 INSTANTIATE_TEST_SUITE_P(
     CloudTrail, IamActionName,
-    testing::Values(ActionRow{"s3", "ListBuckets", "ListAllMyBuckets"},
-                    ActionRow{"s3", "HeadObject", "GetObject"},
-                    ActionRow{"s3", "ListObjectsV2", "ListBucket"},
-                    ActionRow{"s3", "CompleteMultipartUpload", "PutObject"},
-                    ActionRow{"s3", "DeleteObjects", "DeleteObject"},
-                    ActionRow{"s3", "PutBucketCors", "PutBucketCORS"},
-                    ActionRow{"s3", "GetObject", "GetObject"},
-                    ActionRow{"lambda", "GetFunction20150331v2", "GetFunction"},
-                    ActionRow{"lambda", "ListFunctions20150331", "ListFunctions"},
-                    ActionRow{"lambda", "Invoke", "InvokeFunction"},
-                    ActionRow{"lambda", "CreateFunction", "CreateFunction"},
-                    // The S3 names apply to S3 only.
-                    ActionRow{"ec2", "ListBuckets", "ListBuckets"}));
+    testing::Values(
+        ActionRow{"s3", "ListBuckets", "ListAllMyBuckets"},
+        ActionRow{"s3", "HeadObject", "GetObject"}, ActionRow{"s3", "ListObjectsV2", "ListBucket"},
+        ActionRow{"s3", "CompleteMultipartUpload", "PutObject"},
+        ActionRow{"s3", "DeleteObjects", "DeleteObject"},
+        ActionRow{"s3", "PutBucketCors", "PutBucketCORS"},
+        ActionRow{"s3", "DeleteBucketLifecycle", "PutLifecycleConfiguration"},
+        ActionRow{"s3", "DeleteBucketCors", "PutBucketCORS"},
+        ActionRow{"s3", "DeleteBucketTagging", "PutBucketTagging"},
+        ActionRow{"s3", "DeleteBucketPublicAccessBlock", "PutBucketPublicAccessBlock"},
+        ActionRow{"s3", "PutObjectLockConfiguration", "PutBucketObjectLockConfiguration"},
+        ActionRow{"s3", "ListBucketInventoryConfigurations", "GetInventoryConfiguration"},
+        ActionRow{"s3", "DeleteBucket", "DeleteBucket"}, ActionRow{"s3", "GetObject", "GetObject"},
+        ActionRow{"lambda", "GetFunction20150331v2", "GetFunction"},
+        ActionRow{"lambda", "ListFunctions20150331", "ListFunctions"},
+        ActionRow{"lambda", "Invoke", "InvokeFunction"},
+        ActionRow{"lambda", "CreateFunction", "CreateFunction"},
+        // The S3 names apply to S3 only.
+        ActionRow{"ec2", "ListBuckets", "ListBuckets"}));
+
+// Every row of the tables: the prefix is a service of the shipped data and the action one of
+// its actions (a typo in the table would replay an action no policy names).
+TEST(EventNameTables, EveryRowNamesWhatTheServiceDataLists) {
+  auto data = loadShippedIamData();
+  ASSERT_TRUE(data.ok()) << data.status().toString();
+  for (const EventSourcePrefix& row : eventSourcePrefixes()) {
+    EXPECT_NE(data.value()->findService(row.prefix), nullptr) << row.label;
+    EXPECT_EQ(servicePrefix(std::string(row.label) + ".amazonaws.com"), row.prefix);
+  }
+  for (const EventNameAction& row : eventNameActions()) {
+    const std::string action = std::string(row.service) + ":" + std::string(row.action);
+    EXPECT_NE(data.value()->action(action), nullptr) << row.eventName << " -> " << action;
+    EXPECT_EQ(iamActionName(row.service, row.eventName), row.action) << row.eventName;
+    // The event name itself is not the action: else the row would be useless.
+    EXPECT_NE(row.eventName, row.action);
+  }
+}
+
+// With the service data, an action it does not list is flagged (and still replayed).
+TEST(CloudTrail, ActionsNotInTheServiceDataAreFlagged) {
+  auto data = loadShippedIamData();
+  ASSERT_TRUE(data.ok()) << data.status().toString();
+  CloudTrailOptions options;
+  options.catalogue = data.value();
+  MappedRecord known = mapped(event("s3.amazonaws.com", "DeleteBucketLifecycle", bob()), options);
+  EXPECT_EQ(known.request.action, "s3:PutLifecycleConfiguration");
+  EXPECT_TRUE(known.inCatalogue);
+  MappedRecord unknown = mapped(event("s3.amazonaws.com", "GetBucketMagic", bob()), options);
+  EXPECT_EQ(unknown.outcome, RecordOutcome::Request);
+  EXPECT_EQ(unknown.request.action, "s3:GetBucketMagic");
+  EXPECT_FALSE(unknown.inCatalogue);
+  EXPECT_EQ(unknown.skipDetail, "s3.amazonaws.com GetBucketMagic");
+  // Without the data nothing is flagged.
+  EXPECT_TRUE(mapped(event("s3.amazonaws.com", "GetBucketMagic", bob())).inCatalogue);
+}
+
+// Calls AWS services make for the caller: the service is kept to report them apart.
+TEST(CloudTrail, CallsMadeByAServiceNameTheService) {
+  MappedRecord byInvokedBy = mapped(
+      event("kms.amazonaws.com", "Decrypt",
+            bob("ASIAEXAMPLEBOB000001", attributes(true), R"(,"invokedBy":"s3.amazonaws.com")")));
+  EXPECT_EQ(byInvokedBy.via, "s3.amazonaws.com");
+  MappedRecord bySource = mapped(replaced(event("ec2.amazonaws.com", "CreateTags", bob()),
+                                          "198.51.100.23", "cloudformation.amazonaws.com"));
+  EXPECT_EQ(bySource.via, "cloudformation.amazonaws.com");
+  EXPECT_EQ(mapped(event("ec2.amazonaws.com", "CreateTags", bob())).via, "");
+  // "AWS Internal" (console back ends) is not a service calling with the caller's credentials.
+  EXPECT_EQ(mapped(replaced(event("ec2.amazonaws.com", "CreateTags", bob()), "198.51.100.23",
+                            "AWS Internal"))
+                .via,
+            "");
+}
 
 // ---- Whole logs -----------------------------------------------------------------------------
 
@@ -737,36 +907,171 @@ TEST(CloudTrailLog, MalformedRecordsFailOnTheirOwnWithTheirPlace) {
   EXPECT_TRUE(entries[0].record.ok());
   ASSERT_FALSE(entries[1].record.ok());
   EXPECT_EQ(recordErrorMessage(entries[1]),
-            "log.json: error: record 2: a CloudTrail event must be a JSON object");
+            "log.json:1: error: record 2: a CloudTrail event must be a JSON object");
 
-  // JSON Lines: blank lines are not records; the line is known, and the column of bad JSON.
-  entries = readLog(one + "\n\n{\"eventTime\": \n7\n" + one + "\n");
-  ASSERT_EQ(entries.size(), 4U);
+  // JSON Lines: blank lines are not records; a line that is not JSON, a scalar, and a line
+  // cut short (the next line starts a record in its first column) each fail alone.
+  entries = readLog(one + "\n\nnot json\n7\n{\"eventTime\": \n" + one + "\n{\"a\":1}}\n");
+  ASSERT_EQ(entries.size(), 7U);
   EXPECT_TRUE(entries[0].record.ok());
-  ASSERT_FALSE(entries[1].record.ok());
   EXPECT_EQ(recordErrorMessage(entries[1]),
-            "log.json:3:15: error: record 2: invalid JSON: Invalid value.");
-  ASSERT_FALSE(entries[2].record.ok());
+            "log.json:3:1: error: record 2: a CloudTrail event must be a JSON object: unexpected "
+            "character 'n'; the rest of the line is skipped");
   EXPECT_EQ(recordErrorMessage(entries[2]),
-            "log.json:4: error: record 3: a CloudTrail event must be a JSON object");
-  EXPECT_EQ(entries[3].index, 4U);
-  EXPECT_TRUE(entries[3].record.ok());
+            "log.json:4:1: error: record 3: a CloudTrail event must be a JSON object: unexpected "
+            "character '7'; the rest of the line is skipped");
+  EXPECT_EQ(recordErrorMessage(entries[3]),
+            "log.json:6:1: error: record 4: not closed before line 6, where a new record starts: "
+            "the record is cut short");
+  EXPECT_TRUE(entries[4].record.ok());
+  EXPECT_EQ(entries[4].line, 6U);
+  EXPECT_EQ(recordErrorMessage(entries[5]), "log.json:7: error: record 6: no \"eventTime\" string");
+  EXPECT_EQ(recordErrorMessage(entries[6]),
+            "log.json:7:8: error: record 7: not JSON: unexpected character '}'; the rest of the "
+            "line is skipped");
 }
 
-TEST(CloudTrailLog, FailsOnTextThatIsNoLog) {
-  auto notArray = readCloudTrailLog("log.json", R"({"Records": {}})", {});
-  ASSERT_FALSE(notArray.ok());
-  EXPECT_EQ(notArray.status().toString(),
-            "log.json: error: \"Records\" must be an array of CloudTrail events");
+// A syntax error inside a record of a delivery file: that record only, with its place.
+TEST(CloudTrailLog, SyntaxErrorsInsideRecordsArePlaced) {
+  auto entries = readLog("{\"Records\": [\n  {\"eventTime\": 1,\n  ]}\n");
+  ASSERT_EQ(entries.size(), 1U);
+  EXPECT_EQ(recordErrorMessage(entries[0]),
+            "log.json:3:3: error: record 1: invalid JSON: Missing a name for object member.");
+  // A line break inside a string cuts the record there; the next line is read.
+  const std::string one = event("ec2.amazonaws.com", "DescribeInstances", bob());
+  entries = readLog("{\"eventTime\": \"2026-\n" + one + "\n");
+  ASSERT_EQ(entries.size(), 2U);
+  EXPECT_EQ(recordErrorMessage(entries[0]),
+            "log.json:1:21: error: record 1: line break inside a string: the record is cut short");
+  EXPECT_TRUE(entries[1].record.ok());
+}
 
-  auto broken = readCloudTrailLog("log.json", "{\"Records\": [\n  {\"eventTime\": 1,\n  ]}\n", {});
-  ASSERT_FALSE(broken.ok());
-  EXPECT_EQ(broken.status().toString(),
-            "log.json:3:3: error: invalid JSON: Missing a name for object member.");
-
-  auto empty = readCloudTrailLog("log.json", "", {});
+TEST(CloudTrailLog, FailsOnlyOnInputThatHoldsNothing) {
+  auto empty = readCloudTrailLog("log.json", " \n\n", {});
   ASSERT_FALSE(empty.ok());
-  EXPECT_EQ(empty.status().toString(), "log.json:1:1: error: invalid JSON: The document is empty.");
+  EXPECT_EQ(empty.status().toString(),
+            "log.json:1:1: error: no CloudTrail records: the input is empty");
+  auto notArray = readLog(R"({"Records": {}})");
+  ASSERT_EQ(notArray.size(), 1U);
+  EXPECT_EQ(recordErrorMessage(notArray[0]),
+            "log.json:1: error: record 1: \"Records\" must be an array of CloudTrail events");
+}
+
+// Text that is no JSON is skipped line by line, and given up after 1 MiB in a row: a file of
+// NULs is not read whole.
+TEST(CloudTrailLog, GivesUpOnLongJunk) {
+  std::vector<CloudTrailEntry> entries;
+  CloudTrailReader reader("zeros.bin", {}, [&](CloudTrailEntry&& e) { entries.push_back(e); });
+  const std::string zeros(64 * 1024, '\0');
+  std::size_t fed = 0;
+  while (reader.feed(zeros)) {
+    fed += zeros.size();
+    ASSERT_LT(fed, std::size_t{4} << 20U) << "still reading";
+  }
+  const auto status = reader.finish();
+  EXPECT_EQ(status.toString(),
+            "zeros.bin:1:1048577: error: more than 1 MiB in a row that is not JSON: the rest of "
+            "the input is not read");
+  ASSERT_EQ(entries.size(), 1U);
+  EXPECT_EQ(recordErrorMessage(entries[0]),
+            "zeros.bin:1:1: error: record 1: not JSON: unexpected byte 0x00; the rest of the line "
+            "is skipped");
+}
+
+// Text that is not plain ASCII is validated as UTF-8: valid text is read, invalid bytes are an
+// error of their record, on a line of its own (fast path) or inside a delivery file.
+TEST(CloudTrailLog, ValidatesUtf8) {
+  const std::string valid = event("ec2.amazonaws.com", "DescribeInstances", bob(),
+                                  ",\"userAgent\":\"caf\xC3\xA9\"");
+  const std::string invalid = event("ec2.amazonaws.com", "DescribeInstances", bob(),
+                                    ",\"userAgent\":\"caf\xFF\"");
+  for (const std::string& text :
+       {valid + "\n" + invalid + "\n", "{\"Records\":[" + valid + "," + invalid + "]}"}) {
+    const std::vector<CloudTrailEntry> entries = readLog(text);
+    ASSERT_EQ(entries.size(), 2U);
+    EXPECT_TRUE(entries[0].record.ok());
+    ASSERT_FALSE(entries[1].record.ok());
+    EXPECT_NE(entries[1].record.status().message().find("Invalid encoding in string"),
+              std::string::npos)
+        << entries[1].record.status().message();
+  }
+}
+
+// ---- Shapes of logs -------------------------------------------------------------------------
+
+// Every shape AWS and its tools write, fed in chunks of every size from 1 byte: the same
+// records come out.
+std::vector<std::string> actionsOf(std::string_view text, std::size_t chunk) {
+  std::vector<std::string> actions;
+  CloudTrailReader reader("log", {}, [&](CloudTrailEntry&& entry) {
+    actions.push_back(entry.record.ok() ? entry.record.value().request.action
+                                        : "error: " + entry.record.status().message());
+  });
+  for (std::size_t at = 0; at < text.size(); at += chunk) {
+    EXPECT_TRUE(reader.feed(text.substr(at, chunk)));
+  }
+  EXPECT_TRUE(reader.finish().ok());
+  return actions;
+}
+
+TEST(CloudTrailLog, ReadsEveryShapeInAnyChunking) {
+  const std::string a = event("ec2.amazonaws.com", "DescribeInstances", bob());
+  const std::string b = event("s3.amazonaws.com", "ListBuckets", bob());
+  const std::string pretty =
+      "{\n  \"eventTime\": \"2026-11-21T09:00:00Z\",\n  \"eventSource\": \"s3.amazonaws.com\",\n"
+      "  \"eventName\": \"ListBuckets\",\n  \"userIdentity\": " +
+      bob() + "\n}\n";
+  auto quote = [](const std::string& json) {
+    std::string out = "\"";
+    for (char c : json) {
+      out += c == '"' ? std::string("\\\"") : std::string(1, c);
+    }
+    return out + "\"";
+  };
+  const std::vector<std::pair<std::string, std::string>> shapes = {
+      {"delivery file", R"({"Records":[)" + a + "," + b + "]}"},
+      {"concatenated delivery files", R"({"Records":[)" + a + "]}\n{\"Records\":[" + b + "]}\n"},
+      {"concatenated without newline", R"({"Records":[)" + a + "]}{\"Records\":[" + b + "]}"},
+      {"JSON Lines", a + "\n" + b + "\n"},
+      {"CRLF JSON Lines", a + "\r\n" + b + "\r\n"},
+      {"bare array", "[" + a + ",\n" + b + "]"},
+      {"pretty-printed stream", "{\n  \"Records\": [\n    " + a + ",\n    " + b + "\n  ]\n}\n"},
+      {"jq .Records[]", pretty.substr(0, 0) + a + "\n" + pretty},
+      {"lookup-events",
+       R"({"Events":[{"EventId":"1","EventName":"DescribeInstances","CloudTrailEvent":)" +
+           quote(a) + R"(},{"EventId":"2","CloudTrailEvent":)" + quote(b) +
+           R"(}],"NextToken":"abc"})"},
+      {"EventBridge",
+       R"({"version":"0","id":"1","detail-type":"AWS API Call via CloudTrail","source":"aws.ec2","detail":)" +
+           a + "}\n" +
+           R"({"version":"0","id":"2","detail-type":"AWS API Call via CloudTrail","source":"aws.s3","detail":)" +
+           b + "}"},
+      {"byte order mark", "\xEF\xBB\xBF" + a + "\n" + b},
+  };
+  const std::vector<std::string> expected = {"ec2:DescribeInstances", "s3:ListAllMyBuckets"};
+  for (const auto& [name, text] : shapes) {
+    for (std::size_t chunk : {std::size_t{1}, std::size_t{7}, std::size_t{4096}}) {
+      EXPECT_EQ(actionsOf(text, chunk), expected) << name << ", chunks of " << chunk;
+    }
+  }
+}
+
+// A delivery file is streamed: records are handed out before the file ends, whatever its size.
+TEST(CloudTrailLog, StreamsTheRecordsOfADeliveryFile) {
+  std::size_t seen = 0;
+  CloudTrailReader reader("big.json", {}, [&](CloudTrailEntry&& entry) {
+    EXPECT_TRUE(entry.record.ok());
+    ++seen;
+  });
+  const std::string one = event("ec2.amazonaws.com", "DescribeInstances", bob());
+  ASSERT_TRUE(reader.feed("{\"Records\":["));
+  for (int i = 0; i < 2000; ++i) {
+    ASSERT_TRUE(reader.feed((i == 0 ? "" : ",") + one));
+    EXPECT_EQ(seen, static_cast<std::size_t>(i) + 1);  // each as soon as it is closed
+  }
+  ASSERT_TRUE(reader.feed("]}"));
+  EXPECT_TRUE(reader.finish().ok());
+  EXPECT_EQ(reader.records(), 2000U);
 }
 
 }  // namespace

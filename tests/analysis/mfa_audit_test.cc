@@ -109,12 +109,24 @@ TEST(MfaAudit, ShippedForceMfaIsEnforced) {
   const MfaAuditReport r = audit(identity({readPolicy("force_mfa.json")}));
   EXPECT_TRUE(r.verdict.mfaEnforced) << r.verdict.summary;
   EXPECT_EQ(r.verdict.violations, 0U);
-  EXPECT_EQ(r.verdict.selfServiceSource, "notaction");
+  EXPECT_EQ(r.verdict.selfServiceSource, "fixed");
+  EXPECT_FALSE(r.verdict.besideAllowAll);
   ASSERT_EQ(r.verdict.guardStatements.size(), 1U);
   EXPECT_EQ(r.statements[r.verdict.guardStatements[0]].sid, "DenyEverythingElseWithoutMFA");
+  // Enrolment without MFA is the documented pattern, and a takeover risk (§5.3 pitfall 7): a
+  // warning; nothing else but notes.
   for (const AuditPitfall& p : r.pitfalls) {
-    EXPECT_EQ(p.severity, "info") << p.id << ": " << p.explanation;
+    EXPECT_EQ(p.severity, p.id == "enrolment-takeover" ? "warning" : "info")
+        << p.id << ": " << p.explanation;
   }
+  const AuditPitfall* takeover = pitfall(r, "enrolment-takeover");
+  ASSERT_NE(takeover, nullptr);
+  EXPECT_EQ(takeover->actions,
+            (std::vector<std::string>{"iam:CreateVirtualMFADevice", "iam:EnableMFADevice"}));
+  EXPECT_NE(takeover->explanation.find("eight per user"), std::string::npos);
+  EXPECT_NE(takeover->fix.find("CloudTrail"), std::string::npos);
+  EXPECT_NE(takeover->fix.find("aws:SourceIp"), std::string::npos);
+  EXPECT_EQ(r.statements[*takeover->statement].sid, "OwnUserMFA");
   // Every scenario that fits an IAM user ran; MFA ages: the defaults (no age threshold).
   EXPECT_EQ(r.mfaAges, (std::vector<std::int64_t>{60, 3600}));
   EXPECT_EQ(r.rolePrincipal, "arn:aws:iam::111122223333:role/alice");
@@ -225,7 +237,7 @@ TEST(MfaAudit, GuardThatLeavesResourcesOutIsIncomplete) {
   EXPECT_EQ(r.statements[*p->statement].sid, "Work");
 }
 
-TEST(MfaAudit, NotActionGapIsReportedWithItsActions) {
+TEST(MfaAudit, NotActionBeyondTheSelfServiceSetIsNotTrusted) {
   const std::string policy =
       replaced(readPolicy("force_mfa.json"), "\"iam:GetAccountPasswordPolicy\"\n      ],",
                "\"iam:GetAccountPasswordPolicy\", \"s3:GetObject\", \"ec2:Describe*\"\n      ],");
@@ -233,29 +245,93 @@ TEST(MfaAudit, NotActionGapIsReportedWithItsActions) {
       {"Sid": "Data", "Effect": "Allow", "Action": ["s3:GetObject", "ec2:DescribeInstances"],
        "Resource": "*"}]})";
   const MfaAuditReport r = audit(identity({policy, data}));
-  // The declared self-service set covers them, so the verdict holds...
-  EXPECT_TRUE(r.verdict.mfaEnforced) << r.verdict.summary;
-  // ...but the gap is a finding, with the actions and the NotAction entries.
+  // The policy's NotAction list does not decide what is self-service (semantics §5.3a).
+  EXPECT_FALSE(r.verdict.mfaEnforced) << r.verdict.summary;
+  EXPECT_EQ(r.verdict.violations, 2U);
   const AuditPitfall* p = pitfall(r, "notaction-gap");
   ASSERT_NE(p, nullptr);
-  EXPECT_EQ(p->severity, "warning");
-  EXPECT_EQ(p->actions, (std::vector<std::string>{"s3:GetObject", "ec2:DescribeInstances"}));
-  EXPECT_NE(p->explanation.find("s3:GetObject (1)"), std::string::npos) << p->explanation;
-  EXPECT_NE(p->explanation.find("ec2:Describe* (1)"), std::string::npos) << p->explanation;
+  EXPECT_EQ(p->severity, "error");
+  // Reachable ones first in each entry; ec2:Describe* also exempts the other Describe calls.
+  EXPECT_EQ(p->actions.front(), "s3:GetObject");
+  EXPECT_TRUE(contains(p->actions, "ec2:DescribeInstances"));
+  EXPECT_NE(p->explanation.find("s3:GetObject (1, 1 allowed here)"), std::string::npos)
+      << p->explanation;
+  EXPECT_NE(p->explanation.find("ec2:Describe* ("), std::string::npos) << p->explanation;
   EXPECT_EQ(r.statements[*p->statement].sid, "DenyEverythingElseWithoutMFA");
+  EXPECT_EQ(pitfall(r, "guard-incomplete"), nullptr);  // explained by the gap
   const AuditAllowedAction* a = allowed(*reachable(r, Scenario::AccessKey), "s3:GetObject");
   ASSERT_NE(a, nullptr);
-  EXPECT_TRUE(a->selfService);
+  EXPECT_FALSE(a->selfService);
   EXPECT_FALSE(a->selfManagement);
   EXPECT_EQ(r.statements[a->statement].sid, "Data");
   EXPECT_EQ(r.statements[a->statement].policy, "p1.json");
 
-  // --strict: the gap fails the verdict.
-  MfaAuditOptions strict;
-  strict.strict = true;
-  const MfaAuditReport s = audit(identity({policy, data}), strict);
-  EXPECT_FALSE(s.verdict.mfaEnforced);
-  EXPECT_EQ(pitfall(s, "notaction-gap")->severity, "error");
+  // Accepted explicitly: the verdict holds, and the report names what was accepted.
+  MfaAuditOptions accepting;
+  accepting.acceptedWithoutMfa = {"s3:GetObject", "ec2:DescribeInstances"};
+  const MfaAuditReport ok = audit(identity({policy, data}), accepting);
+  EXPECT_TRUE(ok.verdict.mfaEnforced) << ok.verdict.summary;
+  ASSERT_EQ(ok.verdict.accepted.size(), 2U);
+  EXPECT_EQ(ok.verdict.accepted[0].pattern, "s3:GetObject");
+  EXPECT_EQ(ok.verdict.accepted[0].actions, (std::vector<std::string>{"s3:GetObject"}));
+  EXPECT_EQ(ok.verdict.accepted[1].actions, (std::vector<std::string>{"ec2:DescribeInstances"}));
+  EXPECT_NE(ok.verdict.summary.find("accepted"), std::string::npos);
+  EXPECT_TRUE(allowed(*reachable(ok, Scenario::AccessKey), "s3:GetObject")->accepted);
+  // The other Describe calls stay exempted, not granted: a latent gap, a warning...
+  EXPECT_EQ(pitfall(ok, "notaction-gap")->severity, "warning");
+  // ...that --strict makes fail.
+  accepting.strict = true;
+  const MfaAuditReport strict = audit(identity({policy, data}), accepting);
+  EXPECT_FALSE(strict.verdict.mfaEnforced);
+  EXPECT_EQ(pitfall(strict, "notaction-gap")->severity, "error");
+}
+
+TEST(MfaAudit, ViolationsAreListedByRisk) {
+  const std::string policy = R"({"Version": "2012-10-17", "Statement": [
+      {"Effect": "Allow", "Action": ["s3:GetObject", "iam:AttachUserPolicy",
+                                     "iam:CreateAccessKey", "ec2:RunInstances"],
+       "Resource": "*"}]})";
+  const MfaAuditReport r = audit(identity({policy}));
+  ASSERT_EQ(r.verdict.actionsWithoutMfa.size(), 4U);
+  std::vector<std::string> order;
+  for (const AuditViolation& v : r.verdict.actionsWithoutMfa) {
+    order.emplace_back(v.action->fullName);
+    EXPECT_FALSE(v.runs.empty());
+  }
+  EXPECT_EQ(order, (std::vector<std::string>{"iam:CreateAccessKey", "iam:AttachUserPolicy",
+                                             "ec2:RunInstances", "s3:GetObject"}));
+  EXPECT_EQ(r.verdict.actionsWithoutMfa[0].risk, MfaRisk::Credentials);
+  EXPECT_EQ(r.verdict.actionsWithoutMfa[1].risk, MfaRisk::Privilege);
+  EXPECT_NE(r.verdict.summary.find("1 on credentials or MFA devices, 1 changing privileges"),
+            std::string::npos)
+      << r.verdict.summary;
+}
+
+TEST(MfaAudit, FirstSignInActionsAreSelfServiceWithoutAGuard) {
+  // A password-only policy: the first sign-in actions, nothing else (semantics §5.3a).
+  const std::string policy = R"({"Version": "2012-10-17", "Statement": [
+      {"Effect": "Allow", "Action": "iam:GetAccountPasswordPolicy", "Resource": "*"},
+      {"Effect": "Allow", "Action": "iam:ChangePassword",
+       "Resource": "arn:aws:iam::*:user/${aws:username}"}]})";
+  EXPECT_TRUE(audit(identity({policy})).verdict.mfaEnforced);
+  // iam:ChangePassword names no user (it always changes the caller's password): granted on
+  // every user it is still self-service.
+  const std::string anyUser = R"({"Version": "2012-10-17", "Statement": [
+      {"Effect": "Allow", "Action": "iam:ChangePassword", "Resource": "arn:aws:iam::*:user/*"}]})";
+  EXPECT_TRUE(audit(identity({anyUser})).verdict.mfaEnforced);
+  // A user with a path is still the caller on user/${aws:username} (names are unique in an
+  // account), so AWS's self-manage pattern stays enforced for them.
+  MfaAuditOptions pathed;
+  pathed.principal = "arn:aws:iam::111122223333:user/division/alice";
+  EXPECT_TRUE(audit(identity({readPolicy("force_mfa.json")}), pathed).verdict.mfaEnforced);
+  // On the caller itself only: the same actions on every user are violations.
+  const std::string others = R"({"Version": "2012-10-17", "Statement": [
+      {"Effect": "Allow", "Action": ["iam:EnableMFADevice", "iam:ListMFADevices"],
+       "Resource": "arn:aws:iam::*:user/*"}]})";
+  const MfaAuditReport r = audit(identity({others}));
+  EXPECT_FALSE(r.verdict.mfaEnforced);
+  ASSERT_FALSE(r.verdict.actionsWithoutMfa.empty());
+  EXPECT_EQ(r.verdict.actionsWithoutMfa[0].action->fullName, "iam:EnableMFADevice");
 }
 
 TEST(MfaAudit, SensitiveNotActionEntriesAndLockout) {
@@ -529,6 +605,125 @@ TEST(MfaAudit, Errors) {
   EXPECT_FALSE(runMfaAudit(identity({readPolicy("force_mfa.json")}), data(), noTime).ok());
 }
 
+// ---- Realistic force-MFA policies (tests/analysis/fixtures/mfa_policies/expected.tsv) ------
+
+PolicyDocument document(const std::string& text, const std::string& name, PolicyKind kind);
+
+std::string readFixture(const std::string& name) {
+  std::ifstream in(std::string(POLICYSIM_MFA_FIXTURES_DIR) + "/" + name);
+  EXPECT_TRUE(in.good()) << name;
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::vector<std::string> split(const std::string& text, char separator) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t end = text.find(separator, start);
+    out.push_back(text.substr(start, end - start));
+    if (end == std::string::npos) {
+      return out;
+    }
+    start = end + 1;
+  }
+}
+
+std::vector<std::string> listField(const std::string& field) {
+  return field == "-" ? std::vector<std::string>{} : split(field, ',');
+}
+
+TEST(MfaAuditFixtures, VerdictsJudgedFromAwsRules) {
+  std::ifstream table(std::string(POLICYSIM_MFA_FIXTURES_DIR) + "/expected.tsv");
+  ASSERT_TRUE(table.good());
+  std::string line;
+  std::size_t rows = 0;
+  while (std::getline(table, line)) {
+    if (line.empty() || line[0] == '#') {
+      continue;
+    }
+    const std::vector<std::string> f = split(line, '\t');
+    ASSERT_EQ(f.size(), 8U) << line;
+    SCOPED_TRACE(f[0] + " (accepted: " + f[2] + "): " + f[7]);
+    ++rows;
+    PolicySetInput input;
+    input.identity.push_back(document(readFixture(f[0]), f[0], PolicyKind::Identity));
+    if (f[1] != "-") {
+      input.resource = document(readFixture(f[1]), f[1], PolicyKind::Resource);
+    }
+    MfaAuditOptions options;
+    options.acceptedWithoutMfa = listField(f[2]);
+    const MfaAuditReport r = audit(input, options);
+    ASSERT_TRUE(f[3] == "enforced" || f[3] == "not-enforced") << f[3];
+    EXPECT_EQ(r.verdict.mfaEnforced, f[3] == "enforced") << r.verdict.summary;
+    for (const std::string& p : listField(f[4])) {
+      const bool want = p[0] == '+';
+      EXPECT_EQ(pitfall(r, p.substr(1)) != nullptr, want) << p;
+    }
+    for (const std::string& action : listField(f[5])) {
+      EXPECT_TRUE(
+          std::any_of(r.verdict.actionsWithoutMfa.begin(), r.verdict.actionsWithoutMfa.end(),
+                      [&](const AuditViolation& v) { return v.action->fullName == action; }))
+          << action;
+    }
+    if (f[6] != "-") {
+      ASSERT_FALSE(r.verdict.actionsWithoutMfa.empty());
+      EXPECT_EQ(mfaRiskName(r.verdict.actionsWithoutMfa.front().risk), f[6]);
+    }
+    EXPECT_EQ(r.verdict.violations, r.verdict.actionsWithoutMfa.size());
+  }
+  EXPECT_GE(rows, 20U);
+}
+
+TEST(MfaAuditFixtures, DenyOnlyPoliciesAreAuditedBesideAllowEverything) {
+  const MfaAuditReport alone = audit(identity({readFixture("guard_only.json")}));
+  EXPECT_TRUE(alone.verdict.besideAllowAll);
+  EXPECT_EQ(alone.verdict.besideAllowAllReason, "deny-only");
+  EXPECT_NE(alone.verdict.summary.find("allow nothing on their own"), std::string::npos);
+  // The enrolment actions are reachable (through the added policy), so the guard is proven to
+  // let users enrol, not vacuously "enforced".
+  EXPECT_NE(allowed(*reachable(alone, Scenario::Console), "iam:EnableMFADevice"), nullptr);
+  EXPECT_FALSE(alone.notes.empty());
+  EXPECT_NE(alone.notes.front().find("allowing everything"), std::string::npos);
+  // Asked for explicitly beside policies that allow something.
+  MfaAuditOptions beside;
+  beside.besideAllowAll = true;
+  const MfaAuditReport forced = audit(identity({readPolicy("force_mfa.json")}), beside);
+  EXPECT_EQ(forced.verdict.besideAllowAllReason, "requested");
+  EXPECT_TRUE(forced.verdict.mfaEnforced) << forced.verdict.summary;
+  const MfaAuditReport plain = audit(identity({readPolicy("force_mfa.json")}));
+  EXPECT_FALSE(plain.verdict.besideAllowAll);
+
+  // A guard given as an SCP only: the SCP level gets the Allow it is deployed beside
+  // (FullAWSAccess), and the identity side one allowing everything.
+  PolicySetInput scpOnly;
+  scpOnly.scps.push_back(
+      document(readFixture("guard_only_with_s3.json"), "scp.json", PolicyKind::Scp));
+  const MfaAuditReport scp = audit(scpOnly);
+  EXPECT_TRUE(scp.verdict.besideAllowAll);
+  EXPECT_FALSE(scp.verdict.mfaEnforced);
+  EXPECT_NE(pitfall(scp, "notaction-gap"), nullptr);
+  // Beside policies that grant, a deny-only SCP is completed but the identity side is not.
+  PolicySetInput withGrants = identity({readPolicy("force_mfa.json")});
+  withGrants.scps.push_back(
+      document(readFixture("guard_only_with_s3.json"), "scp.json", PolicyKind::Scp));
+  const MfaAuditReport granted = audit(withGrants);
+  EXPECT_FALSE(granted.verdict.besideAllowAll);
+  EXPECT_TRUE(granted.verdict.mfaEnforced) << granted.verdict.summary;
+  EXPECT_EQ(run(granted, Scenario::ConsoleMfa, 60)->allowed, 28U);  // not everything denied
+  ASSERT_NE(pitfall(granted, "notaction-gap"), nullptr);
+  EXPECT_EQ(pitfall(granted, "notaction-gap")->severity, "warning");  // latent: s3 not granted
+}
+
+TEST(MfaAuditFixtures, SensitiveExemptionTextSaysDeactivateComesFirst) {
+  const std::string policy =
+      replaced(readFixture("notaction_deactivate_mfa.json"),
+               "\"sts:GetSessionToken\",\n        \"iam:DeactivateMFADevice\"",
+               "\"sts:GetSessionToken\",\n        \"iam:DeleteVirtualMFADevice\"");
+  const AuditPitfall* p = pitfall(audit(identity({policy})), "notaction-exempts-sensitive");
+  ASSERT_NE(p, nullptr);
+  EXPECT_NE(p->explanation.find("deactivated first"), std::string::npos) << p->explanation;
+}
+
 // ---- Units of the audit ------------------------------------------------------------------
 
 // (Named here: policysim::engine::internal is in scope too.)
@@ -560,30 +755,69 @@ TEST(MfaAuditUnits, ClassifiesTheMisleadingMfaConditionForms) {
   EXPECT_EQ(form("Deny", R"({"Bool": {"aws:SecureTransport": "false"}})"), MfaConditionForm::Other);
 }
 
-TEST(MfaAuditUnits, SelfServiceSetIsTheGuardsNotActionElseTheBootstrapActions) {
+TEST(MfaAuditUnits, SelfServiceSetIsFixedWhateverTheNotActionListSays) {
   std::vector<AuditStatement> table;
   units::StatementTable statements(&table);
-  const PolicySetInput force = identity({readPolicy("force_mfa.json")});
-  const units::SelfServiceSet declared =
-      units::findSelfServiceSet(units::allStatements(force), data().allActions(), &statements);
-  ASSERT_TRUE(declared.declared());
-  ASSERT_EQ(declared.guardStatements.size(), 1U);
-  EXPECT_EQ(table[declared.guardStatements[0]].sid, "DenyEverythingElseWithoutMFA");
-  EXPECT_TRUE(declared.covers("IAM:changepassword"));
-  EXPECT_FALSE(declared.covers("s3:GetObject"));
-  EXPECT_EQ(declared.firstPatternCovering("iam:EnableMFADevice"),
-            std::optional<std::size_t>(std::find(declared.patterns.begin(), declared.patterns.end(),
-                                                 "iam:EnableMFADevice") -
-                                       declared.patterns.begin()));
+  const PolicySetInput force =
+      identity({replaced(readPolicy("force_mfa.json"), "\"iam:GetAccountPasswordPolicy\"\n      ],",
+                         "\"iam:GetAccountPasswordPolicy\", \"s3:*\"\n      ],")});
+  auto found = units::findSelfServiceSet(units::allStatements(force), data().allActions(),
+                                         {"ec2:Describe*"}, &statements);
+  ASSERT_TRUE(found.ok()) << found.status().toString();
+  const units::SelfServiceSet& set = found.value();
+  ASSERT_EQ(set.guardStatements.size(), 1U);
+  EXPECT_EQ(table[set.guardStatements[0]].sid, "DenyEverythingElseWithoutMFA");
+  // The NotAction entries are kept for the pitfalls, but they do not make actions self-service.
+  EXPECT_TRUE(set.exempted("S3:getobject"));
+  EXPECT_EQ(set.firstExemptionCovering("s3:GetObject"),
+            std::optional<std::size_t>(set.exemptions.size() - 1));
+  const auto actions = data().allActions();
+  auto index = [&](std::string_view name) {
+    for (std::size_t i = 0; i < actions.size(); ++i) {
+      if (actions[i]->fullName == name) {
+        return i;
+      }
+    }
+    ADD_FAILURE() << name;
+    return std::size_t{0};
+  };
+  EXPECT_FALSE(set.fixed[index("s3:GetObject")]);
+  EXPECT_EQ(set.acceptedBy[index("s3:GetObject")], -1);
+  EXPECT_EQ(set.acceptedBy[index("ec2:DescribeInstances")], 0);
+  for (const std::string_view a : mfaSelfServiceActions()) {
+    EXPECT_TRUE(set.fixed[index(a)]) << a;
+  }
+  EXPECT_FALSE(set.fixed[index("iam:ListUsers")]);
+  EXPECT_FALSE(set.fixed[index("iam:DeactivateMFADevice")]);
 
-  const PolicySetInput plain = identity({R"({"Version": "2012-10-17", "Statement": [
-      {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]})"});
-  const units::SelfServiceSet bootstrap =
-      units::findSelfServiceSet(units::allStatements(plain), data().allActions(), &statements);
-  EXPECT_FALSE(bootstrap.declared());
-  EXPECT_EQ(bootstrap.patterns.size(), mfaBootstrapActions().size());
-  EXPECT_TRUE(bootstrap.covers("sts:GetSessionToken"));
-  EXPECT_FALSE(bootstrap.covers("iam:ChangePassword"));
+  // An accepted pattern that matches nothing is a mistake, said so.
+  auto typo = units::findSelfServiceSet(units::allStatements(force), data().allActions(),
+                                        {"ec2:DescribeInstancez"}, &statements);
+  ASSERT_FALSE(typo.ok());
+  EXPECT_NE(typo.status().message().find("matches no action"), std::string::npos);
+  EXPECT_FALSE(units::findSelfServiceSet(units::allStatements(force), data().allActions(),
+                                         {"not an action"}, &statements)
+                   .ok());
+}
+
+TEST(MfaAuditUnits, RisksOrderCredentialsThenPrivilegesThenTheRest) {
+  auto risk = [](std::string_view name) {
+    const ActionInfo* info = data().action(name);
+    EXPECT_NE(info, nullptr) << name;
+    return info == nullptr ? MfaRisk::Other : mfaRiskOf(*info);
+  };
+  for (const char* a :
+       {"iam:CreateAccessKey", "iam:DeactivateMFADevice", "iam:DeleteVirtualMFADevice",
+        "iam:UpdateLoginProfile", "sts:AssumeRole", "sts:GetFederationToken"}) {
+    EXPECT_EQ(risk(a), MfaRisk::Credentials) << a;
+  }
+  for (const char* a : {"iam:AttachUserPolicy", "iam:AddUserToGroup", "iam:PassRole",
+                        "iam:CreateRole", "iam:TagUser", "s3:PutBucketPolicy"}) {
+    EXPECT_EQ(risk(a), MfaRisk::Privilege) << a;
+  }
+  for (const char* a : {"s3:GetObject", "ec2:TerminateInstances", "iam:ListAccessKeys"}) {
+    EXPECT_EQ(risk(a), MfaRisk::Other) << a;
+  }
 }
 
 // ---- Report forms ------------------------------------------------------------------------
@@ -634,7 +868,7 @@ TEST(MfaAuditReport, TextHasEverySectionAndEndsWithTheTotalRow) {
            "\nverdict: MFA is enforced",
            "\nreachable without MFA (+ self-service",
            "\nMFA age limits: none",
-           "\npitfalls (1):\n",
+           "\npitfalls (2):\n",
            "\nnotes:\n",
            "\nmatrix: allowed actions per service and scenario; MFA scenarios with MFA 60 s old\n",
        }) {
@@ -653,7 +887,7 @@ TEST(MfaAuditReport, JsonIsOneLineWithStableFields) {
   EXPECT_TRUE(endsWith(json, "]}\n"));
   EXPECT_EQ(std::count(json.begin(), json.end(), '\n'), 1);
   for (const char* field :
-       {R"("mfaEnforced":true)", R"("selfServiceSource":"notaction")", R"("mfaAges":[60,3600])",
+       {R"("mfaEnforced":true)", R"("selfServiceSource":"fixed")", R"("mfaAges":[60,3600])",
         R"("rolePrincipal":"arn:aws:iam::111122223333:role/alice")", R"("ageLimits":[])",
         R"({"service":"iam","counts":[8,8,0,3,0,28,28,28,28,3,3]})"}) {
     EXPECT_NE(json.find(field), std::string::npos) << field;

@@ -32,7 +32,9 @@ TEST(MfaCondition, ClassifiesEachMisleadingForm) {
       {kDeny, "BoolIfExists", "aws:MultiFactorAuthPresent", {"false"}, MfaConditionForm::Other},
       {kDeny, "ForAnyValue:Bool", "aws:MultiFactorAuthPresent", {"false"}, MfaConditionForm::Other},
       {kDeny, "Null", "aws:MultiFactorAuthPresent", {"true"}, MfaConditionForm::DenyNullTrue},
-      {kDeny, "Null", "aws:MultiFactorAuthAge", {"true"}, MfaConditionForm::DenyNullTrue},
+      // The age is absent whenever MFA was not used (semantics §5.3): a sound guard, not the
+      // misleading form.
+      {kDeny, "Null", "aws:MultiFactorAuthAge", {"true"}, MfaConditionForm::Other},
       {kDeny,
        "NumericGreaterThan",
        "aws:MultiFactorAuthAge",

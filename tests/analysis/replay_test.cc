@@ -120,13 +120,24 @@ TEST(Replay, CountsAndGroupsDecisions) {
   EXPECT_EQ(formatTimestamp(signIns.first), "2026-11-21T08:00:00Z");
   EXPECT_EQ(formatTimestamp(signIns.last), "2026-11-21T10:00:00Z");
 
-  ASSERT_EQ(report.skipped.size(), 1U);
+  ASSERT_EQ(report.skipped.size(), 1U);  // one entry per record, as before grouping existed
   EXPECT_EQ(report.skipped[0].record, 8U);
   EXPECT_EQ(report.skipped[0].text, "service event: no caller to evaluate");
+  EXPECT_EQ(report.skippedRecords, 1U);
+  ASSERT_EQ(report.skipReasons.size(), 1U);
+  const SkipGroup& service = report.skipReasons.at("service event: no caller to evaluate");
+  EXPECT_EQ(service.count, 1U);
+  ASSERT_EQ(service.examples.size(), 1U);
+  EXPECT_EQ(service.examples[0].record, 8U);
+  EXPECT_EQ(service.examples[0].line, 8U);
+  EXPECT_EQ(service.examples[0].file, "log.jsonl");
+  EXPECT_EQ(service.examples[0].detail, "RotateKey");
+  EXPECT_EQ(report.errorCount, 1U);
   ASSERT_EQ(report.errors.size(), 1U);
   EXPECT_EQ(report.errors[0].record, 9U);
   EXPECT_EQ(report.errors[0].text,
-            "log.jsonl:9: error: record 9: a CloudTrail event must be a JSON object");
+            "log.jsonl:9:1: error: record 9: a CloudTrail event must be a JSON object: "
+            "unexpected character '7'; the rest of the line is skipped");
 }
 
 // With --explicit-deny-only an implicit deny is listed but does not count.
@@ -173,7 +184,9 @@ TEST(Replay, TextReport) {
             "2026-11-21T08:00:00Z .. 2026-11-21T10:00:00Z\n"
             "not replayed: 1 need no permission (sts:GetCallerIdentity, sts:GetSessionToken), 1 "
             "skipped\n"
-            "  record 8: service event: no caller to evaluate\n");
+            "  1x  service event: no caller to evaluate\n"
+            "      e.g. log.jsonl record 8 (line 8): RotateKey\n"
+            "not readable: 1 (listed on standard error)\n");
 }
 
 // The JSON report's field names are an interface: they are compared whole here.
@@ -193,7 +206,7 @@ TEST(Replay, JsonReport) {
       R"j("lastTime":"2026-11-21T09:00:00Z","credentials":["access-key"],"resources":["*"],)j"
       R"j("statement":{"policy":"p.json","policyType":"identity","policyIndex":0,"statementIndex":0,)j"
       R"j("sid":"AllowDescribe","effect":"Allow","line":4,"column":5},)j"
-      R"j("missingContextValues":[],"errors":[]},)j"
+      R"j("missingContextValues":[],"errors":[],"via":"","inCatalogue":true},)j"
       R"j({"principal":"arn:aws:iam::111122223333:user/bob","action":"ec2:StopInstances",)j"
       R"j("decision":"explicitDeny",)j"
       R"j("reason":"denied by Deny statement \"DenyStopWithoutMfa\" in identity policy p.json",)j"
@@ -201,21 +214,87 @@ TEST(Replay, JsonReport) {
       R"j("lastTime":"2026-11-21T09:10:00Z","credentials":["access-key"],"resources":["*"],)j"
       R"j("statement":{"policy":"p.json","policyType":"identity","policyIndex":0,"statementIndex":1,)j"
       R"j("sid":"DenyStopWithoutMfa","effect":"Deny","line":5,"column":5},)j"
-      R"j("missingContextValues":["aws:MultiFactorAuthPresent"],"errors":[]}],)j"
+      R"j("missingContextValues":["aws:MultiFactorAuthPresent"],"errors":[],"via":"",)j"
+      R"j("inCatalogue":true}],)j"
       R"j("consoleSignIns":[{"principal":"arn:aws:iam::111122223333:user/bob","withMfa":1,)j"
       R"j("withoutMfa":1,"failed":0,"firstTime":"2026-11-21T08:00:00Z",)j"
       R"j("lastTime":"2026-11-21T10:00:00Z"}],)j"
       R"j("skipped":[{"record":8,"reason":"service event: no caller to evaluate"}],)j"
+      R"j("skipReasons":[{"record":8,"reason":"service event: no caller to evaluate","count":1,)j"
+      R"j("examples":[{"file":"log.jsonl","record":8,"line":8,"detail":"RotateKey"}]}],)j"
       R"j("errors":[{"record":9,)j"
-      R"j("message":"log.jsonl:9: error: record 9: a CloudTrail event must be a JSON object"}]})j");
+      R"j("message":"log.jsonl:9:1: error: record 9: a CloudTrail event must be a JSON object: )j"
+      R"j(unexpected character '7'; the rest of the line is skipped"}],)j"
+      R"j("files":1,"duplicates":0,"skippedRecords":1,"errorCount":1,"serviceCalls":[],)j"
+      R"j("unknownActions":[],"catalogue":""})j");
 }
 
-TEST(Replay, FailsOnALogThatCannotBeRead) {
+// A container that is not one is an error of its record; the log as a whole fails only when
+// it holds nothing.
+TEST(Replay, ReportsAContainerThatIsNotOne) {
   const auto set = policySet();
   auto report = replayCloudTrailLog("log.json", R"({"Records": 1})", *set, {});
-  ASSERT_FALSE(report.ok());
-  EXPECT_EQ(report.status().toString(),
-            "log.json: error: \"Records\" must be an array of CloudTrail events");
+  ASSERT_TRUE(report.ok()) << report.status().toString();
+  ASSERT_EQ(report.value().errors.size(), 1U);
+  EXPECT_EQ(report.value().errors[0].text,
+            "log.json:1: error: record 1: \"Records\" must be an array of CloudTrail events");
+
+  auto empty = replayCloudTrailLog("log.json", " \n", *set, {});
+  ASSERT_FALSE(empty.ok());
+  EXPECT_EQ(empty.status().toString(),
+            "log.json:1:1: error: no CloudTrail records: the input is empty");
+}
+
+// Re-delivered records are counted once; the window of remembered eventIDs is bounded, and an
+// ID older than the window is not a duplicate any more.
+TEST(Replay, DropsRedeliveredEventsWithinTheWindow) {
+  const auto set = policySet();
+  auto withId = [](int id) {
+    return event("2026-11-21T09:00:00Z", "ec2.amazonaws.com", "DescribeInstances", kBobKey,
+                 R"(,"eventID":"id-)" + std::to_string(id) + "\"");
+  };
+  std::string log;
+  for (int id : {1, 2, 1, 3, 2, 4, 5, 1}) {  // window 3: the last 1 was evicted by 3, 4, 5
+    log += withId(id) + "\n";
+  }
+  log += event("2026-11-21T09:00:00Z", "ec2.amazonaws.com", "DescribeInstances", kBobKey) + "\n";
+  log += event("2026-11-21T09:00:00Z", "ec2.amazonaws.com", "DescribeInstances", kBobKey) + "\n";
+  ReplayOptions options;
+  options.dedupWindow = 3;
+  auto report = replayCloudTrailLog("log.jsonl", log, *set, options);
+  ASSERT_TRUE(report.ok()) << report.status().toString();
+  EXPECT_EQ(report.value().records, 10U);
+  EXPECT_EQ(report.value().duplicates, 2U);  // the second 1 and the second 2
+  EXPECT_EQ(report.value().replayed, 8U);    // records without an eventID are never duplicates
+  options.dedupWindow = 0;
+  EXPECT_EQ(replayCloudTrailLog("log.jsonl", log, *set, options).value().duplicates, 0U);
+}
+
+// Calls made by a service are evaluated but kept apart, per service.
+TEST(Replay, ReportsServiceCallsApart) {
+  const auto set = policySet();
+  const std::string viaCloudFormation =
+      R"({"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/bob","accountId":"111122223333",)"
+      R"("accessKeyId":"AKIAEXAMPLEBOB000001","invokedBy":"cloudformation.amazonaws.com"})";
+  const std::string log =
+      event("2026-11-21T09:00:00Z", "ec2.amazonaws.com", "StopInstances", viaCloudFormation) +
+      "\n" + event("2026-11-21T09:00:00Z", "ec2.amazonaws.com", "StopInstances", kBobKey) + "\n";
+  auto report = replayCloudTrailLog("log.jsonl", log, *set, {});
+  ASSERT_TRUE(report.ok());
+  ASSERT_EQ(report.value().groups.size(), 2U);
+  ASSERT_EQ(report.value().serviceCalls.size(), 1U);
+  const ServiceCallSummary& calls = report.value().serviceCalls.at("cloudformation.amazonaws.com");
+  EXPECT_EQ(calls.count, 1U);
+  EXPECT_EQ(calls.explicitDenied, 1U);
+  const std::string text = formatReplayText(report.value(), false);
+  EXPECT_NE(text.find("  cloudformation.amazonaws.com  1x: 0 allowed, 1 explicitly denied, 0 not "
+                      "allowed  [arn:aws:iam::111122223333:user/bob]\n"),
+            std::string::npos)
+      << text;
+  // The user's own request is listed once among the denied groups, not the service's.
+  const std::string ownGroup = "    ec2:StopInstances  1x  2026-11-21T09:00:00Z";
+  ASSERT_NE(text.find(ownGroup), std::string::npos) << text;
+  EXPECT_EQ(text.find(ownGroup), text.rfind(ownGroup)) << text;
 }
 
 }  // namespace

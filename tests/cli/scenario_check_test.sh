@@ -92,9 +92,14 @@ check "json decision" grep -q '"decision":"allowed"' "$dir/out"
 
 # With --context: the request's own keys win; time and age come from the request.
 req=policies/requests/force_mfa--session-token-mfa-list-buckets.json
-run 1 "context + --as console keeps the request's MFA key" check $force --context $req --as console
+run 1 "context + the scenario it describes" check $force --context $req --as session-mfa
 check "kept key noted" grep -q 'kept aws:MultiFactorAuthPresent' "$dir/err"
-check "MFA true kept: guard does not apply" grep -q '^implicitDeny:' "$dir/out"
+# A request whose credential keys contradict the scenario describes other credentials: an
+# error, not a quiet merge (the MFA key true would make the guard not apply).
+run 2 "context contradicting --as console" check $force --context $req --as console
+check "contradiction named" grep -q 'the request sets aws:MultiFactorAuthPresent = true, but console credentials carry aws:MultiFactorAuthPresent = false' "$dir/err"
+run 2 "context contradicting --as access-key" check $force --context $req --as access-key
+check "access keys carry no MFA key" grep -q 'access-key credentials carry no such key' "$dir/err"
 run 2 "--mfa-age contradicting the request" check $force --context $req --as session-mfa \
   --mfa-age 60
 check "contradiction explained" grep -q 'contradicts aws:MultiFactorAuthAge' "$dir/err"

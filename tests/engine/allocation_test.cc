@@ -149,3 +149,47 @@ TEST(HotPath, VariablesAndEveryOperatorFamilyAllocateNothing) {
 }
 
 }  // namespace
+
+// The statement index's lookups (engine/internal/statement_index.h): prefix and suffix
+// wildcard actions, resource prefixes and equality conditions by value, with three and more
+// candidate lists merged, allocate nothing once the thread's buffer has grown.
+TEST(HotPath, StatementIndexLookupsAllocateNothing) {
+  std::string text = R"({"Version":"2012-10-17","Statement":[)";
+  for (int i = 0; i < 200; ++i) {
+    const std::string id = std::to_string(i);
+    text += i == 0 ? "" : ",";
+    switch (i % 4) {
+      case 0:
+        text += R"({"Effect":"Allow","Action":"ec2:Op)" + id + R"(*","Resource":"*"})";
+        break;
+      case 1:
+        text += R"({"Effect":"Allow","Action":"ec2:*Op)" + id + R"(","Resource":"*"})";
+        break;
+      case 2:
+        text += R"({"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::t-)" + id +
+                R"(/*"})";
+        break;
+      default:
+        text += R"({"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::shared/*",)"
+                R"("Condition":{"StringEquals":{"aws:PrincipalTag/team":"team)" +
+                id + R"("}}})";
+        break;
+    }
+  }
+  text +=
+      R"(,{"Effect":"Deny","NotAction":"iam:*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]})";
+  const auto set = compileIdentity(text);
+  const std::string user = R"({"principal":"arn:aws:iam::111122223333:user/alice",)";
+  const auto batch = requests({
+      user + R"("action":"ec2:Op12","context":{}})",
+      user + R"("action":"ec2:RunOp13","context":{}})",
+      user + R"("action":"s3:GetObject","resource":"arn:aws:s3:::t-6/x","context":{}})",
+      user +
+          R"("action":"s3:GetObject","resource":"arn:aws:s3:::shared/x","context":{"aws:PrincipalTag/team":"team7"}})",
+      user +
+          R"("action":"s3:GetObject","resource":"arn:aws:s3:::shared/x","context":{"aws:PrincipalTag/team":"team8","aws:SecureTransport":"false"}})",
+  });
+  expectNoAllocations(*set, batch,
+                      {DecisionKind::Allowed, DecisionKind::Allowed, DecisionKind::Allowed,
+                       DecisionKind::Allowed, DecisionKind::ExplicitDeny});
+}

@@ -74,3 +74,45 @@ TEST(SplitArn, MatchesReferenceOnGeneratedText) {
 
 }  // namespace
 }  // namespace policysim::engine::internal
+
+namespace policysim::engine::internal {
+namespace {
+
+bool resourceMatch(const std::string& pattern, const std::string& text) {
+  const ValueTemplate compiled = ValueTemplate::compile(pattern, true);
+  const ArnPattern arn = compileArnPattern(compiled.pieces(), true);
+  return arn.matches(text, splitArn(text), {});
+}
+
+// Plain text, or plain text and one trailing '*', is kept as its literal only (compact); it
+// must match what the field-by-field globs match (§2.3), including short ARNs whose missing
+// fields are '*', texts that are not ARNs, and case.
+TEST(ArnPatternCompact, MatchesWhatTheFieldGlobsMatch) {
+  const ValueTemplate plain = ValueTemplate::compile("arn:aws:s3:::b/*", true);
+  EXPECT_TRUE(compileArnPattern(plain.pieces(), true).compact);
+  const ValueTemplate wild = ValueTemplate::compile("arn:aws:s3:::b/*.txt", true);
+  EXPECT_FALSE(compileArnPattern(wild.pieces(), true).compact);
+
+  EXPECT_TRUE(resourceMatch("arn:aws:s3:::b/*", "arn:aws:s3:::b/x:y"));
+  EXPECT_TRUE(resourceMatch("arn:aws:s3:::b/*", "arn:aws:s3:::b/"));
+  EXPECT_FALSE(resourceMatch("arn:aws:s3:::b/*", "arn:aws:s3:::B/x"));
+  EXPECT_FALSE(resourceMatch("arn:aws:s3:::b/*", "arn:aws:s3:::b"));
+  EXPECT_TRUE(resourceMatch("arn:aws:s3:::b", "arn:aws:s3:::b"));
+  EXPECT_FALSE(resourceMatch("arn:aws:s3:::b", "arn:aws:s3:::bb"));
+  EXPECT_TRUE(resourceMatch("arn:aws:ec2:us-*", "arn:aws:ec2:us-east-1:1:instance/i"));
+  EXPECT_FALSE(resourceMatch("arn:aws:ec2:us-*", "arn:aws:ec2:eu-west-1:1:instance/i"));
+  EXPECT_TRUE(resourceMatch("arn:*", "arn:aws:s3:::b"));
+  EXPECT_TRUE(resourceMatch("arn:*", "arn:"));
+  EXPECT_FALSE(resourceMatch("arn:aws:s3", "arn:aws:s3"));  // short, no '*': matches nothing
+  EXPECT_TRUE(resourceMatch("bucket/*", "bucket/key"));     // not an ARN: as a whole
+  EXPECT_FALSE(resourceMatch("bucket/*", "arn:aws:s3:::bucket/key"));
+  // ${*} is a literal '*': no wildcard, equal text only.
+  EXPECT_TRUE(resourceMatch("arn:aws:s3:::b/${*}", "arn:aws:s3:::b/*"));
+  EXPECT_FALSE(resourceMatch("arn:aws:s3:::b/${*}", "arn:aws:s3:::b/x"));
+  // Not compact: the globs decide.
+  EXPECT_TRUE(resourceMatch("arn:aws:s3:::b/*.txt", "arn:aws:s3:::b/a.txt"));
+  EXPECT_FALSE(resourceMatch("arn:aws:ec2:*:1:instance/*", "arn:aws:ec2:us:east:1:instance/i"));
+}
+
+}  // namespace
+}  // namespace policysim::engine::internal

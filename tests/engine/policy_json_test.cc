@@ -53,6 +53,10 @@ TEST(PolicyJson, RejectsStructuralErrorsWithPosition) {
        "neither Action nor NotAction"},
       {"{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"*\"}}", kId, 1, 14,
        "neither Resource nor NotResource"},
+      // A trust policy given as an identity policy: the Principal is what is wrong with it.
+      {"{\"Statement\":{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"111122223333\"},"
+       "\"Action\":\"sts:AssumeRole\"}}",
+       kId, 1, 32, "Principal is not allowed in an identity policy"},
       {"{\"Statement\":{\"Effect\":\"Allow\",\"Action\":[\"s3:Get\",7],\"Resource\":\"*\"}}", kId,
        1, 51, "must be strings"},
       {"{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s*:Get\",\"Resource\":\"*\"}}", kId, 1,

@@ -42,6 +42,14 @@ for header in $(cd "$dir/prefix/include/policysim" && find . -name '*.h' | sort)
          -I"$dir/prefix/include/policysim" "$dir/one.cc" ;;
   esac
 done
+# The shared C library, with its versioned soname, loads from the installed prefix alone (what a
+# cgo/Rust/ctypes embedder does); the ctypes test runs against the installed file.
+check "shared C library installed with its soname" \
+  sh -c 'objdump -p "$1/prefix/lib/libpolicysim_c.so.0" | grep -q "SONAME *libpolicysim_c.so.0"' _ "$dir"
+if [ -z "$flags" ]; then  # (a sanitizer build's library needs its runtime preloaded)
+  check "installed shared C library works through ctypes" \
+    python3 "$root/tests/c_api/ctypes_test.py" "$dir/prefix/lib/libpolicysim_c.so.0" "$root/policies"
+fi
 # The installed program finds its service data under the prefix, relative to itself, never in
 # the source tree: copy the prefix elsewhere (as if installed there and the build and source
 # trees were gone), run lint and mfa-audit from an empty directory, then take the installed

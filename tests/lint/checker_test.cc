@@ -31,6 +31,8 @@ const Linter& linter() {
   return instance;
 }
 
+std::string shippedVersion() { return linter().data().version(); }
+
 // The findings of one policy as "ID message", in report order.
 std::vector<std::string> findings(std::string_view policy) {
   const FileReport report = linter().lintText("p.json", "p.json", policy, true);
@@ -57,11 +59,11 @@ TEST(LintChecker, DataAndMfaRulesInterleavePerConditionKey) {
   // Both findings sit on the StringEquals operator: the MFA rule of the first key comes before
   // the data rule of the second, as the keys are written.
   EXPECT_EQ(ids(R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
-      "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEquals":
+      "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"StringEquals":
       {"aws:MultiFactorAuthAge": "3600", "aws:TagKeys": "a"}}}]})"),
             (std::vector<std::string>{"PS405", "PS208"}));
   EXPECT_EQ(ids(R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
-      "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEquals":
+      "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"StringEquals":
       {"aws:TagKeys": "a", "aws:MultiFactorAuthAge": "3600"}}}]})"),
             (std::vector<std::string>{"PS208", "PS405"}));
 }
@@ -192,6 +194,9 @@ TEST(LintChecker, ResourceServiceFieldOfShortAndOddArns) {
                      "case-sensitive)",
                      "PS113 the service field of \"arn::IAM:::x\" must be lower case (ARNs are "
                      "case-sensitive)",
+                     "PS308 Resource \"arn:aws:s3*\" names every resource of the types it can "
+                     "name for the statement's actions: it is Resource \"*\" in effect (IAM data " +
+                         shippedVersion() + ")",
                  }));
 }
 

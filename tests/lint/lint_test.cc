@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "analysis/iam_data.h"
+#include "analysis/mfa_audit.h"
 #include "engine/policy_json.h"
 #include "engine/policy_set.h"
 #include "lint/config.h"
@@ -26,6 +27,7 @@
 #include "lint/mfa_gap.h"
 #include "lint/report.h"
 #include "lint/rules.h"
+#include "lint/size_rules.h"
 #include "lint/sources.h"
 #include "lint/yaml_reader.h"
 
@@ -473,8 +475,12 @@ TEST(LintPositions, CloudFormationYamlWithShortFormTags) {
           {"PS306", 51, 13, "Resources.Deployer.Properties.PolicyDocument", "Statement[0].Action"},
           {"PS304", 52, 23, "Resources.Deployer.Properties.PolicyDocument",
            "Statement[0].Resource"},
+          {"PS307", 52, 23, "Resources.Deployer.Properties.PolicyDocument",
+           "Statement[0].Resource"},
           {"PS109", 68, 13, "Resources.BadIdentity.Properties.PolicyDocument",
            "Statement[0].Principal"},
+          {"PS307", 71, 23, "Resources.BadIdentity.Properties.PolicyDocument",
+           "Statement[0].Resource"},
           {"PS305", 80, 24, "Resources.PublicBucketPolicy.Properties.PolicyDocument",
            "Statement[0].Principal"},
           // Inside a literal block scalar (PolicyDocument: |): positions in the YAML file.
@@ -499,6 +505,8 @@ TEST(LintPositions, CloudFormationJsonWithIntrinsicsAndStringPolicy) {
                   // A policy given as a JSON string: the column of the escaped value in the file.
                   {"PS305", 24, 123, "Resources.TopicPolicy.Properties.PolicyDocument",
                    "Statement[0].Principal.AWS"},
+                  {"PS307", 24, 174, "Resources.TopicPolicy.Properties.PolicyDocument",
+                   "Statement[0].Resource"},
                   {"PS402", 36, 27, "Resources.Role.Properties.AssumeRolePolicyDocument",
                    "Statement[0].Condition.BoolIfExists.aws:MultiFactorAuthPresent"},
                   {"PS202", 43, 57, "Resources.Role.Properties.Policies[0].PolicyDocument",
@@ -535,6 +543,8 @@ TEST(LintPositions, TerraformPlanStringsMapToTheirCharacters) {
                        {"PS306", action.line, action.column, "aws_iam_policy.deploy.policy",
                         "Statement[0].Action"},
                        {"PS304", star.line, star.column, "aws_iam_policy.deploy.policy",
+                        "Statement[0].Resource"},
+                       {"PS307", star.line, star.column, "aws_iam_policy.deploy.policy",
                         "Statement[0].Resource"},
                        {"PS408", age.line, age.column, "aws_iam_role.ci.inline_policy[0].policy",
                         "Statement[0].Condition.NumericGreaterThan.aws:MultiFactorAuthAge"},
@@ -1012,7 +1022,7 @@ TEST(MfaGapProver, ProvesWhichNotActionEntriesLeakAndCachesTheResult) {
       selfManaged += toLowerAscii(action.fullName) == toLowerAscii(s) ? 1 : 0;
     }
   }
-  EXPECT_GE(selfManaged, 10U);
+  EXPECT_EQ(selfManaged, 8U);  // the iam actions of mfaSelfServiceActions() (semantics §5.3a)
   EXPECT_EQ(result.leaks[0].count, iamActions - selfManaged);
   EXPECT_EQ(result.leaks[0].examples[0].rfind("iam:", 0), 0U);
   EXPECT_EQ(result.leaks[1].entry, 2U);
@@ -1029,6 +1039,13 @@ TEST(MfaGapProver, ProvesWhichNotActionEntriesLeakAndCachesTheResult) {
   EXPECT_EQ(tight.reachable, 3U);
   const MfaGapResult& locked = prover.analyse({"sts:GetSessionToken"}, MfaDenyForm::BoolFalse);
   EXPECT_EQ(locked.enrolmentDenied.size(), 3U);
+}
+
+TEST(MfaGapProver, JudgesByTheAuditsSelfServiceSet) {
+  // One definition (semantics §5.3a): lint's PS406 and the MFA audit's verdict use the same list.
+  const auto& shared = policysim::analysis::mfaSelfServiceActions();
+  EXPECT_EQ(MfaGapProver::defaultSelfManagement(),
+            std::vector<std::string>(shared.begin(), shared.end()));
 }
 
 TEST(MfaGapProver, AnswersFromManyThreads) {
@@ -1078,3 +1095,48 @@ TEST(Linter, LintsTheSameFromSeveralThreads) {
 }
 
 }  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// PS132/PS133 count characters as IAM does: the minified JSON, white space left out, UTF-8
+// characters (not bytes), escapes as written in JSON.
+
+TEST(LintPolicySize, CountsTheMinifiedJsonInCharacters) {
+  auto size = [](std::string_view text) {
+    Node root;
+    ReadError error;
+    EXPECT_TRUE(readJson(text, LineMap(text), JsonReadLimits{}, &root, &error)) << text;
+    return minifiedSize(root);
+  };
+  const std::string compact =
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject"],"Resource":"*"}]})";
+  EXPECT_EQ(size(compact), compact.size());
+  EXPECT_EQ(size("{\n  \"Version\" : \"2012-10-17\",\n\t\"Statement\": [ ]\n}"),
+            std::string(R"({"Version":"2012-10-17","Statement":[]})").size());
+  EXPECT_EQ(size(R"({"Sid":"caf\u00e9"})"), std::string(R"({"Sid":"cafe"})").size());
+  EXPECT_EQ(size(R"({"a":"q\"b"})"), std::string(R"({"a":"q\"b"})").size());
+  EXPECT_EQ(size(R"({"n":[1,true,null]})"), std::string(R"({"n":[1,true,null]})").size());
+}
+
+// The mapping table of docs/lint-rules.md: each rule's anchors, split by tool.
+TEST(LintRules, DocsMapEveryRuleToTheOtherTools) {
+  const RuleAnchors split = splitAnchors(
+      "Access Analyzer A1, A2; Parliament P1; cfn-lint C1; checkov K1/K2; cfn_nag W1; Parliament "
+      "community P2");
+  EXPECT_EQ(split.accessAnalyzer, "A1, A2");
+  EXPECT_EQ(split.parliament, "P1; community P2");
+  EXPECT_EQ(split.cfnLint, "C1");
+  EXPECT_EQ(split.checkov, "K1/K2");
+  EXPECT_EQ(split.elsewhere, "cfn_nag W1");
+  const std::string page = rulesMarkdown();
+  const std::size_t table = page.find("| Id | Access Analyzer | Parliament | cfn-lint | checkov |");
+  ASSERT_NE(table, std::string::npos);
+  for (const RuleInfo& rule : allRules()) {
+    EXPECT_NE(
+        page.find("| [" + std::string(rule.id) + "](#" + std::string(rule.id) + ") | ", table),
+        std::string::npos)
+        << rule.id;
+  }
+  EXPECT_NE(page.find("| [PS214](#PS214) | - | RESOURCE_MISMATCH | I3510"), std::string::npos);
+  EXPECT_NE(page.find("| [PS310](#PS310) | - | community CREDENTIALS_EXPOSURE | - | CKV_AWS_107 |"),
+            std::string::npos);
+}

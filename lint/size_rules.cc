@@ -1,0 +1,135 @@
+// Quotas (cited in the catalogue, lint/rules.cc): IAM and AWS STS quotas page, "IAM and STS
+// character limits" (managed policy 6,144; inline policies per user 2,048, group 5,120, role
+// 10,240 in aggregate; role trust policy 2,048 by default, adjustable; white space not counted),
+// and Quotas for AWS Organizations (SCP 5,120 characters).
+#include "lint/size_rules.h"
+
+#include <string>
+#include <string_view>
+
+namespace policysim::lint {
+
+namespace {
+
+// UTF-8 characters (AWS counts characters), with JSON's escapes for quotes, backslashes and
+// control characters.
+std::size_t stringSize(std::string_view text) {
+  std::size_t size = 2;  // the quotes
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if ((byte & 0xC0) == 0x80) {
+      continue;  // a continuation byte: part of the previous character
+    }
+    size += (c == '"' || c == '\\') ? 2 : (byte < 0x20 ? 6 : 1);
+  }
+  return size;
+}
+
+bool sizeOf(const Node& node, std::size_t* size) {
+  if (node.intrinsic) {
+    return false;
+  }
+  switch (node.type) {
+    case Node::Type::Null:
+      *size += 4;
+      return true;
+    case Node::Type::Bool:
+    case Node::Type::Number:
+      *size += node.text.size();
+      return true;
+    case Node::Type::String:
+      *size += stringSize(node.text);
+      return true;
+    case Node::Type::Array:
+      *size += 2 + (node.elements.empty() ? 0 : node.elements.size() - 1);
+      for (const Node& element : node.elements) {
+        if (!sizeOf(element, size)) {
+          return false;
+        }
+      }
+      return true;
+    case Node::Type::Object:
+      *size += 2 + (node.members.empty() ? 0 : node.members.size() - 1);
+      for (const NodeMember& member : node.members) {
+        *size += stringSize(member.key) + 1;
+        if (!sizeOf(member.value, size)) {
+          return false;
+        }
+      }
+      return true;
+  }
+  return false;
+}
+
+// The Terraform resource type in a plan label ("module.x.aws_iam_role_policy.p.policy").
+bool fromTerraform(std::string_view label, std::string_view type) {
+  // Built by appending: GCC 12 warns (-Wrestrict, falsely) on "." + std::string(type).
+  std::string dotted(1, '.');
+  dotted += type;
+  dotted += '.';
+  return label.starts_with(std::string_view(dotted).substr(1)) ||
+         label.find(dotted) != std::string_view::npos;
+}
+
+struct Quota {
+  std::size_t limit = 0;  // 0: none known
+  bool certain = false;   // the policy is certainly of this kind: over it, AWS rejects it
+  const char* what = "";
+};
+
+Quota quotaOf(const PolicyInput& policy) {
+  const std::string_view label = policy.label;
+  switch (policy.type) {
+    case PolicyType::Scp:
+      return {5120, true, "a service control policy (AWS Organizations quota: 5,120 characters)"};
+    case PolicyType::Trust:
+      return {2048, false,
+              "a role trust policy (IAM default quota: 2,048 characters, adjustable in Service "
+              "Quotas)"};
+    case PolicyType::Identity:
+    case PolicyType::Boundary:
+      if (fromTerraform(label, "aws_iam_user_policy")) {
+        return {2048, true, "a user's inline policies (IAM quota: 2,048 characters in total)"};
+      }
+      if (fromTerraform(label, "aws_iam_group_policy")) {
+        return {5120, true, "a group's inline policies (IAM quota: 5,120 characters in total)"};
+      }
+      if (fromTerraform(label, "aws_iam_role_policy") ||
+          (fromTerraform(label, "aws_iam_role") && label.find(".inline_policy") != label.npos)) {
+        return {10240, true, "a role's inline policies (IAM quota: 10,240 characters in total)"};
+      }
+      if (fromTerraform(label, "aws_iam_policy")) {
+        return {6144, true, "a managed policy (IAM quota: 6,144 characters)"};
+      }
+      return {6144, false,
+              "a customer managed policy (IAM quota: 6,144 characters; inline, a user's policies "
+              "may total 2,048, a group's 5,120, a role's 10,240)"};
+    case PolicyType::Resource:
+    case PolicyType::Session:
+      return {};
+  }
+  return {};
+}
+
+}  // namespace
+
+std::size_t minifiedSize(const Node& root) {
+  std::size_t size = 0;
+  return sizeOf(root, &size) ? size : 0;
+}
+
+void checkPolicySize(const RuleContext& context, const PolicyInput& policy) {
+  const Quota quota = quotaOf(policy);
+  if (quota.limit == 0 || policy.root == nullptr) {
+    return;
+  }
+  const std::size_t size = minifiedSize(*policy.root);
+  if (size <= quota.limit) {
+    return;
+  }
+  context.emit(quota.certain ? "PS132" : "PS133", policy.root->position, {},
+               "the policy is " + std::to_string(size) +
+                   " characters long without white space, over the quota for " + quota.what);
+}
+
+}  // namespace policysim::lint
