@@ -20,4 +20,7 @@ void addLintCommand(CLI::App& app, int* exitCode);
 // Registers `mfa-audit` (cli/mfa_audit.cc): does a set of policies really force MFA?
 void addMfaAuditCommand(CLI::App& app, int* exitCode);
 
+// Registers `diff` (cli/diff.cc): does a policy change grant new access?
+void addDiffCommand(CLI::App& app, int* exitCode);
+
 }  // namespace policysim::cli
