@@ -20,4 +20,7 @@ void addLintCommand(CLI::App& app, int* exitCode);
 // Registers `mfa-audit` (cli/mfa_audit.cc): does a set of policies really force MFA?
 void addMfaAuditCommand(CLI::App& app, int* exitCode);
 
+// Registers `bench` (cli/bench.cc): benchmarks a policy set on the user's own requests.
+void addBenchCommand(CLI::App& app, int* exitCode);
+
 }  // namespace policysim::cli

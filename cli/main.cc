@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   policysim::cli::addServeCommand(app, &exitCode);
   policysim::cli::addLintCommand(app, &exitCode);
   policysim::cli::addMfaAuditCommand(app, &exitCode);
+  policysim::cli::addBenchCommand(app, &exitCode);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
