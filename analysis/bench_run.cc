@@ -384,8 +384,15 @@ std::string formatBenchText(const BenchReport& report) {
   if (report.statements.empty()) {
     out += "  none\n";
   }
-  for (const StatementShare& s : report.statements) {
+  // The most deciding first, a screenful at most: the JSON report lists them all.
+  constexpr std::size_t kMaxTextStatements = 20;
+  for (std::size_t i = 0; i < report.statements.size() && i < kMaxTextStatements; ++i) {
+    const StatementShare& s = report.statements[i];
     out += fmt::format("  {:6.2f}%  {}\n", s.share * 100, engine::statementLabel(s.statement));
+  }
+  if (report.statements.size() > kMaxTextStatements) {
+    out += fmt::format("  ... and {} more (--format json lists them all)\n",
+                       report.statements.size() - kMaxTextStatements);
   }
   return out;
 }
