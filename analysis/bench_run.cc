@@ -3,8 +3,9 @@
 // A round has two phases on each thread: throughput, where batches of kBatch decisions are
 // timed with steady_clock (a clock read per batch costs nothing next to the batch), and latency,
 // where each decision is timed alone and the median cost of a clock read pair is taken off.
-// The timed loops use only storage reserved before them: no allocation (evaluate() with
-// explain=false reuses its Decision; RequestParser reuses its Request). Tests:
+// The prepared loop uses only storage reserved before it: no allocation (evaluate() with
+// explain=false reuses its Decision; tests/analysis/bench_run_allocation_test.cc). The JSON loop
+// reuses its Request, but the parser allocates per request, as in `check --requests`. Tests:
 // tests/analysis/bench_run_test.cc (summary arithmetic), tests/cli/bench_test.sh (the command).
 #include "analysis/bench_run.h"
 
@@ -362,7 +363,9 @@ engine::Result<BenchReport> runBench(const CompiledForBench& compiled,
   const engine::PolicySet& set = *compiled.set;
   countDecisions(set, prepared, &report);
   report.prepared = summarizeMode(measure(set, prepared, lines, source, options, false));
-  report.json = summarizeMode(measure(set, prepared, lines, source, options, true));
+  if (options.fromJson) {
+    report.json = summarizeMode(measure(set, prepared, lines, source, options, true));
+  }
   return report;
 }
 
