@@ -22,5 +22,7 @@ void addMfaAuditCommand(CLI::App& app, int* exitCode);
 
 // Registers `diff` (cli/diff.cc): does a policy change grant new access?
 void addDiffCommand(CLI::App& app, int* exitCode);
+// Registers `bench` (cli/bench.cc): benchmarks a policy set on the user's own requests.
+void addBenchCommand(CLI::App& app, int* exitCode);
 
 }  // namespace policysim::cli

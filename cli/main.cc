@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   policysim::cli::addLintCommand(app, &exitCode);
   policysim::cli::addMfaAuditCommand(app, &exitCode);
   policysim::cli::addDiffCommand(app, &exitCode);
+  policysim::cli::addBenchCommand(app, &exitCode);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
