@@ -87,6 +87,19 @@ std::string fingerprint(const Finding& f) {
   return buffer;
 }
 
+// JSON report: "external" (the config), "inSource" (CloudFormation Metadata), "baseline".
+const char* suppressionKindName(SuppressionKind kind) {
+  switch (kind) {
+    case SuppressionKind::Config:
+      return "external";
+    case SuppressionKind::InSource:
+      return "inSource";
+    case SuppressionKind::Baseline:
+      return "baseline";
+  }
+  return "external";
+}
+
 std::string plural(std::size_t n, std::string_view word) {
   if (n == 1) {
     return "1 " + std::string(word);
@@ -259,7 +272,7 @@ void writeJson(const LintRun& run, std::ostream& out) {
       if (f.suppression.has_value()) {
         w.Key("suppression");
         w.StartObject();
-        put(w, "kind", std::string_view("external"));
+        put(w, "kind", std::string_view(suppressionKindName(f.suppressionKind)));
         put(w, "reason", *f.suppression);
         w.EndObject();
       }
@@ -430,7 +443,11 @@ void writeSarif(const LintRun& run, std::ostream& out) {
         w.Key("suppressions");
         w.StartArray();
         w.StartObject();
-        put(w, "kind", std::string_view("external"));
+        // SARIF knows two kinds: written in the file (CloudFormation Metadata), or elsewhere
+        // (the config, the baseline).
+        put(w, "kind", std::string_view(f.suppressionKind == SuppressionKind::InSource
+                                             ? "inSource"
+                                             : "external"));
         put(w, "status", std::string_view("accepted"));
         put(w, "justification", *f.suppression);
         w.EndObject();
