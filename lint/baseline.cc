@@ -67,8 +67,7 @@ FingerprintParts fingerprintParts(const Finding& finding, std::string_view relat
     first = 1;
     if (tokens.size() > 1 && isIndex(tokens[1])) {
       first = 2;
-      parts.statement =
-          finding.sid.empty() ? "Statement[" + tokens[1] + "]" : "Sid=" + finding.sid;
+      parts.statement = finding.sid.empty() ? "Statement[" + tokens[1] + "]" : "Sid=" + finding.sid;
     } else {
       parts.statement = finding.sid.empty() ? "Statement" : "Sid=" + finding.sid;
     }
@@ -80,8 +79,8 @@ FingerprintParts fingerprintParts(const Finding& finding, std::string_view relat
     parts.element += (parts.element.empty() ? "" : ".") + tokens[i];
   }
   // A problem of the file itself (invalid JSON) has no element: its message says what it is.
-  parts.subject = finding.pointer.empty() && finding.subject.empty() ? finding.message
-                                                                     : finding.subject;
+  parts.subject =
+      finding.pointer.empty() && finding.subject.empty() ? finding.message : finding.subject;
   return parts;
 }
 
@@ -105,8 +104,7 @@ engine::Result<Baseline> parseBaseline(std::string_view text, const std::string&
   ReadError error;
   if (!readJson(text, lines, JsonReadLimits{}, &root, &error)) {
     return engine::Status::invalidArgument(
-        error.message,
-        engine::SourceLocation{name, error.position.line, error.position.column});
+        error.message, engine::SourceLocation{name, error.position.line, error.position.column});
   }
   const Node* version = root.isObject() ? root.get("version") : nullptr;
   if (version == nullptr || version->type != Node::Type::Number ||

@@ -105,8 +105,8 @@ bool anchorsNameCheckov(const RuleInfo& rule, std::string_view id) {
 
 void applyInline(const std::vector<InlineSuppression>& suppressions, Finding* finding) {
   for (const InlineSuppression& s : suppressions) {
-    const bool rule = s.rule == finding->rule->id ||
-                      (s.checkov && anchorsNameCheckov(*finding->rule, s.rule));
+    const bool rule =
+        s.rule == finding->rule->id || (s.checkov && anchorsNameCheckov(*finding->rule, s.rule));
     if (!rule || (!s.sid.empty() && s.sid != finding->sid)) {
       continue;
     }

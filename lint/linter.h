@@ -60,7 +60,7 @@ struct Finding {
 struct FileReport {
   std::string file;
   std::string relativePath;  // to the config's directory, '/'-separated (baseline fingerprints)
-  bool skipped = false;  // not a policy, template or plan
+  bool skipped = false;      // not a policy, template or plan
   InputFormat format = InputFormat::PolicyJson;
   std::size_t policies = 0;
   std::vector<Finding> findings;  // by line, then column

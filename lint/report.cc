@@ -445,9 +445,9 @@ void writeSarif(const LintRun& run, std::ostream& out) {
         w.StartObject();
         // SARIF knows two kinds: written in the file (CloudFormation Metadata), or elsewhere
         // (the config, the baseline).
-        put(w, "kind", std::string_view(f.suppressionKind == SuppressionKind::InSource
-                                             ? "inSource"
-                                             : "external"));
+        put(w, "kind",
+            std::string_view(f.suppressionKind == SuppressionKind::InSource ? "inSource"
+                                                                            : "external"));
         put(w, "status", std::string_view("accepted"));
         put(w, "justification", *f.suppression);
         w.EndObject();

@@ -89,7 +89,8 @@ class UrlDecodedMap final : public PositionMapper {
       offsets_.push_back(i);
       if (encoded[i] == '%' && i + 2 < encoded.size() && hexValue(encoded[i + 1]) >= 0 &&
           hexValue(encoded[i + 2]) >= 0) {
-        decoded->push_back(static_cast<char>(hexValue(encoded[i + 1]) * 16 + hexValue(encoded[i + 2])));
+        decoded->push_back(
+            static_cast<char>(hexValue(encoded[i + 1]) * 16 + hexValue(encoded[i + 2])));
         i += 2;
       } else {
         decoded->push_back(encoded[i]);
@@ -162,24 +163,24 @@ class Extractor {
         error.message = "URL-encoded policy document: " + error.message;
       }
     } else {
-    switch (value.style) {
-      case Node::Style::Json: {
-        const JsonStringMap map(text_, value.offset, lines_);
-        ok = readJson(content, map, JsonReadLimits{}, node.get(), &error);
-        break;
+      switch (value.style) {
+        case Node::Style::Json: {
+          const JsonStringMap map(text_, value.offset, lines_);
+          ok = readJson(content, map, JsonReadLimits{}, node.get(), &error);
+          break;
+        }
+        case Node::Style::YamlLiteral: {
+          const std::uint32_t firstLine = value.position.line + 1;
+          const BlockScalarMap map(content, firstLine, indentOfLine(text_, firstLine));
+          ok = readJson(content, map, JsonReadLimits{}, node.get(), &error);
+          break;
+        }
+        default: {
+          const FixedMap map(value.position);
+          ok = readJson(content, map, JsonReadLimits{}, node.get(), &error);
+          break;
+        }
       }
-      case Node::Style::YamlLiteral: {
-        const std::uint32_t firstLine = value.position.line + 1;
-        const BlockScalarMap map(content, firstLine, indentOfLine(text_, firstLine));
-        ok = readJson(content, map, JsonReadLimits{}, node.get(), &error);
-        break;
-      }
-      default: {
-        const FixedMap map(value.position);
-        ok = readJson(content, map, JsonReadLimits{}, node.get(), &error);
-        break;
-      }
-    }
     }
     if (!ok) {
       file_->problems.push_back(ReadProblem{error.message, error.position, label});
@@ -275,8 +276,7 @@ void readMetadataSuppressions(const Node* metadata, const std::string& label, Ex
         if (id == nullptr) {
           continue;
         }
-        if (comment == nullptr ||
-            comment->text.find_first_not_of(" \t\r\n") == std::string::npos) {
+        if (comment == nullptr || comment->text.find_first_not_of(" \t\r\n") == std::string::npos) {
           if (findRule(id->text) != nullptr) {
             extractor->addProblem(
                 label + ".checkov.skip: " + id->text + " needs a \"comment\" (the reason)",
@@ -285,8 +285,8 @@ void readMetadataSuppressions(const Node* metadata, const std::string& label, Ex
           continue;
         }
         const RuleInfo* own = findRule(id->text);
-        out->push_back(InlineSuppression{own != nullptr ? std::string(own->id) : id->text,
-                                         comment->text, {}, own == nullptr});
+        out->push_back(InlineSuppression{
+            own != nullptr ? std::string(own->id) : id->text, comment->text, {}, own == nullptr});
       }
     }
   }
@@ -454,8 +454,7 @@ void extractTerraform(const Node& root, Extractor* extractor) {
 
 // ---- aws iam get-account-authorization-details ----
 
-constexpr std::string_view kDetailLists[] = {"UserDetailList", "GroupDetailList",
-                                             "RoleDetailList"};
+constexpr std::string_view kDetailLists[] = {"UserDetailList", "GroupDetailList", "RoleDetailList"};
 
 bool isAuthorizationDetails(const Node& root) {
   for (std::string_view key : kDetailLists) {
@@ -551,10 +550,11 @@ void extractAuthorizationDetails(const Node& root, Extractor* extractor) {
       }
       const Node* isDefault = version.get("IsDefaultVersion");
       const bool current = isDefault != nullptr && isDefault->text == "true";
-      const std::string label = "managed policy " + (arn.empty() ? textOf(policy, "PolicyName") : arn) +
-                                " version " + textOf(version, "VersionId") +
-                                (current ? " (default)" : " (not the default version)");
-      PolicyInput* added = extractor->addPolicy(version.get("Document"), PolicyType::Identity, label);
+      const std::string label =
+          "managed policy " + (arn.empty() ? textOf(policy, "PolicyName") : arn) + " version " +
+          textOf(version, "VersionId") + (current ? " (default)" : " (not the default version)");
+      PolicyInput* added =
+          extractor->addPolicy(version.get("Document"), PolicyType::Identity, label);
       if (added != nullptr) {
         added->note = attachments;
       }

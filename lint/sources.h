@@ -37,9 +37,9 @@ enum class PolicyType { Identity, Resource, Trust, Scp, Boundary, Session };
 // `Metadata: policysim: ignore: [{rule, reason, sid}]`, or a `Metadata: checkov: skip:
 // [{id, comment}]` entry (docs/lint.md). Applies to the policies of that resource (or template).
 struct InlineSuppression {
-  std::string rule;    // a policysim rule id, or (from checkov) a checkov check id
-  std::string reason;  // required, non-empty
-  std::string sid;     // empty: any statement
+  std::string rule;      // a policysim rule id, or (from checkov) a checkov check id
+  std::string reason;    // required, non-empty
+  std::string sid;       // empty: any statement
   bool checkov = false;  // from checkov's skip list: `rule` may be a checkov id
 };
 
@@ -101,8 +101,8 @@ struct Utf8Text {
 // Reads a file's text (any encoding readAsUtf8 accepts). `path` decides the format by extension
 // (.yaml/.yml: YAML; .json: JSON; others: by the first character). JSON is a Terraform plan, a
 // CloudFormation template, `aws iam get-account-authorization-details` output (told by its
-// UserDetailList/GroupDetailList/RoleDetailList/Policies lists) or a policy. Positions are in the UTF-8
-// text: for a UTF-16 file, columns count UTF-8 bytes (characters, for ASCII).
+// UserDetailList/GroupDetailList/RoleDetailList/Policies lists) or a policy. Positions are in the
+// UTF-8 text: for a UTF-16 file, columns count UTF-8 bytes (characters, for ASCII).
 [[nodiscard]] SourceFile loadSource(std::string_view path, std::string_view text,
                                     const SourceOptions& options);
 
