@@ -7,7 +7,17 @@ set -euo pipefail
 prefix=${POLICYSIM_PREFIX:?POLICYSIM_PREFIX is required}
 mkdir -p "$prefix"
 if [ -n "${POLICYSIM_VERSION:-}" ]; then
-  url=${POLICYSIM_RELEASE_URL:?POLICYSIM_RELEASE_URL is required with a version}
+  url=${POLICYSIM_RELEASE_URL:-}
+  if [ -z "$url" ]; then
+    # The action's own repository, from where the runner checked it out:
+    # .../_actions/OWNER/REPO/REF (github.action_repository is empty inside composite actions).
+    repo=$(printf '%s\n' "${POLICYSIM_SOURCE:-}" | sed -n 's|.*/_actions/\([^/]*/[^/]*\)/[^/]*/*$|\1|p')
+    if [ -z "$repo" ]; then
+      echo "policysim: set release-url: cannot tell the action's repository" >&2
+      exit 1
+    fi
+    url="https://github.com/$repo/releases/download/{version}/policysim-{version}-linux-x86_64.tar.gz"
+  fi
   url=${url//\{version\}/$POLICYSIM_VERSION}
   echo "policysim: installing $POLICYSIM_VERSION from $url"
   curl -fsSL --retry 3 -o "$prefix/policysim.tar.gz" "$url"

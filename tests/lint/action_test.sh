@@ -80,8 +80,13 @@ python3 "$runner" "$root" "$good" version=v0.0.0 \
 check "missing release: the job fails" [ $? -eq 1 ]
 check "missing release: lint skipped" grep -q "STEP Lint: skipped" "$dir/out4"
 
+# 5. A version without release-url outside a runner's _actions checkout: a clear error.
+python3 "$runner" "$root" "$good" version=v0.0.0 > "$dir/out5" 2>&1
+check "no release-url: the job fails" [ $? -eq 1 ]
+check "no release-url: says what to set" grep -q "set release-url" "$dir/out5"
+
 if [ "$failed" -ne 0 ]; then
-  for n in 1 2 3 4; do echo "--- run $n"; cat "$dir/out$n" 2>/dev/null; done
+  for n in 1 2 3 4 5; do echo "--- run $n"; cat "$dir/out$n" 2>/dev/null; done
 fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
