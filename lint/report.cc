@@ -269,6 +269,9 @@ void writeJson(const LintRun& run, std::ostream& out) {
         put(w, "sid", f.sid);
       }
       put(w, "blocking", f.blocking);
+      if (!f.fingerprint.empty()) {
+        put(w, "fingerprint", f.fingerprint);
+      }
       if (f.suppression.has_value()) {
         w.Key("suppression");
         w.StartObject();
@@ -438,6 +441,9 @@ void writeSarif(const LintRun& run, std::ostream& out) {
       w.Key("partialFingerprints");
       w.StartObject();
       put(w, "policysimFindingHash/v1", fingerprint(f));
+      if (!f.fingerprint.empty()) {
+        put(w, "policysimBaseline/v1", f.fingerprint);  // the --baseline fingerprint
+      }
       w.EndObject();
       if (f.suppression.has_value()) {
         w.Key("suppressions");

@@ -31,6 +31,8 @@ check "baseline: accepted findings are counted as suppressed" has "$dir/out" "su
 lint_json() { "$bin" lint --format json --fail-on warning --baseline baseline.json policies > "$dir/json" 2>&1; }
 lint_json
 check "baseline: JSON marks them kind baseline" has "$dir/json" '"kind": "baseline"'
+first=$(sed -n 's/.*"fingerprint": "\([0-9a-f]*\)".*/\1/p' baseline.json | head -1)
+check "baseline: JSON reports carry the same fingerprints" has "$dir/json" "\"fingerprint\": \"$first\""
 
 # Moving lines around: statements reordered, keys reordered, blank lines added.
 cat > "$repo/policies/app.json" <<'JSON'
