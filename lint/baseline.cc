@@ -174,9 +174,7 @@ std::size_t applyBaseline(const Baseline& baseline, std::vector<FileReport>* rep
       if (f.suppression.has_value()) {
         continue;
       }
-      const std::string fingerprint =
-          f.fingerprint.empty() ? hashFingerprint(fingerprintParts(f, report.relativePath))
-                                : f.fingerprint;
+      const std::string fingerprint = hashFingerprint(fingerprintParts(f, report.relativePath));
       const auto it = left.find(fingerprint);
       if (it == left.end() || it->second == 0) {
         continue;

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cctype>
 
-#include "lint/baseline.h"
 #include "lint/checker.h"
 #include "lint/internal/arn_patterns.h"
 #include "lint/report.h"
@@ -187,9 +186,6 @@ FileReport Linter::lintText(std::string file, std::string_view relativePath, std
   }
   for (Finding& finding : report.findings) {
     applyConfig(relativePath, &finding);
-    if (finding.rule != nullptr) {
-      finding.fingerprint = hashFingerprint(fingerprintParts(finding, report.relativePath));
-    }
   }
   std::erase_if(report.findings, [](const Finding& f) { return f.rule == nullptr; });
   std::stable_sort(report.findings.begin(), report.findings.end(),

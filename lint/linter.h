@@ -51,10 +51,9 @@ struct Finding {
   std::optional<std::string> suppression;  // the reason, when a suppression matched
   SuppressionKind suppressionKind = SuppressionKind::Config;
   // The value the finding is about (the offending action, ARN, condition...), compact JSON for
-  // objects and arrays, cut at 200 bytes; part of the baseline fingerprint.
+  // objects and arrays, cut at 200 bytes; part of the baseline fingerprint (lint/baseline.h,
+  // computed when a report or baseline needs it).
   std::string subject;
-  // Stable identity for baselines (lint/baseline.h): does not change with the line number.
-  std::string fingerprint;
 };
 
 struct FileReport {

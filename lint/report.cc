@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <sstream>
 
+#include "lint/baseline.h"
+
 namespace policysim::lint {
 
 using namespace policysim::engine;    // NOLINT(google-build-using-namespace): the core vocabulary
@@ -269,9 +271,7 @@ void writeJson(const LintRun& run, std::ostream& out) {
         put(w, "sid", f.sid);
       }
       put(w, "blocking", f.blocking);
-      if (!f.fingerprint.empty()) {
-        put(w, "fingerprint", f.fingerprint);
-      }
+      put(w, "fingerprint", hashFingerprint(fingerprintParts(f, file.relativePath)));
       if (f.suppression.has_value()) {
         w.Key("suppression");
         w.StartObject();
@@ -441,9 +441,8 @@ void writeSarif(const LintRun& run, std::ostream& out) {
       w.Key("partialFingerprints");
       w.StartObject();
       put(w, "policysimFindingHash/v1", fingerprint(f));
-      if (!f.fingerprint.empty()) {
-        put(w, "policysimBaseline/v1", f.fingerprint);  // the --baseline fingerprint
-      }
+      // The --baseline fingerprint.
+      put(w, "policysimBaseline/v1", hashFingerprint(fingerprintParts(f, file.relativePath)));
       w.EndObject();
       if (f.suppression.has_value()) {
         w.Key("suppressions");
