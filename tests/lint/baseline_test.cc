@@ -209,6 +209,28 @@ TEST(LintMetadata, SidNarrowsAndReasonIsRequired) {
   EXPECT_TRUE(missingReason);
 }
 
+TEST(LintMetadata, JsonTemplatesAndTemplateWideMetadata) {
+  const FileReport report = lint(R"({"AWSTemplateFormatVersion": "2010-09-09",
+  "Metadata": {"policysim": {"ignore": [{"rule": "PS304", "reason": "sandbox"}]}},
+  "Resources": {"A": {"Type": "AWS::IAM::ManagedPolicy",
+    "Metadata": {"checkov": {"skip": [{"id": "PS303", "comment": "named by policysim id"}]}},
+    "Properties": {"PolicyDocument": {"Statement": [
+      {"Effect": "Allow", "Action": "*", "Resource": "*"}]}}}}})",
+                                 "t.json");
+  int suppressed = 0;
+  for (const Finding& f : report.findings) {
+    if (f.rule->id == "PS303") {
+      EXPECT_EQ(f.suppression.value_or(""), "named by policysim id");
+      ++suppressed;
+    }
+    if (f.rule->id == "PS304") {
+      EXPECT_EQ(f.suppression.value_or(""), "sandbox");
+      ++suppressed;
+    }
+  }
+  EXPECT_EQ(suppressed, 2);
+}
+
 TEST(LintAuthorizationDetails, EveryPolicyWithItsPrincipal) {
   const std::string encoded =
       "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22"
