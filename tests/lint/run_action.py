@@ -53,11 +53,14 @@ def main():
 
     def condition(text, failed):
         expr = EXPR.sub(lambda m: m.group(1), str(text))
+        # As on GitHub: without a status function, success() && is implied.
+        if not re.search(r"\b(always|success|failure|cancelled)\(\)", expr):
+            expr = f"success() && ({expr})"
         expr = re.sub(r"\b(inputs\.[\w-]+|steps\.[\w-]+\.outputs\.[\w-]+)",
                       lambda m: repr(value(m.group(1))), expr)
         expr = expr.replace("&&", " and ").replace("||", " or ")
         expr = expr.replace("always()", "True").replace("success()", repr(not failed))
-        expr = expr.replace("failure()", repr(failed))
+        expr = expr.replace("failure()", repr(failed)).replace("cancelled()", "False")
         return bool(eval(expr, {"__builtins__": {}}, {}))  # noqa: S307 - our own action.yml
 
     github_path = os.path.join(temp, "github_path")
