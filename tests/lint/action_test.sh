@@ -74,6 +74,14 @@ check "inputs: fail-on none passes" [ $? -eq 0 ]
 check "inputs: upload-sarif false skips the upload" \
   grep -q "STEP Upload SARIF to code scanning: skipped" "$dir/out3"
 
+# An input error (a path that does not exist): the lint step itself fails with 2; no upload.
+python3 "$runner" "$root" "$good" version=v9.9.9 \
+  "release-url=file://$dir/release/policysim-{version}-linux-x86_64.tar.gz" \
+  paths=no-such-dir > "$dir/out6" 2>&1
+check "input error: the job fails" [ $? -eq 1 ]
+check "input error: the lint step exits 2" grep -q "STEP Lint: ran, exit 2" "$dir/out6"
+check "input error: no SARIF upload" grep -q "STEP Upload SARIF to code scanning: skipped" "$dir/out6"
+
 # 4. A missing release fails the install step, and nothing runs after it.
 python3 "$runner" "$root" "$good" version=v0.0.0 \
   "release-url=file://$dir/release/policysim-{version}-linux-x86_64.tar.gz" > "$dir/out4" 2>&1
@@ -86,7 +94,7 @@ check "no release-url: the job fails" [ $? -eq 1 ]
 check "no release-url: says what to set" grep -q "set release-url" "$dir/out5"
 
 if [ "$failed" -ne 0 ]; then
-  for n in 1 2 3 4 5; do echo "--- run $n"; cat "$dir/out$n" 2>/dev/null; done
+  for n in 1 2 3 4 5 6; do echo "--- run $n"; cat "$dir/out$n" 2>/dev/null; done
 fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
