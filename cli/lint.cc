@@ -20,6 +20,7 @@
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/file_io.h"
+#include "lint/baseline.h"
 #include "lint/config.h"
 #include "lint/linter.h"
 #include "lint/path_scan.h"
@@ -46,6 +47,8 @@ struct LintArgs {
   bool showSuppressed = false;
   bool skipUnknown = false;
   std::string output;
+  std::string baseline;
+  std::string writeBaseline;
   unsigned jobs = 0;
 };
 
@@ -126,6 +129,17 @@ int runLint(const LintArgs& args) {
       return kExitInputError;
     }
   }
+  std::optional<lint::Baseline> baseline;
+  if (!args.baseline.empty()) {
+    auto text = readFile(args.baseline);
+    auto parsed = text.ok() ? lint::parseBaseline(text.value(), args.baseline)
+                            : engine::Result<lint::Baseline>(text.status());
+    if (!parsed.ok()) {
+      std::cerr << parsed.status().toString() << "\n";
+      return kExitInputError;
+    }
+    baseline = std::move(parsed).value();
+  }
   auto data = analysis::loadIamDataOrShipped(args.iamData);
   if (!data.ok()) {
     std::cerr << data.status().toString() << "\n";
@@ -183,6 +197,18 @@ int runLint(const LintArgs& args) {
   }
   const bool inputError = !scan.value().readErrors.empty();
   std::vector<lint::FileReport> reports = std::move(scan.value().reports);
+  if (!args.writeBaseline.empty()) {
+    std::ofstream baselineFile(args.writeBaseline, std::ios::binary);
+    baselineFile << lint::writeBaseline(reports, kToolVersion);
+    baselineFile.flush();
+    if (!baselineFile) {
+      std::cerr << args.writeBaseline << ": error: cannot write the baseline\n";
+      return kExitInputError;
+    }
+  }
+  if (baseline.has_value()) {
+    lint::applyBaseline(*baseline, &reports);
+  }
 
   lint::LintRun run;
   run.files = std::move(reports);
@@ -217,6 +243,11 @@ int runLint(const LintArgs& args) {
   out->flush();
   if (inputError) {
     return kExitInputError;
+  }
+  if (!args.writeBaseline.empty()) {
+    // Writing a baseline accepts what is there now: the run that writes it does not fail.
+    std::cerr << "policysim lint: baseline written to " << args.writeBaseline << "\n";
+    return kExitAllowed;
   }
   const lint::LintSummary summary = lint::summarize(run);
   return summary.blocking > 0 ? kExitDenied : kExitAllowed;
@@ -256,6 +287,11 @@ void addLintCommand(CLI::App& app, int* exitCode) {
                 "Skip named files that are not a policy, template or plan (as in directories); "
                 "for pre-commit, which passes every changed file");
   cmd->add_option("-o,--output", args->output, "Write the report to a file instead of stdout");
+  cmd->add_option("--baseline", args->baseline,
+                  "Findings in this baseline do not block (reported as suppressed); only new "
+                  "ones do");
+  cmd->add_option("--write-baseline", args->writeBaseline,
+                  "Write the current findings to this baseline file and exit 0");
   cmd->add_option("-j,--jobs", args->jobs, "Worker threads (default: all cores)");
   cmd->callback([args, exitCode] { *exitCode = runLint(*args); });
 }

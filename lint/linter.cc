@@ -1,14 +1,122 @@
 #include "lint/linter.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include "lint/checker.h"
 #include "lint/internal/arn_patterns.h"
+#include "lint/report.h"
 
 namespace policysim::lint {
 
 using namespace policysim::engine;    // NOLINT(google-build-using-namespace): the core vocabulary
 using namespace policysim::analysis;  // NOLINT(google-build-using-namespace)
+
+namespace {
+
+constexpr std::size_t kSubjectLimit = 200;
+
+// The deepest node the path reaches inside the policy (the path may end at a key).
+const Node* nodeAt(const Node* root, const std::vector<PathSegment>& path) {
+  const Node* node = root;
+  for (const PathSegment& segment : path) {
+    const Node* next = nullptr;
+    if (segment.index >= 0 && node->isArray() &&
+        static_cast<std::size_t>(segment.index) < node->elements.size()) {
+      next = &node->elements[static_cast<std::size_t>(segment.index)];
+    } else if (segment.index < 0 && node->isObject()) {
+      next = node->get(segment.key);
+    }
+    if (next == nullptr) {
+      break;
+    }
+    node = next;
+  }
+  return node;
+}
+
+// Compact JSON-like text of a node, stopping once it is over kSubjectLimit bytes.
+void appendCompact(const Node& node, std::string* out) {
+  if (out->size() > kSubjectLimit) {
+    return;
+  }
+  switch (node.type) {
+    case Node::Type::Null:
+      *out += "null";
+      return;
+    case Node::Type::String:
+      *out += '"' + node.text + '"';
+      return;
+    case Node::Type::Bool:
+    case Node::Type::Number:
+      *out += node.text;
+      return;
+    case Node::Type::Array:
+      *out += '[';
+      for (std::size_t i = 0; i < node.elements.size(); ++i) {
+        *out += i == 0 ? "" : ",";
+        appendCompact(node.elements[i], out);
+      }
+      *out += ']';
+      return;
+    case Node::Type::Object:
+      *out += '{';
+      for (std::size_t i = 0; i < node.members.size(); ++i) {
+        *out += (i == 0 ? "\"" : ",\"") + node.members[i].key + "\":";
+        appendCompact(node.members[i].value, out);
+      }
+      *out += '}';
+      return;
+  }
+}
+
+std::string subjectOf(const Node* root, const std::vector<PathSegment>& path) {
+  if (root == nullptr) {
+    return {};
+  }
+  const Node* node = nodeAt(root, path);
+  std::string out;
+  if (node->isString()) {
+    out = node->text;
+  } else {
+    appendCompact(*node, &out);
+  }
+  if (out.size() > kSubjectLimit) {
+    out.resize(kSubjectLimit);
+  }
+  return out;
+}
+
+// True when a checkov check id is one this rule's anchors name ("checkov CKV_AWS_1/CKV_AWS_49").
+bool anchorsNameCheckov(const RuleInfo& rule, std::string_view id) {
+  const std::string checkov = splitAnchors(rule.anchors).checkov;
+  std::size_t pos = 0;
+  while ((pos = checkov.find(id, pos)) != std::string::npos) {
+    const std::size_t end = pos + id.size();
+    auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; };
+    if ((pos == 0 || !word(checkov[pos - 1])) && (end == checkov.size() || !word(checkov[end]))) {
+      return true;
+    }
+    pos = end;
+  }
+  return false;
+}
+
+void applyInline(const std::vector<InlineSuppression>& suppressions, Finding* finding) {
+  for (const InlineSuppression& s : suppressions) {
+    const bool rule =
+        s.rule == finding->rule->id || (s.checkov && anchorsNameCheckov(*finding->rule, s.rule));
+    if (!rule || (!s.sid.empty() && s.sid != finding->sid)) {
+      continue;
+    }
+    finding->suppression = s.reason;
+    finding->suppressionKind = SuppressionKind::InSource;
+    finding->blocking = false;
+    return;
+  }
+}
+
+}  // namespace
 
 Linter::Linter(std::shared_ptr<const IamData> data, LintConfig config)
     : data_(std::move(data)),
@@ -25,6 +133,7 @@ FileReport Linter::lintText(std::string file, std::string_view relativePath, std
                             bool named) const {
   FileReport report;
   report.file = std::move(file);
+  report.relativePath = std::string(relativePath.empty() ? report.file : relativePath);
   SourceOptions options;
   options.named = named;
   for (const PolicyTypeEntry& entry : config_.policyTypes) {
@@ -61,12 +170,17 @@ FileReport Linter::lintText(std::string file, std::string_view relativePath, std
       finding.rule = r.rule;
       finding.severity = r.rule->severity;
       finding.message = std::move(r.message);
+      if (!policy.note.empty()) {
+        finding.message += " (" + policy.note + ")";
+      }
+      finding.subject = subjectOf(policy.root, r.path);
       finding.file = report.file;
       finding.position = r.position;
       finding.path = formatPath(r.path);
       finding.pointer = formatPointer(r.path);
       finding.policy = policy.label;
       finding.sid = std::move(r.sid);
+      applyInline(policy.suppressions, &finding);
       report.findings.push_back(std::move(finding));
     }
   }
@@ -96,6 +210,9 @@ void Linter::applyConfig(std::string_view relativePath, Finding* finding) const 
     }
   }
   for (const SuppressionEntry& s : config_.suppressions) {
+    if (finding->suppression.has_value()) {
+      break;  // suppressed in the file itself
+    }
     if (s.rule != id || !globMatch(s.path, relativePath)) {
       continue;
     }

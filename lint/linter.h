@@ -31,6 +31,10 @@ class ArnFormatIndex;
 // Vocabulary of the core and the analyses this header speaks in.
 using analysis::IamData;
 
+// Where a suppression came from: the repository config, the file itself (CloudFormation
+// Metadata), or the baseline given with --baseline.
+enum class SuppressionKind { Config, InSource, Baseline };
+
 struct Finding {
   const RuleInfo* rule = nullptr;
   LintSeverity severity = LintSeverity::Error;  // after the config's override
@@ -45,11 +49,17 @@ struct Finding {
   // severity or listed as blocking.
   bool blocking = false;
   std::optional<std::string> suppression;  // the reason, when a suppression matched
+  SuppressionKind suppressionKind = SuppressionKind::Config;
+  // The value the finding is about (the offending action, ARN, condition...), compact JSON for
+  // objects and arrays, cut at 200 bytes; part of the baseline fingerprint (lint/baseline.h,
+  // computed when a report or baseline needs it).
+  std::string subject;
 };
 
 struct FileReport {
   std::string file;
-  bool skipped = false;  // not a policy, template or plan
+  std::string relativePath;  // to the config's directory, '/'-separated (baseline fingerprints)
+  bool skipped = false;      // not a policy, template or plan
   InputFormat format = InputFormat::PolicyJson;
   std::size_t policies = 0;
   std::vector<Finding> findings;  // by line, then column

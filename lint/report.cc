@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <sstream>
 
+#include "lint/baseline.h"
+
 namespace policysim::lint {
 
 using namespace policysim::engine;    // NOLINT(google-build-using-namespace): the core vocabulary
@@ -85,6 +87,19 @@ std::string fingerprint(const Finding& f) {
   char buffer[17];
   std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(hash));
   return buffer;
+}
+
+// JSON report: "external" (the config), "inSource" (CloudFormation Metadata), "baseline".
+const char* suppressionKindName(SuppressionKind kind) {
+  switch (kind) {
+    case SuppressionKind::Config:
+      return "external";
+    case SuppressionKind::InSource:
+      return "inSource";
+    case SuppressionKind::Baseline:
+      return "baseline";
+  }
+  return "external";
 }
 
 std::string plural(std::size_t n, std::string_view word) {
@@ -256,10 +271,11 @@ void writeJson(const LintRun& run, std::ostream& out) {
         put(w, "sid", f.sid);
       }
       put(w, "blocking", f.blocking);
+      put(w, "fingerprint", hashFingerprint(fingerprintParts(f, file.relativePath)));
       if (f.suppression.has_value()) {
         w.Key("suppression");
         w.StartObject();
-        put(w, "kind", std::string_view("external"));
+        put(w, "kind", std::string_view(suppressionKindName(f.suppressionKind)));
         put(w, "reason", *f.suppression);
         w.EndObject();
       }
@@ -425,12 +441,18 @@ void writeSarif(const LintRun& run, std::ostream& out) {
       w.Key("partialFingerprints");
       w.StartObject();
       put(w, "policysimFindingHash/v1", fingerprint(f));
+      // The --baseline fingerprint.
+      put(w, "policysimBaseline/v1", hashFingerprint(fingerprintParts(f, file.relativePath)));
       w.EndObject();
       if (f.suppression.has_value()) {
         w.Key("suppressions");
         w.StartArray();
         w.StartObject();
-        put(w, "kind", std::string_view("external"));
+        // SARIF knows two kinds: written in the file (CloudFormation Metadata), or elsewhere
+        // (the config, the baseline).
+        put(w, "kind",
+            std::string_view(f.suppressionKind == SuppressionKind::InSource ? "inSource"
+                                                                            : "external"));
         put(w, "status", std::string_view("accepted"));
         put(w, "justification", *f.suppression);
         w.EndObject();

@@ -2,10 +2,12 @@
 #include "lint/sources.h"
 
 #include <algorithm>
+#include <map>
 #include <utility>
 
 #include "engine/request.h"
 #include "lint/json_reader.h"
+#include "lint/rules.h"
 #include "lint/yaml_reader.h"
 
 namespace policysim::lint {
@@ -62,6 +64,56 @@ std::uint32_t indentOfLine(std::string_view text, std::uint32_t line) {
   return 0;
 }
 
+int hexValue(char c) {
+  if (c >= '0' && c <= '9') {
+    return c - '0';
+  }
+  if (c >= 'a' && c <= 'f') {
+    return c - 'a' + 10;
+  }
+  if (c >= 'A' && c <= 'F') {
+    return c - 'A' + 10;
+  }
+  return -1;
+}
+
+// Offsets of URL-decoded text (RFC 3986 percent-encoding, as IAM's API returns policy documents)
+// mapped to the encoded text's offsets, then through the outer mapper. '+' stays '+': RFC 3986
+// encoders write a space as %20.
+class UrlDecodedMap final : public PositionMapper {
+ public:
+  UrlDecodedMap(std::string_view encoded, const PositionMapper& outer, std::string* decoded)
+      : outer_(outer) {
+    decoded->clear();
+    for (std::size_t i = 0; i < encoded.size(); ++i) {
+      offsets_.push_back(i);
+      if (encoded[i] == '%' && i + 2 < encoded.size() && hexValue(encoded[i + 1]) >= 0 &&
+          hexValue(encoded[i + 2]) >= 0) {
+        decoded->push_back(
+            static_cast<char>(hexValue(encoded[i + 1]) * 16 + hexValue(encoded[i + 2])));
+        i += 2;
+      } else {
+        decoded->push_back(encoded[i]);
+      }
+    }
+    offsets_.push_back(encoded.size());
+  }
+  [[nodiscard]] Position at(std::size_t offset) const override {
+    return outer_.at(offsets_[std::min(offset, offsets_.size() - 1)]);
+  }
+
+ private:
+  std::vector<std::size_t> offsets_;  // per decoded byte, plus one past the end
+  const PositionMapper& outer_;
+};
+
+// A policy document written URL-encoded: it starts with a percent-encoded character ("%7B"
+// is "{") where JSON would start with "{".
+bool isUrlEncoded(std::string_view content) {
+  const std::size_t first = content.find_first_not_of(" \t\r\n");
+  return first != std::string_view::npos && content[first] == '%';
+}
+
 class Extractor {
  public:
   Extractor(std::string_view text, const LineMap& lines, SourceFile* file)
@@ -69,50 +121,74 @@ class Extractor {
 
   // Adds the policy held by `value` (an object, or a JSON string) unless it is an intrinsic
   // function or empty.
-  void addPolicy(const Node* value, PolicyType type, std::string label) {
+  // Returns the policy added, or nullptr. The PolicyInput stays valid until the next call.
+  PolicyInput* addPolicy(const Node* value, PolicyType type, std::string label) {
     if (value == nullptr || value->intrinsic || value->isNull()) {
-      return;
+      return nullptr;
     }
     if (value->isString()) {
-      addEmbedded(*value, type, std::move(label));
-      return;
+      return addEmbedded(*value, type, std::move(label));
     }
-    file_->policies.push_back(PolicyInput{value, type, std::move(label)});
+    file_->policies.push_back(PolicyInput{value, type, std::move(label), {}, {}});
+    return &file_->policies.back();
+  }
+
+  void addProblem(std::string message, Position position, std::string label) {
+    file_->problems.push_back(ReadProblem{std::move(message), position, std::move(label)});
   }
 
  private:
-  void addEmbedded(const Node& value, PolicyType type, std::string label) {
+  PolicyInput* addEmbedded(const Node& value, PolicyType type, std::string label) {
     const std::string_view content = value.text;
     if (content.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-      return;  // empty: Terraform shows unknown values this way in some versions
+      return nullptr;  // empty: Terraform shows unknown values this way in some versions
     }
     auto node = std::make_unique<Node>();
     ReadError error;
     bool ok = false;
-    switch (value.style) {
-      case Node::Style::Json: {
-        const JsonStringMap map(text_, value.offset, lines_);
-        ok = readJson(content, map, JsonReadLimits{}, node.get(), &error);
-        break;
+    if (isUrlEncoded(content)) {
+      // IAM's API (GetAccountAuthorizationDetails, GetPolicyVersion) returns documents
+      // URL-encoded; the AWS CLI decodes them, raw API output does not.
+      std::string decoded;
+      if (value.style == Node::Style::Json) {
+        const JsonStringMap outer(text_, value.offset, lines_);
+        const UrlDecodedMap map(content, outer, &decoded);
+        ok = readJson(decoded, map, JsonReadLimits{}, node.get(), &error);
+      } else {
+        const FixedMap outer(value.position);
+        const UrlDecodedMap map(content, outer, &decoded);
+        ok = readJson(decoded, map, JsonReadLimits{}, node.get(), &error);
       }
-      case Node::Style::YamlLiteral: {
-        const std::uint32_t firstLine = value.position.line + 1;
-        const BlockScalarMap map(content, firstLine, indentOfLine(text_, firstLine));
-        ok = readJson(content, map, JsonReadLimits{}, node.get(), &error);
-        break;
+      if (!ok) {
+        error.message = "URL-encoded policy document: " + error.message;
       }
-      default: {
-        const FixedMap map(value.position);
-        ok = readJson(content, map, JsonReadLimits{}, node.get(), &error);
-        break;
+    } else {
+      switch (value.style) {
+        case Node::Style::Json: {
+          const JsonStringMap map(text_, value.offset, lines_);
+          ok = readJson(content, map, JsonReadLimits{}, node.get(), &error);
+          break;
+        }
+        case Node::Style::YamlLiteral: {
+          const std::uint32_t firstLine = value.position.line + 1;
+          const BlockScalarMap map(content, firstLine, indentOfLine(text_, firstLine));
+          ok = readJson(content, map, JsonReadLimits{}, node.get(), &error);
+          break;
+        }
+        default: {
+          const FixedMap map(value.position);
+          ok = readJson(content, map, JsonReadLimits{}, node.get(), &error);
+          break;
+        }
       }
     }
     if (!ok) {
       file_->problems.push_back(ReadProblem{error.message, error.position, label});
-      return;
+      return nullptr;
     }
-    file_->policies.push_back(PolicyInput{node.get(), type, std::move(label)});
+    file_->policies.push_back(PolicyInput{node.get(), type, std::move(label), {}, {}});
     file_->embedded.push_back(std::move(node));
+    return &file_->policies.back();
   }
 
   std::string_view text_;
@@ -150,17 +226,101 @@ constexpr PolicyProperty kCfnPolicies[] = {
 constexpr std::string_view kCfnInlinePolicies[] = {"AWS::IAM::Role", "AWS::IAM::User",
                                                    "AWS::IAM::Group"};
 
-void extractCloudFormation(const Node& root, Extractor* extractor) {
+const Node* scalarMember(const Node& object, std::string_view key) {
+  const Node* value = object.get(key);
+  return value != nullptr && value->isScalar() ? value : nullptr;
+}
+
+// The suppressions of a template's or resource's Metadata (docs/lint.md):
+//   policysim: {ignore: [{rule: PS301, reason: "...", sid: "optional"}]}
+//   checkov: {skip: [{id: CKV_AWS_1 or PS301, comment: "..."}]}
+// A policysim entry without a known rule or a reason is a problem of the file; checkov entries
+// naming checks policysim does not map are checkov's own and left alone.
+void readMetadataSuppressions(const Node* metadata, const std::string& label, Extractor* extractor,
+                              std::vector<InlineSuppression>* out) {
+  if (metadata == nullptr || !metadata->isObject()) {
+    return;
+  }
+  if (const Node* own = metadata->get("policysim"); own != nullptr) {
+    const Node* ignore = own->isObject() ? own->get("ignore") : nullptr;
+    if (ignore == nullptr || !ignore->isArray()) {
+      extractor->addProblem(label + ".policysim: expected {ignore: [{rule, reason}]}",
+                            own->position, {});
+    } else {
+      for (std::size_t i = 0; i < ignore->elements.size(); ++i) {
+        const Node& entry = ignore->elements[i];
+        const std::string where = label + ".policysim.ignore[" + std::to_string(i) + "]";
+        const Node* rule = entry.isObject() ? scalarMember(entry, "rule") : nullptr;
+        const Node* reason = entry.isObject() ? scalarMember(entry, "reason") : nullptr;
+        const Node* sid = entry.isObject() ? scalarMember(entry, "sid") : nullptr;
+        if (rule == nullptr || findRule(rule->text) == nullptr) {
+          extractor->addProblem(where + ": \"rule\" must name a policysim rule (PS...)",
+                                rule != nullptr ? rule->position : entry.position, {});
+          continue;
+        }
+        if (reason == nullptr || reason->text.find_first_not_of(" \t\r\n") == std::string::npos) {
+          extractor->addProblem(where + ": a suppression needs a \"reason\"", entry.position, {});
+          continue;
+        }
+        out->push_back(InlineSuppression{std::string(findRule(rule->text)->id), reason->text,
+                                         sid != nullptr ? sid->text : std::string(), false});
+      }
+    }
+  }
+  if (const Node* checkov = metadata->get("checkov"); checkov != nullptr && checkov->isObject()) {
+    const Node* skip = checkov->get("skip");
+    if (skip != nullptr && skip->isArray()) {
+      for (const Node& entry : skip->elements) {
+        const Node* id = entry.isObject() ? scalarMember(entry, "id") : nullptr;
+        const Node* comment = entry.isObject() ? scalarMember(entry, "comment") : nullptr;
+        if (id == nullptr) {
+          continue;
+        }
+        if (comment == nullptr || comment->text.find_first_not_of(" \t\r\n") == std::string::npos) {
+          if (findRule(id->text) != nullptr) {
+            extractor->addProblem(
+                label + ".checkov.skip: " + id->text + " needs a \"comment\" (the reason)",
+                entry.position, {});
+          }
+          continue;
+        }
+        const RuleInfo* own = findRule(id->text);
+        out->push_back(InlineSuppression{
+            own != nullptr ? std::string(own->id) : id->text, comment->text, {}, own == nullptr});
+      }
+    }
+  }
+}
+
+void extractResource(const NodeMember& resource, Extractor* extractor);
+
+void extractCloudFormation(const Node& root, Extractor* extractor, SourceFile* file) {
   const Node* resources = root.get("Resources");
   if (resources == nullptr || !resources->isObject()) {
     return;
   }
+  std::vector<InlineSuppression> templateWide;
+  readMetadataSuppressions(root.get("Metadata"), "Metadata", extractor, &templateWide);
   for (const NodeMember& resource : resources->members) {
+    const std::size_t before = file->policies.size();
+    std::vector<InlineSuppression> suppressions;
+    readMetadataSuppressions(resource.value.get("Metadata"),
+                             "Resources." + resource.key + ".Metadata", extractor, &suppressions);
+    suppressions.insert(suppressions.end(), templateWide.begin(), templateWide.end());
+    extractResource(resource, extractor);
+    for (std::size_t i = before; i < file->policies.size(); ++i) {
+      file->policies[i].suppressions = suppressions;
+    }
+  }
+}
+
+void extractResource(const NodeMember& resource, Extractor* extractor) {
+  {
     const Node* typeNode = resource.value.get("Type");
     const Node* properties = resource.value.get("Properties");
     if (typeNode == nullptr || !typeNode->isString() || properties == nullptr ||
         !properties->isObject()) {
-      continue;
+      return;
     }
     const std::string& type = typeNode->text;
     const std::string prefix = "Resources." + resource.key + ".Properties.";
@@ -181,7 +341,7 @@ void extractCloudFormation(const Node& root, Extractor* extractor) {
         std::end(kCfnInlinePolicies)) {
       const Node* policies = properties->get("Policies");
       if (policies == nullptr || !policies->isArray()) {
-        continue;
+        return;
       }
       for (std::size_t i = 0; i < policies->elements.size(); ++i) {
         const Node& policy = policies->elements[i];
@@ -292,6 +452,116 @@ void extractTerraform(const Node& root, Extractor* extractor) {
   }
 }
 
+// ---- aws iam get-account-authorization-details ----
+
+constexpr std::string_view kDetailLists[] = {"UserDetailList", "GroupDetailList", "RoleDetailList"};
+
+bool isAuthorizationDetails(const Node& root) {
+  for (std::string_view key : kDetailLists) {
+    if (const Node* list = root.get(key); list != nullptr && list->isArray()) {
+      return true;
+    }
+  }
+  const Node* policies = root.get("Policies");
+  return policies != nullptr && policies->isArray() &&
+         std::any_of(policies->elements.begin(), policies->elements.end(),
+                     [](const Node& p) { return p.isObject() && p.get("PolicyVersionList"); });
+}
+
+std::string textOf(const Node& object, std::string_view key) {
+  const Node* value = object.get(key);
+  return value != nullptr && value->isString() ? value->text : std::string();
+}
+
+struct PrincipalKind {
+  std::string_view list;        // UserDetailList
+  std::string_view kind;        // user
+  std::string_view nameKey;     // UserName
+  std::string_view inlineList;  // UserPolicyList
+};
+
+constexpr PrincipalKind kPrincipalKinds[] = {
+    {"UserDetailList", "user", "UserName", "UserPolicyList"},
+    {"GroupDetailList", "group", "GroupName", "GroupPolicyList"},
+    {"RoleDetailList", "role", "RoleName", "RolePolicyList"},
+};
+
+// Every inline policy (and role trust policy) of the users, groups and roles, labelled with the
+// principal, and every version of every managed policy, labelled with its ARN and version and
+// noting the principals it is attached to (from their AttachedManagedPolicies).
+void extractAuthorizationDetails(const Node& root, Extractor* extractor) {
+  std::map<std::string, std::vector<std::string>> attachedTo;  // policy ARN -> "role X", ...
+  for (const PrincipalKind& kind : kPrincipalKinds) {
+    const Node* list = root.get(kind.list);
+    if (list == nullptr || !list->isArray()) {
+      continue;
+    }
+    for (const Node& principal : list->elements) {
+      if (!principal.isObject()) {
+        continue;
+      }
+      const std::string who = std::string(kind.kind) + " " + textOf(principal, kind.nameKey);
+      if (kind.kind == "role") {
+        extractor->addPolicy(principal.get("AssumeRolePolicyDocument"), PolicyType::Trust,
+                             who + ": trust policy");
+      }
+      if (const Node* inlines = principal.get(kind.inlineList);
+          inlines != nullptr && inlines->isArray()) {
+        for (const Node& policy : inlines->elements) {
+          if (policy.isObject()) {
+            extractor->addPolicy(policy.get("PolicyDocument"), PolicyType::Identity,
+                                 who + ": inline policy " + textOf(policy, "PolicyName"));
+          }
+        }
+      }
+      if (const Node* attached = principal.get("AttachedManagedPolicies");
+          attached != nullptr && attached->isArray()) {
+        for (const Node& policy : attached->elements) {
+          if (policy.isObject()) {
+            attachedTo[textOf(policy, "PolicyArn")].push_back(who);
+          }
+        }
+      }
+    }
+  }
+  const Node* policies = root.get("Policies");
+  if (policies == nullptr || !policies->isArray()) {
+    return;
+  }
+  for (const Node& policy : policies->elements) {
+    const Node* versions = policy.isObject() ? policy.get("PolicyVersionList") : nullptr;
+    if (versions == nullptr || !versions->isArray()) {
+      continue;
+    }
+    const std::string arn = textOf(policy, "Arn");
+    const auto it = attachedTo.find(arn);
+    std::string attachments;
+    if (it == attachedTo.end()) {
+      attachments = "attached to no user, group or role in this file";
+    } else {
+      attachments = "attached to ";
+      for (std::size_t i = 0; i < it->second.size(); ++i) {
+        attachments += (i == 0 ? "" : ", ") + it->second[i];
+      }
+    }
+    for (const Node& version : versions->elements) {
+      if (!version.isObject()) {
+        continue;
+      }
+      const Node* isDefault = version.get("IsDefaultVersion");
+      const bool current = isDefault != nullptr && isDefault->text == "true";
+      const std::string label =
+          "managed policy " + (arn.empty() ? textOf(policy, "PolicyName") : arn) + " version " +
+          textOf(version, "VersionId") + (current ? " (default)" : " (not the default version)");
+      PolicyInput* added =
+          extractor->addPolicy(version.get("Document"), PolicyType::Identity, label);
+      if (added != nullptr) {
+        added->note = attachments;
+      }
+    }
+  }
+}
+
 bool isTrustAction(std::string_view action) {
   const std::string a = toLowerAscii(action);
   return startsWith(a, "sts:assumerole") || a == "sts:tagsession" || a == "sts:setsourceidentity" ||
@@ -349,7 +619,8 @@ bool looksLikePolicyText(std::string_view text) {
   return text.find("\"Statement\"") != std::string_view::npos ||
          text.find("AWSTemplateFormatVersion") != std::string_view::npos ||
          text.find("\"Resources\"") != std::string_view::npos ||
-         text.find("\"format_version\"") != std::string_view::npos;
+         text.find("\"format_version\"") != std::string_view::npos ||
+         text.find("DetailList\"") != std::string_view::npos;
 }
 
 bool isCloudFormation(const Node& root) {
@@ -478,6 +749,8 @@ const char* inputFormatName(InputFormat format) {
       return "cloudformation-yaml";
     case InputFormat::TerraformPlan:
       return "terraform-plan";
+    case InputFormat::AuthorizationDetails:
+      return "authorization-details";
   }
   return "policy";
 }
@@ -593,7 +866,7 @@ SourceFile loadSource(std::string_view path, std::string_view bytes, const Sourc
     file.format = InputFormat::CloudFormationYaml;
     markIntrinsics(file.root.get());
     Extractor extractor(text, lines, &file);
-    extractCloudFormation(*file.root, &extractor);
+    extractCloudFormation(*file.root, &extractor, &file);
     return file;
   }
 
@@ -614,11 +887,17 @@ SourceFile loadSource(std::string_view path, std::string_view bytes, const Sourc
     extractTerraform(root, &extractor);
     return file;
   }
+  if (root.isObject() && isAuthorizationDetails(root)) {
+    file.recognized = true;
+    file.format = InputFormat::AuthorizationDetails;
+    extractAuthorizationDetails(root, &extractor);
+    return file;
+  }
   if (root.isObject() && isCloudFormation(root)) {
     file.recognized = true;
     file.format = InputFormat::CloudFormationJson;
     markIntrinsics(file.root.get());
-    extractCloudFormation(root, &extractor);
+    extractCloudFormation(root, &extractor, &file);
     return file;
   }
   if ((root.isObject() && root.find("Statement") != nullptr) || options.named) {
@@ -627,7 +906,7 @@ SourceFile loadSource(std::string_view path, std::string_view bytes, const Sourc
     const PolicyType type = options.policyType.has_value()
                                 ? *options.policyType
                                 : (root.isObject() ? inferPolicyType(root) : PolicyType::Identity);
-    file.policies.push_back(PolicyInput{file.root.get(), type, {}});
+    file.policies.push_back(PolicyInput{file.root.get(), type, {}, {}, {}});
   }
   return file;
 }

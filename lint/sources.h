@@ -16,8 +16,15 @@
 
 namespace policysim::lint {
 
-enum class InputFormat { PolicyJson, CloudFormationJson, CloudFormationYaml, TerraformPlan };
-// "policy", "cloudformation-json", "cloudformation-yaml", "terraform-plan".
+enum class InputFormat {
+  PolicyJson,
+  CloudFormationJson,
+  CloudFormationYaml,
+  TerraformPlan,
+  AuthorizationDetails,  // `aws iam get-account-authorization-details` output
+};
+// "policy", "cloudformation-json", "cloudformation-yaml", "terraform-plan",
+// "authorization-details".
 [[nodiscard]] const char* inputFormatName(InputFormat format);
 
 // The role a policy plays; decides which elements it needs or must not have.
@@ -25,6 +32,16 @@ enum class PolicyType { Identity, Resource, Trust, Scp, Boundary, Session };
 // "identity", "resource", "trust", "scp", "boundary", "session".
 [[nodiscard]] const char* policyTypeName(PolicyType type);
 [[nodiscard]] std::optional<PolicyType> parsePolicyType(std::string_view text);
+
+// A suppression written inside the file itself: a CloudFormation resource's (or the template's)
+// `Metadata: policysim: ignore: [{rule, reason, sid}]`, or a `Metadata: checkov: skip:
+// [{id, comment}]` entry (docs/lint.md). Applies to the policies of that resource (or template).
+struct InlineSuppression {
+  std::string rule;      // a policysim rule id, or (from checkov) a checkov check id
+  std::string reason;    // required, non-empty
+  std::string sid;       // empty: any statement
+  bool checkov = false;  // from checkov's skip list: `rule` may be a checkov id
+};
 
 // One policy found in a file. `root` points into the SourceFile that found it.
 struct PolicyInput {
@@ -34,6 +51,10 @@ struct PolicyInput {
   // "Resources.AppRole.Properties.AssumeRolePolicyDocument" or
   // "aws_iam_role.app.assume_role_policy"; empty for a plain policy file.
   std::string label;
+  // Appended to each finding's message (e.g. the principals a managed policy is attached to);
+  // not part of the policy's identity.
+  std::string note;
+  std::vector<InlineSuppression> suppressions;
 };
 
 // A problem that stops a file (or an embedded policy) from being read: invalid JSON or YAML.
@@ -78,8 +99,10 @@ struct Utf8Text {
 [[nodiscard]] engine::Result<Utf8Text> readAsUtf8(std::string_view bytes, std::string* storage);
 
 // Reads a file's text (any encoding readAsUtf8 accepts). `path` decides the format by extension
-// (.yaml/.yml: YAML; .json: JSON; others: by the first character). Positions are in the UTF-8
-// text: for a UTF-16 file, columns count UTF-8 bytes (characters, for ASCII).
+// (.yaml/.yml: YAML; .json: JSON; others: by the first character). JSON is a Terraform plan, a
+// CloudFormation template, `aws iam get-account-authorization-details` output (told by its
+// UserDetailList/GroupDetailList/RoleDetailList/Policies lists) or a policy. Positions are in the
+// UTF-8 text: for a UTF-16 file, columns count UTF-8 bytes (characters, for ASCII).
 [[nodiscard]] SourceFile loadSource(std::string_view path, std::string_view text,
                                     const SourceOptions& options);
 

@@ -6,10 +6,12 @@ set -euo pipefail
 # Build: compiler, CMake, libraries. Tests: nginx and curl (serve integration tests); clang
 # and its runtime libraries (libFuzzer, sanitizers) for the fuzz smoke run; GNU time for the
 # memory limits of tests/bad_inputs; Python for the ctypes test of the shared C library and the
-# token tests of serve; OpenSSL for serve --jwks (libssl-dev) and its tests (openssl).
+# token tests of serve; OpenSSL for serve --jwks (libssl-dev) and its tests (openssl); git and
+# pre-commit for the test of the lint pre-commit hook (tests/lint/precommit_test.sh); PyYAML
+# for the local run of the GitHub Action's steps (tests/lint/run_action.py).
 packages=(g++ cmake make rapidjson-dev libboost-dev libgtest-dev libgmock-dev libbenchmark-dev
           libfmt-dev libcli11-dev libyaml-dev zlib1g-dev libssl-dev openssl nginx curl clang
-          libclang-rt-dev time python3)
+          libclang-rt-dev time python3 python3-yaml git pre-commit)
 if [ $# -gt 0 ]; then
   packages=("$@")
 fi
