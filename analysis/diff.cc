@@ -78,17 +78,7 @@ ActionMatcher makeMatcher(std::string_view pattern) {
 
 void forEachDocument(const engine::PolicySetInput& input,
                      const std::function<void(const engine::PolicyDocument&)>& f) {
-  for (const auto& d : input.identity) {
-    f(d);
-  }
-  for (const auto& d : input.scps) {
-    f(d);
-  }
-  for (const auto* d : {&input.resource, &input.boundary, &input.session}) {
-    if (d->has_value()) {
-      f(**d);
-    }
-  }
+  input.forEach(f);  // every kind, RCPs and VPC endpoint policies included
 }
 
 // The statements of both sides, indexed by the service prefixes their Action names.

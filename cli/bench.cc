@@ -26,6 +26,8 @@ struct BenchArgs {
   std::string resource;
   std::string boundary;
   std::vector<std::string> scps;
+  std::vector<std::string> rcps;
+  std::string vpcEndpoint;
   std::string session;
   std::size_t maxPolicyBytes = kDefaultMaxPolicyBytes;
   std::string requests;
@@ -78,6 +80,8 @@ int runBench(const BenchArgs& args) {
   files.resource = args.resource;
   files.boundary = args.boundary;
   files.scps = args.scps;
+  files.rcps = args.rcps;
+  files.vpcEndpoint = args.vpcEndpoint;
   files.session = args.session;
   files.maxBytes = args.maxPolicyBytes;
   if (files.empty()) {
@@ -131,6 +135,7 @@ void addBenchCommand(CLI::App& app, int* exitCode) {
                    "Service control policy; repeat once per level of the organisation path")
       ->take_all();
   bench->add_option("--session-policy", args->session, "Session policy of the principal");
+  addRcpAndEndpointOptions(bench, &args->rcps, &args->vpcEndpoint);
   addMaxPolicyBytesOption(bench, &args->maxPolicyBytes);
   bench
       ->add_option("--requests", args->requests,

@@ -26,6 +26,8 @@ struct SideFlags {
   std::string boundary;
   std::vector<std::string> scps;
   std::string session;
+  std::vector<std::string> rcps;
+  std::string vpcEndpoint;
 };
 
 struct DiffArgs {
@@ -54,6 +56,8 @@ PolicyFiles sideFiles(const DiffArgs& args, const SideFlags& side, const std::st
   files.boundary = side.boundary.empty() ? args.shared.boundary : side.boundary;
   files.scps = side.scps.empty() ? args.shared.scps : side.scps;
   files.session = side.session.empty() ? args.shared.session : side.session;
+  files.rcps = side.rcps.empty() ? args.shared.rcps : side.rcps;
+  files.vpcEndpoint = side.vpcEndpoint.empty() ? args.shared.vpcEndpoint : side.vpcEndpoint;
   files.maxBytes = args.maxPolicyBytes;
   return files;
 }
@@ -267,6 +271,10 @@ void addSideOptions(CLI::App* command, std::string_view prefix, std::string_view
   command->add_option(name("scp"), side->scps, help("SCP, root first; repeat per level"))
       ->take_all();
   command->add_option(name("session-policy"), side->session, help("Session policy"));
+  command->add_option(name("rcp"), side->rcps, help("Resource control policy; repeat per level"))
+      ->take_all();
+  command->add_option(name("vpce-policy"), side->vpcEndpoint,
+                      help("Policy of the VPC endpoint (requests with aws:SourceVpce)"));
 }
 
 }  // namespace

@@ -40,6 +40,33 @@ struct PoliciesByKind {
   // carry aws:SourceVpce (§4.2).
   std::optional<Policy> vpcEndpoint;
 
+  // Calls f(policy) for every policy of every kind, in loading order (identity, resource,
+  // boundary, SCPs, session, RCPs, VPC endpoint): analyses that walk all statements use it so
+  // that a new kind cannot be forgotten by one of them.
+  template <typename F>
+  void forEach(F&& f) const {
+    for (const Policy& p : identity) {
+      f(p);
+    }
+    for (const std::optional<Policy>* p : {&resource, &boundary}) {
+      if (p->has_value()) {
+        f(**p);
+      }
+    }
+    for (const Policy& p : scps) {
+      f(p);
+    }
+    if (session.has_value()) {
+      f(*session);
+    }
+    for (const Policy& p : rcps) {
+      f(p);
+    }
+    if (vpcEndpoint.has_value()) {
+      f(*vpcEndpoint);
+    }
+  }
+
   // Puts a policy in the place of its kind (resource, boundary, session and VPC endpoint policies
   // replace any there).
   void put(PolicyKind kind, Policy policy) {

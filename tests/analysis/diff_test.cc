@@ -739,4 +739,33 @@ TEST(PolicyDiffRealData, ConsecutiveManagedPolicyVersionsDiffWithEveryWitnessCon
   }
 }
 
+// RCPs are statements of the set like any other: a condition key only an RCP mentions is
+// varied, so relaxing an RCP's Deny (Bool -> BoolIfExists: the Deny no longer applies when the
+// key is absent) is new access, with a witness the evaluator confirms.
+TEST(PolicyDiff, RelaxedResourceControlPolicyIsNewAccess) {
+  const std::string allowGet = R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+    "Action":"s3:GetObject","Resource":"*"}]})";
+  const std::string rcp = R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny",
+    "Principal":"*","Action":"s3:*","Resource":"*",
+    "Condition":{"Bool":{"aws:SecureTransport":"false"}}}]})";
+  auto side = [&](const std::string& rcpJson, const char* name) {
+    engine::PolicySetInput input = identity(allowGet, "identity.json");
+    auto doc = engine::parsePolicyDocument(rcpJson, name, engine::PolicyKind::Rcp);
+    EXPECT_TRUE(doc.ok()) << doc.status().toString();
+    input.rcps.push_back(std::move(doc).value());
+    return input;
+  };
+  // OLD denies unless the request says it came over TLS: an absent key is denied too.
+  const std::string strict = replaceAll(rcp, R"("Bool":{"aws:SecureTransport":"false"})",
+                                        R"("BoolIfExists":{"aws:SecureTransport":"false"})");
+  const engine::PolicySetInput oldSide = side(strict, "old_rcp.json");
+  const engine::PolicySetInput newSide = side(rcp, "new_rcp.json");
+  auto result = diffPolicies(oldSide, newSide, data(), {});
+  ASSERT_TRUE(result.ok()) << result.status().toString();
+  ASSERT_FALSE(result.value().newAccess.empty());
+  EXPECT_TRUE(mentions(result.value(), "aws:SecureTransport is absent"));
+  EXPECT_TRUE(result.value().removedAccess.empty());
+  expectWitnessesConfirmed(oldSide, newSide, result.value());
+}
+
 }  // namespace

@@ -719,7 +719,8 @@ TEST(MfaAuditFixtures, SensitiveExemptionTextSaysDeactivateComesFirst) {
       replaced(readFixture("notaction_deactivate_mfa.json"),
                "\"sts:GetSessionToken\",\n        \"iam:DeactivateMFADevice\"",
                "\"sts:GetSessionToken\",\n        \"iam:DeleteVirtualMFADevice\"");
-  const AuditPitfall* p = pitfall(audit(identity({policy})), "notaction-exempts-sensitive");
+  const MfaAuditReport report = audit(identity({policy}));  // kept: p points into it
+  const AuditPitfall* p = pitfall(report, "notaction-exempts-sensitive");
   ASSERT_NE(p, nullptr);
   EXPECT_NE(p->explanation.find("deactivated first"), std::string::npos) << p->explanation;
 }
