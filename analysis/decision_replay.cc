@@ -8,6 +8,7 @@
 #include <iterator>
 #include <utility>
 
+#include "analysis/internal/json_writer.h"
 #include "engine/decision_format.h"
 #include "engine/file_reader.h"
 
@@ -15,7 +16,8 @@ namespace policysim::analysis {
 namespace {
 
 using engine::DecisionKind;
-using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+using internal::JsonWriter;
+using internal::writeString;
 
 bool isDeny(DecisionKind kind) { return kind != DecisionKind::Allowed; }
 
@@ -84,10 +86,6 @@ class DecisionReplayer {
   engine::Decision decision_;  // reused across lines
   DecisionReplayReport report_;
 };
-
-void writeString(JsonWriter& w, std::string_view text) {
-  w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
-}
 
 void writeCount(JsonWriter& w, const char* key, std::size_t value) {
   w.Key(key);

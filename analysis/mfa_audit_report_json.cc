@@ -6,18 +6,16 @@
 #include <optional>
 #include <string_view>
 
+#include "analysis/internal/json_writer.h"
 #include "analysis/internal/mfa_audit_report_parts.h"
 #include "analysis/mfa_audit_report.h"
 
 namespace policysim::analysis {
 namespace {
 
+using internal::JsonWriter;
 using internal::scenarioName;
-using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
-
-void writeString(JsonWriter& w, std::string_view s) {
-  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-}
+using internal::writeString;
 
 void writeStatement(JsonWriter& w, const AuditStatement& s) {
   w.StartObject();

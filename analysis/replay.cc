@@ -16,13 +16,15 @@
 #include <utility>
 
 #include "analysis/cloudtrail_files.h"
+#include "analysis/internal/json_writer.h"
 #include "engine/decision_format.h"
 #include "engine/request.h"
 
 namespace policysim::analysis {
 namespace {
 
-using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+using internal::JsonWriter;
+using internal::writeString;
 
 // ---- Evaluation and grouping --------------------------------------------------------------
 
@@ -248,10 +250,6 @@ void appendGroups(const ReplayReport& report, DecisionKind kind, std::string_vie
 }
 
 // ---- JSON -----------------------------------------------------------------------------------
-
-void writeString(JsonWriter& w, std::string_view s) {
-  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-}
 
 void writeStrings(JsonWriter& w, const std::set<std::string>& items) {
   w.StartArray();

@@ -10,6 +10,7 @@
 #include "analysis/iam_data.h"
 #include "engine/request.h"
 #include "grammar/ascii.h"
+#include "lint/internal/name_list.h"
 
 namespace policysim::lint {
 
@@ -17,6 +18,7 @@ using analysis::AccessLevel;
 using analysis::ActionInfo;
 using engine::Effect;
 using engine::toLowerAscii;
+using internal::nameList;
 
 namespace {
 
@@ -84,17 +86,6 @@ constexpr std::string_view kPolicyWriters[] = {
 std::string_view spelled(const analysis::IamData& data, std::string_view lower) {
   const ActionInfo* action = data.action(lower);
   return action == nullptr ? lower : action->fullName;
-}
-
-std::string nameList(const std::vector<std::string_view>& names, std::size_t limit) {
-  std::string out;
-  for (std::size_t i = 0; i < names.size() && i < limit; ++i) {
-    out += (i == 0 ? "" : ", ") + std::string(names[i]);
-  }
-  if (names.size() > limit) {
-    out += " and " + std::to_string(names.size() - limit) + " more";
-  }
-  return out;
 }
 
 // Compared without lower-casing: this runs for every action a statement's patterns expand to.

@@ -14,6 +14,7 @@
 #include "grammar/policy_variable.h"
 #include "grammar/wildcard.h"
 #include "lint/internal/arn_patterns.h"
+#include "lint/internal/name_list.h"
 
 namespace policysim::lint {
 
@@ -21,6 +22,7 @@ using analysis::ActionInfo;
 using analysis::ResourceTypeInfo;
 using engine::Effect;
 using internal::ArnTokens;
+using internal::nameList;
 
 namespace {
 
@@ -140,17 +142,6 @@ std::string typeList(const ActionInfo& action) {
   }
   if (action.resourceTypes.size() > 3) {
     out += ", ...";
-  }
-  return out;
-}
-
-std::string nameList(const std::vector<std::string_view>& names, std::size_t limit) {
-  std::string out;
-  for (std::size_t i = 0; i < names.size() && i < limit; ++i) {
-    out += (i == 0 ? "" : ", ") + std::string(names[i]);
-  }
-  if (names.size() > limit) {
-    out += " and " + std::to_string(names.size() - limit) + " more";
   }
   return out;
 }
