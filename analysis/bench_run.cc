@@ -31,6 +31,11 @@ constexpr std::size_t kBatch = 64;
 constexpr const char* kMemoryMethod =
     "glibc mallinfo2: heap in use (uordblks + hblkhd) after compiling minus before, the policy "
     "text freed";
+// When glibc's counters did not move, another allocator serves this process: say so rather than
+// report a set that takes no memory.
+constexpr const char* kMemoryUnknown =
+    "unavailable: glibc mallinfo2 did not change while compiling, so another allocator (a "
+    "sanitizer's, or one preloaded such as jemalloc or tcmalloc) serves this process";
 
 std::uint64_t nanosSince(Clock::time_point start) {
   return static_cast<std::uint64_t>(
@@ -377,8 +382,12 @@ std::string formatBenchText(const BenchReport& report) {
   const Spread& c = report.compileMs;
   out += fmt::format("compile (read, parse, compile): {:.3f} ms (min {:.3f}, max {:.3f})\n",
                      c.median, c.min, c.max);
-  out += fmt::format("compiled memory: {} (heap held by the set, glibc mallinfo2)\n",
-                     bytes(report.compiledBytes));
+  if (report.compiledBytes != 0) {
+    out += fmt::format("compiled memory: {} (heap held by the set, glibc mallinfo2)\n",
+                       bytes(report.compiledBytes));
+  } else {
+    out += fmt::format("compiled memory: {}\n", kMemoryUnknown);
+  }
   out += fmt::format("decisions: {} allowed, {} explicit deny, {} implicit deny\n", report.allowed,
                      report.explicitDeny, report.implicitDeny);
   appendModeText("prepared request", report.prepared, &out);
@@ -405,8 +414,13 @@ std::string formatBenchJson(const BenchReport& report) {
       "{{\"requests\":{},\"threads\":{},\"rounds\":{},\"seconds\":{:g},\"compile\":{{\"ms\":",
       report.requests, report.threads, report.rounds, report.seconds);
   appendSpreadJson(report.compileMs, &out, false);
-  out += fmt::format(",\"compiledBytes\":{},\"memoryMethod\":", report.compiledBytes);
-  engine::appendJsonString(kMemoryMethod, &out);
+  if (report.compiledBytes != 0) {
+    out += fmt::format(",\"compiledBytes\":{},\"memoryMethod\":", report.compiledBytes);
+    engine::appendJsonString(kMemoryMethod, &out);
+  } else {
+    out += ",\"compiledBytes\":null,\"memoryMethod\":";
+    engine::appendJsonString(kMemoryUnknown, &out);
+  }
   out += fmt::format(
       "}},\"decisions\":{{\"allowed\":{},\"explicitDeny\":{},\"implicitDeny\":{}}},\"prepared\":",
       report.allowed, report.explicitDeny, report.implicitDeny);

@@ -95,7 +95,8 @@ struct BenchReport {
   // max, ms).
   Spread compileMs;
   // Heap held by the compiled set (glibc mallinfo2: in-use bytes plus mmap'd blocks, before
-  // and after compiling, the policy text freed).
+  // and after compiling, the policy text freed). 0 when unknown: under another allocator
+  // (a sanitizer's, jemalloc or tcmalloc preloaded) glibc's counters do not move.
   std::size_t compiledBytes = 0;
   std::size_t allowed = 0;
   std::size_t explicitDeny = 0;

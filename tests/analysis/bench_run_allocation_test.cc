@@ -30,6 +30,13 @@ void* operator new(std::size_t size) {
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 void operator delete(void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t /*size*/) noexcept { std::free(p); }
+// std::stable_sort's temporary buffer uses the nothrow forms: replaced too, so that every
+// delete frees what malloc gave (a sanitizer reports the mismatch otherwise).
+void* operator new(std::size_t size, const std::nothrow_t& /*tag*/) noexcept {
+  allocations.fetch_add(1, std::memory_order_relaxed);
+  return std::malloc(size == 0 ? 1 : size);
+}
+void operator delete(void* p, const std::nothrow_t& /*tag*/) noexcept { std::free(p); }
 #pragma GCC diagnostic pop
 
 namespace policysim::analysis {

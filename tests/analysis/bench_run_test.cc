@@ -188,5 +188,18 @@ TEST(BenchFormat, JsonCarriesEveryField) {
   EXPECT_NE(text.find("p50 70 ns, p99 110 ns, p99.9 400 ns"), std::string::npos) << text;
 }
 
+// Under an allocator glibc's counters do not see (sanitizers, a preloaded jemalloc), the set's
+// memory is reported as unknown, never as 0 bytes.
+TEST(BenchFormat, UnmeasuredMemoryIsSaidToBeUnknown) {
+  BenchReport report;
+  report.requests = 1;
+  report.compiledBytes = 0;
+  const std::string json = formatBenchJson(report);
+  EXPECT_NE(json.find(R"("compiledBytes":null,"memoryMethod":"unavailable)"), std::string::npos)
+      << json;
+  const std::string text = formatBenchText(report);
+  EXPECT_NE(text.find("compiled memory: unavailable"), std::string::npos) << text;
+}
+
 }  // namespace
 }  // namespace policysim::analysis
