@@ -633,7 +633,14 @@ TEST(PolicyDiffDifferential, SampledNewAccessIsAlwaysReported) {
   DiffOptions options;
   options.actionFilter = {"s3:*", "iam:*", "ec2:*"};
   options.membersPerChange = 400;
+  // The Release stage runs all 2,000 pairs; the sanitizer stage, there to find memory errors
+  // and undefined behaviour on these code paths, runs the first 500 (ASan makes each ~30x
+  // slower, and this test was the sanitizer stage's longest by minutes).
+#ifdef __SANITIZE_ADDRESS__
+  constexpr int kPairs = 500;
+#else
   constexpr int kPairs = 2000;
+#endif
   constexpr int kSamples = 60;
   int newAccessSeen = 0;
   int classesChecked = 0;
@@ -700,7 +707,7 @@ TEST(PolicyDiffDifferential, SampledNewAccessIsAlwaysReported) {
       return;
     }
   }
-  EXPECT_GT(newAccessSeen, 100);                 // the generator does produce new access to find
+  EXPECT_GT(newAccessSeen, kPairs / 20);         // the generator does produce new access to find
   EXPECT_GT(classesChecked, newAccessSeen / 2);  // most at the level of their class
 }
 
