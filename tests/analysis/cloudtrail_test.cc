@@ -981,10 +981,10 @@ TEST(CloudTrailLog, GivesUpOnLongJunk) {
 // Text that is not plain ASCII is validated as UTF-8: valid text is read, invalid bytes are an
 // error of their record, on a line of its own (fast path) or inside a delivery file.
 TEST(CloudTrailLog, ValidatesUtf8) {
-  const std::string valid = event("ec2.amazonaws.com", "DescribeInstances", bob(),
-                                  ",\"userAgent\":\"caf\xC3\xA9\"");
-  const std::string invalid = event("ec2.amazonaws.com", "DescribeInstances", bob(),
-                                    ",\"userAgent\":\"caf\xFF\"");
+  const std::string valid =
+      event("ec2.amazonaws.com", "DescribeInstances", bob(), ",\"userAgent\":\"caf\xC3\xA9\"");
+  const std::string invalid =
+      event("ec2.amazonaws.com", "DescribeInstances", bob(), ",\"userAgent\":\"caf\xFF\"");
   for (const std::string& text :
        {valid + "\n" + invalid + "\n", "{\"Records\":[" + valid + "," + invalid + "]}"}) {
     const std::vector<CloudTrailEntry> entries = readLog(text);
