@@ -15,6 +15,11 @@
 # With LOG=1 the server also writes a decision log (--decision-log) to the temporary directory;
 # the report gives the lines written and dropped.
 #
+# With ENDPOINT=authz, wrk drives the authorization-subrequest endpoint instead, as nginx's
+# auth_request would: GET /v1/authz with X-Original-Method / X-Original-URI (mapped by a routes
+# file), X-Policysim-Principal and the MFA headers, four requests (allowed, explicit and implicit
+# denies: the denies are 403 answers, not errors).
+#
 # With COMPARE_NGINX=1 (issue 17 item 4), the same wrk command also drives Debian's nginx
 # answering `return 200;` (worker_processes = the server's threads, access_log off, keep-alive
 # without a request cap, idle timeout 60 s like the server's), ROUNDS times each, alternately
@@ -26,12 +31,13 @@
 #
 # Usage: bench/serve_load.sh            (builds build-bench/policysim, like bench/run.sh)
 #        POLICYSIM=path/to/policysim DURATION=30 CONNECTIONS=64 WRK_THREADS=1 SERVER_THREADS=1 \
-#          TOKENS=0 LOG=0 bench/serve_load.sh
+#          TOKENS=0 LOG=0 ENDPOINT=authorize|authz bench/serve_load.sh
 #        COMPARE_NGINX=1 ROUNDS=3 DURATION=10 bench/serve_load.sh
 # wrk and the server share the machine's cores: numbers include that contention.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 compare_nginx=${COMPARE_NGINX:-0}
+endpoint=${ENDPOINT:-authorize}
 rounds=${ROUNDS:-3}
 duration=${DURATION:-$([ "$compare_nginx" = 1 ] && echo 10 || echo 30)}
 connections=${CONNECTIONS:-64}
@@ -103,7 +109,18 @@ if [ "$tokens" = 1 ]; then
   token_flags=(--jwks "$dir/jwks.json" --jwt-issuer https://idp.bench --jwt-audience bench
                --jwt-principal 'arn:aws:iam::111122223333:user/{sub}')
 fi
+route_flags=()
+if [ "$endpoint" = authz ]; then
+  cat > "$dir/routes.txt" << 'EOF'
+POST  /iam/users/{user}/access-keys  iam:CreateAccessKey  arn:aws:iam::111122223333:user/{user}
+POST  /iam/users/{user}/mfa          iam:EnableMFADevice  arn:aws:iam::111122223333:user/{user}
+GET   /s3                            s3:ListAllMyBuckets  *
+GET   /ec2/instances                 ec2:DescribeInstances  *
+EOF
+  route_flags=(--routes "$dir/routes.txt")
+fi
 "$bin" serve --policies "$dir/policies" --listen 127.0.0.1:0 --threads "$server_threads" \
+  "${route_flags[@]}" \
   "${token_flags[@]}" "${log_flags[@]}" > "$dir/server.log" 2>&1 &
 server=$!
 port=
@@ -114,9 +131,33 @@ for _ in $(seq 1 100); do
 done
 [ -n "$port" ] || { cat "$dir/server.log"; exit 1; }
 
+if [ "$endpoint" = authz ]; then
+  cat > "$dir/requests.lua" << 'EOF'
+local function subrequest(method, uri, mfa, age)
+  local headers = {["Host"] = "127.0.0.1", ["X-Original-Method"] = method,
+    ["X-Original-URI"] = uri, ["X-Policysim-Principal"] = "arn:aws:iam::111122223333:user/alice"}
+  if mfa then headers["X-Policysim-Mfa"] = mfa end
+  if age then headers["X-Policysim-Mfa-Age"] = age end
+  return wrk.format("GET", "/v1/authz", headers)
+end
+local requests = {
+  subrequest("GET", "/s3", nil, nil),
+  subrequest("POST", "/iam/users/alice/access-keys", "true", "300"),
+  subrequest("POST", "/iam/users/alice/mfa", "false", nil),
+  subrequest("GET", "/ec2/instances", "true", "60"),
+}
+local n = 0
+request = function()
+  n = n + 1
+  return requests[(n % #requests) + 1]
+end
+EOF
+fi
 # The requests are formatted when the script loads, before wrk knows the Host header: it is
 # given here (HTTP/1.1 requires it; nginx answers 400 without it).
-if [ "$tokens" = 1 ]; then
+if [ "$endpoint" = authz ]; then
+  :
+elif [ "$tokens" = 1 ]; then
   cat > "$dir/requests.lua" << EOF
 local bodies = {
   '{"action":"s3:ListAllMyBuckets","resource":"*","context":{"aws:CurrentTime":"2026-11-22T10:00:00Z"}}',
@@ -224,7 +265,8 @@ EOF
     wrk -t"$wrk_threads" -c"$connections" -d"${duration}s" --latency -s "$dir/requests.lua" \
       "http://127.0.0.1:$port" > "$dir/wrk.out"
     after=$(ticks_of "$@")
-    if grep -q 'Non-2xx\|Socket errors' "$dir/wrk.out"; then
+    # authz answers its denies with 403: only socket errors count there.
+    if grep -q "$([ "$endpoint" = authz ] && echo 'Socket errors' || echo 'Non-2xx\|Socket errors')" "$dir/wrk.out"; then
       echo "serve_load: $name answered with errors:"; cat "$dir/wrk.out"; exit 1
     fi
     local total rps p99
@@ -239,7 +281,7 @@ EOF
           name, us, rps, p99, n, load }'
   }
   echo "serve_load: $(nproc) cores, load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "serve_load: policysim $("$bin" --version) and $("$nginx" -v 2>&1 | sed 's/.*: //'), ${server_threads} worker(s) each; wrk -t$wrk_threads -c$connections -d${duration}s, keep-alive, POST /v1/authorize (four force_mfa.json requests); $rounds rounds, alternately"
+  echo "serve_load: policysim $("$bin" --version) and $("$nginx" -v 2>&1 | sed 's/.*: //'), ${server_threads} worker(s) each; wrk -t$wrk_threads -c$connections -d${duration}s, keep-alive, $([ "$endpoint" = authz ] && echo "GET /v1/authz (four subrequests)" || echo "POST /v1/authorize (four force_mfa.json requests)"); $rounds rounds, alternately"
   for round in $(seq 1 "$rounds"); do
     measure policysim "$port" "$server"
     measure nginx "$nginx_port" $(nginx_pids)
@@ -280,7 +322,7 @@ errors=$(awk '/Non-2xx|Socket errors/' "$dir/wrk.out")
 rss_min=$(sort -n "$dir/rss" | head -1)
 rss_max=$(sort -n "$dir/rss" | tail -1)
 metrics=$(curl -s "http://127.0.0.1:$port/metrics")
-decisions=$(awk '/^policysim_decisions_total\{endpoint="authorize"/ { s += $2 } END { print s }' \
+decisions=$(awk -v e="$endpoint" '$1 ~ "^policysim_decisions_total[{]endpoint=\"" e "\"" { s += $2 } END { print s }' \
   <<< "$metrics")
 log_lines=$(awk '$1 == "policysim_decision_log_lines_total" { print $2 }' <<< "$metrics")
 log_dropped=$(awk '$1 == "policysim_decision_log_dropped_total" { print $2 }' <<< "$metrics")
