@@ -112,6 +112,9 @@ struct Worker {
   Worker(std::size_t i, std::chrono::milliseconds tick)
       : index(i), sweepTick(tick), guard(asio::make_work_guard(context)) {}
 
+  // Sessions the context still holds are destroyed after the timer: they must not touch it.
+  ~Worker() { draining = false; }
+
   // Starts the sweep if it is not running: it runs while the worker has sessions.
   void startSweep() {
     if (!sweeping) {
@@ -141,6 +144,7 @@ struct Worker {
   std::thread thread;
   const std::chrono::milliseconds sweepTick;
   bool sweeping = false;
+  bool draining = false;           // shutdown started: the sweep ends with the last session
   std::vector<Session*> expiring;  // the sweep's scratch list
   // Declared after `sessions`: destroying the context destroys the sessions it still holds,
   // which erase themselves from `sessions`.
@@ -270,6 +274,9 @@ class StreamSession final : public Session,
 
   ~StreamSession() override {
     worker_.sessions.erase(this);
+    if (worker_.draining && worker_.sessions.empty()) {
+      worker_.sweepTimer.cancel();  // the last connection of a shutdown: the context may end
+    }
     shared_.connections.release(client_, shared_.options.maxConnectionsPerClient);
   }
 
@@ -668,6 +675,10 @@ struct HttpServer::Impl {
           }
         }
         w->guard.reset();
+        w->draining = true;
+        if (w->sessions.empty()) {
+          w->sweepTimer.cancel();  // nothing to sweep: the context may end now
+        }
       });
     }
     deadline.expires_after(shared.options.shutdownTimeout);
