@@ -219,7 +219,7 @@ if [ "$compare_nginx" = 1 ]; then
     ss -ltnH "sport = :$nginx_port" 2> /dev/null | grep -q . && continue
     cat > "$dir/nginx/nginx.conf" << EOF
 $user_line
-worker_processes $server_threads;
+worker_processes $([ "$server_threads" = 0 ] && echo auto || echo "$server_threads");
 daemon off;
 pid $dir/nginx/nginx.pid;
 error_log $dir/nginx/error.log warn;
