@@ -126,11 +126,15 @@ Quota quotaOf(const PolicyInput& policy) {
       return {20480, certain,
               "a Lambda function policy (Lambda quota: 20 KB for the function's resource-based "
               "policy)"};
+    case PolicyType::SqsQueue:
+      return {8192, certain, "an SQS queue policy (Amazon SQS policy quotas: 8,192 bytes)"};
+    case PolicyType::EventBus:
+      return {10240, certain,
+              "an EventBridge event bus policy (EventBridge: the permission policy on an event "
+              "bus cannot exceed 10 KB)"};
     case PolicyType::Resource:
     case PolicyType::Session:
-    case PolicyType::EventBus:
     case PolicyType::S3AccessPoint:
-    case PolicyType::SqsQueue:
     case PolicyType::SnsTopic:
     case PolicyType::EcrRepository:
       return {};

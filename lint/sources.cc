@@ -287,6 +287,7 @@ constexpr PolicyProperty kCfnPolicies[] = {
     {"AWS::ECR::Repository", "RepositoryPolicyText", PolicyType::EcrRepository},
     {"AWS::EC2::VPCEndpoint", "PolicyDocument", PolicyType::VpcEndpoint},
     {"AWS::Events::EventBus", "Policy", PolicyType::EventBus},
+    {"AWS::EventsV2::ResourcePolicy", "PolicyDocument", PolicyType::EventBus},
     {"AWS::Logs::ResourcePolicy", "PolicyDocument", PolicyType::LogsResource},
     {"AWS::OpenSearchService::Domain", "AccessPolicies", PolicyType::Resource},
     {"AWS::Elasticsearch::Domain", "AccessPolicies", PolicyType::Resource},

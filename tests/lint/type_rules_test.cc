@@ -292,6 +292,18 @@ TEST(PolicyTypes, RcpSizeQuota) {
   ASSERT_GT(big.size(), 5120U);
   EXPECT_TRUE(hasRule(lint(big, PolicyType::Rcp), "PS132"));
   EXPECT_FALSE(hasRule(lint(big, PolicyType::Resource), "PS132"));
+  // SQS counts 8,192 bytes; inferred from the content (only sqs: actions) it is a warning.
+  std::string sqsActions;
+  for (int i = 0; i < 500; ++i) {
+    sqsActions += (i == 0 ? "\"" : ",\"") + std::string("sqs:SendMessage") + "\"";
+  }
+  const std::string queue = R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",)"
+                            R"("Principal":{"Service":"sns.amazonaws.com"},"Action":[)" +
+                            sqsActions + "]}]}";
+  ASSERT_GT(queue.size(), 8192U);
+  EXPECT_TRUE(hasRule(lint(queue, PolicyType::SqsQueue), "PS132"));
+  EXPECT_FALSE(hasRule(lint(queue), "PS132"));
+  EXPECT_TRUE(hasRule(lint(queue), "PS133"));
 }
 
 // ---------------------------------------------------------------------------------------------
