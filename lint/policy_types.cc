@@ -79,10 +79,13 @@ bool isStar(const Node* value) {
 
 // What the statements say that tells types apart.
 struct Content {
-  bool principal = false;    // a statement has Principal or NotPrincipal
-  bool resource = false;     // a statement has Resource or NotResource
-  bool notAction = false;    // a statement has NotAction
-  bool allowAllOnly = true;  // every statement: Allow, Principal "*", Action "*", Resource "*"
+  bool principal = false;  // a statement has Principal or NotPrincipal
+  bool resource = false;   // a statement has Resource or NotResource
+  bool notAction = false;  // a statement has NotAction
+  // Every statement is either the allow-all form (Allow, Principal "*", Action "*", Resource
+  // "*" or none, no Condition) or a Deny, and at least one is the allow-all form.
+  bool allowAllWithDenies = true;
+  bool anyAllowAll = false;
   std::vector<std::string> actions;  // lower case, as written
 };
 
@@ -97,10 +100,9 @@ Content readContent(const Node& root) {
       statements.push_back(&s);
     }
   }
-  content.allowAllOnly = !statements.empty();
   for (const Node* s : statements) {
     if (!s->isObject()) {
-      content.allowAllOnly = false;
+      content.allowAllWithDenies = false;
       continue;
     }
     const Node* principal = s->get("Principal");
@@ -111,12 +113,14 @@ Content readContent(const Node& root) {
         content.resource || s->find("Resource") != nullptr || s->find("NotResource") != nullptr;
     content.notAction = content.notAction || s->find("NotAction") != nullptr;
     const Node* resource = s->get("Resource");
-    content.allowAllOnly =
-        content.allowAllOnly && effect != nullptr && effect->isString() &&
-        effect->text == "Allow" && principal != nullptr && isStarPrincipal(*principal) &&
-        isStar(s->get("Action")) &&
+    const bool allowAll =
+        effect != nullptr && effect->isString() && effect->text == "Allow" &&
+        principal != nullptr && isStarPrincipal(*principal) && isStar(s->get("Action")) &&
         (resource == nullptr ? s->find("NotResource") == nullptr : isStar(resource)) &&
         s->find("Condition") == nullptr;
+    const bool deny = effect != nullptr && effect->isString() && effect->text == "Deny";
+    content.anyAllowAll = content.anyAllowAll || allowAll;
+    content.allowAllWithDenies = content.allowAllWithDenies && (allowAll || deny);
     for (const char* key : {"Action", "NotAction"}) {
       const Node* action = s->get(key);
       if (action == nullptr) {
@@ -169,8 +173,11 @@ bool onlyRestricts(PolicyType type) {
 //  - no principal: identity-based (SCPs, boundaries and session policies read the same way);
 //  - principals, only sts:AssumeRole*-style actions and no Resource: a role trust policy (a
 //    Resource rules it out: trust policies have none, RCPs and other resource policies may);
-//  - every statement Allow, Principal "*", Action "*", Resource "*": the default VPC endpoint
-//    policy (identical to RCPFullAWSAccess); both only restrict, neither grants;
+//  - an Allow of everything to Principal "*" without condition, and only Denies beside it: the
+//    default VPC endpoint policy (the text of RCPFullAWSAccess) with restrictions added; both
+//    only restrict, and VPC endpoint rules are the more permissive of the two (Resource
+//    optional). As a resource policy it would be public full access, which nobody writes on
+//    purpose; type-dependent findings still say the type was inferred;
 //  - principals and every action of one service that has its own resource policy type (kms,
 //    sqs, sns, ecr, lambda, secretsmanager, events, logs): that type, whose rules are warnings
 //    about other services' actions and ARNs, which such a policy has none of by construction;
@@ -192,11 +199,12 @@ InferredType inferPolicyType(const Node& root) {
             "principals with only sts:AssumeRole*/TagSession-style actions and no Resource: a "
             "role trust policy"};
   }
-  if (content.allowAllOnly) {
+  if (content.anyAllowAll && content.allowAllWithDenies) {
     return {PolicyType::VpcEndpoint,
-            "every statement allows every action on every resource to Principal \"*\": AWS's "
-            "default VPC endpoint policy (the same text as RCPFullAWSAccess), which only "
-            "restricts"};
+            "an Allow of every action on every resource to Principal \"*\", without condition, "
+            "and only Deny statements beside it: the form of AWS's default VPC endpoint policy "
+            "and of RCPFullAWSAccess, which only restrict (as a resource policy it would make "
+            "everything public)"};
   }
   if (anyAction && !content.notAction) {
     std::string_view service;

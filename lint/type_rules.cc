@@ -109,7 +109,10 @@ void checkRcp(const RuleContext& context, const StatementParts& s) {
 
 void checkServiceResourcePolicy(const RuleContext& context, const StatementParts& s) {
   const std::string_view service = serviceOfType(context.type);
-  const std::string what = policyTypeName(context.type);
+  // "an ecr-repository", "a kms-key": the article of the type's name.
+  const std::string name = policyTypeName(context.type);
+  const std::string what =
+      (std::string("aeiou").find(name[0]) != std::string::npos ? "an " : "a ") + name;
   if (s.action.present && !s.action.negated) {
     std::vector<std::string> foreign;
     const Item* first = nullptr;
@@ -126,7 +129,7 @@ void checkServiceResourcePolicy(const RuleContext& context, const StatementParts
       context.emit("PS136", first->position, first->path,
                    nameList(foreign) +
                        (foreign.size() == 1 ? " is not an action" : " are not actions") + " of " +
-                       std::string(service) + ": a " + what +
+                       std::string(service) + ": " + what +
                        " policy is consulted only for requests to its own " + std::string(service) +
                        " resource, so " +
                        (foreign.size() == 1 ? "it never applies" : "they never apply") + " here");
@@ -149,7 +152,7 @@ void checkServiceResourcePolicy(const RuleContext& context, const StatementParts
       continue;
     }
     std::string message = quote(item.text) + " is not a resource of " + std::string(service) +
-                          ": a " + what +
+                          ": " + what +
                           " policy governs only the resource it is attached to, so the statement "
                           "matches nothing there";
     if (context.type == PolicyType::KmsKey) {

@@ -146,6 +146,17 @@ TEST(PolicyTypes, InferenceTable) {
       {"RCPFullAWSAccess", R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",
         "Principal":"*","Action":"*","Resource":"*"}]})",
        PolicyType::VpcEndpoint},
+      // RCPFullAWSAccess with a Deny attached beside it (or an endpoint policy with one).
+      {"allow-all and a Deny", R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+        "Principal":"*","Action":"*","Resource":"*"},{"Effect":"Deny","Principal":"*",
+        "Action":"s3:*","Resource":"*","Condition":{"StringNotEquals":{
+        "aws:PrincipalOrgID":"o-a1b2c3d4e5"}}}]})",
+       PolicyType::VpcEndpoint},
+      // An Allow beside it that is not the allow-all form: could be a public resource policy.
+      {"allow-all and a narrower Allow", R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+        "Principal":"*","Action":"*","Resource":"*"},{"Effect":"Allow","Principal":"*",
+        "Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]})",
+       PolicyType::Resource},
       {"EventBridge bus policy", R"({"Version":"2012-10-17","Statement":[{"Sid":"AllowPartner",
         "Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},
         "Action":"events:PutEvents","Resource":"arn:aws:events:us-east-1:444455556666:event-bus/app"}]})",
