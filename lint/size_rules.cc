@@ -107,6 +107,12 @@ Quota quotaOf(const PolicyInput& policy) {
       return {6144, false,
               "a customer managed policy (IAM quota: 6,144 characters; inline, a user's policies "
               "may total 2,048, a group's 5,120, a role's 10,240)"};
+    // Sources: Quotas for AWS Organizations (orgs_reference_limits.html); AWS PrivateLink,
+    // "Control access to VPC endpoints using endpoint policies"; KMS PutKeyPolicy (32 KiB,
+    // 32,768 bytes); Lambda quotas and "The final policy size is bigger than the limit"
+    // (20 KB); Amazon SQS policy quotas (8,192 bytes); AWS::Events::EventBusPolicy (10 KB);
+    // Step Functions "Avoiding CloudWatch Logs resource policy size restrictions" (5,120
+    // characters). Secrets Manager's 20,480 is from its quota page, not re-checked here.
     case PolicyType::Rcp:
       return {5120, certain,
               "a resource control policy (AWS Organizations quota: 5,120 characters)"};
