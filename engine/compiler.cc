@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "engine/internal/compiled.h"
+#include "engine/internal/text_table.h"
 #include "engine/policy_set.h"
 #include "grammar/number.h"
 #include "grammar/policy_variable.h"
@@ -356,23 +357,54 @@ class Compiler {
 
   // The set's matcher for a resource text (compiled at its first use). `text` lives in texts_.
   const ResourceMatcher* resourceMatcher(std::string_view text, bool variables) {
-    auto& known = knownResources_[variables ? 1 : 0];
-    const auto [it, added] = known.try_emplace(text, nullptr);
+    bool added = false;
+    const ResourceMatcher*& known = knownResources_[variables ? 1 : 0].findOrAdd(text, &added);
     if (added) {
       ResourceMatcher& matcher = resourceMatchers_->emplace_back();
-      matcher.text = ValueTemplate::compile(std::string(text), variables);
-      matcher.pattern = compileArnPattern(matcher.text.pieces(), true);
-      matcher.shortArn = !matcher.pattern.valid;
-      matcher.tooManyVariables = matcher.text.variables().size() > kMaxSlots;
-      if (matcher.tooManyVariables) {
-        matcher.pattern.valid = false;
+      if (!compileCompactResource(text, &matcher.pattern)) {
+        matcher.text = ValueTemplate::compile(std::string(text), variables);
+        matcher.pattern = compileArnPattern(matcher.text.pieces(), true);
+        matcher.shortArn = !matcher.pattern.valid;
+        matcher.tooManyVariables = matcher.text.variables().size() > kMaxSlots;
+        if (matcher.tooManyVariables) {
+          matcher.pattern.valid = false;
+        }
+        if (matcher.pattern.compact) {
+          matcher.text = ValueTemplate();  // plain text: the pattern's literal says it all
+        }
       }
-      if (matcher.pattern.compact) {
-        matcher.text = ValueTemplate();  // plain text: the pattern's literal says it all
-      }
-      it->second = &matcher;
+      known = &matcher;
     }
-    return it->second;
+    return known;
+  }
+
+  // The pattern compileArnPattern builds for the common resources, without building its
+  // template and globs first: text with no policy variable ('$' absent), no '?' and at most a
+  // '*' at its very end, that is not a short ARN (fewer than six fields without that '*').
+  // Such a pattern is compact (patterns.cc): its literal is the text without the '*'. Returns
+  // false for anything else, which takes the general path.
+  static bool compileCompactResource(std::string_view text, ArnPattern* pattern) {
+    const bool prefixOnly = text.ends_with('*');
+    const std::string_view literal = prefixOnly ? text.substr(0, text.size() - 1) : text;
+    std::size_t colons = 0;
+    for (const char c : literal) {
+      if (c == '*' || c == '?' || c == '$') {
+        return false;
+      }
+      colons += c == ':' ? 1 : 0;
+    }
+    // Split at its first five colons, the text is an ARN when its first field is "arn" and it
+    // has a second one; as an ARN it needs six fields, or a trailing '*' for the missing ones.
+    const bool isArn = colons >= 1 && literal.starts_with("arn:");
+    if (isArn && colons < 5 && !prefixOnly) {
+      return false;  // a short ARN: matches nothing, and is warned about
+    }
+    pattern->valid = true;
+    pattern->isArn = isArn;
+    pattern->compact = true;
+    pattern->prefixOnly = prefixOnly;
+    pattern->literal = literal;  // views the resource text, kept in texts_
+    return true;
   }
 
   // Looked up by view first: most keys repeat, and a hit copies nothing.
@@ -394,7 +426,7 @@ class Compiler {
   Arena* texts_;
   std::deque<ResourceMatcher>* resourceMatchers_;
   // Resource texts compiled so far, without and with policy variables (Version 2012-10-17).
-  std::unordered_map<std::string_view, const ResourceMatcher*> knownResources_[2];
+  TextTable<const ResourceMatcher*> knownResources_[2];
   std::string lowered_;              // scratch for lower-casing, reused
   std::string_view lastKey_;         // the last condition key interned, lower-cased
   std::string_view lastKeyWritten_;  // and as written

@@ -1,6 +1,8 @@
 // Compilation of policy text into slot-bearing templates, globs and ARN patterns.
 #include "engine/internal/patterns.h"
 
+#include <algorithm>
+
 #include "engine/request.h"
 #include "grammar/policy_variable.h"
 
@@ -88,7 +90,9 @@ bool compact(const std::vector<TextPiece>& pieces, ArnPattern* pattern) {
   }
   pattern->compact = true;
   pattern->prefixOnly = prefixOnly;
-  pattern->literal = std::move(literal);
+  pattern->ownedLiteral = std::make_unique_for_overwrite<char[]>(literal.size());
+  std::copy(literal.begin(), literal.end(), pattern->ownedLiteral.get());
+  pattern->literal = std::string_view(pattern->ownedLiteral.get(), literal.size());
   return true;
 }
 

@@ -97,7 +97,10 @@ struct ArnPattern {
   // text, so only `literal` is kept and no globs (a fifth of the memory of a large set).
   bool compact = false;
   bool prefixOnly = false;  // compact with a trailing '*': a prefix of the text
-  std::string literal;
+  // Compact: the text to compare. It views ownedLiteral, or text the builder of the pattern
+  // keeps alive (the compiler's fast path views the resource text in CompiledSet::texts).
+  std::string_view literal;
+  std::unique_ptr<char[]> ownedLiteral;
   std::unique_ptr<Globs> globs;  // when not compact
 
   bool matches(std::string_view text, const ArnFields& textFields,
