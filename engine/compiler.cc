@@ -361,7 +361,7 @@ class Compiler {
     const ResourceMatcher*& known = knownResources_[variables ? 1 : 0].findOrAdd(text, &added);
     if (added) {
       ResourceMatcher& matcher = resourceMatchers_->emplace_back();
-      if (!compileCompactResource(text, &matcher.pattern)) {
+      if (!compileCompactResourcePattern(text, &matcher.pattern)) {
         matcher.text = ValueTemplate::compile(std::string(text), variables);
         matcher.pattern = compileArnPattern(matcher.text.pieces(), true);
         matcher.shortArn = !matcher.pattern.valid;
@@ -376,35 +376,6 @@ class Compiler {
       known = &matcher;
     }
     return known;
-  }
-
-  // The pattern compileArnPattern builds for the common resources, without building its
-  // template and globs first: text with no policy variable ('$' absent), no '?' and at most a
-  // '*' at its very end, that is not a short ARN (fewer than six fields without that '*').
-  // Such a pattern is compact (patterns.cc): its literal is the text without the '*'. Returns
-  // false for anything else, which takes the general path.
-  static bool compileCompactResource(std::string_view text, ArnPattern* pattern) {
-    const bool prefixOnly = text.ends_with('*');
-    const std::string_view literal = prefixOnly ? text.substr(0, text.size() - 1) : text;
-    std::size_t colons = 0;
-    for (const char c : literal) {
-      if (c == '*' || c == '?' || c == '$') {
-        return false;
-      }
-      colons += c == ':' ? 1 : 0;
-    }
-    // Split at its first five colons, the text is an ARN when its first field is "arn" and it
-    // has a second one; as an ARN it needs six fields, or a trailing '*' for the missing ones.
-    const bool isArn = colons >= 1 && literal.starts_with("arn:");
-    if (isArn && colons < 5 && !prefixOnly) {
-      return false;  // a short ARN: matches nothing, and is warned about
-    }
-    pattern->valid = true;
-    pattern->isArn = isArn;
-    pattern->compact = true;
-    pattern->prefixOnly = prefixOnly;
-    pattern->literal = literal;  // views the resource text, kept in texts_
-    return true;
   }
 
   // Looked up by view first: most keys repeat, and a hit copies nothing.

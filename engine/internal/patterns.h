@@ -111,4 +111,11 @@ struct ArnPattern {
 // never splits fields (AWS allows variables only in the resource field).
 ArnPattern compileArnPattern(const std::vector<TextPiece>& pieces, bool allowTailAbsorb);
 
+// The pattern compileArnPattern(ValueTemplate::compile(text, ...).pieces(), true) builds for
+// the common Resource texts, without building its template and globs first: text with no '$'
+// (so no policy variable), no '?' and at most a '*' at its very end, that is not a short ARN.
+// Such a pattern is compact; its literal views `text`, which must outlive it. Returns false
+// (and leaves *pattern alone) for any other text, which takes the general path.
+bool compileCompactResourcePattern(std::string_view text, ArnPattern* pattern);
+
 }  // namespace policysim::engine::internal

@@ -72,8 +72,8 @@ class TextTable {
       while (slots_[slot].index != kEmpty) {
         slot = (slot + 1) & mask_;
       }
-      slots_[slot] = Slot{static_cast<std::uint32_t>(entries_[i].hash >> 32U),
-                          static_cast<std::uint32_t>(i)};
+      slots_[slot] =
+          Slot{static_cast<std::uint32_t>(entries_[i].hash >> 32U), static_cast<std::uint32_t>(i)};
     }
   }
 
