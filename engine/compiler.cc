@@ -33,7 +33,8 @@ class Compiler {
   CompiledPolicy compilePolicy(const PolicyDocument& document, std::size_t policyIndex) {
     diagnostics_->insert(diagnostics_->end(), document.warnings.begin(), document.warnings.end());
     ranges_.clear();  // (left over only if an earlier policy failed to read)
-    valueStarts_.clear();
+    valueRanges_.clear();
+    knownValues_ = TextTable<ValueRange>();
     CompiledPolicy policy;
     policy.kind = document.kind;
     policy.name = document.name;
@@ -53,7 +54,8 @@ class Compiler {
     header.name = text.name;
     header.kind = kind;
     ranges_.clear();
-    valueStarts_.clear();
+    valueRanges_.clear();
+    knownValues_ = TextTable<ValueRange>();
     CompiledPolicy policy;
     policy.kind = kind;
     policy.name = text.name;
@@ -142,13 +144,14 @@ class Compiler {
                                  .subspan(begin.conditions, end.conditions - begin.conditions);
     }
     for (std::size_t i = 0; i < policy->conditions.size(); ++i) {
-      const std::uint32_t begin = valueStarts_[i];
-      const std::uint32_t end =
-          i + 1 < valueStarts_.size() ? valueStarts_[i + 1] : sizeOf(policy->values);
-      policy->conditions[i].values = std::span(policy->values).subspan(begin, end - begin);
+      const ValueRange range = valueRanges_[i];
+      policy->conditions[i].values =
+          std::span(policy->values).subspan(range.begin, range.end - range.begin);
     }
     ranges_.clear();
-    valueStarts_.clear();
+    valueRanges_.clear();
+    knownValues_ = TextTable<ValueRange>();
+    valueKeys_ = Arena();
     policy->index = StatementIndex::build(policy->statements);
   }
 
@@ -241,7 +244,6 @@ class Compiler {
 
   void compileCondition(const PolicyDocument& document, const ConditionEntry& entry, bool variables,
                         std::vector<std::string>* problems, CompiledPolicy* policy) {
-    valueStarts_.push_back(sizeOf(policy->values));
     CompiledCondition& condition = policy->conditions.emplace_back();
     condition.op = entry.op;
     condition.family = grammar::operatorFamily(entry.op.kind);
@@ -255,6 +257,23 @@ class Compiler {
     }
     condition.key = lastKey_;
     condition.keyWritten = lastKeyWritten_;
+    // Policies repeat single values under one operator (a team tag, an account, true): such a
+    // condition shares the values of the first condition that compiled them without a warning
+    // (compiled values are read-only), instead of a copy per statement.
+    const bool single = entry.values.size() == 1;
+    if (single) {
+      const PolicyValue& value = entry.values.front();
+      valueKey_.assign(
+          {static_cast<char>(entry.op.kind), static_cast<char>(value.kind), variables ? 'v' : '-'});
+      valueKey_.append(value.text);
+      if (const ValueRange* known = knownValues_.find(valueKey_)) {
+        valueRanges_.push_back(*known);
+        return;
+      }
+    }
+    const std::uint32_t begin = sizeOf(policy->values);
+    const std::size_t warningsBefore = diagnostics_->size();
+    const std::size_t problemsBefore = problems->size();
     for (const PolicyValue& value : entry.values) {
       std::string problem;
       policy->values.push_back(compileValue(condition, value, variables, &problem));
@@ -269,6 +288,11 @@ class Compiler {
         warn(document.locate(value.position), message);
         problems->push_back(message);
       }
+    }
+    const ValueRange range{begin, sizeOf(policy->values)};
+    valueRanges_.push_back(range);
+    if (single && diagnostics_->size() == warningsBefore && problems->size() == problemsBefore) {
+      knownValues_.add(valueKeys_.store(valueKey_), range);  // the table views its keys
     }
   }
 
@@ -404,7 +428,16 @@ class Compiler {
   // While a policy compiles: each statement's first index in the pools, and each condition's
   // first value.
   std::vector<Ranges> ranges_;
-  std::vector<std::uint32_t> valueStarts_;
+  struct ValueRange {  // a condition's values in CompiledPolicy::values
+    std::uint32_t begin = 0;
+    std::uint32_t end = 0;
+  };
+  std::vector<ValueRange> valueRanges_;
+  // Single values compiled so far in this policy, by operator, kind and text (see
+  // compileCondition), and the storage of those keys.
+  TextTable<ValueRange> knownValues_;
+  Arena valueKeys_;
+  std::string valueKey_;  // scratch
 };
 
 }  // namespace

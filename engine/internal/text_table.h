@@ -23,6 +23,16 @@ class TextTable {
     entries_.reserve(count);
   }
 
+  // The value stored for text, or nullptr.
+  [[nodiscard]] const Value* find(std::string_view text) const {
+    if (slots_.empty()) {
+      return nullptr;
+    }
+    const std::uint64_t hash = hashText(text);
+    const std::size_t slot = probe(hash, text);
+    return slots_[slot].index == kEmpty ? nullptr : &entries_[slots_[slot].index].value;
+  }
+
   // The value stored for text; a new text gets a default Value, *added is set, and the
   // caller fills the returned reference. `text` must outlive the table.
   Value& findOrAdd(std::string_view text, bool* added) {
@@ -30,18 +40,20 @@ class TextTable {
       rehash(capacityFor(entries_.size() + 1));
     }
     const std::uint64_t hash = hashText(text);
-    const auto tag = static_cast<std::uint32_t>(hash >> 32U);
-    std::size_t slot = hash & mask_;
-    for (; slots_[slot].index != kEmpty; slot = (slot + 1) & mask_) {
-      const Slot& probe = slots_[slot];
-      if (probe.tag == tag && entries_[probe.index].text == text) {
-        *added = false;
-        return entries_[probe.index].value;
-      }
+    const std::size_t slot = probe(hash, text);
+    *added = slots_[slot].index == kEmpty;
+    if (!*added) {
+      return entries_[slots_[slot].index].value;
     }
-    slots_[slot] = Slot{tag, static_cast<std::uint32_t>(entries_.size())};
-    *added = true;
+    slots_[slot] =
+        Slot{static_cast<std::uint32_t>(hash >> 32U), static_cast<std::uint32_t>(entries_.size())};
     return entries_.emplace_back(Entry{text, hash, Value{}}).value;
+  }
+
+  // Stores value for text (replacing any earlier one). `text` must outlive the table.
+  void add(std::string_view text, const Value& value) {
+    bool added = false;
+    findOrAdd(text, &added) = value;
   }
 
  private:
@@ -55,6 +67,18 @@ class TextTable {
     std::uint64_t hash;
     Value value;
   };
+
+  // The slot holding text, or the empty slot where it would go.
+  [[nodiscard]] std::size_t probe(std::uint64_t hash, std::string_view text) const {
+    const auto tag = static_cast<std::uint32_t>(hash >> 32U);
+    std::size_t slot = hash & mask_;
+    for (; slots_[slot].index != kEmpty; slot = (slot + 1) & mask_) {
+      if (slots_[slot].tag == tag && entries_[slots_[slot].index].text == text) {
+        break;
+      }
+    }
+    return slot;
+  }
 
   static std::size_t capacityFor(std::size_t count) {
     std::size_t capacity = 16;
