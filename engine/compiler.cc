@@ -235,7 +235,11 @@ class Compiler {
     const std::string_view name =
         colon == std::string_view::npos ? std::string_view() : lowered.substr(colon + 1);
     pattern.literal = !grammar::hasGlobWildcard(name);
-    if (!pattern.literal) {  // a literal is compared whole and needs no glob
+    if (!pattern.literal && name.ends_with('*') &&
+        !grammar::hasGlobWildcard(name.substr(0, name.size() - 1))) {
+      pattern.prefixOnly = true;  // "get*": a prefix, no glob
+      pattern.namePrefix = name.substr(0, name.size() - 1);
+    } else if (!pattern.literal) {  // a literal is compared whole and needs no glob
       pattern.name =
           std::make_unique<grammar::WildcardPattern>(grammar::WildcardPattern::fromGlob(name));
     }

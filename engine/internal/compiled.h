@@ -35,8 +35,12 @@ struct ActionPattern {
   std::uint32_t serviceSize = 0;  // `lowered` up to its first colon is the service prefix
   std::uint64_t hash = 0;         // hashText(lowered), checked before the bytes
   std::string_view lowered;       // "svc:name" lower-cased
-  // Lower-cased glob over the action name, for wildcard names only (out of line: most actions
-  // are literal, and a large set would pay an empty glob for each).
+  // A wildcard name that is plain text and one trailing '*' ("get*", like most wildcard
+  // actions): it matches the names starting with namePrefix, and needs no glob.
+  bool prefixOnly = false;
+  std::string_view namePrefix;  // lower-cased, without the '*'
+  // Lower-cased glob over the action name, for the other wildcard names only (out of line:
+  // most actions are literal or prefixOnly, and a large set would pay a glob for each).
   std::unique_ptr<grammar::WildcardPattern> name;
   std::string_view text;  // as written
 

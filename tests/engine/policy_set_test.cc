@@ -249,6 +249,25 @@ TEST(PolicySetConditions, RepeatedValuesKeepTheirMeaningAndWarnings) {
   EXPECT_EQ(decide(s, "s3:PutBucketTagging", "*", secure), DecisionKind::Allowed);
 }
 
+// An action name of plain text and one trailing '*' is matched as a prefix (no glob): any
+// case, the empty rest included, only within its own service; other wildcards still glob.
+TEST(PolicySetActions, TrailingStarNamesMatchAsPrefixes) {
+  PolicySetTexts t;
+  t.identity.push_back(PolicyText{"p.json", R"({"Version":"2012-10-17","Statement":[
+  {"Effect":"Allow","Action":["ec2:Describe*","s3:*Object*","iam:Get?ser"],"Resource":"*"}]})"});
+  auto set = PolicySet::compile(t);
+  ASSERT_TRUE(set.ok()) << set.status().toString();
+  const PolicySet& s = *set.value();
+  EXPECT_EQ(decide(s, "ec2:DescribeInstances", "*"), DecisionKind::Allowed);
+  EXPECT_EQ(decide(s, "EC2:describe", "*"), DecisionKind::Allowed);
+  EXPECT_EQ(decide(s, "ec2:Describ", "*"), DecisionKind::ImplicitDeny);
+  EXPECT_EQ(decide(s, "ec2:RunInstances", "*"), DecisionKind::ImplicitDeny);
+  EXPECT_EQ(decide(s, "rds:DescribeDBInstances", "*"), DecisionKind::ImplicitDeny);
+  EXPECT_EQ(decide(s, "s3:GetObjectAcl", "*"), DecisionKind::Allowed);
+  EXPECT_EQ(decide(s, "iam:GetUser", "*"), DecisionKind::Allowed);
+  EXPECT_EQ(decide(s, "iam:GetUsers", "*"), DecisionKind::ImplicitDeny);
+}
+
 // A PreparedRequest can be reused for the next request, and prepared again after a move.
 TEST(PreparedRequest, ReusedAndMovedFromDecideAsTheirRequest) {
   PolicySetTexts t;
