@@ -237,8 +237,7 @@ class Compiler {
     pattern.literal = !grammar::hasGlobWildcard(name);
     if (!pattern.literal && name.ends_with('*') &&
         !grammar::hasGlobWildcard(name.substr(0, name.size() - 1))) {
-      pattern.prefixOnly = true;  // "get*": a prefix, no glob
-      pattern.namePrefix = name.substr(0, name.size() - 1);
+      pattern.prefixOnly = true;    // "get*": a prefix (namePrefix()), no glob
     } else if (!pattern.literal) {  // a literal is compared whole and needs no glob
       pattern.name =
           std::make_unique<grammar::WildcardPattern>(grammar::WildcardPattern::fromGlob(name));

@@ -223,7 +223,7 @@ bool actionMatches(const ActionPattern& pattern, const EvalContext& ctx) {
   if (!sameText(pattern.service(), ctx.facts.actionService)) {
     return false;
   }
-  return pattern.prefixOnly ? startsWith(ctx.facts.actionName, pattern.namePrefix)
+  return pattern.prefixOnly ? startsWith(ctx.facts.actionName, pattern.namePrefix())
                             : pattern.name->matches(ctx.facts.actionName);
 }
 
