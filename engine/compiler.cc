@@ -8,7 +8,7 @@
 #include <utility>
 
 #include "engine/internal/compiled.h"
-#include "engine/internal/text_table.h"
+#include "engine/internal/recent_texts.h"
 #include "engine/policy_set.h"
 #include "grammar/number.h"
 #include "grammar/policy_variable.h"
@@ -34,11 +34,12 @@ class Compiler {
     diagnostics_->insert(diagnostics_->end(), document.warnings.begin(), document.warnings.end());
     ranges_.clear();  // (left over only if an earlier policy failed to read)
     valueRanges_.clear();
-    knownValues_ = TextTable<ValueRange>();
+    knownValues_.clear();
     CompiledPolicy policy;
     policy.kind = document.kind;
     policy.name = document.name;
     policy.statements.reserve(document.statements.size());
+    reserveRecentTexts(document.statements.size());
     for (const Statement& statement : document.statements) {
       compileStatement(document, policyIndex, statement, &policy);
     }
@@ -55,7 +56,7 @@ class Compiler {
     header.kind = kind;
     ranges_.clear();
     valueRanges_.clear();
-    knownValues_ = TextTable<ValueRange>();
+    knownValues_.clear();
     CompiledPolicy policy;
     policy.kind = kind;
     policy.name = text.name;
@@ -68,6 +69,7 @@ class Compiler {
             startPools(&policy);
           } else if (policy.statements.size() == kPlanningSample && count > kPlanningSample) {
             planPools(count, &policy);
+            reserveRecentTexts(count);
           }
           compileStatement(header, policyIndex, statement, &policy);
         });
@@ -113,6 +115,12 @@ class Compiler {
     plan(policy->conditions);
     plan(policy->values);
   }
+  // Sizes the caches of texts to share for a policy of about `statements` statements.
+  void reserveRecentTexts(std::size_t statements) {
+    knownValues_.reserve(statements);
+    knownResources_[0].reserve(statements);
+    knownResources_[1].reserve(statements);
+  }
   // Gives back what a pool holds beyond an eighth over its size, when that is worth a copy.
   static void trim(auto* pool) {
     const std::size_t unused = pool->capacity() - pool->size();
@@ -150,7 +158,7 @@ class Compiler {
     }
     ranges_.clear();
     valueRanges_.clear();
-    knownValues_ = TextTable<ValueRange>();
+    knownValues_.clear();
     valueKeys_ = Arena();
     policy->index = StatementIndex::build(policy->statements);
   }
@@ -295,7 +303,7 @@ class Compiler {
     const ValueRange range{begin, sizeOf(policy->values)};
     valueRanges_.push_back(range);
     if (single && diagnostics_->size() == warningsBefore && problems->size() == problemsBefore) {
-      knownValues_.add(valueKeys_.store(valueKey_), range);  // the table views its keys
+      knownValues_.put(valueKeys_.store(valueKey_), range);  // the table views its keys
     }
   }
 
@@ -382,27 +390,28 @@ class Compiler {
     diagnostics_->push_back(Diagnostic{Severity::Warning, location, std::move(message)});
   }
 
-  // The set's matcher for a resource text (compiled at its first use). `text` lives in texts_.
+  // A matcher for a resource text: the one compiled for it before while the cache of recent
+  // texts remembers it, else a new one. `text` lives in texts_.
   const ResourceMatcher* resourceMatcher(std::string_view text, bool variables) {
-    bool added = false;
-    const ResourceMatcher*& known = knownResources_[variables ? 1 : 0].findOrAdd(text, &added);
-    if (added) {
-      ResourceMatcher& matcher = resourceMatchers_->emplace_back();
-      if (!compileCompactResourcePattern(text, &matcher.pattern)) {
-        matcher.text = ValueTemplate::compile(std::string(text), variables);
-        matcher.pattern = compileArnPattern(matcher.text.pieces(), true);
-        matcher.shortArn = !matcher.pattern.valid;
-        matcher.tooManyVariables = matcher.text.variables().size() > kMaxSlots;
-        if (matcher.tooManyVariables) {
-          matcher.pattern.valid = false;
-        }
-        if (matcher.pattern.compact) {
-          matcher.text = ValueTemplate();  // plain text: the pattern's literal says it all
-        }
-      }
-      known = &matcher;
+    RecentTexts<const ResourceMatcher*>& known = knownResources_[variables ? 1 : 0];
+    if (const ResourceMatcher* const* found = known.find(text)) {
+      return *found;
     }
-    return known;
+    ResourceMatcher& matcher = resourceMatchers_->emplace_back();
+    if (!compileCompactResourcePattern(text, &matcher.pattern)) {
+      matcher.text = ValueTemplate::compile(std::string(text), variables);
+      matcher.pattern = compileArnPattern(matcher.text.pieces(), true);
+      matcher.shortArn = !matcher.pattern.valid;
+      matcher.tooManyVariables = matcher.text.variables().size() > kMaxSlots;
+      if (matcher.tooManyVariables) {
+        matcher.pattern.valid = false;
+      }
+      if (matcher.pattern.compact) {
+        matcher.text = ValueTemplate();  // plain text: the pattern's literal says it all
+      }
+    }
+    known.put(text, &matcher);
+    return &matcher;
   }
 
   // Looked up by view first: most keys repeat, and a hit copies nothing.
@@ -424,7 +433,7 @@ class Compiler {
   Arena* texts_;
   std::deque<ResourceMatcher>* resourceMatchers_;
   // Resource texts compiled so far, without and with policy variables (Version 2012-10-17).
-  TextTable<const ResourceMatcher*> knownResources_[2];
+  RecentTexts<const ResourceMatcher*> knownResources_[2];
   std::string lowered_;              // scratch for lower-casing, reused
   std::string_view lastKey_;         // the last condition key interned, lower-cased
   std::string_view lastKeyWritten_;  // and as written
@@ -438,7 +447,7 @@ class Compiler {
   std::vector<ValueRange> valueRanges_;
   // Single values compiled so far in this policy, by operator, kind and text (see
   // compileCondition), and the storage of those keys.
-  TextTable<ValueRange> knownValues_;
+  RecentTexts<ValueRange> knownValues_;
   Arena valueKeys_;
   std::string valueKey_;  // scratch
 };
