@@ -8,8 +8,10 @@
 #               the 100,000-statement shapes of issue 17's table (the same text as
 #               bench/bench_inputs.cc shapePolicyText)
 # Each file: RUNS runs of each command, alternated (policysim, python, policysim, ...) so that
-# load from other processes hits both alike; median wall time and peak RSS (wait4 ru_maxrss) of
-# each, and their ratio. The files are generated into a temporary directory, never committed.
+# load from other processes hits both alike; median wall time (the target's measure), median
+# CPU time (user + system of all threads, from wait4: steadier than wall time on a shared
+# machine) and peak RSS (ru_maxrss) of each, and their ratios. The files are generated into a
+# temporary directory, never committed.
 #
 # Usage: bench/cold_load.sh [POLICYSIM_BINARY] [RUNS]   (default build/policysim, 7)
 # PYTHON overrides the interpreter (default: /usr/bin/python3 if present, else python3 resolved
@@ -81,7 +83,8 @@ import os, statistics, subprocess, sys, time
 work, binary, python, runs, shapes = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5:]
 
 def run(argv):
-    """Wall seconds and peak RSS (MiB) of one run; its output is discarded."""
+    """Wall seconds, CPU seconds (user + system, all threads) and peak RSS (MiB) of one run;
+    its output is discarded."""
     start = time.perf_counter()
     child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(child.pid, 0)
@@ -91,27 +94,31 @@ def run(argv):
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode not in (0, 1):  # check exits 1 when something is denied; none here
         sys.exit(f"cold_load: {argv} failed ({child.returncode}): {err[-500:]}")
-    return wall, usage.ru_maxrss / 1024
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
-print(f"| file | MB | policysim check (ms, median) | python json.load (ms, median) | "
-      f"policysim / python | policysim peak RSS (MiB) | python peak RSS (MiB) |")
+print("| file | MB | policysim check: wall ms, median (min-max) | python json.load: wall ms | "
+      "policysim / python, wall | CPU ms, policysim / python | peak RSS MiB, policysim / python |")
 print("|---|---|---|---|---|---|---|")
 for shape in shapes:
     path = f"{work}/{shape}.json"
     ours = [binary, "check", path, "--requests", f"{work}/empty.jsonl", "--format", "jsonl"]
     theirs = [python, "-c", "import json,sys; json.load(open(sys.argv[1]))", path]
-    times = {"ours": [], "theirs": []}
+    wall = {"ours": [], "theirs": []}
+    cpu = {"ours": [], "theirs": []}
     rss = {"ours": [], "theirs": []}
     for _ in range(runs):
         for name, argv in (("ours", ours), ("theirs", theirs)):
-            wall, peak = run(argv)
-            times[name].append(wall)
+            w, c, peak = run(argv)
+            wall[name].append(w)
+            cpu[name].append(c)
             rss[name].append(peak)
-    o, t = statistics.median(times["ours"]), statistics.median(times["theirs"])
-    print(f"| {shape} | {os.path.getsize(path) / 1e6:.1f} | {o * 1e3:.0f} "
-          f"({min(times['ours']) * 1e3:.0f}-{max(times['ours']) * 1e3:.0f}) | {t * 1e3:.0f} "
-          f"({min(times['theirs']) * 1e3:.0f}-{max(times['theirs']) * 1e3:.0f}) | "
-          f"**{o / t:.2f}** ({t / o:.2f}x faster) | {max(rss['ours']):.0f} | {max(rss['theirs']):.0f} |",
+    median = {name: statistics.median(values) * 1e3 for name, values in wall.items()}
+    spread = {name: f"{min(v) * 1e3:.0f}-{max(v) * 1e3:.0f}" for name, v in wall.items()}
+    cpus = {name: statistics.median(values) * 1e3 for name, values in cpu.items()}
+    print(f"| {shape} | {os.path.getsize(path) / 1e6:.1f} | {median['ours']:.0f} ({spread['ours']}) | "
+          f"{median['theirs']:.0f} ({spread['theirs']}) | **{median['ours'] / median['theirs']:.2f}** "
+          f"({median['theirs'] / median['ours']:.2f}x faster) | {cpus['ours']:.0f} / {cpus['theirs']:.0f} "
+          f"({cpus['theirs'] / cpus['ours']:.2f}x) | {max(rss['ours']):.0f} / {max(rss['theirs']):.0f} |",
           flush=True)
 EOF
 echo "cold_load: done, load average $(cut -d' ' -f1-3 /proc/loadavg)"
