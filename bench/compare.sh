@@ -10,14 +10,16 @@
 #   --no-build  use the policysim binaries already in $POLICYSIM_BUILD_DIR (default build-bench)
 #               instead of building them (incremental CMake Release build, as bench/run.sh does)
 #   --quick     shorter runs (100,000 batch lines, 1 s per peer measurement, no GB repetitions,
-#               the peers on the shapes at N = 10 and 1,000 only) for trying the script out;
-#               numbers are noisier
+#               the peers on the shapes at N = 10 and 1,000 only, on the scaling scenario up to
+#               N = 10,000) for trying the script out; numbers are noisier
 # Environment: PEER_TIMEOUT_S (hard cap per peer process, default 60), PEER_BUDGET_S (soft
 # budget after which a peer stops measuring, default 50), BENCH_SECONDS, WARMUP_MS,
 # BATCH_LINES (default 1000000), SCALING_SIZES (default "10 100 1000 10000 100000"),
 # SHAPE_SIZES (policysim batch over the shapes of issue 17, default "10 1000 100000"),
 # PEER_SHAPE_SIZES (the peers on those shapes, default SHAPE_SIZES; "10 1000" with --quick),
-# SHAPE_PEER_TIMEOUT_S (hard cap per peer process on one shape and N, default 150).
+# SHAPE_PEER_TIMEOUT_S (hard cap per peer process on one shape and N, default 150),
+# PEER_SCALING_SIZES (the peers on the scaling scenario, default SCALING_SIZES; without
+# 100000 with --quick).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -37,6 +39,7 @@ peer_timeout=${PEER_TIMEOUT_S:-60}
 export PEER_BUDGET_S=${PEER_BUDGET_S:-50}
 batch_lines=${BATCH_LINES:-1000000}
 sizes=${SCALING_SIZES:-"10 100 1000 10000 100000"}
+peer_scaling_sizes=${PEER_SCALING_SIZES:-$sizes}
 shape_sizes=${SHAPE_SIZES:-"10 1000 100000"}
 peer_shape_sizes=${PEER_SHAPE_SIZES:-$shape_sizes}
 shape_peer_timeout=${SHAPE_PEER_TIMEOUT_S:-150}
@@ -45,6 +48,9 @@ if [ "$quick" -eq 1 ]; then
   batch_lines=${BATCH_LINES:-100000}
   export BENCH_SECONDS=${BENCH_SECONDS:-1} WARMUP_MS=${WARMUP_MS:-500}
   gb_flags=(--benchmark_min_time=0.2)
+  # The peers take seconds per decision and Cedar tens of seconds to preparse at N = 100,000:
+  # --quick leaves that N to the full run.
+  peer_scaling_sizes=${PEER_SCALING_SIZES:-$(for n in $sizes; do [ "$n" -lt 100000 ] && echo -n "$n "; done)}
   peer_shape_sizes=${PEER_SHAPE_SIZES:-"10 1000"}
 fi
 
@@ -97,6 +103,7 @@ inputs="$work/inputs"
   echo "\"shapePeerTimeoutS\":$shape_peer_timeout,"
   echo "\"shapeSizes\":[$(echo $shape_sizes | tr ' ' ',')],"
   echo "\"peerShapeSizes\":[$(echo $peer_shape_sizes | tr ' ' ',')],"
+  echo "\"peerScalingSizes\":[$(echo $peer_scaling_sizes | tr ' ' ',')],"
   echo "\"quick\":$([ "$quick" -eq 1 ] && echo true || echo false),"
   echo "\"peerBudgetS\":$PEER_BUDGET_S}"
 } > "$raw/env.json"
@@ -213,6 +220,11 @@ for script in iam_simulate_bench.mjs cedar_bench.mjs; do
   for which in last none; do
     skip=0
     for n in $sizes; do
+      if ! [[ " $peer_scaling_sizes " == *" $n "* ]]; then
+        echo "{\"engine\":\"$engine\",\"scenario\":\"scaling\",\"n\":$n,\"request\":\"$which\",\"failed\":\"not run\"}" \
+          >> "$raw/peers.jsonl"
+        continue
+      fi
       if [ "$skip" -eq 1 ]; then
         echo "{\"engine\":\"$engine\",\"scenario\":\"scaling\",\"n\":$n,\"request\":\"$which\",\"failed\":\"skipped\"}" \
           >> "$raw/peers.jsonl"

@@ -274,7 +274,10 @@ if (shapeNames.length) {
       'iam-simulate runs `runUnsafeSimulation` (the synthetic `ec2:Op<i>` actions are not in its IAM data); cedar-wasm runs ' +
       '`statefulIsAuthorized` on the N translated policies (translation: `bench/README.md`). ' +
       'The growth line compares N = 100,000 with N = 10 (issue 17 asks at most 3× for policysim).' +
-      (env.quick ? ' This was a `--quick` run: the peers ran at N = ' + (env.peerShapeSizes ?? []).join(', ') + ' only.' : ''),
+      (env.quick ? ' This was a `--quick` run: the peers ran at N = ' + (env.peerShapeSizes ?? []).map((n) => n.toLocaleString('en-US')).join(', ') + ' only.' : '') +
+      (env.batchLines < 1e6
+        ? ` With ${env.batchLines.toLocaleString('en-US')} lines the load (up to a second at N = 100,000) is most of a batch's time, so the load-subtracted batch figures at large N are noisy (even implausibly low): read them from a full run.`
+        : ''),
   );
   const setupRows = [];
   for (const shape of shapeNames) {
