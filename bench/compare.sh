@@ -50,7 +50,7 @@ if [ "$quick" -eq 1 ]; then
   gb_flags=(--benchmark_min_time=0.2)
   # The peers take seconds per decision and Cedar tens of seconds to preparse at N = 100,000:
   # --quick leaves that N to the full run.
-  peer_scaling_sizes=${PEER_SCALING_SIZES:-$(for n in $sizes; do [ "$n" -lt 100000 ] && echo -n "$n "; done)}
+  peer_scaling_sizes=${PEER_SCALING_SIZES:-$(for n in $sizes; do if [ "$n" -lt 100000 ]; then echo -n "$n "; fi; done)}
   peer_shape_sizes=${PEER_SHAPE_SIZES:-"10 1000"}
 fi
 
