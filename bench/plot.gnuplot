@@ -16,7 +16,7 @@ set logscale xy 10
 set format x '10^{%L}'
 set format y '10^{%L}'
 set xrange [5:200000]
-set yrange [0.01:1e7]
+set yrange [0.01:1e8]
 set xlabel 'N (statements / policies)'
 set ylabel 'time per decision (µs)'
 set grid xtics ytics lc rgb '#dddddd'
