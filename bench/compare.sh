@@ -15,7 +15,8 @@
 # Environment: PEER_TIMEOUT_S (hard cap per peer process, default 60), PEER_BUDGET_S (soft
 # budget after which a peer stops measuring, default 50), BENCH_SECONDS, WARMUP_MS,
 # BATCH_LINES (default 1000000), SCALING_SIZES (default "10 100 1000 10000 100000"),
-# SHAPE_SIZES (policysim batch over the shapes of issue 17, default "10 1000 100000"),
+# SHAPE_SIZES (policysim batch over the shapes of issue 17, default and at most "10 1000 100000",
+# the sizes scenarios.mjs writes),
 # PEER_SHAPE_SIZES (the peers on those shapes, default SHAPE_SIZES; "10 1000" with --quick),
 # SHAPE_PEER_TIMEOUT_S (hard cap per peer process on one shape and N, default 150),
 # PEER_SCALING_SIZES (the peers on the scaling scenario, default SCALING_SIZES; without
