@@ -9,11 +9,18 @@
 # Usage: bench/compare.sh [--no-build] [--quick]
 #   --no-build  use the policysim binaries already in $POLICYSIM_BUILD_DIR (default build-bench)
 #               instead of building them (incremental CMake Release build, as bench/run.sh does)
-#   --quick     shorter runs (100,000 batch lines, 1 s per peer measurement, no GB repetitions)
-#               for trying the script out; numbers are noisier
+#   --quick     shorter runs (100,000 batch lines, 1 s per peer measurement, no GB repetitions,
+#               the peers on the shapes at N = 10 and 1,000 only, on the scaling scenario up to
+#               N = 10,000) for trying the script out; numbers are noisier
 # Environment: PEER_TIMEOUT_S (hard cap per peer process, default 60), PEER_BUDGET_S (soft
 # budget after which a peer stops measuring, default 50), BENCH_SECONDS, WARMUP_MS,
-# BATCH_LINES (default 1000000), SCALING_SIZES (default "10 100 1000 10000 100000").
+# BATCH_LINES (default 1000000), SCALING_SIZES (default "10 100 1000 10000 100000"),
+# SHAPE_SIZES (policysim batch over the shapes of issue 17, default and at most "10 1000 100000",
+# the sizes scenarios.mjs writes),
+# PEER_SHAPE_SIZES (the peers on those shapes, default SHAPE_SIZES; "10 1000" with --quick),
+# SHAPE_PEER_TIMEOUT_S (hard cap per peer process on one shape and N, default 150),
+# PEER_SCALING_SIZES (the peers on the scaling scenario, default SCALING_SIZES; without
+# 100000 with --quick).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -33,11 +40,19 @@ peer_timeout=${PEER_TIMEOUT_S:-60}
 export PEER_BUDGET_S=${PEER_BUDGET_S:-50}
 batch_lines=${BATCH_LINES:-1000000}
 sizes=${SCALING_SIZES:-"10 100 1000 10000 100000"}
+peer_scaling_sizes=${PEER_SCALING_SIZES:-$sizes}
+shape_sizes=${SHAPE_SIZES:-"10 1000 100000"}
+peer_shape_sizes=${PEER_SHAPE_SIZES:-$shape_sizes}
+shape_peer_timeout=${SHAPE_PEER_TIMEOUT_S:-150}
 gb_flags=(--benchmark_repetitions=3 --benchmark_report_aggregates_only=true)
 if [ "$quick" -eq 1 ]; then
   batch_lines=${BATCH_LINES:-100000}
   export BENCH_SECONDS=${BENCH_SECONDS:-1} WARMUP_MS=${WARMUP_MS:-500}
   gb_flags=(--benchmark_min_time=0.2)
+  # The peers take seconds per decision and Cedar tens of seconds to preparse at N = 100,000:
+  # --quick leaves that N to the full run.
+  peer_scaling_sizes=${PEER_SCALING_SIZES:-$(for n in $sizes; do if [ "$n" -lt 100000 ]; then echo -n "$n "; fi; done)}
+  peer_shape_sizes=${PEER_SHAPE_SIZES:-"10 1000"}
 fi
 
 as_root() {
@@ -86,6 +101,11 @@ inputs="$work/inputs"
   echo "\"niceness\":$(nice),"
   echo "\"batchLines\":$batch_lines,"
   echo "\"peerTimeoutS\":$peer_timeout,"
+  echo "\"shapePeerTimeoutS\":$shape_peer_timeout,"
+  echo "\"shapeSizes\":[$(echo $shape_sizes | tr ' ' ',')],"
+  echo "\"peerShapeSizes\":[$(echo $peer_shape_sizes | tr ' ' ',')],"
+  echo "\"peerScalingSizes\":[$(echo $peer_scaling_sizes | tr ' ' ',')],"
+  echo "\"quick\":$([ "$quick" -eq 1 ] && echo true || echo false),"
   echo "\"peerBudgetS\":$PEER_BUDGET_S}"
 } > "$raw/env.json"
 
@@ -95,7 +115,7 @@ node bench/peers/scenarios.mjs write "$inputs" --batch-lines "$batch_lines"
 # --- 2. policysim: Google Benchmark (in-process) ---
 echo "compare: policysim Google Benchmark" >&2
 "$work/policysim_bench" \
-  --benchmark_filter='^BM_Evaluate_ForceMfa$|^BM_Evaluate_ForceMfaPrepared$|^BM_Evaluate_ForceMfaWithJson$|^BM_Evaluate_Scaling|^BM_Compile_|^BM_RequestJson_Parse$' \
+  --benchmark_filter='^BM_Evaluate_ForceMfa$|^BM_Evaluate_ForceMfaPrepared$|^BM_Evaluate_ForceMfaWithJson$|^BM_Evaluate_Scaling|^BM_Compile_|^BM_RequestJson_Parse$|^BM_Shape_' \
   "${gb_flags[@]}" --benchmark_format=json --benchmark_out="$raw/gbench.json" \
   --benchmark_out_format=json >/dev/null
 
@@ -171,6 +191,8 @@ peer() {
     cat "$work/peer.json" >> "$raw/peers.jsonl"
     return 0
   fi
+  # A shape process emits one line per request: keep those it finished before failing.
+  cat "$work/peer.json" >> "$raw/peers.jsonl"
   local reason="error"
   [ "$status" -eq 124 ] && reason="timeout"
   [ "$reason" = error ] && sed 's/^/  /' "$work/peer.err" | tail -5 >&2
@@ -178,6 +200,7 @@ peer() {
     const engine = script.startsWith("cedar") ? "cedar-wasm" : "iam-simulate";
     const r = { engine, failed: reason, args };
     if (args[0] === "scaling") Object.assign(r, { scenario: "scaling", n: Number(args[1]), request: args[2] });
+    else if (args[0] === "shape") Object.assign(r, { scenario: "shape", shape: args[1], n: Number(args[2]) });
     else r.scenario = args[0] === "force-mfa" ? "force_mfa" : args[0];
     const i = args.indexOf("--api"); if (i >= 0) r.api = args[i + 1];
     console.log(JSON.stringify(r));' "$script" "$reason" "$@" >> "$raw/peers.jsonl"
@@ -198,12 +221,54 @@ for script in iam_simulate_bench.mjs cedar_bench.mjs; do
   for which in last none; do
     skip=0
     for n in $sizes; do
+      if ! [[ " $peer_scaling_sizes " == *" $n "* ]]; then
+        echo "{\"engine\":\"$engine\",\"scenario\":\"scaling\",\"n\":$n,\"request\":\"$which\",\"failed\":\"not run\"}" \
+          >> "$raw/peers.jsonl"
+        continue
+      fi
       if [ "$skip" -eq 1 ]; then
         echo "{\"engine\":\"$engine\",\"scenario\":\"scaling\",\"n\":$n,\"request\":\"$which\",\"failed\":\"skipped\"}" \
           >> "$raw/peers.jsonl"
         continue
       fi
       peer "$script" scaling "$n" "$which" || skip=1
+    done
+  done
+done
+
+# --- 4b. the shapes of issue 17 (scenarios.mjs SHAPES, bench_inputs.h Shape) ---
+# policysim batch: the one request repeated, per shape, N and request; the peers: one process
+# per engine x shape x N deciding both requests (setup done once), slow calls sampled
+# (harness.mjs measureOrSample), a timeout skipping the larger N of that engine and shape.
+shapes="literal prefix resources tags mixed"
+for shape in $shapes; do
+  for n in $shape_sizes; do
+    policy="$inputs/shape-$shape-$n.json"
+    setup=$(setup_time "$policy")
+    for which in last none; do
+      echo "compare: policysim batch, shape $shape N=$n ($which), $batch_lines lines" >&2
+      node bench/peers/scenarios.mjs repeat "$work/batch.jsonl" "$inputs/shape-$shape-$n-$which.jsonl" "$batch_lines"
+      read -r secs cpu < <(run_batch "$policy" "$work/batch.jsonl")
+      [ -n "$cpu" ] || exit 1
+      echo "{\"engine\":\"policysim-batch\",\"scenario\":\"shape\",\"shape\":\"$shape\",\"n\":$n,\"request\":\"$which\",\"lines\":$batch_lines,\"bytes\":$(wc -c < "$work/batch.jsonl"),\"seconds\":$secs,\"cpuSeconds\":$cpu,\"setupSeconds\":$setup,\"decisions\":$(decisions "$policy" "$inputs/shape-$shape-$n-$which.jsonl")}" >> "$raw/policysim.jsonl"
+      rm -f "$work/batch.jsonl"
+    done
+  done
+done
+for script in iam_simulate_bench.mjs cedar_bench.mjs; do
+  engine=iam-simulate
+  [ "$script" = cedar_bench.mjs ] && engine=cedar-wasm
+  for shape in $shapes; do
+    skip=0
+    for n in $shape_sizes; do
+      if ! [[ " $peer_shape_sizes " == *" $n "* ]]; then
+        echo "{\"engine\":\"$engine\",\"scenario\":\"shape\",\"shape\":\"$shape\",\"n\":$n,\"failed\":\"not run\"}" >> "$raw/peers.jsonl"
+      elif [ "$skip" -eq 1 ]; then
+        echo "{\"engine\":\"$engine\",\"scenario\":\"shape\",\"shape\":\"$shape\",\"n\":$n,\"failed\":\"skipped\"}" >> "$raw/peers.jsonl"
+      else
+        peer_timeout=$shape_peer_timeout PEER_BUDGET_S=$((shape_peer_timeout - 10)) \
+          peer "$script" shape "$shape" "$n" || skip=1
+      fi
     done
   done
 done

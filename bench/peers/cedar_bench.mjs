@@ -5,6 +5,7 @@
 //   node cedar_bench.mjs force-mfa --api stateful|stateless
 //   node cedar_bench.mjs scaling N last|none
 //   node cedar_bench.mjs agreement
+//   node cedar_bench.mjs shape SHAPE N   (prints one JSON object per request: last, none)
 //
 // --api stateful  = preparsePolicySet once (setup, timed separately), then statefulIsAuthorized
 //                   per request: the compiled path, comparable to policysim's PolicySet.
@@ -17,8 +18,20 @@
 // An IAM prefix wildcard (svc0:Act10*) becomes `action in Action::"svc0:Act10*"`, i.e. an action
 // group; a request action inside the wildcard would list that group as a parent in the entity
 // data. The benchmark's requests never fall inside a wildcard, so the entity data is empty.
+//
+// The shapes (scenarios.mjs shapeStatement) are translated statement by statement, so that
+// Cedar decides from the request alone what IAM decides from it (no match precomputed into
+// entity data):
+//   Action "ec2:Op5" (literal)           -> action == Action::"ec2:Op5"
+//   Action "ec2:Op5*" (wildcard)         -> when { context.iamAction like "ec2:Op5*" }
+//   Resource "*"                          -> resource (unconstrained)
+//   Resource "arn:...:instance/i-5"       -> resource == Resource::"arn:...:instance/i-5"
+//   Resource "arn:aws:s3:::tenant-5/*"    -> when { resource.arn like "arn:aws:s3:::tenant-5/*" }
+//   StringEquals aws:PrincipalTag/team=X  -> when { principal has team && principal.team == "X" }
+// and each request carries context.iamAction (the IAM action name), a User entity for the
+// principal with its team tag as attribute `team`, and a Resource entity with attribute `arn`.
 
-import { emit, measure, msSince, nowNs, parseArgs } from './harness.mjs';
+import { emit, measure, measureOrSample, msSince, nowNs, parseArgs } from './harness.mjs';
 import {
   FORCE_MFA_CEDAR_PATH,
   agreementRequests,
@@ -26,6 +39,9 @@ import {
   scalingActionOf,
   scalingRequest,
   scalingTeamOf,
+  SCALING_REQUESTS,
+  shapeRequest,
+  shapeStatement,
 } from './scenarios.mjs';
 import fs from 'node:fs';
 
@@ -45,6 +61,52 @@ function scalingCedarText(n) {
       `context["${TEAM_KEY}"] == "${scalingTeamOf(i)}" };\n`;
   }
   return parts.join('');
+}
+
+// One IAM statement of scenarios.mjs shapeStatement (one action, one resource, at most one
+// StringEquals on aws:PrincipalTag/team) as a Cedar policy; the rules are at the top.
+function cedarOfShapeStatement(statement) {
+  const when = [];
+  let actionScope = 'action';
+  if (statement.Action.includes('*')) when.push(`context.iamAction like "${statement.Action}"`);
+  else actionScope = `action == Action::"${statement.Action}"`;
+  let resourceScope = 'resource';
+  if (statement.Resource.includes('*')) {
+    if (statement.Resource !== '*') when.push(`resource.arn like "${statement.Resource}"`);
+  } else {
+    resourceScope = `resource == Resource::"${statement.Resource}"`;
+  }
+  const conditions = statement.Condition?.StringEquals ?? {};
+  for (const [key, value] of Object.entries(conditions)) {
+    if (key !== TEAM_KEY) throw new Error(`no Cedar translation for condition key ${key}`);
+    when.push(`principal has team && principal.team == "${value}"`);
+  }
+  const effect = statement.Effect === 'Allow' ? 'permit' : 'forbid';
+  const body = when.length ? ` when { ${when.join(' && ')} }` : '';
+  return `${effect} (principal, ${actionScope}, ${resourceScope})${body};\n`;
+}
+
+function shapeCedarText(shape, n) {
+  const parts = new Array(n);
+  for (let i = 0; i < n; ++i) parts[i] = cedarOfShapeStatement(shapeStatement(shape, i));
+  return parts.join('');
+}
+
+function cedarShapeRequest(req) {
+  const principal = { type: 'User', id: req.principal };
+  const resource = { type: 'Resource', id: req.resource };
+  const attrs = {};
+  if (req.context[TEAM_KEY] !== undefined) attrs.team = req.context[TEAM_KEY];
+  return {
+    principal,
+    action: { type: 'Action', id: req.action },
+    resource,
+    context: { iamAction: req.action },
+    entities: [
+      { uid: principal, attrs, parents: [] },
+      { uid: resource, attrs: { arn: req.resource }, parents: [] },
+    ],
+  };
 }
 
 function resourceEntity(arn) {
@@ -126,6 +188,26 @@ if (scenario === 'force-mfa') {
   const out = await setupAndRun(text, [scalingRequest(n, which)], api);
   out.setup.generateMs = generateMs;
   emit({ ...base, api, scenario: 'scaling', n, request: which, policyBytes: Buffer.byteLength(text), ...out });
+} else if (scenario === 'shape') {
+  // One process for both requests of a shape and N: the policy set is preparsed once.
+  const [, shape, nText] = positional;
+  const n = Number(nText);
+  const api = options.api ?? 'stateful';
+  const genStart = nowNs();
+  const text = shapeCedarText(shape, n);
+  const generateMs = msSince(genStart);
+  const engine = prepare(text, api);
+  for (const which of SCALING_REQUESTS) {
+    const call = engine.wrap(cedarShapeRequest(shapeRequest(shape, n, which)));
+    const firstStart = nowNs();
+    const decision = decisionOf(engine.run(call));
+    const firstCallMs = msSince(firstStart);
+    const timing = await measureOrSample(() => engine.run(call), firstCallMs);
+    emit({
+      ...base, api, scenario: 'shape', shape, n, request: which, policyBytes: Buffer.byteLength(text),
+      setup: { importMs, generateMs, ...engine.setup, firstCallMs }, decisions: [decision], timing,
+    });
+  }
 } else if (scenario === 'agreement') {
   const engine = prepare(fs.readFileSync(FORCE_MFA_CEDAR_PATH, 'utf8'), 'stateful');
   const decisions = agreementRequests().map((r) => ({
@@ -134,6 +216,6 @@ if (scenario === 'force-mfa') {
   }));
   emit({ ...base, api: 'stateful', scenario: 'agreement', decisions });
 } else {
-  console.error('usage: node cedar_bench.mjs force-mfa [--api stateful|stateless] | scaling N last|none | agreement');
+  console.error('usage: node cedar_bench.mjs force-mfa [--api stateful|stateless] | scaling N last|none | agreement | shape SHAPE N');
   process.exit(2);
 }

@@ -75,6 +75,33 @@ export async function measure(fn, { isAsync = false } = {}) {
   };
 }
 
+// Slow calls (the peers at N = 100,000 take seconds per decision) are sampled instead of
+// measured: when the cold first call took more than SAMPLE_OVER_MS, SAMPLE_CALLS further calls
+// are timed one by one with no warm-up beyond that first call, and the result says sampled.
+export const SAMPLE_OVER_MS = Number(process.env.SAMPLE_OVER_MS ?? 1000);
+export const SAMPLE_CALLS = Number(process.env.SAMPLE_CALLS ?? 2);
+
+export async function measureOrSample(fn, firstCallMs, { isAsync = false } = {}) {
+  if (firstCallMs <= SAMPLE_OVER_MS) return { ...(await measure(fn, { isAsync })), sampled: false };
+  const cpuStart = process.cpuUsage();
+  const start = nowNs();
+  for (let i = 0; i < SAMPLE_CALLS; ++i) {
+    if (isAsync) await fn(i); else fn(i);
+  }
+  const seconds = msSince(start) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
+  return {
+    cpuUs: (cpu.user + cpu.system) / SAMPLE_CALLS,
+    iterations: SAMPLE_CALLS,
+    seconds,
+    evalsPerSec: SAMPLE_CALLS / seconds,
+    meanUs: (seconds * 1e6) / SAMPLE_CALLS,
+    warmupIterations: 1,
+    truncated: false,
+    sampled: true,
+  };
+}
+
 export function parseArgs(argv) {
   const positional = [];
   const options = {};

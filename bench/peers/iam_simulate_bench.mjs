@@ -8,25 +8,30 @@
 //   node iam_simulate_bench.mjs force-mfa --api safe|unsafe
 //   node iam_simulate_bench.mjs scaling N last|none
 //   node iam_simulate_bench.mjs agreement --api safe|unsafe
+//   node iam_simulate_bench.mjs shape SHAPE N   (prints one JSON object per request: last, none)
 //
 // --api safe   = runSimulation: validates the policies, the action (against its IAM data), the
 //                resource type and the context keys, then evaluates. The normal entry point.
 // --api unsafe = runUnsafeSimulation: evaluation without input validation. The scaling
-//                scenario must use it: its synthetic actions (svc7:Action7...) are not real AWS
-//                actions, and runSimulation rejects them (invalid.service).
+//                and shape scenarios must use it: their synthetic actions (svc7:Action7...,
+//                ec2:Op123) are not real AWS actions, and runSimulation rejects them
+//                (invalid.service).
 //
 // iam-simulate has no separate compile step: each call takes the policy objects and parses
 // them again. Setup reported here = module import, policy JSON.parse, and the first (cold)
 // call, which loads its IAM data lazily.
 
-import { emit, measure, msSince, nowNs, parseArgs } from './harness.mjs';
+import { emit, measure, measureOrSample, msSince, nowNs, parseArgs } from './harness.mjs';
 import {
   ACCOUNT,
   FORCE_MFA_POLICY_PATH,
   agreementRequests,
   forceMfaRequests,
+  SCALING_REQUESTS,
   scalingPolicyText,
   scalingRequest,
+  shapePolicyText,
+  shapeRequest,
 } from './scenarios.mjs';
 import fs from 'node:fs';
 
@@ -108,6 +113,30 @@ if (scenario === 'force-mfa') {
   const out = await setupAndRun(text, [scalingRequest(n, which)], api);
   out.setup.generateMs = generateMs;
   emit({ ...base, api, scenario: 'scaling', n, request: which, policyBytes: Buffer.byteLength(text), ...out });
+} else if (scenario === 'shape') {
+  // One process for both requests of a shape and N: the policy is generated and parsed once.
+  // Every call still takes the policy objects and walks them (no compiled form).
+  const [, shape, nText] = positional;
+  const n = Number(nText);
+  const api = options.api ?? 'unsafe';
+  const genStart = nowNs();
+  const text = shapePolicyText(shape, n);
+  const generateMs = msSince(genStart);
+  const parseStart = nowNs();
+  const policy = JSON.parse(text);
+  const policyParseMs = msSince(parseStart);
+  const { isAsync, run } = evaluator(api);
+  for (const which of SCALING_REQUESTS) {
+    const s = simulation(policy, shapeRequest(shape, n, which));
+    const firstStart = nowNs();
+    const decision = decisionOf(await run(s));
+    const firstCallMs = msSince(firstStart);
+    const timing = await measureOrSample(() => run(s), firstCallMs, { isAsync });
+    emit({
+      ...base, api, scenario: 'shape', shape, n, request: which, policyBytes: Buffer.byteLength(text),
+      setup: { importMs, generateMs, policyParseMs, firstCallMs }, decisions: [decision], timing,
+    });
+  }
 } else if (scenario === 'agreement') {
   const api = options.api ?? 'safe';
   const policy = JSON.parse(fs.readFileSync(FORCE_MFA_POLICY_PATH, 'utf8'));
@@ -116,6 +145,6 @@ if (scenario === 'force-mfa') {
   for (const r of agreementRequests()) decisions.push({ name: r.name, decision: decisionOf(await run(simulation(policy, r.request))) });
   emit({ ...base, api, scenario: 'agreement', decisions });
 } else {
-  console.error('usage: node iam_simulate_bench.mjs force-mfa|scaling N last|none|agreement [--api safe|unsafe]');
+  console.error('usage: node iam_simulate_bench.mjs force-mfa|scaling N last|none|agreement|shape SHAPE N [--api safe|unsafe]');
   process.exit(2);
 }

@@ -31,12 +31,13 @@ for (const b of gbench.benchmarks) {
   if (b.run_type === 'aggregate' && !isMedian) continue;
   if (gb[b.run_name] && !isMedian) continue;
   gb[b.run_name] = {
+    error: b.error_occurred ? b.error_message || 'error' : undefined,
     ns: b.real_time * UNIT_NS[b.time_unit],
     cpuNs: b.cpu_time * UNIT_NS[b.time_unit],
     bytesPerSec: b.bytes_per_second,
   };
 }
-const gbUs = (name) => (gb[name] ? gb[name].ns / 1e3 : undefined);
+const gbUs = (name) => (gb[name] && !gb[name].error ? gb[name].ns / 1e3 : undefined);
 const gbCpuUs = (name) => (gb[name] ? gb[name].cpuNs / 1e3 : undefined);
 
 // --- formatting ---
@@ -70,6 +71,7 @@ const peerNote = (p) => {
   if (!p) return 'n/a (not run)';
   if (p.failed === 'timeout') return 'n/a (timeout)';
   if (p.failed === 'skipped') return 'n/a (timed out at a smaller N)';
+  if (p.failed === 'not run') return `n/a (not run${env.quick ? ': --quick' : ''})`;
   if (p.failed) return 'n/a (error)';
   return undefined;
 };
@@ -77,7 +79,9 @@ const peerNote = (p) => {
 const peerCell = (p) => {
   const note = peerNote(p);
   if (note) return note;
-  const dagger = p.timing.truncated ? ` † ${p.timing.iterations} timed` : '';
+  const dagger = p.timing.truncated
+    ? ` † ${p.timing.iterations} timed`
+    : p.timing.sampled ? ` ‡ ${p.timing.iterations} sampled` : '';
   return `${fmtRate(p.timing.meanUs)} (${fmtTime(p.timing.meanUs)})${dagger}`;
 };
 const batchOf = (scenario, extra = {}) =>
@@ -212,7 +216,7 @@ for (const n of sizes) {
       fmtRatio(peerUs(ip), ours),
       fmtRatio(peerUs(cp), ours),
     ]);
-    for (const us of [ours, bUs, peerUs(ip), peerUs(cp)]) datRow.push(us === undefined ? '?' : (1e6 / us).toPrecision(6));
+    for (const us of [ours, bUs, peerUs(ip), peerUs(cp)]) datRow.push(us === undefined ? '?' : us.toPrecision(6));
   }
   dat.push(datRow.join(' '));
 }
@@ -236,6 +240,121 @@ const truncated = peers.some((p) => !p.failed && p.timing?.truncated);
 if (truncated) {
   say();
   say(`† the peer's soft budget (${env.peerBudgetS} s from process start, setup included) ended its measurement before ${process.env.MIN_ITERS ?? 3} timed calls / ${process.env.BENCH_SECONDS ?? 3} s: few samples, treat as indicative.`);
+}
+
+// --- shapes of issue 17 ---
+// A shape peer process decides both requests; when it failed as a whole (timeout, error,
+// skipped, not run) its record has no request.
+const shapePeer = (engine, shape, n, which) =>
+  peers.find((p) => p.engine === engine && p.scenario === 'shape' && p.shape === shape && p.n === n && p.request === which) ??
+  peers.find((p) => p.engine === engine && p.scenario === 'shape' && p.shape === shape && p.n === n && p.request === undefined);
+const shapeBatch = (shape, n, which) => batchOf('shape', { shape, n, request: which });
+// Per line with the CLI's load (process start, parse, compile: the 0-request run) taken off,
+// as issue 17's table measured it.
+// Undefined when the run took no longer than the load (too few lines to tell).
+const shapeBatchUs = (b) => (b && b.seconds > b.setupSeconds ? ((b.seconds - b.setupSeconds) * 1e6) / b.lines : undefined);
+// The decisions took less time than the load they are told apart from: noisy.
+const shapeBatchNoisy = (b) => b && b.seconds - b.setupSeconds < b.setupSeconds;
+const shapeBatchCell = (b) => {
+  if (!b) return 'n/a';
+  const us = shapeBatchUs(b);
+  if (us === undefined) return 'n/a (run no longer than the load)';
+  return `${fmtRate(us)} (${fmtTime(us)})${shapeBatchNoisy(b) ? ' §' : ''}`;
+};
+const shapeNames = Object.keys(manifest.shapes ?? {});
+const benchName = (shape) => shape[0].toUpperCase() + shape.slice(1);
+const gbShape = (shape, which, n) => `BM_Shape_${benchName(shape)}_${which === 'last' ? 'Last' : 'None'}/${n}`;
+const SHAPE_TITLES = {
+  literal: 'distinct literal actions (`ec2:Op<i>`)',
+  prefix: 'prefix-wildcard actions (`ec2:Op<i>*`, like `s3:Get*`)',
+  resources: 'one action over many resources (a tenant per bucket prefix, `arn:aws:s3:::tenant-<i>/*`)',
+  tags: 'one action and resource over many tag values (ABAC: `StringEquals aws:PrincipalTag/team = team<i>`)',
+  mixed: 'every 7th action a prefix wildcard (`ec2:Op<i>` / `ec2:Op<i>*`), each statement with its own instance ARN and a tag condition',
+};
+const shapeDat = [];
+if (shapeNames.length) {
+  say();
+  say('## Shapes of policy set (issue 17): N statements of one shape, a request the last statement allows and one no statement covers');
+  say();
+  say(
+    'Decisions/s (mean latency). policysim in-process = Google Benchmark `BM_Shape_<Shape>_{Last,None}/N` ' +
+      '(requests parsed beforehand); policysim batch = `policysim check --requests` over ' +
+      `${env.batchLines.toLocaleString('en-US')} copies of the request, per line with the CLI's load (the 0-request run) subtracted, as issue 17 measured. ` +
+      'iam-simulate runs `runUnsafeSimulation` (the synthetic `ec2:Op<i>` actions are not in its IAM data); cedar-wasm runs ' +
+      '`statefulIsAuthorized` on the N translated policies (translation: `bench/README.md`). ' +
+      'The growth line compares N = 100,000 with N = 10 (issue 17 asks at most 3× for policysim).' +
+      (env.quick ? ' This was a `--quick` run: the peers ran at N = ' + (env.peerShapeSizes ?? []).map((n) => n.toLocaleString('en-US')).join(', ') + ' only.' : '') +
+      ' § the batch spent less time deciding than loading (process start, parse, compile: up to a second at N = 100,000), so the load-subtracted figure is noisy; it is left off the plot.' +
+      (env.batchLines < 1e6 ? ` With ${env.batchLines.toLocaleString('en-US')} lines that is the case at large N: read those from a full run.` : ''),
+  );
+  const setupRows = [];
+  for (const shape of shapeNames) {
+    const ns = Object.keys(manifest.shapes[shape]).map(Number).sort((a, b) => a - b);
+    const rows = [];
+    const block = [`# shape ${shape}`];
+    for (const n of ns) {
+      const datRow = [n];
+      for (const which of ['last', 'none']) {
+        const ours = gbUs(gbShape(shape, which, n));
+        const oursError = gb[gbShape(shape, which, n)]?.error;
+        const bRun = shapeBatch(shape, n, which);
+        const bUs = shapeBatchUs(bRun);
+        const ip = shapePeer('iam-simulate', shape, n, which);
+        const cp = shapePeer('cedar-wasm', shape, n, which);
+        rows.push([
+          n.toLocaleString('en-US'),
+          which === 'last' ? 'matches last statement' : 'matches none',
+          ours === undefined ? (oursError ? `n/a (GB: ${oursError})` : 'n/a') : `${fmtRate(ours)} (${fmtTime(ours)})`,
+          shapeBatchCell(bRun),
+          peerCell(ip),
+          peerCell(cp),
+          fmtRatio(peerUs(ip), ours),
+          fmtRatio(peerUs(cp), ours),
+        ]);
+        for (const us of [ours, shapeBatchNoisy(bRun) ? undefined : bUs, peerUs(ip), peerUs(cp)]) datRow.push(us === undefined ? '?' : us.toPrecision(6));
+      }
+      block.push(datRow.join(' '));
+      const b = shapeBatch(shape, n, 'last');
+      const ip = shapePeer('iam-simulate', shape, n, 'last');
+      const cp = shapePeer('cedar-wasm', shape, n, 'last');
+      setupRows.push([
+        shape,
+        n.toLocaleString('en-US'),
+        fmtBytes(manifest.shapes[shape][n].policyBytes),
+        b ? fmtMs(b.setupSeconds * 1e3) : 'n/a',
+        peerNote(ip) ?? `parse ${fmtMs(ip.setup.policyParseMs)}; first call ${fmtMs(ip.setup.firstCallMs)}`,
+        peerNote(cp) ?? `${fmtMs(cp.setup.preparseMs)} (${fmtBytes(cp.policyBytes)} of Cedar)`,
+      ]);
+    }
+    shapeDat.push(block.join('\n'));
+    say();
+    say(`### ${shape}: ${SHAPE_TITLES[shape] ?? shape}`);
+    say();
+    say(table(
+      ['N', 'request', 'policysim in-process', 'policysim batch (per line, load subtracted)', 'iam-simulate', 'cedar-wasm', 'policysim in-process × iam-simulate', 'policysim in-process × cedar-wasm'],
+      rows,
+    ));
+    const lo = ns[0];
+    const hi = ns[ns.length - 1];
+    const growth = (which) => {
+      const a = gbUs(gbShape(shape, which, lo));
+      const z = gbUs(gbShape(shape, which, hi));
+      return a === undefined || z === undefined ? 'n/a' : `${sig(z / a)}×`;
+    };
+    say();
+    say(`Growth N = ${lo.toLocaleString('en-US')} → ${hi.toLocaleString('en-US')}, policysim in-process: ${growth('last')} (matches last), ${growth('none')} (matches none).`);
+  }
+  say();
+  say('Setup of the shapes (policy JSON and what each engine does before deciding):');
+  say();
+  say(table(
+    ['shape', 'N', 'IAM policy JSON', 'policysim CLI with 0 requests (best of 3)', 'iam-simulate JSON.parse; first call, cold (no compile step)', 'cedar-wasm preparsePolicySet'],
+    setupRows,
+  ));
+  if (peers.some((p) => p.scenario === 'shape' && !p.failed && p.timing?.sampled)) {
+    say();
+    say('‡ sampled: the cold first call took over a second, so only the few calls shown were timed after it (no warm-up beyond the first call): one decision of this engine at this N costs seconds.');
+  }
 }
 
 // --- agreement ---
@@ -270,6 +389,31 @@ for (const n of sizes) {
     }
   }
 }
+// Shape decisions: each engine against the intended decision (the last statement allows;
+// nothing covers the other request), per shape, N and request.
+const shapeAgreeRows = [];
+const shapeDisagreements = [];
+for (const shape of shapeNames) {
+  for (const n of Object.keys(manifest.shapes[shape]).map(Number).sort((a, b) => a - b)) {
+    for (const which of ['last', 'none']) {
+      const expected = which === 'last' ? 'allowed' : 'implicitDeny';
+      const gbRun = gb[gbShape(shape, which, n)];
+      const got = [
+        ['policysim batch', shapeBatch(shape, n, which)?.decisions?.[0]],
+        // BM_Shape_* checks the decision before timing and stops with an error when it differs.
+        ['policysim GB', gbRun ? (gbRun.error ? `error: ${gbRun.error}` : expected) : undefined],
+        ['iam-simulate', shapePeer('iam-simulate', shape, n, which)?.decisions?.[0]],
+        ['cedar-wasm', shapePeer('cedar-wasm', shape, n, which)?.decisions?.[0]],
+      ];
+      const ran = got.filter(([, d]) => d !== undefined);
+      const agree = ran.every(([, d]) => d === expected);
+      for (const [engine, d] of ran) {
+        if (d !== expected) shapeDisagreements.push(`${shape} N=${n} ${which}: ${engine} says ${d}, expected ${expected}`);
+      }
+      shapeAgreeRows.push([shape, n.toLocaleString('en-US'), which, expected, ...got.map(([, d]) => d ?? 'n/a'), agree ? 'yes' : '**NO**']);
+    }
+  }
+}
 const fmPeerDecisions = peers.filter((p) => p.scenario === 'force_mfa' && !p.failed);
 const fmTimedMismatch = fmPeerDecisions.filter((p) => JSON.stringify(p.decisions) !== JSON.stringify(fmBatch.decisions));
 say();
@@ -285,6 +429,18 @@ say(
 );
 say();
 say(table(['#', 'request', ...columns.map(([c]) => c), 'agree'], agreeRows));
+if (shapeAgreeRows.length) {
+  say();
+  say(
+    'Shapes: ' +
+      (shapeDisagreements.length
+        ? `**${shapeDisagreements.length} disagreement(s)**: ${shapeDisagreements.join('; ')}.`
+        : 'every engine that ran decided every shape request as intended (allowed when the last statement matches, implicitDeny when none does).') +
+      ' "n/a" = not run at that N.',
+  );
+  say();
+  say(table(['shape', 'N', 'request', 'intended', 'policysim batch', 'policysim GB', 'iam-simulate', 'cedar-wasm', 'agree'], shapeAgreeRows));
+}
 say();
 
 const md = out.join('\n');
@@ -292,11 +448,15 @@ fs.mkdirSync(outDir, { recursive: true });
 fs.writeFileSync(path.join(outDir, 'latest.md'), md);
 fs.writeFileSync(
   path.join(outDir, 'latest.json'),
-  JSON.stringify({ env, manifest: { scaling: manifest.scaling }, googleBenchmark: gb, policysimBatch: batch, peers }, null, 1) + '\n',
+  JSON.stringify({ env, manifest: { scaling: manifest.scaling, shapes: manifest.shapes }, googleBenchmark: gb, policysimBatch: batch, peers }, null, 1) + '\n',
 );
 fs.writeFileSync(
   path.join(outDir, 'scaling.dat'),
-  '# N  last: policysim_inprocess policysim_batch iam_simulate cedar_wasm  none: (same four); decisions/s, ? = n/a\n' +
-    dat.join('\n') + '\n',
+  '# Mean time per decision in microseconds, ? = n/a. Columns: N, then for the request matching the\n' +
+    '# last statement policysim_inprocess policysim_batch iam_simulate cedar_wasm, then the same four\n' +
+    '# for the request matching none. Block 0 (gnuplot index 0): the scaling scenario (batch end to\n' +
+    '# end); blocks 1.. the shapes in this order (batch per line, load subtracted): ' + shapeNames.join(' ') + '\n' +
+    '# shape scaling\n' + dat.join('\n') + '\n' +
+    shapeDat.map((b) => '\n\n' + b + '\n').join(''),
 );
 process.stdout.write(md + '\n');

@@ -11,7 +11,9 @@
 // CLI: node scenarios.mjs write OUTDIR [--batch-lines L]
 //   writes OUTDIR/force_mfa.jsonl (the 12 benchmark requests), OUTDIR/agreement.jsonl (those
 //   plus extra correctness-only requests), OUTDIR/scaling-N.json (IAM policy) and
-//   OUTDIR/scaling-N-{last,none}.jsonl (one request each), and OUTDIR/manifest.json.
+//   OUTDIR/scaling-N-{last,none}.jsonl (one request each), OUTDIR/shape-S-N.json and
+//   OUTDIR/shape-S-N-{last,none}.jsonl for each shape S and N of SHAPES and SHAPE_SIZES, and
+//   OUTDIR/manifest.json.
 //   With --batch-lines L it also writes OUTDIR/batch-force_mfa.jsonl: L lines cycling through
 //   the 12 force_mfa requests (policysim batch end-to-end input).
 
@@ -154,6 +156,103 @@ export function scalingRequest(n, which) {
 
 export const SCALING_REQUESTS = ['last', 'none'];
 
+// --- shapes: bench_inputs.cc shapePolicyText(shape, n) and shapeRequest(shape, n, matchLast) ---
+// The shapes of policy set of issue 17's table, n statements each (statement i):
+//   literal   Action "ec2:Op<i>", Resource "*"
+//   prefix    Action "ec2:Op<i>*" (a prefix wildcard, like "s3:Get*"), Resource "*"
+//   resources Action "s3:GetObject", Resource "arn:aws:s3:::tenant-<i>/*" (a tenant per prefix)
+//   tags      Action "s3:GetObject", Resource "arn:aws:s3:::shared/*", and
+//             StringEquals aws:PrincipalTag/team = "team<i>" (ABAC)
+//   mixed     Action "ec2:Op<i>" (every 7th "ec2:Op<i>*"), its own instance ARN and a
+//             StringEquals aws:PrincipalTag/team = "team<i % 10>" condition
+// Names as in the Google Benchmark families BM_Shape_<Name>_{Last,None}/N.
+
+export const SHAPES = ['literal', 'prefix', 'resources', 'tags', 'mixed'];
+export const SHAPE_BENCH_NAMES = { literal: 'Literal', prefix: 'Prefix', resources: 'Resources', tags: 'Tags', mixed: 'Mixed' };
+export const SHAPE_SIZES = [10, 1000, 100000];
+export const SHAPE_TITLES = {
+  literal: 'distinct literal actions (`ec2:Op123`)',
+  prefix: 'prefix-wildcard actions (`ec2:Op123*`, like `s3:Get*`)',
+  resources: 'one action over many resources (a tenant per bucket prefix, `arn:aws:s3:::tenant-123/*`)',
+  tags: 'one action and resource over many tag values (ABAC: `StringEquals aws:PrincipalTag/team = team123`)',
+  mixed: 'every 7th action a prefix wildcard, each statement with its own resource and a tag condition',
+};
+
+// Statement i of a shape, as the IAM statement object (key order as in bench_inputs.cc).
+export function shapeStatement(shape, i) {
+  const id = String(i);
+  let action = 's3:GetObject';
+  let resource = '*';
+  let team;
+  switch (shape) {
+    case 'literal':
+      action = `ec2:Op${id}`;
+      break;
+    case 'prefix':
+      action = `ec2:Op${id}*`;
+      break;
+    case 'resources':
+      resource = `arn:aws:s3:::tenant-${id}/*`;
+      break;
+    case 'tags':
+      resource = 'arn:aws:s3:::shared/*';
+      team = `team${id}`;
+      break;
+    case 'mixed':
+      action = `ec2:Op${id}${i % 7 === 0 ? '*' : ''}`;
+      resource = `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/i-${id}`;
+      team = `team${i % 10}`;
+      break;
+    default:
+      throw new Error(`unknown shape ${shape}`);
+  }
+  const statement = { Sid: `S${id}`, Effect: 'Allow', Action: action, Resource: resource };
+  if (team !== undefined) statement.Condition = { StringEquals: { 'aws:PrincipalTag/team': team } };
+  return statement;
+}
+
+export function shapePolicy(shape, n) {
+  const statements = new Array(n);
+  for (let i = 0; i < n; ++i) statements[i] = shapeStatement(shape, i);
+  return { Version: '2012-10-17', Statement: statements };
+}
+
+// Same text as shapePolicyText(shape, n): no whitespace, same key order.
+export function shapePolicyText(shape, n) {
+  return JSON.stringify(shapePolicy(shape, n));
+}
+
+// which = 'last': a request the last statement allows; 'none': one no statement covers, of the
+// same service, action and resource form as the set's statements.
+export function shapeRequest(shape, n, which) {
+  if (which !== 'last' && which !== 'none') throw new Error(`unknown shape request ${which}`);
+  const matchLast = which === 'last';
+  const id = matchLast ? String(n - 1) : 'none';
+  let action = 's3:GetObject';
+  let resource = '*';
+  let team = `team${id}`;
+  switch (shape) {
+    case 'literal':
+    case 'prefix':
+      action = `ec2:Op${id}`;
+      break;
+    case 'resources':
+      resource = `arn:aws:s3:::tenant-${id}/report.csv`;
+      break;
+    case 'tags':
+      resource = 'arn:aws:s3:::shared/report.csv';
+      break;
+    case 'mixed':
+      action = `ec2:Op${id}`;
+      resource = `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/i-${id}`;
+      team = matchLast ? `team${(n - 1) % 10}` : 'nobody';
+      break;
+    default:
+      throw new Error(`unknown shape ${shape}`);
+  }
+  return request(ALICE, action, resource, { 'aws:PrincipalTag/team': team });
+}
+
 // --- writing inputs for policysim's batch mode ---
 
 export function jsonlLine(req) {
@@ -194,6 +293,18 @@ function writeInputs(outDir, batchLines) {
     manifest.scaling[n] = { policyBytes: Buffer.byteLength(text) };
     for (const which of SCALING_REQUESTS) {
       fs.writeFileSync(path.join(outDir, `scaling-${n}-${which}.jsonl`), jsonlLine(scalingRequest(n, which)) + '\n');
+    }
+  }
+  manifest.shapes = {};
+  for (const shape of SHAPES) {
+    manifest.shapes[shape] = {};
+    for (const n of SHAPE_SIZES) {
+      const text = shapePolicyText(shape, n);
+      fs.writeFileSync(path.join(outDir, `shape-${shape}-${n}.json`), text);
+      manifest.shapes[shape][n] = { policyBytes: Buffer.byteLength(text) };
+      for (const which of SCALING_REQUESTS) {
+        fs.writeFileSync(path.join(outDir, `shape-${shape}-${n}-${which}.jsonl`), jsonlLine(shapeRequest(shape, n, which)) + '\n');
+      }
     }
   }
   if (batchLines > 0) {
