@@ -128,7 +128,7 @@ class LineDecider {
     } else {
       set_.evaluate(request_, false, &decision_);
       output->anyDenied = output->anyDenied || decision_.kind != engine::DecisionKind::Allowed;
-      engine::appendDecisionJsonLine(lineNumber, decision_, &output->out);
+      engine::appendDecisionJsonLine(lineNumber, decision_, &output->out, &statements_);
     }
     output->out.push_back('\n');
     return true;
@@ -140,17 +140,24 @@ class LineDecider {
   engine::RequestParser parser_;
   engine::Request request_;  // reused from line to line, as is the decision
   engine::Decision decision_;
+  engine::StatementJsonCache statements_;
 };
 
 std::size_t countNewlines(const char* data, std::size_t size) {
   std::size_t count = 0;
   std::size_t i = 0;
 #if defined(__SSE2__)
+  // Per byte lane: subtract the compare's -1s, and sum the lanes before any can overflow.
   const __m128i newline = _mm_set1_epi8('\n');
-  for (; i + 16 <= size; i += 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i));
-    count += static_cast<std::size_t>(
-        __builtin_popcount(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, newline)))));
+  while (i + 16 <= size) {
+    __m128i lanes = _mm_setzero_si128();
+    for (int round = 0; round < 255 && i + 16 <= size; ++round, i += 16) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i));
+      lanes = _mm_sub_epi8(lanes, _mm_cmpeq_epi8(v, newline));
+    }
+    const __m128i sums = _mm_sad_epu8(lanes, _mm_setzero_si128());
+    count += static_cast<std::size_t>(_mm_cvtsi128_si32(sums)) +
+             static_cast<std::size_t>(_mm_extract_epi16(sums, 4));
   }
 #endif
   for (; i < size; ++i) {
