@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "engine/policy_set.h"
+#include "engine/request_json.h"
 
 namespace policysim::analysis {
 namespace {
@@ -207,6 +208,28 @@ TEST_F(BatchTest, AnonymousAndManagementAccountApplyToEveryLine) {
   EXPECT_NE(refused.err.find(":2:1: error: --anonymous: the request names the principal"),
             std::string::npos)
       << refused.err;
+}
+
+// Streaming: a line over the limit is skipped to its newline (the reader never holds more
+// than the limit and one read) and reported at its own line number; the lines around it are
+// decided, with the same output as the mapped file's.
+TEST_F(BatchTest, StreamingSkipsALineOverTheLimit) {
+  const auto set = compileSet();
+  std::string content = line(0) + "\n{\"action\":\"s3:GetObject\",\"context\":{\"k\":\"";
+  content.append(engine::kMaxRequestBytes + 100, 'a');
+  content += "\"}}\n" + line(0) + "\n" + line(2);
+  write(content);
+  BatchOptions going = options(1);
+  going.keepGoing = true;
+  const BatchRun mapped = run(*set, going);
+  const BatchRun piped = runPiped(*set, going, content);
+  EXPECT_EQ(piped.result, BatchResult::InputError);
+  EXPECT_NE(piped.out.find("{\"line\":2,\"error\":\"line is over the limit of 16777216 bytes\"}"),
+            std::string::npos)
+      << piped.out.substr(0, 300);
+  EXPECT_NE(piped.out.find("{\"line\":4,\"decision\":\"explicitDeny\""), std::string::npos);
+  EXPECT_EQ(piped.out, mapped.out);
+  EXPECT_NE(piped.err.find(":2:1: error: line is over the limit"), std::string::npos) << piped.err;
 }
 
 }  // namespace
