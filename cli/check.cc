@@ -106,6 +106,7 @@ int runCheck(const CheckArgs& args) {
     return kExitInputError;
   }
   const std::shared_ptr<const engine::PolicySet>& set = compiled.value();
+  keepUntilExit(set);  // the process ends after this command: no need to free the set
 
   if (!args.requests.empty()) {
     return runBatch(*set, args);

@@ -115,13 +115,12 @@ void toJson(const lint::Node& node, std::string* out) {
 }
 
 engine::PolicyKind kindOf(lint::PolicyType type) {
-  switch (type) {
-    case lint::PolicyType::Resource:
-    case lint::PolicyType::Trust:
-      return engine::PolicyKind::Resource;
-    default:
-      return engine::PolicyKind::Identity;  // limits are diffed as the most they allow
+  // Policies that name principals (every resource-based type, trust, RCP, VPC endpoint) parse as
+  // resource policies; limits are diffed as the most they allow.
+  if (lint::isResourceBased(type) || type == lint::PolicyType::Trust || lint::onlyRestricts(type)) {
+    return engine::PolicyKind::Resource;
   }
+  return engine::PolicyKind::Identity;
 }
 
 // Statement positions from the template: the i-th Statement element's (or the single one's).

@@ -50,6 +50,7 @@ struct LintArgs {
   std::string baseline;
   std::string writeBaseline;
   unsigned jobs = 0;
+  std::string type;
 };
 
 // Reads the config (--config, or .policysim.json in the first directory argument, else in the
@@ -128,6 +129,16 @@ int runLint(const LintArgs& args) {
                    "suggestion or none\n";
       return kExitInputError;
     }
+  }
+  if (!args.type.empty()) {
+    const std::optional<lint::PolicyType> type = lint::parsePolicyType(args.type);
+    if (!type.has_value()) {
+      std::cerr << "policysim lint: error: --type must be one of " << lint::policyTypeNames()
+                << "\n";
+      return kExitInputError;
+    }
+    // Last: it overrides the config's policyTypes (the last matching entry wins).
+    config.policyTypes.push_back(lint::PolicyTypeEntry{"**", *type});
   }
   std::optional<lint::Baseline> baseline;
   if (!args.baseline.empty()) {
@@ -293,6 +304,9 @@ void addLintCommand(CLI::App& app, int* exitCode) {
   cmd->add_option("--write-baseline", args->writeBaseline,
                   "Write the current findings to this baseline file and exit 0");
   cmd->add_option("-j,--jobs", args->jobs, "Worker threads (default: all cores)");
+  cmd->add_option("--type", args->type,
+                  "The type of plain policy files (identity, resource, trust, scp, rcp, "
+                  "vpc-endpoint, kms-key, ...: docs/lint.md); default: inferred from the content");
   cmd->callback([args, exitCode] { *exitCode = runLint(*args); });
 }
 

@@ -41,4 +41,10 @@ void addManagementAccountOption(CLI::App* command, std::string* account);
 [[nodiscard]] engine::Result<std::shared_ptr<const engine::PolicySet>> compilePolicyFiles(
     const PolicyFiles& files, bool quiet, const engine::PolicySetTexts* embedded = nullptr);
 
+// Keeps set alive until the process exits, without ever destroying it: for a command that has
+// no use for the memory after its last decision, freeing a large compiled set (hundreds of
+// thousands of blocks) is pure exit cost. It stays reachable from a static, so LeakSanitizer
+// does not report it. Not for loops that compile again (bench rounds): each set would stay.
+void keepUntilExit(std::shared_ptr<const engine::PolicySet> set);
+
 }  // namespace policysim::cli

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "engine/internal/compiled.h"
+#include "engine/internal/recent_texts.h"
 #include "engine/policy_set.h"
 #include "grammar/number.h"
 #include "grammar/policy_variable.h"
@@ -32,11 +33,13 @@ class Compiler {
   CompiledPolicy compilePolicy(const PolicyDocument& document, std::size_t policyIndex) {
     diagnostics_->insert(diagnostics_->end(), document.warnings.begin(), document.warnings.end());
     ranges_.clear();  // (left over only if an earlier policy failed to read)
-    valueStarts_.clear();
+    valueRanges_.clear();
+    knownValues_.clear();
     CompiledPolicy policy;
     policy.kind = document.kind;
     policy.name = document.name;
     policy.statements.reserve(document.statements.size());
+    reserveRecentTexts(document.statements.size());
     for (const Statement& statement : document.statements) {
       compileStatement(document, policyIndex, statement, &policy);
     }
@@ -52,7 +55,8 @@ class Compiler {
     header.name = text.name;
     header.kind = kind;
     ranges_.clear();
-    valueStarts_.clear();
+    valueRanges_.clear();
+    knownValues_.clear();
     CompiledPolicy policy;
     policy.kind = kind;
     policy.name = text.name;
@@ -65,6 +69,7 @@ class Compiler {
             startPools(&policy);
           } else if (policy.statements.size() == kPlanningSample && count > kPlanningSample) {
             planPools(count, &policy);
+            reserveRecentTexts(count);
           }
           compileStatement(header, policyIndex, statement, &policy);
         });
@@ -110,6 +115,12 @@ class Compiler {
     plan(policy->conditions);
     plan(policy->values);
   }
+  // Sizes the caches of texts to share for a policy of about `statements` statements.
+  void reserveRecentTexts(std::size_t statements) {
+    knownValues_.reserve(statements);
+    knownResources_[0].reserve(statements);
+    knownResources_[1].reserve(statements);
+  }
   // Gives back what a pool holds beyond an eighth over its size, when that is worth a copy.
   static void trim(auto* pool) {
     const std::size_t unused = pool->capacity() - pool->size();
@@ -141,13 +152,14 @@ class Compiler {
                                  .subspan(begin.conditions, end.conditions - begin.conditions);
     }
     for (std::size_t i = 0; i < policy->conditions.size(); ++i) {
-      const std::uint32_t begin = valueStarts_[i];
-      const std::uint32_t end =
-          i + 1 < valueStarts_.size() ? valueStarts_[i + 1] : sizeOf(policy->values);
-      policy->conditions[i].values = std::span(policy->values).subspan(begin, end - begin);
+      const ValueRange range = valueRanges_[i];
+      policy->conditions[i].values =
+          std::span(policy->values).subspan(range.begin, range.end - range.begin);
     }
     ranges_.clear();
-    valueStarts_.clear();
+    valueRanges_.clear();
+    knownValues_.clear();
+    valueKeys_ = Arena();
     policy->index = StatementIndex::build(policy->statements);
   }
 
@@ -231,7 +243,10 @@ class Compiler {
     const std::string_view name =
         colon == std::string_view::npos ? std::string_view() : lowered.substr(colon + 1);
     pattern.literal = !grammar::hasGlobWildcard(name);
-    if (!pattern.literal) {  // a literal is compared whole and needs no glob
+    if (!pattern.literal && name.ends_with('*') &&
+        !grammar::hasGlobWildcard(name.substr(0, name.size() - 1))) {
+      pattern.prefixOnly = true;    // "get*": a prefix (namePrefix()), no glob
+    } else if (!pattern.literal) {  // a literal is compared whole and needs no glob
       pattern.name =
           std::make_unique<grammar::WildcardPattern>(grammar::WildcardPattern::fromGlob(name));
     }
@@ -240,7 +255,6 @@ class Compiler {
 
   void compileCondition(const PolicyDocument& document, const ConditionEntry& entry, bool variables,
                         std::vector<std::string>* problems, CompiledPolicy* policy) {
-    valueStarts_.push_back(sizeOf(policy->values));
     CompiledCondition& condition = policy->conditions.emplace_back();
     condition.op = entry.op;
     condition.family = grammar::operatorFamily(entry.op.kind);
@@ -254,6 +268,23 @@ class Compiler {
     }
     condition.key = lastKey_;
     condition.keyWritten = lastKeyWritten_;
+    // Policies repeat single values under one operator (a team tag, an account, true): such a
+    // condition shares the values of the first condition that compiled them without a warning
+    // (compiled values are read-only), instead of a copy per statement.
+    const bool single = entry.values.size() == 1;
+    if (single) {
+      const PolicyValue& value = entry.values.front();
+      valueKey_.assign(
+          {static_cast<char>(entry.op.kind), static_cast<char>(value.kind), variables ? 'v' : '-'});
+      valueKey_.append(value.text);
+      if (const ValueRange* known = knownValues_.find(valueKey_)) {
+        valueRanges_.push_back(*known);
+        return;
+      }
+    }
+    const std::uint32_t begin = sizeOf(policy->values);
+    const std::size_t warningsBefore = diagnostics_->size();
+    const std::size_t problemsBefore = problems->size();
     for (const PolicyValue& value : entry.values) {
       std::string problem;
       policy->values.push_back(compileValue(condition, value, variables, &problem));
@@ -268,6 +299,11 @@ class Compiler {
         warn(document.locate(value.position), message);
         problems->push_back(message);
       }
+    }
+    const ValueRange range{begin, sizeOf(policy->values)};
+    valueRanges_.push_back(range);
+    if (single && diagnostics_->size() == warningsBefore && problems->size() == problemsBefore) {
+      knownValues_.put(valueKeys_.store(valueKey_), range);  // the table views its keys
     }
   }
 
@@ -354,12 +390,15 @@ class Compiler {
     diagnostics_->push_back(Diagnostic{Severity::Warning, location, std::move(message)});
   }
 
-  // The set's matcher for a resource text (compiled at its first use). `text` lives in texts_.
+  // A matcher for a resource text: the one compiled for it before while the cache of recent
+  // texts remembers it, else a new one. `text` lives in texts_.
   const ResourceMatcher* resourceMatcher(std::string_view text, bool variables) {
-    auto& known = knownResources_[variables ? 1 : 0];
-    const auto [it, added] = known.try_emplace(text, nullptr);
-    if (added) {
-      ResourceMatcher& matcher = resourceMatchers_->emplace_back();
+    RecentTexts<const ResourceMatcher*>& known = knownResources_[variables ? 1 : 0];
+    if (const ResourceMatcher* const* found = known.find(text)) {
+      return *found;
+    }
+    ResourceMatcher& matcher = resourceMatchers_->emplace_back();
+    if (!compileCompactResourcePattern(text, &matcher.pattern)) {
       matcher.text = ValueTemplate::compile(std::string(text), variables);
       matcher.pattern = compileArnPattern(matcher.text.pieces(), true);
       matcher.shortArn = !matcher.pattern.valid;
@@ -370,9 +409,9 @@ class Compiler {
       if (matcher.pattern.compact) {
         matcher.text = ValueTemplate();  // plain text: the pattern's literal says it all
       }
-      it->second = &matcher;
     }
-    return it->second;
+    known.put(text, &matcher);
+    return &matcher;
   }
 
   // Looked up by view first: most keys repeat, and a hit copies nothing.
@@ -394,14 +433,23 @@ class Compiler {
   Arena* texts_;
   std::deque<ResourceMatcher>* resourceMatchers_;
   // Resource texts compiled so far, without and with policy variables (Version 2012-10-17).
-  std::unordered_map<std::string_view, const ResourceMatcher*> knownResources_[2];
+  RecentTexts<const ResourceMatcher*> knownResources_[2];
   std::string lowered_;              // scratch for lower-casing, reused
   std::string_view lastKey_;         // the last condition key interned, lower-cased
   std::string_view lastKeyWritten_;  // and as written
   // While a policy compiles: each statement's first index in the pools, and each condition's
   // first value.
   std::vector<Ranges> ranges_;
-  std::vector<std::uint32_t> valueStarts_;
+  struct ValueRange {  // a condition's values in CompiledPolicy::values
+    std::uint32_t begin = 0;
+    std::uint32_t end = 0;
+  };
+  std::vector<ValueRange> valueRanges_;
+  // Single values compiled so far in this policy, by operator, kind and text (see
+  // compileCondition), and the storage of those keys.
+  RecentTexts<ValueRange> knownValues_;
+  Arena valueKeys_;
+  std::string valueKey_;  // scratch
 };
 
 }  // namespace

@@ -217,8 +217,14 @@ bool actionMatches(const ActionPattern& pattern, const EvalContext& ctx) {
     return pattern.hash == ctx.facts.actionHash &&
            sameText(pattern.lowered, ctx.facts.loweredAction);
   }
-  return pattern.any || (sameText(pattern.service(), ctx.facts.actionService) &&
-                         pattern.name->matches(ctx.facts.actionName));
+  if (pattern.any) {
+    return true;
+  }
+  if (!sameText(pattern.service(), ctx.facts.actionService)) {
+    return false;
+  }
+  return pattern.prefixOnly ? startsWith(ctx.facts.actionName, pattern.namePrefix())
+                            : pattern.name->matches(ctx.facts.actionName);
 }
 
 // A resource pattern against the request resource. Request "*" (actions without

@@ -157,7 +157,7 @@ void checkAccessLevels(const RuleContext& context, const StatementParts& s,
 void checkPolicyRewrite(RuleContext& context, const std::vector<StatementParts>& statements) {
   // Resource-based policies: a principal (other than a whole account) granted a policy writer
   // can rewrite the policy that limits it.
-  if (context.type == PolicyType::Resource) {
+  if (isResourceBased(context.type)) {
     for (const StatementParts& s : statements) {
       if (s.effect != Effect::Allow || s.notPrincipal || s.principalUnknown ||
           s.principals.empty() ||

@@ -14,6 +14,7 @@
 #include "lint/security_rules.h"
 #include "lint/size_rules.h"
 #include "lint/statement_reader.h"
+#include "lint/type_rules.h"
 
 namespace policysim::lint {
 
@@ -28,8 +29,10 @@ bool RuleContext::identityFamily() const {
 }
 
 bool RuleContext::resourceFamily() const {
-  return type == PolicyType::Resource || type == PolicyType::Trust;
+  return isResourceBased(type) || type == PolicyType::Trust || onlyRestricts(type);
 }
+
+bool RuleContext::resourceOptional() const { return resourceFamily() && type != PolicyType::Rcp; }
 
 std::string RuleContext::dataNote() const { return " (IAM data " + check.data->version() + ")"; }
 
@@ -48,7 +51,10 @@ void checkPolicy(const CheckContext& check, const PolicyInput& policy,
       checkMfaCondition(context, statement, part);
       checkInvertedMfaAllow(context, statement, part);
     }
-    checkSecurity(context, statement);
+    checkTypeRules(context, statement);
+    if (!onlyRestricts(context.type)) {
+      checkSecurity(context, statement);  // what an Allow grants: RCPs and endpoints grant nothing
+    }
     checkForceMfa(context, statement);
   }
   checkEscalation(context, statements);

@@ -174,10 +174,9 @@ class ConfigReader {
       PolicyTypeEntry entry;
       if (!item.isObject() || path == nullptr || !path->isString() || type == nullptr ||
           !type->isString() || !parsePolicyType(type->text) || item.members.size() != 2) {
-        return failed(
-            "a policyTypes entry is {\"path\": glob, \"type\": \"identity\" | "
-            "\"resource\" | \"trust\" | \"scp\" | \"boundary\" | \"session\"}",
-            item.position);
+        return failed("a policyTypes entry is {\"path\": glob, \"type\": TYPE}, TYPE one of " +
+                          policyTypeNames(),
+                      item.position);
       }
       entry.type = *parsePolicyType(type->text);
       entry.path = path->text;

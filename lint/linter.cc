@@ -14,6 +14,12 @@ using namespace policysim::analysis;  // NOLINT(google-build-using-namespace)
 
 namespace {
 
+// The rules whose findings rest on the policy's type: they say which type was inferred, and why.
+bool dependsOnType(std::string_view id) {
+  return id == "PS103" || id == "PS109" || id == "PS133" || id == "PS305" ||
+         (id >= "PS134" && id <= "PS137");
+}
+
 constexpr std::size_t kSubjectLimit = 200;
 
 // The deepest node the path reaches inside the policy (the path may end at a key).
@@ -172,6 +178,10 @@ FileReport Linter::lintText(std::string file, std::string_view relativePath, std
       finding.message = std::move(r.message);
       if (!policy.note.empty()) {
         finding.message += " (" + policy.note + ")";
+      }
+      if (!policy.typeReason.empty() && dependsOnType(r.rule->id)) {
+        finding.message += " [type inferred as " + std::string(policyTypeName(policy.type)) + ": " +
+                           policy.typeReason + "; set it with --type or policyTypes]";
       }
       finding.subject = subjectOf(policy.root, r.path);
       finding.file = report.file;

@@ -228,7 +228,10 @@ void checkResourceTypes(const RuleContext& context, const StatementParts& s,
   }
 
   // PS307 and PS308 are about what an Allow grants, in the policies that grant to principals.
-  if (!allow || context.type == PolicyType::Scp || context.type == PolicyType::Boundary) {
+  // In a one-service resource policy Resource "*" is the resource the policy is attached to
+  // (a key policy's "*" is its key), not every resource.
+  if (!allow || context.type == PolicyType::Scp || context.type == PolicyType::Boundary ||
+      onlyRestricts(context.type) || !serviceOfType(context.type).empty()) {
     return;
   }
   // PS307: Resource "*" for actions that take resource ARNs.

@@ -31,6 +31,8 @@ struct RuleContext {
   [[nodiscard]] bool identityFamily() const;
   // Policy types whose statements name principals (PS103, PS109, PS301, PS305).
   [[nodiscard]] bool resourceFamily() const;
+  // Types whose statements may leave Resource out (an RCP needs it, like the SCPs).
+  [[nodiscard]] bool resourceOptional() const;
   [[nodiscard]] bool variablesEnabled() const {
     return version == engine::PolicyVersion::V2012_10_17;
   }

@@ -92,11 +92,11 @@ constexpr std::array kRules = {
         "Access Analyzer UNSUPPORTED_ELEMENT_COMBINATION"},
     RuleInfo{"PS109", "element-not-allowed", S::Error, "grammar",
         "An element the policy type forbids: Principal in an identity policy or SCP, Resource or "
-        "NotPrincipal in a role trust policy.",
+        "NotPrincipal in a role trust policy, NotPrincipal or NotAction in an RCP.",
         "Identity-based policies apply to the principal they are attached to and cannot name "
         "principals; a role trust policy is about the role itself and has no Resource.",
-        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole", "Resource": "*"}]})",
-        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]})",
+        R"({"Resources": {"Role": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole", "Resource": "*"}]}}}}})",
+        R"({"Resources": {"Role": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}}}}})",
         "Access Analyzer UNSUPPORTED_PRINCIPAL, ROLE_TRUST_POLICY_SYNTAX_ERROR_RESOURCE, "
         "ROLE_TRUST_POLICY_SYNTAX_ERROR_NOTPRINCIPAL"},
     RuleInfo{"PS110", "not-principal-with-allow", S::Error, "grammar",
@@ -285,7 +285,11 @@ constexpr std::array kRules = {
         "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html), "
         "so the count here is a lower bound for SCPs. Inline limits are per user, group or role "
         "in total; one policy over them is certainly rejected. Reported only when the kind is "
-        "certain (an SCP, or the Terraform resource type); otherwise see PS133.",
+        "certain (an SCP, or the Terraform resource type); otherwise see PS133. Types with quotas "
+        "of their own: RCP 5,120 characters, VPC endpoint 20,480, KMS key 32 KB, Secrets "
+        "Manager 20,480, CloudWatch Logs 5,120, Lambda function 20 KB, SQS 8,192 bytes, "
+        "EventBridge bus 10 KB (docs/lint.md, \"Policy types\"); a type given by the template, "
+        "plan, --type or the config is certain, an inferred one is not.",
         R"({"format_version":"1.2","planned_values":{"root_module":{"resources":[{"address":"aws_iam_user_policy.reports","mode":"managed","type":"aws_iam_user_policy","name":"reports","values":{"policy":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":[\"arn:aws:s3:::reports-00/*\",\"arn:aws:s3:::reports-01/*\",\"arn:aws:s3:::reports-02/*\",\"arn:aws:s3:::reports-03/*\",\"arn:aws:s3:::reports-04/*\",\"arn:aws:s3:::reports-05/*\",\"arn:aws:s3:::reports-06/*\",\"arn:aws:s3:::reports-07/*\",\"arn:aws:s3:::reports-08/*\",\"arn:aws:s3:::reports-09/*\",\"arn:aws:s3:::reports-10/*\",\"arn:aws:s3:::reports-11/*\",\"arn:aws:s3:::reports-12/*\",\"arn:aws:s3:::reports-13/*\",\"arn:aws:s3:::reports-14/*\",\"arn:aws:s3:::reports-15/*\",\"arn:aws:s3:::reports-16/*\",\"arn:aws:s3:::reports-17/*\",\"arn:aws:s3:::reports-18/*\",\"arn:aws:s3:::reports-19/*\",\"arn:aws:s3:::reports-20/*\",\"arn:aws:s3:::reports-21/*\",\"arn:aws:s3:::reports-22/*\",\"arn:aws:s3:::reports-23/*\",\"arn:aws:s3:::reports-24/*\",\"arn:aws:s3:::reports-25/*\",\"arn:aws:s3:::reports-26/*\",\"arn:aws:s3:::reports-27/*\",\"arn:aws:s3:::reports-28/*\",\"arn:aws:s3:::reports-29/*\",\"arn:aws:s3:::reports-30/*\",\"arn:aws:s3:::reports-31/*\",\"arn:aws:s3:::reports-32/*\",\"arn:aws:s3:::reports-33/*\",\"arn:aws:s3:::reports-34/*\",\"arn:aws:s3:::reports-35/*\",\"arn:aws:s3:::reports-36/*\",\"arn:aws:s3:::reports-37/*\",\"arn:aws:s3:::reports-38/*\",\"arn:aws:s3:::reports-39/*\",\"arn:aws:s3:::reports-40/*\",\"arn:aws:s3:::reports-41/*\",\"arn:aws:s3:::reports-42/*\",\"arn:aws:s3:::reports-43/*\",\"arn:aws:s3:::reports-44/*\",\"arn:aws:s3:::reports-45/*\",\"arn:aws:s3:::reports-46/*\",\"arn:aws:s3:::reports-47/*\",\"arn:aws:s3:::reports-48/*\",\"arn:aws:s3:::reports-49/*\",\"arn:aws:s3:::reports-50/*\",\"arn:aws:s3:::reports-51/*\",\"arn:aws:s3:::reports-52/*\",\"arn:aws:s3:::reports-53/*\",\"arn:aws:s3:::reports-54/*\",\"arn:aws:s3:::reports-55/*\",\"arn:aws:s3:::reports-56/*\",\"arn:aws:s3:::reports-57/*\",\"arn:aws:s3:::reports-58/*\",\"arn:aws:s3:::reports-59/*\",\"arn:aws:s3:::reports-60/*\",\"arn:aws:s3:::reports-61/*\",\"arn:aws:s3:::reports-62/*\",\"arn:aws:s3:::reports-63/*\",\"arn:aws:s3:::reports-64/*\",\"arn:aws:s3:::reports-65/*\",\"arn:aws:s3:::reports-66/*\",\"arn:aws:s3:::reports-67/*\",\"arn:aws:s3:::reports-68/*\",\"arn:aws:s3:::reports-69/*\",\"arn:aws:s3:::reports-70/*\",\"arn:aws:s3:::reports-71/*\",\"arn:aws:s3:::reports-72/*\",\"arn:aws:s3:::reports-73/*\",\"arn:aws:s3:::reports-74/*\",\"arn:aws:s3:::reports-75/*\",\"arn:aws:s3:::reports-76/*\",\"arn:aws:s3:::reports-77/*\",\"arn:aws:s3:::reports-78/*\",\"arn:aws:s3:::reports-79/*\"]}]}"}}]}}})",
         R"({"format_version":"1.2","planned_values":{"root_module":{"resources":[{"address":"aws_iam_user_policy.reports","mode":"managed","type":"aws_iam_user_policy","name":"reports","values":{"policy":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::reports-*/*\"}]}"}}]}}})",
         "IAM LimitExceeded; Organizations ConstraintViolationException "
@@ -302,6 +306,52 @@ constexpr std::array kRules = {
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": ["arn:aws:iam::111122223333:role/deploy-000", "arn:aws:iam::111122223333:role/deploy-001", "arn:aws:iam::111122223333:role/deploy-002", "arn:aws:iam::111122223333:role/deploy-003", "arn:aws:iam::111122223333:role/deploy-004", "arn:aws:iam::111122223333:role/deploy-005", "arn:aws:iam::111122223333:role/deploy-006", "arn:aws:iam::111122223333:role/deploy-007", "arn:aws:iam::111122223333:role/deploy-008", "arn:aws:iam::111122223333:role/deploy-009", "arn:aws:iam::111122223333:role/deploy-010", "arn:aws:iam::111122223333:role/deploy-011", "arn:aws:iam::111122223333:role/deploy-012", "arn:aws:iam::111122223333:role/deploy-013", "arn:aws:iam::111122223333:role/deploy-014", "arn:aws:iam::111122223333:role/deploy-015", "arn:aws:iam::111122223333:role/deploy-016", "arn:aws:iam::111122223333:role/deploy-017", "arn:aws:iam::111122223333:role/deploy-018", "arn:aws:iam::111122223333:role/deploy-019", "arn:aws:iam::111122223333:role/deploy-020", "arn:aws:iam::111122223333:role/deploy-021", "arn:aws:iam::111122223333:role/deploy-022", "arn:aws:iam::111122223333:role/deploy-023", "arn:aws:iam::111122223333:role/deploy-024", "arn:aws:iam::111122223333:role/deploy-025", "arn:aws:iam::111122223333:role/deploy-026", "arn:aws:iam::111122223333:role/deploy-027", "arn:aws:iam::111122223333:role/deploy-028", "arn:aws:iam::111122223333:role/deploy-029", "arn:aws:iam::111122223333:role/deploy-030", "arn:aws:iam::111122223333:role/deploy-031", "arn:aws:iam::111122223333:role/deploy-032", "arn:aws:iam::111122223333:role/deploy-033", "arn:aws:iam::111122223333:role/deploy-034", "arn:aws:iam::111122223333:role/deploy-035", "arn:aws:iam::111122223333:role/deploy-036", "arn:aws:iam::111122223333:role/deploy-037", "arn:aws:iam::111122223333:role/deploy-038", "arn:aws:iam::111122223333:role/deploy-039", "arn:aws:iam::111122223333:role/deploy-040", "arn:aws:iam::111122223333:role/deploy-041", "arn:aws:iam::111122223333:role/deploy-042", "arn:aws:iam::111122223333:role/deploy-043", "arn:aws:iam::111122223333:role/deploy-044", "arn:aws:iam::111122223333:role/deploy-045", "arn:aws:iam::111122223333:role/deploy-046", "arn:aws:iam::111122223333:role/deploy-047", "arn:aws:iam::111122223333:role/deploy-048", "arn:aws:iam::111122223333:role/deploy-049"]}, "Action": "sts:AssumeRole"}]})",
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/deploy"}, "Action": "sts:AssumeRole"}]})",
         "IAM LimitExceeded (role trust policy length, managed policy length)"},
+
+    RuleInfo{"PS134", "rcp-syntax", S::Error, "grammar",
+        "A resource control policy statement AWS Organizations rejects: a Principal other than "
+        "\"*\", or an Allow that is not the RCPFullAWSAccess form.",
+        "RCPs name every principal (\"*\") and narrow them with conditions (aws:PrincipalOrgID, "
+        "aws:PrincipalArn); Allow is supported only in RCPFullAWSAccess (Principal, Action and "
+        "Resource \"*\", no Condition), which AWS attaches everywhere. Custom statements deny. "
+        "NotPrincipal and NotAction are PS109 (RCP syntax: "
+        "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_syntax.html).",
+        R"({"Resources": {"P": {"Type": "AWS::Organizations::Policy", "Properties": {"Name": "guard", "Type": "RESOURCE_CONTROL_POLICY", "Content": {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "s3:*", "Resource": "*"}]}}}}})",
+        R"({"Resources": {"P": {"Type": "AWS::Organizations::Policy", "Properties": {"Name": "guard", "Type": "RESOURCE_CONTROL_POLICY", "Content": {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*", "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}}]}}}}})",
+        "Access Analyzer ValidatePolicy (policy type RESOURCE_CONTROL_POLICY); AWS Organizations "
+        "MalformedPolicyDocumentException; policysim check rejects it"},
+    RuleInfo{"PS135", "rcp-unsupported-service", S::Warning, "grammar",
+        "An action in a resource control policy of a service RCPs do not apply to (ec2:, iam:, "
+        "lambda:...).",
+        "RCPs apply only to the resources of S3, STS, KMS, SQS, Secrets Manager, ECR, OpenSearch "
+        "Serverless, CloudWatch Logs and Cognito (\"List of AWS services that support RCPs\": "
+        "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html); "
+        "for other services' actions the RCP is not evaluated, so the statement does nothing "
+        "for them. Use an SCP to restrict those. A warning: AWS accepts the policy.",
+        R"({"Resources": {"P": {"Type": "AWS::Organizations::Policy", "Properties": {"Name": "guard", "Type": "RESOURCE_CONTROL_POLICY", "Content": {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "ec2:TerminateInstances", "Resource": "*", "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}}]}}}}})",
+        R"({"Resources": {"P": {"Type": "AWS::Organizations::Policy", "Properties": {"Name": "guard", "Type": "RESOURCE_CONTROL_POLICY", "Content": {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:DeleteBucket", "Resource": "*", "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}}]}}}}})",
+        "policysim check (RCPs skipped for these services)"},
+    RuleInfo{"PS136", "foreign-service-action", S::Warning, "grammar",
+        "An action of another service in a one-service resource policy (s3:GetObject in a KMS key "
+        "policy, sqs: in an SNS topic policy).",
+        "A resource-based policy is consulted only for requests to the resource it is attached to, "
+        "and those are requests for that service's actions: another service's action in it "
+        "never applies. Types with a service: sqs-queue, sns-topic, kms-key, ecr-repository, "
+        "lambda-function, secretsmanager-secret, eventbridge-bus (events:), logs-resource, "
+        "s3-access-point (s3: and s3-object-lambda:). A warning: some services accept the "
+        "policy.",
+        R"({"Resources": {"P": {"Type": "AWS::KMS::Key", "Properties": {"KeyPolicy": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": ["kms:*", "s3:GetObject"], "Resource": "*"}]}}}}})",
+        R"({"Resources": {"P": {"Type": "AWS::KMS::Key", "Properties": {"KeyPolicy": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:*", "Resource": "*"}]}}}}})",
+        "Access Analyzer ValidatePolicy with a resource type (validatePolicyResourceType)"},
+    RuleInfo{"PS137", "foreign-resource-arn", S::Warning, "grammar",
+        "A Resource ARN of another service in a one-service resource policy (an SNS topic ARN in an "
+        "SQS queue policy).",
+        "The policy governs only its own resource, whose ARN is of the policy's service; a "
+        "Resource naming another service's resource matches nothing, so the statement does "
+        "nothing. In a KMS key policy Resource \"*\" means the key itself (AWS KMS, \"Creating a "
+        "key policy\": https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html).",
+        R"({"Resources": {"P": {"Type": "AWS::SQS::QueuePolicy", "Properties": {"Queues": ["https://sqs.us-east-1.amazonaws.com/111122223333/alerts"], "PolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"}, "Action": "sqs:SendMessage", "Resource": "arn:aws:sns:us-east-1:111122223333:alerts", "Condition": {"ArnEquals": {"aws:SourceArn": "arn:aws:sns:us-east-1:111122223333:alerts"}}}]}}}}})",
+        R"({"Resources": {"P": {"Type": "AWS::SQS::QueuePolicy", "Properties": {"Queues": ["https://sqs.us-east-1.amazonaws.com/111122223333/alerts"], "PolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"}, "Action": "sqs:SendMessage", "Resource": "arn:aws:sqs:us-east-1:111122223333:alerts", "Condition": {"ArnEquals": {"aws:SourceArn": "arn:aws:sns:us-east-1:111122223333:alerts"}}}]}}}}})",
+        "Access Analyzer ValidatePolicy with a resource type (validatePolicyResourceType)"},
 
     // ---- PS2xx: the service authorization data (actions, condition keys, types) ----
     RuleInfo{"PS201", "unknown-service", S::Warning, "data",

@@ -79,6 +79,9 @@ struct Quota {
 
 Quota quotaOf(const PolicyInput& policy) {
   const std::string_view label = policy.label;
+  // A type inferred from the content may be wrong; a type given (template resource type,
+  // --type, policyTypes) is not. Minified size is a lower bound of every count AWS makes.
+  const bool certain = policy.typeReason.empty();
   switch (policy.type) {
     case PolicyType::Scp:
       return {5120, true, "a service control policy (AWS Organizations quota: 5,120 characters)"};
@@ -104,8 +107,42 @@ Quota quotaOf(const PolicyInput& policy) {
       return {6144, false,
               "a customer managed policy (IAM quota: 6,144 characters; inline, a user's policies "
               "may total 2,048, a group's 5,120, a role's 10,240)"};
+    // Sources: Quotas for AWS Organizations (orgs_reference_limits.html); AWS PrivateLink,
+    // "Control access to VPC endpoints using endpoint policies"; KMS PutKeyPolicy (32 KiB,
+    // 32,768 bytes); Lambda quotas and "The final policy size is bigger than the limit"
+    // (20 KB); Amazon SQS policy quotas (8,192 bytes); AWS::Events::EventBusPolicy (10 KB);
+    // Step Functions "Avoiding CloudWatch Logs resource policy size restrictions" (5,120
+    // characters). Secrets Manager's 20,480 is from its quota page, not re-checked here.
+    case PolicyType::Rcp:
+      return {5120, certain,
+              "a resource control policy (AWS Organizations quota: 5,120 characters)"};
+    case PolicyType::VpcEndpoint:
+      return {20480, certain,
+              "a VPC endpoint policy (AWS PrivateLink: 20,480 characters, white space "
+              "included)"};
+    case PolicyType::KmsKey:
+      return {32768, certain, "a KMS key policy (AWS KMS quota: 32 KB)"};
+    case PolicyType::SecretsManagerSecret:
+      return {20480, certain,
+              "a Secrets Manager resource policy (Secrets Manager quota: 20,480 characters)"};
+    case PolicyType::LogsResource:
+      return {5120, certain,
+              "a CloudWatch Logs resource policy (CloudWatch Logs quota: 5,120 characters)"};
+    case PolicyType::LambdaFunction:
+      return {20480, certain,
+              "a Lambda function policy (Lambda quota: 20 KB for the function's resource-based "
+              "policy)"};
+    case PolicyType::SqsQueue:
+      return {8192, certain, "an SQS queue policy (Amazon SQS policy quotas: 8,192 bytes)"};
+    case PolicyType::EventBus:
+      return {10240, certain,
+              "an EventBridge event bus policy (EventBridge: the permission policy on an event "
+              "bus cannot exceed 10 KB)"};
     case PolicyType::Resource:
     case PolicyType::Session:
+    case PolicyType::S3AccessPoint:
+    case PolicyType::SnsTopic:
+    case PolicyType::EcrRepository:
       return {};
   }
   return {};

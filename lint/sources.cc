@@ -129,8 +129,73 @@ class Extractor {
     if (value->isString()) {
       return addEmbedded(*value, type, std::move(label));
     }
-    file_->policies.push_back(PolicyInput{value, type, std::move(label), {}, {}});
+    file_->policies.push_back(PolicyInput{value, type, std::move(label), {}, {}, {}});
     return &file_->policies.back();
+  }
+
+  // AWS::Events::EventBusPolicy holds one statement: its Statement property, or (the legacy
+  // form) Action, Principal (an account id or "*") and Condition {Type, Key, Value}, which
+  // EventBridge turns into an Allow statement. Linted as an event bus policy of that statement
+  // under Version 2012-10-17, as EventBridge writes it; positions are the template's.
+  void addEventBusStatement(const Node& properties, const std::string& prefix) {
+    auto scalar = [&](std::string text) {
+      Node node;
+      node.type = Node::Type::String;
+      node.text = std::move(text);
+      node.position = properties.position;
+      return node;
+    };
+    auto object = [&](Position position) {
+      Node node;
+      node.type = Node::Type::Object;
+      node.position = position;
+      return node;
+    };
+    auto root = std::make_unique<Node>(object(properties.position));
+    root->members.push_back(NodeMember{"Version", properties.position, scalar("2012-10-17")});
+    std::string label;
+    if (const NodeMember* statement = properties.find("Statement"); statement != nullptr) {
+      if (statement->value.intrinsic) {
+        return;
+      }
+      root->members.push_back(NodeMember{"Statement", statement->keyPosition, statement->value});
+      label = prefix + "Statement";
+    } else {
+      const NodeMember* action = properties.find("Action");
+      const NodeMember* principal = properties.find("Principal");
+      if (action == nullptr || principal == nullptr || action->value.intrinsic ||
+          principal->value.intrinsic) {
+        return;
+      }
+      Node allow = object(properties.position);
+      allow.members.push_back(NodeMember{"Effect", properties.position, scalar("Allow")});
+      allow.members.push_back(*action);
+      if (principal->value.isString() && principal->value.text == "*") {
+        allow.members.push_back(*principal);
+      } else {
+        Node aws = object(principal->value.position);
+        aws.members.push_back(NodeMember{"AWS", principal->keyPosition, principal->value});
+        allow.members.push_back(NodeMember{"Principal", principal->keyPosition, aws});
+      }
+      const Node* condition = properties.get("Condition");
+      const Node* type = condition != nullptr ? condition->get("Type") : nullptr;
+      const Node* key = condition != nullptr ? condition->get("Key") : nullptr;
+      const Node* value = condition != nullptr ? condition->get("Value") : nullptr;
+      if (type != nullptr && key != nullptr && value != nullptr && type->isString() &&
+          key->isString() && !value->intrinsic) {
+        Node keys = object(condition->position);
+        keys.members.push_back(NodeMember{key->text, key->position, *value});
+        Node operators = object(condition->position);
+        operators.members.push_back(NodeMember{type->text, type->position, keys});
+        allow.members.push_back(
+            NodeMember{"Condition", properties.find("Condition")->keyPosition, operators});
+      }
+      root->members.push_back(NodeMember{"Statement", action->keyPosition, allow});
+      label = prefix + "Action";
+    }
+    file_->policies.push_back(
+        PolicyInput{root.get(), PolicyType::EventBus, std::move(label), {}, {}, {}});
+    file_->embedded.push_back(std::move(root));
   }
 
   void addProblem(std::string message, Position position, std::string label) {
@@ -186,7 +251,7 @@ class Extractor {
       file_->problems.push_back(ReadProblem{error.message, error.position, label});
       return nullptr;
     }
-    file_->policies.push_back(PolicyInput{node.get(), type, std::move(label), {}, {}});
+    file_->policies.push_back(PolicyInput{node.get(), type, std::move(label), {}, {}, {}});
     file_->embedded.push_back(std::move(node));
     return &file_->policies.back();
   }
@@ -211,16 +276,39 @@ constexpr PolicyProperty kCfnPolicies[] = {
     {"AWS::IAM::GroupPolicy", "PolicyDocument", PolicyType::Identity},
     {"AWS::IAM::Role", "AssumeRolePolicyDocument", PolicyType::Trust},
     {"AWS::S3::BucketPolicy", "PolicyDocument", PolicyType::Resource},
-    {"AWS::SQS::QueuePolicy", "PolicyDocument", PolicyType::Resource},
-    {"AWS::SNS::TopicPolicy", "PolicyDocument", PolicyType::Resource},
-    {"AWS::S3::AccessPoint", "Policy", PolicyType::Resource},
-    {"AWS::KMS::Key", "KeyPolicy", PolicyType::Resource},
-    {"AWS::SecretsManager::ResourcePolicy", "ResourcePolicy", PolicyType::Resource},
-    {"AWS::ECR::Repository", "RepositoryPolicyText", PolicyType::Resource},
+    {"AWS::SQS::QueuePolicy", "PolicyDocument", PolicyType::SqsQueue},
+    {"AWS::SNS::TopicPolicy", "PolicyDocument", PolicyType::SnsTopic},
+    {"AWS::S3::AccessPoint", "Policy", PolicyType::S3AccessPoint},
+    {"AWS::S3ObjectLambda::AccessPointPolicy", "PolicyDocument", PolicyType::S3AccessPoint},
+    {"AWS::S3::MultiRegionAccessPointPolicy", "Policy", PolicyType::S3AccessPoint},
+    {"AWS::KMS::Key", "KeyPolicy", PolicyType::KmsKey},
+    {"AWS::KMS::ReplicaKey", "KeyPolicy", PolicyType::KmsKey},
+    {"AWS::SecretsManager::ResourcePolicy", "ResourcePolicy", PolicyType::SecretsManagerSecret},
+    {"AWS::ECR::Repository", "RepositoryPolicyText", PolicyType::EcrRepository},
+    {"AWS::EC2::VPCEndpoint", "PolicyDocument", PolicyType::VpcEndpoint},
+    {"AWS::Events::EventBus", "Policy", PolicyType::EventBus},
+    {"AWS::EventsV2::ResourcePolicy", "PolicyDocument", PolicyType::EventBus},
+    {"AWS::Logs::ResourcePolicy", "PolicyDocument", PolicyType::LogsResource},
     {"AWS::OpenSearchService::Domain", "AccessPolicies", PolicyType::Resource},
     {"AWS::Elasticsearch::Domain", "AccessPolicies", PolicyType::Resource},
     {"AWS::SSO::PermissionSet", "InlinePolicy", PolicyType::Identity},
 };
+
+// AWS Organizations policy types (AWS::Organizations::Policy Type, aws_organizations_policy
+// type) whose content is an IAM-language policy. Other types (tag, backup, AI opt-out) are
+// JSON of their own and not linted.
+std::optional<PolicyType> organizationsPolicyType(const Node* type) {
+  if (type == nullptr || !type->isString()) {
+    return std::nullopt;
+  }
+  if (type->text == "SERVICE_CONTROL_POLICY") {
+    return PolicyType::Scp;
+  }
+  if (type->text == "RESOURCE_CONTROL_POLICY") {
+    return PolicyType::Rcp;
+  }
+  return std::nullopt;
+}
 
 // Resource types whose Policies list holds inline identity policies.
 constexpr std::string_view kCfnInlinePolicies[] = {"AWS::IAM::Role", "AWS::IAM::User",
@@ -331,11 +419,12 @@ void extractResource(const NodeMember& resource, Extractor* extractor) {
       }
     }
     if (type == "AWS::Organizations::Policy") {
-      const Node* policyType = properties->get("Type");
-      if (policyType != nullptr && policyType->isString() &&
-          policyType->text == "SERVICE_CONTROL_POLICY") {
-        extractor->addPolicy(properties->get("Content"), PolicyType::Scp, prefix + "Content");
+      if (const auto kind = organizationsPolicyType(properties->get("Type"))) {
+        extractor->addPolicy(properties->get("Content"), *kind, prefix + "Content");
       }
+    }
+    if (type == "AWS::Events::EventBusPolicy") {
+      extractor->addEventBusStatement(*properties, prefix);
     }
     if (std::find(std::begin(kCfnInlinePolicies), std::end(kCfnInlinePolicies), type) !=
         std::end(kCfnInlinePolicies)) {
@@ -356,6 +445,8 @@ void extractResource(const NodeMember& resource, Extractor* extractor) {
 }
 
 // Terraform resource types and the attribute that holds their policy (a JSON string).
+// Attribute names as the Terraform AWS provider documents them (registry docs of each
+// resource): `policy` unless noted.
 constexpr PolicyProperty kTerraformPolicies[] = {
     {"aws_iam_policy", "policy", PolicyType::Identity},
     {"aws_iam_role_policy", "policy", PolicyType::Identity},
@@ -365,15 +456,23 @@ constexpr PolicyProperty kTerraformPolicies[] = {
     {"aws_ssoadmin_permission_set_inline_policy", "inline_policy", PolicyType::Identity},
     {"aws_s3_bucket_policy", "policy", PolicyType::Resource},
     {"aws_s3_bucket", "policy", PolicyType::Resource},
-    {"aws_s3_access_point", "policy", PolicyType::Resource},
-    {"aws_sqs_queue_policy", "policy", PolicyType::Resource},
-    {"aws_sqs_queue", "policy", PolicyType::Resource},
-    {"aws_sns_topic_policy", "policy", PolicyType::Resource},
-    {"aws_sns_topic", "policy", PolicyType::Resource},
-    {"aws_kms_key", "policy", PolicyType::Resource},
-    {"aws_ecr_repository_policy", "policy", PolicyType::Resource},
-    {"aws_secretsmanager_secret_policy", "policy", PolicyType::Resource},
-    {"aws_secretsmanager_secret", "policy", PolicyType::Resource},
+    {"aws_s3_access_point", "policy", PolicyType::S3AccessPoint},
+    {"aws_s3control_access_point_policy", "policy", PolicyType::S3AccessPoint},
+    {"aws_s3control_object_lambda_access_point_policy", "policy", PolicyType::S3AccessPoint},
+    {"aws_sqs_queue_policy", "policy", PolicyType::SqsQueue},
+    {"aws_sqs_queue", "policy", PolicyType::SqsQueue},
+    {"aws_sns_topic_policy", "policy", PolicyType::SnsTopic},
+    {"aws_sns_topic", "policy", PolicyType::SnsTopic},
+    {"aws_kms_key", "policy", PolicyType::KmsKey},
+    {"aws_kms_key_policy", "policy", PolicyType::KmsKey},
+    {"aws_kms_replica_key", "policy", PolicyType::KmsKey},
+    {"aws_ecr_repository_policy", "policy", PolicyType::EcrRepository},
+    {"aws_secretsmanager_secret_policy", "policy", PolicyType::SecretsManagerSecret},
+    {"aws_secretsmanager_secret", "policy", PolicyType::SecretsManagerSecret},
+    {"aws_vpc_endpoint", "policy", PolicyType::VpcEndpoint},
+    {"aws_vpc_endpoint_policy", "policy", PolicyType::VpcEndpoint},
+    {"aws_cloudwatch_event_bus_policy", "policy", PolicyType::EventBus},
+    {"aws_cloudwatch_log_resource_policy", "policy_document", PolicyType::LogsResource},
     {"aws_glacier_vault", "access_policy", PolicyType::Resource},
     {"aws_opensearch_domain_policy", "access_policies", PolicyType::Resource},
     {"aws_elasticsearch_domain_policy", "access_policies", PolicyType::Resource},
@@ -411,10 +510,13 @@ void extractTerraformResource(const Node& resource, Extractor* extractor) {
     }
   }
   if (type->text == "aws_organizations_policy") {
+    // The provider's default type is SERVICE_CONTROL_POLICY.
     const Node* policyType = values->get("type");
-    if (policyType == nullptr || !policyType->isString() ||
-        policyType->text == "SERVICE_CONTROL_POLICY") {
-      extractor->addPolicy(values->get("content"), PolicyType::Scp, prefix + "content");
+    const std::optional<PolicyType> kind = policyType == nullptr || policyType->isNull()
+                                               ? std::optional<PolicyType>(PolicyType::Scp)
+                                               : organizationsPolicyType(policyType);
+    if (kind.has_value()) {
+      extractor->addPolicy(values->get("content"), *kind, prefix + "content");
     }
   }
 }
@@ -562,59 +664,6 @@ void extractAuthorizationDetails(const Node& root, Extractor* extractor) {
   }
 }
 
-bool isTrustAction(std::string_view action) {
-  const std::string a = toLowerAscii(action);
-  return startsWith(a, "sts:assumerole") || a == "sts:tagsession" || a == "sts:setsourceidentity" ||
-         a == "sts:setcontext";
-}
-
-// Identity unless a statement names principals; a resource policy whose actions are all
-// sts:AssumeRole* (and the session tagging actions) is a role trust policy.
-PolicyType inferPolicyType(const Node& root) {
-  const Node* statement = root.get("Statement");
-  if (statement == nullptr) {
-    return PolicyType::Identity;
-  }
-  std::vector<const Node*> statements;
-  if (statement->isObject()) {
-    statements.push_back(statement);
-  } else if (statement->isArray()) {
-    for (const Node& s : statement->elements) {
-      statements.push_back(&s);
-    }
-  }
-  bool principal = false;
-  bool trustOnly = true;
-  bool anyAction = false;
-  for (const Node* s : statements) {
-    if (!s->isObject()) {
-      continue;
-    }
-    principal = principal || s->find("Principal") != nullptr || s->find("NotPrincipal") != nullptr;
-    for (const char* key : {"Action", "NotAction"}) {
-      const Node* action = s->get(key);
-      if (action == nullptr) {
-        continue;
-      }
-      if (std::string_view(key) == "NotAction") {
-        trustOnly = false;
-      }
-      if (action->isString()) {
-        anyAction = true;
-        trustOnly = trustOnly && isTrustAction(action->text);
-      }
-      for (const Node& a : action->elements) {
-        anyAction = true;
-        trustOnly = trustOnly && a.isString() && isTrustAction(a.text);
-      }
-    }
-  }
-  if (!principal) {
-    return PolicyType::Identity;
-  }
-  return anyAction && trustOnly ? PolicyType::Trust : PolicyType::Resource;
-}
-
 bool looksLikePolicyText(std::string_view text) {
   return text.find("\"Statement\"") != std::string_view::npos ||
          text.find("AWSTemplateFormatVersion") != std::string_view::npos ||
@@ -755,34 +804,6 @@ const char* inputFormatName(InputFormat format) {
   return "policy";
 }
 
-const char* policyTypeName(PolicyType type) {
-  switch (type) {
-    case PolicyType::Identity:
-      return "identity";
-    case PolicyType::Resource:
-      return "resource";
-    case PolicyType::Trust:
-      return "trust";
-    case PolicyType::Scp:
-      return "scp";
-    case PolicyType::Boundary:
-      return "boundary";
-    case PolicyType::Session:
-      return "session";
-  }
-  return "identity";
-}
-
-std::optional<PolicyType> parsePolicyType(std::string_view text) {
-  for (PolicyType t : {PolicyType::Identity, PolicyType::Resource, PolicyType::Trust,
-                       PolicyType::Scp, PolicyType::Boundary, PolicyType::Session}) {
-    if (toLowerAscii(text) == policyTypeName(t)) {
-      return t;
-    }
-  }
-  return std::nullopt;
-}
-
 engine::Result<Utf8Text> readAsUtf8(std::string_view bytes, std::string* storage) {
   // UTF-32's little-endian mark starts with UTF-16's: test it first.
   if (startsWith(bytes, kUtf32LeBom) || startsWith(bytes, kUtf32BeBom)) {
@@ -903,10 +924,14 @@ SourceFile loadSource(std::string_view path, std::string_view bytes, const Sourc
   if ((root.isObject() && root.find("Statement") != nullptr) || options.named) {
     file.recognized = true;
     file.format = InputFormat::PolicyJson;
-    const PolicyType type = options.policyType.has_value()
-                                ? *options.policyType
-                                : (root.isObject() ? inferPolicyType(root) : PolicyType::Identity);
-    file.policies.push_back(PolicyInput{file.root.get(), type, {}, {}, {}});
+    InferredType type{PolicyType::Identity, {}};
+    if (options.policyType.has_value()) {
+      type.type = *options.policyType;
+    } else if (root.isObject()) {
+      type = inferPolicyType(root);
+    }
+    file.policies.push_back(
+        PolicyInput{file.root.get(), type.type, {}, {}, {}, std::move(type.reason)});
   }
   return file;
 }

@@ -27,11 +27,51 @@ enum class InputFormat {
 // "authorization-details".
 [[nodiscard]] const char* inputFormatName(InputFormat format);
 
-// The role a policy plays; decides which elements it needs or must not have.
-enum class PolicyType { Identity, Resource, Trust, Scp, Boundary, Session };
-// "identity", "resource", "trust", "scp", "boundary", "session".
+// The role a policy plays; decides which elements it needs or must not have (docs/lint.md,
+// "Policy types"). Resource is a resource-based policy of a service not told apart; the
+// service types after it (EventBus to SecretsManagerSecret) are resource-based policies of one
+// service, with that service's rules. Rcp and VpcEndpoint only restrict: they grant nothing.
+enum class PolicyType {
+  Identity,
+  Resource,
+  Trust,
+  Scp,
+  Boundary,
+  Session,
+  Rcp,                  // resource control policy of AWS Organizations
+  VpcEndpoint,          // VPC endpoint policy
+  EventBus,             // EventBridge event bus policy
+  LogsResource,         // CloudWatch Logs resource policy
+  S3AccessPoint,        // S3 access point (and Object Lambda / multi-region access point)
+  SqsQueue,             // SQS queue policy
+  SnsTopic,             // SNS topic policy
+  KmsKey,               // KMS key policy
+  EcrRepository,        // ECR repository policy
+  LambdaFunction,       // Lambda function (or layer) policy
+  SecretsManagerSecret  // Secrets Manager secret resource policy
+};
+// "identity", "resource", "trust", "scp", "boundary", "session", "rcp", "vpc-endpoint",
+// "eventbridge-bus", "logs-resource", "s3-access-point", "sqs-queue", "sns-topic", "kms-key",
+// "ecr-repository", "lambda-function", "secretsmanager-secret".
 [[nodiscard]] const char* policyTypeName(PolicyType type);
 [[nodiscard]] std::optional<PolicyType> parsePolicyType(std::string_view text);
+// Every type name, in enum order, for messages that list them.
+[[nodiscard]] std::string policyTypeNames();
+// Resource, or a resource-based policy of one service (EventBus to SecretsManagerSecret).
+[[nodiscard]] bool isResourceBased(PolicyType type);
+// The action prefix of a one-service resource-based type ("kms" for KmsKey), or empty.
+[[nodiscard]] std::string_view serviceOfType(PolicyType type);
+// Rcp and VpcEndpoint: an Allow in them grants nothing, it only lets requests through.
+[[nodiscard]] bool onlyRestricts(PolicyType type);
+
+// The type a plain policy file's content determines, and why (docs/lint.md, "Type
+// inference"). When the content fits several types it is the neutral Resource, never a guess
+// whose type-specific errors could be wrong.
+struct InferredType {
+  PolicyType type = PolicyType::Identity;
+  std::string reason;
+};
+[[nodiscard]] InferredType inferPolicyType(const Node& root);
 
 // A suppression written inside the file itself: a CloudFormation resource's (or the template's)
 // `Metadata: policysim: ignore: [{rule, reason, sid}]`, or a `Metadata: checkov: skip:
@@ -55,6 +95,9 @@ struct PolicyInput {
   // not part of the policy's identity.
   std::string note;
   std::vector<InlineSuppression> suppressions;
+  // Set when the type was inferred from the content (not given by a template's resource type,
+  // --type or the config): why. Type-specific findings say it.
+  std::string typeReason;
 };
 
 // A problem that stops a file (or an embedded policy) from being read: invalid JSON or YAML.

@@ -132,9 +132,11 @@ class StatementReader {
       context_.version = PolicyVersion::V2012_10_17;
     } else if (version == PolicyVersion::V2008_10_17) {
       context_.version = PolicyVersion::V2008_10_17;
-      if (context_.type == PolicyType::Scp) {
+      if (context_.type == PolicyType::Scp || context_.type == PolicyType::Rcp) {
         context_.emit("PS106", value.position, path,
-                      "service control policies need Version \"2012-10-17\"");
+                      std::string(context_.type == PolicyType::Scp ? "service control policies"
+                                                                   : "resource control policies") +
+                          " need Version \"2012-10-17\"");
       }
     } else {
       context_.version = PolicyVersion::V2012_10_17;  // judge the rest as the author surely meant
@@ -219,7 +221,7 @@ class StatementReader {
                     std::string(parts.resource.negated ? "NotResource" : "Resource") +
                         " is not allowed in a role trust policy (the resource is the role itself)");
     }
-    if (!parts.resource.present && !context_.resourceFamily()) {
+    if (!parts.resource.present && !context_.resourceOptional()) {
       context_.emit("PS103", node.position, path, "statement has neither Resource nor NotResource");
     }
     for (const Item& item : parts.resource.items) {

@@ -16,24 +16,24 @@ namespace {
 using engine::ContextValue;
 using engine::Status;
 
-ContextValue scalar(ContextValue::Type type, std::string text) {
-  ContextValue value;
-  value.type = type;
-  value.values.push_back(std::move(text));
-  return value;
-}
-
-Status setKey(engine::Request* request, std::string_view key, ContextValue value) {
-  if (!request->setContext(key, std::move(value))) {
+// Keys are filled in place (addContext): the request's storage is reused across requests.
+Status setKey(engine::Request* request, std::string_view key, ContextValue::Type type,
+              std::string_view text) {
+  ContextValue* value = request->addContext(key);
+  if (value == nullptr) {
     return Status::invalidArgument("context key " + std::string(key) + " is given twice");
   }
+  value->type = type;
+  value->values.emplace_back(text);
   return Status();
 }
 
 // Sets a derived key unless the request already has it.
-void setDefault(engine::Request* request, std::string_view key, ContextValue value) {
-  if (request->findContext(key) == nullptr) {
-    (void)request->setContext(key, std::move(value));
+void setDefault(engine::Request* request, std::string_view key, ContextValue::Type type,
+                std::string_view text) {
+  if (ContextValue* value = request->addContext(key); value != nullptr) {
+    value->type = type;
+    value->values.emplace_back(text);
   }
 }
 
@@ -48,14 +48,28 @@ void derivePrincipalKeys(engine::Request* request) {
 }
 
 void deriveTimeKeys(std::chrono::system_clock::time_point now, engine::Request* request) {
+  // Formatted once a second per thread: every subrequest of that second shares the text.
+  struct Texts {
+    std::time_t second = -1;
+    char date[32] = {};
+    std::size_t dateSize = 0;
+    char epoch[24] = {};
+    std::size_t epochSize = 0;
+  };
+  thread_local Texts texts;
   const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  setDefault(request, "aws:CurrentTime", scalar(ContextValue::Type::Date, text));
-  setDefault(request, "aws:EpochTime",
-             scalar(ContextValue::Type::Number, std::to_string(static_cast<long long>(seconds))));
+  if (seconds != texts.second) {
+    std::tm utc{};
+    gmtime_r(&seconds, &utc);
+    texts.dateSize = std::strftime(texts.date, sizeof texts.date, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    texts.epochSize = static_cast<std::size_t>(
+        std::snprintf(texts.epoch, sizeof texts.epoch, "%lld", static_cast<long long>(seconds)));
+    texts.second = seconds;
+  }
+  setDefault(request, "aws:CurrentTime", ContextValue::Type::Date,
+             std::string_view(texts.date, texts.dateSize));
+  setDefault(request, "aws:EpochTime", ContextValue::Type::Number,
+             std::string_view(texts.epoch, texts.epochSize));
 }
 
 // Keys the context header may not set, and where each comes from instead. Keys are compared
@@ -137,9 +151,26 @@ Status readAuthzInput(const HttpRequest& request, const AuthzHeaders& names,
       {&names.resource, &out->resource},
       {&names.context, &out->context},
   };
-  for (const auto& [name, value] : fields) {
-    if (Status s = singleHeader(request, *name, value); !s.ok()) {
-      return s;
+  // One pass over the request's fields (not a lookup per name): how often each name appears,
+  // and its value.
+  constexpr std::size_t kNames = sizeof fields / sizeof fields[0];
+  std::size_t seen[kNames] = {};
+  for (const auto& field : fields) {
+    field.second->reset();
+  }
+  for (const auto& field : request) {
+    const std::string_view name(field.name_string().data(), field.name_string().size());
+    for (std::size_t i = 0; i < kNames; ++i) {
+      if (name.size() == fields[i].first->size() &&
+          grammar::equalsIgnoreAsciiCase(name, *fields[i].first) && ++seen[i] == 1 &&
+          !field.value().empty()) {
+        *fields[i].second = std::string_view(field.value().data(), field.value().size());
+      }
+    }
+  }
+  for (std::size_t i = 0; i < kNames; ++i) {
+    if (seen[i] > 1) {  // as singleHeader() says it, first in the order above
+      return Status::invalidArgument("the " + *fields[i].first + " header appears more than once");
     }
   }
   out->method =
@@ -218,8 +249,8 @@ Status buildAuthzRequest(const AuthzInput& input, const RouteTable& routes,
     } else if (!grammar::equalsIgnoreAsciiCase(*input.mfa, "false")) {
       return Status::invalidArgument("the MFA header is neither true nor false");
     }
-    if (Status s = setKey(out, "aws:MultiFactorAuthPresent",
-                          scalar(ContextValue::Type::Bool, present ? "true" : "false"));
+    if (Status s = setKey(out, "aws:MultiFactorAuthPresent", ContextValue::Type::Bool,
+                          present ? "true" : "false");
         !s.ok()) {
       return s;
     }
@@ -230,16 +261,13 @@ Status buildAuthzRequest(const AuthzInput& input, const RouteTable& routes,
         age.find_first_not_of("0123456789") != std::string_view::npos) {
       return Status::invalidArgument("the MFA age header is not a number of seconds");
     }
-    if (Status s = setKey(out, "aws:MultiFactorAuthAge",
-                          scalar(ContextValue::Type::Number, std::string(age)));
+    if (Status s = setKey(out, "aws:MultiFactorAuthAge", ContextValue::Type::Number, age);
         !s.ok()) {
       return s;
     }
   }
   if (input.sourceIp) {
-    if (Status s = setKey(out, "aws:SourceIp",
-                          scalar(ContextValue::Type::Ip, std::string(*input.sourceIp)));
-        !s.ok()) {
+    if (Status s = setKey(out, "aws:SourceIp", ContextValue::Type::Ip, *input.sourceIp); !s.ok()) {
       return s;
     }
   }

@@ -26,22 +26,29 @@ bool isName(std::string_view s) {
   return true;
 }
 
-// Splits "/a/b" into {"a","b"}; "/" into {}. REQUIRES: path starts with '/'.
-std::vector<std::string_view> splitPath(std::string_view path) {
-  std::vector<std::string_view> segments;
+// Splits "/a/b" into {"a","b"}; "/" into {}, into *segments (its capacity is kept).
+// REQUIRES: path starts with '/'.
+void splitPath(std::string_view path, std::vector<std::string_view>* segments) {
+  segments->clear();
   if (path.size() <= 1) {
-    return segments;
+    return;
   }
   std::size_t start = 1;
   while (true) {
     const std::size_t slash = path.find('/', start);
     if (slash == std::string_view::npos) {
-      segments.push_back(path.substr(start));
-      return segments;
+      segments->push_back(path.substr(start));
+      return;
     }
-    segments.push_back(path.substr(start, slash - start));
+    segments->push_back(path.substr(start, slash - start));
     start = slash + 1;
   }
+}
+
+std::vector<std::string_view> splitPath(std::string_view path) {
+  std::vector<std::string_view> segments;
+  splitPath(path, &segments);
+  return segments;
 }
 
 engine::Status errorAt(const std::string& name, std::size_t line, std::size_t column,
@@ -93,7 +100,14 @@ engine::Status checkPath(std::string_view path) {
   if (path == "/") {
     return engine::Status();
   }
-  for (std::string_view segment : splitPath(path)) {
+  std::size_t start = 1;  // each segment in turn, without collecting them
+  while (start <= path.size()) {
+    std::size_t end = path.find('/', start);
+    if (end == std::string_view::npos) {
+      end = path.size();
+    }
+    const std::string_view segment = path.substr(start, end - start);
+    start = end + 1;
     if (segment.empty()) {
       return refused("an empty segment ('//' or a trailing '/')");
     }
@@ -264,8 +278,10 @@ bool RouteTable::match(std::string_view method, std::string_view target, RouteMa
   if (!isSafePath(path)) {
     return false;
   }
-  const std::vector<std::string_view> segments = splitPath(path);
-  std::vector<std::string_view> captures;
+  // Scratch storage per thread: matching runs once per subrequest.
+  thread_local std::vector<std::string_view> segments;
+  thread_local std::vector<std::string_view> captures;
+  splitPath(path, &segments);
   for (const Route& route : routes_) {
     if (route.method != "*" && route.method != method) {
       continue;

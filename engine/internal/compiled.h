@@ -32,15 +32,21 @@ namespace policysim::engine::internal {
 struct ActionPattern {
   bool any = false;               // "*"
   bool literal = false;           // no wildcard: compared whole, as `lowered`
+  bool prefixOnly = false;        // see namePrefix()
   std::uint32_t serviceSize = 0;  // `lowered` up to its first colon is the service prefix
   std::uint64_t hash = 0;         // hashText(lowered), checked before the bytes
   std::string_view lowered;       // "svc:name" lower-cased
-  // Lower-cased glob over the action name, for wildcard names only (out of line: most actions
-  // are literal, and a large set would pay an empty glob for each).
+  // Lower-cased glob over the action name, for the other wildcard names only (out of line:
+  // most actions are literal or prefixOnly, and a large set would pay a glob for each).
   std::unique_ptr<grammar::WildcardPattern> name;
   std::string_view text;  // as written
 
   [[nodiscard]] std::string_view service() const { return lowered.substr(0, serviceSize); }
+  // prefixOnly: the name is plain text and one trailing '*' ("get*", like most wildcard
+  // actions), so it matches the names starting with this text (lower-cased), with no glob.
+  [[nodiscard]] std::string_view namePrefix() const {
+    return lowered.substr(serviceSize + 1, lowered.size() - serviceSize - 2);
+  }
 };
 
 // A Resource/NotResource text compiled once per set: policies repeat the same resources (the

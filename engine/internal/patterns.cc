@@ -1,6 +1,8 @@
 // Compilation of policy text into slot-bearing templates, globs and ARN patterns.
 #include "engine/internal/patterns.h"
 
+#include <algorithm>
+
 #include "engine/request.h"
 #include "grammar/policy_variable.h"
 
@@ -88,7 +90,9 @@ bool compact(const std::vector<TextPiece>& pieces, ArnPattern* pattern) {
   }
   pattern->compact = true;
   pattern->prefixOnly = prefixOnly;
-  pattern->literal = std::move(literal);
+  pattern->ownedLiteral = std::make_unique_for_overwrite<char[]>(literal.size());
+  std::copy(literal.begin(), literal.end(), pattern->ownedLiteral.get());
+  pattern->literal = std::string_view(pattern->ownedLiteral.get(), literal.size());
   return true;
 }
 
@@ -206,6 +210,33 @@ ArnPattern compileArnPattern(const std::vector<TextPiece>& pieces, bool allowTai
     pattern.globs = std::make_unique<ArnPattern::Globs>(std::move(globs));
   }
   return pattern;
+}
+
+bool compileCompactResourcePattern(std::string_view text, ArnPattern* pattern) {
+  const bool prefixOnly = text.ends_with('*');
+  const std::string_view literal = prefixOnly ? text.substr(0, text.size() - 1) : text;
+  std::size_t colons = 0;
+  for (const char c : literal) {
+    if (c == '*' || c == '?' || c == '$') {
+      return false;
+    }
+    colons += c == ':' ? 1 : 0;
+  }
+  // As compileArnPattern splits it at its first five colons: an ARN when the first field is
+  // "arn" and a second one follows; valid with six fields, or with a trailing '*' standing for
+  // the missing ones. A short ARN matches nothing and is warned about: the general path.
+  const bool isArn = colons >= 1 && literal.starts_with("arn:");
+  if (isArn && colons < 5 && !prefixOnly) {
+    return false;
+  }
+  pattern->valid = true;
+  pattern->isArn = isArn;
+  pattern->compact = true;
+  pattern->prefixOnly = prefixOnly;
+  pattern->literal = literal;
+  pattern->ownedLiteral.reset();
+  pattern->globs.reset();
+  return true;
 }
 
 }  // namespace policysim::engine::internal

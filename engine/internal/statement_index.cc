@@ -533,8 +533,10 @@ class StatementIndexBuilder {
         return false;
       }
       const ArnPattern& arn = pattern.matcher->pattern;
-      const std::string prefix = arn.compact ? arn.literal.substr(0, StatementIndex::kMaxKeyLength)
-                                             : resourcePrefix(pattern.matcher->text);
+      std::string general;  // only patterns that are not compact build their prefix
+      const std::string_view prefix =
+          arn.compact ? arn.literal.substr(0, StatementIndex::kMaxKeyLength)
+                      : std::string_view(general = resourcePrefix(pattern.matcher->text));
       keys->push_back(
           Key{kResourcePrefix, static_cast<std::uint32_t>(prefix.size()), 0, hashText(prefix)});
     }

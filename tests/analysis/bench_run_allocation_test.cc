@@ -1,43 +1,16 @@
 // The prepared-request loop of analysis/bench_run.h allocates nothing: a run ten times longer
 // makes no more heap allocations than a short one (what a run allocates is set-up, before the
 // loop). The JSON loop is left out: engine::RequestParser allocates per request.
-// Global operator new is replaced in this binary to count allocations.
+// Global operator new is replaced in this binary to count allocations
+// (tests/support/counting_allocator.h).
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <cstdlib>
-#include <new>
 #include <string>
 #include <vector>
 
 #include "analysis/bench_run.h"
 #include "engine/policy_set.h"
-
-namespace {
-std::atomic<long> allocations{0};
-}  // namespace
-
-void* operator new(std::size_t size) {
-  allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) {
-    return p;
-  }
-  throw std::bad_alloc();
-}
-// GCC takes the malloc/free pairing of replaced global operators for a mismatch (see
-// tests/engine/allocation_test.cc); it is the documented way to replace them.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t /*size*/) noexcept { std::free(p); }
-// std::stable_sort's temporary buffer uses the nothrow forms: replaced too, so that every
-// delete frees what malloc gave (a sanitizer reports the mismatch otherwise).
-void* operator new(std::size_t size, const std::nothrow_t& /*tag*/) noexcept {
-  allocations.fetch_add(1, std::memory_order_relaxed);
-  return std::malloc(size == 0 ? 1 : size);
-}
-void operator delete(void* p, const std::nothrow_t& /*tag*/) noexcept { std::free(p); }
-#pragma GCC diagnostic pop
+#include "tests/support/counting_allocator.h"
 
 namespace policysim::analysis {
 namespace {
@@ -55,9 +28,9 @@ long allocationsOfRun(const CompiledForBench& compiled, const std::vector<BenchR
   options.threads = threads;
   options.maxLatencySamples = std::size_t{1} << 16U;
   options.fromJson = false;
-  const long before = allocations.load();
+  const long before = policysim::testing::heapAllocations();
   const auto report = runBench(compiled, lines, "r.jsonl", options);
-  const long after = allocations.load();
+  const long after = policysim::testing::heapAllocations();
   EXPECT_TRUE(report.ok());
   EXPECT_GT(report.value().prepared.decisions, 0U);
   return after - before;

@@ -1,36 +1,17 @@
 // The evaluation hot path allocates nothing: after one warm-up pass, evaluating force_mfa.json
 // (and a policy with variables in resources and conditions) into a reused Decision performs
-// no heap allocation. Global operator new is replaced in this binary to count allocations.
+// no heap allocation. Global operator new is replaced in this binary to count allocations
+// (tests/support/counting_allocator.h).
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <cstdlib>
 #include <fstream>
-#include <new>
+#include <memory>
 #include <sstream>
 
 #include "engine/policy_json.h"
 #include "engine/policy_set.h"
 #include "engine/request_json.h"
-
-namespace {
-std::atomic<long> allocations{0};
-}  // namespace
-
-void* operator new(std::size_t size) {
-  allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) {
-    return p;
-  }
-  throw std::bad_alloc();
-}
-// GCC (-O1 and up, when it inlines these replacements) takes the malloc/free pairing of a
-// replaced global operator new/delete for a mismatch; it is the documented way to replace them.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t /*size*/) noexcept { std::free(p); }
-#pragma GCC diagnostic pop
+#include "tests/support/counting_allocator.h"
 
 namespace {
 
@@ -80,12 +61,12 @@ CountedPass allocationsWhileEvaluating(const PolicySet& set, const std::vector<A
   }
   CountedPass counted;
   counted.decisions.reserve(batch.size());  // before counting
-  const long before = allocations.load();
+  const long before = policysim::testing::heapAllocations();
   for (const AnyRequest& request : batch) {
     set.evaluate(request, false, &decision);
     counted.decisions.push_back(decision.kind);
   }
-  counted.allocations = allocations.load() - before;
+  counted.allocations = policysim::testing::heapAllocations() - before;
   return counted;
 }
 
@@ -109,6 +90,14 @@ void expectNoAllocations(const PolicySet& set, const std::vector<Request>& batch
   const CountedPass prepared = allocationsWhileEvaluatingPrepared(set, batch);
   EXPECT_EQ(prepared.allocations, 0);
   EXPECT_EQ(prepared.decisions, expected);
+}
+
+// The counter is live: without it every "allocates nothing" below would pass vacuously.
+TEST(HotPath, CounterSeesAnAllocation) {
+  const long before = policysim::testing::heapAllocations();
+  auto held = std::make_unique<std::string>(64, 'x');
+  EXPECT_GT(policysim::testing::heapAllocations(), before);
+  EXPECT_EQ(held->size(), 64U);
 }
 
 TEST(HotPath, ForceMfaEvaluationAllocatesNothing) {

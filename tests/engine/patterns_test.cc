@@ -78,6 +78,49 @@ TEST(SplitArn, MatchesReferenceOnGeneratedText) {
 namespace policysim::engine::internal {
 namespace {
 
+// The compiler's shortcut for plain resources builds exactly the pattern of the general path,
+// and declines every text the general path treats otherwise (wildcards inside, variables,
+// short ARNs, '?').
+TEST(ArnPatternCompact, ShortcutAgreesWithTheGeneralPath) {
+  const std::string texts[] = {"arn:aws:s3:::b/*",
+                               "arn:aws:s3:::b",
+                               "arn:aws:ec2:us-east-1:111122223333:instance/i-1",
+                               "arn:aws:s3:*",
+                               "arn:aws:s3",
+                               "arn:*",
+                               "arn:",
+                               "arn",
+                               "*x",
+                               "",
+                               "bucket/key",
+                               "not:an:arn:at:all:x",
+                               "ARN:aws:s3:::b/*",
+                               "arn:aws:s3:::b/*.txt",
+                               "arn:aws:s3:::b/?",
+                               "arn:aws:iam::${aws:username}:user/*",
+                               "arn:aws:s3:::b/$x",
+                               "arn:aws:s3:::a:b:c:d/*",
+                               "arn:aws:iam::1:user/a*b*",
+                               "arn:aws:sqs:us-east-1:1:q"};
+  for (const std::string& text : texts) {
+    SCOPED_TRACE(text);
+    const ValueTemplate compiled = ValueTemplate::compile(text, true);
+    const ArnPattern general = compileArnPattern(compiled.pieces(), true);
+    ArnPattern shortcut;
+    if (!compileCompactResourcePattern(text, &shortcut)) {
+      EXPECT_TRUE(!general.compact || compiled.hasVariables() ||
+                  text.find_first_of("?$") != std::string::npos)
+          << "declined a text the general path keeps compact";
+      continue;
+    }
+    EXPECT_TRUE(general.compact);
+    EXPECT_EQ(shortcut.valid, general.valid);
+    EXPECT_EQ(shortcut.isArn, general.isArn);
+    EXPECT_EQ(shortcut.prefixOnly, general.prefixOnly);
+    EXPECT_EQ(shortcut.literal, general.literal);
+  }
+}
+
 bool resourceMatch(const std::string& pattern, const std::string& text) {
   const ValueTemplate compiled = ValueTemplate::compile(pattern, true);
   const ArnPattern arn = compileArnPattern(compiled.pieces(), true);

@@ -208,6 +208,66 @@ TEST(PolicySetResources, OverTheVariableLimitFailsClosedInEveryStatement) {
   EXPECT_EQ(decide(s, "s3:ListBucket", object), DecisionKind::Allowed);
 }
 
+// Conditions repeating one value share its compiled form; that must not change what each
+// means: the same text under another operator (StringEquals vs StringLike, where '*' is a
+// wildcard) or another type of JSON value, and a value that does not compile warns at each of
+// its places and fails each statement closed.
+TEST(PolicySetConditions, RepeatedValuesKeepTheirMeaningAndWarnings) {
+  PolicySetTexts t;
+  t.identity.push_back(PolicyText{"p.json", R"({"Version":"2012-10-17","Statement":[
+  {"Effect":"Allow","Action":"s3:GetObject","Resource":"*",
+   "Condition":{"StringEquals":{"aws:PrincipalTag/team":"a*"}}},
+  {"Effect":"Allow","Action":"s3:PutObject","Resource":"*",
+   "Condition":{"StringLike":{"aws:PrincipalTag/team":"a*"}}},
+  {"Effect":"Allow","Action":"s3:ListBucket","Resource":"*",
+   "Condition":{"StringEquals":{"aws:PrincipalTag/team":"a*"}}},
+  {"Effect":"Deny","Action":"s3:DeleteObject","Resource":"*",
+   "Condition":{"NumericLessThan":{"s3:max-keys":"abc"}}},
+  {"Effect":"Deny","Action":"s3:DeleteBucket","Resource":"*",
+   "Condition":{"NumericLessThan":{"s3:max-keys":"abc"}}},
+  {"Effect":"Allow","Action":"s3:GetBucketTagging","Resource":"*",
+   "Condition":{"Bool":{"aws:SecureTransport":true}}},
+  {"Effect":"Allow","Action":"s3:PutBucketTagging","Resource":"*",
+   "Condition":{"Bool":{"aws:SecureTransport":"true"}}}]})"});
+  auto set = PolicySet::compile(t);
+  ASSERT_TRUE(set.ok()) << set.status().toString();
+  const std::vector<std::string> warnings = printed(*set.value());
+  ASSERT_EQ(warnings.size(), 2U);       // one per statement with the bad number
+  EXPECT_NE(warnings[0], warnings[1]);  // at their own positions
+  const PolicySet& s = *set.value();
+  const std::string literal = R"({"aws:PrincipalTag/team":"a*"})";
+  const std::string other = R"({"aws:PrincipalTag/team":"ab"})";
+  EXPECT_EQ(decide(s, "s3:GetObject", "*", literal), DecisionKind::Allowed);
+  EXPECT_EQ(decide(s, "s3:GetObject", "*", other), DecisionKind::ImplicitDeny);
+  EXPECT_EQ(decide(s, "s3:PutObject", "*", other), DecisionKind::Allowed);  // a wildcard here
+  EXPECT_EQ(decide(s, "s3:ListBucket", "*", literal), DecisionKind::Allowed);
+  EXPECT_EQ(decide(s, "s3:ListBucket", "*", other), DecisionKind::ImplicitDeny);
+  EXPECT_EQ(decide(s, "s3:DeleteObject", "*"), DecisionKind::ExplicitDeny);  // fails closed
+  EXPECT_EQ(decide(s, "s3:DeleteBucket", "*"), DecisionKind::ExplicitDeny);
+  const std::string secure = R"({"aws:SecureTransport":true})";
+  EXPECT_EQ(decide(s, "s3:GetBucketTagging", "*", secure), DecisionKind::Allowed);
+  EXPECT_EQ(decide(s, "s3:PutBucketTagging", "*", secure), DecisionKind::Allowed);
+}
+
+// An action name of plain text and one trailing '*' is matched as a prefix (no glob): any
+// case, the empty rest included, only within its own service; other wildcards still glob.
+TEST(PolicySetActions, TrailingStarNamesMatchAsPrefixes) {
+  PolicySetTexts t;
+  t.identity.push_back(PolicyText{"p.json", R"({"Version":"2012-10-17","Statement":[
+  {"Effect":"Allow","Action":["ec2:Describe*","s3:*Object*","iam:Get?ser"],"Resource":"*"}]})"});
+  auto set = PolicySet::compile(t);
+  ASSERT_TRUE(set.ok()) << set.status().toString();
+  const PolicySet& s = *set.value();
+  EXPECT_EQ(decide(s, "ec2:DescribeInstances", "*"), DecisionKind::Allowed);
+  EXPECT_EQ(decide(s, "EC2:describe", "*"), DecisionKind::Allowed);
+  EXPECT_EQ(decide(s, "ec2:Describ", "*"), DecisionKind::ImplicitDeny);
+  EXPECT_EQ(decide(s, "ec2:RunInstances", "*"), DecisionKind::ImplicitDeny);
+  EXPECT_EQ(decide(s, "rds:DescribeDBInstances", "*"), DecisionKind::ImplicitDeny);
+  EXPECT_EQ(decide(s, "s3:GetObjectAcl", "*"), DecisionKind::Allowed);
+  EXPECT_EQ(decide(s, "iam:GetUser", "*"), DecisionKind::Allowed);
+  EXPECT_EQ(decide(s, "iam:GetUsers", "*"), DecisionKind::ImplicitDeny);
+}
+
 // A PreparedRequest can be reused for the next request, and prepared again after a move.
 TEST(PreparedRequest, ReusedAndMovedFromDecideAsTheirRequest) {
   PolicySetTexts t;

@@ -31,6 +31,17 @@ check "warnings do not block by default" [ $? -eq 0 ]
 check "--fail-on none never blocks" [ $? -eq 0 ]
 "$bin" lint --fail-on loud "$cases/PS105/bad.json" > "$dir/out" 2>&1
 check "bad --fail-on is a usage error" [ $? -eq 2 ]
+# --type: the type of plain policy files, over the inference. A Deny to one account is a valid
+# resource policy but not a valid RCP (Principal must be "*").
+printf '%s' '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":{"AWS":"111122223333"},"Action":"s3:*","Resource":"*"}]}' > "$dir/rcp.json"
+"$bin" lint "$dir/rcp.json" > "$dir/out" 2>&1
+check "inferred: a resource policy, no RCP error" [ $? -eq 0 ]
+"$bin" lint --type rcp "$dir/rcp.json" > "$dir/out" 2>&1
+check "--type rcp applies the RCP grammar" [ $? -eq 1 ]
+check "--type rcp reports PS134" grep -q "error PS134 " "$dir/out"
+"$bin" lint --type vpce "$dir/rcp.json" > "$dir/out" 2>&1
+check "unknown --type is a usage error" [ $? -eq 2 ]
+check "unknown --type lists the types" grep -q "vpc-endpoint" "$dir/out"
 "$bin" lint "$dir/does-not-exist" > "$dir/out" 2>&1
 check "missing path exits 2" [ $? -eq 2 ]
 

@@ -505,8 +505,7 @@ TEST(LintPositions, CloudFormationJsonWithIntrinsicsAndStringPolicy) {
                   // A policy given as a JSON string: the column of the escaped value in the file.
                   {"PS305", 24, 123, "Resources.TopicPolicy.Properties.PolicyDocument",
                    "Statement[0].Principal.AWS"},
-                  {"PS307", 24, 174, "Resources.TopicPolicy.Properties.PolicyDocument",
-                   "Statement[0].Resource"},
+                  // No PS307: in a topic policy Resource "*" is the topic itself.
                   {"PS402", 36, 27, "Resources.Role.Properties.AssumeRolePolicyDocument",
                    "Statement[0].Condition.BoolIfExists.aws:MultiFactorAuthPresent"},
                   {"PS202", 43, 57, "Resources.Role.Properties.Policies[0].PolicyDocument",
@@ -685,9 +684,16 @@ TEST(LintSources, InfersThePolicyTypeOfPlainFiles) {
   EXPECT_TRUE(lintText(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",)"
                        R"("Principal":{"AWS":"111122223333"},"Action":"s3:GetObject"}]})")
                   .findings.empty());
+  // sts:AssumeRole with a Resource: not a trust policy (it has none), maybe an STS endpoint
+  // policy: the neutral resource type, so no PS109 of a guessed type (type_rules_test.cc).
+  EXPECT_FALSE(hasRule(lintText(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",)"
+                                R"("Principal":{"AWS":"111122223333"},"Action":"sts:AssumeRole",)"
+                                R"("Resource":"*"}]})"),
+                       "PS109"));
   EXPECT_TRUE(hasRule(lintText(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",)"
                                R"("Principal":{"AWS":"111122223333"},"Action":"sts:AssumeRole",)"
-                               R"("Resource":"*"}]})"),
+                               R"("Resource":"*"}]})",
+                               "p.json", linterFor(PolicyType::Trust)),
                       "PS109"));
   // A configured type wins: the same file as an identity policy.
   EXPECT_TRUE(hasRule(lintText(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",)"
