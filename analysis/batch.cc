@@ -111,7 +111,7 @@ class LineDecider {
     if (status.ok() && options_.anonymous) {
       status = makeAnonymous(options_.requests, &request_);
     }
-    if (status.ok()) {
+    if (status.ok() && !options_.managementAccount.empty()) {
       status = setManagementAccount(options_.managementAccount, options_.requests, &request_);
     }
     if (!status.ok()) {

@@ -229,22 +229,22 @@ bool SimdRequestReader::read(std::string_view text, std::size_t readableAfter, R
   bool seenContext = false;
   for (auto fieldResult : top) {
     od::field field;
-    std::string_view key;
-    if (std::move(fieldResult).get(field) != simdjson::SUCCESS ||
-        field.unescaped_key().get(key) != simdjson::SUCCESS) {
+    if (std::move(fieldResult).get(field) != simdjson::SUCCESS) {
       return false;
     }
+    // The key as written: the text has no backslash, so it is the key itself (no unescaping).
+    const od::raw_json_string key = field.key();
     bool ok = false;
-    if (key == "principal" && !seenPrincipal) {
+    if (key.unsafe_is_equal("principal") && !seenPrincipal) {
       seenPrincipal = true;
       ok = readString(field.value(), &out->principal);
-    } else if (key == "action" && !seenAction) {
+    } else if (key.unsafe_is_equal("action") && !seenAction) {
       seenAction = true;
       ok = readString(field.value(), &out->action);
-    } else if (key == "resource" && !seenResource) {
+    } else if (key.unsafe_is_equal("resource") && !seenResource) {
       seenResource = true;
       ok = readString(field.value(), &out->resource);
-    } else if (key == "context" && !seenContext) {
+    } else if (key.unsafe_is_equal("context") && !seenContext) {
       seenContext = true;
       ok = readContext(field.value(), out);
     }
