@@ -120,6 +120,8 @@ echo "compare: policysim Google Benchmark" >&2
   --benchmark_out_format=json >/dev/null
 
 # --- 3. policysim: batch mode end to end ---
+# As a user runs it: a large file is decided on every core (CPU time > wall time).
+# bench/batch_e2e.sh repeats this run alternately with iam-simulate (issue 17 item 3).
 # run_batch POLICY REQUESTS -> "WALL_SECONDS CPU_SECONDS" for one process (CPU = user +
 # system), output discarded; exit 2 is an error.
 run_batch() {

@@ -1,15 +1,12 @@
 // policysim check: decide requests against identity, resource-based, boundary, SCP and session
 // policies, and explain the decision (text, policysim JSON, or the AWS simulator's shape).
-#include <fmt/format.h>
 
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
-#include <fstream>
 #include <iostream>
 #include <string>
 #include <vector>
 
+#include "analysis/batch.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/file_io.h"
@@ -43,36 +40,6 @@ struct CheckArgs {
   ScenarioFlags scenario;  // --as SCENARIO and friends, --action/--resource (issue 5)
 };
 
-// --anonymous: a request without a principal is the policy simulator's caller (§4.8a); this
-// asks for unsigned requests instead. One that names a principal contradicts it.
-engine::Status makeAnonymous(const std::string& source, engine::Request* request) {
-  if (!request->principal.empty()) {
-    return engine::Status::invalidArgument(
-        "--anonymous: the request names the principal " + request->principal,
-        engine::SourceLocation{source, 1, 1});
-  }
-  request->anonymous = true;
-  return engine::Status();
-}
-
-// --management-account: the organization's management account for every request; a request
-// that names another one contradicts it.
-engine::Status setManagementAccount(const std::string& account, const std::string& source,
-                                    engine::Request* request) {
-  if (account.empty()) {
-    return engine::Status();
-  }
-  if (!request->managementAccount.empty() && request->managementAccount != account) {
-    return engine::Status::invalidArgument(
-        "--management-account: the request names the "
-        "management account " +
-            request->managementAccount,
-        engine::SourceLocation{source, 1, 1});
-  }
-  request->managementAccount = account;
-  return engine::Status();
-}
-
 engine::DecisionKind aggregate(const std::vector<engine::Decision>& decisions) {
   engine::DecisionKind result = engine::DecisionKind::Allowed;
   for (const engine::Decision& d : decisions) {
@@ -86,83 +53,22 @@ engine::DecisionKind aggregate(const std::vector<engine::Decision>& decisions) {
   return result;
 }
 
-// Batch mode: one request per line in, one decision per line out, in order, streaming in
-// constant memory. A malformed line stops the run (exit 2) unless --keep-going.
+// Batch mode (analysis/batch.h): decisions as JSON Lines, in input order.
 int runBatch(const engine::PolicySet& set, const CheckArgs& args) {
-  std::ifstream file;
-  std::istream* in = &std::cin;
-  if (args.requests != "-") {
-    file.open(args.requests, std::ios::binary);
-    if (!file) {
-      std::cerr << args.requests << ": error: cannot read file: " << std::strerror(errno) << "\n";
-      return kExitInputError;
-    }
-    in = &file;
-  }
-  constexpr std::size_t kFlushBytes = 1 << 16;
-  std::string line;
-  std::string out;
-  out.reserve(kFlushBytes * 2);
-  std::size_t lineNumber = 0;
-  engine::RequestParser parser;  // request and decision are reused from line to line
-  engine::Request request;
-  engine::Decision decision;
-  bool anyDenied = false;
-  bool anyError = false;
-  auto flush = [&out] {
-    std::fwrite(out.data(), 1, out.size(), stdout);
-    out.clear();
-  };
-  // Lines are read with a bound, so a huge line is refused without being held in memory.
-  while (true) {
-    const LineRead read = readBoundedLine(*in, engine::kMaxRequestBytes, &line);
-    if (read == LineRead::End) {
+  analysis::BatchOptions options;
+  options.requests = args.requests;
+  options.keepGoing = args.keepGoing;
+  options.anonymous = args.anonymous;
+  options.managementAccount = args.managementAccount;
+  switch (analysis::runBatch(set, options, stdout, std::cerr)) {
+    case analysis::BatchResult::AllAllowed:
+      return kExitAllowed;
+    case analysis::BatchResult::SomeDenied:
+      return kExitDenied;
+    case analysis::BatchResult::InputError:
       break;
-    }
-    ++lineNumber;
-    if (read == LineRead::Line && line.find_first_not_of(" \t\r") == std::string::npos) {
-      continue;
-    }
-    engine::Status status =
-        read == LineRead::TooLong
-            ? engine::Status::resourceExhausted(
-                  fmt::format("line is over the limit of {} bytes", engine::kMaxRequestBytes),
-                  engine::SourceLocation{args.requests, 1, 1})
-            : parser.parse(line, args.requests, &request);
-    if (status.ok() && args.anonymous) {
-      status = makeAnonymous(args.requests, &request);
-    }
-    if (status.ok()) {
-      status = setManagementAccount(args.managementAccount, args.requests, &request);
-    }
-    if (!status.ok()) {
-      engine::SourceLocation location{args.requests, lineNumber, status.location().column};
-      const engine::Status located(status.code(), status.message(), location);
-      anyError = true;
-      if (!args.keepGoing) {
-        flush();
-        std::fflush(stdout);
-        std::cerr << located.toString() << "\n";
-        return kExitInputError;
-      }
-      std::cerr << located.toString() << "\n";
-      engine::appendErrorJsonLine(lineNumber, status.message(), &out);
-    } else {
-      set.evaluate(request, false, &decision);
-      anyDenied = anyDenied || decision.kind != engine::DecisionKind::Allowed;
-      engine::appendDecisionJsonLine(lineNumber, decision, &out);
-    }
-    out.push_back('\n');
-    if (out.size() >= kFlushBytes) {
-      flush();
-    }
   }
-  flush();
-  std::fflush(stdout);
-  if (anyError) {
-    return kExitInputError;
-  }
-  return anyDenied ? kExitDenied : kExitAllowed;
+  return kExitInputError;
 }
 
 int runCheck(const CheckArgs& args) {
@@ -216,9 +122,10 @@ int runCheck(const CheckArgs& args) {
 
   const std::string source = args.context.empty() ? "--action" : args.context;
   for (engine::Request& request : requests.value()) {
-    engine::Status status = args.anonymous ? makeAnonymous(source, &request) : engine::Status();
+    engine::Status status =
+        args.anonymous ? analysis::makeAnonymous(source, &request) : engine::Status();
     if (status.ok()) {
-      status = setManagementAccount(args.managementAccount, source, &request);
+      status = analysis::setManagementAccount(args.managementAccount, source, &request);
     }
     if (!status.ok()) {
       std::cerr << status.toString() << "\n";

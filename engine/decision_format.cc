@@ -154,15 +154,43 @@ void appendJsonString(std::string_view text, std::string* out) {
   out->push_back('"');
 }
 
-void appendDecisionJsonLine(std::size_t line, const Decision& decision, std::string* out) {
+void StatementJsonCache::append(const StatementRef& ref, std::string* out) {
+  for (const Entry& entry : entries_) {
+    if (entry.policyName == ref.policyName.data() &&
+        entry.policyNameSize == ref.policyName.size() && entry.sid == ref.sid.data() &&
+        entry.sidSize == ref.sid.size() && entry.statementIndex == ref.statementIndex &&
+        entry.policyKind == ref.policyKind && entry.effect == ref.effect) {
+      out->append(entry.json);
+      return;
+    }
+  }
+  if (entries_.size() >= kMaxEntries) {
+    appendStatementRefJson(ref, StatementRefFields::Compact, out);
+    return;
+  }
+  Entry entry{ref.policyName.data(), ref.policyName.size(), ref.sid.data(), ref.sid.size(),
+              ref.statementIndex,    ref.policyKind,        ref.effect,     {}};
+  appendStatementRefJson(ref, StatementRefFields::Compact, &entry.json);
+  out->append(entry.json);
+  entries_.push_back(std::move(entry));
+}
+
+void appendDecisionJsonLine(std::size_t line, const Decision& decision, std::string* out,
+                            StatementJsonCache* cache) {
   out->append("{\"line\":");
   appendNumber(line, out);
   out->append(",\"decision\":\"");
   out->append(decisionName(decision.kind));
   out->append("\",\"matchedStatements\":[");
   for (std::size_t i = 0; i < decision.matchedStatements.size(); ++i) {
-    out->append(i == 0 ? "" : ",");
-    appendStatementRefJson(decision.matchedStatements[i], StatementRefFields::Compact, out);
+    if (i != 0) {
+      out->push_back(',');
+    }
+    if (cache != nullptr) {
+      cache->append(decision.matchedStatements[i], out);
+    } else {
+      appendStatementRefJson(decision.matchedStatements[i], StatementRefFields::Compact, out);
+    }
   }
   out->append("],\"missingContextValues\":");
   appendJsonStrings(decision.missingContextValues, out);

@@ -17,7 +17,32 @@ namespace policysim::engine {
 
 // One compact JSON line for batch mode: {"line":N,"decision":...,"matchedStatements":[{"policy",
 // "statementIndex","sid","effect"}],"missingContextValues":[...],"errors":[...]} (no newline).
-void appendDecisionJsonLine(std::size_t line, const Decision& decision, std::string* out);
+// cache (optional, one per thread): remembers the JSON of the statements it wrote, since the
+// same few statements decide most lines of a batch and escaping their names again for every
+// line was a tenth of a batch's time. The output is the same with or without it.
+class StatementJsonCache;
+void appendDecisionJsonLine(std::size_t line, const Decision& decision, std::string* out,
+                            StatementJsonCache* cache = nullptr);
+class StatementJsonCache {
+ public:
+  // Appends ref's compact JSON object, from the cache when this statement was seen before.
+  void append(const StatementRef& ref, std::string* out);
+
+ private:
+  // A statement is known by where its names live (views into its compiled set) and its fields.
+  struct Entry {
+    const char* policyName;
+    std::size_t policyNameSize;
+    const char* sid;
+    std::size_t sidSize;
+    std::size_t statementIndex;
+    PolicyKind policyKind;
+    Effect effect;
+    std::string json;
+  };
+  static constexpr std::size_t kMaxEntries = 64;  // a linear scan; more are written directly
+  std::vector<Entry> entries_;
+};
 // Appends text as a JSON string literal (quotes included), escaped as RapidJSON's writer
 // does: for hand-written JSON on hot paths (batch lines, the server's replies).
 void appendJsonString(std::string_view text, std::string* out);

@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "engine/internal/json_document.h"
+#include "engine/internal/request_simdjson.h"
 #include "engine/source_location.h"
 #include "grammar/date.h"
 #include "grammar/ip.h"
@@ -716,23 +717,43 @@ bool isValidAction(std::string_view action) {
   return colon != std::string_view::npos && colon != 0 && colon + 1 != action.size();
 }
 
+// RapidJSON's SAX reader straight into *out; false when the full parser must decide.
+bool readWithRapidJson(std::string_view text, Request* out) {
+  out->clear();
+  if (text.size() > kMaxRequestBytes || text.find('\0') != std::string_view::npos) {
+    return false;
+  }
+  FastRequestHandler handler(out);
+  rapidjson::Reader reader;
+  rapidjson::MemoryStream memory(text.data(), text.size());
+  constexpr unsigned kFlags = rapidjson::kParseIterativeFlag |
+                              rapidjson::kParseValidateEncodingFlag |
+                              rapidjson::kParseNumbersAsStringsFlag;
+  return !reader.Parse<kFlags>(memory, handler).IsError() && handler.complete() &&
+         isValidAction(out->action);
+}
+
 }  // namespace
 
-Status RequestParser::parse(std::string_view text, const std::string& name, Request* out) {
-  out->clear();
-  if (text.size() <= kMaxRequestBytes && text.find('\0') == std::string_view::npos) {
-    FastRequestHandler handler(out);
-    rapidjson::Reader reader;
-    rapidjson::MemoryStream memory(text.data(), text.size());
-    constexpr unsigned kFlags = rapidjson::kParseIterativeFlag |
-                                rapidjson::kParseValidateEncodingFlag |
-                                rapidjson::kParseNumbersAsStringsFlag;
-    if (!reader.Parse<kFlags>(memory, handler).IsError() && handler.complete() &&
-        isValidAction(out->action)) {
+RequestParser::RequestParser(FastPath fastPath)
+    : fastPath_(fastPath),
+      simd_(fastPath == FastPath::Simdjson ? std::make_unique<internal::SimdRequestReader>()
+                                           : nullptr) {}
+RequestParser::~RequestParser() = default;
+RequestParser::RequestParser(RequestParser&&) noexcept = default;
+RequestParser& RequestParser::operator=(RequestParser&&) noexcept = default;
+
+Status RequestParser::parse(std::string_view text, const std::string& name, Request* out,
+                            std::size_t readableAfter) {
+  if (fastPath_ == FastPath::Simdjson) {
+    if (simd_->read(text, readableAfter, out)) {
       return Status();
     }
+  } else if (readWithRapidJson(text, out)) {
+    return Status();
   }
   // Unusual input or an error: the full parser decides, with its exact messages.
+  out->clear();
   auto requests = parseRequests(text, name);
   if (!requests.ok()) {
     return requests.status();

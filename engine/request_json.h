@@ -8,6 +8,7 @@
 //     resource.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,13 +46,32 @@ inline constexpr std::size_t kMaxValuesPerKey = 10000;
 inline constexpr std::size_t kMaxExpandedRequests = 10000;
 inline constexpr std::size_t kMaxExpandedContextBytes = std::size_t{256} << 20U;
 
+namespace internal {
+class SimdRequestReader;
+}
+
 // Parses one request into a caller-owned Request, reusing its storage: the steady-state path
-// of batch mode. Reads policysim's own shape in one streaming pass; anything else (the AWS
-// shape, or input with an error) goes through parseRequests, so the result and every error
-// message are exactly parseRequests'. Fails if the text holds more than one request.
+// of batch mode and serve. Reads policysim's own shape in one pass (simdjson On-Demand by
+// default, or RapidJSON's SAX reader); anything else (the AWS shape, input with escapes or
+// non-ASCII bytes, or input with an error) goes through parseRequests, so the result and every
+// error message are exactly parseRequests'. Fails if the text holds more than one request.
+// One parser per thread: it keeps scratch buffers.
 class RequestParser {
  public:
-  [[nodiscard]] Status parse(std::string_view text, const std::string& name, Request* out);
+  enum class FastPath { Simdjson, RapidJson };
+  explicit RequestParser(FastPath fastPath = FastPath::Simdjson);
+  ~RequestParser();
+  RequestParser(RequestParser&&) noexcept;
+  RequestParser& operator=(RequestParser&&) noexcept;
+
+  // readableAfter: bytes after the end of text that may be read (not used): with at least 64,
+  // simdjson reads text in place instead of from a padded copy.
+  [[nodiscard]] Status parse(std::string_view text, const std::string& name, Request* out,
+                             std::size_t readableAfter = 0);
+
+ private:
+  FastPath fastPath_;
+  std::unique_ptr<internal::SimdRequestReader> simd_;
 };
 
 }  // namespace policysim::engine

@@ -9,7 +9,7 @@ set -euo pipefail
 # token tests of serve; OpenSSL for serve --jwks (libssl-dev) and its tests (openssl); git and
 # pre-commit for the test of the lint pre-commit hook (tests/lint/precommit_test.sh); PyYAML
 # for the local run of the GitHub Action's steps (tests/lint/run_action.py).
-packages=(g++ cmake make rapidjson-dev libboost-dev libgtest-dev libgmock-dev libbenchmark-dev
+packages=(g++ cmake make rapidjson-dev libsimdjson-dev libboost-dev libgtest-dev libgmock-dev libbenchmark-dev
           libfmt-dev libcli11-dev libyaml-dev zlib1g-dev libssl-dev openssl nginx curl clang
           libclang-rt-dev time python3 python3-yaml git pre-commit)
 if [ $# -gt 0 ]; then

@@ -4,6 +4,7 @@
 #include <rapidjson/document.h>
 
 #include <string>
+#include <vector>
 
 #include "engine/decision_format.h"
 
@@ -72,6 +73,36 @@ TEST(DecisionJsonLine, ShapeOfAnAllowAndOfAnErrorLine) {
   line.clear();
   appendErrorJsonLine(3, "req.jsonl:3:1: invalid JSON \"x\"", &line);
   EXPECT_EQ(line, R"({"line":3,"error":"req.jsonl:3:1: invalid JSON \"x\""})");
+}
+
+// The statement cache writes what appendStatementRefJson writes: for statements seen before,
+// for distinct statements whose names are equal, and past the cache's size.
+TEST(DecisionJsonLine, StatementCacheWritesTheSameLines) {
+  std::vector<std::string> names;
+  for (int i = 0; i < 100; ++i) {
+    names.push_back("p\"" + std::to_string(i % 7) + ".json");
+  }
+  StatementJsonCache cache;
+  for (int round = 0; round < 3; ++round) {
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      Decision decision;
+      decision.kind = i % 2 == 0 ? DecisionKind::Allowed : DecisionKind::ExplicitDeny;
+      for (std::size_t j = 0; j <= i % 3; ++j) {
+        StatementRef ref;
+        ref.policyName = names[(i + j) % names.size()];
+        ref.sid = j == 0 ? std::string_view("Sid") : std::string_view(names[j]);
+        ref.statementIndex = i + j;
+        ref.effect = j % 2 == 0 ? Effect::Allow : Effect::Deny;
+        ref.policyKind = j == 2 ? PolicyKind::Boundary : PolicyKind::Identity;
+        decision.matchedStatements.push_back(ref);
+      }
+      std::string plain;
+      std::string cached;
+      appendDecisionJsonLine(i, decision, &plain);
+      appendDecisionJsonLine(i, decision, &cached, &cache);
+      ASSERT_EQ(cached, plain);
+    }
+  }
 }
 
 }  // namespace
