@@ -196,4 +196,51 @@ TEST(JsonDocument, StreamedArrayArrivesInBatches) {
   }
 }
 
+// A deferred stream's batch stays intact until the call for the next batch returns (a
+// consumer on another thread reads it meanwhile), and the last one as long as the document.
+TEST(JsonDocument, DeferredBatchesStayValidUntilTheNextCallReturns) {
+  std::string text = R"({"items":[)";
+  for (int i = 0; i < 9; ++i) {
+    text.append(i == 0 ? "" : ",").append(R"({"k":["v)").append(std::to_string(i));
+    text.append(R"(\n"]})");
+  }
+  text += "]}";
+  JsonArrayStream stream;
+  stream.rootKey = "items";
+  stream.batchSize = 2;
+  stream.deferred = true;
+  auto valueOf = [](std::size_t i) {  // element i's string, decoded
+    std::string out = "v";
+    out += std::to_string(i);
+    out += '\n';
+    return out;
+  };
+  auto first = [](const JsonValue& element) {
+    return std::string(element.members()[0].value.elements()[0].text());
+  };
+  JsonRange<JsonValue> previous;
+  std::size_t previousIndex = 0;
+  std::vector<std::string> seen;
+  stream.onBatch = [&](const JsonArrayStream::Batch& batch) {
+    for (std::size_t i = 0; i < previous.size(); ++i) {  // built before this batch: unchanged
+      EXPECT_EQ(first(previous[i]), valueOf(previousIndex + i));
+    }
+    for (const JsonValue& element : batch.elements) {
+      seen.push_back(first(element));
+    }
+    previous = batch.elements;
+    previousIndex = batch.firstIndex;
+    return false;
+  };
+  JsonDocument document;
+  JsonError error;
+  ASSERT_TRUE(parseJson(text, {}, &document, &error, &stream)) << error.message;
+  ASSERT_EQ(seen.size(), 9U);
+  for (std::size_t i = 0; i < seen.size(); ++i) {
+    EXPECT_EQ(seen[i], valueOf(i));
+  }
+  ASSERT_EQ(previous.size(), 1U);  // the last batch, after parsing
+  EXPECT_EQ(first(previous[0]), "v8\n");
+}
+
 }  // namespace
