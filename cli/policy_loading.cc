@@ -124,10 +124,6 @@ void prepareHeapForLargeLoad(const PolicyFiles& files, HeapPrefault* prefault) {
   // give it back at the first free.)
   mallopt(M_MMAP_THRESHOLD, static_cast<int>(std::min(bytes * 2, std::size_t{32} << 20U)));
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
-  // The library reads large policies on two threads: one heap for both, so that the second
-  // thread's blocks (most of the compiled set) come from this reservation too, not from a
-  // thread arena of its own with 4 KiB faults.
-  mallopt(M_ARENA_MAX, 1);
   mallopt(M_TOP_PAD, static_cast<int>(reserve));
   void* probe = std::malloc(kHugePage);  // grows the heap by `reserve` past it
   mallopt(M_TOP_PAD, 128 << 10);         // glibc's default again for later growth

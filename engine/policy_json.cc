@@ -3,11 +3,6 @@
 #include "engine/policy_json.h"
 
 #include <algorithm>
-#include <condition_variable>
-#include <exception>
-#include <mutex>
-#include <optional>
-#include <thread>
 #include <unordered_set>
 #include <utility>
 
@@ -756,85 +751,6 @@ class PolicyReader {
   std::size_t expectedCount_ = 0;  // estimated number of statements, while streaming
 };
 
-// Texts this large are read on two threads (BatchPipeline); smaller ones are not worth a thread.
-constexpr std::size_t kPipelineBytes = std::size_t{1} << 20U;
-// Statements per batch when pipelined: a hand-over per batch, so fewer than unpipelined.
-constexpr std::size_t kPipelineBatch = 512;
-
-// Runs `consume` on each submitted batch on its own thread, one batch at a time, while the
-// submitter goes on (JsonArrayStream::deferred: a batch stays valid until the call for the
-// next one returns, so submit() waits for the previous batch to be done). An exception on the
-// thread skips the later batches and is thrown again by finish().
-class BatchPipeline {
- public:
-  using Batch = internal::JsonArrayStream::Batch;
-  explicit BatchPipeline(std::function<void(const Batch&)> consume)
-      : consume_(std::move(consume)), thread_([this] { run(); }) {}
-  BatchPipeline(const BatchPipeline&) = delete;
-  BatchPipeline& operator=(const BatchPipeline&) = delete;
-  ~BatchPipeline() { stop(); }
-
-  void submit(const Batch& batch) {
-    std::unique_lock lock(mutex_);
-    changed_.wait(lock, [this] { return !pending_; });
-    batch_ = batch;
-    batch_.rootMembers = {};  // valid during onBatch only
-    pending_ = true;
-    changed_.notify_all();
-  }
-
-  // Waits for the last batch, ends the thread, and rethrows what it threw.
-  void finish() {
-    stop();
-    if (failure_) {
-      std::rethrow_exception(std::exchange(failure_, nullptr));
-    }
-  }
-
- private:
-  void run() {
-    std::unique_lock lock(mutex_);
-    for (;;) {
-      changed_.wait(lock, [this] { return pending_ || stopping_; });
-      if (!pending_) {
-        return;
-      }
-      lock.unlock();
-      if (!failure_) {
-        try {
-          consume_(batch_);
-        } catch (...) {
-          failure_ = std::current_exception();
-        }
-      }
-      lock.lock();
-      pending_ = false;
-      changed_.notify_all();
-    }
-  }
-
-  void stop() {
-    if (!thread_.joinable()) {
-      return;
-    }
-    {
-      std::lock_guard lock(mutex_);
-      stopping_ = true;  // run() still consumes a pending batch first
-    }
-    changed_.notify_all();
-    thread_.join();
-  }
-
-  std::function<void(const Batch&)> consume_;
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  Batch batch_{};
-  bool pending_ = false;
-  bool stopping_ = false;
-  std::exception_ptr failure_;
-  std::thread thread_;  // last: started once everything above is constructed
-};
-
 }  // namespace
 
 std::optional<PolicyVersion> parsePolicyVersion(std::string_view text) {
@@ -886,31 +802,10 @@ Status readPolicy(std::string_view text, const PolicyParseOptions& options, Poli
   PolicyReader reader(text, header, sink);
   internal::JsonArrayStream statements;
   statements.rootKey = "Statement";
-  // A large policy is read as a pipeline on two threads: while the parser builds the JSON
-  // nodes of one batch of statements, a second thread reads and hands on (to the compiler)
-  // the batch before. The first batch is read here: it decides whether statements stream.
-  const bool pipelined = text.size() >= kPipelineBytes && std::thread::hardware_concurrency() > 1;
-  std::optional<BatchPipeline> pipeline;
-  if (pipelined) {
-    statements.deferred = true;
-    statements.batchSize = kPipelineBatch;
-  }
   statements.onBatch = [&](const internal::JsonArrayStream::Batch& batch) {
-    if (!pipelined || batch.firstIndex == 0) {
-      return reader.streamStatements(batch);
-    }
-    if (!pipeline) {
-      pipeline.emplace(
-          [&reader](const internal::JsonArrayStream::Batch& b) { reader.streamStatements(b); });
-    }
-    pipeline->submit(batch);
-    return false;
+    return reader.streamStatements(batch);
   };
-  const bool parsed = internal::parseJson(text, limits, &document, &error, &statements);
-  if (pipeline) {
-    pipeline->finish();  // every statement is read before the reader's state is looked at
-  }
-  if (!parsed) {
+  if (!internal::parseJson(text, limits, &document, &error, &statements)) {
     return reader.jsonError(error);
   }
   return reader.read(document.root);

@@ -219,13 +219,8 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
   // Hands the streamed array's pending elements to the stream; then forgets them, unless kept.
   void streamBatch() {
     const Frame& frame = stack_.back();
-    JsonRange<JsonValue> elements(elements_.data() + frame.firstChild,
-                                  elements_.size() - frame.firstChild);
-    if (stream_->deferred) {  // the list itself must outlive the call: into the batch's arena
-      const auto copy = document_->batches[batchArena_].copy(
-          std::span<const JsonValue>(elements.begin(), elements.size()));
-      elements = JsonRange<JsonValue>(copy.data(), copy.size());
-    }
+    const JsonRange<JsonValue> elements(elements_.data() + frame.firstChild,
+                                        elements_.size() - frame.firstChild);
     const JsonRange<JsonMember> rootMembers(members_.data() + stack_.front().firstChild,
                                             rootMembersBeforeStream_);
     if (stream_->onBatch({elements, streamedCount_, lastEnd_, rootMembers})) {
@@ -234,23 +229,7 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
     }
     streamedCount_ += elements.size();
     elements_.resize(frame.firstChild);
-    if (stream_->deferred) {
-      // The consumer is done with the batch before this one, which used the other arena.
-      batchArena_ ^= 1U;
-      document_->batches[batchArena_].rewind(Arena::Mark{});
-    } else {
-      document_->storage.rewind(streamMark_);  // the elements' nodes, for the next batch
-    }
-  }
-
-  // Where the children of the container being closed go: a deferred batch's nodes into the
-  // batch's own arena (recycled two batches later), everything else into the document.
-  Arena& nodeArena() {
-    const bool inStreamed = streamedFrame_ != kNoFrame && stack_.size() > streamedFrame_ + 1;
-    if (inStreamed && stream_->deferred && !keepingStreamed_) {
-      return document_->batches[batchArena_];
-    }
-    return document_->storage;
+    document_->storage.rewind(streamMark_);  // the elements' nodes, for the next batch
   }
 
   // null, true, false: their text is their literal, as long in the source.
@@ -279,7 +258,6 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
     if (streamed) {
       rootMembersBeforeStream_ = members_.size() - stack_.front().firstChild;
       streamMark_ = document_->storage.mark();
-      streamedFrame_ = stack_.size();
     }
     stack_.push_back(
         Frame{type, narrow(offset), firstChild, pendingKey_, pendingKeyOffset_, nullptr, streamed});
@@ -293,7 +271,7 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
       streamBatch();  // the last, partial batch
     }
     JsonValue value;
-    Arena& arena = nodeArena();
+    Arena& arena = document_->storage;
     if (frame.type == JsonValue::Type::Object) {
       const auto children =
           arena.copy(std::span<const JsonMember>(members_).subspan(frame.firstChild));
@@ -307,9 +285,6 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
     }
     pendingKey_ = frame.key;
     pendingKeyOffset_ = frame.keyOffset;
-    if (frame.streamed) {
-      streamedFrame_ = kNoFrame;
-    }
     stack_.pop_back();
     return addValue(value);
   }
@@ -326,10 +301,7 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
   std::size_t rootMembersBeforeStream_ = 0;
   std::size_t streamedCount_ = 0;  // elements of the streamed array so far
   Arena::Mark streamMark_;         // where the streamed elements' nodes start
-  static constexpr std::size_t kNoFrame = SIZE_MAX;
-  std::size_t streamedFrame_ = kNoFrame;  // the streamed array's place on stack_, while open
-  unsigned batchArena_ = 0;               // deferred: the batch being built uses batches[this]
-  bool keepingStreamed_ = false;          // onBatch kept one: the rest stay in the tree too
+  bool keepingStreamed_ = false;   // onBatch kept one: the rest stay in the tree too
   std::vector<Frame> stack_;
   std::vector<JsonMember> members_;  // children of the open objects, innermost last
   std::vector<JsonValue> elements_;  // children of the open arrays, innermost last

@@ -99,8 +99,6 @@ struct JsonDocument {
   JsonValue root;
   Arena storage;  // the nodes root refers to
   Arena strings;  // the decoded text of strings that had escapes
-  // A deferred stream's batches, in turn (see JsonArrayStream::deferred).
-  Arena batches[2];
 };
 
 // Hands over the elements of one array while parsing, a batch at a time as they complete, so
@@ -118,12 +116,6 @@ struct JsonArrayStream {
   };
   std::string_view rootKey;
   std::size_t batchSize = 128;
-  // False: a batch is valid only during its call. True: it stays valid (elements, nodes and
-  // strings) until the call for the next batch returns, the last one as long as the document,
-  // so that a consumer on another thread can read batch k while the parser builds batch k+1;
-  // it must be done with batch k before it returns from the call for batch k+1. rootMembers is
-  // valid during the call only, either way.
-  bool deferred = false;
   // Returns false to drop the batch (its nodes are reused for the next one), or true to keep
   // it and every later element in the tree without further calls.
   std::function<bool(const Batch& batch)> onBatch;

@@ -310,37 +310,31 @@ TEST(PolicyJson, StatementsReadWhileParsingMatchReadingAfterwards) {
     std::string expected;    // part of what reading gives
   };
   const std::string bad = R"({"Effect":"Allow","Action":"*"})";  // no Resource
-  // 300 statements: read on one thread; 12,000 (over 1 MiB): a pipeline of two when streamed.
-  for (const int count : {300, 12000}) {
-    const int late = count * 2 / 3;
-    std::string badThenBadJson = many(count, late, bad);
-    badThenBadJson.insert(badThenBadJson.rfind("{\"Sid\""), R"({"Effect":},)");
-    const Case cases[] = {
-        {many(count, -1, ""), "", "duplicate Sid \"S1149\""},  // across batches
-        {many(count, -1, ""), R"(,"Id":"after")", "id=after"},
-        {many(count, 0, R"({"Effect":"Allow"})"), "", "p.json:1:38: error: statement has neither"},
-        {many(count, late, R"({"Effect":"allow","Action":"*","Resource":"*"})"), "",
-         "Effect must be"},
-        {many(count, late, R"({"Effect":"Allow","Action":"*","Resource":"${oops"})"), "",
-         "malformed policy variable"},
-        {many(count, late, bad), "",
-         "p.json:" + std::to_string(late + 1) + ":1: error: statement has neither"},
-        {many(count, late, bad), R"(,"Foo":1)", "unknown policy element \"Foo\""},
-        {many(count, late, bad), R"(,"Id":7)", "Id must be a string"},
-        {many(count, late, bad), R"(,"Statement":[])", "duplicate key \"Statement\""},
-        {badThenBadJson, "", "invalid JSON"},
-        {many(count, late, R"("text")"), "", "each statement must be an object"},
-        {many(3, -1, ""), R"(,"Id":"x")", "id=x"},
-    };
-    for (const Case& c : cases) {
-      const std::string first =
-          "{" + version + "\"Statement\":[" + c.statements + "]" + c.after + padding + "}";
-      const std::string last = "{" + padding + "\"Statement\":[" + c.statements + "]" + c.after +
-                               "," + version.substr(0, version.size() - 1) + "}";
-      const std::string streamed = readAll(first, kId);
-      EXPECT_EQ(streamed, readAll(last, kId)) << c.expected;
-      EXPECT_NE(streamed.find(c.expected), std::string::npos) << streamed.substr(0, 300);
-    }
+  std::string badThenBadJson = many(300, 200, bad);
+  badThenBadJson.insert(badThenBadJson.rfind("{\"Sid\""), R"({"Effect":},)");
+  const Case cases[] = {
+      {many(300, -1, ""), "", "duplicate Sid \"S1149\""},  // across batches
+      {many(300, -1, ""), R"(,"Id":"after")", "id=after"},
+      {many(300, 0, R"({"Effect":"Allow"})"), "", "p.json:1:38: error: statement has neither"},
+      {many(300, 200, R"({"Effect":"allow","Action":"*","Resource":"*"})"), "", "Effect must be"},
+      {many(300, 200, R"({"Effect":"Allow","Action":"*","Resource":"${oops"})"), "",
+       "malformed policy variable"},
+      {many(300, 200, bad), "", "p.json:201:1: error: statement has neither"},
+      {many(300, 200, bad), R"(,"Foo":1)", "unknown policy element \"Foo\""},
+      {many(300, 200, bad), R"(,"Id":7)", "Id must be a string"},
+      {many(300, 200, bad), R"(,"Statement":[])", "duplicate key \"Statement\""},
+      {badThenBadJson, "", "invalid JSON"},
+      {many(300, 200, R"("text")"), "", "each statement must be an object"},
+      {many(3, -1, ""), R"(,"Id":"x")", "id=x"},
+  };
+  for (const Case& c : cases) {
+    const std::string first =
+        "{" + version + "\"Statement\":[" + c.statements + "]" + c.after + padding + "}";
+    const std::string last = "{" + padding + "\"Statement\":[" + c.statements + "]" + c.after +
+                             "," + version.substr(0, version.size() - 1) + "}";
+    const std::string streamed = readAll(first, kId);
+    EXPECT_EQ(streamed, readAll(last, kId)) << c.expected;
+    EXPECT_NE(streamed.find(c.expected), std::string::npos) << streamed.substr(0, 300);
   }
 }
 
