@@ -381,7 +381,7 @@ class StatementIndexBuilder {
     // A small policy is placed by the first dimension that can place each statement (the
     // order below): a lookup costs the same either way, and counting would cost its compile.
     // So is a policy whose every statement has one dimension at most: nothing to choose (a
-    // large set of distinct literal actions: the count table was a tenth of its compile).
+    // large set of distinct literal actions: counting was about 6% of its cold load).
     const bool small = n <= kSmallPolicy || !choice;
     constexpr std::size_t kAhead = 16;
     std::vector<std::uint64_t> counted(small ? 0 : keys.size());
