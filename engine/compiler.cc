@@ -137,8 +137,12 @@ class Compiler {
     trim(&policy->resources);
     trim(&policy->conditions);
     trim(&policy->values);
+    // The name's copy in the set's text arena never moves (policy->name does, with the policy):
+    // the statements can point at it now, in the pass that sets their spans.
+    const std::string_view name = texts_->store(policy->name);
     for (std::size_t i = 0; i < policy->statements.size(); ++i) {
       CompiledStatement& statement = policy->statements[i];
+      statement.ref.policyName = name;
       const Ranges& begin = ranges_[i];
       const Ranges end = i + 1 < ranges_.size()
                              ? ranges_[i + 1]

@@ -17,21 +17,6 @@ PolicySet::~PolicySet() = default;
 
 Result<std::shared_ptr<const PolicySet>> PolicySet::finish(
     std::unique_ptr<internal::CompiledSet> compiled) {
-  // Every policy now sits where it stays: point the statement references at their names.
-  auto bindNames = [](internal::CompiledPolicy& policy) {
-    for (internal::CompiledStatement& statement : policy.statements) {
-      statement.ref.policyName = policy.name;
-    }
-  };
-  std::for_each(compiled->identity.begin(), compiled->identity.end(), bindNames);
-  std::for_each(compiled->scps.begin(), compiled->scps.end(), bindNames);
-  std::for_each(compiled->rcps.begin(), compiled->rcps.end(), bindNames);
-  for (auto* single :
-       {&compiled->resource, &compiled->boundary, &compiled->session, &compiled->vpcEndpoint}) {
-    if (single->has_value()) {
-      bindNames(**single);
-    }
-  }
   return std::shared_ptr<const PolicySet>(new PolicySet(std::move(compiled)));
 }
 

@@ -45,7 +45,8 @@ class Arena {
       chunks_.push_back(Chunk{std::make_unique_for_overwrite<std::byte[]>(bytes), bytes});
       return chunks_.back().bytes.get();
     }
-    std::size_t pad = (align - reinterpret_cast<std::uintptr_t>(current_) % align) % align;
+    // align is a power of two: the padding is a mask, not a division (called per string).
+    std::size_t pad = (0 - reinterpret_cast<std::uintptr_t>(current_)) & (align - 1);
     if (current_ == nullptr || left_ < bytes + pad) {
       startChunk();
       pad = 0;

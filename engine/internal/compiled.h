@@ -103,7 +103,7 @@ struct CompiledStatement {
     std::vector<std::string> problems;
   };
 
-  StatementRef ref;  // sid in CompiledSet::texts; policyName set once the policy is in place
+  StatementRef ref;  // sid and policyName in CompiledSet::texts (policyName set by finishPolicy)
   Effect effect = Effect::Allow;
   bool notAction = false;
   bool hasResource = false;

@@ -1,5 +1,5 @@
 // JsonDocument: a small JSON tree that remembers where each value and key starts in the source
-// text, built by RapidJSON's iterative SAX parser (no recursion on input depth). It rejects
+// text, built by RapidJSON's SAX parser (its recursion stops at the depth limit). It rejects
 // duplicate object keys (IAM refuses them; most JSON libraries keep the last one), invalid
 // UTF-8, NUL bytes and nesting deeper than a limit. Numbers keep their source text.
 //

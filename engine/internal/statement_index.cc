@@ -355,15 +355,19 @@ class StatementIndexBuilder {
     keys.reserve(n * 2);
     constexpr std::uint32_t kUnusable = UINT32_MAX;
     std::vector<std::uint32_t> starts(n * kDimensions + 1, kUnusable);  // keys of (i, d)
+    bool choice = false;  // some statement can be placed under two dimensions or more
     for (std::size_t i = 0; i < n; ++i) {
+      std::size_t usable = 0;
       for (std::size_t d = 0; d < kDimensions; ++d) {
         const std::size_t begin = keys.size();
         if (keysOf(statements_[i], static_cast<Dimension>(d), &keys)) {
           starts[i * kDimensions + d] = static_cast<std::uint32_t>(begin);
+          ++usable;
         } else {
           keys.resize(begin);
         }
       }
+      choice = choice || usable > 1;
     }
     starts[n * kDimensions] = static_cast<std::uint32_t>(keys.size());
     // The end of (i, d)'s keys: the start of the next usable entry.
@@ -376,7 +380,9 @@ class StatementIndexBuilder {
     }
     // A small policy is placed by the first dimension that can place each statement (the
     // order below): a lookup costs the same either way, and counting would cost its compile.
-    const bool small = n <= kSmallPolicy;
+    // So is a policy whose every statement has one dimension at most: nothing to choose (a
+    // large set of distinct literal actions: counting was about 6% of its cold load).
+    const bool small = n <= kSmallPolicy || !choice;
     constexpr std::size_t kAhead = 16;
     std::vector<std::uint64_t> counted(small ? 0 : keys.size());
     for (std::size_t k = 0; k < counted.size(); ++k) {

@@ -196,4 +196,19 @@ TEST(JsonDocument, StreamedArrayArrivesInBatches) {
   }
 }
 
+// The default depth limit stops RapidJSON's recursive parser early; a limit deeper than the
+// stack allows is parsed iteratively, so deep input never overflows the stack.
+TEST(JsonDocument, DepthLimitBoundsRecursion) {
+  const std::string deep = std::string(200000, '[') + std::string(200000, ']');
+  JsonDocument shallow;
+  JsonError error;
+  EXPECT_FALSE(parseJson(deep, {}, &shallow, &error));
+  EXPECT_NE(error.message.find("nesting deeper than 64"), std::string::npos) << error.message;
+  JsonLimits limits;
+  limits.maxDepth = 300000;
+  JsonDocument document;
+  ASSERT_TRUE(parseJson(deep, limits, &document, &error)) << error.message;
+  EXPECT_TRUE(document.root.isArray());
+}
+
 }  // namespace
