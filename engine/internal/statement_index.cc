@@ -345,8 +345,6 @@ class StatementIndexBuilder {
   explicit StatementIndexBuilder(std::span<const CompiledStatement> statements)
       : statements_(statements) {}
 
-  static constexpr std::size_t kSmallPolicy = 32;
-
   StatementIndex build() {
     // First pass: every statement's keys under every dimension that can place it, and how
     // many statements each key would list.
@@ -378,13 +376,14 @@ class StatementIndexBuilder {
         next = starts[k];
       }
     }
-    // A small policy is placed by the first dimension that can place each statement (the
-    // order below): a lookup costs the same either way, and counting would cost its compile.
-    // So is a policy whose every statement has one dimension at most: nothing to choose (a
-    // large set of distinct literal actions: counting was about 6% of its cold load).
-    const bool small = n <= kSmallPolicy || !choice;
+    // A policy whose every statement has one dimension at most is placed without counting:
+    // nothing to choose (a large set of distinct literal actions: counting was about 6% of its
+    // cold load). Small policies are counted too: ten statements sharing one action (a tenant
+    // per bucket prefix, a team per tag value) would otherwise all be candidates of every
+    // request under that action.
+    const bool uncounted = !choice;
     constexpr std::size_t kAhead = 16;
-    std::vector<std::uint64_t> counted(small ? 0 : keys.size());
+    std::vector<std::uint64_t> counted(uncounted ? 0 : keys.size());
     for (std::size_t k = 0; k < counted.size(); ++k) {
       counted[k] = keys[k].counted();
     }
@@ -411,8 +410,8 @@ class StatementIndexBuilder {
         if (begin == kUnusable) {
           continue;
         }
-        std::uint64_t cost = small ? d : 0;
-        for (std::uint32_t k = begin; !small && k < ends[i * kDimensions + d]; ++k) {
+        std::uint64_t cost = uncounted ? d : 0;
+        for (std::uint32_t k = begin; !uncounted && k < ends[i * kDimensions + d]; ++k) {
           if (k + kAhead < slotOf.size()) {
             counts.prefetchCount(slotOf[k + kAhead]);
           }

@@ -174,6 +174,28 @@ TEST(StatementIndexTest, EqualityConditionsAreFoundByValueCaseSensitively) {
   EXPECT_EQ(value.candidates, 0U);
 }
 
+// A small policy is placed by counting too: ten statements that share their action (a tenant
+// per bucket prefix, a team per tag value) must not all be candidates of every request.
+TEST(StatementIndexTest, SmallPoliciesArePlacedUnderTheirMostSelectiveDimension) {
+  constexpr int kFew = 10;
+  const auto tags = compileStatements(kFew, [](int i) {
+    return allow("s3:GetObject", "arn:aws:s3:::shared/*", teamEquals("team" + std::to_string(i)));
+  });
+  const Indexed team = decide(*tags, request("s3:GetObject", "arn:aws:s3:::shared/x",
+                                             R"({"aws:PrincipalTag/team":"team7"})"));
+  EXPECT_EQ(statementIndexes(team.decision), std::vector<std::size_t>{7});
+  EXPECT_EQ(team.candidates, 1U);
+  const auto tenants = compileStatements(kFew, [](int i) {
+    return allow("s3:GetObject", "arn:aws:s3:::tenant-" + std::to_string(i) + "/*");
+  });
+  const Indexed tenant = decide(*tenants, request("s3:GetObject", "arn:aws:s3:::tenant-7/k"));
+  EXPECT_EQ(statementIndexes(tenant.decision), std::vector<std::size_t>{7});
+  EXPECT_EQ(tenant.candidates, 1U);
+  const Indexed none = decide(*tenants, request("s3:GetObject", "arn:aws:s3:::other/k"));
+  EXPECT_EQ(none.decision.kind, DecisionKind::ImplicitDeny);
+  EXPECT_EQ(none.candidates, 0U);
+}
+
 TEST(StatementIndexTest, AnAbsentOrMultivaluedKeyMakesEveryStatementOfItsKeyACandidate) {
   const auto set = compileStatements(kMany, [](int i) {
     return allow("s3:GetObject", "arn:aws:s3:::shared/*", teamEquals("team" + std::to_string(i)));
