@@ -108,14 +108,36 @@ bool checkVariables(const RuleContext& context, const Item& item, const std::str
   return true;
 }
 
+// A whole value written "<name>": the mark templates (AWS's data-perimeter examples among them)
+// put where the user fills in an account, an action or a CIDR block. Reported as such (PS138),
+// not as the malformed value it is until replaced.
+bool reportPlaceholder(const RuleContext& context, const Item& item, const std::string& where) {
+  if (!isPlaceholder(item.text)) {
+    return false;
+  }
+  context.emit("PS138", item.position, item.path,
+               where + " " + quote(item.text) +
+                   " is a template placeholder: replace it before the policy is used (AWS rejects "
+                   "it as written)");
+  return true;
+}
+
 void invalidValue(const RuleContext& context, const ConditionPart& part, const Item& value,
                   const char* problem) {
+  if (reportPlaceholder(context, value, "condition value")) {
+    return;
+  }
   context.emit("PS117", value.position, value.path,
                part.operatorName + " on " + part.key + ": " + quote(value.text) + " " + problem +
                    " (policysim check fails the statement closed)");
 }
 
 }  // namespace
+
+bool isPlaceholder(std::string_view text) {
+  return text.size() > 2 && text.front() == '<' && text.back() == '>' &&
+         text.substr(1, text.size() - 2).find_first_of("<>") == std::string_view::npos;
+}
 
 void checkActionSyntax(const RuleContext& context, const Item& item, const char* element) {
   const std::string& action = item.text;
@@ -126,6 +148,9 @@ void checkActionSyntax(const RuleContext& context, const Item& item, const char*
     context.emit("PS120", item.position, item.path,
                  std::string("policy variables are not substituted in ") + element + " (" +
                      quote(action) + ")");
+    return;
+  }
+  if (reportPlaceholder(context, item, element)) {
     return;
   }
   const std::size_t colon = action.find(':');
@@ -148,6 +173,15 @@ void checkActionSyntax(const RuleContext& context, const Item& item, const char*
 void checkResourceSyntax(const RuleContext& context, const Item& item, const char* element) {
   const std::string& resource = item.text;
   if (resource == "*") {
+    return;
+  }
+  if (reportPlaceholder(context, item, element)) {
+    return;
+  }
+  // API Gateway resource policies may name their own API's methods without the ARN's prefix
+  // ("execute-api:/stage/GET/path"); API Gateway expands them (API Gateway Developer Guide,
+  // "Create and attach an API Gateway resource policy to an API").
+  if (context.type == PolicyType::ApiGatewayRestApi && resource.starts_with("execute-api:/")) {
     return;
   }
   checkVariables(context, item, element);
