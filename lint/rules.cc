@@ -324,9 +324,18 @@ constexpr std::array kRules = {
     RuleInfo{"PS135", "rcp-unsupported-service", S::Warning, "grammar",
         "An action in a resource control policy of a service RCPs do not apply to (ec2:, iam:, "
         "lambda:...).",
-        "RCPs apply only to the resources of S3, STS, KMS, SQS, Secrets Manager, ECR, OpenSearch "
-        "Serverless, CloudWatch Logs and Cognito (\"List of AWS services that support RCPs\": "
-        "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html); "
+        "RCPs apply only to the actions of the services AWS Organizations lists (\"List of AWS "
+        "services that support RCPs\": "
+        "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html; "
+        "62 prefixes as of 2026-09-26, engine::kRcpServices): aoss, appconfig, appstream, "
+        "autoscaling, autoscaling-plans, budgets, clouddirectory, cloudfront, cloudsearch, "
+        "cloudtrail-data, codeartifact, codebuild, codecommit, codepipeline, cognito-identity, "
+        "cognito-idp, comprehend, comprehendmedical, compute-optimizer, cost-optimization-hub, dax, "
+        "dsql, dynamodb, ecr, ecr-public, events, firehose, fis, fms, gamelift, health, "
+        "inspector-scan, kendra, kinesisvideo, kms, logs, memorydb, networkmonitor, notifications, "
+        "opensearch, pca-connector-ad, personalize, polly, pricing, resource-groups, rolesanywhere, "
+        "s3, secretsmanager, servicediscovery, signin, sqs, sts, support, swf, textract, "
+        "timestream-influxdb, transcribe, transfer, translate, wafv2, workspaces, xray; "
         "for other services' actions the RCP is not evaluated, so the statement does nothing "
         "for them. Use an SCP to restrict those. A warning: AWS accepts the policy.",
         R"({"Resources": {"P": {"Type": "AWS::Organizations::Policy", "Properties": {"Name": "guard", "Type": "RESOURCE_CONTROL_POLICY", "Content": {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "ec2:TerminateInstances", "Resource": "*", "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}}]}}}}})",

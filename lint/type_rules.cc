@@ -53,15 +53,6 @@ std::string nameList(const std::vector<std::string>& names) {
   return out;
 }
 
-// "s3:, sts:, kms:, ...": the services engine::kRcpServices lists.
-std::string rcpServiceList() {
-  std::string out;
-  for (const std::string_view service : engine::kRcpServices) {
-    out += (out.empty() ? "" : ", ") + std::string(service) + ":";
-  }
-  return out;
-}
-
 void checkRcp(const RuleContext& context, const StatementParts& s) {
   if (s.notPrincipal) {
     const Position at = s.principals.empty() ? s.position : s.principals.front().position;
@@ -115,9 +106,10 @@ void checkRcp(const RuleContext& context, const StatementParts& s) {
     context.emit(
         "PS135", first->position, first->path,
         nameList(outside) + (outside.size() == 1 ? " is an action" : " are actions") +
-            " of a service that resource control policies do not cover (they cover " +
-            rcpServiceList() +
-            "): " + (all ? "the statement never applies" : "the statement does not apply to them"));
+            " of a service that resource control policies do not cover (AWS Organizations lists " +
+            std::to_string(engine::kRcpServices.size()) +
+            " that they do: policysim lint --explain PS135): " +
+            (all ? "the statement never applies" : "the statement does not apply to them"));
   }
 }
 

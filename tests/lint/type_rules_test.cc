@@ -15,8 +15,10 @@
 #include <string>
 
 #include "analysis/iam_data.h"
+#include "engine/policy.h"
 #include "lint/config.h"
 #include "lint/linter.h"
+#include "lint/rules.h"
 #include "lint/sources.h"
 
 namespace {
@@ -354,13 +356,37 @@ TEST(PolicyTypes, RcpActionsOfServicesRcpsDoNotCover) {
   // Every service engine::kRcpServices lists is covered (kms, logs, cognito-idp...).
   for (const char* action :
        {"kms:Decrypt", "logs:GetLogEvents", "cognito-idp:AdminGetUser", "aoss:APIAccessAll",
-        "secretsmanager:GetSecretValue", "ecr:*", "sqs:SendMessage", "sts:AssumeRole", "*"}) {
+        "secretsmanager:GetSecretValue", "ecr:*", "sqs:SendMessage", "sts:AssumeRole", "*",
+        // Added to AWS Organizations' list since (the page as of 2026-09-26): the
+        // data-perimeter RCPs' dynamodb:*, EventBridge, CodeArtifact, OpenSearch Service.
+        "dynamodb:*", "dax:GetItem", "events:PutEvents", "codeartifact:ReadFromRepository",
+        "opensearch:*"}) {
     const FileReport report =
         lint(rcpStatement(R"("Effect":"Deny","Principal":"*","Action":")" + std::string(action) +
                           R"(","Resource":"*",)" + kOrgCondition),
              PolicyType::Rcp);
     EXPECT_FALSE(hasRule(report, "PS135")) << action << "\n" << describe(report);
   }
+}
+
+// PS135's rationale (the rule reference) names every service the engine applies RCPs to.
+TEST(PolicyTypes, RcpServiceListInTheRuleReference) {
+  const RuleInfo* rule = policysim::lint::findRule("PS135");
+  ASSERT_NE(rule, nullptr);
+  for (const std::string_view service : policysim::engine::kRcpServices) {
+    // Built by appending: GCC 12 warns (-Wrestrict, falsely) on " " + std::string(service).
+    std::string listed(1, ' ');
+    listed += service;
+    std::string last = listed;
+    listed += ',';
+    last += ';';
+    EXPECT_TRUE(rule->rationale.find(listed) != std::string_view::npos ||
+                rule->rationale.find(last) != std::string_view::npos)
+        << service;
+  }
+  EXPECT_NE(
+      rule->rationale.find(std::to_string(policysim::engine::kRcpServices.size()) + " prefixes"),
+      std::string_view::npos);
 }
 
 TEST(PolicyTypes, RcpSizeQuota) {
