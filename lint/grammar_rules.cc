@@ -111,20 +111,24 @@ bool checkVariables(const RuleContext& context, const Item& item, const std::str
 // A whole value written "<name>": the mark templates (AWS's data-perimeter examples among them)
 // put where the user fills in an account, an action or a CIDR block. Reported as such (PS138),
 // not as the malformed value it is until replaced.
-bool reportPlaceholder(const RuleContext& context, const Item& item, const std::string& where) {
-  if (!isPlaceholder(item.text)) {
+// `anywhere`: a placeholder inside the value counts too ("arn:aws:iam::<account-id>:root",
+// "<cidr>/24"); only for values already found invalid, so a real value with angle brackets is
+// never reported for them.
+bool reportPlaceholder(const RuleContext& context, const Item& item, const std::string& where,
+                       bool anywhere = false) {
+  if (!(anywhere ? containsPlaceholder(item.text) : isPlaceholder(item.text))) {
     return false;
   }
   context.emit("PS138", item.position, item.path,
-               where + " " + quote(item.text) +
-                   " is a template placeholder: replace it before the policy is used (AWS rejects "
+               where + " " + quote(item.text) + (isPlaceholder(item.text) ? " is" : " holds") +
+                   " a template placeholder: replace it before the policy is used (AWS rejects "
                    "it as written)");
   return true;
 }
 
 void invalidValue(const RuleContext& context, const ConditionPart& part, const Item& value,
                   const char* problem) {
-  if (reportPlaceholder(context, value, "condition value")) {
+  if (reportPlaceholder(context, value, "condition value", true)) {
     return;
   }
   context.emit("PS117", value.position, value.path,
@@ -133,6 +137,23 @@ void invalidValue(const RuleContext& context, const ConditionPart& part, const I
 }
 
 }  // namespace
+
+bool containsPlaceholder(std::string_view text) {
+  for (std::size_t open = text.find('<'); open != std::string_view::npos;
+       open = text.find('<', open + 1)) {
+    const std::size_t close = text.find('>', open + 1);
+    if (close == std::string_view::npos) {
+      return false;
+    }
+    const std::string_view name = text.substr(open + 1, close - open - 1);
+    if (!name.empty() && std::all_of(name.begin(), name.end(), [](unsigned char c) {
+          return std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == ' ';
+        })) {
+      return true;
+    }
+  }
+  return false;
+}
 
 bool isPlaceholder(std::string_view text) {
   return text.size() > 2 && text.front() == '<' && text.back() == '>' &&
@@ -409,6 +430,9 @@ bool checkPrincipalValue(const RuleContext& context, std::string_view type, cons
   }
   if (problem.empty()) {
     return true;
+  }
+  if (reportPlaceholder(context, item, std::string(type) + " principal", true)) {
+    return false;
   }
   context.emit("PS131", item.position, item.path,
                "invalid " + std::string(type) + " principal " + quote(item.text) + ": " + problem);

@@ -15,6 +15,9 @@ namespace policysim::lint {
 // A whole value written "<name>" (no other angle bracket, nothing around it): a template's
 // mark for a value to fill in (PS138 instead of the malformed-value rules).
 [[nodiscard]] bool isPlaceholder(std::string_view text);
+// Such a "<name>" anywhere in the text (letters, digits, '-', '_', '.', spaces between the
+// brackets): "arn:aws:iam::<account-id>:root".
+[[nodiscard]] bool containsPlaceholder(std::string_view text);
 
 // PS112, PS120, PS138. `element`: "Action" or "NotAction", for messages.
 void checkActionSyntax(const RuleContext& context, const Item& item, const char* element);

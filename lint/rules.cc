@@ -367,7 +367,8 @@ constexpr std::array kRules = {
         "Access Analyzer ValidatePolicy with a resource type (validatePolicyResourceType)"},
     RuleInfo{"PS138", "template-placeholder", S::Warning, "grammar",
         "A value left as a template's placeholder: an action, resource, condition value or "
-        "condition key prefix written \"<name>\".",
+        "condition key prefix written \"<name>\", or a principal or condition value AWS would "
+        "reject that holds one (\"arn:aws:iam::<account-id>:root\", \"<cidr>/24\").",
         "Published examples (AWS's data-perimeter policies among them) mark what you fill in "
         "with angle brackets: \"<my-corporate-cidr>\", \"<action>\", "
         "\"<third-party-resource-arn>\". Until replaced the value is malformed and AWS rejects "
