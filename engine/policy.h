@@ -28,15 +28,27 @@ enum class PolicyKind { Identity, Resource, Boundary, Scp, Session, Rcp, VpcEndp
 // "identity", "resource", "boundary", "scp", "session", "rcp", "vpce".
 [[nodiscard]] const char* policyKindName(PolicyKind kind);
 
-// The service prefixes whose resources resource control policies apply to, as AWS Organizations
+// The service prefixes whose actions resource control policies apply to, as AWS Organizations
 // lists them ("List of AWS services that support RCPs",
-// https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html):
-// Amazon S3, AWS STS, AWS KMS, Amazon SQS, AWS Secrets Manager, Amazon ECR, Amazon OpenSearch
-// Serverless, Amazon CloudWatch Logs and Amazon Cognito (user pools and identity pools). For
-// any other service's action RCPs are not evaluated. Lower case.
-inline constexpr std::array<std::string_view, 10> kRcpServices = {
-    "s3",  "sts",  "kms",  "sqs",         "secretsmanager",
-    "ecr", "aoss", "logs", "cognito-idp", "cognito-identity"};
+// https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html#rcp-supported-services,
+// the page as fetched on 2026-09-26: 62 services, among them Amazon S3, AWS STS, AWS KMS, Amazon
+// SQS, AWS Secrets Manager, Amazon DynamoDB and DAX, Amazon ECR, OpenSearch Serverless and
+// Service, CloudWatch Logs, Amazon Cognito, EventBridge, CodeArtifact). For any other service's
+// action RCPs are not evaluated. Lower case, sorted (binary search).
+// clang-format off
+inline constexpr std::array<std::string_view, 62> kRcpServices = {
+    "aoss", "appconfig", "appstream", "autoscaling", "autoscaling-plans", "budgets",
+    "clouddirectory", "cloudfront", "cloudsearch", "cloudtrail-data", "codeartifact", "codebuild",
+    "codecommit", "codepipeline", "cognito-identity", "cognito-idp", "comprehend",
+    "comprehendmedical", "compute-optimizer", "cost-optimization-hub", "dax", "dsql", "dynamodb",
+    "ecr", "ecr-public", "events", "firehose", "fis", "fms", "gamelift", "health", "inspector-scan",
+    "kendra", "kinesisvideo", "kms", "logs", "memorydb", "networkmonitor", "notifications",
+    "opensearch", "pca-connector-ad", "personalize", "polly", "pricing", "resource-groups",
+    "rolesanywhere", "s3", "secretsmanager", "servicediscovery", "signin", "sqs", "sts", "support",
+    "swf", "textract", "timestream-influxdb", "transcribe", "transfer", "translate", "wafv2",
+    "workspaces", "xray",
+};
+// clang-format on
 // service (a lower-case action prefix) is one of kRcpServices.
 [[nodiscard]] bool rcpAppliesToService(std::string_view service);
 

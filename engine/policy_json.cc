@@ -785,8 +785,10 @@ const char* policyKindName(PolicyKind kind) {
   return "identity";
 }
 
+static_assert(std::is_sorted(kRcpServices.begin(), kRcpServices.end()));
+
 bool rcpAppliesToService(std::string_view service) {
-  return std::find(kRcpServices.begin(), kRcpServices.end(), service) != kRcpServices.end();
+  return std::binary_search(kRcpServices.begin(), kRcpServices.end(), service);
 }
 
 Status readPolicy(std::string_view text, const PolicyParseOptions& options, PolicyDocument* header,

@@ -12,6 +12,7 @@
 #include "engine/request.h"
 #include "grammar/condition_operator.h"
 #include "grammar/policy_variable.h"
+#include "lint/grammar_rules.h"
 
 namespace policysim::lint {
 
@@ -332,6 +333,13 @@ void checkConditionData(const RuleContext& context, const StatementParts& s,
   if (info == nullptr) {
     if (prefix.find('.') != std::string::npos) {
       return;  // an OIDC provider's keys (token.actions.githubusercontent.com:sub)
+    }
+    if (isPlaceholder(prefix)) {
+      // "<OIDC_provider_name>:sub": a template's mark for the provider to fill in.
+      context.emit("PS138", part.keyPosition, part.path,
+                   "condition key " + quote(part.key) +
+                       " names a template placeholder: replace it before the policy is used");
+      return;
     }
     if (prefix == "aws") {
       std::string message = quote(part.key) + " is not a global condition key";

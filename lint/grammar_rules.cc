@@ -108,14 +108,57 @@ bool checkVariables(const RuleContext& context, const Item& item, const std::str
   return true;
 }
 
+// A whole value written "<name>": the mark templates (AWS's data-perimeter examples among them)
+// put where the user fills in an account, an action or a CIDR block. Reported as such (PS138),
+// not as the malformed value it is until replaced.
+// `anywhere`: a placeholder inside the value counts too ("arn:aws:iam::<account-id>:root",
+// "<cidr>/24"); only for values already found invalid, so a real value with angle brackets is
+// never reported for them.
+bool reportPlaceholder(const RuleContext& context, const Item& item, const std::string& where,
+                       bool anywhere = false) {
+  if (!(anywhere ? containsPlaceholder(item.text) : isPlaceholder(item.text))) {
+    return false;
+  }
+  context.emit("PS138", item.position, item.path,
+               where + " " + quote(item.text) + (isPlaceholder(item.text) ? " is" : " holds") +
+                   " a template placeholder: replace it before the policy is used (AWS rejects "
+                   "it as written)");
+  return true;
+}
+
 void invalidValue(const RuleContext& context, const ConditionPart& part, const Item& value,
                   const char* problem) {
+  if (reportPlaceholder(context, value, "condition value", true)) {
+    return;
+  }
   context.emit("PS117", value.position, value.path,
                part.operatorName + " on " + part.key + ": " + quote(value.text) + " " + problem +
                    " (policysim check fails the statement closed)");
 }
 
 }  // namespace
+
+bool containsPlaceholder(std::string_view text) {
+  for (std::size_t open = text.find('<'); open != std::string_view::npos;
+       open = text.find('<', open + 1)) {
+    const std::size_t close = text.find('>', open + 1);
+    if (close == std::string_view::npos) {
+      return false;
+    }
+    const std::string_view name = text.substr(open + 1, close - open - 1);
+    if (!name.empty() && std::all_of(name.begin(), name.end(), [](unsigned char c) {
+          return std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == ' ';
+        })) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool isPlaceholder(std::string_view text) {
+  return text.size() > 2 && text.front() == '<' && text.back() == '>' &&
+         text.substr(1, text.size() - 2).find_first_of("<>") == std::string_view::npos;
+}
 
 void checkActionSyntax(const RuleContext& context, const Item& item, const char* element) {
   const std::string& action = item.text;
@@ -126,6 +169,9 @@ void checkActionSyntax(const RuleContext& context, const Item& item, const char*
     context.emit("PS120", item.position, item.path,
                  std::string("policy variables are not substituted in ") + element + " (" +
                      quote(action) + ")");
+    return;
+  }
+  if (reportPlaceholder(context, item, element)) {
     return;
   }
   const std::size_t colon = action.find(':');
@@ -148,6 +194,15 @@ void checkActionSyntax(const RuleContext& context, const Item& item, const char*
 void checkResourceSyntax(const RuleContext& context, const Item& item, const char* element) {
   const std::string& resource = item.text;
   if (resource == "*") {
+    return;
+  }
+  if (reportPlaceholder(context, item, element)) {
+    return;
+  }
+  // API Gateway resource policies may name their own API's methods without the ARN's prefix
+  // ("execute-api:/stage/GET/path"); API Gateway expands them (API Gateway Developer Guide,
+  // "Create and attach an API Gateway resource policy to an API").
+  if (context.type == PolicyType::ApiGatewayRestApi && resource.starts_with("execute-api:/")) {
     return;
   }
   checkVariables(context, item, element);
@@ -375,6 +430,9 @@ bool checkPrincipalValue(const RuleContext& context, std::string_view type, cons
   }
   if (problem.empty()) {
     return true;
+  }
+  if (reportPlaceholder(context, item, std::string(type) + " principal", true)) {
+    return false;
   }
   context.emit("PS131", item.position, item.path,
                "invalid " + std::string(type) + " principal " + quote(item.text) + ": " + problem);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "engine/request.h"
+#include "grammar/wildcard.h"
 #include "lint/sources.h"
 
 namespace policysim::lint {
@@ -22,7 +23,7 @@ struct TypeInfo {
   const char* what;          // for inference reasons
 };
 
-constexpr std::array<TypeInfo, 17> kTypes = {{
+constexpr std::array<TypeInfo, 26> kTypes = {{
     {PolicyType::Identity, "identity", "", "identity-based policy"},
     {PolicyType::Resource, "resource", "", "resource-based policy"},
     {PolicyType::Trust, "trust", "", "role trust policy"},
@@ -41,6 +42,17 @@ constexpr std::array<TypeInfo, 17> kTypes = {{
     {PolicyType::LambdaFunction, "lambda-function", "lambda", "Lambda function policy"},
     {PolicyType::SecretsManagerSecret, "secretsmanager-secret", "secretsmanager",
      "Secrets Manager secret policy"},
+    {PolicyType::S3Bucket, "s3-bucket", "s3", "S3 bucket policy"},
+    {PolicyType::DynamoDbTable, "dynamodb-table", "dynamodb", "DynamoDB resource-based policy"},
+    {PolicyType::ApiGatewayRestApi, "apigateway-rest-api", "execute-api",
+     "API Gateway resource policy"},
+    {PolicyType::BackupVault, "backup-vault", "backup", "Backup vault access policy"},
+    {PolicyType::GlacierVault, "glacier-vault", "glacier", "Glacier vault access policy"},
+    {PolicyType::EfsFileSystem, "efs-file-system", "elasticfilesystem", "EFS file system policy"},
+    {PolicyType::CodeArtifact, "codeartifact", "codeartifact",
+     "CodeArtifact domain or repository policy"},
+    {PolicyType::GlueCatalog, "glue-catalog", "glue", "Glue Data Catalog resource policy"},
+    {PolicyType::OpenSearchDomain, "opensearch-domain", "es", "OpenSearch domain access policy"},
 }};
 
 const TypeInfo& infoOf(PolicyType type) {
@@ -179,8 +191,10 @@ bool onlyRestricts(PolicyType type) {
 //    optional). As a resource policy it would be public full access, which nobody writes on
 //    purpose; type-dependent findings still say the type was inferred;
 //  - principals and every action of one service that has its own resource policy type (kms,
-//    sqs, sns, ecr, lambda, secretsmanager, events, logs): that type, whose rules are warnings
-//    about other services' actions and ARNs, which such a policy has none of by construction;
+//    sqs, sns, ecr, lambda, secretsmanager, events, logs, dynamodb, execute-api, backup,
+//    glacier, elasticfilesystem, codeartifact, glue, es; not s3): that type, whose rules are
+//    warnings about other services' actions and ARNs, which such a policy has none of by
+//    construction. Each service has one type, so two types are never confused;
 //  - otherwise the neutral resource-based type: it could be an RCP, a VPC endpoint policy or
 //    any service's resource policy, so no rule of one of those is applied.
 InferredType inferPolicyType(const Node& root) {
@@ -216,6 +230,14 @@ InferredType inferPolicyType(const Node& root) {
                                           : std::string_view(action).substr(0, colon);
       one = one && prefix != "*" && (service.empty() || service == prefix);
       service = prefix;
+    }
+    // logs: only the actions a Logs resource policy supports; others (logs:PutSubscriptionFilter)
+    // are a subscription destination's policy, another kind.
+    if (one && service == "logs") {
+      one = std::all_of(content.actions.begin(), content.actions.end(), [](const std::string& a) {
+        const auto pattern = grammar::WildcardPattern::fromGlob(a);
+        return pattern.matches("logs:putlogevents") || pattern.matches("logs:createlogstream");
+      });
     }
     if (one && service != "s3") {  // s3: a bucket, an access point, an RCP or an endpoint
       for (const TypeInfo& info : kTypes) {

@@ -170,7 +170,16 @@ void checkResourceTypes(const RuleContext& context, const StatementParts& s,
                                      [](const Item& i) { return allStars(i.text); });
   std::vector<TypeAnswers> answers;
   answers.reserve(resource.items.size());
+  std::vector<std::string> expandedForms;  // TypeAnswers keeps views of its text
+  expandedForms.reserve(resource.items.size());
   for (const Item& item : resource.items) {
+    // An API Gateway resource policy's short form "execute-api:/stage/METHOD/path" stands for
+    // its API's ARN "arn:PARTITION:execute-api:REGION:ACCOUNT:API-ID/stage/METHOD/path".
+    if (context.type == PolicyType::ApiGatewayRestApi && item.text.starts_with("execute-api:/")) {
+      expandedForms.push_back("arn:aws:execute-api:*:*:*" + item.text.substr(12));
+      answers.emplace_back(index, expandedForms.back());
+      continue;
+    }
     answers.emplace_back(index, item.text);
   }
   const bool allow = *s.effect == Effect::Allow;

@@ -286,9 +286,11 @@ constexpr std::array kRules = {
         "so the count here is a lower bound for SCPs. Inline limits are per user, group or role "
         "in total; one policy over them is certainly rejected. Reported only when the kind is "
         "certain (an SCP, or the Terraform resource type); otherwise see PS133. Types with quotas "
-        "of their own: RCP 5,120 characters, VPC endpoint 20,480, KMS key 32 KB, Secrets "
-        "Manager 20,480, CloudWatch Logs 5,120, Lambda function 20 KB, SQS 8,192 bytes, "
-        "EventBridge bus 10 KB (docs/lint.md, \"Policy types\"); a type given by the template, "
+        "of their own: RCP 5,120 characters, VPC endpoint 20,480, KMS key 32 KB, CloudWatch "
+        "Logs 5,120, Lambda function 20 KB, SQS 8,192 bytes, SNS 30 KB, ECR 10,240, S3 bucket "
+        "20 KB, DynamoDB 20 KB, EventBridge bus 10 KB (AWS::EventsV2 policies: 20 KB, "
+        "adjustable, not checked); Secrets Manager's 20,480 is not confirmed in AWS's pages, so "
+        "only PS133 (docs/lint.md, \"Policy types\"); a type given by the template, "
         "plan, --type or the config is certain, an inferred one is not.",
         R"({"format_version":"1.2","planned_values":{"root_module":{"resources":[{"address":"aws_iam_user_policy.reports","mode":"managed","type":"aws_iam_user_policy","name":"reports","values":{"policy":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":[\"arn:aws:s3:::reports-00/*\",\"arn:aws:s3:::reports-01/*\",\"arn:aws:s3:::reports-02/*\",\"arn:aws:s3:::reports-03/*\",\"arn:aws:s3:::reports-04/*\",\"arn:aws:s3:::reports-05/*\",\"arn:aws:s3:::reports-06/*\",\"arn:aws:s3:::reports-07/*\",\"arn:aws:s3:::reports-08/*\",\"arn:aws:s3:::reports-09/*\",\"arn:aws:s3:::reports-10/*\",\"arn:aws:s3:::reports-11/*\",\"arn:aws:s3:::reports-12/*\",\"arn:aws:s3:::reports-13/*\",\"arn:aws:s3:::reports-14/*\",\"arn:aws:s3:::reports-15/*\",\"arn:aws:s3:::reports-16/*\",\"arn:aws:s3:::reports-17/*\",\"arn:aws:s3:::reports-18/*\",\"arn:aws:s3:::reports-19/*\",\"arn:aws:s3:::reports-20/*\",\"arn:aws:s3:::reports-21/*\",\"arn:aws:s3:::reports-22/*\",\"arn:aws:s3:::reports-23/*\",\"arn:aws:s3:::reports-24/*\",\"arn:aws:s3:::reports-25/*\",\"arn:aws:s3:::reports-26/*\",\"arn:aws:s3:::reports-27/*\",\"arn:aws:s3:::reports-28/*\",\"arn:aws:s3:::reports-29/*\",\"arn:aws:s3:::reports-30/*\",\"arn:aws:s3:::reports-31/*\",\"arn:aws:s3:::reports-32/*\",\"arn:aws:s3:::reports-33/*\",\"arn:aws:s3:::reports-34/*\",\"arn:aws:s3:::reports-35/*\",\"arn:aws:s3:::reports-36/*\",\"arn:aws:s3:::reports-37/*\",\"arn:aws:s3:::reports-38/*\",\"arn:aws:s3:::reports-39/*\",\"arn:aws:s3:::reports-40/*\",\"arn:aws:s3:::reports-41/*\",\"arn:aws:s3:::reports-42/*\",\"arn:aws:s3:::reports-43/*\",\"arn:aws:s3:::reports-44/*\",\"arn:aws:s3:::reports-45/*\",\"arn:aws:s3:::reports-46/*\",\"arn:aws:s3:::reports-47/*\",\"arn:aws:s3:::reports-48/*\",\"arn:aws:s3:::reports-49/*\",\"arn:aws:s3:::reports-50/*\",\"arn:aws:s3:::reports-51/*\",\"arn:aws:s3:::reports-52/*\",\"arn:aws:s3:::reports-53/*\",\"arn:aws:s3:::reports-54/*\",\"arn:aws:s3:::reports-55/*\",\"arn:aws:s3:::reports-56/*\",\"arn:aws:s3:::reports-57/*\",\"arn:aws:s3:::reports-58/*\",\"arn:aws:s3:::reports-59/*\",\"arn:aws:s3:::reports-60/*\",\"arn:aws:s3:::reports-61/*\",\"arn:aws:s3:::reports-62/*\",\"arn:aws:s3:::reports-63/*\",\"arn:aws:s3:::reports-64/*\",\"arn:aws:s3:::reports-65/*\",\"arn:aws:s3:::reports-66/*\",\"arn:aws:s3:::reports-67/*\",\"arn:aws:s3:::reports-68/*\",\"arn:aws:s3:::reports-69/*\",\"arn:aws:s3:::reports-70/*\",\"arn:aws:s3:::reports-71/*\",\"arn:aws:s3:::reports-72/*\",\"arn:aws:s3:::reports-73/*\",\"arn:aws:s3:::reports-74/*\",\"arn:aws:s3:::reports-75/*\",\"arn:aws:s3:::reports-76/*\",\"arn:aws:s3:::reports-77/*\",\"arn:aws:s3:::reports-78/*\",\"arn:aws:s3:::reports-79/*\"]}]}"}}]}}})",
         R"({"format_version":"1.2","planned_values":{"root_module":{"resources":[{"address":"aws_iam_user_policy.reports","mode":"managed","type":"aws_iam_user_policy","name":"reports","values":{"policy":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::reports-*/*\"}]}"}}]}}})",
@@ -322,9 +324,18 @@ constexpr std::array kRules = {
     RuleInfo{"PS135", "rcp-unsupported-service", S::Warning, "grammar",
         "An action in a resource control policy of a service RCPs do not apply to (ec2:, iam:, "
         "lambda:...).",
-        "RCPs apply only to the resources of S3, STS, KMS, SQS, Secrets Manager, ECR, OpenSearch "
-        "Serverless, CloudWatch Logs and Cognito (\"List of AWS services that support RCPs\": "
-        "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html); "
+        "RCPs apply only to the actions of the services AWS Organizations lists (\"List of AWS "
+        "services that support RCPs\": "
+        "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html; "
+        "62 prefixes as of 2026-09-26, engine::kRcpServices): aoss, appconfig, appstream, "
+        "autoscaling, autoscaling-plans, budgets, clouddirectory, cloudfront, cloudsearch, "
+        "cloudtrail-data, codeartifact, codebuild, codecommit, codepipeline, cognito-identity, "
+        "cognito-idp, comprehend, comprehendmedical, compute-optimizer, cost-optimization-hub, dax, "
+        "dsql, dynamodb, ecr, ecr-public, events, firehose, fis, fms, gamelift, health, "
+        "inspector-scan, kendra, kinesisvideo, kms, logs, memorydb, networkmonitor, notifications, "
+        "opensearch, pca-connector-ad, personalize, polly, pricing, resource-groups, rolesanywhere, "
+        "s3, secretsmanager, servicediscovery, signin, sqs, sts, support, swf, textract, "
+        "timestream-influxdb, transcribe, transfer, translate, wafv2, workspaces, xray; "
         "for other services' actions the RCP is not evaluated, so the statement does nothing "
         "for them. Use an SCP to restrict those. A warning: AWS accepts the policy.",
         R"({"Resources": {"P": {"Type": "AWS::Organizations::Policy", "Properties": {"Name": "guard", "Type": "RESOURCE_CONTROL_POLICY", "Content": {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "ec2:TerminateInstances", "Resource": "*", "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}}]}}}}})",
@@ -337,8 +348,10 @@ constexpr std::array kRules = {
         "and those are requests for that service's actions: another service's action in it "
         "never applies. Types with a service: sqs-queue, sns-topic, kms-key, ecr-repository, "
         "lambda-function, secretsmanager-secret, eventbridge-bus (events:), logs-resource, "
-        "s3-access-point (s3: and s3-object-lambda:). A warning: some services accept the "
-        "policy.",
+        "s3-access-point (s3: and s3-object-lambda:), s3-bucket, dynamodb-table, "
+        "apigateway-rest-api (execute-api:), backup-vault, glacier-vault, efs-file-system "
+        "(elasticfilesystem:), codeartifact, glue-catalog, opensearch-domain (es:). A warning: "
+        "some services accept the policy.",
         R"({"Resources": {"P": {"Type": "AWS::KMS::Key", "Properties": {"KeyPolicy": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": ["kms:*", "s3:GetObject"], "Resource": "*"}]}}}}})",
         R"({"Resources": {"P": {"Type": "AWS::KMS::Key", "Properties": {"KeyPolicy": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:*", "Resource": "*"}]}}}}})",
         "Access Analyzer ValidatePolicy with a resource type (validatePolicyResourceType)"},
@@ -352,6 +365,36 @@ constexpr std::array kRules = {
         R"({"Resources": {"P": {"Type": "AWS::SQS::QueuePolicy", "Properties": {"Queues": ["https://sqs.us-east-1.amazonaws.com/111122223333/alerts"], "PolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"}, "Action": "sqs:SendMessage", "Resource": "arn:aws:sns:us-east-1:111122223333:alerts", "Condition": {"ArnEquals": {"aws:SourceArn": "arn:aws:sns:us-east-1:111122223333:alerts"}}}]}}}}})",
         R"({"Resources": {"P": {"Type": "AWS::SQS::QueuePolicy", "Properties": {"Queues": ["https://sqs.us-east-1.amazonaws.com/111122223333/alerts"], "PolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"}, "Action": "sqs:SendMessage", "Resource": "arn:aws:sqs:us-east-1:111122223333:alerts", "Condition": {"ArnEquals": {"aws:SourceArn": "arn:aws:sns:us-east-1:111122223333:alerts"}}}]}}}}})",
         "Access Analyzer ValidatePolicy with a resource type (validatePolicyResourceType)"},
+    RuleInfo{"PS138", "template-placeholder", S::Warning, "grammar",
+        "A value left as a template's placeholder: an action, resource, condition value or "
+        "condition key prefix written \"<name>\", or a principal or condition value AWS would "
+        "reject that holds one (\"arn:aws:iam::<account-id>:root\", \"<cidr>/24\").",
+        "Published examples (AWS's data-perimeter policies among them) mark what you fill in "
+        "with angle brackets: \"<my-corporate-cidr>\", \"<action>\", "
+        "\"<third-party-resource-arn>\". Until replaced the value is malformed and AWS rejects "
+        "the policy; this finding says so once, instead of the invalid-action, invalid-resource "
+        "or invalid-condition-value error a real policy with that value would get. A warning, "
+        "so that the template itself can be linted (raise it to an error in the config, or use "
+        "--fail-on warning, for deployed policies).",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "*", "Condition": {"NotIpAddress": {"aws:SourceIp": "<my-corporate-cidr>"}}}]})",
+        R"({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "*", "Condition": {"NotIpAddress": {"aws:SourceIp": "203.0.113.0/24"}}}]})",
+        "Access Analyzer reports these as the malformed values they are"},
+    RuleInfo{"PS139", "logs-policy-not-enforced", S::Warning, "grammar",
+        "A CloudWatch Logs resource policy statement AWS accepts but does not enforce: an action "
+        "other than logs:PutLogEvents or logs:CreateLogStream, or a principal that is not an AWS "
+        "service.",
+        "CloudWatch Logs resource policies (PutResourcePolicy, AWS::Logs::ResourcePolicy, "
+        "aws_cloudwatch_log_resource_policy) let AWS services deliver logs: \"Policy only "
+        "supports logs:PutLogEvents and logs:CreateLogStream actions\" and \"only applies when "
+        "operations are invoked by AWS service principals\"; statements for IAM users, roles or "
+        "other accounts \"will not be enforced\" (CloudWatch Logs API Reference, "
+        "PutResourcePolicy: "
+        "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutResourcePolicy.html). "
+        "Grant those with IAM policies (cross-account subscriptions use a destination policy, "
+        "another kind). A warning: AWS accepts the policy.",
+        R"({"Resources": {"Logs": {"Type": "AWS::Logs::ResourcePolicy", "Properties": {"PolicyName": "partner", "PolicyDocument": "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"arn:aws:iam::111122223333:root\"}, \"Action\": \"logs:GetLogEvents\", \"Resource\": \"arn:aws:logs:us-east-1:444455556666:log-group:app:*\"}]}"}}}})",
+        R"({"Resources": {"Logs": {"Type": "AWS::Logs::ResourcePolicy", "Properties": {"PolicyName": "route53", "PolicyDocument": "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Principal\": {\"Service\": \"route53.amazonaws.com\"}, \"Action\": [\"logs:CreateLogStream\", \"logs:PutLogEvents\"], \"Resource\": \"arn:aws:logs:us-east-1:444455556666:log-group:/aws/route53/*\", \"Condition\": {\"StringEquals\": {\"aws:SourceAccount\": \"444455556666\"}}}]}"}}}})",
+        "CloudWatch Logs PutResourcePolicy restrictions"},
 
     // ---- PS2xx: the service authorization data (actions, condition keys, types) ----
     RuleInfo{"PS201", "unknown-service", S::Warning, "data",

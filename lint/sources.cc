@@ -275,7 +275,7 @@ constexpr PolicyProperty kCfnPolicies[] = {
     {"AWS::IAM::UserPolicy", "PolicyDocument", PolicyType::Identity},
     {"AWS::IAM::GroupPolicy", "PolicyDocument", PolicyType::Identity},
     {"AWS::IAM::Role", "AssumeRolePolicyDocument", PolicyType::Trust},
-    {"AWS::S3::BucketPolicy", "PolicyDocument", PolicyType::Resource},
+    {"AWS::S3::BucketPolicy", "PolicyDocument", PolicyType::S3Bucket},
     {"AWS::SQS::QueuePolicy", "PolicyDocument", PolicyType::SqsQueue},
     {"AWS::SNS::TopicPolicy", "PolicyDocument", PolicyType::SnsTopic},
     {"AWS::S3::AccessPoint", "Policy", PolicyType::S3AccessPoint},
@@ -289,8 +289,13 @@ constexpr PolicyProperty kCfnPolicies[] = {
     {"AWS::Events::EventBus", "Policy", PolicyType::EventBus},
     {"AWS::EventsV2::ResourcePolicy", "PolicyDocument", PolicyType::EventBus},
     {"AWS::Logs::ResourcePolicy", "PolicyDocument", PolicyType::LogsResource},
-    {"AWS::OpenSearchService::Domain", "AccessPolicies", PolicyType::Resource},
-    {"AWS::Elasticsearch::Domain", "AccessPolicies", PolicyType::Resource},
+    {"AWS::OpenSearchService::Domain", "AccessPolicies", PolicyType::OpenSearchDomain},
+    {"AWS::Elasticsearch::Domain", "AccessPolicies", PolicyType::OpenSearchDomain},
+    {"AWS::ApiGateway::RestApi", "Policy", PolicyType::ApiGatewayRestApi},
+    {"AWS::Backup::BackupVault", "AccessPolicy", PolicyType::BackupVault},
+    {"AWS::EFS::FileSystem", "FileSystemPolicy", PolicyType::EfsFileSystem},
+    {"AWS::CodeArtifact::Domain", "PermissionsPolicyDocument", PolicyType::CodeArtifact},
+    {"AWS::CodeArtifact::Repository", "PermissionsPolicyDocument", PolicyType::CodeArtifact},
     {"AWS::SSO::PermissionSet", "InlinePolicy", PolicyType::Identity},
 };
 
@@ -382,6 +387,38 @@ void readMetadataSuppressions(const Node* metadata, const std::string& label, Ex
 
 void extractResource(const NodeMember& resource, Extractor* extractor);
 
+// DynamoDB's resource-based policies sit in a ResourcePolicy object's PolicyDocument: on
+// AWS::DynamoDB::Table, on its StreamSpecification, and on each replica of an
+// AWS::DynamoDB::GlobalTable (Replicas[i].ResourcePolicy and
+// Replicas[i].ReplicaStreamSpecification.ResourcePolicy).
+void addDynamoDbPolicy(const Node* holder, const std::string& path, Extractor* extractor) {
+  const Node* policy = holder == nullptr ? nullptr : holder->get("ResourcePolicy");
+  if (policy != nullptr && policy->isObject() && !policy->intrinsic) {
+    extractor->addPolicy(policy->get("PolicyDocument"), PolicyType::DynamoDbTable,
+                         path + "ResourcePolicy.PolicyDocument");
+  }
+}
+
+void addDynamoDbPolicies(const Node& properties, const std::string& prefix, Extractor* extractor) {
+  addDynamoDbPolicy(&properties, prefix, extractor);
+  addDynamoDbPolicy(properties.get("StreamSpecification"), prefix + "StreamSpecification.",
+                    extractor);
+  const Node* replicas = properties.get("Replicas");
+  if (replicas == nullptr || !replicas->isArray()) {
+    return;
+  }
+  for (std::size_t i = 0; i < replicas->elements.size(); ++i) {
+    const Node& replica = replicas->elements[i];
+    if (replica.intrinsic || !replica.isObject()) {
+      continue;
+    }
+    const std::string at = prefix + "Replicas[" + std::to_string(i) + "].";
+    addDynamoDbPolicy(&replica, at, extractor);
+    addDynamoDbPolicy(replica.get("ReplicaStreamSpecification"), at + "ReplicaStreamSpecification.",
+                      extractor);
+  }
+}
+
 void extractCloudFormation(const Node& root, Extractor* extractor, SourceFile* file) {
   const Node* resources = root.get("Resources");
   if (resources == nullptr || !resources->isObject()) {
@@ -426,6 +463,9 @@ void extractResource(const NodeMember& resource, Extractor* extractor) {
     if (type == "AWS::Events::EventBusPolicy") {
       extractor->addEventBusStatement(*properties, prefix);
     }
+    if (type == "AWS::DynamoDB::Table" || type == "AWS::DynamoDB::GlobalTable") {
+      addDynamoDbPolicies(*properties, prefix, extractor);
+    }
     if (std::find(std::begin(kCfnInlinePolicies), std::end(kCfnInlinePolicies), type) !=
         std::end(kCfnInlinePolicies)) {
       const Node* policies = properties->get("Policies");
@@ -454,8 +494,8 @@ constexpr PolicyProperty kTerraformPolicies[] = {
     {"aws_iam_group_policy", "policy", PolicyType::Identity},
     {"aws_iam_role", "assume_role_policy", PolicyType::Trust},
     {"aws_ssoadmin_permission_set_inline_policy", "inline_policy", PolicyType::Identity},
-    {"aws_s3_bucket_policy", "policy", PolicyType::Resource},
-    {"aws_s3_bucket", "policy", PolicyType::Resource},
+    {"aws_s3_bucket_policy", "policy", PolicyType::S3Bucket},
+    {"aws_s3_bucket", "policy", PolicyType::S3Bucket},
     {"aws_s3_access_point", "policy", PolicyType::S3AccessPoint},
     {"aws_s3control_access_point_policy", "policy", PolicyType::S3AccessPoint},
     {"aws_s3control_object_lambda_access_point_policy", "policy", PolicyType::S3AccessPoint},
@@ -473,9 +513,20 @@ constexpr PolicyProperty kTerraformPolicies[] = {
     {"aws_vpc_endpoint_policy", "policy", PolicyType::VpcEndpoint},
     {"aws_cloudwatch_event_bus_policy", "policy", PolicyType::EventBus},
     {"aws_cloudwatch_log_resource_policy", "policy_document", PolicyType::LogsResource},
-    {"aws_glacier_vault", "access_policy", PolicyType::Resource},
-    {"aws_opensearch_domain_policy", "access_policies", PolicyType::Resource},
-    {"aws_elasticsearch_domain_policy", "access_policies", PolicyType::Resource},
+    {"aws_glacier_vault", "access_policy", PolicyType::GlacierVault},
+    {"aws_glacier_vault_lock", "policy", PolicyType::GlacierVault},
+    {"aws_opensearch_domain", "access_policies", PolicyType::OpenSearchDomain},
+    {"aws_opensearch_domain_policy", "access_policies", PolicyType::OpenSearchDomain},
+    {"aws_elasticsearch_domain", "access_policies", PolicyType::OpenSearchDomain},
+    {"aws_elasticsearch_domain_policy", "access_policies", PolicyType::OpenSearchDomain},
+    {"aws_dynamodb_resource_policy", "policy", PolicyType::DynamoDbTable},
+    {"aws_api_gateway_rest_api_policy", "policy", PolicyType::ApiGatewayRestApi},
+    {"aws_api_gateway_rest_api", "policy", PolicyType::ApiGatewayRestApi},
+    {"aws_backup_vault_policy", "policy", PolicyType::BackupVault},
+    {"aws_efs_file_system_policy", "policy", PolicyType::EfsFileSystem},
+    {"aws_codeartifact_domain_permissions_policy", "policy_document", PolicyType::CodeArtifact},
+    {"aws_codeartifact_repository_permissions_policy", "policy_document", PolicyType::CodeArtifact},
+    {"aws_glue_resource_policy", "policy", PolicyType::GlueCatalog},
 };
 
 void extractTerraformResource(const Node& resource, Extractor* extractor) {

@@ -29,8 +29,8 @@ enum class InputFormat {
 
 // The role a policy plays; decides which elements it needs or must not have (docs/lint.md,
 // "Policy types"). Resource is a resource-based policy of a service not told apart; the
-// service types after it (EventBus to SecretsManagerSecret) are resource-based policies of one
-// service, with that service's rules. Rcp and VpcEndpoint only restrict: they grant nothing.
+// service types after it (EventBus onwards) are resource-based policies of one service, with
+// that service's rules. Rcp and VpcEndpoint only restrict: they grant nothing.
 enum class PolicyType {
   Identity,
   Resource,
@@ -38,26 +38,37 @@ enum class PolicyType {
   Scp,
   Boundary,
   Session,
-  Rcp,                  // resource control policy of AWS Organizations
-  VpcEndpoint,          // VPC endpoint policy
-  EventBus,             // EventBridge event bus policy
-  LogsResource,         // CloudWatch Logs resource policy
-  S3AccessPoint,        // S3 access point (and Object Lambda / multi-region access point)
-  SqsQueue,             // SQS queue policy
-  SnsTopic,             // SNS topic policy
-  KmsKey,               // KMS key policy
-  EcrRepository,        // ECR repository policy
-  LambdaFunction,       // Lambda function (or layer) policy
-  SecretsManagerSecret  // Secrets Manager secret resource policy
+  Rcp,                   // resource control policy of AWS Organizations
+  VpcEndpoint,           // VPC endpoint policy
+  EventBus,              // EventBridge event bus policy
+  LogsResource,          // CloudWatch Logs resource policy
+  S3AccessPoint,         // S3 access point (and Object Lambda / multi-region access point)
+  SqsQueue,              // SQS queue policy
+  SnsTopic,              // SNS topic policy
+  KmsKey,                // KMS key policy
+  EcrRepository,         // ECR repository policy
+  LambdaFunction,        // Lambda function (or layer) policy
+  SecretsManagerSecret,  // Secrets Manager secret resource policy
+  S3Bucket,              // S3 bucket policy
+  DynamoDbTable,         // DynamoDB table or stream resource-based policy
+  ApiGatewayRestApi,     // API Gateway REST API resource policy (execute-api:)
+  BackupVault,           // AWS Backup vault access policy
+  GlacierVault,          // S3 Glacier vault access policy
+  EfsFileSystem,         // EFS file system policy (elasticfilesystem:)
+  CodeArtifact,          // CodeArtifact domain or repository permissions policy
+  GlueCatalog,           // AWS Glue Data Catalog resource policy
+  OpenSearchDomain       // OpenSearch Service (Elasticsearch) domain access policy (es:)
 };
 // "identity", "resource", "trust", "scp", "boundary", "session", "rcp", "vpc-endpoint",
 // "eventbridge-bus", "logs-resource", "s3-access-point", "sqs-queue", "sns-topic", "kms-key",
-// "ecr-repository", "lambda-function", "secretsmanager-secret".
+// "ecr-repository", "lambda-function", "secretsmanager-secret", "s3-bucket", "dynamodb-table",
+// "apigateway-rest-api", "backup-vault", "glacier-vault", "efs-file-system", "codeartifact",
+// "glue-catalog", "opensearch-domain".
 [[nodiscard]] const char* policyTypeName(PolicyType type);
 [[nodiscard]] std::optional<PolicyType> parsePolicyType(std::string_view text);
 // Every type name, in enum order, for messages that list them.
 [[nodiscard]] std::string policyTypeNames();
-// Resource, or a resource-based policy of one service (EventBus to SecretsManagerSecret).
+// Resource, or a resource-based policy of one service (EventBus onwards).
 [[nodiscard]] bool isResourceBased(PolicyType type);
 // The action prefix of a one-service resource-based type ("kms" for KmsKey), or empty.
 [[nodiscard]] std::string_view serviceOfType(PolicyType type);

@@ -6,6 +6,11 @@
 //    (IAM User Guide, "Identity-based policies and resource-based policies"); a key policy's
 //    Resource "*" means that key (KMS Developer Guide, "Creating a key policy":
 //    https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html).
+//  - CloudWatch Logs resource policies (PS139): "Policy only supports logs:PutLogEvents and
+//    logs:CreateLogStream actions" and "only applies when operations are invoked by AWS service
+//    principals"; other statements "will not be enforced" (CloudWatch Logs API Reference,
+//    PutResourcePolicy:
+//    https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutResourcePolicy.html).
 #include "lint/type_rules.h"
 
 #include <algorithm>
@@ -15,6 +20,7 @@
 
 #include "engine/policy.h"
 #include "engine/request.h"
+#include "grammar/wildcard.h"
 #include "lint/sources.h"
 
 namespace policysim::lint {
@@ -43,15 +49,6 @@ std::string nameList(const std::vector<std::string>& names) {
   }
   if (names.size() > 4) {
     out += " and " + std::to_string(names.size() - 4) + " more";
-  }
-  return out;
-}
-
-// "s3:, sts:, kms:, ...": the services engine::kRcpServices lists.
-std::string rcpServiceList() {
-  std::string out;
-  for (const std::string_view service : engine::kRcpServices) {
-    out += (out.empty() ? "" : ", ") + std::string(service) + ":";
   }
   return out;
 }
@@ -109,9 +106,10 @@ void checkRcp(const RuleContext& context, const StatementParts& s) {
     context.emit(
         "PS135", first->position, first->path,
         nameList(outside) + (outside.size() == 1 ? " is an action" : " are actions") +
-            " of a service that resource control policies do not cover (they cover " +
-            rcpServiceList() +
-            "): " + (all ? "the statement never applies" : "the statement does not apply to them"));
+            " of a service that resource control policies do not cover (AWS Organizations lists " +
+            std::to_string(engine::kRcpServices.size()) +
+            " that they do: policysim lint --explain PS135): " +
+            (all ? "the statement never applies" : "the statement does not apply to them"));
   }
 }
 
@@ -170,6 +168,48 @@ void checkServiceResourcePolicy(const RuleContext& context, const StatementParts
   }
 }
 
+// PS139: what a CloudWatch Logs resource policy enforces. AWS accepts the rest, silently.
+void checkLogsResourcePolicy(const RuleContext& context, const StatementParts& s) {
+  static constexpr std::string_view kSupported[] = {"logs:putlogevents", "logs:createlogstream"};
+  if (s.action.present && !s.action.negated && !s.action.unknown) {
+    std::vector<std::string> unsupported;
+    const Item* first = nullptr;
+    for (const Item& item : s.action.items) {
+      if (serviceOf(item.text) != "logs") {
+        continue;  // another service's action: PS136
+      }
+      const auto pattern = grammar::WildcardPattern::fromGlob(toLowerAscii(item.text));
+      if (std::none_of(std::begin(kSupported), std::end(kSupported),
+                       [&](std::string_view a) { return pattern.matches(a); })) {
+        unsupported.push_back(item.text);
+        first = first == nullptr ? &item : first;
+      }
+    }
+    if (first != nullptr) {
+      context.emit("PS139", first->position, first->path,
+                   nameList(unsupported) +
+                       ": a CloudWatch Logs resource policy supports only logs:PutLogEvents and "
+                       "logs:CreateLogStream, so AWS accepts but does not enforce " +
+                       (unsupported.size() == 1 ? "it" : "them") +
+                       " (use IAM policies for that access)");
+    }
+  }
+  if (s.principalUnknown || s.notPrincipal) {
+    return;
+  }
+  for (const PrincipalItem& p : s.principals) {
+    if (p.type == "Service" || p.value == "*") {
+      continue;
+    }
+    context.emit("PS139", p.position, p.path,
+                 p.type + " principal " + quote(p.value) +
+                     ": a CloudWatch Logs resource policy applies only to requests of AWS "
+                     "service principals, so AWS accepts but does not enforce it for IAM users, "
+                     "roles or other accounts (use IAM policies for them)");
+    break;
+  }
+}
+
 }  // namespace
 
 void checkTypeRules(const RuleContext& context, const StatementParts& statement) {
@@ -177,6 +217,9 @@ void checkTypeRules(const RuleContext& context, const StatementParts& statement)
     checkRcp(context, statement);
   } else if (!serviceOfType(context.type).empty()) {
     checkServiceResourcePolicy(context, statement);
+    if (context.type == PolicyType::LogsResource) {
+      checkLogsResourcePolicy(context, statement);
+    }
   }
 }
 

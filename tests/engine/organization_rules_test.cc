@@ -220,16 +220,20 @@ TEST(ResourceControlPolicy, Exemptions) {
            resource + R"(","context":{"aws:ResourceAccount":"111122223333"})" + extra + "}";
   };
   const std::string alice = kAlice;
-  // Under the RCP: S3, SQS, KMS, STS, Secrets Manager.
-  for (const char* action : {"s3:GetObject", "sqs:SendMessage", "kms:Decrypt",
-                             "secretsmanager:GetSecretValue", "sts:TagSession"}) {
+  // Under the RCP: S3, SQS, KMS, STS, Secrets Manager, and DynamoDB and EventBridge, which AWS
+  // Organizations' list names too (as of 2026-09-26).
+  for (const char* action :
+       {"s3:GetObject", "sqs:SendMessage", "kms:Decrypt", "secretsmanager:GetSecretValue",
+        "sts:TagSession", "dynamodb:GetItem", "events:PutEvents"}) {
     EXPECT_EQ(decide(input, request(alice, action, "arn:aws:s3:::b/k")).kind,
               DecisionKind::ExplicitDeny)
         << action;
   }
   // Not a service RCPs support.
   EXPECT_EQ(decide(input, request(alice, "ec2:StartInstances", "*")).kind, DecisionKind::Allowed);
-  EXPECT_EQ(decide(input, request(alice, "dynamodb:GetItem", "*")).kind, DecisionKind::Allowed);
+  EXPECT_EQ(decide(input, request(alice, "sns:Publish", "*")).kind, DecisionKind::Allowed);
+  EXPECT_EQ(decide(input, request(alice, "lambda:InvokeFunction", "*")).kind,
+            DecisionKind::Allowed);
   // kms:RetireGrant is not controlled by RCPs, even under "*".
   PolicySetInput keyPolicy = input;  // KMS needs the key policy's grant (§4.2)
   keyPolicy.resource = policy(R"({"Effect":"Allow","Principal":{"AWS":"111122223333"},)"

@@ -15,8 +15,10 @@
 #include <string>
 
 #include "analysis/iam_data.h"
+#include "engine/policy.h"
 #include "lint/config.h"
 #include "lint/linter.h"
+#include "lint/rules.h"
 #include "lint/sources.h"
 
 namespace {
@@ -91,10 +93,32 @@ const fs::path kFixtures = fs::path(POLICYSIM_LINT_TEST_DIR) / "fixtures";
 
 TEST(PolicyTypes, EveryNameParsesBackAndTheConfigAcceptsIt) {
   const std::string names = policyTypeNames();
-  for (const char* name :
-       {"identity", "resource", "trust", "scp", "boundary", "session", "rcp", "vpc-endpoint",
-        "eventbridge-bus", "logs-resource", "s3-access-point", "sqs-queue", "sns-topic", "kms-key",
-        "ecr-repository", "lambda-function", "secretsmanager-secret"}) {
+  for (const char* name : {"identity",
+                           "resource",
+                           "trust",
+                           "scp",
+                           "boundary",
+                           "session",
+                           "rcp",
+                           "vpc-endpoint",
+                           "eventbridge-bus",
+                           "logs-resource",
+                           "s3-access-point",
+                           "sqs-queue",
+                           "sns-topic",
+                           "kms-key",
+                           "ecr-repository",
+                           "lambda-function",
+                           "secretsmanager-secret",
+                           "s3-bucket",
+                           "dynamodb-table",
+                           "apigateway-rest-api",
+                           "backup-vault",
+                           "glacier-vault",
+                           "efs-file-system",
+                           "codeartifact",
+                           "glue-catalog",
+                           "opensearch-domain"}) {
     const std::optional<PolicyType> type = parsePolicyType(name);
     ASSERT_TRUE(type.has_value()) << name;
     EXPECT_STREQ(policyTypeName(*type), name);
@@ -179,6 +203,54 @@ TEST(PolicyTypes, InferenceTable) {
       {"sts:AssumeRole with a Resource (an STS endpoint policy?)", R"({"Version":"2012-10-17",
         "Statement":[{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"sts:AssumeRole",
         "Resource":"arn:aws:iam::444455556666:role/deploy"}]})",
+       PolicyType::Resource},  // One service with a resource policy type of its own: that type
+                               // (round 2 of issue 16).
+      {"DynamoDB table policy", R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+        "Principal":{"AWS":"arn:aws:iam::111122223333:role/r"},"Action":["dynamodb:GetItem",
+        "dynamodb:Query"],"Resource":"arn:aws:dynamodb:us-east-1:444455556666:table/orders"}]})",
+       PolicyType::DynamoDbTable},
+      {"API Gateway resource policy", R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+        "Principal":"*","Action":"execute-api:Invoke","Resource":"execute-api:/prod/GET/*",
+        "Condition":{"StringEquals":{"aws:SourceVpce":"vpce-0abc1234"}}}]})",
+       PolicyType::ApiGatewayRestApi},
+      {"Backup vault policy", R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny",
+        "Principal":"*","Action":"backup:DeleteRecoveryPoint","Resource":"*"}]})",
+       PolicyType::BackupVault},
+      {"Glacier vault policy", R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny",
+        "Principal":"*","Action":"glacier:DeleteArchive","Resource":
+        "arn:aws:glacier:us-east-1:444455556666:vaults/archive"}]})",
+       PolicyType::GlacierVault},
+      {"EFS file system policy", R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+        "Principal":{"AWS":"*"},"Action":["elasticfilesystem:ClientMount"],"Condition":{
+        "Bool":{"elasticfilesystem:AccessedViaMountTarget":"true"}}}]})",
+       PolicyType::EfsFileSystem},
+      {"CodeArtifact policy", R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+        "Principal":{"AWS":"111122223333"},"Action":"codeartifact:ReadFromRepository",
+        "Resource":"*"}]})",
+       PolicyType::CodeArtifact},
+      {"Glue catalog policy", R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+        "Principal":{"AWS":"111122223333"},"Action":"glue:GetTable","Resource":
+        "arn:aws:glue:us-east-1:444455556666:table/sales/*"}]})",
+       PolicyType::GlueCatalog},
+      {"OpenSearch domain policy", R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+        "Principal":{"AWS":"arn:aws:iam::111122223333:role/search"},"Action":"es:ESHttp*",
+        "Resource":"arn:aws:es:us-east-1:444455556666:domain/logs/*"}]})",
+       PolicyType::OpenSearchDomain},
+      {"CloudWatch Logs delivery policy", R"({"Version":"2012-10-17","Statement":[{
+        "Effect":"Allow","Principal":{"Service":"route53.amazonaws.com"},"Action":[
+        "logs:CreateLogStream","logs:PutLogEvents"],"Resource":
+        "arn:aws:logs:us-east-1:444455556666:log-group:/aws/route53/*"}]})",
+       PolicyType::LogsResource},
+      // A subscription destination's policy is another kind: not held to the Logs resource
+      // policy's two actions.
+      {"Logs destination policy", R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+        "Principal":{"AWS":"111122223333"},"Action":"logs:PutSubscriptionFilter","Resource":
+        "arn:aws:logs:us-east-1:444455556666:destination:central"}]})",
+       PolicyType::Resource},
+      // Two services, each with a type of its own: neither.
+      {"two of the new services", R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny",
+        "Principal":"*","Action":["dynamodb:DeleteTable","backup:DeleteRecoveryPoint"],
+        "Resource":"*"}]})",
        PolicyType::Resource},
   };
   for (const InferenceRow& row : rows) {
@@ -284,13 +356,37 @@ TEST(PolicyTypes, RcpActionsOfServicesRcpsDoNotCover) {
   // Every service engine::kRcpServices lists is covered (kms, logs, cognito-idp...).
   for (const char* action :
        {"kms:Decrypt", "logs:GetLogEvents", "cognito-idp:AdminGetUser", "aoss:APIAccessAll",
-        "secretsmanager:GetSecretValue", "ecr:*", "sqs:SendMessage", "sts:AssumeRole", "*"}) {
+        "secretsmanager:GetSecretValue", "ecr:*", "sqs:SendMessage", "sts:AssumeRole", "*",
+        // Added to AWS Organizations' list since (the page as of 2026-09-26): the
+        // data-perimeter RCPs' dynamodb:*, EventBridge, CodeArtifact, OpenSearch Service.
+        "dynamodb:*", "dax:GetItem", "events:PutEvents", "codeartifact:ReadFromRepository",
+        "opensearch:*"}) {
     const FileReport report =
         lint(rcpStatement(R"("Effect":"Deny","Principal":"*","Action":")" + std::string(action) +
                           R"(","Resource":"*",)" + kOrgCondition),
              PolicyType::Rcp);
     EXPECT_FALSE(hasRule(report, "PS135")) << action << "\n" << describe(report);
   }
+}
+
+// PS135's rationale (the rule reference) names every service the engine applies RCPs to.
+TEST(PolicyTypes, RcpServiceListInTheRuleReference) {
+  const RuleInfo* rule = policysim::lint::findRule("PS135");
+  ASSERT_NE(rule, nullptr);
+  for (const std::string_view service : policysim::engine::kRcpServices) {
+    // Built by appending: GCC 12 warns (-Wrestrict, falsely) on " " + std::string(service).
+    std::string listed(1, ' ');
+    listed += service;
+    std::string last = listed;
+    listed += ',';
+    last += ';';
+    EXPECT_TRUE(rule->rationale.find(listed) != std::string_view::npos ||
+                rule->rationale.find(last) != std::string_view::npos)
+        << service;
+  }
+  EXPECT_NE(
+      rule->rationale.find(std::to_string(policysim::engine::kRcpServices.size()) + " prefixes"),
+      std::string_view::npos);
 }
 
 TEST(PolicyTypes, RcpSizeQuota) {
@@ -552,6 +648,225 @@ TEST(PolicyTypes, TerraformResourceTypes) {
         "aws_s3control_access_point_policy.reader.policy"}) {
     EXPECT_EQ(rulesOf(clean), "") << clean << "\n" << describe(report);
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Round 2: DynamoDB, API Gateway, Backup, Glacier, EFS, CodeArtifact, Glue, OpenSearch, S3
+// buckets (tests/lint/fixtures/{cfn,tf}_resource_policies.*)
+
+TEST(PolicyTypes, CloudFormationResourcePolicies) {
+  const std::string text = readFile(kFixtures / "cfn_resource_policies.yaml");
+  const SourceFile source = loadSource("cfn_resource_policies.yaml", text, SourceOptions{});
+  ASSERT_TRUE(source.problems.empty()) << source.problems[0].message;
+  const std::map<std::string, PolicyType> expected = {
+      {"Resources.Table.Properties.ResourcePolicy.PolicyDocument", PolicyType::DynamoDbTable},
+      {"Resources.Table.Properties.StreamSpecification.ResourcePolicy.PolicyDocument",
+       PolicyType::DynamoDbTable},
+      {"Resources.Global.Properties.Replicas[0].ResourcePolicy.PolicyDocument",
+       PolicyType::DynamoDbTable},
+      {"Resources.Api.Properties.Policy", PolicyType::ApiGatewayRestApi},
+      {"Resources.Vault.Properties.AccessPolicy", PolicyType::BackupVault},
+      {"Resources.FileSystem.Properties.FileSystemPolicy", PolicyType::EfsFileSystem},
+      {"Resources.Domain.Properties.PermissionsPolicyDocument", PolicyType::CodeArtifact},
+      {"Resources.Repository.Properties.PermissionsPolicyDocument", PolicyType::CodeArtifact},
+      {"Resources.BucketPolicy.Properties.PolicyDocument", PolicyType::S3Bucket},
+      {"Resources.Search.Properties.AccessPolicies", PolicyType::OpenSearchDomain},
+  };
+  EXPECT_EQ(typesByLabel(source), expected);
+
+  const FileReport report = lint(text, std::nullopt, "cfn_resource_policies.yaml");
+  auto rulesOf = [&](const std::string& label) {
+    std::string out;
+    for (const Finding& f : report.findings) {
+      out += f.policy == label ? std::string(f.rule->id) + " " : "";
+    }
+    return out;
+  };
+  // s3:GetObject in a table's policy; an S3 ARN in a domain's.
+  EXPECT_NE(rulesOf("Resources.Table.Properties.ResourcePolicy.PolicyDocument").find("PS136"),
+            std::string::npos)
+      << describe(report);
+  EXPECT_NE(rulesOf("Resources.Search.Properties.AccessPolicies").find("PS137"), std::string::npos)
+      << describe(report);
+  // The short form execute-api:/stage/METHOD/path is no malformed ARN (PS113) and names the
+  // API's methods (no PS214).
+  EXPECT_EQ(rulesOf("Resources.Api.Properties.Policy"), "") << describe(report);
+  for (const char* clean : {"Resources.Table.Properties.StreamSpecification.ResourcePolicy."
+                            "PolicyDocument",
+                            "Resources.Global.Properties.Replicas[0].ResourcePolicy.PolicyDocument",
+                            "Resources.Vault.Properties.AccessPolicy",
+                            "Resources.FileSystem.Properties.FileSystemPolicy",
+                            "Resources.Domain.Properties.PermissionsPolicyDocument",
+                            "Resources.Repository.Properties.PermissionsPolicyDocument",
+                            "Resources.BucketPolicy.Properties.PolicyDocument"}) {
+    EXPECT_EQ(rulesOf(clean), "") << clean << "\n" << describe(report);
+  }
+}
+
+TEST(PolicyTypes, TerraformResourcePolicies) {
+  const std::string text = readFile(kFixtures / "tf_resource_policies.json");
+  const SourceFile source = loadSource("tf_resource_policies.json", text, SourceOptions{});
+  ASSERT_TRUE(source.problems.empty()) << source.problems[0].message;
+  const std::map<std::string, PolicyType> expected = {
+      {"aws_dynamodb_resource_policy.orders.policy", PolicyType::DynamoDbTable},
+      {"aws_api_gateway_rest_api_policy.private.policy", PolicyType::ApiGatewayRestApi},
+      {"aws_api_gateway_rest_api.inline.policy", PolicyType::ApiGatewayRestApi},
+      {"aws_backup_vault_policy.central.policy", PolicyType::BackupVault},
+      {"aws_glacier_vault.archive.access_policy", PolicyType::GlacierVault},
+      {"aws_efs_file_system_policy.shared.policy", PolicyType::EfsFileSystem},
+      {"aws_codeartifact_domain_permissions_policy.packages.policy_document",
+       PolicyType::CodeArtifact},
+      {"aws_codeartifact_repository_permissions_policy.npm.policy_document",
+       PolicyType::CodeArtifact},
+      {"aws_glue_resource_policy.catalog.policy", PolicyType::GlueCatalog},
+      {"aws_opensearch_domain_policy.logs.access_policies", PolicyType::OpenSearchDomain},
+      {"aws_s3_bucket_policy.reports.policy", PolicyType::S3Bucket},
+  };
+  EXPECT_EQ(typesByLabel(source), expected);
+  const FileReport report = lint(text, std::nullopt, "tf_resource_policies.json");
+  for (const Finding& f : report.findings) {
+    // kms:Decrypt in the EFS policy is the one problem in the plan.
+    EXPECT_EQ(f.policy, "aws_efs_file_system_policy.shared.policy") << describe(report);
+  }
+  EXPECT_TRUE(hasRule(report, "PS136")) << describe(report);
+}
+
+TEST(PolicyTypes, ApiGatewayShortResourceFormOnlyInApiGatewayPolicies) {
+  const std::string policy =
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*",)"
+      R"("Action":"execute-api:Invoke","Resource":"execute-api:/prod/GET/orders/*",)"
+      R"("Condition":{"StringEquals":{"aws:SourceVpce":"vpce-0abc1234"}}}]})";
+  const FileReport api = lint(policy, PolicyType::ApiGatewayRestApi);
+  EXPECT_TRUE(api.findings.empty()) << describe(api);
+  const FileReport inferred = lint(policy);
+  EXPECT_TRUE(inferred.findings.empty()) << describe(inferred);
+  // Anywhere else it is no ARN.
+  EXPECT_TRUE(hasRule(lint(policy, PolicyType::Resource), "PS113"));
+}
+
+// A policy of `count` copies of `statement` joined into one document.
+std::string repeated(const std::string& statement, int count) {
+  std::string out = R"({"Version":"2012-10-17","Statement":[)";
+  for (int i = 0; i < count; ++i) {
+    out += (i == 0 ? "" : ",") + statement;
+  }
+  return out + "]}";
+}
+
+TEST(PolicyTypes, SizeQuotasCheckedAgainstAwsDocumentation) {
+  const std::string topic =
+      R"({"Sid":"S","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},)"
+      R"("Action":"sns:Publish","Resource":"arn:aws:sns:us-east-1:444455556666:alerts"})";
+  const std::string big = repeated(topic, 250);  // over 30 KB
+  ASSERT_GT(big.size(), 30720U);
+  EXPECT_TRUE(hasRule(lint(big, PolicyType::SnsTopic), "PS132"));
+  EXPECT_FALSE(hasRule(lint(repeated(topic, 150), PolicyType::SnsTopic), "PS132"));
+  // ECR: SetRepositoryPolicy's 10,240.
+  const std::string pull =
+      R"({"Sid":"P","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},)"
+      R"("Action":["ecr:BatchGetImage","ecr:GetDownloadUrlForLayer"]})";
+  const std::string repository = repeated(pull, 120);
+  ASSERT_GT(repository.size(), 10240U);
+  EXPECT_TRUE(hasRule(lint(repository, PolicyType::EcrRepository), "PS132"));
+  // S3 bucket and DynamoDB: 20 KB; a generic resource policy has no quota.
+  const std::string read =
+      R"({"Sid":"R","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},)"
+      R"("Action":"s3:GetObject","Resource":"arn:aws:s3:::reports/*"})";
+  const std::string bucket = repeated(read, 200);
+  ASSERT_GT(bucket.size(), 20480U);
+  EXPECT_TRUE(hasRule(lint(bucket, PolicyType::S3Bucket), "PS132"));
+  EXPECT_FALSE(hasRule(lint(bucket, PolicyType::Resource), "PS132"));
+  const std::string item =
+      R"({"Sid":"D","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},)"
+      R"("Action":"dynamodb:GetItem","Resource":"arn:aws:dynamodb:us-east-1:1:table/t"})";
+  const std::string table = repeated(item, 200);
+  ASSERT_GT(table.size(), 20480U);
+  EXPECT_TRUE(hasRule(lint(table, PolicyType::DynamoDbTable), "PS132"));
+  // Secrets Manager's 20,480 is not in AWS's pages: a warning, even when the type is given.
+  const std::string get =
+      R"({"Sid":"G","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},)"
+      R"("Action":"secretsmanager:GetSecretValue","Resource":"*"})";
+  const std::string secret = repeated(get, 200);
+  ASSERT_GT(secret.size(), 20480U);
+  const FileReport secretReport = lint(secret, PolicyType::SecretsManagerSecret);
+  EXPECT_FALSE(hasRule(secretReport, "PS132"));
+  EXPECT_TRUE(hasRule(secretReport, "PS133"));
+}
+
+TEST(PolicyTypes, EventsV2PoliciesAreNotHeldToTheEventBusPolicyQuota) {
+  std::string statements;
+  for (int i = 0; i < 80; ++i) {
+    statements +=
+        std::string(i == 0 ? "" : ",") + R"({"Sid":"P)" + std::to_string(i) +
+        R"(","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},)"
+        R"("Action":"events:PutEvents","Resource":"arn:aws:events:us-east-1:1:event-bus/b"})";
+  }
+  const std::string document = R"({"Version":"2012-10-17","Statement":[)" + statements + "]}";
+  ASSERT_GT(document.size(), 10240U);
+  ASSERT_LT(document.size(), 20480U);
+  const std::string v1 =
+      "Resources:\n  Bus:\n    Type: AWS::Events::EventBus\n    Properties:\n"
+      "      Name: b\n      Policy: " +
+      document + "\n";
+  const std::string v2 =
+      "Resources:\n  Bus:\n    Type: AWS::EventsV2::ResourcePolicy\n"
+      "    Properties:\n      EventBusArn: arn:aws:events:us-east-1:1:event-bus/b\n"
+      "      PolicyDocument: " +
+      document + "\n";
+  EXPECT_TRUE(hasRule(lint(v1, std::nullopt, "t.yaml"), "PS132"));
+  const FileReport v2Report = lint(v2, std::nullopt, "t.yaml");
+  EXPECT_FALSE(hasRule(v2Report, "PS132")) << describe(v2Report);
+}
+
+TEST(PolicyTypes, LogsResourcePolicyActionsAndPrincipalsAwsEnforces) {
+  auto logs = [](const std::string& principal, const std::string& action) {
+    return R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":)" + principal +
+           R"(,"Action":)" + action +
+           R"(,"Resource":"arn:aws:logs:us-east-1:444455556666:log-group:/aws/app/*"}]})";
+  };
+  const std::string service = R"({"Service":"delivery.logs.amazonaws.com"})";
+  const std::string account = R"({"AWS":"arn:aws:iam::111122223333:root"})";
+  EXPECT_FALSE(hasRule(lint(logs(service, R"(["logs:CreateLogStream","logs:PutLogEvents"])"),
+                            PolicyType::LogsResource),
+                       "PS139"));
+  EXPECT_FALSE(hasRule(lint(logs(service, R"("logs:*")"), PolicyType::LogsResource), "PS139"));
+  EXPECT_FALSE(
+      hasRule(lint(logs(R"("*")", R"("logs:PutLogEvents")"), PolicyType::LogsResource), "PS139"));
+  EXPECT_TRUE(
+      hasRule(lint(logs(service, R"("logs:GetLogEvents")"), PolicyType::LogsResource), "PS139"));
+  EXPECT_TRUE(
+      hasRule(lint(logs(account, R"("logs:PutLogEvents")"), PolicyType::LogsResource), "PS139"));
+  // Not a Logs resource policy: no PS139.
+  EXPECT_FALSE(
+      hasRule(lint(logs(account, R"("logs:GetLogEvents")"), PolicyType::Resource), "PS139"));
+}
+
+// AWS's data-perimeter examples (tests/lint/fixtures/data_perimeter/README.md): no error on
+// what AWS publishes; placeholders are named as such; the endpoint policy grants nothing.
+TEST(PolicyTypes, AwsDataPerimeterExamples) {
+  const fs::path dir = kFixtures / "data_perimeter";
+  struct Example {
+    const char* file;
+    PolicyType type;
+  };
+  for (const Example& example : {Example{"network_perimeter_vpceorgid_rcp.json", PolicyType::Rcp},
+                                 Example{"default_endpoint_policy.json", PolicyType::VpcEndpoint},
+                                 Example{"api_gateway_policy.json", PolicyType::ApiGatewayRestApi},
+                                 Example{"api_gateway_policy.json", PolicyType::Resource}}) {
+    const std::string text = readFile(dir / example.file);
+    ASSERT_FALSE(text.empty()) << example.file;
+    const FileReport report = lint(text, example.type, example.file);
+    EXPECT_FALSE(hasError(report)) << example.file << "\n" << describe(report);
+    for (const Finding& f : report.findings) {
+      EXPECT_NE(f.severity, LintSeverity::Security) << example.file << "\n" << describe(report);
+    }
+  }
+  const FileReport rcp =
+      lint(readFile(dir / "network_perimeter_vpceorgid_rcp.json"), PolicyType::Rcp);
+  const Finding* placeholder = findRule(rcp, "PS138");
+  ASSERT_NE(placeholder, nullptr) << describe(rcp);
+  EXPECT_NE(placeholder->message.find("<my-corporate-cidr>"), std::string::npos);
+  EXPECT_FALSE(hasRule(rcp, "PS117")) << describe(rcp);
 }
 
 }  // namespace

@@ -759,16 +759,22 @@ bool needsResourcePolicy(const std::string& action) {
 
 // §4.7: the services whose resources RCPs restrict, as AWS Organizations lists them.
 bool rcpCoversAction(const std::string& action) {
-  static const std::set<std::string> kServices = {"s3",
-                                                  "sts",
-                                                  "kms",
-                                                  "sqs",
-                                                  "secretsmanager",
-                                                  "ecr",
-                                                  "aoss",
-                                                  "cognito-idp",
-                                                  "cognito-identity",
-                                                  "logs"};
+  // AWS Organizations, "List of AWS services that support RCPs" (orgs_manage_policies_rcps.html,
+  // as fetched on 2026-09-26), in the page's order.
+  // clang-format off
+  static const std::set<std::string> kServices = {
+      "appstream", "dsql", "clouddirectory", "cloudfront", "cloudsearch", "logs", "networkmonitor",
+      "cognito-identity", "cognito-idp", "comprehend", "comprehendmedical", "firehose", "dynamodb",
+      "dax", "autoscaling", "ecr", "ecr-public", "gamelift", "inspector-scan", "kendra",
+      "kinesisvideo", "memorydb", "aoss", "personalize", "polly", "s3", "swf", "sqs", "textract",
+      "timestream-influxdb", "transcribe", "translate", "workspaces", "appconfig",
+      "autoscaling-plans", "budgets", "servicediscovery", "cloudtrail-data", "codeartifact",
+      "codebuild", "codecommit", "codepipeline", "compute-optimizer", "cost-optimization-hub",
+      "events", "fms", "fis", "health", "rolesanywhere", "kms", "opensearch", "pricing",
+      "pca-connector-ad", "resource-groups", "secretsmanager", "sts", "signin", "support",
+      "transfer", "notifications", "wafv2", "xray",
+  };
+  // clang-format on
   const std::string lower = asciiLower(action);
   return kServices.count(lower.substr(0, lower.find(':'))) != 0 && lower != "kms:retiregrant";
 }
