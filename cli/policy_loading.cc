@@ -130,12 +130,12 @@ void prepareHeapForLargeLoad(const PolicyFiles& files, HeapPrefault* prefault) {
   if (probe == nullptr) {
     return;
   }
-  const auto begin = (reinterpret_cast<std::uintptr_t>(probe) + kHugePage - 1) & ~(kHugePage - 1);
+  const auto at = reinterpret_cast<std::uintptr_t>(probe);  // an address only, kept past free
+  const auto begin = (at + kHugePage - 1) & ~(kHugePage - 1);
   const auto end = reinterpret_cast<std::uintptr_t>(sbrk(0)) & ~(kHugePage - 1);
   std::free(probe);
   // Only when the probe came from the break-grown heap just below the break (glibc's main
   // arena): under another allocator (a sanitizer's) the range would mean nothing.
-  const auto at = reinterpret_cast<std::uintptr_t>(probe);
   if (end > begin && at < end && end - at <= reserve + 2 * kHugePage) {
     madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
     prefault->start(begin, std::min(touched, end - begin));
