@@ -16,7 +16,7 @@ namespace {
 
 // The rules whose findings rest on the policy's type: they say which type was inferred, and why.
 bool dependsOnType(std::string_view id) {
-  return id == "PS103" || id == "PS109" || id == "PS133" || id == "PS305" ||
+  return id == "PS103" || id == "PS109" || id == "PS133" || id == "PS303" || id == "PS305" ||
          (id >= "PS134" && id <= "PS137");
 }
 

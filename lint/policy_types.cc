@@ -185,11 +185,11 @@ bool onlyRestricts(PolicyType type) {
 //  - no principal: identity-based (SCPs, boundaries and session policies read the same way);
 //  - principals, only sts:AssumeRole*-style actions and no Resource: a role trust policy (a
 //    Resource rules it out: trust policies have none, RCPs and other resource policies may);
-//  - an Allow of everything to Principal "*" without condition, and only Denies beside it: the
-//    default VPC endpoint policy (the text of RCPFullAWSAccess) with restrictions added; both
-//    only restrict, and VPC endpoint rules are the more permissive of the two (Resource
-//    optional). As a resource policy it would be public full access, which nobody writes on
-//    purpose; type-dependent findings still say the type was inferred;
+//  - an Allow of everything to Principal "*" without condition, and only Denies beside it, is
+//    AWS's default VPC endpoint policy or RCPFullAWSAccess, or a resource policy that makes
+//    everything public: the text cannot tell, so it stays the neutral resource-based type and
+//    its public-access findings stand (a linter must not silence a hole on a guess); the reason
+//    says how to declare an endpoint policy or RCP, whose rules only restrict;
 //  - principals and every action of one service that has its own resource policy type (kms,
 //    sqs, sns, ecr, lambda, secretsmanager, events, logs, dynamodb, execute-api, backup,
 //    glacier, elasticfilesystem, codeartifact, glue, es; not s3): that type, whose rules are
@@ -214,11 +214,11 @@ InferredType inferPolicyType(const Node& root) {
             "role trust policy"};
   }
   if (content.anyAllowAll && content.allowAllWithDenies) {
-    return {PolicyType::VpcEndpoint,
-            "an Allow of every action on every resource to Principal \"*\", without condition, "
-            "and only Deny statements beside it: the form of AWS's default VPC endpoint policy "
-            "and of RCPFullAWSAccess, which only restrict (as a resource policy it would make "
-            "everything public)"};
+    return {PolicyType::Resource,
+            "an Allow of every action on every resource to Principal \"*\": the form of AWS's "
+            "default VPC endpoint policy and of RCPFullAWSAccess, which only restrict, but also "
+            "of a resource policy that makes everything public; declare the type (--type "
+            "vpc-endpoint or rcp, or policyTypes in the config) if it is one of those"};
   }
   if (anyAction && !content.notAction) {
     std::string_view service;

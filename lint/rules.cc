@@ -365,7 +365,7 @@ constexpr std::array kRules = {
         R"({"Resources": {"P": {"Type": "AWS::SQS::QueuePolicy", "Properties": {"Queues": ["https://sqs.us-east-1.amazonaws.com/111122223333/alerts"], "PolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"}, "Action": "sqs:SendMessage", "Resource": "arn:aws:sns:us-east-1:111122223333:alerts", "Condition": {"ArnEquals": {"aws:SourceArn": "arn:aws:sns:us-east-1:111122223333:alerts"}}}]}}}}})",
         R"({"Resources": {"P": {"Type": "AWS::SQS::QueuePolicy", "Properties": {"Queues": ["https://sqs.us-east-1.amazonaws.com/111122223333/alerts"], "PolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"}, "Action": "sqs:SendMessage", "Resource": "arn:aws:sqs:us-east-1:111122223333:alerts", "Condition": {"ArnEquals": {"aws:SourceArn": "arn:aws:sns:us-east-1:111122223333:alerts"}}}]}}}}})",
         "Access Analyzer ValidatePolicy with a resource type (validatePolicyResourceType)"},
-    RuleInfo{"PS138", "template-placeholder", S::Warning, "grammar",
+    RuleInfo{"PS138", "template-placeholder", S::Error, "grammar",
         "A value left as a template's placeholder: an action, resource, condition value or "
         "condition key prefix written \"<name>\", or a principal or condition value AWS would "
         "reject that holds one (\"arn:aws:iam::<account-id>:root\", \"<cidr>/24\").",
@@ -373,9 +373,9 @@ constexpr std::array kRules = {
         "with angle brackets: \"<my-corporate-cidr>\", \"<action>\", "
         "\"<third-party-resource-arn>\". Until replaced the value is malformed and AWS rejects "
         "the policy; this finding says so once, instead of the invalid-action, invalid-resource "
-        "or invalid-condition-value error a real policy with that value would get. A warning, "
-        "so that the template itself can be linted (raise it to an error in the config, or use "
-        "--fail-on warning, for deployed policies).",
+        "or invalid-condition-value error a real policy with that value would get. An error, "
+        "like those: a policy still holding a placeholder must not pass CI (to lint a template "
+        "library itself, lower PS138 to a warning in the config).",
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "*", "Condition": {"NotIpAddress": {"aws:SourceIp": "<my-corporate-cidr>"}}}]})",
         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "*", "Condition": {"NotIpAddress": {"aws:SourceIp": "203.0.113.0/24"}}}]})",
         "Access Analyzer reports these as the malformed values they are"},
