@@ -12,6 +12,8 @@
 #include <condition_variable>
 #include <cstring>
 #include <mutex>
+#include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -182,6 +184,16 @@ bool writeChunk(const ChunkOutput& chunk, std::FILE* out, std::ostream& err, Tot
   return !chunk.stopped;
 }
 
+// The output written in full: a full disk or a closed pipe is an error of the run, not "all
+// allowed" with nothing written.
+bool flushed(std::FILE* out, std::ostream& err) {
+  if (std::fflush(out) == 0 && std::ferror(out) == 0) {
+    return true;
+  }
+  err << "cannot write the decisions: " << std::strerror(errno) << "\n";
+  return false;
+}
+
 BatchResult resultOf(const Totals& totals) {
   if (totals.anyError) {
     return BatchResult::InputError;
@@ -245,8 +257,7 @@ BatchResult decideMapped(const engine::PolicySet& set, const BatchOptions& optio
       line += countNewlines(text.data() + start, end - start);
       start = end;
     }
-    std::fflush(out);
-    return resultOf(totals);
+    return flushed(out, err) ? resultOf(totals) : BatchResult::InputError;
   }
 
   // A ring of chunks: the producer (this thread) fills slot seq % ring for seq < produced,
@@ -271,24 +282,39 @@ BatchResult decideMapped(const engine::PolicySet& set, const BatchOptions& optio
   std::vector<std::thread> workers;
   workers.reserve(threads);
   for (unsigned t = 0; t < threads; ++t) {
-    workers.emplace_back([&] {
-      LineDecider decider(set, options);
-      std::unique_lock lock(mutex);
-      while (true) {
-        work.wait(lock, [&] { return stop || taken < produced || inputDone; });
-        if (stop || (taken == produced && inputDone)) {
-          return;
+    try {
+      workers.emplace_back([&] {
+        LineDecider decider(set, options);
+        std::unique_lock lock(mutex);
+        while (true) {
+          work.wait(lock, [&] { return stop || taken < produced || inputDone; });
+          if (stop || (taken == produced && inputDone)) {
+            return;
+          }
+          Slot& slot = slots[taken++ % ring];
+          lock.unlock();
+          slot.output.clear();
+          try {
+            decider.decideLines(text.substr(slot.start, slot.end - slot.start), slot.firstLine,
+                                text.size() - slot.end, &slot.output);
+          } catch (const std::exception& e) {  // out of memory: this chunk stops the run, said
+            slot.output.clear();
+            slot.output.errors = options.requests + ":" + std::to_string(slot.firstLine) +
+                                 ": cannot decide this part of the file: " + e.what() + "\n";
+            slot.output.anyError = true;
+            slot.output.stopped = true;
+          }
+          lock.lock();
+          slot.done = true;
+          finished.notify_one();
         }
-        Slot& slot = slots[taken++ % ring];
-        lock.unlock();
-        slot.output.clear();
-        decider.decideLines(text.substr(slot.start, slot.end - slot.start), slot.firstLine,
-                            text.size() - slot.end, &slot.output);
-        lock.lock();
-        slot.done = true;
-        finished.notify_one();
-      }
-    });
+      });
+    } catch (const std::system_error&) {  // no thread to be had (a process limit): fewer
+      break;
+    }
+  }
+  if (workers.empty()) {  // not even one: decide on this thread
+    return decideMapped(set, options, text, 1, out, err);
   }
 
   bool stopped = false;
@@ -334,7 +360,9 @@ BatchResult decideMapped(const engine::PolicySet& set, const BatchOptions& optio
   for (std::thread& worker : workers) {
     worker.join();
   }
-  std::fflush(out);
+  if (!flushed(out, err)) {
+    return BatchResult::InputError;
+  }
   return stopped ? BatchResult::InputError : resultOf(totals);
 }
 
@@ -408,7 +436,9 @@ BatchResult decideStream(const engine::PolicySet& set, const BatchOptions& optio
     if (chunk.out.size() >= kFlushBytes || !chunk.errors.empty() ||
         static_cast<std::size_t>(got) < kReadBytes || end) {
       writeChunk(chunk, out, err, &totals);
-      std::fflush(out);
+      if (!flushed(out, err)) {
+        return BatchResult::InputError;
+      }
       chunk.clear();
     }
     if (end) {

@@ -52,4 +52,16 @@ check "reads standard input" [ "$(wc -l < "$dir/out")" -eq 2 ]
   --context "$dir/allowed.jsonl" > /dev/null 2>&1
 check "--context with --requests is a usage error" [ $? -eq 2 ]
 
+# Output that cannot be written (a full disk) is an error of the run, not "all allowed" with
+# nothing written: from a mapped file and from standard input.
+if [ -w /dev/full ]; then
+  "$bin" check "$root/policies/force_mfa.json" --requests "$dir/allowed.jsonl" --format jsonl \
+    > /dev/full 2> "$dir/err"
+  check "a full disk exits 2" [ $? -eq 2 ]
+  check "a full disk is named" grep -q "cannot write the decisions" "$dir/err"
+  "$bin" check "$root/policies/force_mfa.json" --requests - --format jsonl \
+    < "$dir/allowed.jsonl" > /dev/full 2> "$dir/err"
+  check "a full disk exits 2 from standard input" [ $? -eq 2 ]
+fi
+
 finish
