@@ -331,8 +331,11 @@ class StreamSession final : public Session,
     if (buffer_.size() > 0) {  // a pipelined request is already buffered
       if (++inlineRequests_ > kMaxInlineRequests) {
         inlineRequests_ = 0;
-        asio::post(lowest().get_executor(),
-                   [self = this->shared_from_this()] { self->waitForRequest(); });
+        asio::post(lowest().get_executor(), [self = this->shared_from_this()] {
+          if (self->state_ != State::Closed) {  // the sweep or a drain may have closed it since
+            self->waitForRequest();
+          }
+        });
         return;
       }
       readRequest();

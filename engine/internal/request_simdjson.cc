@@ -212,6 +212,8 @@ bool SimdRequestReader::read(std::string_view text, std::size_t readableAfter, R
       padded.resize(text.size() + simdjson::SIMDJSON_PADDING);
     }
     std::memcpy(padded.data(), text.data(), text.size());
+    // What follows the text is blanks, not a longer earlier request's bytes.
+    std::memset(padded.data() + text.size(), ' ', simdjson::SIMDJSON_PADDING);
     data = padded.data();
     capacity = padded.size();
   }
