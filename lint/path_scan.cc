@@ -4,7 +4,9 @@
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
+#include <string_view>
 #include <thread>
 #include <utility>
 
@@ -66,6 +68,25 @@ bool hasLintExtension(const fs::path& path) {
   return ext == ".json" || ext == ".yaml" || ext == ".yml" || ext == ".template";
 }
 
+// A file without an extension that starts with '{' (after blanks or a UTF-8 byte order mark):
+// JSON kept without a name suffix, as snapshots of IAM's answers are (one `aws iam
+// get-policy-version` output per policy name). Read only as far as its first character.
+bool isExtensionlessJson(const fs::path& path) {
+  if (!path.extension().empty()) {
+    return false;
+  }
+  std::ifstream in(path, std::ios::binary);
+  char head[64] = {};
+  in.read(head, sizeof head);
+  const std::string_view text(head, static_cast<std::size_t>(in.gcount()));
+  std::size_t at = text.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0;
+  while (at < text.size() &&
+         (text[at] == ' ' || text[at] == '\t' || text[at] == '\r' || text[at] == '\n')) {
+    ++at;
+  }
+  return at < text.size() && text[at] == '{';
+}
+
 // The path relative to base, '/'-separated; the display path when it lies outside base.
 std::string relativeTo(const fs::path& base, const std::string& display) {
   static const fs::path cwd = [] {
@@ -116,7 +137,8 @@ engine::Status collect(const std::vector<std::string>& paths, bool skipUnknown,
         }
         continue;
       }
-      if (!hasLintExtension(path) || name == kConfigFileName || !it->is_regular_file(typeError)) {
+      if (name == kConfigFileName || !it->is_regular_file(typeError) ||
+          !(hasLintExtension(path) || isExtensionlessJson(path))) {
         continue;
       }
       WorkItem item;

@@ -715,12 +715,60 @@ void extractAuthorizationDetails(const Node& root, Extractor* extractor) {
   }
 }
 
+// ---- one IAM API answer (the AWS CLI's output, or the raw response) ----
+// `aws iam get-policy-version` ({"PolicyVersion": {"Document": ...}}: what snapshots of the
+// AWS managed policies keep), `get-role-policy` / `get-user-policy` / `get-group-policy`
+// ({"RoleName": ..., "PolicyName": ..., "PolicyDocument": ...}) and `get-role`
+// ({"Role": {"AssumeRolePolicyDocument": ...}}). Documents may be URL-encoded, as in the API.
+
+bool isIamResponse(const Node& root) {
+  if (root.find("Statement") != nullptr) {
+    return false;  // a policy itself
+  }
+  const Node* version = root.get("PolicyVersion");
+  if (version != nullptr && version->isObject() && version->get("Document") != nullptr) {
+    return true;
+  }
+  const Node* role = root.get("Role");
+  if (role != nullptr && role->isObject() && role->get("AssumeRolePolicyDocument") != nullptr) {
+    return true;
+  }
+  return root.get("PolicyDocument") != nullptr && root.get("PolicyName") != nullptr;
+}
+
+void extractIamResponse(const Node& root, Extractor* extractor) {
+  if (const Node* version = root.get("PolicyVersion"); version != nullptr && version->isObject()) {
+    const Node* isDefault = version->get("IsDefaultVersion");
+    std::string label = "policy version " + textOf(*version, "VersionId");
+    if (isDefault != nullptr) {
+      label += isDefault->text == "true" ? " (default)" : " (not the default version)";
+    }
+    extractor->addPolicy(version->get("Document"), PolicyType::Identity, label);
+  }
+  if (const Node* role = root.get("Role"); role != nullptr && role->isObject()) {
+    extractor->addPolicy(role->get("AssumeRolePolicyDocument"), PolicyType::Trust,
+                         "role " + textOf(*role, "RoleName") + ": trust policy");
+  }
+  if (root.get("PolicyDocument") != nullptr) {
+    std::string who;
+    for (const PrincipalKind& kind : kPrincipalKinds) {
+      if (const std::string name = textOf(root, kind.nameKey); !name.empty()) {
+        who = std::string(kind.kind) + " " + name + ": ";
+      }
+    }
+    extractor->addPolicy(root.get("PolicyDocument"), PolicyType::Identity,
+                         who + "inline policy " + textOf(root, "PolicyName"));
+  }
+}
+
 bool looksLikePolicyText(std::string_view text) {
   return text.find("\"Statement\"") != std::string_view::npos ||
          text.find("AWSTemplateFormatVersion") != std::string_view::npos ||
          text.find("\"Resources\"") != std::string_view::npos ||
          text.find("\"format_version\"") != std::string_view::npos ||
-         text.find("DetailList\"") != std::string_view::npos;
+         text.find("DetailList\"") != std::string_view::npos ||
+         text.find("\"PolicyVersion\"") != std::string_view::npos ||
+         text.find("\"PolicyDocument\"") != std::string_view::npos;
 }
 
 bool isCloudFormation(const Node& root) {
@@ -851,6 +899,8 @@ const char* inputFormatName(InputFormat format) {
       return "terraform-plan";
     case InputFormat::AuthorizationDetails:
       return "authorization-details";
+    case InputFormat::IamResponse:
+      return "iam-response";
   }
   return "policy";
 }
@@ -963,6 +1013,12 @@ SourceFile loadSource(std::string_view path, std::string_view bytes, const Sourc
     file.recognized = true;
     file.format = InputFormat::AuthorizationDetails;
     extractAuthorizationDetails(root, &extractor);
+    return file;
+  }
+  if (root.isObject() && isIamResponse(root)) {
+    file.recognized = true;
+    file.format = InputFormat::IamResponse;
+    extractIamResponse(root, &extractor);
     return file;
   }
   if (root.isObject() && isCloudFormation(root)) {

@@ -22,9 +22,10 @@ enum class InputFormat {
   CloudFormationYaml,
   TerraformPlan,
   AuthorizationDetails,  // `aws iam get-account-authorization-details` output
+  IamResponse,  // one IAM API answer: get-policy-version, get-role-policy (user, group), get-role
 };
 // "policy", "cloudformation-json", "cloudformation-yaml", "terraform-plan",
-// "authorization-details".
+// "authorization-details", "iam-response".
 [[nodiscard]] const char* inputFormatName(InputFormat format);
 
 // The role a policy plays; decides which elements it needs or must not have (docs/lint.md,

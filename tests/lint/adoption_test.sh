@@ -157,4 +157,35 @@ printf '{"UserDetailList": [{"UserName": "x", "UserPolicyList": [{"PolicyName": 
 run 1 "details: a broken URL-encoded document is reported" lint "$dir/broken-details.json"
 check "details: ... as a URL-encoded policy problem" has "$dir/out" "URL-encoded policy document:"
 
+# ---- one IAM API answer: get-policy-version, get-role-policy, get-role ----
+# What snapshots of the AWS managed policies keep (one get-policy-version output per policy,
+# without a file extension), and what `aws iam get-role-policy ... > p.json` writes.
+mkdir -p "$dir/iam"
+cat > "$dir/iam/AdminLike" << 'JSON'
+{"PolicyVersion": {"CreateDate": "2024-01-01T00:00:00Z", "VersionId": "v3", "IsDefaultVersion": true,
+ "Document": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}}}
+JSON
+printf '#!/bin/sh\necho not json\n' > "$dir/iam/script"
+run 1 "iam response: an extensionless get-policy-version file in a directory is linted" lint "$dir/iam"
+check "iam response: its Allow-all is found" has "$dir/out" "PS303"
+"$bin" lint --format json "$dir/iam" > "$dir/json" 2>&1
+check "iam response: detected by shape" has "$dir/json" '"format": "iam-response"'
+check "iam response: one file, the script left alone" has "$dir/json" '"files": 1'
+check "iam response: labelled with the version" has "$dir/json" '"policy": "policy version v3 (default)"'
+cat > "$dir/role-policy.json" << 'JSON'
+{"RoleName": "app", "PolicyName": "reader",
+ "PolicyDocument": "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22s3%3AGetObjekt%22%2C%22Resource%22%3A%22*%22%7D%5D%7D"}
+JSON
+"$bin" lint --format json "$dir/role-policy.json" > "$dir/json" 2>&1
+check "iam response: get-role-policy (URL-encoded) names role and policy" \
+  has "$dir/json" '"policy": "role app: inline policy reader"'
+check "iam response: ... and its document is linted" has "$dir/json" 's3:GetObjekt'
+cat > "$dir/role.json" << 'JSON'
+{"Role": {"RoleName": "open", "Arn": "arn:aws:iam::111122223333:role/open",
+ "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+ "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]}}}
+JSON
+run 1 "iam response: get-role's trust policy open to everyone blocks" lint "$dir/role.json"
+check "iam response: ... read as a trust policy" has "$dir/out" "role open: trust policy"
+
 finish
