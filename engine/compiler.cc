@@ -3,13 +3,19 @@
 // condition operators and constant condition values are parsed once here, so that the
 // evaluator (engine/evaluator.h) only compares.
 #include <algorithm>
+#include <exception>
 #include <iterator>
+#include <optional>
+#include <system_error>
+#include <thread>
 #include <tuple>
 #include <utility>
 
 #include "engine/internal/compiled.h"
+#include "engine/internal/policy_split.h"
 #include "engine/internal/recent_texts.h"
 #include "engine/policy_set.h"
+#include "engine/source_location.h"
 #include "grammar/number.h"
 #include "grammar/policy_variable.h"
 #include "grammar/wildcard.h"
@@ -25,7 +31,8 @@ namespace {
 class Compiler {
  public:
   explicit Compiler(CompiledSet* set)
-      : diagnostics_(&set->diagnostics),
+      : storage_(&set->parts),
+        diagnostics_(&set->diagnostics),
         strings_(&set->strings),
         texts_(&set->texts),
         resourceMatchers_(&set->resourceMatchers) {}
@@ -48,22 +55,53 @@ class Compiler {
   }
 
   // Reads and compiles each statement as it is read: no PolicyDocument is kept. Diagnostics
-  // come in the same order as above (the reader's, then the compiler's).
+  // come in the same order as above (the reader's, then the compiler's). A large policy is
+  // compiled in two parts on two threads when its text allows (compileInParts).
   Result<CompiledPolicy> compilePolicy(const PolicyText& text, PolicyKind kind,
                                        std::size_t policyIndex, const PolicyParseOptions& options) {
+    if (text.json.size() >= options.secondThreadMinBytes &&
+        std::thread::hardware_concurrency() > 1) {
+      if (std::optional<CompiledPolicy> policy = compileInParts(text, kind, policyIndex, options)) {
+        return std::move(*policy);
+      }
+    }
+    Diagnostics found;
+    auto policy = readAndCompile(text.name, text.json, kind, policyIndex, options, &found);
+    if (policy.ok()) {
+      found.appendTo(diagnostics_);
+    }
+    return policy;
+  }
+
+ private:
+  // A policy's diagnostics: the reader's (in source order), then the compiler's (in statement
+  // order).
+  struct Diagnostics {
+    std::vector<Diagnostic> reader;
+    std::vector<Diagnostic> compiler;
+    void appendTo(std::vector<Diagnostic>* out) {
+      out->insert(out->end(), std::make_move_iterator(reader.begin()),
+                  std::make_move_iterator(reader.end()));
+      out->insert(out->end(), std::make_move_iterator(compiler.begin()),
+                  std::make_move_iterator(compiler.end()));
+    }
+  };
+
+  Result<CompiledPolicy> readAndCompile(const std::string& name, std::string_view json,
+                                        PolicyKind kind, std::size_t policyIndex,
+                                        const PolicyParseOptions& options, Diagnostics* found) {
     PolicyDocument header;
-    header.name = text.name;
+    header.name = name;
     header.kind = kind;
     ranges_.clear();
     valueRanges_.clear();
     knownValues_.clear();
     CompiledPolicy policy;
     policy.kind = kind;
-    policy.name = text.name;
-    std::vector<Diagnostic> compileWarnings;
-    std::vector<Diagnostic>* const diagnostics = std::exchange(diagnostics_, &compileWarnings);
+    policy.name = name;
+    std::vector<Diagnostic>* const diagnostics = std::exchange(diagnostics_, &found->compiler);
     const Status status =
-        readPolicy(text.json, options, &header, [&](Statement& statement, std::size_t count) {
+        readPolicy(json, options, &header, [&](Statement& statement, std::size_t count) {
           policy.statements.reserve(count);
           if (policy.statements.empty()) {
             startPools(&policy);
@@ -77,14 +115,150 @@ class Compiler {
     if (!status.ok()) {
       return status;
     }
-    diagnostics_->insert(diagnostics_->end(), header.warnings.begin(), header.warnings.end());
-    diagnostics_->insert(diagnostics_->end(), std::make_move_iterator(compileWarnings.begin()),
-                         std::make_move_iterator(compileWarnings.end()));
+    found->reader = std::move(header.warnings);
     finishPolicy(&policy);
     return policy;
   }
 
- private:
+  // A policy of many statements, compiled as two: this thread reads and compiles the first
+  // statements, a second thread (with its own compiler and storage, kept in the set) the
+  // others, each part with its own index; the evaluator goes through both (CompiledPolicy::
+  // rest). Statement numbers, positions and diagnostics come out as from one pass.
+  // Returns nullopt (nothing changed) when the text cannot be cut, when either part does not
+  // read (the whole text then gets the one-pass reading and its messages), or when the parts
+  // could not be told apart from the text (see policy_split.h), or share a Sid (the duplicate
+  // warning needs the one pass).
+  std::optional<CompiledPolicy> compileInParts(const PolicyText& text, PolicyKind kind,
+                                               std::size_t policyIndex,
+                                               const PolicyParseOptions& options) {
+    const std::optional<PolicyCut> cut = findPolicyCut(text.json, text.json.size() / 2);
+    if (!cut) {
+      return std::nullopt;
+    }
+    PolicyParseOptions partOptions = options;
+    partOptions.secondThreadMinBytes = SIZE_MAX;
+    partOptions.onSecondThread = nullptr;
+    auto storage = std::make_unique<CompiledSet>();
+    FirstPartHandoff handoff;
+    SidTable firstSids;  // published to the second thread: outlives it
+    SecondPart second;
+    std::optional<std::thread> worker;
+    try {
+      worker.emplace([&] {
+        try {
+          if (options.onSecondThread) {
+            options.onSecondThread(text.json.size());
+          }
+          Compiler compiler(storage.get());
+          second.policy = compiler.readAndCompile(text.name, secondPartText(text.json, *cut), kind,
+                                                  policyIndex, partOptions, &second.found);
+          second.finish(text.json, *cut, &handoff);
+        } catch (...) {
+          second.failure = std::current_exception();
+        }
+      });
+    } catch (const std::system_error&) {
+      return std::nullopt;  // no second thread to be had
+    }
+    struct Join {  // on every way out, exceptions included
+      std::optional<std::thread>* thread;
+      ~Join() {
+        if ((*thread)->joinable()) {
+          (*thread)->join();
+        }
+      }
+    } join{&worker};
+    struct Unblock {  // the second thread never waits for a first part that failed
+      FirstPartHandoff* handoff;
+      ~Unblock() { handoff->publish(FirstPartHandoff::kFailed, nullptr); }
+    } unblock{&handoff};
+    Diagnostics firstFound;
+    Result<CompiledPolicy> first = readAndCompile(text.name, firstPartText(text.json, *cut), kind,
+                                                  policyIndex, partOptions, &firstFound);
+    if (first.ok()) {
+      firstSids.reserve(first.value().statements.size());
+      for (const CompiledStatement& statement : first.value().statements) {
+        firstSids.add(statement.ref.sid);
+      }
+      handoff.publish(first.value().statements.size(), &firstSids);
+    }
+    handoff.publish(FirstPartHandoff::kFailed, nullptr);  // (no-op when published above)
+    (*worker).join();
+    if (second.failure) {
+      std::rethrow_exception(second.failure);
+    }
+    if (!first.ok() || !second.policy || !second.policy->ok() || second.sharesSid ||
+        !startsWhereCutSays(text.json, *cut, first.value())) {
+      return std::nullopt;
+    }
+    Diagnostics found;  // in the order of one pass: the readers', then the compilers'
+    found.reader = std::move(firstFound.reader);
+    found.reader.insert(found.reader.end(), std::make_move_iterator(second.found.reader.begin()),
+                        std::make_move_iterator(second.found.reader.end()));
+    found.compiler = std::move(firstFound.compiler);
+    found.compiler.insert(found.compiler.end(),
+                          std::make_move_iterator(second.found.compiler.begin()),
+                          std::make_move_iterator(second.found.compiler.end()));
+    found.appendTo(diagnostics_);
+    CompiledPolicy& head = first.value();
+    head.rest = std::make_unique<CompiledPolicy>(std::move(*second.policy).value());
+    storage_->push_back(std::move(storage));
+    countTwoPartCompile();
+    return std::move(head);
+  }
+
+  // The second part, finished on its own thread (its statements and diagnostics are in that
+  // core's cache): positions mapped to the whole text, statements numbered on from the first
+  // part's, and whether a Sid is in both parts.
+  struct SecondPart {
+    std::optional<Result<CompiledPolicy>> policy;
+    Diagnostics found;
+    bool sharesSid = false;
+    std::exception_ptr failure;
+
+    void finish(std::string_view text, const PolicyCut& cut, FirstPartHandoff* handoff) {
+      if (!policy->ok()) {
+        return;
+      }
+      std::vector<CompiledStatement>& statements = policy->value().statements;
+      const SecondPartPositions positions(text, cut);
+      for (CompiledStatement& statement : statements) {
+        positions.map(&statement.ref.line, &statement.ref.column);
+      }
+      // Its reader also warned about the root's elements before the statements (which the
+      // first part read too): only its statements' warnings are kept.
+      std::erase_if(found.reader, [&](const Diagnostic& d) {
+        return positions.beforeStatements(d.location.line, d.location.column);
+      });
+      for (std::vector<Diagnostic>* list : {&found.reader, &found.compiler}) {
+        for (Diagnostic& d : *list) {
+          positions.map(&d.location.line, &d.location.column);
+        }
+      }
+      const auto [firstStatements, firstSids] = handoff->wait();
+      if (firstStatements == FirstPartHandoff::kFailed) {
+        return;
+      }
+      for (CompiledStatement& statement : statements) {
+        statement.ref.statementIndex += firstStatements;
+        sharesSid = sharesSid || firstSids->contains(statement.ref.sid);
+      }
+    }
+  };
+
+  // True when the first part's first statement is where the cut's search thought statements
+  // start: the second part then has the same root elements before its statements.
+  static bool startsWhereCutSays(std::string_view text, const PolicyCut& cut,
+                                 const CompiledPolicy& first) {
+    if (first.statements.empty()) {
+      return false;
+    }
+    const TextPosition start =
+        LineIndex("", text.substr(0, cut.firstStatement + 1)).position(cut.firstStatement);
+    const StatementRef& firstRef = first.statements.front().ref;
+    return firstRef.line == start.line && firstRef.column == start.column;
+  }
+
   // Where one statement's parts start in the policy's pools, while the pools still grow.
   struct Ranges {
     std::uint32_t actions = 0;
@@ -432,6 +606,7 @@ class Compiler {
     }
   }
 
+  std::vector<std::unique_ptr<CompiledSet>>* storage_;
   std::vector<Diagnostic>* diagnostics_;
   InternedStrings* strings_;
   Arena* texts_;

@@ -661,17 +661,20 @@ void evaluateOne(const CompiledPolicy& policy, std::uint32_t i, EvalContext& ctx
 PolicyOutcome evaluatePolicy(const CompiledPolicy& policy, EvalContext& ctx) {
   PolicyOutcome outcome;
   outcome.present = true;
-  if (ctx.explain) {  // explanations cover every statement
-    for (std::uint32_t i = 0; i < policy.statements.size(); ++i) {
-      evaluateOne(policy, i, ctx, &outcome);
+  // A policy compiled in parts is its parts' statements in turn.
+  for (const CompiledPolicy* part = &policy; part != nullptr; part = part->rest.get()) {
+    if (ctx.explain) {  // explanations cover every statement
+      for (std::uint32_t i = 0; i < part->statements.size(); ++i) {
+        evaluateOne(*part, i, ctx, &outcome);
+      }
+      continue;
     }
-    return outcome;
-  }
-  // Only the statements the index points at can apply (statement_index.h). (Evaluating a
-  // statement never touches the candidates buffer the list may live in.)
-  for (const std::uint32_t i :
-       policy.index.candidates(ctx.facts, ctx.request, &ctx.buffers.candidates)) {
-    evaluateOne(policy, i, ctx, &outcome);
+    // Only the statements the index points at can apply (statement_index.h). (Evaluating a
+    // statement never touches the candidates buffer the list may live in.)
+    for (const std::uint32_t i :
+         part->index.candidates(ctx.facts, ctx.request, &ctx.buffers.candidates)) {
+      evaluateOne(*part, i, ctx, &outcome);
+    }
   }
   return outcome;
 }

@@ -13,6 +13,13 @@ namespace policysim::engine {
 
 struct PolicyParseOptions {
   std::size_t maxBytes = std::size_t{256} << 20U;  // per document
+  // PolicySet::compile reads and compiles a policy text of at least this many bytes in two
+  // parts on two threads (when the machine has more than one core and the text has the usual
+  // shape); SIZE_MAX: always on the calling thread. Results are the same either way.
+  std::size_t secondThreadMinBytes = std::size_t{2} << 20U;
+  // Runs first on that second thread, with the policy text's size: where a program that tunes
+  // its allocator prepares the thread's heap (the CLI does, cli/policy_loading.cc).
+  std::function<void(std::size_t policyBytes)> onSecondThread;
 };
 
 // Parses one policy document. `name` labels messages (usually the file path).

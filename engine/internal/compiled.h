@@ -151,6 +151,9 @@ struct CompiledPolicy {
   std::vector<ResourcePattern> resources;
   std::vector<CompiledCondition> conditions;
   std::vector<ConditionValue> values;
+  // A large policy compiled in two parts on two threads: the statements after these, with
+  // their own pools and index (numbered on from these). Evaluated as if they followed.
+  std::unique_ptr<CompiledPolicy> rest;
 };
 
 // A set of strings found by std::string_view too (no temporary string per lookup).
@@ -176,6 +179,9 @@ struct CompiledSet {
   std::vector<CompiledPolicy> rcps;
   std::optional<CompiledPolicy> vpcEndpoint;
   std::vector<Diagnostic> diagnostics;
+  // The storage (texts, keys, matchers) of policy parts compiled on other threads (see
+  // CompiledPolicy::rest).
+  std::vector<std::unique_ptr<CompiledSet>> parts;
 };
 
 // Decodes standard padded base64. Returns false on invalid input (unpadded included).

@@ -7,7 +7,10 @@
 #include <fstream>
 #include <memory>
 #include <sstream>
+#include <string>
+#include <thread>
 
+#include "engine/internal/policy_split.h"
 #include "engine/policy_json.h"
 #include "engine/policy_set.h"
 #include "engine/request_json.h"
@@ -142,7 +145,8 @@ TEST(HotPath, VariablesAndEveryOperatorFamilyAllocateNothing) {
 // The statement index's lookups (engine/internal/statement_index.h): prefix and suffix
 // wildcard actions, resource prefixes and equality conditions by value, with three and more
 // candidate lists merged, allocate nothing once the thread's buffer has grown.
-TEST(HotPath, StatementIndexLookupsAllocateNothing) {
+// Statements of every shape the index places, and a Deny it cannot place.
+std::string indexedShapesPolicy() {
   std::string text = R"({"Version":"2012-10-17","Statement":[)";
   for (int i = 0; i < 200; ++i) {
     const std::string id = std::to_string(i);
@@ -167,7 +171,10 @@ TEST(HotPath, StatementIndexLookupsAllocateNothing) {
   }
   text +=
       R"(,{"Effect":"Deny","NotAction":"iam:*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]})";
-  const auto set = compileIdentity(text);
+  return text;
+}
+
+void expectIndexedShapesAllocateNothing(const PolicySet& set) {
   const std::string user = R"({"principal":"arn:aws:iam::111122223333:user/alice",)";
   const auto batch = requests({
       user + R"("action":"ec2:Op12","context":{}})",
@@ -178,7 +185,28 @@ TEST(HotPath, StatementIndexLookupsAllocateNothing) {
       user +
           R"("action":"s3:GetObject","resource":"arn:aws:s3:::shared/x","context":{"aws:PrincipalTag/team":"team8","aws:SecureTransport":"false"}})",
   });
-  expectNoAllocations(*set, batch,
+  expectNoAllocations(set, batch,
                       {DecisionKind::Allowed, DecisionKind::Allowed, DecisionKind::Allowed,
                        DecisionKind::Allowed, DecisionKind::ExplicitDeny});
+}
+
+TEST(HotPath, StatementIndexLookupsAllocateNothing) {
+  expectIndexedShapesAllocateNothing(*compileIdentity(indexedShapesPolicy()));
+}
+
+// A large policy is compiled in two parts on two threads, each with its own index: a decision
+// goes through both, still without allocating.
+TEST(HotPath, PolicyCompiledInTwoPartsAllocatesNothing) {
+  if (std::thread::hardware_concurrency() < 2) {
+    GTEST_SKIP() << "one core: policies are always compiled in one pass here";
+  }
+  PolicySetTexts texts;
+  texts.identity.push_back(PolicyText{"policy.json", indexedShapesPolicy()});
+  PolicyParseOptions options;
+  options.secondThreadMinBytes = 0;  // as if it were large
+  const std::size_t before = internal::twoPartCompilesForTesting();
+  auto set = PolicySet::compile(texts, options);
+  ASSERT_TRUE(set.ok()) << set.status().toString();
+  ASSERT_EQ(internal::twoPartCompilesForTesting(), before + 1);
+  expectIndexedShapesAllocateNothing(*set.value());
 }

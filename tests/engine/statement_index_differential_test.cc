@@ -7,15 +7,20 @@
 //   - the engine with the index, and with it bypassed (StatementIndex::bypassForTesting): the
 //     decision, the deciding statements in order, the missing context keys and the errors must
 //     be equal;
-//   - the independent reference evaluator (tests/reference): the decision must be equal.
+//   - the independent reference evaluator (tests/reference): the decision must be equal;
+//   - the engine with each policy compiled in two parts on two threads, each part with its
+//     own index (engine/internal/policy_split.h): everything must be equal to one pass.
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <memory>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "engine/decision.h"
+#include "engine/internal/policy_split.h"
 #include "engine/internal/statement_index.h"
 #include "engine/policy_set.h"
 #include "tests/reference/random_cases.h"
@@ -227,6 +232,7 @@ class StatementIndexDifferentialTest : public ::testing::TestWithParam<std::uint
 TEST_P(StatementIndexDifferentialTest, IndexedEqualsUnindexedAndReference) {
   Rand r(GetParam());
   int allowed = 0;
+  int splitSets = 0;
   constexpr int kCases = 1500;
   for (int index = 0; index < kCases; ++index) {
     const CaseSpec spec = indexCase(r);
@@ -237,6 +243,18 @@ TEST_P(StatementIndexDifferentialTest, IndexedEqualsUnindexedAndReference) {
     ASSERT_TRUE(ref) << error;
     auto set = engine::PolicySet::compile(eng->texts);
     ASSERT_TRUE(set.ok()) << set.status().toString();
+    // Every other case also in two parts (a thread and a second compile per case: the
+    // sanitizer build's longest test otherwise).
+    std::shared_ptr<const engine::PolicySet> twoParts;
+    if (index % 2 == 0) {
+      engine::PolicyParseOptions inParts;
+      inParts.secondThreadMinBytes = 0;
+      const std::size_t before = engine::internal::twoPartCompilesForTesting();
+      auto compiled = engine::PolicySet::compile(eng->texts, inParts);
+      ASSERT_TRUE(compiled.ok()) << compiled.status().toString();
+      splitSets += engine::internal::twoPartCompilesForTesting() > before ? 1 : 0;
+      twoParts = compiled.value();
+    }
     const engine::Decision indexed = set.value()->evaluate(eng->request, false);
     StatementIndex::bypassForTesting(true);
     const engine::Decision full = set.value()->evaluate(eng->request, false);
@@ -248,11 +266,22 @@ TEST_P(StatementIndexDifferentialTest, IndexedEqualsUnindexedAndReference) {
     ASSERT_EQ(missing(indexed), missing(full)) << where;
     ASSERT_EQ(indexed.errors, full.errors) << where;
     ASSERT_EQ(indexed.kind, expected) << where;
+    if (twoParts) {
+      const engine::Decision parts = twoParts->evaluate(eng->request, false);
+      ASSERT_EQ(parts.kind, indexed.kind) << where;
+      ASSERT_EQ(refs(parts), refs(indexed)) << where;
+      ASSERT_EQ(missing(parts), missing(indexed)) << where;
+      ASSERT_EQ(parts.errors, indexed.errors) << where;
+    }
     allowed += indexed.kind == engine::DecisionKind::Allowed ? 1 : 0;
   }
   // The vocabularies meet: a good share of the cases is allowed, a good share is not.
   EXPECT_GT(allowed, kCases / 10);
   EXPECT_LT(allowed, kCases * 9 / 10);
+  // Most of those sets had a policy compiled in two parts (where the machine has two cores).
+  if (std::thread::hardware_concurrency() > 1) {
+    EXPECT_GT(splitSets, kCases / 4);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Seeds, StatementIndexDifferentialTest,

@@ -1,0 +1,198 @@
+#include "engine/internal/policy_split.h"
+
+#include <atomic>
+#include <cstring>
+
+#include "engine/internal/statement_index.h"  // hashText
+
+namespace policysim::engine::internal {
+namespace {
+
+// How far past its starting point a search looks before giving up (the text is then compiled
+// whole; a statement of a megabyte is not what splitting is for).
+constexpr std::size_t kMaxScan = std::size_t{1} << 20U;
+
+bool isJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+std::size_t skipSpace(std::string_view text, std::size_t at) {
+  while (at < text.size() && isJsonSpace(text[at])) {
+    ++at;
+  }
+  return at;
+}
+
+// Offset just past the '[' of the first `"Statement" : [` (whitespace allowed between).
+std::optional<std::size_t> statementArrayStart(std::string_view text) {
+  constexpr std::string_view kKey = "\"Statement\"";
+  for (std::size_t at = text.find(kKey); at != std::string_view::npos && at < kMaxScan;
+       at = text.find(kKey, at + 1)) {
+    std::size_t next = skipSpace(text, at + kKey.size());
+    if (next >= text.size() || text[next] != ':') {
+      continue;
+    }
+    next = skipSpace(text, next + 1);
+    if (next < text.size() && text[next] == '[') {
+      return next + 1;
+    }
+  }
+  return std::nullopt;
+}
+
+// Offset of the ']' that closes the root's last member, when the text ends with "] }" (and
+// whitespace).
+std::optional<std::size_t> lastArrayEnd(std::string_view text) {
+  std::size_t at = text.size();
+  auto previous = [&]() -> char {  // the previous non-space byte, or 0
+    while (at > 0 && isJsonSpace(text[at - 1])) {
+      --at;
+    }
+    return at > 0 ? text[--at] : '\0';
+  };
+  if (previous() != '}' || previous() != ']') {
+    return std::nullopt;
+  }
+  return at;
+}
+
+}  // namespace
+
+std::optional<PolicyCut> findPolicyCut(std::string_view text, std::size_t near) {
+  const std::optional<std::size_t> arrayStart = statementArrayStart(text);
+  const std::optional<std::size_t> arrayEnd = lastArrayEnd(text);
+  if (!arrayStart || !arrayEnd || near < *arrayStart || near >= *arrayEnd) {
+    return std::nullopt;
+  }
+  PolicyCut out;
+  out.firstStatement = skipSpace(text, *arrayStart);
+  // The first "}, {" at or after `near`: a statement's end, a comma and the next one's start.
+  for (std::size_t close = text.find('}', near);; close = text.find('}', close + 1)) {
+    if (close == std::string_view::npos || close >= *arrayEnd || close - near > kMaxScan) {
+      return std::nullopt;
+    }
+    out.comma = skipSpace(text, close + 1);
+    if (out.comma < *arrayEnd && text[out.comma] == ',') {
+      out.cut = skipSpace(text, out.comma + 1);
+      if (out.cut < *arrayEnd && text[out.cut] == '{' && out.cut > out.firstStatement) {
+        return out;
+      }
+    }
+  }
+}
+
+std::string firstPartText(std::string_view text, const PolicyCut& cut) {
+  std::string out;
+  out.reserve(cut.comma + 2);
+  out.append(text.substr(0, cut.comma)).append("]}");
+  return out;
+}
+
+std::string secondPartText(std::string_view text, const PolicyCut& cut) {
+  std::string out;
+  out.reserve(cut.firstStatement + text.size() - cut.cut);
+  out.append(text.substr(0, cut.firstStatement)).append(text.substr(cut.cut));
+  return out;
+}
+
+namespace {
+
+// The 1-based line and byte column of text[offset] (counting line feeds, as LineIndex does),
+// with memchr and memrchr: a one-line policy of megabytes is scanned at memory speed.
+TextPosition positionIn(std::string_view text, std::size_t offset) {
+  const char* const begin = text.data();
+  const char* const end = begin + offset;
+  std::size_t lines = 1;
+  const char* at = begin;
+  while (const void* found = std::memchr(at, '\n', static_cast<std::size_t>(end - at))) {
+    ++lines;
+    at = static_cast<const char*>(found) + 1;
+  }
+  const void* lastBreak = offset == 0 ? nullptr : memrchr(begin, '\n', offset);
+  const std::size_t column =
+      lastBreak == nullptr ? offset + 1
+                           : static_cast<std::size_t>(end - static_cast<const char*>(lastBreak));
+  return {lines, column};
+}
+
+}  // namespace
+
+SecondPartPositions::SecondPartPositions(std::string_view text, const PolicyCut& cut) {
+  const TextPosition join = positionIn(text, cut.firstStatement);
+  const TextPosition at = positionIn(text, cut.cut);
+  joinLine_ = join.line;
+  joinColumn_ = join.column;
+  cutLine_ = at.line;
+  cutColumn_ = at.column;
+}
+
+void SidTable::reserve(std::size_t sids) {
+  std::size_t capacity = 16;
+  while (capacity < sids * 2) {
+    capacity *= 2;
+  }
+  fingerprints_.assign(capacity, kEmpty);
+  sids_.assign(capacity, std::string_view());
+}
+
+namespace {
+std::uint32_t fingerprintOf(std::uint64_t hash) {
+  return static_cast<std::uint32_t>(hash >> 32U) | 1U;  // never kEmpty
+}
+}  // namespace
+
+void SidTable::add(std::string_view sid) {
+  if (sid.empty()) {
+    return;
+  }
+  const std::uint64_t hash = hashText(sid);
+  const std::size_t mask = fingerprints_.size() - 1;
+  std::size_t slot = hash & mask;
+  while (fingerprints_[slot] != kEmpty) {  // (a repeated Sid takes a second slot)
+    slot = (slot + 1) & mask;
+  }
+  fingerprints_[slot] = fingerprintOf(hash);
+  sids_[slot] = sid;
+}
+
+bool SidTable::contains(std::string_view sid) const {
+  if (sid.empty() || fingerprints_.empty()) {
+    return false;
+  }
+  const std::uint64_t hash = hashText(sid);
+  const std::uint32_t fingerprint = fingerprintOf(hash);
+  const std::size_t mask = fingerprints_.size() - 1;
+  for (std::size_t slot = hash & mask; fingerprints_[slot] != kEmpty; slot = (slot + 1) & mask) {
+    if (fingerprints_[slot] == fingerprint && sids_[slot] == sid) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void FirstPartHandoff::publish(std::size_t statements, const SidTable* sids) {
+  {
+    std::lock_guard lock(mutex_);
+    if (published_) {
+      return;
+    }
+    published_ = true;
+    statements_ = statements;
+    sids_ = sids;
+  }
+  ready_.notify_all();
+}
+
+std::pair<std::size_t, const SidTable*> FirstPartHandoff::wait() {
+  std::unique_lock lock(mutex_);
+  ready_.wait(lock, [&] { return published_; });
+  return {statements_, sids_};
+}
+
+namespace {
+std::atomic<std::size_t> twoPartCompiles{0};
+}  // namespace
+
+void countTwoPartCompile() { twoPartCompiles.fetch_add(1, std::memory_order_relaxed); }
+
+std::size_t twoPartCompilesForTesting() { return twoPartCompiles.load(std::memory_order_relaxed); }
+
+}  // namespace policysim::engine::internal

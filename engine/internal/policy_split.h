@@ -1,0 +1,113 @@
+// Cutting a large policy's text in two policies that hold its first and last statements, so
+// that the two halves are read and compiled on two threads at once (Compiler::compileInParts
+// in engine/compiler.cc), and what the two threads exchange.
+//
+// Nothing here parses: the cut is found by looking at bytes, and may fall in the wrong place
+// (inside a string, or inside a statement). The compiler proves it right afterwards: the first
+// part reads as a valid policy only if the cut is between two statements of the root's
+// Statement array (its text ends the array there: in a string the string never closes, inside
+// a statement "]}" closes the wrong brackets), and its first statement must start where the
+// search thought statements start. Anything else, or a Sid in both parts, and the policy is
+// compiled whole, in one pass, as if never cut.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "engine/status.h"
+
+namespace policysim::engine::internal {
+
+// Where to cut: offsets in the original text.
+struct PolicyCut {
+  std::size_t firstStatement = 0;  // the first statement's '{'
+  std::size_t comma = 0;           // the comma before the cut
+  std::size_t cut = 0;             // the second part's first statement's '{'
+};
+
+// The cut of a policy whose text has the shape {"Version": ..., "Statement": [{...}, ...]}
+// (Statement last, an array of objects), at the first "}, {" at or after `near`; nullopt when
+// the text does not look like that or no cut is found within a reasonable distance.
+[[nodiscard]] std::optional<PolicyCut> findPolicyCut(std::string_view text, std::size_t near);
+
+// The text up to the comma before the cut, closed with "]}": the first statements.
+[[nodiscard]] std::string firstPartText(std::string_view text, const PolicyCut& cut);
+
+// The text without the statements before the cut: the root's elements up to the first
+// statement, then the cut's statement and what follows. Positions in it map back to the
+// original with SecondPartPositions.
+[[nodiscard]] std::string secondPartText(std::string_view text, const PolicyCut& cut);
+
+// Maps a position in secondPartText (at or after its statements' start) to the same byte's
+// position in the original text. Lines and columns are 1-based, columns count bytes.
+class SecondPartPositions {
+ public:
+  SecondPartPositions(std::string_view text, const PolicyCut& cut);
+  // Before the first statement (the root's elements, read by the first part too).
+  [[nodiscard]] bool beforeStatements(std::size_t line, std::size_t column) const {
+    return line < joinLine_ || (line == joinLine_ && column < joinColumn_);
+  }
+  void map(std::size_t* line, std::size_t* column) const {
+    if (*line == 0) {
+      return;  // no position
+    }
+    if (*line == joinLine_) {
+      *column = *column - joinColumn_ + cutColumn_;
+    }
+    *line = *line - joinLine_ + cutLine_;
+  }
+
+ private:
+  std::size_t joinLine_ = 1;  // where the statements start in the second part
+  std::size_t joinColumn_ = 1;
+  std::size_t cutLine_ = 1;  // and in the original
+  std::size_t cutColumn_ = 1;
+};
+
+// The Sids of the first part's statements, which the second part's thread looks its own up in
+// (a Sid in both parts needs the one-pass duplicate warning). Open addressing over 32-bit
+// fingerprints of their hashes: half a megabyte for 50,000 statements, read from the other
+// core; the texts (views, which must outlive the table) are compared only when a fingerprint
+// matches.
+class SidTable {
+ public:
+  void reserve(std::size_t sids);  // before add(): the table does not grow
+  void add(std::string_view sid);  // an empty Sid is not added
+  [[nodiscard]] bool contains(std::string_view sid) const;
+
+ private:
+  static constexpr std::uint32_t kEmpty = 0;
+  std::vector<std::uint32_t> fingerprints_;
+  std::vector<std::string_view> sids_;
+};
+
+// What the first part's thread hands the second once its statements are compiled: how many
+// there are (kFailed: the first part did not read) and their Sids. Published once; later
+// calls do nothing. wait() blocks until then.
+class FirstPartHandoff {
+ public:
+  static constexpr std::size_t kFailed = SIZE_MAX;
+  void publish(std::size_t statements, const SidTable* sids);
+  std::pair<std::size_t, const SidTable*> wait();
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  bool published_ = false;
+  std::size_t statements_ = kFailed;
+  const SidTable* sids_ = nullptr;
+};
+
+// Policies compiled in two parts since the process started (for tests: that a case exercised
+// the two-part path, or did not).
+void countTwoPartCompile();
+[[nodiscard]] std::size_t twoPartCompilesForTesting();
+
+}  // namespace policysim::engine::internal

@@ -1,0 +1,339 @@
+// A large policy compiled in two parts on two threads (engine/internal/policy_split.h,
+// Compiler::compileInParts) must be the policy compiled in one pass: the same decisions,
+// explanations (statement numbers, lines and columns), diagnostics in the same order, and the
+// same error when the text is invalid. Each case is compiled both ways (secondThreadMinBytes 0
+// and SIZE_MAX) and the two printed outcomes compared; the two-part counter tells whether the
+// case took the two-part path or fell back to one pass.
+#include "engine/internal/policy_split.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "engine/decision_format.h"
+#include "engine/policy_json.h"
+#include "engine/policy_set.h"
+#include "engine/request_json.h"
+#include "engine/source_location.h"
+
+namespace policysim::engine::internal {
+namespace {
+
+constexpr std::string_view kThree =
+    R"({"Version":"2012-10-17","Statement":[{"Sid":"A"},{"Sid":"B"}, {"Sid":"C"}]})";
+
+TEST(PolicyCut, CutsAtTheFirstStatementBoundaryAfterNear) {
+  const auto cut = findPolicyCut(kThree, kThree.find("\"B\""));
+  ASSERT_TRUE(cut.has_value());
+  EXPECT_EQ(cut->firstStatement, kThree.find("{\"Sid\":\"A\""));
+  EXPECT_EQ(cut->cut, kThree.find("{\"Sid\":\"C\""));
+  EXPECT_EQ(firstPartText(kThree, *cut),
+            R"({"Version":"2012-10-17","Statement":[{"Sid":"A"},{"Sid":"B"}]})");
+  EXPECT_EQ(secondPartText(kThree, *cut), R"({"Version":"2012-10-17","Statement":[{"Sid":"C"}]})");
+}
+
+TEST(PolicyCut, NoCutWhenTheTextIsNotShapedForIt) {
+  // Statement not the last member, not an array, no boundary after `near`, `near` outside it.
+  EXPECT_FALSE(
+      findPolicyCut(R"({"Statement":[{"Sid":"A"},{"Sid":"B"}],"Version":"2012-10-17"})", 14)
+          .has_value());
+  EXPECT_FALSE(findPolicyCut(R"({"Version":"2012-10-17","Statement":{"Sid":"A"}})", 30));
+  EXPECT_FALSE(findPolicyCut(kThree, kThree.find("\"C\"")));
+  EXPECT_FALSE(findPolicyCut(kThree, 3));
+  EXPECT_FALSE(findPolicyCut("", 0));
+  EXPECT_FALSE(findPolicyCut("]}", 0));
+}
+
+// Every byte of the second part (from its statements on) maps back to the line and column of
+// the same byte in the original, whatever the line breaks (LF, CRLF) before and at the cut.
+TEST(PolicyCut, SecondPartPositionsMapBackToTheOriginal) {
+  const std::string text =
+      "{\r\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Sid\": \"A\"},\n"
+      "    {\"Sid\": \"B\"},  {\"Sid\": \"C\"},\r\n\n    {\"Sid\": \"D\"}\n  ]\n}\n";
+  const LineIndex original("", text);
+  std::set<std::size_t> cuts;
+  for (std::size_t near = 0; near < text.size(); ++near) {
+    const auto cut = findPolicyCut(text, near);
+    if (!cut || !cuts.insert(cut->cut).second) {
+      continue;
+    }
+    const std::string second = secondPartText(text, *cut);
+    const LineIndex inSecond("", second);
+    const SecondPartPositions positions(text, *cut);
+    const std::size_t shift = cut->cut - cut->firstStatement;
+    for (std::size_t at = cut->firstStatement; at < second.size(); ++at) {
+      const TextPosition p = inSecond.position(at);
+      ASSERT_FALSE(positions.beforeStatements(p.line, p.column)) << at;
+      std::size_t line = p.line;
+      std::size_t column = p.column;
+      positions.map(&line, &column);
+      const TextPosition expected = original.position(at + shift);
+      ASSERT_EQ(line, expected.line) << "cut " << cut->cut << ", byte " << at;
+      ASSERT_EQ(column, expected.column) << "cut " << cut->cut << ", byte " << at;
+    }
+    const TextPosition head = inSecond.position(cut->firstStatement - 1);
+    EXPECT_TRUE(positions.beforeStatements(head.line, head.column));
+  }
+  EXPECT_EQ(cuts.size(), 3U);  // before B, C and D
+}
+
+TEST(SidTable, FindsWhatWasAddedByText) {
+  SidTable table;
+  table.reserve(3);
+  const std::string owned[] = {"Alpha", "Beta", "Alpha"};  // the views must outlive the table
+  for (const std::string& sid : owned) {
+    table.add(sid);
+  }
+  table.add("");
+  EXPECT_TRUE(table.contains("Alpha"));
+  EXPECT_TRUE(table.contains(std::string("Be") + "ta"));
+  EXPECT_FALSE(table.contains("alpha"));  // Sids compare exactly
+  EXPECT_FALSE(table.contains("Gamma"));
+  EXPECT_FALSE(table.contains(""));  // a statement without a Sid shares nothing
+  EXPECT_FALSE(SidTable().contains("Alpha"));
+}
+
+// --- One pass against two parts -------------------------------------------------------------
+
+struct Outcome {
+  std::string text;  // everything printed: status, diagnostics, decisions with explanations
+  bool twoParts = false;
+};
+
+Outcome compileAndDecide(const std::string& policy, PolicyKind kind, bool twoParts,
+                         const std::vector<std::string>& requestLines) {
+  static std::vector<std::shared_ptr<const PolicySet>> keepAlive;  // decisions view the sets
+  PolicySetTexts texts;
+  PolicyText text{"policy.json", policy};
+  if (kind == PolicyKind::Resource) {
+    texts.resource = text;
+  } else {
+    texts.identity.push_back(text);
+  }
+  PolicyParseOptions options;
+  options.secondThreadMinBytes = twoParts ? 0 : SIZE_MAX;
+  const std::size_t before = twoPartCompilesForTesting();
+  auto set = PolicySet::compile(texts, options);
+  Outcome out;
+  out.twoParts = twoPartCompilesForTesting() > before;
+  if (!set.ok()) {
+    out.text = "error: " + set.status().toString();
+    return out;
+  }
+  keepAlive.push_back(set.value());
+  for (const Diagnostic& d : set.value()->diagnostics()) {
+    out.text += d.toString() + "\n";
+  }
+  for (const std::string& line : requestLines) {
+    auto requests = parseRequests(line, "request.json");
+    EXPECT_TRUE(requests.ok()) << requests.status().toString();
+    for (const Request& request : requests.value()) {
+      const Decision decision = set.value()->evaluate(request, true);
+      out.text += formatDecisionJson(request, decision) + "\n";
+      out.text += formatDecisionText(request, decision, true) + "\n";
+      for (const StatementExplanation& e : decision.explanations) {
+        out.text += statementLabel(e.statement) + " #" +
+                    std::to_string(e.statement.statementIndex) +
+                    (e.applies ? " applies\n" : " does not apply\n");
+      }
+      // Without explanations, through the index of each part.
+      const Decision fast = set.value()->evaluate(PreparedRequest(request), false);
+      out.text += std::string(decisionName(fast.kind)) + "\n";
+      for (const StatementRef& ref : fast.matchedStatements) {
+        out.text += statementLabel(ref) + "\n";
+      }
+    }
+  }
+  return out;
+}
+
+// The two-part path needs a second core.
+#define REQUIRE_TWO_CORES()                                                    \
+  if (std::thread::hardware_concurrency() < 2) {                               \
+    GTEST_SKIP() << "one core: policies are always compiled in one pass here"; \
+  }
+
+// Compiles both ways and compares; returns whether the two-part path was taken.
+bool expectSameAsOnePass(const std::string& policy, const std::vector<std::string>& requests,
+                         PolicyKind kind = PolicyKind::Identity) {
+  const Outcome one = compileAndDecide(policy, kind, false, requests);
+  const Outcome two = compileAndDecide(policy, kind, true, requests);
+  EXPECT_FALSE(one.twoParts);
+  EXPECT_EQ(two.text, one.text);
+  return two.twoParts;
+}
+
+const std::string kUser = R"("principal":"arn:aws:iam::111122223333:user/alice",)";
+
+std::vector<std::string> someRequests(int statements) {
+  std::vector<std::string> out;
+  for (int i = 0; i < statements; i += 7) {
+    const std::string id = std::to_string(i);
+    out.push_back("{" + kUser + R"("action":"ec2:Op)" + id + R"(","context":{}})");
+    out.push_back("{" + kUser + R"("action":"s3:GetObject","resource":"arn:aws:s3:::t-)" + id +
+                  R"(/x","context":{"aws:PrincipalTag/team":"team)" + id +
+                  R"(","aws:username":"alice","aws:MultiFactorAuthAge":"30"}})");
+  }
+  out.push_back("{" + kUser + R"("action":"iam:CreateUser","resource":"*","context":{}})");
+  return out;
+}
+
+// Statement i of a policy mixing what the reader and the compiler warn about (in both parts),
+// what the index places in every way, policy variables and a failing condition value.
+std::string statementText(int i, const std::string& sid) {
+  const std::string id = std::to_string(i);
+  std::string s = "{";
+  if (!sid.empty()) {
+    s += R"("Sid":")" + sid + R"(",)";
+  }
+  switch (i % 8) {
+    case 0:
+      return s + R"("Effect":"Allow","Action":"ec2:Op)" + id + R"(","Resource":"*"})";
+    case 1:
+      return s + R"("Effect":"Allow","Action":"ec2:Op)" + id + R"(*","Resource":"*"})";
+    case 2:
+      return s + R"("Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::t-)" + id +
+             R"(/*"})";
+    case 3:
+      return s + R"("Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::t-*",)" +
+             R"("Condition":{"StringEquals":{"aws:PrincipalTag/team":"team)" + id + R"("}}})";
+    case 4:  // warns (compiler): fewer than six ARN fields
+      return s + R"("Effect":"Allow","Action":"s3:PutObject","Resource":"arn:aws:s3)" + id +
+             R"("})";
+    case 5:  // fails closed (compiler warning), a Deny that applies
+      return s + R"("Effect":"Deny","Action":"iam:*","Resource":"*",)" +
+             R"("Condition":{"NumericLessThan":{"aws:MultiFactorAuthAge":"abc"}}})";
+    case 6:  // warns (reader): an empty list
+      return s + R"("Effect":"Allow","Action":[],"Resource":"*"})";
+    default:  // a policy variable, escapes
+      return s +
+             R"("Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::t-\u0031/${aws:username}/)" +
+             id + R"("})";
+  }
+}
+
+std::string policyText(int statements, const std::string& separator,
+                       const std::vector<std::string>& sids) {
+  std::string text =
+      "{" + separator + R"("Version": "2012-10-17",)" + separator + R"("Statement": [)" + separator;
+  for (int i = 0; i < statements; ++i) {
+    text += (i == 0 ? "" : "," + separator) +
+            statementText(i, sids.empty() ? "S" + std::to_string(i) : sids[i]);
+  }
+  return text + separator + "]" + separator + "}" + separator;
+}
+
+TEST(TwoPartCompile, MinifiedPolicyIsCompiledInTwoPartsWithTheSameOutcome) {
+  REQUIRE_TWO_CORES();
+  EXPECT_TRUE(expectSameAsOnePass(policyText(60, "", {}), someRequests(60)));
+}
+
+TEST(TwoPartCompile, PrettyPrintedPolicyKeepsLinesAndColumns) {
+  REQUIRE_TWO_CORES();
+  EXPECT_TRUE(expectSameAsOnePass(policyText(60, "\n    ", {}), someRequests(60)));
+  EXPECT_TRUE(expectSameAsOnePass(policyText(61, "\r\n\t", {}), someRequests(61)));
+}
+
+TEST(TwoPartCompile, WarningsOfEveryKindInBothParts) {
+  REQUIRE_TWO_CORES();
+  std::vector<std::string> sids;
+  for (int i = 0; i < 60; ++i) {
+    sids.push_back(i % 5 == 0 ? "S-" + std::to_string(i) : "");  // not alphanumeric: a warning
+  }
+  sids[50] = "Dup";
+  sids[55] = "Dup";  // a duplicate within the second part: warned there, as in one pass
+  EXPECT_TRUE(expectSameAsOnePass(policyText(60, "\n", sids), someRequests(60)));
+}
+
+TEST(TwoPartCompile, PolicyWithoutVersionWarnsOnce) {
+  REQUIRE_TWO_CORES();
+  std::string text = policyText(40, "\n", {});
+  text.erase(text.find(R"("Version")"), std::string_view(R"("Version": "2012-10-17",)").size());
+  EXPECT_TRUE(expectSameAsOnePass(text, someRequests(40)));
+}
+
+TEST(TwoPartCompile, SidInBothPartsFallsBackToOnePass) {
+  std::vector<std::string> sids;
+  for (int i = 0; i < 60; ++i) {
+    sids.push_back(std::string("S").append(std::to_string(i)));
+  }
+  sids[55] = "S3";  // the duplicate warning needs both parts' Sids
+  EXPECT_FALSE(expectSameAsOnePass(policyText(60, "", sids), someRequests(60)));
+}
+
+TEST(TwoPartCompile, CutInsideAStringFallsBackToOnePass) {
+  // Every statement holds "}, {" in a string before its own end: the cut lands in a string,
+  // the first part does not read, and the policy is compiled in one pass.
+  std::string text = R"({"Version":"2012-10-17","Statement":[)";
+  for (int i = 0; i < 40; ++i) {
+    text += (i == 0 ? "" : ",") + std::string(R"({"Effect":"Allow","Action":"ec2:Op)") +
+            std::to_string(i) +
+            R"(","Resource":"*","Condition":{"StringEquals":{"aws:username":"a}, {b"}}})";
+  }
+  text += "]}";
+  EXPECT_FALSE(expectSameAsOnePass(text, someRequests(40)));
+}
+
+TEST(TwoPartCompile, InvalidTextGivesTheOnePassError) {
+  const std::string valid = policyText(60, "\n", {});
+  std::string late = valid;  // a statement element AWS does not know, in the second part
+  late.insert(late.rfind("\"Effect\""), R"("Foo":1,)");
+  EXPECT_FALSE(expectSameAsOnePass(late, someRequests(7)));
+  std::string syntax = valid;  // a missing comma in the second part
+  syntax.erase(syntax.rfind(','), 1);
+  EXPECT_FALSE(expectSameAsOnePass(syntax, someRequests(7)));
+  std::string early = valid;  // and in the first part
+  early.erase(early.find("},") + 1, 1);
+  EXPECT_FALSE(expectSameAsOnePass(early, someRequests(7)));
+}
+
+TEST(TwoPartCompile, ResourcePolicyInTwoParts) {
+  REQUIRE_TWO_CORES();
+  std::string text = R"({"Version":"2012-10-17","Id":"[tenants]","Statement":[)";
+  for (int i = 0; i < 40; ++i) {
+    const std::string id = std::to_string(i);
+    text.append(i == 0 ? "" : ",").append(R"({"Sid":"T)").append(id);
+    text.append(
+        R"(","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:user/alice"},)");
+    text.append(R"("Action":"s3:GetObject","Resource":"arn:aws:s3:::t-)")
+        .append(id)
+        .append(R"(/*"})");
+  }
+  text += "]}";
+  EXPECT_TRUE(expectSameAsOnePass(text, someRequests(40), PolicyKind::Resource));
+}
+
+TEST(TwoPartCompile, TextsThePolicyDoesNotStartWithStayInOnePass) {
+  // Version after Statement: the reader keeps the statements until it has the Version; no cut.
+  EXPECT_FALSE(expectSameAsOnePass(
+      R"({"Statement":[{"Effect":"Allow","Action":"ec2:Op1","Resource":"*"},)"
+      R"({"Effect":"Allow","Action":"ec2:Op7","Resource":"*"}],"Version":"2012-10-17"})",
+      someRequests(8)));
+}
+
+TEST(TwoPartCompile, SecondThreadHookRunsOnTheSecondThread) {
+  REQUIRE_TWO_CORES();
+  PolicySetTexts texts;
+  texts.identity.push_back(PolicyText{"policy.json", policyText(40, "", {})});
+  PolicyParseOptions options;
+  options.secondThreadMinBytes = 0;
+  std::vector<std::size_t> sizes;
+  std::thread::id ranOn;
+  options.onSecondThread = [&](std::size_t bytes) {
+    sizes.push_back(bytes);
+    ranOn = std::this_thread::get_id();
+  };
+  const std::size_t before = twoPartCompilesForTesting();
+  ASSERT_TRUE(PolicySet::compile(texts, options).ok());
+  ASSERT_EQ(twoPartCompilesForTesting(), before + 1);
+  ASSERT_EQ(sizes.size(), 1U);
+  EXPECT_EQ(sizes[0], texts.identity[0].json.size());
+  EXPECT_NE(ranOn, std::this_thread::get_id());
+}
+
+}  // namespace
+}  // namespace policysim::engine::internal
