@@ -46,7 +46,10 @@ Status readFileInto(const std::string& path, std::string* text, std::size_t maxB
     if (size > maxBytes) {
       return overLimit(path, maxBytes, limitOption, fmt::format("{} bytes, ", size));
     }
-    text->reserve(static_cast<std::size_t>(size));
+    // The whole file straight into the string (one copy, not two through a buffer), then the
+    // loop below checks that nothing follows.
+    text->resize(static_cast<std::size_t>(size));
+    text->resize(std::fread(text->data(), 1, text->size(), file.get()));
   }
   // Never more than maxBytes + 1 bytes: enough to tell that a stream (or a file that grew since
   // fstat) is over the limit.
