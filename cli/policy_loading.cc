@@ -59,6 +59,23 @@ engine::Result<engine::PoliciesByKind<Policy>> loadAll(const PolicyFiles& files,
 // the load will touch is then done on the second core, not in the load's own page faults.
 // MADV_POPULATE_WRITE changes no content (pages already there stay as they are), so it never
 // races with the memory the load uses. Stops early, and is joined, when the load is over.
+// The size of a regular file, else 0 (a stream, a file that cannot be read).
+std::size_t fileSize(const std::string& path) {
+  struct stat info {};
+  if (path != "-" && ::stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode)) {
+    return static_cast<std::size_t>(info.st_size);
+  }
+  return 0;
+}
+
+std::size_t largestFile(const PolicyFiles& files) {
+  std::size_t largest = 0;
+  for (const auto& [kind, path] : files.byKind()) {
+    largest = std::max(largest, fileSize(path));
+  }
+  return largest;
+}
+
 // Policies from this size on are loaded with the heap tuned (below).
 constexpr std::size_t kLargeLoadBytes = std::size_t{4} << 20U;
 // Blocks of this size or more are mmapped by malloc, once the heap is tuned.
@@ -112,10 +129,7 @@ bool prepareHeapForLargeLoad(const PolicyFiles& files, HeapPrefault* prefault) {
   }
   std::size_t bytes = 0;
   for (const auto& [kind, path] : files.byKind()) {
-    struct stat info {};
-    if (path != "-" && ::stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode)) {
-      bytes += static_cast<std::size_t>(info.st_size);
-    }
+    bytes += fileSize(path);
   }
   if (bytes < kLargeLoadBytes) {
     return false;
@@ -129,8 +143,10 @@ bool prepareHeapForLargeLoad(const PolicyFiles& files, HeapPrefault* prefault) {
   const std::size_t touched = std::min(bytes * 5, reserve);
   // (glibc caps the mmap threshold at 32 MiB; a trim threshold below the reservation would
   // give it back at the first free.)
-  mmapThreshold = std::min(bytes * 2, std::size_t{32} << 20U);
-  mallopt(M_MMAP_THRESHOLD, static_cast<int>(mmapThreshold));
+  const std::size_t threshold = std::min(bytes * 2, std::size_t{32} << 20U);
+  if (mallopt(M_MMAP_THRESHOLD, static_cast<int>(threshold)) == 1) {
+    mmapThreshold = threshold;
+  }
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
   mallopt(M_TOP_PAD, static_cast<int>(reserve));
   void* probe = std::malloc(kHugePage);  // grows the heap by `reserve` past it
@@ -166,7 +182,9 @@ void prepareThreadHeap(std::size_t policyBytes) {
     return;
   }
   const std::size_t block = mmapThreshold - (std::size_t{64} << 10U);
-  const std::size_t total = std::min(policyBytes * 5, std::size_t{1} << 30U);
+  // (A thread arena's heap is at most 64 MiB, and glibc unmaps a later heap as soon as it is
+  // all free, whatever the trim threshold: only the first heap's worth stays prepared.)
+  const std::size_t total = std::min(policyBytes * 5, std::size_t{60} << 20U);
   std::vector<void*> blocks;
   blocks.reserve(total / block + 1);
   for (std::size_t done = 0; done < total; done += block) {
@@ -261,7 +279,8 @@ engine::Result<std::shared_ptr<const engine::PolicySet>> compilePolicyFiles(
   options.maxBytes = files.maxBytes;
   // A large policy is compiled on both cores (see engine::PolicyParseOptions): the second one
   // is then not free to fault pages in.
-  const bool twoParts = std::thread::hardware_concurrency() > 1;
+  const bool twoParts =
+      std::thread::hardware_concurrency() > 1 && largestFile(files) >= options.secondThreadMinBytes;
   HeapPrefault prefault;
   if (prepareHeapForLargeLoad(files, twoParts ? nullptr : &prefault) && twoParts) {
     options.onSecondThread = prepareThreadHeap;

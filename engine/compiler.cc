@@ -3,6 +3,7 @@
 // condition operators and constant condition values are parsed once here, so that the
 // evaluator (engine/evaluator.h) only compares.
 #include <algorithm>
+#include <cstdint>
 #include <exception>
 #include <iterator>
 #include <optional>
@@ -59,7 +60,9 @@ class Compiler {
   // compiled in two parts on two threads when its text allows (compileInParts).
   Result<CompiledPolicy> compilePolicy(const PolicyText& text, PolicyKind kind,
                                        std::size_t policyIndex, const PolicyParseOptions& options) {
+    // (A text over the size limit is refused by the one-pass reader: its halves are not.)
     if (text.json.size() >= options.secondThreadMinBytes &&
+        text.json.size() <= std::min<std::size_t>(options.maxBytes, UINT32_MAX - 1) &&
         std::thread::hardware_concurrency() > 1) {
       if (std::optional<CompiledPolicy> policy = compileInParts(text, kind, policyIndex, options)) {
         return std::move(*policy);
@@ -124,7 +127,8 @@ class Compiler {
   // statements, a second thread (with its own compiler and storage, kept in the set) the
   // others, each part with its own index; the evaluator goes through both (CompiledPolicy::
   // rest). Statement numbers, positions and diagnostics come out as from one pass.
-  // Returns nullopt (nothing changed) when the text cannot be cut, when either part does not
+  // Returns nullopt (nothing changed but the set's shared storage, which keeps what the first
+  // part stored there) when the text cannot be cut, when either part does not
   // read (the whole text then gets the one-pass reading and its messages), or when the parts
   // could not be told apart from the text (see policy_split.h), or share a Sid (the duplicate
   // warning needs the one pass).
@@ -147,7 +151,10 @@ class Compiler {
       worker.emplace([&] {
         try {
           if (options.onSecondThread) {
-            options.onSecondThread(text.json.size());
+            try {
+              options.onSecondThread(text.json.size());
+            } catch (...) {  // a preparation that failed only costs speed
+            }
           }
           Compiler compiler(storage.get());
           second.policy = compiler.readAndCompile(text.name, secondPartText(text.json, *cut), kind,
@@ -224,6 +231,11 @@ class Compiler {
       const SecondPartPositions positions(text, cut);
       for (CompiledStatement& statement : statements) {
         positions.map(&statement.ref.line, &statement.ref.column);
+        if (statement.rare) {
+          for (PrincipalEntry& principal : statement.rare->principals) {
+            positions.map(&principal.position.line, &principal.position.column);
+          }
+        }
       }
       // Its reader also warned about the root's elements before the statements (which the
       // first part read too): only its statements' warnings are kept.

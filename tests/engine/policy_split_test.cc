@@ -104,18 +104,13 @@ struct Outcome {
   bool twoParts = false;
 };
 
-Outcome compileAndDecide(const std::string& policy, PolicyKind kind, bool twoParts,
-                         const std::vector<std::string>& requestLines) {
+Outcome compileAndDecide(const PolicySetTexts& texts, bool twoParts,
+                         const std::vector<std::string>& requestLines,
+                         std::size_t maxBytes = PolicyParseOptions().maxBytes) {
   static std::vector<std::shared_ptr<const PolicySet>> keepAlive;  // decisions view the sets
-  PolicySetTexts texts;
-  PolicyText text{"policy.json", policy};
-  if (kind == PolicyKind::Resource) {
-    texts.resource = text;
-  } else {
-    texts.identity.push_back(text);
-  }
   PolicyParseOptions options;
   options.secondThreadMinBytes = twoParts ? 0 : SIZE_MAX;
+  options.maxBytes = maxBytes;
   const std::size_t before = twoPartCompilesForTesting();
   auto set = PolicySet::compile(texts, options);
   Outcome out;
@@ -158,13 +153,25 @@ Outcome compileAndDecide(const std::string& policy, PolicyKind kind, bool twoPar
   }
 
 // Compiles both ways and compares; returns whether the two-part path was taken.
-bool expectSameAsOnePass(const std::string& policy, const std::vector<std::string>& requests,
-                         PolicyKind kind = PolicyKind::Identity) {
-  const Outcome one = compileAndDecide(policy, kind, false, requests);
-  const Outcome two = compileAndDecide(policy, kind, true, requests);
+bool expectSameAsOnePass(const PolicySetTexts& texts, const std::vector<std::string>& requests,
+                         std::size_t maxBytes = PolicyParseOptions().maxBytes) {
+  const Outcome one = compileAndDecide(texts, false, requests, maxBytes);
+  const Outcome two = compileAndDecide(texts, true, requests, maxBytes);
   EXPECT_FALSE(one.twoParts);
   EXPECT_EQ(two.text, one.text);
   return two.twoParts;
+}
+
+bool expectSameAsOnePass(const std::string& policy, const std::vector<std::string>& requests,
+                         PolicyKind kind = PolicyKind::Identity) {
+  PolicySetTexts texts;
+  PolicyText text{"policy.json", policy};
+  if (kind == PolicyKind::Resource) {
+    texts.resource = text;
+  } else {
+    texts.identity.push_back(text);
+  }
+  return expectSameAsOnePass(texts, requests);
 }
 
 const std::string kUser = R"("principal":"arn:aws:iam::111122223333:user/alice",)";
@@ -222,7 +229,7 @@ std::string policyText(int statements, const std::string& separator,
       "{" + separator + R"("Version": "2012-10-17",)" + separator + R"("Statement": [)" + separator;
   for (int i = 0; i < statements; ++i) {
     text += (i == 0 ? "" : "," + separator) +
-            statementText(i, sids.empty() ? "S" + std::to_string(i) : sids[i]);
+            statementText(i, sids.empty() ? std::string("S").append(std::to_string(i)) : sids[i]);
   }
   return text + separator + "]" + separator + "}" + separator;
 }
@@ -307,12 +314,49 @@ TEST(TwoPartCompile, ResourcePolicyInTwoParts) {
   EXPECT_TRUE(expectSameAsOnePass(text, someRequests(40), PolicyKind::Resource));
 }
 
+TEST(TwoPartCompile, SizeLimitAppliesToTheWholeText) {
+  PolicySetTexts texts;
+  texts.identity.push_back(PolicyText{"policy.json", policyText(60, "", {})});
+  const std::size_t size = texts.identity[0].json.size();
+  EXPECT_FALSE(expectSameAsOnePass(texts, someRequests(7), size - 1));  // refused either way
+  const Outcome refused = compileAndDecide(texts, true, {}, size - 1);
+  EXPECT_NE(refused.text.find("over the limit of"), std::string::npos) << refused.text;
+}
+
+TEST(TwoPartCompile, SeveralLargePoliciesOfEveryKind) {
+  REQUIRE_TWO_CORES();
+  PolicySetTexts texts;
+  texts.identity.push_back(PolicyText{"a.json", policyText(50, "", {})});
+  texts.identity.push_back(PolicyText{"b.json", policyText(30, "\n  ", {})});
+  std::string scp = policyText(40, "", {});  // SCPs allow what they list: ec2 and s3 here
+  texts.scps.push_back(PolicyText{"scp.json", scp});
+  texts.boundary = PolicyText{"boundary.json", policyText(45, "\n", {})};
+  texts.session = PolicyText{"session.json", policyText(20, "", {})};
+  const std::size_t before = twoPartCompilesForTesting();
+  expectSameAsOnePass(texts, someRequests(50));
+  EXPECT_GE(twoPartCompilesForTesting() - before, 5U);  // every policy, in the two-part run
+}
+
 TEST(TwoPartCompile, TextsThePolicyDoesNotStartWithStayInOnePass) {
   // Version after Statement: the reader keeps the statements until it has the Version; no cut.
   EXPECT_FALSE(expectSameAsOnePass(
       R"({"Statement":[{"Effect":"Allow","Action":"ec2:Op1","Resource":"*"},)"
       R"({"Effect":"Allow","Action":"ec2:Op7","Resource":"*"}],"Version":"2012-10-17"})",
       someRequests(8)));
+  // The first `"Statement": [` in the bytes is a condition key inside the first statement (the
+  // root's key is written with an escape): the cut's idea of where statements start is wrong,
+  // and the policy is compiled in one pass.
+  std::string text = R"({"Version":"2012-10-17","St\u0061tement":[)";
+  for (int i = 0; i < 40; ++i) {
+    const std::string sid = std::string("S").append(std::to_string(i));
+    text.append(i == 0 ? "" : ",").append(statementText(i, sid));
+    if (i == 0) {
+      text.insert(text.size() - 1,
+                  R"(,"Condition":{"ForAnyValue:StringEquals":{"Statement":["x","y"]}})");
+    }
+  }
+  text += "]}";
+  EXPECT_FALSE(expectSameAsOnePass(text, someRequests(40)));
 }
 
 TEST(TwoPartCompile, SecondThreadHookRunsOnTheSecondThread) {
