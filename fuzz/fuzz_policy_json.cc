@@ -3,7 +3,10 @@
 // derived from the document's own actions, resources and condition keys (so evaluation gets
 // past the action test). Properties: never crashes; errors carry FILE:LINE:COL inside the text;
 // compile never fails for a parsed document of the right kind; explain=false and explain=true
-// agree (see fuzz_engine.h).
+// agree (see fuzz_engine.h). The text is also compiled in two parts on two threads wherever it
+// can be cut (engine/internal/policy_split.h: secondThreadMinBytes = 0), which must give the
+// one-pass result: the same error, diagnostics, decisions and deciding statements (numbers,
+// lines, columns).
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -106,14 +109,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     engine::PolicySetTexts texts;
     texts.put(kind, engine::PolicyText{name, std::string(text)});
     auto fromText = engine::PolicySet::compile(texts);
+    engine::PolicyParseOptions inParts;
+    inParts.secondThreadMinBytes = 0;
+    auto fromTextInParts = engine::PolicySet::compile(texts, inParts);
     FUZZ_CHECK(fromText.ok() == parsed.ok(), "compile from text %s where parsing %s: %s",
                fromText.ok() ? "succeeded" : "failed", parsed.ok() ? "succeeded" : "failed",
                (fromText.ok() ? parsed.status() : fromText.status()).toString().c_str());
+    FUZZ_CHECK(fromTextInParts.ok() == parsed.ok(), "compile in two parts %s where parsing %s",
+               fromTextInParts.ok() ? "succeeded" : "failed", parsed.ok() ? "succeeded" : "failed");
     if (!parsed.ok()) {
       checkInputError(parsed.status(), text, name);
       FUZZ_CHECK(fromText.status().toString() == parsed.status().toString(),
                  "different errors: %s vs %s", fromText.status().toString().c_str(),
                  parsed.status().toString().c_str());
+      FUZZ_CHECK(fromTextInParts.status().toString() == parsed.status().toString(),
+                 "different errors in two parts: %s vs %s",
+                 fromTextInParts.status().toString().c_str(), parsed.status().toString().c_str());
       continue;
     }
     for (const engine::Diagnostic& warning : parsed.value().warnings) {
@@ -126,13 +137,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(set.ok(), "compile failed for a parsed %s policy: %s", engine::policyKindName(kind),
                set.status().toString().c_str());
     const auto& diagnostics = set.value()->diagnostics();
-    const auto& textDiagnostics = fromText.value()->diagnostics();
-    FUZZ_CHECK(diagnostics.size() == textDiagnostics.size(), "%zu diagnostics vs %zu from text",
-               diagnostics.size(), textDiagnostics.size());
-    for (std::size_t i = 0; i < diagnostics.size(); ++i) {
-      FUZZ_CHECK(diagnostics[i].toString() == textDiagnostics[i].toString(),
-                 "diagnostic %zu differs: %s vs %s", i, diagnostics[i].toString().c_str(),
-                 textDiagnostics[i].toString().c_str());
+    for (const auto* fromTextSet : {&fromText.value(), &fromTextInParts.value()}) {
+      const auto& textDiagnostics = (*fromTextSet)->diagnostics();
+      FUZZ_CHECK(diagnostics.size() == textDiagnostics.size(), "%zu diagnostics vs %zu from text",
+                 diagnostics.size(), textDiagnostics.size());
+      for (std::size_t i = 0; i < diagnostics.size(); ++i) {
+        FUZZ_CHECK(diagnostics[i].toString() == textDiagnostics[i].toString(),
+                   "diagnostic %zu differs: %s vs %s", i, diagnostics[i].toString().c_str(),
+                   textDiagnostics[i].toString().c_str());
+      }
     }
     checkEvaluation(*set.value(), fixed, name);
     for (const engine::Request& request : requests) {
@@ -140,6 +153,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       FUZZ_CHECK(set.value()->evaluate(request, false).kind ==
                      fromText.value()->evaluate(request, false).kind,
                  "the set compiled from text decides differently");
+      const engine::Decision whole = set.value()->evaluate(request, true);
+      const engine::Decision parts = fromTextInParts.value()->evaluate(request, true);
+      FUZZ_CHECK(whole.kind == parts.kind, "the set compiled in two parts decides differently");
+      FUZZ_CHECK(policysim::fuzz::refs(whole) == policysim::fuzz::refs(parts),
+                 "the set compiled in two parts names other deciding statements");
+      FUZZ_CHECK(whole.explanations.size() == parts.explanations.size(),
+                 "%zu statements explained vs %zu in two parts", whole.explanations.size(),
+                 parts.explanations.size());
+      for (std::size_t i = 0; i < whole.explanations.size(); ++i) {
+        const engine::StatementRef& a = whole.explanations[i].statement;
+        const engine::StatementRef& b = parts.explanations[i].statement;
+        FUZZ_CHECK(a.statementIndex == b.statementIndex && a.line == b.line &&
+                       a.column == b.column && a.sid == b.sid,
+                   "statement %zu: #%zu at %zu:%zu vs #%zu at %zu:%zu in two parts", i,
+                   a.statementIndex, a.line, a.column, b.statementIndex, b.line, b.column);
+      }
     }
   }
   return 0;
