@@ -16,7 +16,6 @@
 #include "engine/internal/policy_split.h"
 #include "engine/internal/recent_texts.h"
 #include "engine/policy_set.h"
-#include "engine/source_location.h"
 #include "grammar/number.h"
 #include "grammar/policy_variable.h"
 #include "grammar/wildcard.h"
@@ -146,7 +145,7 @@ class Compiler {
     FirstPartHandoff handoff;
     SidTable firstSids;  // published to the second thread: outlives it
     SecondPart second;
-    std::optional<std::thread> worker;
+    std::optional<std::jthread> worker;  // joined on every way out, exceptions included
     try {
       worker.emplace([&] {
         try {
@@ -167,15 +166,8 @@ class Compiler {
     } catch (const std::system_error&) {
       return std::nullopt;  // no second thread to be had
     }
-    struct Join {  // on every way out, exceptions included
-      std::optional<std::thread>* thread;
-      ~Join() {
-        if ((*thread)->joinable()) {
-          (*thread)->join();
-        }
-      }
-    } join{&worker};
-    struct Unblock {  // the second thread never waits for a first part that failed
+    struct Unblock {  // the second thread never waits for a first part that failed (before the
+                      // jthread's join, as a later local)
       FirstPartHandoff* handoff;
       ~Unblock() { handoff->publish(FirstPartHandoff::kFailed, nullptr); }
     } unblock{&handoff};
@@ -183,14 +175,16 @@ class Compiler {
     Result<CompiledPolicy> first = readAndCompile(text.name, firstPartText(text.json, *cut), kind,
                                                   policyIndex, partOptions, &firstFound);
     if (first.ok()) {
-      firstSids.reserve(first.value().statements.size());
+      std::vector<std::string_view> sids;
+      sids.reserve(first.value().statements.size());
       for (const CompiledStatement& statement : first.value().statements) {
-        firstSids.add(statement.ref.sid);
+        sids.push_back(statement.ref.sid);
       }
+      firstSids.build(std::move(sids));
       handoff.publish(first.value().statements.size(), &firstSids);
     }
     handoff.publish(FirstPartHandoff::kFailed, nullptr);  // (no-op when published above)
-    (*worker).join();
+    worker->join();
     if (second.failure) {
       std::rethrow_exception(second.failure);
     }
@@ -265,8 +259,7 @@ class Compiler {
     if (first.statements.empty()) {
       return false;
     }
-    const TextPosition start =
-        LineIndex("", text.substr(0, cut.firstStatement + 1)).position(cut.firstStatement);
+    const TextPosition start = positionInText(text, cut.firstStatement);
     const StatementRef& firstRef = first.statements.front().ref;
     return firstRef.line == start.line && firstRef.column == start.column;
   }

@@ -1,9 +1,8 @@
 #include "engine/internal/policy_split.h"
 
 #include <atomic>
+#include <cstdint>
 #include <cstring>
-
-#include "engine/internal/statement_index.h"  // hashText
 
 namespace policysim::engine::internal {
 namespace {
@@ -93,11 +92,7 @@ std::string secondPartText(std::string_view text, const PolicyCut& cut) {
   return out;
 }
 
-namespace {
-
-// The 1-based line and byte column of text[offset] (counting line feeds, as LineIndex does),
-// with memchr and memrchr: a one-line policy of megabytes is scanned at memory speed.
-TextPosition positionIn(std::string_view text, std::size_t offset) {
+TextPosition positionInText(std::string_view text, std::size_t offset) {
   const char* const begin = text.data();
   const char* const end = begin + offset;
   std::size_t lines = 1;
@@ -113,59 +108,31 @@ TextPosition positionIn(std::string_view text, std::size_t offset) {
   return {lines, column};
 }
 
-}  // namespace
-
 SecondPartPositions::SecondPartPositions(std::string_view text, const PolicyCut& cut) {
-  const TextPosition join = positionIn(text, cut.firstStatement);
-  const TextPosition at = positionIn(text, cut.cut);
+  const TextPosition join = positionInText(text, cut.firstStatement);
+  const TextPosition at = positionInText(text, cut.cut);
   joinLine_ = join.line;
   joinColumn_ = join.column;
   cutLine_ = at.line;
   cutColumn_ = at.column;
 }
 
-void SidTable::reserve(std::size_t sids) {
-  std::size_t capacity = 16;
-  while (capacity < sids * 2) {
-    capacity *= 2;
+void SidTable::build(std::vector<std::string_view> sids) {
+  std::erase(sids, std::string_view());
+  std::vector<std::uint64_t> hashes(sids.size());
+  for (std::size_t i = 0; i < sids.size(); ++i) {
+    hashes[i] = hashText(sids[i]);
   }
-  fingerprints_.assign(capacity, kEmpty);
-  sids_.assign(capacity, std::string_view());
-}
-
-namespace {
-std::uint32_t fingerprintOf(std::uint64_t hash) {
-  return static_cast<std::uint32_t>(hash >> 32U) | 1U;  // never kEmpty
-}
-}  // namespace
-
-void SidTable::add(std::string_view sid) {
-  if (sid.empty()) {
-    return;
-  }
-  const std::uint64_t hash = hashText(sid);
-  const std::size_t mask = fingerprints_.size() - 1;
-  std::size_t slot = hash & mask;
-  while (fingerprints_[slot] != kEmpty) {  // (a repeated Sid takes a second slot)
-    slot = (slot + 1) & mask;
-  }
-  fingerprints_[slot] = fingerprintOf(hash);
-  sids_[slot] = sid;
+  sids_ = std::move(sids);
+  slots_.build(hashes);
 }
 
 bool SidTable::contains(std::string_view sid) const {
-  if (sid.empty() || fingerprints_.empty()) {
-    return false;
+  bool found = false;
+  if (!sid.empty()) {
+    slots_.find(hashText(sid), [&](std::uint32_t i) { return found = sids_[i] == sid; });
   }
-  const std::uint64_t hash = hashText(sid);
-  const std::uint32_t fingerprint = fingerprintOf(hash);
-  const std::size_t mask = fingerprints_.size() - 1;
-  for (std::size_t slot = hash & mask; fingerprints_[slot] != kEmpty; slot = (slot + 1) & mask) {
-    if (fingerprints_[slot] == fingerprint && sids_[slot] == sid) {
-      return true;
-    }
-  }
-  return false;
+  return found;
 }
 
 void FirstPartHandoff::publish(std::size_t statements, const SidTable* sids) {

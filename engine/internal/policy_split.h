@@ -21,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/internal/statement_index.h"
 #include "engine/status.h"
 
 namespace policysim::engine::internal {
@@ -44,6 +45,10 @@ struct PolicyCut {
 // statement, then the cut's statement and what follows. Positions in it map back to the
 // original with SecondPartPositions.
 [[nodiscard]] std::string secondPartText(std::string_view text, const PolicyCut& cut);
+
+// The 1-based line and byte column of text[offset], as LineIndex gives them, without building
+// an index of every line (a one-line policy of megabytes is scanned at memory speed).
+[[nodiscard]] TextPosition positionInText(std::string_view text, std::size_t offset);
 
 // Maps a position in secondPartText (at or after its statements' start) to the same byte's
 // position in the original text. Lines and columns are 1-based, columns count bytes.
@@ -72,20 +77,17 @@ class SecondPartPositions {
 };
 
 // The Sids of the first part's statements, which the second part's thread looks its own up in
-// (a Sid in both parts needs the one-pass duplicate warning). Open addressing over 32-bit
-// fingerprints of their hashes: half a megabyte for 50,000 statements, read from the other
-// core; the texts (views, which must outlive the table) are compared only when a fingerprint
+// (a Sid in both parts needs the one-pass duplicate warning): the statement index's hash slots
+// over their hashes, the texts (views, which must outlive the table) compared only when a hash
 // matches.
 class SidTable {
  public:
-  void reserve(std::size_t sids);  // before add(): the table does not grow
-  void add(std::string_view sid);  // an empty Sid is not added
+  void build(std::vector<std::string_view> sids);  // empty Sids are left out
   [[nodiscard]] bool contains(std::string_view sid) const;
 
  private:
-  static constexpr std::uint32_t kEmpty = 0;
-  std::vector<std::uint32_t> fingerprints_;
   std::vector<std::string_view> sids_;
+  HashSlots slots_;
 };
 
 // What the first part's thread hands the second once its statements are compiled: how many

@@ -83,18 +83,26 @@ TEST(PolicyCut, SecondPartPositionsMapBackToTheOriginal) {
 
 TEST(SidTable, FindsWhatWasAddedByText) {
   SidTable table;
-  table.reserve(3);
   const std::string owned[] = {"Alpha", "Beta", "Alpha"};  // the views must outlive the table
-  for (const std::string& sid : owned) {
-    table.add(sid);
-  }
-  table.add("");
+  table.build({owned[0], owned[1], owned[2], ""});
   EXPECT_TRUE(table.contains("Alpha"));
   EXPECT_TRUE(table.contains(std::string("Be") + "ta"));
   EXPECT_FALSE(table.contains("alpha"));  // Sids compare exactly
   EXPECT_FALSE(table.contains("Gamma"));
   EXPECT_FALSE(table.contains(""));  // a statement without a Sid shares nothing
   EXPECT_FALSE(SidTable().contains("Alpha"));
+}
+
+// positionInText gives LineIndex's answer at every offset of a text with LF and CRLF breaks.
+TEST(PolicyCut, PositionInTextIsLineIndexs) {
+  const std::string text = "{\r\n  \"a\": [\n\n    1\r\n  ]\n}";
+  const LineIndex lines("", text);
+  for (std::size_t at = 0; at < text.size(); ++at) {
+    const TextPosition expected = lines.position(at);
+    const TextPosition got = positionInText(text, at);
+    EXPECT_EQ(got.line, expected.line) << at;
+    EXPECT_EQ(got.column, expected.column) << at;
+  }
 }
 
 // --- One pass against two parts -------------------------------------------------------------
