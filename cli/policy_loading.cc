@@ -169,58 +169,100 @@ bool prepareHeapForLargeLoad(const PolicyFiles& files, HeapPrefault* prefault) {
   return true;
 }
 
-// The second thread of a two-part compile (engine::PolicyParseOptions::onSecondThread) gets
-// its own malloc arena, whose pages fault 4 KiB at a time: a quarter of that thread's time on
-// a 10 MB policy (9,800 faults against the main thread's 1,000). Once the heap is tuned as
-// above, the arena is grown here by about what the part will use, in blocks just below the
-// mmap threshold (so they come from the arena, and stay there when freed: trimming is off),
-// and that range is marked for transparent huge pages. Few blocks, because the header malloc
-// writes at each one's start is a 4 KiB page that keeps its 2 MiB range out of huge pages.
-void prepareThreadHeap(std::size_t policyBytes) {
-  constexpr std::size_t kHugePage = std::size_t{2} << 20U;
-  if (mmapThreshold <= kHugePage) {
-    return;
-  }
-  const std::size_t block = mmapThreshold - (std::size_t{64} << 10U);
-  // (A thread arena's heap is at most 64 MiB, and glibc unmaps a later heap as soon as it is
-  // all free, whatever the trim threshold: only the first heap's worth stays prepared.)
-  const std::size_t total = std::min(policyBytes * 5, std::size_t{60} << 20U);
-  std::vector<void*> blocks;
-  blocks.reserve(total / block + 1);
-  for (std::size_t done = 0; done < total; done += block) {
-    void* memory = std::malloc(block);
-    if (memory == nullptr) {
-      break;
+// The second thread of a two-part compile gets a malloc arena of its own, whose pages fault
+// 4 KiB at a time: a quarter of that thread's time on a 10 MB policy (9,800 faults against the
+// main thread's 1,000). glibc hands a new thread the arena of a thread that has exited, if
+// there is one: so, while the main thread reads the policy, a short-lived thread grows an
+// arena by about what the part will use, in blocks just below the mmap threshold (so they come
+// from the arena, and stay there when freed: trimming is off), marks that range for
+// transparent huge pages, frees the blocks and faults the range in until told to stop. When it
+// has exited, the engine's second thread inherits that arena ready to use: it no longer
+// prepares it at its start, in its part's time. Few blocks, because the header malloc writes at
+// each one's start is a 4 KiB page that keeps its 2 MiB range out of huge pages.
+class SecondArenaWarmup {
+ public:
+  SecondArenaWarmup() = default;
+  SecondArenaWarmup(const SecondArenaWarmup&) = delete;
+  SecondArenaWarmup& operator=(const SecondArenaWarmup&) = delete;
+  ~SecondArenaWarmup() { finish(); }
+
+  void start(std::size_t policyBytes) {
+    try {
+      thread_ = std::thread([this, policyBytes] { run(policyBytes); });
+    } catch (const std::system_error&) {  // no thread: the load runs without it
     }
-    blocks.push_back(memory);
   }
-  // Blocks follow one another in the arena's heap (a new heap starts a new range).
-  std::uintptr_t begin = 0;
-  std::uintptr_t end = 0;
-  auto mark = [&] {
-    const std::uintptr_t from = (begin + kHugePage - 1) & ~(kHugePage - 1);
-    const std::uintptr_t to = end & ~(kHugePage - 1);
-    if (to > from) {
-      madvise(reinterpret_cast<void*>(from), to - from, MADV_HUGEPAGE);
+  // Stops the faulting (within one huge page) and waits for the thread to exit.
+  void finish() {
+    stop_.store(true, std::memory_order_relaxed);
+    if (thread_.joinable()) {
+      thread_.join();
     }
-  };
-  for (void* memory : blocks) {
-    const auto at = reinterpret_cast<std::uintptr_t>(memory);
-    if (end != 0 && (at < end || at - end > 64)) {  // not right after the previous block
+  }
+
+ private:
+  void run(std::size_t policyBytes) {
+    constexpr std::size_t kHugePage = std::size_t{2} << 20U;
+    if (mmapThreshold <= kHugePage) {
+      return;
+    }
+    const std::size_t block = mmapThreshold - (std::size_t{64} << 10U);
+    // (A thread arena's heap is at most 64 MiB, and glibc unmaps a later heap as soon as it is
+    // all free, whatever the trim threshold: only the first heap's worth stays prepared.)
+    const std::size_t total = std::min(policyBytes * 5, std::size_t{60} << 20U);
+    std::vector<void*> blocks;
+    blocks.reserve(total / block + 1);
+    for (std::size_t done = 0; done < total; done += block) {
+      void* memory = std::malloc(block);
+      if (memory == nullptr) {
+        break;
+      }
+      blocks.push_back(memory);
+    }
+    // Blocks follow one another in the arena's heap (a new heap starts a new range).
+    std::vector<std::pair<std::uintptr_t, std::uintptr_t>> ranges;  // huge-page aligned
+    std::uintptr_t begin = 0;
+    std::uintptr_t end = 0;
+    auto mark = [&] {
+      const std::uintptr_t from = (begin + kHugePage - 1) & ~(kHugePage - 1);
+      const std::uintptr_t to = end & ~(kHugePage - 1);
+      if (to > from) {
+        madvise(reinterpret_cast<void*>(from), to - from, MADV_HUGEPAGE);
+        ranges.emplace_back(from, to);
+      }
+    };
+    for (void* memory : blocks) {
+      const auto at = reinterpret_cast<std::uintptr_t>(memory);
+      if (end != 0 && (at < end || at - end > 64)) {  // not right after the previous block
+        mark();
+        begin = at;
+      } else if (end == 0) {
+        begin = at;
+      }
+      end = at + block;
+    }
+    if (end != 0) {
       mark();
-      begin = at;
-    } else if (end == 0) {
-      begin = at;
     }
-    end = at + block;
+    for (void* memory : blocks) {
+      std::free(memory);
+    }
+    // Free memory of the arena: MADV_POPULATE_WRITE changes no content (Linux 5.14 and later;
+    // where it fails, the second thread faults its pages itself).
+    for (const auto& [from, to] : ranges) {
+      for (std::uintptr_t at = from; at < to && !stop_.load(std::memory_order_relaxed);
+           at += kHugePage) {
+        if (madvise(reinterpret_cast<void*>(at), std::min(kHugePage, to - at),
+                    MADV_POPULATE_WRITE) != 0) {
+          return;
+        }
+      }
+    }
   }
-  if (end != 0) {
-    mark();
-  }
-  for (void* memory : blocks) {
-    std::free(memory);
-  }
-}
+
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
 
 }  // namespace
 
@@ -282,12 +324,14 @@ engine::Result<std::shared_ptr<const engine::PolicySet>> compilePolicyFiles(
   const bool twoParts =
       std::thread::hardware_concurrency() > 1 && largestFile(files) >= options.secondThreadMinBytes;
   HeapPrefault prefault;
+  SecondArenaWarmup warmup;
   if (prepareHeapForLargeLoad(files, twoParts ? nullptr : &prefault) && twoParts) {
-    options.onSecondThread = prepareThreadHeap;
+    warmup.start(largestFile(files));
   }
   auto texts = loadAll<engine::PolicyText>(files, [&](const std::string& path, engine::PolicyKind) {
     return loadText(path, files.maxBytes);
   });
+  warmup.finish();  // its arena is free again, for the engine's second thread
   if (!texts.ok()) {
     return texts.status();
   }

@@ -89,9 +89,20 @@ class Compiler {
     }
   };
 
+  // One part of a policy compiled in two (compileInParts): its text, given back as soon as it
+  // is read (building the index then reuses that memory instead of faulting in more), and its
+  // statements' Sids (views of the set's copies) and their hashes (0: no Sid), taken while each
+  // statement is in cache.
+  struct Part {
+    std::string text;
+    std::vector<std::string_view> sids;
+    std::vector<std::uint64_t> sidHashes;
+  };
+
   Result<CompiledPolicy> readAndCompile(const std::string& name, std::string_view json,
                                         PolicyKind kind, std::size_t policyIndex,
-                                        const PolicyParseOptions& options, Diagnostics* found) {
+                                        const PolicyParseOptions& options, Diagnostics* found,
+                                        Part* part = nullptr) {
     PolicyDocument header;
     header.name = name;
     header.kind = kind;
@@ -102,6 +113,7 @@ class Compiler {
     policy.kind = kind;
     policy.name = name;
     std::vector<Diagnostic>* const diagnostics = std::exchange(diagnostics_, &found->compiler);
+    part_ = part;
     const Status status =
         readPolicy(json, options, &header, [&](Statement& statement, std::size_t count) {
           policy.statements.reserve(count);
@@ -114,6 +126,10 @@ class Compiler {
           compileStatement(header, policyIndex, statement, &policy);
         });
     diagnostics_ = diagnostics;
+    part_ = nullptr;
+    if (part != nullptr) {
+      std::string().swap(part->text);  // (nothing views it: the compiler copied what it keeps)
+    }
     if (!status.ok()) {
       return status;
     }
@@ -156,9 +172,10 @@ class Compiler {
             }
           }
           Compiler compiler(storage.get());
-          second.policy = compiler.readAndCompile(text.name, secondPartText(text.json, *cut), kind,
-                                                  policyIndex, partOptions, &second.found);
-          second.finish(text.json, *cut, &handoff);
+          second.part.text = secondPartText(text.json, *cut);
+          second.policy = compiler.readAndCompile(text.name, second.part.text, kind, policyIndex,
+                                                  partOptions, &second.found, &second.part);
+          second.finish(SecondPartPositions(text.json, *cut), &handoff);
         } catch (...) {
           second.failure = std::current_exception();
         }
@@ -169,21 +186,18 @@ class Compiler {
     struct Unblock {  // the second thread never waits for a first part that failed (before the
                       // jthread's join, as a later local)
       FirstPartHandoff* handoff;
-      ~Unblock() { handoff->publish(FirstPartHandoff::kFailed, nullptr); }
+      ~Unblock() { handoff->publish(FirstPartHandoff::FirstPart{}); }
     } unblock{&handoff};
     Diagnostics firstFound;
-    Result<CompiledPolicy> first = readAndCompile(text.name, firstPartText(text.json, *cut), kind,
-                                                  policyIndex, partOptions, &firstFound);
+    Part firstPart;
+    firstPart.text = firstPartText(text.json, *cut);
+    Result<CompiledPolicy> first = readAndCompile(text.name, firstPart.text, kind, policyIndex,
+                                                  partOptions, &firstFound, &firstPart);
     if (first.ok()) {
-      std::vector<std::string_view> sids;
-      sids.reserve(first.value().statements.size());
-      for (const CompiledStatement& statement : first.value().statements) {
-        sids.push_back(statement.ref.sid);
-      }
-      firstSids.build(std::move(sids));
-      handoff.publish(first.value().statements.size(), &firstSids);
+      firstSids.build(std::move(firstPart.sids), std::move(firstPart.sidHashes));
+      handoff.publish({first.value().statements.size(), &firstSids});
     }
-    handoff.publish(FirstPartHandoff::kFailed, nullptr);  // (no-op when published above)
+    handoff.publish(FirstPartHandoff::FirstPart{});  // failed (a no-op when published above)
     worker->join();
     if (second.failure) {
       std::rethrow_exception(second.failure);
@@ -209,27 +223,34 @@ class Compiler {
   }
 
   // The second part, finished on its own thread (its statements and diagnostics are in that
-  // core's cache): positions mapped to the whole text, statements numbered on from the first
-  // part's, and whether a Sid is in both parts.
+  // core's cache) in one pass once the first part is done: positions mapped to the whole
+  // text, statements numbered on from the first part's, and whether a Sid is in both parts.
   struct SecondPart {
+    Part part;
     std::optional<Result<CompiledPolicy>> policy;
     Diagnostics found;
     bool sharesSid = false;
     std::exception_ptr failure;
 
-    void finish(std::string_view text, const PolicyCut& cut, FirstPartHandoff* handoff) {
+    void finish(const SecondPartPositions& positions, FirstPartHandoff* handoff) {
       if (!policy->ok()) {
         return;
       }
+      const FirstPartHandoff::FirstPart first = handoff->wait();
+      if (first.statements == FirstPartHandoff::kFailed) {
+        return;
+      }
       std::vector<CompiledStatement>& statements = policy->value().statements;
-      const SecondPartPositions positions(text, cut);
-      for (CompiledStatement& statement : statements) {
+      for (std::size_t i = 0; i < statements.size(); ++i) {
+        CompiledStatement& statement = statements[i];
         positions.map(&statement.ref.line, &statement.ref.column);
         if (statement.rare) {
           for (PrincipalEntry& principal : statement.rare->principals) {
             positions.map(&principal.position.line, &principal.position.column);
           }
         }
+        statement.ref.statementIndex += first.statements;
+        sharesSid = sharesSid || first.sids->contains(statement.ref.sid, part.sidHashes[i]);
       }
       // Its reader also warned about the root's elements before the statements (which the
       // first part read too): only its statements' warnings are kept.
@@ -240,14 +261,6 @@ class Compiler {
         for (Diagnostic& d : *list) {
           positions.map(&d.location.line, &d.location.column);
         }
-      }
-      const auto [firstStatements, firstSids] = handoff->wait();
-      if (firstStatements == FirstPartHandoff::kFailed) {
-        return;
-      }
-      for (CompiledStatement& statement : statements) {
-        statement.ref.statementIndex += firstStatements;
-        sharesSid = sharesSid || firstSids->contains(statement.ref.sid);
       }
     }
   };
@@ -353,6 +366,10 @@ class Compiler {
         Ranges{sizeOf(policy->actions), sizeOf(policy->resources), sizeOf(policy->conditions)});
     CompiledStatement& out = policy->statements.emplace_back();
     out.ref.sid = texts_->store(statement.sid);
+    if (part_ != nullptr) {
+      part_->sids.push_back(out.ref.sid);
+      part_->sidHashes.push_back(statement.sid.empty() ? 0 : hashText(statement.sid));
+    }
     out.ref.policyKind = document.kind;
     out.ref.policyIndex = policyIndex;
     out.ref.statementIndex = statement.index;
@@ -616,6 +633,7 @@ class Compiler {
   InternedStrings* strings_;
   Arena* texts_;
   std::deque<ResourceMatcher>* resourceMatchers_;
+  Part* part_ = nullptr;  // while compiling one
   // Resource texts compiled so far, without and with policy variables (Version 2012-10-17).
   RecentTexts<const ResourceMatcher*> knownResources_[2];
   std::string lowered_;              // scratch for lower-casing, reused

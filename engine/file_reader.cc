@@ -46,14 +46,13 @@ Status readFileInto(const std::string& path, std::string* text, std::size_t maxB
     if (size > maxBytes) {
       return overLimit(path, maxBytes, limitOption, fmt::format("{} bytes, ", size));
     }
-    // The whole file straight into the string (one copy, not two through a buffer), then the
-    // loop below checks that nothing follows.
-    text->resize(static_cast<std::size_t>(size));
-    text->resize(std::fread(text->data(), 1, text->size(), file.get()));
+    // Room for the whole file; the loop below fills it. (Resizing first and reading into the
+    // string would write every byte twice: zeros, then the file.)
+    text->reserve(static_cast<std::size_t>(size));
   }
   // Never more than maxBytes + 1 bytes: enough to tell that a stream (or a file that grew since
   // fstat) is over the limit.
-  char buffer[1 << 16];
+  char buffer[1 << 16];  // small enough to stay in cache between the read and the append
   while (true) {
     const std::size_t want = std::min(sizeof buffer, maxBytes - text->size() + 1);
     const std::size_t n = std::fread(buffer, 1, want, file.get());

@@ -117,41 +117,44 @@ SecondPartPositions::SecondPartPositions(std::string_view text, const PolicyCut&
   cutColumn_ = at.column;
 }
 
-void SidTable::build(std::vector<std::string_view> sids) {
-  std::erase(sids, std::string_view());
-  std::vector<std::uint64_t> hashes(sids.size());
+void SidTable::build(std::vector<std::string_view> sids, std::vector<std::uint64_t> hashes) {
+  std::size_t kept = 0;
   for (std::size_t i = 0; i < sids.size(); ++i) {
-    hashes[i] = hashText(sids[i]);
+    if (!sids[i].empty()) {
+      sids[kept] = sids[i];
+      hashes[kept++] = hashes[i];
+    }
   }
+  sids.resize(kept);
+  hashes.resize(kept);
   sids_ = std::move(sids);
   slots_.build(hashes);
 }
 
-bool SidTable::contains(std::string_view sid) const {
+bool SidTable::contains(std::string_view sid, std::uint64_t hash) const {
   bool found = false;
   if (!sid.empty()) {
-    slots_.find(hashText(sid), [&](std::uint32_t i) { return found = sids_[i] == sid; });
+    slots_.find(hash, [&](std::uint32_t i) { return found = sids_[i] == sid; });
   }
   return found;
 }
 
-void FirstPartHandoff::publish(std::size_t statements, const SidTable* sids) {
+void FirstPartHandoff::publish(const FirstPart& first) {
   {
     std::lock_guard lock(mutex_);
     if (published_) {
       return;
     }
     published_ = true;
-    statements_ = statements;
-    sids_ = sids;
+    first_ = first;
   }
   ready_.notify_all();
 }
 
-std::pair<std::size_t, const SidTable*> FirstPartHandoff::wait() {
+FirstPartHandoff::FirstPart FirstPartHandoff::wait() {
   std::unique_lock lock(mutex_);
   ready_.wait(lock, [&] { return published_; });
-  return {statements_, sids_};
+  return first_;
 }
 
 namespace {

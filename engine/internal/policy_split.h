@@ -78,33 +78,36 @@ class SecondPartPositions {
 
 // The Sids of the first part's statements, which the second part's thread looks its own up in
 // (a Sid in both parts needs the one-pass duplicate warning): the statement index's hash slots
-// over their hashes, the texts (views, which must outlive the table) compared only when a hash
-// matches.
+// over their hashes (hashText, taken by the compiler; 0 for no Sid), the texts (views, which
+// must outlive the table) compared only when a hash matches.
 class SidTable {
  public:
-  void build(std::vector<std::string_view> sids);  // empty Sids are left out
-  [[nodiscard]] bool contains(std::string_view sid) const;
+  // sids[i] hashes to hashes[i]; empty Sids are left out.
+  void build(std::vector<std::string_view> sids, std::vector<std::uint64_t> hashes);
+  [[nodiscard]] bool contains(std::string_view sid, std::uint64_t hash) const;
 
  private:
   std::vector<std::string_view> sids_;
   HashSlots slots_;
 };
 
-// What the first part's thread hands the second once its statements are compiled: how many
-// there are (kFailed: the first part did not read) and their Sids. Published once; later
-// calls do nothing. wait() blocks until then.
+// What the first part's thread hands the second once its statements are compiled. Published
+// once; later calls do nothing. wait() blocks until then.
 class FirstPartHandoff {
  public:
   static constexpr std::size_t kFailed = SIZE_MAX;
-  void publish(std::size_t statements, const SidTable* sids);
-  std::pair<std::size_t, const SidTable*> wait();
+  struct FirstPart {
+    std::size_t statements = kFailed;  // how many (kFailed: the first part did not read)
+    const SidTable* sids = nullptr;
+  };
+  void publish(const FirstPart& first);
+  FirstPart wait();
 
  private:
   std::mutex mutex_;
   std::condition_variable ready_;
   bool published_ = false;
-  std::size_t statements_ = kFailed;
-  const SidTable* sids_ = nullptr;
+  FirstPart first_;
 };
 
 // Policies compiled in two parts since the process started (for tests: that a case exercised

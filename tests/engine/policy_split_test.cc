@@ -84,13 +84,26 @@ TEST(PolicyCut, SecondPartPositionsMapBackToTheOriginal) {
 TEST(SidTable, FindsWhatWasAddedByText) {
   SidTable table;
   const std::string owned[] = {"Alpha", "Beta", "Alpha"};  // the views must outlive the table
-  table.build({owned[0], owned[1], owned[2], ""});
-  EXPECT_TRUE(table.contains("Alpha"));
-  EXPECT_TRUE(table.contains(std::string("Be") + "ta"));
-  EXPECT_FALSE(table.contains("alpha"));  // Sids compare exactly
-  EXPECT_FALSE(table.contains("Gamma"));
-  EXPECT_FALSE(table.contains(""));  // a statement without a Sid shares nothing
-  EXPECT_FALSE(SidTable().contains("Alpha"));
+  table.build({owned[0], owned[1], owned[2], ""},
+              {hashText(owned[0]), hashText(owned[1]), hashText(owned[2]), 0});
+  auto contains = [&](const std::string& sid) { return table.contains(sid, hashText(sid)); };
+  EXPECT_TRUE(contains("Alpha"));
+  EXPECT_TRUE(contains(std::string("Be") + "ta"));
+  EXPECT_FALSE(contains("alpha"));  // Sids compare exactly
+  EXPECT_FALSE(contains("Gamma"));
+  EXPECT_FALSE(table.contains("", 0));  // a statement without a Sid shares nothing
+  EXPECT_FALSE(SidTable().contains("Alpha", hashText("Alpha")));
+}
+
+// The hashes come from the compiler: equal hashes only lead to comparing the texts.
+TEST(SidTable, ComparesTextsWhenHashesCollide) {
+  SidTable table;
+  const std::string owned[] = {"Alpha", "Beta"};
+  table.build({owned[0], owned[1]}, {7, 7});
+  EXPECT_TRUE(table.contains("Alpha", 7));
+  EXPECT_TRUE(table.contains("Beta", 7));
+  EXPECT_FALSE(table.contains("Gamma", 7));
+  EXPECT_FALSE(table.contains("Alpha", 8));
 }
 
 // positionInText gives LineIndex's answer at every offset of a text with LF and CRLF breaks.
