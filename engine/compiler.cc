@@ -94,7 +94,8 @@ class Compiler {
   // statements' Sids (views of the set's copies) and their hashes (0: no Sid), taken while each
   // statement is in cache.
   struct Part {
-    std::string text;
+    std::string text;                 // the second part's (the first is read where it stands)
+    bool endsAfterStatement = false;  // the first part's text: cut after a statement
     std::vector<std::string_view> sids;
     std::vector<std::uint64_t> sidHashes;
   };
@@ -114,8 +115,9 @@ class Compiler {
     policy.name = name;
     std::vector<Diagnostic>* const diagnostics = std::exchange(diagnostics_, &found->compiler);
     part_ = part;
-    const Status status =
-        readPolicy(json, options, &header, [&](Statement& statement, std::size_t count) {
+    const Status status = readPolicy(
+        json, options, &header,
+        [&](Statement& statement, std::size_t count) {
           policy.statements.reserve(count);
           if (policy.statements.empty()) {
             startPools(&policy);
@@ -124,7 +126,8 @@ class Compiler {
             reserveRecentTexts(count);
           }
           compileStatement(header, policyIndex, statement, &policy);
-        });
+        },
+        part != nullptr && part->endsAfterStatement);
     diagnostics_ = diagnostics;
     part_ = nullptr;
     if (part != nullptr) {
@@ -190,9 +193,10 @@ class Compiler {
     } unblock{&handoff};
     Diagnostics firstFound;
     Part firstPart;
-    firstPart.text = firstPartText(text.json, *cut);
-    Result<CompiledPolicy> first = readAndCompile(text.name, firstPart.text, kind, policyIndex,
-                                                  partOptions, &firstFound, &firstPart);
+    firstPart.endsAfterStatement = true;
+    Result<CompiledPolicy> first =
+        readAndCompile(text.name, std::string_view(text.json).substr(0, cut->firstEnd), kind,
+                       policyIndex, partOptions, &firstFound, &firstPart);
     if (first.ok()) {
       firstSids.build(std::move(firstPart.sids), std::move(firstPart.sidHashes));
       handoff.publish({first.value().statements.size(), &firstSids});

@@ -792,7 +792,7 @@ bool rcpAppliesToService(std::string_view service) {
 }
 
 Status readPolicy(std::string_view text, const PolicyParseOptions& options, PolicyDocument* header,
-                  const StatementSink& sink) {
+                  const StatementSink& sink, bool textEndsAfterStatement) {
   internal::JsonDocument document;
   internal::JsonError error;
   internal::JsonLimits limits;
@@ -804,6 +804,7 @@ Status readPolicy(std::string_view text, const PolicyParseOptions& options, Poli
   PolicyReader reader(text, header, sink);
   internal::JsonArrayStream statements;
   statements.rootKey = "Statement";
+  statements.textEndsAfterElement = textEndsAfterStatement;
   statements.onBatch = [&](const internal::JsonArrayStream::Batch& batch) {
     return reader.streamStatements(batch);
   };

@@ -41,7 +41,11 @@ using StatementSink = std::function<void(Statement& statement, std::size_t expec
 // its statements stay empty and go to sink instead. The version is set before the first
 // statement reaches the sink; id and warnings are final when this returns. When this fails,
 // statements the sink already received belong to the invalid policy: discard them.
+// textEndsAfterStatement: text is the beginning of a policy, cut just after one of the root's
+// statements; it reads as the policy of the statements up to there (and fails to read when it
+// is cut anywhere else).
 [[nodiscard]] Status readPolicy(std::string_view text, const PolicyParseOptions& options,
-                                PolicyDocument* header, const StatementSink& sink);
+                                PolicyDocument* header, const StatementSink& sink,
+                                bool textEndsAfterStatement = false);
 
 }  // namespace policysim::engine

@@ -105,6 +105,9 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
 
   [[nodiscard]] const JsonError& error() const { return error_; }
   [[nodiscard]] bool failed() const { return failed_; }
+  // The text ended after an element of the streamed array (JsonArrayStream::
+  // textEndsAfterElement), and the document was closed there.
+  [[nodiscard]] bool endedAfterElement() const { return endedAfterElement_; }
 
  private:
   struct Frame {
@@ -266,6 +269,23 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
 
   bool close() {
     lastEnd_ = tokenStart() + 1;
+    if (!closeContainer()) {
+      return false;
+    }
+    // An element of the streamed array that ends the text: close the array and the root as
+    // their brackets would, and stop RapidJSON, which would read on past the text's end.
+    if (stream_ != nullptr && stream_->textEndsAfterElement && lastEnd_ == text_.size() &&
+        stack_.size() == 2 && stack_.back().streamed) {
+      closeContainer();
+      closeContainer();
+      endedAfterElement_ = true;
+      return false;
+    }
+    return true;
+  }
+
+  // The innermost open container is complete: its children move into the arena.
+  bool closeContainer() {
     Frame& frame = stack_.back();
     if (frame.streamed && !keepingStreamed_ && elements_.size() > frame.firstChild) {
       streamBatch();  // the last, partial batch
@@ -309,6 +329,7 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
   std::uint32_t pendingKeyOffset_ = 0;
   std::size_t lastEnd_ = 0;
   bool failed_ = false;
+  bool endedAfterElement_ = false;
   JsonError error_;
 };
 
@@ -367,6 +388,9 @@ bool parseCopy(std::string_view text, const JsonLimits& limits, JsonDocument* ou
   if (builder.failed()) {
     *error = builder.error();
     return false;
+  }
+  if (builder.endedAfterElement()) {
+    return true;
   }
   if (auto problem = documentProblem(result, text, stream.Tell())) {
     *error = JsonError{std::move(problem->message), problem->offset};

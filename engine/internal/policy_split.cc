@@ -1,6 +1,8 @@
 #include "engine/internal/policy_split.h"
 
+#include <algorithm>
 #include <atomic>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 
@@ -68,6 +70,7 @@ std::optional<PolicyCut> findPolicyCut(std::string_view text, std::size_t near) 
     if (close == std::string_view::npos || close >= *arrayEnd || close - near > kMaxScan) {
       return std::nullopt;
     }
+    out.firstEnd = close + 1;
     out.comma = skipSpace(text, close + 1);
     if (out.comma < *arrayEnd && text[out.comma] == ',') {
       out.cut = skipSpace(text, out.comma + 1);
@@ -76,13 +79,6 @@ std::optional<PolicyCut> findPolicyCut(std::string_view text, std::size_t near) 
       }
     }
   }
-}
-
-std::string firstPartText(std::string_view text, const PolicyCut& cut) {
-  std::string out;
-  out.reserve(cut.comma + 2);
-  out.append(text.substr(0, cut.comma)).append("]}");
-  return out;
 }
 
 std::string secondPartText(std::string_view text, const PolicyCut& cut) {
@@ -129,13 +125,32 @@ void SidTable::build(std::vector<std::string_view> sids, std::vector<std::uint64
   hashes.resize(kept);
   sids_ = std::move(sids);
   slots_.build(hashes);
+  if (hashes.empty()) {
+    return;
+  }
+  // 16 bits per Sid (a lookup of an absent Sid finds its bit set about once in 16), at most
+  // 2^20 bits: 128 KiB.
+  constexpr unsigned kMaxBits = 20;
+  const unsigned bits = std::min<unsigned>(
+      kMaxBits, std::bit_width(std::max<std::size_t>(hashes.size() * 16 - 1, 63)));
+  shift_ = 64 - bits;
+  filter_.assign((std::size_t{1} << bits) / 64, 0);
+  for (const std::uint64_t hash : hashes) {
+    const std::uint64_t bit = hash >> shift_;
+    filter_[bit / 64] |= std::uint64_t{1} << (bit % 64);
+  }
 }
 
 bool SidTable::contains(std::string_view sid, std::uint64_t hash) const {
-  bool found = false;
-  if (!sid.empty()) {
-    slots_.find(hash, [&](std::uint32_t i) { return found = sids_[i] == sid; });
+  if (filter_.empty() || sid.empty()) {
+    return false;
   }
+  const std::uint64_t bit = hash >> shift_;
+  if ((filter_[bit / 64] & (std::uint64_t{1} << (bit % 64))) == 0) {
+    return false;
+  }
+  bool found = false;
+  slots_.find(hash, [&](std::uint32_t i) { return found = sids_[i] == sid; });
   return found;
 }
 

@@ -4,11 +4,11 @@
 //
 // Nothing here parses: the cut is found by looking at bytes, and may fall in the wrong place
 // (inside a string, or inside a statement). The compiler proves it right afterwards: the first
-// part reads as a valid policy only if the cut is between two statements of the root's
-// Statement array (its text ends the array there: in a string the string never closes, inside
-// a statement "]}" closes the wrong brackets), and its first statement must start where the
-// search thought statements start. Anything else, or a Sid in both parts, and the policy is
-// compiled whole, in one pass, as if never cut.
+// part, the text up to the cut read where it stands (readPolicy's textEndsAfterStatement),
+// reads as a valid policy only if the text up to there ends just after one of the root's
+// statements, and its first statement must start where the search thought statements start.
+// Anything else, or a Sid in both parts, and the policy is compiled whole, in one pass, as if never
+// cut.
 #pragma once
 
 #include <condition_variable>
@@ -29,6 +29,7 @@ namespace policysim::engine::internal {
 // Where to cut: offsets in the original text.
 struct PolicyCut {
   std::size_t firstStatement = 0;  // the first statement's '{'
+  std::size_t firstEnd = 0;        // just past the first part's last statement's '}'
   std::size_t comma = 0;           // the comma before the cut
   std::size_t cut = 0;             // the second part's first statement's '{'
 };
@@ -37,9 +38,6 @@ struct PolicyCut {
 // (Statement last, an array of objects), at the first "}, {" at or after `near`; nullopt when
 // the text does not look like that or no cut is found within a reasonable distance.
 [[nodiscard]] std::optional<PolicyCut> findPolicyCut(std::string_view text, std::size_t near);
-
-// The text up to the comma before the cut, closed with "]}": the first statements.
-[[nodiscard]] std::string firstPartText(std::string_view text, const PolicyCut& cut);
 
 // The text without the statements before the cut: the root's elements up to the first
 // statement, then the cut's statement and what follows. Positions in it map back to the
@@ -79,7 +77,9 @@ class SecondPartPositions {
 // The Sids of the first part's statements, which the second part's thread looks its own up in
 // (a Sid in both parts needs the one-pass duplicate warning): the statement index's hash slots
 // over their hashes (hashText, taken by the compiler; 0 for no Sid), the texts (views, which
-// must outlive the table) compared only when a hash matches.
+// must outlive the table) compared only when a hash matches. A bit per hash in a filter small
+// enough for the second core's cache answers most lookups (Sids are mostly unique) without the
+// slots, which are not.
 class SidTable {
  public:
   // sids[i] hashes to hashes[i]; empty Sids are left out.
@@ -89,6 +89,8 @@ class SidTable {
  private:
   std::vector<std::string_view> sids_;
   HashSlots slots_;
+  std::vector<std::uint64_t> filter_;  // bit (hash >> shift_) of each Sid's hash
+  unsigned shift_ = 64;
 };
 
 // What the first part's thread hands the second once its statements are compiled. Published
