@@ -196,6 +196,55 @@ TEST(JsonDocument, StreamedArrayArrivesInBatches) {
   }
 }
 
+// A text cut just after an element of the streamed array parses as if the array and the root
+// closed there (kept or streamed elements alike); cut anywhere else, it fails as cut text does.
+TEST(JsonDocument, TextEndingAfterAStreamedElementClosesThere) {
+  const std::string whole =
+      R"({"v":1,"items":[{"k":"a"},{"k":"b","n":[{"x":1},{"x":2}]}, {"k":"c"}]})";
+  auto parseCut = [&](std::size_t end, bool keep, std::vector<std::string>* keys) {
+    JsonArrayStream stream;
+    stream.rootKey = "items";
+    stream.batchSize = 1;
+    stream.textEndsAfterElement = true;
+    stream.onBatch = [&](const JsonArrayStream::Batch& batch) {
+      keys->push_back(std::string(batch.elements[0].members()[0].value.text()));
+      return keep;
+    };
+    JsonDocument document;
+    JsonError error;
+    const bool ok =
+        parseJson(std::string_view(whole).substr(0, end), {}, &document, &error, &stream);
+    std::vector<std::string> tree;
+    if (ok) {
+      flatten(document.root, &tree);
+    }
+    return std::make_pair(ok, tree);
+  };
+  const std::size_t afterB = whole.find("]}, {") + 2;  // just past the second element
+  for (const bool keep : {false, true}) {
+    std::vector<std::string> keys;
+    const auto [ok, tree] = parseCut(afterB, keep, &keys);
+    ASSERT_TRUE(ok) << "keep " << keep;
+    EXPECT_EQ(keys, (keep ? std::vector<std::string>{"a"} : std::vector<std::string>{"a", "b"}));
+    ASSERT_GE(tree.size(), 4U);
+    EXPECT_EQ(tree[0], "{@0");
+    EXPECT_EQ(tree[3], "key items@7");
+    // The array holds the kept elements: none when streamed, both when kept from the first.
+    EXPECT_EQ(tree.size(), keep ? 19U : 5U);
+    EXPECT_EQ(tree.back(), keep ? "a number:2@" + std::to_string(whole.find("2}]")) : "[@15");
+  }
+  // Cut after an element of an array inside an element, inside a string, after a key, or
+  // without the option: the text does not read.
+  for (const std::size_t end : {whole.find("{\"x\":2}") - 1, whole.find("{\"x\":2}") + 7,
+                                whole.find("\"b\"") + 2, whole.find("\"n\"") + 3}) {
+    std::vector<std::string> keys;
+    EXPECT_FALSE(parseCut(end, false, &keys).first) << whole.substr(0, end);
+  }
+  JsonDocument document;
+  JsonError error;
+  EXPECT_FALSE(parseJson(std::string_view(whole).substr(0, afterB), {}, &document, &error));
+}
+
 // The default depth limit stops RapidJSON's recursive parser early; a limit deeper than the
 // stack allows is parsed iteratively, so deep input never overflows the stack.
 TEST(JsonDocument, DepthLimitBoundsRecursion) {
