@@ -117,12 +117,16 @@ class HeapPrefault {
 // per process, before reading policies of several MiB: blocks come from the heap (freed
 // memory is reused instead of unmapped), which grows once by about what the load needs, and
 // that reservation is marked for transparent huge pages (2 MiB per fault where the kernel has
-// them; where it does not, madvise fails and nothing changes), and its first part, what every
-// large load touches, is faulted in by *prefault in the background (unless prefault is
-// nullptr: on a machine with two cores or more the load uses the second one itself, see
-// prepareThreadHeap). Virtual space costs nothing until touched. The CLI only: the library
-// never tunes the process's allocator. Returns true when the heap is tuned.
-bool prepareHeapForLargeLoad(const PolicyFiles& files, HeapPrefault* prefault) {
+// them; where it does not, madvise fails and nothing changes). Its first part, what every
+// large load touches, goes to *toTouch (empty when unknown) for a thread to fault in while the
+// load runs (HeapPrefault, or SecondArenaWarmup when the load uses both cores itself). Virtual
+// space costs nothing until touched. The CLI only: the library never tunes the process's
+// allocator. Returns true when the heap is tuned.
+struct HeapRange {
+  std::uintptr_t begin = 0;
+  std::size_t bytes = 0;
+};
+bool prepareHeapForLargeLoad(const PolicyFiles& files, HeapRange* toTouch) {
   static bool prepared = false;
   if (prepared) {
     return true;
@@ -162,9 +166,7 @@ bool prepareHeapForLargeLoad(const PolicyFiles& files, HeapPrefault* prefault) {
   // arena): under another allocator (a sanitizer's) the range would mean nothing.
   if (end > begin && at < end && end - at <= reserve + 2 * kHugePage) {
     madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
-    if (prefault != nullptr) {
-      prefault->start(begin, std::min(touched, end - begin));
-    }
+    *toTouch = HeapRange{begin, std::min(touched, end - begin)};
   }
   return true;
 }
@@ -175,10 +177,11 @@ bool prepareHeapForLargeLoad(const PolicyFiles& files, HeapPrefault* prefault) {
 // there is one: so, while the main thread reads the policy, a short-lived thread grows an
 // arena by about what the part will use, in blocks just below the mmap threshold (so they come
 // from the arena, and stay there when freed: trimming is off), marks that range for
-// transparent huge pages, frees the blocks and faults the range in until told to stop. When it
-// has exited, the engine's second thread inherits that arena ready to use: it no longer
-// prepares it at its start, in its part's time. Few blocks, because the header malloc writes at
-// each one's start is a 4 KiB page that keeps its 2 MiB range out of huge pages.
+// transparent huge pages and frees the blocks. Until told to stop, it then faults in that range
+// and the main heap past the policy's text, a huge page of each in turn, so that both parts
+// start on memory ready to use. When it has exited, the engine's second thread inherits the
+// arena. Few blocks, because the header malloc writes at each one's start is a 4 KiB page that
+// keeps its 2 MiB range out of huge pages.
 class SecondArenaWarmup {
  public:
   SecondArenaWarmup() = default;
@@ -186,13 +189,14 @@ class SecondArenaWarmup {
   SecondArenaWarmup& operator=(const SecondArenaWarmup&) = delete;
   ~SecondArenaWarmup() { finish(); }
 
-  void start(std::size_t policyBytes) {
+  // mainHeap: what the main thread's part will touch (after the text, read meanwhile).
+  void start(std::size_t policyBytes, HeapRange mainHeap) {
     try {
-      thread_ = std::thread([this, policyBytes] { run(policyBytes); });
+      thread_ = std::thread([this, policyBytes, mainHeap] { run(policyBytes, mainHeap); });
     } catch (const std::system_error&) {  // no thread: the load runs without it
     }
   }
-  // Stops the faulting (within one huge page) and waits for the thread to exit.
+  // Stops the faulting (within a huge page or two) and waits for the thread to exit.
   void finish() {
     stop_.store(true, std::memory_order_relaxed);
     if (thread_.joinable()) {
@@ -201,8 +205,44 @@ class SecondArenaWarmup {
   }
 
  private:
-  void run(std::size_t policyBytes) {
-    constexpr std::size_t kHugePage = std::size_t{2} << 20U;
+  static constexpr std::size_t kHugePage = std::size_t{2} << 20U;
+  using Ranges = std::vector<std::pair<std::uintptr_t, std::uintptr_t>>;  // huge-page aligned
+
+  void run(std::size_t policyBytes, HeapRange mainHeap) {
+    Ranges ranges[2];
+    prepareArena(policyBytes, &ranges[0]);
+    const std::uintptr_t heapFrom = (mainHeap.begin + kHugePage - 1) & ~(kHugePage - 1);
+    const std::uintptr_t heapTo = (mainHeap.begin + mainHeap.bytes) & ~(kHugePage - 1);
+    if (heapTo > heapFrom) {
+      ranges[1].emplace_back(heapFrom, heapTo);
+    }
+    // Free memory of the arena and the heap: MADV_POPULATE_WRITE changes no content (Linux 5.14
+    // and later; where it fails, the threads fault their pages themselves).
+    std::size_t next[2] = {0, 0};  // each side's range being faulted in, and where in it
+    std::uintptr_t at[2] = {ranges[0].empty() ? 0 : ranges[0][0].first,
+                            ranges[1].empty() ? 0 : ranges[1][0].first};
+    for (bool progress = true; progress && !stop_.load(std::memory_order_relaxed);) {
+      progress = false;
+      for (int side = 0; side < 2; ++side) {
+        if (next[side] >= ranges[side].size()) {
+          continue;
+        }
+        const std::uintptr_t to = ranges[side][next[side]].second;
+        if (madvise(reinterpret_cast<void*>(at[side]), std::min(kHugePage, to - at[side]),
+                    MADV_POPULATE_WRITE) != 0) {
+          return;
+        }
+        progress = true;
+        at[side] += kHugePage;
+        if (at[side] >= to && ++next[side] < ranges[side].size()) {
+          at[side] = ranges[side][next[side]].first;
+        }
+      }
+    }
+  }
+
+  // Grows this thread's arena by about what the second part will use; its ranges to *ranges.
+  static void prepareArena(std::size_t policyBytes, Ranges* ranges) {
     if (mmapThreshold <= kHugePage) {
       return;
     }
@@ -220,7 +260,6 @@ class SecondArenaWarmup {
       blocks.push_back(memory);
     }
     // Blocks follow one another in the arena's heap (a new heap starts a new range).
-    std::vector<std::pair<std::uintptr_t, std::uintptr_t>> ranges;  // huge-page aligned
     std::uintptr_t begin = 0;
     std::uintptr_t end = 0;
     auto mark = [&] {
@@ -228,7 +267,7 @@ class SecondArenaWarmup {
       const std::uintptr_t to = end & ~(kHugePage - 1);
       if (to > from) {
         madvise(reinterpret_cast<void*>(from), to - from, MADV_HUGEPAGE);
-        ranges.emplace_back(from, to);
+        ranges->emplace_back(from, to);
       }
     };
     for (void* memory : blocks) {
@@ -246,17 +285,6 @@ class SecondArenaWarmup {
     }
     for (void* memory : blocks) {
       std::free(memory);
-    }
-    // Free memory of the arena: MADV_POPULATE_WRITE changes no content (Linux 5.14 and later;
-    // where it fails, the second thread faults its pages itself).
-    for (const auto& [from, to] : ranges) {
-      for (std::uintptr_t at = from; at < to && !stop_.load(std::memory_order_relaxed);
-           at += kHugePage) {
-        if (madvise(reinterpret_cast<void*>(at), std::min(kHugePage, to - at),
-                    MADV_POPULATE_WRITE) != 0) {
-          return;
-        }
-      }
     }
   }
 
@@ -325,8 +353,15 @@ engine::Result<std::shared_ptr<const engine::PolicySet>> compilePolicyFiles(
       std::thread::hardware_concurrency() > 1 && largestFile(files) >= options.secondThreadMinBytes;
   HeapPrefault prefault;
   SecondArenaWarmup warmup;
-  if (prepareHeapForLargeLoad(files, twoParts ? nullptr : &prefault) && twoParts) {
-    warmup.start(largestFile(files));
+  HeapRange toTouch;
+  if (prepareHeapForLargeLoad(files, &toTouch) && toTouch.bytes > 0) {
+    if (twoParts) {
+      // The text is read into the start of the range (by the main thread, faulting it in).
+      const std::size_t text = std::min(toTouch.bytes, largestFile(files));
+      warmup.start(largestFile(files), HeapRange{toTouch.begin + text, toTouch.bytes - text});
+    } else {
+      prefault.start(toTouch.begin, toTouch.bytes);
+    }
   }
   auto texts = loadAll<engine::PolicyText>(files, [&](const std::string& path, engine::PolicyKind) {
     return loadText(path, files.maxBytes);
