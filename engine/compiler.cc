@@ -89,13 +89,11 @@ class Compiler {
     }
   };
 
-  // One part of a policy compiled in two (compileInParts): its text, given back as soon as it
-  // is read (building the index then reuses that memory instead of faulting in more), and its
-  // statements' Sids (views of the set's copies) and their hashes (0: no Sid), taken while each
-  // statement is in cache.
+  // One part of a policy compiled in two (compileInParts): where it stands in the policy's
+  // text, and its statements' Sids (views of the set's copies) and their hashes (0: no Sid),
+  // taken while each statement is in cache.
   struct Part {
-    std::string text;                 // the second part's (the first is read where it stands)
-    bool endsAfterStatement = false;  // the first part's text: cut after a statement
+    PolicyTextPart reading;
     std::vector<std::string_view> sids;
     std::vector<std::uint64_t> sidHashes;
   };
@@ -127,12 +125,9 @@ class Compiler {
           }
           compileStatement(header, policyIndex, statement, &policy);
         },
-        part != nullptr && part->endsAfterStatement);
+        part != nullptr ? part->reading : PolicyTextPart{});
     diagnostics_ = diagnostics;
     part_ = nullptr;
-    if (part != nullptr) {
-      std::string().swap(part->text);  // (nothing views it: the compiler copied what it keeps)
-    }
     if (!status.ok()) {
       return status;
     }
@@ -144,7 +139,8 @@ class Compiler {
   // A policy of many statements, compiled as two: this thread reads and compiles the first
   // statements, a second thread (with its own compiler and storage, kept in the set) the
   // others, each part with its own index; the evaluator goes through both (CompiledPolicy::
-  // rest). Statement numbers, positions and diagnostics come out as from one pass.
+  // rest). Both parts are read where they stand in the text (PolicyTextPart), so positions
+  // need no mapping. Statement numbers and diagnostics come out as from one pass.
   // Returns nullopt (nothing changed but the set's shared storage, which keeps what the first
   // part stored there) when the text cannot be cut, when either part does not
   // read (the whole text then gets the one-pass reading and its messages), or when the parts
@@ -175,10 +171,11 @@ class Compiler {
             }
           }
           Compiler compiler(storage.get());
-          second.part.text = secondPartText(text.json, *cut);
-          second.policy = compiler.readAndCompile(text.name, second.part.text, kind, policyIndex,
+          second.part.reading.skipFrom = cut->firstStatement;  // the first part's statements
+          second.part.reading.skipTo = cut->cut;
+          second.policy = compiler.readAndCompile(text.name, text.json, kind, policyIndex,
                                                   partOptions, &second.found, &second.part);
-          second.finish(SecondPartPositions(text.json, *cut), &handoff);
+          second.finish(positionInText(text.json, cut->firstStatement), &handoff);
         } catch (...) {
           second.failure = std::current_exception();
         }
@@ -193,7 +190,7 @@ class Compiler {
     } unblock{&handoff};
     Diagnostics firstFound;
     Part firstPart;
-    firstPart.endsAfterStatement = true;
+    firstPart.reading.endsAfterStatement = true;
     Result<CompiledPolicy> first =
         readAndCompile(text.name, std::string_view(text.json).substr(0, cut->firstEnd), kind,
                        policyIndex, partOptions, &firstFound, &firstPart);
@@ -226,9 +223,9 @@ class Compiler {
     return std::move(head);
   }
 
-  // The second part, finished on its own thread (its statements and diagnostics are in that
-  // core's cache) in one pass once the first part is done: positions mapped to the whole
-  // text, statements numbered on from the first part's, and whether a Sid is in both parts.
+  // The second part, finished on its own thread (its statements are in that core's cache) once
+  // the first part is done: statements numbered on from the first part's, and whether a Sid is
+  // in both parts.
   struct SecondPart {
     Part part;
     std::optional<Result<CompiledPolicy>> policy;
@@ -236,10 +233,18 @@ class Compiler {
     bool sharesSid = false;
     std::exception_ptr failure;
 
-    void finish(const SecondPartPositions& positions, FirstPartHandoff* handoff) {
+    // statementsStart: where the first part's first statement starts.
+    void finish(TextPosition statementsStart, FirstPartHandoff* handoff) {
       if (!policy->ok()) {
         return;
       }
+      // Its reader also warned about the root's elements before the statements (which the
+      // first part read too): only its statements' warnings are kept.
+      std::erase_if(found.reader, [&](const Diagnostic& d) {
+        return d.location.line < statementsStart.line ||
+               (d.location.line == statementsStart.line &&
+                d.location.column < statementsStart.column);
+      });
       const FirstPartHandoff::FirstPart first = handoff->wait();
       if (first.statements == FirstPartHandoff::kFailed) {
         return;
@@ -247,24 +252,8 @@ class Compiler {
       std::vector<CompiledStatement>& statements = policy->value().statements;
       for (std::size_t i = 0; i < statements.size(); ++i) {
         CompiledStatement& statement = statements[i];
-        positions.map(&statement.ref.line, &statement.ref.column);
-        if (statement.rare) {
-          for (PrincipalEntry& principal : statement.rare->principals) {
-            positions.map(&principal.position.line, &principal.position.column);
-          }
-        }
         statement.ref.statementIndex += first.statements;
         sharesSid = sharesSid || first.sids->contains(statement.ref.sid, part.sidHashes[i]);
-      }
-      // Its reader also warned about the root's elements before the statements (which the
-      // first part read too): only its statements' warnings are kept.
-      std::erase_if(found.reader, [&](const Diagnostic& d) {
-        return positions.beforeStatements(d.location.line, d.location.column);
-      });
-      for (std::vector<Diagnostic>* list : {&found.reader, &found.compiler}) {
-        for (Diagnostic& d : *list) {
-          positions.map(&d.location.line, &d.location.column);
-        }
       }
     }
   };

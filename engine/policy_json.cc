@@ -85,8 +85,9 @@ void finishRefill(std::vector<T>* list, std::size_t used) {
 class PolicyReader {
  public:
   // Fills *header's own fields; hands each statement to sink.
-  PolicyReader(std::string_view text, PolicyDocument* header, const StatementSink& sink)
-      : index_(header->name, text),
+  PolicyReader(std::string_view text, PolicyDocument* header, const StatementSink& sink,
+               const PolicyTextPart& part)
+      : index_(header->name, text, part.skipFrom, part.skipTo),
         textSize_(text.size()),
         kind_(header->kind),
         document_(*header),
@@ -792,7 +793,7 @@ bool rcpAppliesToService(std::string_view service) {
 }
 
 Status readPolicy(std::string_view text, const PolicyParseOptions& options, PolicyDocument* header,
-                  const StatementSink& sink, bool textEndsAfterStatement) {
+                  const StatementSink& sink, const PolicyTextPart& part) {
   internal::JsonDocument document;
   internal::JsonError error;
   internal::JsonLimits limits;
@@ -801,14 +802,15 @@ Status readPolicy(std::string_view text, const PolicyParseOptions& options, Poli
     internal::parseJson(text, limits, &document, &error);
     return Status(StatusCode::ResourceExhausted, error.message, SourceLocation{header->name, 1, 1});
   }
-  PolicyReader reader(text, header, sink);
+  PolicyReader reader(text, header, sink, part);
   internal::JsonArrayStream statements;
   statements.rootKey = "Statement";
-  statements.textEndsAfterElement = textEndsAfterStatement;
+  statements.textEndsAfterElement = part.endsAfterStatement;
   statements.onBatch = [&](const internal::JsonArrayStream::Batch& batch) {
     return reader.streamStatements(batch);
   };
-  if (!internal::parseJson(text, limits, &document, &error, &statements)) {
+  if (!internal::parseJson(text, limits, &document, &error, &statements,
+                           internal::JsonGap{part.skipFrom, part.skipTo})) {
     return reader.jsonError(error);
   }
   return reader.read(document.root);

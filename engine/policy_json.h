@@ -41,11 +41,20 @@ using StatementSink = std::function<void(Statement& statement, std::size_t expec
 // its statements stay empty and go to sink instead. The version is set before the first
 // statement reaches the sink; id and warnings are final when this returns. When this fails,
 // statements the sink already received belong to the invalid policy: discard them.
-// textEndsAfterStatement: text is the beginning of a policy, cut just after one of the root's
-// statements; it reads as the policy of the statements up to there (and fails to read when it
-// is cut anywhere else).
+// How one part of a large policy compiled in two (compileInParts) is read where it stands in the
+// policy's text; by default, the text is read whole. Positions always refer to the text.
+struct PolicyTextPart {
+  // The text stops just after one of the root's statements: it reads as the policy of the
+  // statements up to there (and does not read when it stops anywhere else).
+  bool endsAfterStatement = false;
+  // Bytes [skipFrom, skipTo) are left out, from where a token starts: the first part's
+  // statements, so that the root's elements before them and the statements after are read.
+  std::size_t skipFrom = 0;
+  std::size_t skipTo = 0;
+};
+
 [[nodiscard]] Status readPolicy(std::string_view text, const PolicyParseOptions& options,
                                 PolicyDocument* header, const StatementSink& sink,
-                                bool textEndsAfterStatement = false);
+                                const PolicyTextPart& part = {});
 
 }  // namespace policysim::engine

@@ -61,8 +61,13 @@ inline bool isPlainAscii(const char* bytes, std::size_t n) {
 class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeBuilder> {
  public:
   TreeBuilder(std::string_view text, const JsonLimits& limits, JsonDocument* document,
-              const JsonArrayStream* stream)
-      : text_(text), limits_(limits), document_(document), stream_(stream) {}
+              const JsonArrayStream* stream, JsonGap gap)
+      : text_(text),
+        limits_(limits),
+        document_(document),
+        stream_(stream),
+        gap_(gap),
+        scansBeforeGap_(gap.from == gap.to ? 0 : gap.from + 1) {}
 
   bool Null() { return addScalar(JsonValue::Type::Null, "null"); }
   bool Bool(bool b) { return addScalar(JsonValue::Type::Bool, b ? "true" : "false"); }
@@ -120,8 +125,15 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
     bool streamed = false;  // the array of stream_: its elements go to the stream
   };
 
-  // First byte of the token that ends at the stream's current position.
-  std::size_t tokenStart() const { return jsonTokenStart(text_, lastEnd_); }
+  // First byte of the token that ends at the stream's current position: the next one that is not
+  // a separator after the last token's end, past the gap when the scan reaches it.
+  std::size_t tokenStart() const {
+    if (lastEnd_ >= scansBeforeGap_) {
+      return jsonTokenStart(text_, lastEnd_);
+    }
+    const std::size_t before = jsonTokenStart(text_.substr(0, gap_.from), lastEnd_);
+    return before == gap_.from ? jsonTokenStart(text_, gap_.to) : before;
+  }
 
   // Where the string RapidJSON just decoded (to `length` bytes) lies in the text.
   struct StringToken {
@@ -318,6 +330,8 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
   const JsonLimits& limits_;
   JsonDocument* document_;
   const JsonArrayStream* stream_;  // or nullptr
+  JsonGap gap_;
+  std::size_t scansBeforeGap_;  // scans starting before this may reach the gap (0: no gap)
   std::size_t rootMembersBeforeStream_ = 0;
   std::size_t streamedCount_ = 0;  // elements of the streamed array so far
   Arena::Mark streamMark_;         // where the streamed elements' nodes start
@@ -367,13 +381,18 @@ namespace {
 // RapidJSON parses a private, NUL-terminated copy of the text in place (insitu): strings are
 // decoded where they stand instead of being copied byte by byte onto its stack, which made
 // parsing policies a seventh faster. The tree views the original text, which stays intact.
+// The copy leaves the gap out: RapidJSON reads one text, whose offsets past the gap are the
+// original's less the gap's size.
 bool parseCopy(std::string_view text, const JsonLimits& limits, JsonDocument* out, JsonError* error,
-               const JsonArrayStream* arrayStream) {
-  const std::unique_ptr<char[]> copy = std::make_unique_for_overwrite<char[]>(text.size() + 1);
-  std::memcpy(copy.get(), text.data(), text.size());
-  copy[text.size()] = '\0';  // RapidJSON stops at a NUL byte, here or inside the text
+               const JsonArrayStream* arrayStream, JsonGap gap) {
+  const std::size_t gapBytes = gap.to - gap.from;
+  const std::size_t copied = text.size() - gapBytes;
+  const std::unique_ptr<char[]> copy = std::make_unique_for_overwrite<char[]>(copied + 1);
+  std::memcpy(copy.get(), text.data(), gap.from);
+  std::memcpy(copy.get() + gap.from, text.data() + gap.to, text.size() - gap.to);
+  copy[copied] = '\0';  // RapidJSON stops at a NUL byte, here or inside the text
   rapidjson::InsituStringStream stream(copy.get());
-  TreeBuilder builder(text, limits, out, arrayStream);
+  TreeBuilder builder(text, limits, out, arrayStream, gap);
   rapidjson::Reader reader;
   constexpr unsigned kFlags = rapidjson::kParseInsituFlag | rapidjson::kParseNumbersAsStringsFlag |
                               rapidjson::kParseStopWhenDoneFlag;  // UTF-8: validUtf8() per string
@@ -392,7 +411,10 @@ bool parseCopy(std::string_view text, const JsonLimits& limits, JsonDocument* ou
   if (builder.endedAfterElement()) {
     return true;
   }
-  if (auto problem = documentProblem(result, text, stream.Tell())) {
+  auto inText = [&](std::size_t offset) { return offset >= gap.from ? offset + gapBytes : offset; };
+  const rapidjson::ParseResult mapped =
+      result.IsError() ? rapidjson::ParseResult(result.Code(), inText(result.Offset())) : result;
+  if (auto problem = documentProblem(mapped, text, inText(stream.Tell()))) {
     *error = JsonError{std::move(problem->message), problem->offset};
     return false;
   }
@@ -402,7 +424,7 @@ bool parseCopy(std::string_view text, const JsonLimits& limits, JsonDocument* ou
 }  // namespace
 
 bool parseJson(std::string_view text, const JsonLimits& limits, JsonDocument* out, JsonError* error,
-               const JsonArrayStream* arrayStream) {
+               const JsonArrayStream* arrayStream, JsonGap gap) {
   // Nodes keep 32-bit offsets: 4 GiB is a hard ceiling whatever the configured limit.
   const std::size_t maxBytes = std::min<std::size_t>(limits.maxBytes, UINT32_MAX - 1);
   if (text.size() > maxBytes) {
@@ -412,7 +434,10 @@ bool parseJson(std::string_view text, const JsonLimits& limits, JsonDocument* ou
     return false;
   }
   out->root = JsonValue{};
-  return parseCopy(text, limits, out, error, arrayStream);
+  if (gap.to < gap.from || gap.to > text.size()) {
+    gap = JsonGap{};
+  }
+  return parseCopy(text, limits, out, error, arrayStream, gap);
 }
 
 }  // namespace policysim::engine::internal

@@ -126,6 +126,16 @@ struct JsonArrayStream {
   std::function<bool(const Batch& batch)> onBatch;
 };
 
+// Bytes of the text that are not part of the document: the parse reads text[0, from) followed
+// by text[to, end) as one JSON text, and every offset (of values, keys and errors) still refers
+// to the text. `from` must be where a token starts (the scan for the next token stops there and
+// goes on at `to`). How the second part of a large policy, its root's elements before the
+// statements and then its last statements, is read where it stands (compileInParts).
+struct JsonGap {
+  std::size_t from = 0;
+  std::size_t to = 0;  // from == to: no gap
+};
+
 struct JsonLimits {
   std::size_t maxDepth = 64;
   std::size_t maxBytes = std::size_t{256} << 20U;  // 256 MiB; never more than 4 GiB - 1
@@ -141,7 +151,7 @@ struct JsonError {
 // failure.
 // stream: when given, the elements of its array go to it as they are parsed (see above).
 bool parseJson(std::string_view text, const JsonLimits& limits, JsonDocument* out, JsonError* error,
-               const JsonArrayStream* stream = nullptr);
+               const JsonArrayStream* stream = nullptr, JsonGap gap = {});
 
 // Human name of a JSON type for messages: "a string", "an object", ...
 [[nodiscard]] const char* describeType(JsonValue::Type type);

@@ -81,13 +81,6 @@ std::optional<PolicyCut> findPolicyCut(std::string_view text, std::size_t near) 
   }
 }
 
-std::string secondPartText(std::string_view text, const PolicyCut& cut) {
-  std::string out;
-  out.reserve(cut.firstStatement + text.size() - cut.cut);
-  out.append(text.substr(0, cut.firstStatement)).append(text.substr(cut.cut));
-  return out;
-}
-
 TextPosition positionInText(std::string_view text, std::size_t offset) {
   const char* const begin = text.data();
   const char* const end = begin + offset;
@@ -102,15 +95,6 @@ TextPosition positionInText(std::string_view text, std::size_t offset) {
       lastBreak == nullptr ? offset + 1
                            : static_cast<std::size_t>(end - static_cast<const char*>(lastBreak));
   return {lines, column};
-}
-
-SecondPartPositions::SecondPartPositions(std::string_view text, const PolicyCut& cut) {
-  const TextPosition join = positionInText(text, cut.firstStatement);
-  const TextPosition at = positionInText(text, cut.cut);
-  joinLine_ = join.line;
-  joinColumn_ = join.column;
-  cutLine_ = at.line;
-  cutColumn_ = at.column;
 }
 
 void SidTable::build(std::vector<std::string_view> sids, std::vector<std::uint64_t> hashes) {

@@ -1,14 +1,15 @@
 // Cutting a large policy's text in two policies that hold its first and last statements, so
 // that the two halves are read and compiled on two threads at once (Compiler::compileInParts
-// in engine/compiler.cc), and what the two threads exchange.
+// in engine/compiler.cc), and what the two threads exchange. Both parts are read where they
+// stand in the text: the first stops after its last statement, the second leaves out the
+// first part's statements (engine::PolicyTextPart).
 //
 // Nothing here parses: the cut is found by looking at bytes, and may fall in the wrong place
 // (inside a string, or inside a statement). The compiler proves it right afterwards: the first
-// part, the text up to the cut read where it stands (readPolicy's textEndsAfterStatement),
-// reads as a valid policy only if the text up to there ends just after one of the root's
-// statements, and its first statement must start where the search thought statements start.
-// Anything else, or a Sid in both parts, and the policy is compiled whole, in one pass, as if never
-// cut.
+// part reads as a valid policy only if the text up to the cut ends just after one of the
+// root's statements, and its first statement must start where the search thought statements
+// start. Anything else, or a Sid in both parts, and the policy is compiled whole, in one pass,
+// as if never cut.
 #pragma once
 
 #include <condition_variable>
@@ -16,7 +17,6 @@
 #include <cstdint>
 #include <mutex>
 #include <optional>
-#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -39,40 +39,9 @@ struct PolicyCut {
 // the text does not look like that or no cut is found within a reasonable distance.
 [[nodiscard]] std::optional<PolicyCut> findPolicyCut(std::string_view text, std::size_t near);
 
-// The text without the statements before the cut: the root's elements up to the first
-// statement, then the cut's statement and what follows. Positions in it map back to the
-// original with SecondPartPositions.
-[[nodiscard]] std::string secondPartText(std::string_view text, const PolicyCut& cut);
-
 // The 1-based line and byte column of text[offset], as LineIndex gives them, without building
 // an index of every line (a one-line policy of megabytes is scanned at memory speed).
 [[nodiscard]] TextPosition positionInText(std::string_view text, std::size_t offset);
-
-// Maps a position in secondPartText (at or after its statements' start) to the same byte's
-// position in the original text. Lines and columns are 1-based, columns count bytes.
-class SecondPartPositions {
- public:
-  SecondPartPositions(std::string_view text, const PolicyCut& cut);
-  // Before the first statement (the root's elements, read by the first part too).
-  [[nodiscard]] bool beforeStatements(std::size_t line, std::size_t column) const {
-    return line < joinLine_ || (line == joinLine_ && column < joinColumn_);
-  }
-  void map(std::size_t* line, std::size_t* column) const {
-    if (*line == 0) {
-      return;  // no position
-    }
-    if (*line == joinLine_) {
-      *column = *column - joinColumn_ + cutColumn_;
-    }
-    *line = *line - joinLine_ + cutLine_;
-  }
-
- private:
-  std::size_t joinLine_ = 1;  // where the statements start in the second part
-  std::size_t joinColumn_ = 1;
-  std::size_t cutLine_ = 1;  // and in the original
-  std::size_t cutColumn_ = 1;
-};
 
 // The Sids of the first part's statements, which the second part's thread looks its own up in
 // (a Sid in both parts needs the one-pass duplicate warning): the statement index's hash slots

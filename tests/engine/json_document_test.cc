@@ -245,6 +245,32 @@ TEST(JsonDocument, TextEndingAfterAStreamedElementClosesThere) {
   EXPECT_FALSE(parseJson(std::string_view(whole).substr(0, afterB), {}, &document, &error));
 }
 
+// A gap leaves bytes out of the document, and every offset still refers to the text: values,
+// keys and errors after the gap, and a value right after a bracket that ends where it starts.
+TEST(JsonDocument, GapIsLeftOutAndOffsetsReferToTheText) {
+  const std::string text = R"({"v":1,"a":[{"k":1},{"k":2},{"k":"three"}]})";
+  const JsonGap gap{text.find(R"({"k":1})"), text.find(R"({"k":"three"})")};
+  JsonDocument document;
+  JsonError error;
+  ASSERT_TRUE(parseJson(text, {}, &document, &error, nullptr, gap)) << error.message;
+  std::vector<std::string> tree;
+  flatten(document.root, &tree);
+  const std::vector<std::string> expected = {"{@0",
+                                             "key v@1",
+                                             "a number:1@5",
+                                             "key a@7",
+                                             "[@11",
+                                             "{@" + std::to_string(gap.to),
+                                             "key k@" + std::to_string(gap.to + 1),
+                                             "a string:three@" + std::to_string(gap.to + 5)};
+  EXPECT_EQ(tree, expected);
+
+  const std::string bad = R"({"a":[{"k":1},{"k":x}]})";
+  EXPECT_FALSE(parseJson(bad, {}, &document, &error, nullptr,
+                         JsonGap{bad.find(R"({"k":1})"), bad.find(R"({"k":x})")}));
+  EXPECT_EQ(error.offset, bad.find('x')) << error.message;
+}
+
 // The default depth limit stops RapidJSON's recursive parser early; a limit deeper than the
 // stack allows is parsed iteratively, so deep input never overflows the stack.
 TEST(JsonDocument, DepthLimitBoundsRecursion) {

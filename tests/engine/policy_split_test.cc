@@ -33,7 +33,6 @@ TEST(PolicyCut, CutsAtTheFirstStatementBoundaryAfterNear) {
   EXPECT_EQ(cut->cut, kThree.find("{\"Sid\":\"C\""));
   EXPECT_EQ(kThree.substr(0, cut->firstEnd),
             R"({"Version":"2012-10-17","Statement":[{"Sid":"A"},{"Sid":"B"})");
-  EXPECT_EQ(secondPartText(kThree, *cut), R"({"Version":"2012-10-17","Statement":[{"Sid":"C"}]})");
 }
 
 TEST(PolicyCut, NoCutWhenTheTextIsNotShapedForIt) {
@@ -48,35 +47,44 @@ TEST(PolicyCut, NoCutWhenTheTextIsNotShapedForIt) {
   EXPECT_FALSE(findPolicyCut("]}", 0));
 }
 
-// Every byte of the second part (from its statements on) maps back to the line and column of
-// the same byte in the original, whatever the line breaks (LF, CRLF) before and at the cut.
-TEST(PolicyCut, SecondPartPositionsMapBackToTheOriginal) {
-  const std::string text =
-      "{\r\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Sid\": \"A\"},\n"
-      "    {\"Sid\": \"B\"},  {\"Sid\": \"C\"},\r\n\n    {\"Sid\": \"D\"}\n  ]\n}\n";
-  const LineIndex original("", text);
+// The second part is the text read without the first part's statements: at every cut, whatever
+// the line breaks (LF, CRLF) before and at it, its statements come out as in the whole text,
+// positions included, and its root elements before the statements are read too.
+TEST(PolicyCut, SecondPartReadsWithoutTheFirstPartsStatements) {
+  auto statement = [](char sid) {
+    return std::string(R"({"Sid": ")") + sid +
+           R"(", "Effect": "Allow", "Action": "s3:*", "Resource": "*"})";
+  };
+  const std::string text = "{\r\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    " +
+                           statement('A') + ",\n    " + statement('B') + ",  " + statement('C') +
+                           ",\r\n\n    " + statement('D') + "\n  ]\n}\n";
+  auto read = [&](const PolicyTextPart& part) {
+    PolicyDocument header;
+    std::vector<std::string> statements;  // "Sid@line:column"
+    const Status status = readPolicy(
+        text, {}, &header,
+        [&](Statement& statement, std::size_t /*count*/) {
+          statements.push_back(statement.sid + "@" + std::to_string(statement.position.line) + ":" +
+                               std::to_string(statement.position.column));
+        },
+        part);
+    EXPECT_TRUE(status.ok()) << status.message();
+    EXPECT_EQ(header.version, PolicyVersion::V2012_10_17);
+    return statements;
+  };
+  const std::vector<std::string> whole = read({});
+  ASSERT_EQ(whole.size(), 4U);
   std::set<std::size_t> cuts;
   for (std::size_t near = 0; near < text.size(); ++near) {
     const auto cut = findPolicyCut(text, near);
     if (!cut || !cuts.insert(cut->cut).second) {
       continue;
     }
-    const std::string second = secondPartText(text, *cut);
-    const LineIndex inSecond("", second);
-    const SecondPartPositions positions(text, *cut);
-    const std::size_t shift = cut->cut - cut->firstStatement;
-    for (std::size_t at = cut->firstStatement; at < second.size(); ++at) {
-      const TextPosition p = inSecond.position(at);
-      ASSERT_FALSE(positions.beforeStatements(p.line, p.column)) << at;
-      std::size_t line = p.line;
-      std::size_t column = p.column;
-      positions.map(&line, &column);
-      const TextPosition expected = original.position(at + shift);
-      ASSERT_EQ(line, expected.line) << "cut " << cut->cut << ", byte " << at;
-      ASSERT_EQ(column, expected.column) << "cut " << cut->cut << ", byte " << at;
-    }
-    const TextPosition head = inSecond.position(cut->firstStatement - 1);
-    EXPECT_TRUE(positions.beforeStatements(head.line, head.column));
+    const std::vector<std::string> second = read({false, cut->firstStatement, cut->cut});
+    ASSERT_FALSE(second.empty());
+    EXPECT_EQ(second, std::vector<std::string>(
+                          whole.end() - static_cast<std::ptrdiff_t>(second.size()), whole.end()))
+        << "cut " << cut->cut;
   }
   EXPECT_EQ(cuts.size(), 3U);  // before B, C and D
 }
@@ -139,6 +147,27 @@ TEST(PolicyCut, PositionInTextIsLineIndexs) {
     const TextPosition got = positionInText(text, at);
     EXPECT_EQ(got.line, expected.line) << at;
     EXPECT_EQ(got.column, expected.column) << at;
+  }
+}
+
+// A LineIndex that skips bytes gives the whole text's answer at every offset outside them, for
+// every range skipped (none, one or several line breaks inside, LF and CRLF, at either end).
+TEST(PolicyCut, LineIndexSkippingBytesAgreesOutsideThem) {
+  const std::string text = "{\r\n  \"a\": [\n\n    1\r\n  ]\n}\n\nx";
+  const LineIndex whole("", text);
+  for (std::size_t from = 0; from <= text.size(); ++from) {
+    for (std::size_t to = from + 1; to <= text.size(); ++to) {
+      const LineIndex skipping("", text, from, to);
+      for (std::size_t at = 0; at < text.size(); ++at) {
+        if (at >= from && at < to) {
+          continue;
+        }
+        const TextPosition expected = whole.position(at);
+        const TextPosition got = skipping.position(at);
+        ASSERT_EQ(got.line, expected.line) << from << "-" << to << " at " << at;
+        ASSERT_EQ(got.column, expected.column) << from << "-" << to << " at " << at;
+      }
+    }
   }
 }
 
