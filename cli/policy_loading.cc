@@ -7,10 +7,15 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <cstdlib>
+#include <deque>
+#include <functional>
 #include <iostream>
+#include <mutex>
 #include <optional>
+#include <system_error>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -119,7 +124,7 @@ class HeapPrefault {
 // that reservation is marked for transparent huge pages (2 MiB per fault where the kernel has
 // them; where it does not, madvise fails and nothing changes). Its first part, what every
 // large load touches, goes to *toTouch (empty when unknown) for a thread to fault in while the
-// load runs (HeapPrefault, or SecondArenaWarmup when the load uses both cores itself). Virtual
+// load runs (HeapPrefault, or SecondThread when the load uses both cores itself). Virtual
 // space costs nothing until touched. The CLI only: the library never tunes the process's
 // allocator. Returns true when the heap is tuned.
 struct HeapRange {
@@ -171,34 +176,51 @@ bool prepareHeapForLargeLoad(const PolicyFiles& files, HeapRange* toTouch) {
   return true;
 }
 
-// The second thread of a two-part compile gets a malloc arena of its own, whose pages fault
-// 4 KiB at a time: a quarter of that thread's time on a 10 MB policy (9,800 faults against the
-// main thread's 1,000). glibc hands a new thread the arena of a thread that has exited, if
-// there is one: so, while the main thread reads the policy, a short-lived thread grows an
-// arena by about what the part will use, in blocks just below the mmap threshold (so they come
-// from the arena, and stay there when freed: trimming is off), marks that range for
-// transparent huge pages and frees the blocks. Until told to stop, it then faults in that range
-// and the main heap past the policy's text, a huge page of each in turn, so that both parts
-// start on memory ready to use. When it has exited, the engine's second thread inherits the
-// arena. Few blocks, because the header malloc writes at each one's start is a 4 KiB page that
-// keeps its 2 MiB range out of huge pages.
-class SecondArenaWarmup {
+// The second thread of a two-part compile (engine::PolicyParseOptions::secondThread): started
+// before the policy file is read, so that what it needs is ready when its part starts. Its
+// malloc arena is its own, and faulted its pages 4 KiB at a time (9,800 faults against the main
+// thread's 1,000 on a 10 MB policy, a quarter of that thread's time): while the main thread
+// reads the file, this one grows its arena by about what a part will use, in blocks just below
+// the mmap threshold (so they come from the arena, and stay there when freed: trimming is off),
+// marks that range for transparent huge pages and frees the blocks; then, until work comes, it
+// faults in that range and the main heap past the policy's text, a huge page of each in turn,
+// so that both parts start on memory ready to use. Work that comes is run at once, in order.
+// Few blocks, because the header malloc writes at each one's start is a 4 KiB page that keeps
+// its 2 MiB range out of huge pages.
+class SecondThread {
  public:
-  SecondArenaWarmup() = default;
-  SecondArenaWarmup(const SecondArenaWarmup&) = delete;
-  SecondArenaWarmup& operator=(const SecondArenaWarmup&) = delete;
-  ~SecondArenaWarmup() { finish(); }
+  SecondThread() = default;
+  SecondThread(const SecondThread&) = delete;
+  SecondThread& operator=(const SecondThread&) = delete;
+  ~SecondThread() { finish(); }
 
-  // mainHeap: what the main thread's part will touch (after the text, read meanwhile).
-  void start(std::size_t policyBytes, HeapRange mainHeap) {
+  // mainHeap: what the main thread's part will touch (after the text, read meanwhile). Returns
+  // false when no thread could be started.
+  bool start(std::size_t policyBytes, HeapRange mainHeap) {
     try {
       thread_ = std::thread([this, policyBytes, mainHeap] { run(policyBytes, mainHeap); });
-    } catch (const std::system_error&) {  // no thread: the load runs without it
+      return true;
+    } catch (const std::system_error&) {
+      return false;
     }
   }
-  // Stops the faulting (within a huge page or two) and waits for the thread to exit.
+  // Has the thread run `work` (after the huge page it is faulting in, if any).
+  void post(std::function<void()> work) {
+    {
+      const std::lock_guard lock(mutex_);
+      works_.push_back(std::move(work));
+    }
+    interrupted_.store(true, std::memory_order_relaxed);
+    ready_.notify_one();
+  }
+  // Runs what was posted, then ends the thread and waits for it.
   void finish() {
-    stop_.store(true, std::memory_order_relaxed);
+    {
+      const std::lock_guard lock(mutex_);
+      finishing_ = true;
+    }
+    interrupted_.store(true, std::memory_order_relaxed);
+    ready_.notify_one();
     if (thread_.joinable()) {
       thread_.join();
     }
@@ -209,6 +231,23 @@ class SecondArenaWarmup {
   using Ranges = std::vector<std::pair<std::uintptr_t, std::uintptr_t>>;  // huge-page aligned
 
   void run(std::size_t policyBytes, HeapRange mainHeap) {
+    prepare(policyBytes, mainHeap);
+    std::unique_lock lock(mutex_);
+    while (true) {
+      ready_.wait(lock, [&] { return !works_.empty() || finishing_; });
+      if (works_.empty()) {
+        return;
+      }
+      std::function<void()> work = std::move(works_.front());
+      works_.pop_front();
+      lock.unlock();
+      work();  // (the engine's work catches what it throws)
+      lock.lock();
+    }
+  }
+
+  // The arena, then the faulting in, until work comes or the thread is to finish.
+  void prepare(std::size_t policyBytes, HeapRange mainHeap) {
     Ranges ranges[2];
     prepareArena(policyBytes, &ranges[0]);
     const std::uintptr_t heapFrom = (mainHeap.begin + kHugePage - 1) & ~(kHugePage - 1);
@@ -221,7 +260,7 @@ class SecondArenaWarmup {
     std::size_t next[2] = {0, 0};  // each side's range being faulted in, and where in it
     std::uintptr_t at[2] = {ranges[0].empty() ? 0 : ranges[0][0].first,
                             ranges[1].empty() ? 0 : ranges[1][0].first};
-    for (bool progress = true; progress && !stop_.load(std::memory_order_relaxed);) {
+    for (bool progress = true; progress && !interrupted_.load(std::memory_order_relaxed);) {
       progress = false;
       for (int side = 0; side < 2; ++side) {
         if (next[side] >= ranges[side].size()) {
@@ -288,7 +327,11 @@ class SecondArenaWarmup {
     }
   }
 
-  std::atomic<bool> stop_{false};
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::deque<std::function<void()>> works_;
+  bool finishing_ = false;
+  std::atomic<bool> interrupted_{false};  // work came, or finish(): stop faulting in
   std::thread thread_;
 };
 
@@ -352,13 +395,17 @@ engine::Result<std::shared_ptr<const engine::PolicySet>> compilePolicyFiles(
   const bool twoParts =
       std::thread::hardware_concurrency() > 1 && largestFile(files) >= options.secondThreadMinBytes;
   HeapPrefault prefault;
-  SecondArenaWarmup warmup;
+  SecondThread second;
   HeapRange toTouch;
   if (prepareHeapForLargeLoad(files, &toTouch) && toTouch.bytes > 0) {
     if (twoParts) {
       // The text is read into the start of the range (by the main thread, faulting it in).
       const std::size_t text = std::min(toTouch.bytes, largestFile(files));
-      warmup.start(largestFile(files), HeapRange{toTouch.begin + text, toTouch.bytes - text});
+      if (second.start(largestFile(files), HeapRange{toTouch.begin + text, toTouch.bytes - text})) {
+        options.secondThread = [&second](std::function<void()> work) {
+          second.post(std::move(work));
+        };
+      }
     } else {
       prefault.start(toTouch.begin, toTouch.bytes);
     }
@@ -366,7 +413,6 @@ engine::Result<std::shared_ptr<const engine::PolicySet>> compilePolicyFiles(
   auto texts = loadAll<engine::PolicyText>(files, [&](const std::string& path, engine::PolicyKind) {
     return loadText(path, files.maxBytes);
   });
-  warmup.finish();  // its arena is free again, for the engine's second thread
   if (!texts.ok()) {
     return texts.status();
   }

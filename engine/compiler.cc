@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cstdint>
 #include <exception>
+#include <future>
 #include <iterator>
+#include <memory>
 #include <optional>
 #include <system_error>
 #include <thread>
@@ -156,35 +158,55 @@ class Compiler {
     PolicyParseOptions partOptions = options;
     partOptions.secondThreadMinBytes = SIZE_MAX;
     partOptions.onSecondThread = nullptr;
+    partOptions.secondThread = nullptr;
     auto storage = std::make_unique<CompiledSet>();
     FirstPartHandoff handoff;
     SidTable firstSids;  // published to the second thread: outlives it
     SecondPart second;
-    std::optional<std::jthread> worker;  // joined on every way out, exceptions included
-    try {
-      worker.emplace([&] {
-        try {
-          if (options.onSecondThread) {
-            try {
-              options.onSecondThread(text.json.size());
-            } catch (...) {  // a preparation that failed only costs speed
-            }
+    // The work says it is done through a promise: the state they share lives as long as either
+    // (a latch here could be gone while the other thread is still inside its count_down).
+    auto done = std::make_shared<std::promise<void>>();
+    std::future<void> secondDone = done->get_future();
+    auto work = [&, done] {
+      try {
+        if (options.onSecondThread) {
+          try {
+            options.onSecondThread(text.json.size());
+          } catch (...) {  // a preparation that failed only costs speed
           }
-          Compiler compiler(storage.get());
-          second.part.reading.skipFrom = cut->firstStatement;  // the first part's statements
-          second.part.reading.skipTo = cut->cut;
-          second.policy = compiler.readAndCompile(text.name, text.json, kind, policyIndex,
-                                                  partOptions, &second.found, &second.part);
-          second.finish(positionInText(text.json, cut->firstStatement), &handoff);
-        } catch (...) {
-          second.failure = std::current_exception();
         }
-      });
-    } catch (const std::system_error&) {
-      return std::nullopt;  // no second thread to be had
+        Compiler compiler(storage.get());
+        second.part.reading.skipFrom = cut->firstStatement;  // the first part's statements
+        second.part.reading.skipTo = cut->cut;
+        second.policy = compiler.readAndCompile(text.name, text.json, kind, policyIndex,
+                                                partOptions, &second.found, &second.part);
+        second.finish(positionInText(text.json, cut->firstStatement), &handoff);
+      } catch (...) {
+        second.failure = std::current_exception();
+      }
+      done->set_value();
+    };
+    std::optional<std::jthread> ownThread;  // when the caller gives no thread of its own
+    struct AwaitSecond {  // every way out waits for the work, before what it uses goes away
+      std::future<void>* done = nullptr;
+      ~AwaitSecond() {
+        if (done != nullptr) {
+          done->wait();
+        }
+      }
+    } awaitSecond;
+    try {
+      if (options.secondThread) {
+        options.secondThread(work);
+      } else {
+        ownThread.emplace(work);
+      }
+      awaitSecond.done = &secondDone;
+    } catch (...) {  // no second thread to be had (or the caller's refused the work)
+      return std::nullopt;
     }
-    struct Unblock {  // the second thread never waits for a first part that failed (before the
-                      // jthread's join, as a later local)
+    struct Unblock {  // the second thread never waits for a first part that failed (before
+                      // awaitSecond, as a later local)
       FirstPartHandoff* handoff;
       ~Unblock() { handoff->publish(FirstPartHandoff::FirstPart{}); }
     } unblock{&handoff};
@@ -199,7 +221,7 @@ class Compiler {
       handoff.publish({first.value().statements.size(), &firstSids});
     }
     handoff.publish(FirstPartHandoff::FirstPart{});  // failed (a no-op when published above)
-    worker->join();
+    secondDone.wait();
     if (second.failure) {
       std::rethrow_exception(second.failure);
     }

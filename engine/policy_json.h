@@ -18,8 +18,14 @@ struct PolicyParseOptions {
   // shape); SIZE_MAX: always on the calling thread. Results are the same either way.
   std::size_t secondThreadMinBytes = std::size_t{2} << 20U;
   // Runs first on that second thread, with the policy text's size: where a program that tunes
-  // its allocator prepares the thread's heap (the CLI does, cli/policy_loading.cc).
+  // its allocator prepares the thread's heap.
   std::function<void(std::size_t policyBytes)> onSecondThread;
+  // Has the second part's work run on a thread the caller already has, instead of a new one:
+  // called with the work, it must run it once on another thread, and may return before it has
+  // (compile waits for it to end); if it throws, the work must not run (the policy is then
+  // compiled in one pass). The CLI's thread prepares its memory while the policy file is read
+  // (cli/policy_loading.cc). Empty: compile starts a thread of its own.
+  std::function<void(std::function<void()> work)> secondThread;
 };
 
 // Parses one policy document. `name` labels messages (usually the file path).

@@ -8,8 +8,12 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
+#include <mutex>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -180,11 +184,13 @@ struct Outcome {
 
 Outcome compileAndDecide(const PolicySetTexts& texts, bool twoParts,
                          const std::vector<std::string>& requestLines,
-                         std::size_t maxBytes = PolicyParseOptions().maxBytes) {
+                         std::size_t maxBytes = PolicyParseOptions().maxBytes,
+                         std::function<void(std::function<void()>)> secondThread = nullptr) {
   static std::vector<std::shared_ptr<const PolicySet>> keepAlive;  // decisions view the sets
   PolicyParseOptions options;
   options.secondThreadMinBytes = twoParts ? 0 : SIZE_MAX;
   options.maxBytes = maxBytes;
+  options.secondThread = std::move(secondThread);
   const std::size_t before = twoPartCompilesForTesting();
   auto set = PolicySet::compile(texts, options);
   Outcome out;
@@ -451,6 +457,48 @@ TEST(TwoPartCompile, SecondThreadHookRunsOnTheSecondThread) {
   ASSERT_EQ(sizes.size(), 1U);
   EXPECT_EQ(sizes[0], texts.identity[0].json.size());
   EXPECT_NE(ranOn, std::this_thread::get_id());
+}
+
+// A caller's own thread runs the second part (PolicyParseOptions::secondThread): the work is
+// run there, once per policy cut, compile waits for it, and the set is the one-pass set. A
+// caller's thread that refuses the work (throws) costs only the cut: one pass.
+TEST(TwoPartCompile, RunsOnTheCallersThreadWhenGivenOne) {
+  REQUIRE_TWO_CORES();
+  PolicySetTexts texts;
+  texts.identity.push_back(PolicyText{"a.json", policyText(40, "", {})});
+  texts.identity.push_back(PolicyText{"b.json", policyText(30, "\n  ", {})});
+  const Outcome onePass = compileAndDecide(texts, false, someRequests(30));
+
+  std::vector<std::thread> callers;  // the caller's threads, joined below
+  std::vector<std::thread::id> ranOn;
+  std::mutex ranOnMutex;
+  auto secondThread = [&](std::function<void()> work) {
+    callers.emplace_back([&, work = std::move(work)] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));  // returns before it runs
+      {
+        const std::lock_guard lock(ranOnMutex);
+        ranOn.push_back(std::this_thread::get_id());
+      }
+      work();
+    });
+  };
+  const std::size_t before = twoPartCompilesForTesting();
+  const Outcome twoParts =
+      compileAndDecide(texts, true, someRequests(30), PolicyParseOptions().maxBytes, secondThread);
+  EXPECT_EQ(twoPartCompilesForTesting(), before + 2);
+  ASSERT_EQ(ranOn.size(), 2U);  // both works ended before compile returned
+  for (std::size_t i = 0; i < callers.size(); ++i) {
+    EXPECT_EQ(ranOn[i], callers[i].get_id());
+    callers[i].join();
+  }
+  EXPECT_EQ(twoParts.text, onePass.text);
+
+  const std::size_t beforeRefused = twoPartCompilesForTesting();
+  const Outcome refused = compileAndDecide(
+      texts, true, someRequests(30), PolicyParseOptions().maxBytes,
+      [](const std::function<void()>& /*work*/) { throw std::runtime_error("no thread here"); });
+  EXPECT_EQ(twoPartCompilesForTesting(), beforeRefused);  // one pass each
+  EXPECT_EQ(refused.text, onePass.text);
 }
 
 }  // namespace
