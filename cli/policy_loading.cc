@@ -15,6 +15,7 @@
 #include <iostream>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <system_error>
 #include <thread>
 #include <utility>
@@ -156,7 +157,9 @@ bool prepareHeapForLargeLoad(const PolicyFiles& files, HeapRange* toTouch) {
   if (mallopt(M_MMAP_THRESHOLD, static_cast<int>(threshold)) == 1) {
     mmapThreshold = threshold;
   }
-  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+  // (Above the reservation, so that freeing the probe below never trims it back.)
+  mallopt(M_TRIM_THRESHOLD,
+          static_cast<int>(std::max(std::size_t{1} << 30U, reserve + 2 * kHugePage)));
   mallopt(M_TOP_PAD, static_cast<int>(reserve));
   void* probe = std::malloc(kHugePage);  // grows the heap by `reserve` past it
   mallopt(M_TOP_PAD, 128 << 10);         // glibc's default again for later growth
@@ -204,10 +207,14 @@ class SecondThread {
       return false;
     }
   }
-  // Has the thread run `work` (after the huge page it is faulting in, if any).
+  // Has the thread run `work` (after the huge page it is faulting in, if any). Throws, and the
+  // work never runs, once finish() was called (the engine then compiles in one pass).
   void post(std::function<void()> work) {
     {
       const std::lock_guard lock(mutex_);
+      if (finishing_ || !thread_.joinable()) {
+        throw std::logic_error("the second thread is not running");
+      }
       works_.push_back(std::move(work));
     }
     interrupted_.store(true, std::memory_order_relaxed);
@@ -226,61 +233,8 @@ class SecondThread {
     }
   }
 
- private:
-  static constexpr std::size_t kHugePage = std::size_t{2} << 20U;
-  using Ranges = std::vector<std::pair<std::uintptr_t, std::uintptr_t>>;  // huge-page aligned
-
-  void run(std::size_t policyBytes, HeapRange mainHeap) {
-    prepare(policyBytes, mainHeap);
-    std::unique_lock lock(mutex_);
-    while (true) {
-      ready_.wait(lock, [&] { return !works_.empty() || finishing_; });
-      if (works_.empty()) {
-        return;
-      }
-      std::function<void()> work = std::move(works_.front());
-      works_.pop_front();
-      lock.unlock();
-      work();  // (the engine's work catches what it throws)
-      lock.lock();
-    }
-  }
-
-  // The arena, then the faulting in, until work comes or the thread is to finish.
-  void prepare(std::size_t policyBytes, HeapRange mainHeap) {
-    Ranges ranges[2];
-    prepareArena(policyBytes, &ranges[0]);
-    const std::uintptr_t heapFrom = (mainHeap.begin + kHugePage - 1) & ~(kHugePage - 1);
-    const std::uintptr_t heapTo = (mainHeap.begin + mainHeap.bytes) & ~(kHugePage - 1);
-    if (heapTo > heapFrom) {
-      ranges[1].emplace_back(heapFrom, heapTo);
-    }
-    // Free memory of the arena and the heap: MADV_POPULATE_WRITE changes no content (Linux 5.14
-    // and later; where it fails, the threads fault their pages themselves).
-    std::size_t next[2] = {0, 0};  // each side's range being faulted in, and where in it
-    std::uintptr_t at[2] = {ranges[0].empty() ? 0 : ranges[0][0].first,
-                            ranges[1].empty() ? 0 : ranges[1][0].first};
-    for (bool progress = true; progress && !interrupted_.load(std::memory_order_relaxed);) {
-      progress = false;
-      for (int side = 0; side < 2; ++side) {
-        if (next[side] >= ranges[side].size()) {
-          continue;
-        }
-        const std::uintptr_t to = ranges[side][next[side]].second;
-        if (madvise(reinterpret_cast<void*>(at[side]), std::min(kHugePage, to - at[side]),
-                    MADV_POPULATE_WRITE) != 0) {
-          return;
-        }
-        progress = true;
-        at[side] += kHugePage;
-        if (at[side] >= to && ++next[side] < ranges[side].size()) {
-          at[side] = ranges[side][next[side]].first;
-        }
-      }
-    }
-  }
-
   // Grows this thread's arena by about what the second part will use; its ranges to *ranges.
+  using Ranges = std::vector<std::pair<std::uintptr_t, std::uintptr_t>>;  // huge-page aligned
   static void prepareArena(std::size_t policyBytes, Ranges* ranges) {
     if (mmapThreshold <= kHugePage) {
       return;
@@ -324,6 +278,60 @@ class SecondThread {
     }
     for (void* memory : blocks) {
       std::free(memory);
+    }
+  }
+
+ private:
+  static constexpr std::size_t kHugePage = std::size_t{2} << 20U;
+
+  void run(std::size_t policyBytes, HeapRange mainHeap) {
+    prepare(policyBytes, mainHeap);
+    std::unique_lock lock(mutex_);
+    while (true) {
+      ready_.wait(lock, [&] { return !works_.empty() || finishing_; });
+      if (works_.empty()) {
+        return;
+      }
+      std::function<void()> work = std::move(works_.front());
+      works_.pop_front();
+      lock.unlock();
+      work();  // (the engine's work catches what it throws)
+      lock.lock();
+    }
+  }
+
+  // The arena, then the faulting in, until work comes or the thread is to finish.
+  void prepare(std::size_t policyBytes, HeapRange mainHeap) {
+    Ranges ranges[2];
+    prepareArena(policyBytes, &ranges[0]);
+    const std::uintptr_t heapFrom = (mainHeap.begin + kHugePage - 1) & ~(kHugePage - 1);
+    const std::uintptr_t heapTo = (mainHeap.begin + mainHeap.bytes) & ~(kHugePage - 1);
+    if (heapTo > heapFrom) {
+      ranges[1].emplace_back(heapFrom, heapTo);
+    }
+    // Free memory of the arena and the heap: MADV_POPULATE_WRITE changes no content (Linux 5.14
+    // and later; where it fails, the threads fault their pages themselves).
+    std::size_t next[2] = {0, 0};  // each side's range being faulted in, and where in it
+    std::uintptr_t at[2] = {ranges[0].empty() ? 0 : ranges[0][0].first,
+                            ranges[1].empty() ? 0 : ranges[1][0].first};
+    for (bool progress = true; progress && !interrupted_.load(std::memory_order_relaxed);) {
+      progress = false;
+      for (int side = 0; side < 2; ++side) {
+        if (next[side] >= ranges[side].size()) {
+          continue;
+        }
+        const std::uintptr_t to = ranges[side][next[side]].second;
+        if (madvise(reinterpret_cast<void*>(at[side]), std::min(kHugePage, to - at[side]),
+                    MADV_POPULATE_WRITE) != 0) {
+          next[side] = ranges[side].size();  // that side only: the other may still be faulted in
+          continue;
+        }
+        progress = true;
+        at[side] += kHugePage;
+        if (at[side] >= to && ++next[side] < ranges[side].size()) {
+          at[side] = ranges[side][next[side]].first;
+        }
+      }
     }
   }
 
@@ -390,14 +398,15 @@ engine::Result<std::shared_ptr<const engine::PolicySet>> compilePolicyFiles(
     const PolicyFiles& files, bool quiet, const engine::PolicySetTexts* embedded) {
   engine::PolicyParseOptions options;
   options.maxBytes = files.maxBytes;
-  // A large policy is compiled on both cores (see engine::PolicyParseOptions): the second one
-  // is then not free to fault pages in.
+  // A large policy is compiled on both cores (see engine::PolicyParseOptions): the second
+  // part's thread (SecondThread) then prepares memory while the file is read, instead of a
+  // HeapPrefault thread.
   const bool twoParts =
       std::thread::hardware_concurrency() > 1 && largestFile(files) >= options.secondThreadMinBytes;
   HeapPrefault prefault;
   SecondThread second;
-  HeapRange toTouch;
-  if (prepareHeapForLargeLoad(files, &toTouch) && toTouch.bytes > 0) {
+  HeapRange toTouch;  // empty when unknown, e.g. in a later load (the heap is tuned once)
+  if (prepareHeapForLargeLoad(files, &toTouch)) {
     if (twoParts) {
       // The text is read into the start of the range (by the main thread, faulting it in).
       const std::size_t text = std::min(toTouch.bytes, largestFile(files));
@@ -405,8 +414,13 @@ engine::Result<std::shared_ptr<const engine::PolicySet>> compilePolicyFiles(
         options.secondThread = [&second](std::function<void()> work) {
           second.post(std::move(work));
         };
+      } else {  // the engine's own thread prepares its arena at least
+        options.onSecondThread = [](std::size_t policyBytes) {
+          SecondThread::Ranges ranges;
+          SecondThread::prepareArena(policyBytes, &ranges);
+        };
       }
-    } else {
+    } else if (toTouch.bytes > 0) {
       prefault.start(toTouch.begin, toTouch.bytes);
     }
   }

@@ -113,23 +113,33 @@ class Compiler {
     CompiledPolicy policy;
     policy.kind = kind;
     policy.name = name;
-    std::vector<Diagnostic>* const diagnostics = std::exchange(diagnostics_, &found->compiler);
-    part_ = part;
-    const Status status = readPolicy(
-        json, options, &header,
-        [&](Statement& statement, std::size_t count) {
-          policy.statements.reserve(count);
-          if (policy.statements.empty()) {
-            startPools(&policy);
-          } else if (policy.statements.size() == kPlanningSample && count > kPlanningSample) {
-            planPools(count, &policy);
-            reserveRecentTexts(count);
-          }
-          compileStatement(header, policyIndex, statement, &policy);
-        },
-        part != nullptr ? part->reading : PolicyTextPart{});
-    diagnostics_ = diagnostics;
-    part_ = nullptr;
+    // While reading: compiler diagnostics to *found, Sids to *part (restored on every way out).
+    struct Restore {
+      Compiler* compiler;
+      std::vector<Diagnostic>* diagnostics;
+      ~Restore() {
+        compiler->diagnostics_ = diagnostics;
+        compiler->part_ = nullptr;
+      }
+    };
+    Status status;
+    {
+      const Restore restore{this, std::exchange(diagnostics_, &found->compiler)};
+      part_ = part;
+      status = readPolicy(
+          json, options, &header,
+          [&](Statement& statement, std::size_t count) {
+            policy.statements.reserve(count);
+            if (policy.statements.empty()) {
+              startPools(&policy);
+            } else if (policy.statements.size() == kPlanningSample && count > kPlanningSample) {
+              planPools(count, &policy);
+              reserveRecentTexts(count);
+            }
+            compileStatement(header, policyIndex, statement, &policy);
+          },
+          part != nullptr ? part->reading : PolicyTextPart{});
+    }
     if (!status.ok()) {
       return status;
     }

@@ -22,8 +22,9 @@ struct PolicyParseOptions {
   std::function<void(std::size_t policyBytes)> onSecondThread;
   // Has the second part's work run on a thread the caller already has, instead of a new one:
   // called with the work, it must run it once on another thread, and may return before it has
-  // (compile waits for it to end); if it throws, the work must not run (the policy is then
-  // compiled in one pass). The CLI's thread prepares its memory while the policy file is read
+  // (compile waits for it to end). That thread must not be the one compiling, nor wait for it
+  // (the work waits for the first part's). If it throws, the work must not run (the policy is
+  // then compiled in one pass). The CLI's thread prepares its memory while the policy file is read
   // (cli/policy_loading.cc). Empty: compile starts a thread of its own.
   std::function<void(std::function<void()> work)> secondThread;
 };
@@ -42,11 +43,6 @@ struct PolicyParseOptions {
 // when Version precedes them); meant for reserving storage.
 using StatementSink = std::function<void(Statement& statement, std::size_t expectedCount)>;
 
-// The same reading one statement at a time, for consumers that keep no PolicyDocument (the
-// compiler): *header comes with its name and kind set, and gets the version, id and warnings;
-// its statements stay empty and go to sink instead. The version is set before the first
-// statement reaches the sink; id and warnings are final when this returns. When this fails,
-// statements the sink already received belong to the invalid policy: discard them.
 // How one part of a large policy compiled in two (compileInParts) is read where it stands in the
 // policy's text; by default, the text is read whole. Positions always refer to the text.
 struct PolicyTextPart {
@@ -59,6 +55,11 @@ struct PolicyTextPart {
   std::size_t skipTo = 0;
 };
 
+// The same reading one statement at a time, for consumers that keep no PolicyDocument (the
+// compiler): *header comes with its name and kind set, and gets the version, id and warnings;
+// its statements stay empty and go to sink instead. The version is set before the first
+// statement reaches the sink; id and warnings are final when this returns. When this fails,
+// statements the sink already received belong to the invalid policy: discard them.
 [[nodiscard]] Status readPolicy(std::string_view text, const PolicyParseOptions& options,
                                 PolicyDocument* header, const StatementSink& sink,
                                 const PolicyTextPart& part = {});

@@ -116,10 +116,10 @@ struct JsonArrayStream {
   };
   std::string_view rootKey;
   std::size_t batchSize = 128;
-  // The text is the beginning of a document, cut just after one of this array's elements: it
-  // parses as if the array and the root object closed there (and fails, as cut text does, when
-  // it ends anywhere else). How a large policy's first statements are read without copying
-  // them into a text of their own (compileInParts).
+  // The text is the beginning of a document, cut just after one of this array's elements (an
+  // object or an array): it parses as if the array and the root object closed there (and fails, as
+  // cut text does, when it ends anywhere else). How a large policy's first statements are read
+  // without copying them into a text of their own (compileInParts).
   bool textEndsAfterElement = false;
   // Returns false to drop the batch (its nodes are reused for the next one), or true to keep
   // it and every later element in the tree without further calls.

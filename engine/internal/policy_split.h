@@ -6,10 +6,10 @@
 //
 // Nothing here parses: the cut is found by looking at bytes, and may fall in the wrong place
 // (inside a string, or inside a statement). The compiler proves it right afterwards: the first
-// part reads as a valid policy only if the text up to the cut ends just after one of the
-// root's statements, and its first statement must start where the search thought statements
-// start. Anything else, or a Sid in both parts, and the policy is compiled whole, in one pass,
-// as if never cut.
+// part (the text up to PolicyCut::firstEnd) reads as a valid policy only if it ends just after
+// one of the root's statements, and its first statement must start where the search thought
+// statements start. Anything else, or a Sid in both parts, and the policy is compiled whole, in one
+// pass, as if never cut.
 #pragma once
 
 #include <condition_variable>
