@@ -3,7 +3,6 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -18,6 +17,7 @@
 #include <vector>
 
 #include "engine/decision_format.h"
+#include "engine/file_reader.h"
 #include "engine/request_json.h"
 
 #if defined(__SSE2__)
@@ -200,31 +200,6 @@ BatchResult resultOf(const Totals& totals) {
   }
   return totals.anyDenied ? BatchResult::SomeDenied : BatchResult::AllAllowed;
 }
-
-// A read-only mapping of a whole file.
-class MappedFile {
- public:
-  MappedFile(int fd, std::size_t size) : size_(size) {
-    void* data = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-    if (data != MAP_FAILED) {
-      data_ = static_cast<const char*>(data);
-      ::madvise(data, size, MADV_SEQUENTIAL);
-    }
-  }
-  ~MappedFile() {
-    if (data_ != nullptr) {
-      ::munmap(const_cast<char*>(data_), size_);
-    }
-  }
-  MappedFile(const MappedFile&) = delete;
-  MappedFile& operator=(const MappedFile&) = delete;
-  [[nodiscard]] bool ok() const { return data_ != nullptr; }
-  [[nodiscard]] std::string_view text() const { return {data_, size_}; }
-
- private:
-  const char* data_ = nullptr;
-  std::size_t size_;
-};
 
 // The end of the chunk starting at start: about kChunkBytes on, just past a newline.
 std::size_t chunkEnd(std::string_view text, std::size_t start) {
@@ -465,7 +440,7 @@ BatchResult runBatch(const engine::PolicySet& set, const BatchOptions& options, 
   bool done = false;
   if (options.requests != "-" && ::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) &&
       info.st_size > 0) {
-    const MappedFile file(fd, static_cast<std::size_t>(info.st_size));
+    const engine::MappedFile file(fd, static_cast<std::size_t>(info.st_size), options.requests);
     if (file.ok()) {
       unsigned threads = options.threads != 0 ? options.threads
                                               : std::max(1U, std::thread::hardware_concurrency());

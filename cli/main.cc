@@ -3,8 +3,11 @@
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "engine/file_reader.h"
 
 int main(int argc, char** argv) {
+  // A request file mapped by batch mode that shrinks meanwhile: an input error, not a crash.
+  policysim::engine::exitOnShrunkMappedFile(policysim::cli::kExitInputError);
   CLI::App app{"policysim: evaluate AWS IAM policies exactly as AWS does"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "policysim 0.1.0");

@@ -30,4 +30,33 @@ inline constexpr std::size_t kMaxInputFileBytes = std::size_t{256} << 20U;
                                   std::size_t maxBytes = kMaxInputFileBytes,
                                   std::string_view limitOption = {});
 
+// A read-only mapping of a whole regular file: its text without a copy (ok() is false when it
+// cannot be mapped, e.g. an empty file: read it instead). A file that shrinks while mapped
+// raises SIGBUS on access past its new end; while a mapping lives, its range is listed for
+// mappedFileAt(), so that a SIGBUS handler can report that file instead of crashing
+// (exitOnShrunkMappedFile).
+class MappedFile {
+ public:
+  MappedFile(int fd, std::size_t size, std::string name);
+  ~MappedFile();
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  [[nodiscard]] bool ok() const { return data_ != nullptr; }
+  [[nodiscard]] std::string_view text() const { return {data_, size_}; }
+
+ private:
+  const char* data_ = nullptr;
+  std::size_t size_;
+  std::string name_;
+  int slot_ = -1;  // in the list of mapped ranges, or -1
+};
+
+// The name of the mapped file whose range holds address, or nullptr. Async-signal-safe.
+[[nodiscard]] const char* mappedFileAt(const void* address);
+
+// Installs a SIGBUS handler for the process (the library never installs one by itself): an
+// access past the end of a MappedFile whose file shrank prints "FILE: error: the file shrank
+// while it was being read" on stderr and exits with exitCode; any other SIGBUS still crashes.
+void exitOnShrunkMappedFile(int exitCode);
+
 }  // namespace policysim::engine
