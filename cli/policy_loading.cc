@@ -15,6 +15,7 @@
 #include <iostream>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <system_error>
 #include <thread>
@@ -61,10 +62,6 @@ engine::Result<engine::PoliciesByKind<Policy>> loadAll(const PolicyFiles& files,
   return out;
 }
 
-// Faults in the heap reservation on another thread while the load runs: zeroing the pages
-// the load will touch is then done on the second core, not in the load's own page faults.
-// MADV_POPULATE_WRITE changes no content (pages already there stay as they are), so it never
-// races with the memory the load uses. Stops early, and is joined, when the load is over.
 // The size of a regular file, else 0 (a stream, a file that cannot be read).
 std::size_t fileSize(const std::string& path) {
   struct stat info {};
@@ -87,6 +84,47 @@ constexpr std::size_t kLargeLoadBytes = std::size_t{4} << 20U;
 // Blocks of this size or more are mmapped by malloc, once the heap is tuned.
 std::size_t mmapThreshold = 0;
 
+constexpr std::size_t kHugePage = std::size_t{2} << 20U;
+std::uintptr_t hugePageUp(std::uintptr_t at) { return (at + kHugePage - 1) & ~(kHugePage - 1); }
+std::uintptr_t hugePageDown(std::uintptr_t at) { return at & ~(kHugePage - 1); }
+
+// Address ranges [first, second), huge-page aligned at their start.
+using Ranges = std::vector<std::pair<std::uintptr_t, std::uintptr_t>>;
+
+// Faults in free memory of the heap, a huge page of each list of ranges in turn, until they are
+// all done or `stop` is set. MADV_POPULATE_WRITE changes no content (pages already there stay as
+// they are), so it never races with the memory the load uses. Where it fails (Linux before
+// 5.14, or a range malloc gave back), that list is left: its pages fault when first used.
+void faultIn(std::span<const Ranges> lists, const std::atomic<bool>& stop) {
+  std::vector<std::size_t> next(lists.size(), 0);   // each list's range being faulted in
+  std::vector<std::uintptr_t> at(lists.size(), 0);  // and where in it
+  for (std::size_t i = 0; i < lists.size(); ++i) {
+    at[i] = lists[i].empty() ? 0 : lists[i][0].first;
+  }
+  for (bool progress = true; progress && !stop.load(std::memory_order_relaxed);) {
+    progress = false;
+    for (std::size_t i = 0; i < lists.size(); ++i) {
+      if (next[i] >= lists[i].size()) {
+        continue;
+      }
+      const std::uintptr_t to = lists[i][next[i]].second;
+      if (madvise(reinterpret_cast<void*>(at[i]), std::min(kHugePage, to - at[i]),
+                  MADV_POPULATE_WRITE) != 0) {
+        next[i] = lists[i].size();
+        continue;
+      }
+      progress = true;
+      at[i] += kHugePage;
+      if (at[i] >= to && ++next[i] < lists[i].size()) {
+        at[i] = lists[i][next[i]].first;
+      }
+    }
+  }
+}
+
+// Faults in the heap reservation on another thread while the load runs: zeroing the pages
+// the load will touch is then done on the second core, not in the load's own page faults.
+// Stops early, and is joined, when the load is over.
 class HeapPrefault {
  public:
   HeapPrefault() = default;
@@ -101,14 +139,8 @@ class HeapPrefault {
 
   void start(std::uintptr_t begin, std::size_t bytes) {
     thread_ = std::thread([this, begin, bytes] {
-      constexpr std::size_t kStep = std::size_t{2} << 20U;  // one huge page at a time
-      for (std::size_t done = 0; done < bytes && !stop_.load(std::memory_order_relaxed);
-           done += kStep) {
-        if (madvise(reinterpret_cast<void*>(begin + done), std::min(kStep, bytes - done),
-                    MADV_POPULATE_WRITE) != 0) {
-          return;  // not supported here (Linux before 5.14): the load faults its pages itself
-        }
-      }
+      const Ranges range{{begin, begin + bytes}};
+      faultIn(std::span(&range, 1), stop_);
     });
   }
 
@@ -148,7 +180,6 @@ bool prepareHeapForLargeLoad(const PolicyFiles& files, HeapRange* toTouch) {
   // About 8 bytes of heap per byte of policy at the peak (the text, the parser's copy, the
   // compiled set and its index being built), capped at 1 GiB; every shape of issue 17 touched
   // at least 5.
-  constexpr std::size_t kHugePage = std::size_t{2} << 20U;
   const std::size_t reserve = std::min(bytes * 8, std::size_t{1} << 30U);
   const std::size_t touched = std::min(bytes * 5, reserve);
   // (glibc caps the mmap threshold at 32 MiB; a trim threshold below the reservation would
@@ -167,8 +198,8 @@ bool prepareHeapForLargeLoad(const PolicyFiles& files, HeapRange* toTouch) {
     return true;
   }
   const auto at = reinterpret_cast<std::uintptr_t>(probe);  // an address only, kept past free
-  const auto begin = (at + kHugePage - 1) & ~(kHugePage - 1);
-  const auto end = reinterpret_cast<std::uintptr_t>(sbrk(0)) & ~(kHugePage - 1);
+  const auto begin = hugePageUp(at);
+  const auto end = hugePageDown(reinterpret_cast<std::uintptr_t>(sbrk(0)));
   std::free(probe);
   // Only when the probe came from the break-grown heap just below the break (glibc's main
   // arena): under another allocator (a sanitizer's) the range would mean nothing.
@@ -177,6 +208,54 @@ bool prepareHeapForLargeLoad(const PolicyFiles& files, HeapRange* toTouch) {
     *toTouch = HeapRange{begin, std::min(touched, end - begin)};
   }
   return true;
+}
+
+// Grows the calling thread's malloc arena by about what the second part of a two-part compile
+// will use (see SecondThread); its ranges to *ranges.
+void prepareThreadArena(std::size_t policyBytes, Ranges* ranges) {
+  if (mmapThreshold <= kHugePage) {
+    return;
+  }
+  const std::size_t block = mmapThreshold - (std::size_t{64} << 10U);
+  // (A thread arena's heap is at most 64 MiB, and glibc unmaps a later heap as soon as it is
+  // all free, whatever the trim threshold: only the first heap's worth stays prepared.)
+  const std::size_t total = std::min(policyBytes * 5, std::size_t{60} << 20U);
+  std::vector<void*> blocks;
+  blocks.reserve(total / block + 1);
+  for (std::size_t done = 0; done < total; done += block) {
+    void* memory = std::malloc(block);
+    if (memory == nullptr) {
+      break;
+    }
+    blocks.push_back(memory);
+  }
+  // Blocks follow one another in the arena's heap (a new heap starts a new range).
+  std::uintptr_t begin = 0;
+  std::uintptr_t end = 0;
+  auto mark = [&] {
+    const std::uintptr_t from = hugePageUp(begin);
+    const std::uintptr_t to = hugePageDown(end);
+    if (to > from) {
+      madvise(reinterpret_cast<void*>(from), to - from, MADV_HUGEPAGE);
+      ranges->emplace_back(from, to);
+    }
+  };
+  for (void* memory : blocks) {
+    const auto at = reinterpret_cast<std::uintptr_t>(memory);
+    if (end != 0 && (at < end || at - end > 64)) {  // not right after the previous block
+      mark();
+      begin = at;
+    } else if (end == 0) {
+      begin = at;
+    }
+    end = at + block;
+  }
+  if (end != 0) {
+    mark();
+  }
+  for (void* memory : blocks) {
+    std::free(memory);
+  }
 }
 
 // The second thread of a two-part compile (engine::PolicyParseOptions::secondThread): started
@@ -233,57 +312,7 @@ class SecondThread {
     }
   }
 
-  // Grows this thread's arena by about what the second part will use; its ranges to *ranges.
-  using Ranges = std::vector<std::pair<std::uintptr_t, std::uintptr_t>>;  // huge-page aligned
-  static void prepareArena(std::size_t policyBytes, Ranges* ranges) {
-    if (mmapThreshold <= kHugePage) {
-      return;
-    }
-    const std::size_t block = mmapThreshold - (std::size_t{64} << 10U);
-    // (A thread arena's heap is at most 64 MiB, and glibc unmaps a later heap as soon as it is
-    // all free, whatever the trim threshold: only the first heap's worth stays prepared.)
-    const std::size_t total = std::min(policyBytes * 5, std::size_t{60} << 20U);
-    std::vector<void*> blocks;
-    blocks.reserve(total / block + 1);
-    for (std::size_t done = 0; done < total; done += block) {
-      void* memory = std::malloc(block);
-      if (memory == nullptr) {
-        break;
-      }
-      blocks.push_back(memory);
-    }
-    // Blocks follow one another in the arena's heap (a new heap starts a new range).
-    std::uintptr_t begin = 0;
-    std::uintptr_t end = 0;
-    auto mark = [&] {
-      const std::uintptr_t from = (begin + kHugePage - 1) & ~(kHugePage - 1);
-      const std::uintptr_t to = end & ~(kHugePage - 1);
-      if (to > from) {
-        madvise(reinterpret_cast<void*>(from), to - from, MADV_HUGEPAGE);
-        ranges->emplace_back(from, to);
-      }
-    };
-    for (void* memory : blocks) {
-      const auto at = reinterpret_cast<std::uintptr_t>(memory);
-      if (end != 0 && (at < end || at - end > 64)) {  // not right after the previous block
-        mark();
-        begin = at;
-      } else if (end == 0) {
-        begin = at;
-      }
-      end = at + block;
-    }
-    if (end != 0) {
-      mark();
-    }
-    for (void* memory : blocks) {
-      std::free(memory);
-    }
-  }
-
  private:
-  static constexpr std::size_t kHugePage = std::size_t{2} << 20U;
-
   void run(std::size_t policyBytes, HeapRange mainHeap) {
     prepare(policyBytes, mainHeap);
     std::unique_lock lock(mutex_);
@@ -303,36 +332,13 @@ class SecondThread {
   // The arena, then the faulting in, until work comes or the thread is to finish.
   void prepare(std::size_t policyBytes, HeapRange mainHeap) {
     Ranges ranges[2];
-    prepareArena(policyBytes, &ranges[0]);
-    const std::uintptr_t heapFrom = (mainHeap.begin + kHugePage - 1) & ~(kHugePage - 1);
-    const std::uintptr_t heapTo = (mainHeap.begin + mainHeap.bytes) & ~(kHugePage - 1);
+    prepareThreadArena(policyBytes, &ranges[0]);
+    const std::uintptr_t heapFrom = hugePageUp(mainHeap.begin);
+    const std::uintptr_t heapTo = hugePageDown(mainHeap.begin + mainHeap.bytes);
     if (heapTo > heapFrom) {
       ranges[1].emplace_back(heapFrom, heapTo);
     }
-    // Free memory of the arena and the heap: MADV_POPULATE_WRITE changes no content (Linux 5.14
-    // and later; where it fails, the threads fault their pages themselves).
-    std::size_t next[2] = {0, 0};  // each side's range being faulted in, and where in it
-    std::uintptr_t at[2] = {ranges[0].empty() ? 0 : ranges[0][0].first,
-                            ranges[1].empty() ? 0 : ranges[1][0].first};
-    for (bool progress = true; progress && !interrupted_.load(std::memory_order_relaxed);) {
-      progress = false;
-      for (int side = 0; side < 2; ++side) {
-        if (next[side] >= ranges[side].size()) {
-          continue;
-        }
-        const std::uintptr_t to = ranges[side][next[side]].second;
-        if (madvise(reinterpret_cast<void*>(at[side]), std::min(kHugePage, to - at[side]),
-                    MADV_POPULATE_WRITE) != 0) {
-          next[side] = ranges[side].size();  // that side only: the other may still be faulted in
-          continue;
-        }
-        progress = true;
-        at[side] += kHugePage;
-        if (at[side] >= to && ++next[side] < ranges[side].size()) {
-          at[side] = ranges[side][next[side]].first;
-        }
-      }
-    }
+    faultIn(ranges, interrupted_);
   }
 
   std::mutex mutex_;
@@ -416,8 +422,8 @@ engine::Result<std::shared_ptr<const engine::PolicySet>> compilePolicyFiles(
         };
       } else {  // the engine's own thread prepares its arena at least
         options.onSecondThread = [](std::size_t policyBytes) {
-          SecondThread::Ranges ranges;
-          SecondThread::prepareArena(policyBytes, &ranges);
+          Ranges ranges;
+          prepareThreadArena(policyBytes, &ranges);
         };
       }
     } else if (toTouch.bytes > 0) {
