@@ -417,6 +417,13 @@ class Compiler {
         out.anyResource = true;
         continue;
       }
+      ArnPattern compact;
+      if (compileCompactResourcePattern(pattern.written, &compact)) {
+        pattern.compact = true;
+        pattern.prefixOnly = compact.prefixOnly;
+        policy->resources.push_back(pattern);
+        continue;
+      }
       pattern.matcher = resourceMatcher(pattern.written, variables);
       if (pattern.matcher->shortArn) {
         warn(document.locate(resource.position),
@@ -623,17 +630,15 @@ class Compiler {
       return *found;
     }
     ResourceMatcher& matcher = resourceMatchers_->emplace_back();
-    if (!compileCompactResourcePattern(text, &matcher.pattern)) {
-      matcher.text = ValueTemplate::compile(std::string(text), variables);
-      matcher.pattern = compileArnPattern(matcher.text.pieces(), true);
-      matcher.shortArn = !matcher.pattern.valid;
-      matcher.tooManyVariables = matcher.text.variables().size() > kMaxSlots;
-      if (matcher.tooManyVariables) {
-        matcher.pattern.valid = false;
-      }
-      if (matcher.pattern.compact) {
-        matcher.text = ValueTemplate();  // plain text: the pattern's literal says it all
-      }
+    matcher.text = ValueTemplate::compile(std::string(text), variables);
+    matcher.pattern = compileArnPattern(matcher.text.pieces(), true);
+    matcher.shortArn = !matcher.pattern.valid;
+    matcher.tooManyVariables = matcher.text.variables().size() > kMaxSlots;
+    if (matcher.tooManyVariables) {
+      matcher.pattern.valid = false;
+    }
+    if (matcher.pattern.compact) {
+      matcher.text = ValueTemplate();  // plain text: the pattern's literal says it all
     }
     known.put(text, &matcher);
     return &matcher;

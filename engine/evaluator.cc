@@ -237,6 +237,10 @@ bool resourceMatches(const ResourcePattern& pattern, const EvalContext& ctx) {
   if (sameText(resource, "*")) {
     return false;
   }
+  if (pattern.compact) {
+    return pattern.prefixOnly ? startsWith(resource, pattern.literal())
+                              : sameText(resource, pattern.literal());
+  }
   SlotValues& values = ctx.buffers.slots;
   const ResourceMatcher& matcher = *pattern.matcher;
   if (matcher.text.hasVariables() && !resolveSlots(matcher.text, ctx, &values)) {

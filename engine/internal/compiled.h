@@ -60,9 +60,23 @@ struct ResourceMatcher {
 };
 
 struct ResourcePattern {
-  bool any = false;                          // "*" (or fails closed as covering the request)
-  const ResourceMatcher* matcher = nullptr;  // in CompiledSet::resourceMatchers
+  bool any = false;  // "*" (or fails closed as covering the request)
+  // Plain text with at most one trailing '*' (compileCompactResourcePattern accepts it): the
+  // text itself is the pattern, so it needs no matcher. A large set of distinct resources
+  // (a tenant per bucket) then pays no matcher per statement.
+  bool compact = false;
+  bool prefixOnly = false;                   // compact and ends in '*'
+  const ResourceMatcher* matcher = nullptr;  // the other patterns; in CompiledSet::resourceMatchers
   std::string_view written;
+
+  // Compact: the text a resource must equal (or, prefixOnly, start with).
+  [[nodiscard]] std::string_view literal() const {
+    return prefixOnly ? written.substr(0, written.size() - 1) : written;
+  }
+  // A variable-free pattern: nothing to resolve per request.
+  [[nodiscard]] bool hasVariables() const {
+    return matcher != nullptr && matcher->text.hasVariables();
+  }
 };
 
 // One policy value of a condition, pre-parsed for its operator family. The common families

@@ -534,14 +534,19 @@ class StatementIndexBuilder {
       return false;
     }
     for (const ResourcePattern& pattern : statement.resources) {
-      if (pattern.any || pattern.matcher->text.hasVariables()) {
+      if (pattern.any || pattern.hasVariables()) {
         return false;
       }
-      const ArnPattern& arn = pattern.matcher->pattern;
       std::string general;  // only patterns that are not compact build their prefix
-      const std::string_view prefix =
-          arn.compact ? arn.literal.substr(0, StatementIndex::kMaxKeyLength)
-                      : std::string_view(general = resourcePrefix(pattern.matcher->text));
+      std::string_view prefix;
+      if (pattern.compact) {
+        prefix = pattern.literal();
+      } else if (pattern.matcher->pattern.compact) {
+        prefix = pattern.matcher->pattern.literal;
+      } else {
+        prefix = general = resourcePrefix(pattern.matcher->text);
+      }
+      prefix = prefix.substr(0, StatementIndex::kMaxKeyLength);
       keys->push_back(
           Key{kResourcePrefix, static_cast<std::uint32_t>(prefix.size()), 0, hashText(prefix)});
     }
@@ -551,10 +556,9 @@ class StatementIndexBuilder {
   bool conditionKeys(const CompiledStatement& statement, std::vector<Key>* keys) {
     // Unresolved variables of a resource pattern are reported when it is checked, before any
     // condition: such a statement must be evaluated.
-    const bool resourceVariables = std::any_of(
-        statement.resources.begin(), statement.resources.end(), [](const ResourcePattern& p) {
-          return p.matcher != nullptr && p.matcher->text.hasVariables();
-        });
+    const bool resourceVariables =
+        std::any_of(statement.resources.begin(), statement.resources.end(),
+                    [](const ResourcePattern& p) { return p.hasVariables(); });
     if (statement.conditions.empty() || resourceVariables ||
         !indexableCondition(statement.conditions.front())) {
       return false;
