@@ -302,9 +302,11 @@ class Compiler {
     return firstRef.line == start.line && firstRef.column == start.column;
   }
 
-  // Where one statement's parts start in the policy's pools, while the pools still grow.
+  // Where one statement's parts start in the policy's pools, while the pools still grow. Its
+  // actions may be the previous statement's (see sameActions), so they say where they end.
   struct Ranges {
     std::uint32_t actions = 0;
+    std::uint32_t actionsEnd = 0;
     std::uint32_t resources = 0;
     std::uint32_t conditions = 0;
   };
@@ -363,10 +365,9 @@ class Compiler {
       const Ranges& begin = ranges_[i];
       const Ranges end = i + 1 < ranges_.size()
                              ? ranges_[i + 1]
-                             : Ranges{sizeOf(policy->actions), sizeOf(policy->resources),
-                                      sizeOf(policy->conditions)};
+                             : Ranges{0, 0, sizeOf(policy->resources), sizeOf(policy->conditions)};
       statement.actions =
-          std::span(policy->actions).subspan(begin.actions, end.actions - begin.actions);
+          std::span(policy->actions).subspan(begin.actions, begin.actionsEnd - begin.actions);
       statement.resources =
           std::span(policy->resources).subspan(begin.resources, end.resources - begin.resources);
       statement.conditions = std::span(policy->conditions)
@@ -388,7 +389,7 @@ class Compiler {
                         const Statement& statement, CompiledPolicy* policy) {
     const bool variables = document.version == PolicyVersion::V2012_10_17;
     ranges_.push_back(
-        Ranges{sizeOf(policy->actions), sizeOf(policy->resources), sizeOf(policy->conditions)});
+        Ranges{sizeOf(policy->actions), 0, sizeOf(policy->resources), sizeOf(policy->conditions)});
     CompiledStatement& out = policy->statements.emplace_back();
     out.ref.sid = texts_->store(statement.sid);
     if (part_ != nullptr) {
@@ -403,9 +404,16 @@ class Compiler {
     out.ref.column = statement.position.column;
     out.effect = statement.effect;
     out.notAction = statement.notAction;
-    for (const PolicyValue& action : statement.actions) {
-      policy->actions.push_back(compileAction(action.text));
+    Ranges& range = ranges_.back();
+    if (ranges_.size() > 1 &&
+        sameActions(statement.actions, ranges_[ranges_.size() - 2], *policy)) {
+      range.actions = ranges_[ranges_.size() - 2].actions;
+    } else {
+      for (const PolicyValue& action : statement.actions) {
+        policy->actions.push_back(compileAction(action.text));
+      }
     }
+    range.actionsEnd = range.actions + static_cast<std::uint32_t>(statement.actions.size());
     out.hasResource = statement.hasResource;
     out.notResource = statement.notResource;
     std::vector<std::string> problems;  // values that could not be compiled
@@ -456,6 +464,22 @@ class Compiler {
     if (!problems.empty()) {
       out.mutableRare().problems = std::move(problems);
     }
+  }
+
+  // Consecutive statements often list the same actions (one action over many resources or tag
+  // values): such a statement views the previous one's compiled patterns (read-only once
+  // compiled) instead of compiling its own copies.
+  static bool sameActions(const std::vector<PolicyValue>& actions, const Ranges& previous,
+                          const CompiledPolicy& policy) {
+    if (actions.size() != previous.actionsEnd - previous.actions) {
+      return false;
+    }
+    for (std::size_t i = 0; i < actions.size(); ++i) {
+      if (policy.actions[previous.actions + i].text != actions[i].text) {
+        return false;
+      }
+    }
+    return true;
   }
 
   ActionPattern compileAction(const std::string& text) {

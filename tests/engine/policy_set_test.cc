@@ -249,6 +249,33 @@ TEST(PolicySetConditions, RepeatedValuesKeepTheirMeaningAndWarnings) {
   EXPECT_EQ(decide(s, "s3:PutBucketTagging", "*", secure), DecisionKind::Allowed);
 }
 
+// Consecutive statements listing the same actions share their compiled patterns; a list that
+// differs in any element or in length keeps its own meaning, and NotAction negates a shared list.
+TEST(PolicySetActions, ConsecutiveStatementsKeepTheirOwnActionLists) {
+  PolicySetTexts t;
+  t.identity.push_back(PolicyText{"p.json", R"({"Version":"2012-10-17","Statement":[
+  {"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::a/*"},
+  {"Effect":"Allow","Action":["s3:GetObject","s3:DeleteObject"],"Resource":"arn:aws:s3:::b/*"},
+  {"Effect":"Allow","Action":["s3:GetObject","s3:DeleteObject"],"Resource":"arn:aws:s3:::c/*"},
+  {"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::d/*"},
+  {"Effect":"Allow","Action":["s3:GetObject","s3:ListBucket"],"Resource":"arn:aws:s3:::e"},
+  {"Effect":"Allow","NotAction":["s3:GetObject","s3:ListBucket"],"Resource":"arn:aws:s3:::f"}]})"});
+  auto set = PolicySet::compile(t);
+  ASSERT_TRUE(set.ok()) << set.status().toString();
+  const PolicySet& s = *set.value();
+  EXPECT_EQ(decide(s, "s3:PutObject", "arn:aws:s3:::a/k"), DecisionKind::Allowed);
+  EXPECT_EQ(decide(s, "s3:DeleteObject", "arn:aws:s3:::a/k"), DecisionKind::ImplicitDeny);
+  EXPECT_EQ(decide(s, "s3:DeleteObject", "arn:aws:s3:::b/k"), DecisionKind::Allowed);
+  EXPECT_EQ(decide(s, "s3:PutObject", "arn:aws:s3:::b/k"), DecisionKind::ImplicitDeny);
+  EXPECT_EQ(decide(s, "s3:DeleteObject", "arn:aws:s3:::c/k"), DecisionKind::Allowed);
+  EXPECT_EQ(decide(s, "s3:GetObject", "arn:aws:s3:::d/k"), DecisionKind::Allowed);
+  EXPECT_EQ(decide(s, "s3:DeleteObject", "arn:aws:s3:::d/k"), DecisionKind::ImplicitDeny);
+  EXPECT_EQ(decide(s, "s3:ListBucket", "arn:aws:s3:::e"), DecisionKind::Allowed);
+  EXPECT_EQ(decide(s, "s3:ListBucket", "arn:aws:s3:::f"), DecisionKind::ImplicitDeny);
+  EXPECT_EQ(decide(s, "s3:PutBucketTagging", "arn:aws:s3:::f"), DecisionKind::Allowed);
+  EXPECT_EQ(decide(s, "s3:PutBucketTagging", "arn:aws:s3:::e"), DecisionKind::ImplicitDeny);
+}
+
 // An action name of plain text and one trailing '*' is matched as a prefix (no glob): any
 // case, the empty rest included, only within its own service; other wildcards still glob.
 TEST(PolicySetActions, TrailingStarNamesMatchAsPrefixes) {
