@@ -37,7 +37,8 @@ class Compiler {
         diagnostics_(&set->diagnostics),
         strings_(&set->strings),
         texts_(&set->texts),
-        resourceMatchers_(&set->resourceMatchers) {}
+        resourceMatchers_(&set->resourceMatchers),
+        origins_(&set->origins) {}
 
   CompiledPolicy compilePolicy(const PolicyDocument& document, std::size_t policyIndex) {
     diagnostics_->insert(diagnostics_->end(), document.warnings.begin(), document.warnings.end());
@@ -48,9 +49,10 @@ class Compiler {
     policy.kind = document.kind;
     policy.name = document.name;
     policy.statements.reserve(document.statements.size());
+    startOrigin(document.kind, policyIndex, document.name);
     reserveRecentTexts(document.statements.size());
     for (const Statement& statement : document.statements) {
-      compileStatement(document, policyIndex, statement, &policy);
+      compileStatement(document, statement, &policy);
     }
     finishPolicy(&policy);
     return policy;
@@ -113,6 +115,7 @@ class Compiler {
     CompiledPolicy policy;
     policy.kind = kind;
     policy.name = name;
+    startOrigin(kind, policyIndex, name);
     // While reading: compiler diagnostics to *found, Sids to *part (restored on every way out).
     struct Restore {
       Compiler* compiler;
@@ -136,7 +139,7 @@ class Compiler {
               planPools(count, &policy);
               reserveRecentTexts(count);
             }
-            compileStatement(header, policyIndex, statement, &policy);
+            compileStatement(header, statement, &policy);
           },
           part != nullptr ? part->reading : PolicyTextPart{});
     }
@@ -284,8 +287,8 @@ class Compiler {
       std::vector<CompiledStatement>& statements = policy->value().statements;
       for (std::size_t i = 0; i < statements.size(); ++i) {
         CompiledStatement& statement = statements[i];
-        statement.ref.statementIndex += first.statements;
-        sharesSid = sharesSid || first.sids->contains(statement.ref.sid, part.sidHashes[i]);
+        statement.index += static_cast<std::uint32_t>(first.statements);
+        sharesSid = sharesSid || first.sids->contains(statement.sid, part.sidHashes[i]);
       }
     }
   };
@@ -298,8 +301,8 @@ class Compiler {
       return false;
     }
     const TextPosition start = positionInText(text, cut.firstStatement);
-    const StatementRef& firstRef = first.statements.front().ref;
-    return firstRef.line == start.line && firstRef.column == start.column;
+    const CompiledStatement& firstStatement = first.statements.front();
+    return firstStatement.line == start.line && firstStatement.column == start.column;
   }
 
   // Where one statement's parts start in the policy's pools, while the pools still grow. Its
@@ -356,12 +359,8 @@ class Compiler {
     trim(&policy->resources);
     trim(&policy->conditions);
     trim(&policy->values);
-    // The name's copy in the set's text arena never moves (policy->name does, with the policy):
-    // the statements can point at it now, in the pass that sets their spans.
-    const std::string_view name = texts_->store(policy->name);
     for (std::size_t i = 0; i < policy->statements.size(); ++i) {
       CompiledStatement& statement = policy->statements[i];
-      statement.ref.policyName = name;
       const Ranges& begin = ranges_[i];
       const Ranges end = i + 1 < ranges_.size()
                              ? ranges_[i + 1]
@@ -385,23 +384,27 @@ class Compiler {
     policy->index = StatementIndex::build(policy->statements);
   }
 
-  void compileStatement(const PolicyDocument& document, std::size_t policyIndex,
-                        const Statement& statement, CompiledPolicy* policy) {
+  // What the statements of the policy about to be compiled share in their StatementRef. The
+  // name's copy in the set's text arena never moves (CompiledPolicy::name does, with the policy).
+  void startOrigin(PolicyKind kind, std::size_t policyIndex, std::string_view name) {
+    origin_ = &origins_->emplace_back(PolicyOrigin{kind, policyIndex, texts_->store(name)});
+  }
+
+  void compileStatement(const PolicyDocument& document, const Statement& statement,
+                        CompiledPolicy* policy) {
     const bool variables = document.version == PolicyVersion::V2012_10_17;
     ranges_.push_back(
         Ranges{sizeOf(policy->actions), 0, sizeOf(policy->resources), sizeOf(policy->conditions)});
     CompiledStatement& out = policy->statements.emplace_back();
-    out.ref.sid = texts_->store(statement.sid);
+    out.sid = texts_->store(statement.sid);
     if (part_ != nullptr) {
-      part_->sids.push_back(out.ref.sid);
+      part_->sids.push_back(out.sid);
       part_->sidHashes.push_back(statement.sid.empty() ? 0 : hashText(statement.sid));
     }
-    out.ref.policyKind = document.kind;
-    out.ref.policyIndex = policyIndex;
-    out.ref.statementIndex = statement.index;
-    out.ref.effect = statement.effect;
-    out.ref.line = statement.position.line;
-    out.ref.column = statement.position.column;
+    out.policy = origin_;
+    out.index = static_cast<std::uint32_t>(statement.index);
+    out.line = static_cast<std::uint32_t>(statement.position.line);
+    out.column = static_cast<std::uint32_t>(statement.position.column);
     out.effect = statement.effect;
     out.notAction = statement.notAction;
     Ranges& range = ranges_.back();
@@ -687,7 +690,9 @@ class Compiler {
   InternedStrings* strings_;
   Arena* texts_;
   std::deque<ResourceMatcher>* resourceMatchers_;
-  Part* part_ = nullptr;  // while compiling one
+  std::deque<PolicyOrigin>* origins_;
+  const PolicyOrigin* origin_ = nullptr;  // of the policy being compiled
+  Part* part_ = nullptr;                  // while compiling one
   // Resource texts compiled so far, without and with policy variables (Version 2012-10-17).
   RecentTexts<const ResourceMatcher*> knownResources_[2];
   std::string lowered_;              // scratch for lower-casing, reused

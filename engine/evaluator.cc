@@ -658,7 +658,7 @@ void evaluateOne(const CompiledPolicy& policy, std::uint32_t i, EvalContext& ctx
   }
   if (ctx.explain) {
     ctx.decision.explanations.push_back(StatementExplanation{
-        statement.ref, result.applies == Truth::True, result.actionMatched, std::move(steps)});
+        statement.ref(), result.applies == Truth::True, result.actionMatched, std::move(steps)});
   }
 }
 
@@ -852,7 +852,7 @@ void decide(const CompiledSet& set, const Request& request, const RequestFacts& 
   // 1. An applying Deny in any policy is final.
   for (const CompiledStatement* statement : buffers.applying) {
     if (statement->effect == Effect::Deny) {
-      decision.matchedStatements.push_back(statement->ref);
+      decision.matchedStatements.push_back(statement->ref());
     }
   }
   if (!decision.matchedStatements.empty()) {
@@ -934,9 +934,9 @@ void decide(const CompiledSet& set, const Request& request, const RequestFacts& 
       decision.reason = makeReason();
     }
     for (const CompiledStatement* statement : buffers.applying) {
-      const PolicyKind kind = statement->ref.policyKind;
+      const PolicyKind kind = statement->policy->kind;
       if ((kind == PolicyKind::Identity && identityCounts) || kind == PolicyKind::Resource) {
-        decision.matchedStatements.push_back(statement->ref);
+        decision.matchedStatements.push_back(statement->ref());
       }
     }
   };

@@ -108,6 +108,13 @@ struct CompiledCondition {
 // "ForAnyValue:StringLikeIfExists": the operator as AWS spells it (for messages).
 std::string operatorText(const grammar::ConditionOperator& op);
 
+// What the statements of one policy share in their StatementRef.
+struct PolicyOrigin {
+  PolicyKind kind = PolicyKind::Identity;
+  std::size_t index = 0;  // among the policies of that kind
+  std::string_view name;  // in CompiledSet::texts
+};
+
 struct CompiledStatement {
   // The parts most statements lack (Principal lists, compile problems) live out of line, so a
   // large policy set pays one pointer for them per statement.
@@ -117,7 +124,13 @@ struct CompiledStatement {
     std::vector<std::string> problems;
   };
 
-  StatementRef ref;  // sid and policyName in CompiledSet::texts (policyName set by finishPolicy)
+  // Where it stands, for StatementRef (ref()): its policy's part stored once per policy, its
+  // own part here (32-bit: a policy text is under 4 GiB, see parseJson).
+  const PolicyOrigin* policy = nullptr;  // in CompiledSet::origins
+  std::string_view sid;                  // in CompiledSet::texts
+  std::uint32_t index = 0;               // among its policy's statements
+  std::uint32_t line = 0;                // of its opening brace
+  std::uint32_t column = 0;
   Effect effect = Effect::Allow;
   bool notAction = false;
   bool hasResource = false;
@@ -132,6 +145,16 @@ struct CompiledStatement {
   std::span<const CompiledCondition> conditions;
   std::unique_ptr<Rare> rare;
 
+  [[nodiscard]] StatementRef ref() const {
+    return StatementRef{.policyKind = policy->kind,
+                        .policyIndex = policy->index,
+                        .policyName = policy->name,
+                        .statementIndex = index,
+                        .sid = sid,
+                        .effect = effect,
+                        .line = line,
+                        .column = column};
+  }
   [[nodiscard]] const std::vector<PrincipalEntry>& principals() const {
     return rare ? rare->principals : kNone.principals;
   }
@@ -185,6 +208,7 @@ struct CompiledSet {
   InternedStrings strings;
   Arena texts;                                   // sids, action and resource texts as written
   std::deque<ResourceMatcher> resourceMatchers;  // a deque: matchers never move
+  std::deque<PolicyOrigin> origins;              // one per policy (per part), never moving
   std::vector<CompiledPolicy> identity;
   std::optional<CompiledPolicy> resource;
   std::optional<CompiledPolicy> boundary;
