@@ -124,13 +124,6 @@ struct CompiledStatement {
     std::vector<std::string> problems;
   };
 
-  // Where it stands, for StatementRef (ref()): its policy's part stored once per policy, its
-  // own part here (32-bit: a policy text is under 4 GiB, see parseJson).
-  const PolicyOrigin* policy = nullptr;  // in CompiledSet::origins
-  std::string_view sid;                  // in CompiledSet::texts
-  std::uint32_t index = 0;               // among its policy's statements
-  std::uint32_t line = 0;                // of its opening brace
-  std::uint32_t column = 0;
   Effect effect = Effect::Allow;
   bool notAction = false;
   bool hasResource = false;
@@ -144,6 +137,13 @@ struct CompiledStatement {
   std::span<const ResourcePattern> resources;  // the patterns other than "*"
   std::span<const CompiledCondition> conditions;
   std::unique_ptr<Rare> rare;
+  // Where it stands, for StatementRef (ref()): its policy's part stored once per policy, its
+  // own part here (32-bit: a policy text is under 4 GiB, see parseJson).
+  const PolicyOrigin* policy = nullptr;  // in CompiledSet::origins
+  std::string_view sid;                  // in CompiledSet::texts
+  std::uint32_t index = 0;               // among its policy's statements
+  std::uint32_t line = 0;                // of its opening brace
+  std::uint32_t column = 0;
 
   [[nodiscard]] StatementRef ref() const {
     return StatementRef{.policyKind = policy->kind,
