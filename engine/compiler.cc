@@ -94,10 +94,12 @@ class Compiler {
   };
 
   // One part of a policy compiled in two (compileInParts): where it stands in the policy's
-  // text, and its statements' Sids (views of the set's copies) and their hashes (0: no Sid),
-  // taken while each statement is in cache.
+  // text, and its statements' Sid hashes (0: no Sid), taken while each statement is in cache.
+  // The first part also keeps their Sids (views of the set's copies) for its SidTable; the
+  // second part looks its own up in that table by statement.
   struct Part {
     PolicyTextPart reading;
+    bool keepSids = false;
     std::vector<std::string_view> sids;
     std::vector<std::uint64_t> sidHashes;
   };
@@ -226,6 +228,7 @@ class Compiler {
     Diagnostics firstFound;
     Part firstPart;
     firstPart.reading.endsAfterStatement = true;
+    firstPart.keepSids = true;
     Result<CompiledPolicy> first =
         readAndCompile(text.name, std::string_view(text.json).substr(0, cut->firstEnd), kind,
                        policyIndex, partOptions, &firstFound, &firstPart);
@@ -398,7 +401,9 @@ class Compiler {
     CompiledStatement& out = policy->statements.emplace_back();
     out.sid = texts_->store(statement.sid);
     if (part_ != nullptr) {
-      part_->sids.push_back(out.sid);
+      if (part_->keepSids) {
+        part_->sids.push_back(out.sid);
+      }
       part_->sidHashes.push_back(statement.sid.empty() ? 0 : hashText(statement.sid));
     }
     out.policy = origin_;
