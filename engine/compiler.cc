@@ -318,6 +318,11 @@ class Compiler {
   };
 
   static std::uint32_t sizeOf(const auto& pool) { return static_cast<std::uint32_t>(pool.size()); }
+  // A statement's number and position: under 4 Gi from any text (parseJson's ceiling); a
+  // caller's PolicyDocument could say more, and saturates rather than wraps.
+  static std::uint32_t to32(std::size_t value) {
+    return static_cast<std::uint32_t>(std::min<std::size_t>(value, UINT32_MAX));
+  }
 
   // After this many statements the pools are sized for the whole policy, from what those
   // statements used: growing by doubling copied each pool about twice over and left up to half
@@ -407,9 +412,9 @@ class Compiler {
       part_->sidHashes.push_back(statement.sid.empty() ? 0 : hashText(statement.sid));
     }
     out.policy = origin_;
-    out.index = static_cast<std::uint32_t>(statement.index);
-    out.line = static_cast<std::uint32_t>(statement.position.line);
-    out.column = static_cast<std::uint32_t>(statement.position.column);
+    out.index = to32(statement.index);
+    out.line = to32(statement.position.line);
+    out.column = to32(statement.position.column);
     out.effect = statement.effect;
     out.notAction = statement.notAction;
     Ranges& range = ranges_.back();
@@ -433,10 +438,8 @@ class Compiler {
         out.anyResource = true;
         continue;
       }
-      ArnPattern compact;
-      if (compileCompactResourcePattern(pattern.written, &compact)) {
+      if (isCompactResourceText(pattern.written, &pattern.prefixOnly)) {
         pattern.compact = true;
-        pattern.prefixOnly = compact.prefixOnly;
         policy->resources.push_back(pattern);
         continue;
       }

@@ -49,9 +49,9 @@ struct ActionPattern {
   }
 };
 
-// A Resource/NotResource text compiled once per set: policies repeat the same resources (the
-// own user's ARN, a bucket's objects) across statements, and every statement listing one
-// shares its matcher.
+// A Resource/NotResource text that is not plain (see ResourcePattern::compact): a policy
+// variable, a '?' or an inner '*', a short ARN. Statements listing the same such text close
+// together share one matcher (Compiler::resourceMatcher).
 struct ResourceMatcher {
   ValueTemplate text;     // empty when pattern.compact (no variables: its literal is the text)
   ArnPattern pattern;     // valid == false: matches nothing
@@ -61,9 +61,9 @@ struct ResourceMatcher {
 
 struct ResourcePattern {
   bool any = false;  // "*" (or fails closed as covering the request)
-  // Plain text with at most one trailing '*' (compileCompactResourcePattern accepts it): the
-  // text itself is the pattern, so it needs no matcher. A large set of distinct resources
-  // (a tenant per bucket) then pays no matcher per statement.
+  // Plain text with at most one trailing '*' (isCompactResourceText): the text itself is the
+  // pattern, so it needs no matcher. A large set of distinct resources (a tenant per bucket)
+  // then pays no matcher per statement.
   bool compact = false;
   bool prefixOnly = false;                   // compact and ends in '*'
   const ResourceMatcher* matcher = nullptr;  // the other patterns; in CompiledSet::resourceMatchers
@@ -73,7 +73,7 @@ struct ResourcePattern {
   [[nodiscard]] std::string_view literal() const {
     return prefixOnly ? written.substr(0, written.size() - 1) : written;
   }
-  // A variable-free pattern: nothing to resolve per request.
+  // Holds policy variables, resolved per request (never a compact pattern).
   [[nodiscard]] bool hasVariables() const {
     return matcher != nullptr && matcher->text.hasVariables();
   }
@@ -138,7 +138,7 @@ struct CompiledStatement {
   std::span<const CompiledCondition> conditions;
   std::unique_ptr<Rare> rare;
   // Where it stands, for StatementRef (ref()): its policy's part stored once per policy, its
-  // own part here (32-bit: a policy text is under 4 GiB, see parseJson).
+  // own part here, in 32 bits (a policy text is under 4 GiB, see parseJson; Compiler::to32).
   const PolicyOrigin* policy = nullptr;  // in CompiledSet::origins
   std::string_view sid;                  // in CompiledSet::texts
   std::uint32_t index = 0;               // among its policy's statements
@@ -208,7 +208,9 @@ struct CompiledSet {
   InternedStrings strings;
   Arena texts;                                   // sids, action and resource texts as written
   std::deque<ResourceMatcher> resourceMatchers;  // a deque: matchers never move
-  std::deque<PolicyOrigin> origins;              // one per policy (per part), never moving
+  // One per policy read (per part; a part or a read that failed leaves its own); a deque:
+  // statements point at them.
+  std::deque<PolicyOrigin> origins;
   std::vector<CompiledPolicy> identity;
   std::optional<CompiledPolicy> resource;
   std::optional<CompiledPolicy> boundary;

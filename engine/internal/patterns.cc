@@ -212,9 +212,9 @@ ArnPattern compileArnPattern(const std::vector<TextPiece>& pieces, bool allowTai
   return pattern;
 }
 
-bool compileCompactResourcePattern(std::string_view text, ArnPattern* pattern) {
-  const bool prefixOnly = text.ends_with('*');
-  const std::string_view literal = prefixOnly ? text.substr(0, text.size() - 1) : text;
+bool isCompactResourceText(std::string_view text, bool* prefixOnly) {
+  const bool endsInStar = text.ends_with('*');
+  const std::string_view literal = endsInStar ? text.substr(0, text.size() - 1) : text;
   std::size_t colons = 0;
   for (const char c : literal) {
     if (c == '*' || c == '?' || c == '$') {
@@ -226,16 +226,10 @@ bool compileCompactResourcePattern(std::string_view text, ArnPattern* pattern) {
   // "arn" and a second one follows; valid with six fields, or with a trailing '*' standing for
   // the missing ones. A short ARN matches nothing and is warned about: the general path.
   const bool isArn = colons >= 1 && literal.starts_with("arn:");
-  if (isArn && colons < 5 && !prefixOnly) {
+  if (isArn && colons < 5 && !endsInStar) {
     return false;
   }
-  pattern->valid = true;
-  pattern->isArn = isArn;
-  pattern->compact = true;
-  pattern->prefixOnly = prefixOnly;
-  pattern->literal = literal;
-  pattern->ownedLiteral.reset();
-  pattern->globs.reset();
+  *prefixOnly = endsInStar;
   return true;
 }
 

@@ -97,8 +97,7 @@ struct ArnPattern {
   // text, so only `literal` is kept and no globs (a fifth of the memory of a large set).
   bool compact = false;
   bool prefixOnly = false;  // compact with a trailing '*': a prefix of the text
-  // Compact: the text to compare. It views ownedLiteral, or text the builder of the pattern
-  // keeps alive (the compiler's fast path views the resource text in CompiledSet::texts).
+  // Compact: the text to compare (views ownedLiteral).
   std::string_view literal;
   std::unique_ptr<char[]> ownedLiteral;
   std::unique_ptr<Globs> globs;  // when not compact
@@ -111,11 +110,11 @@ struct ArnPattern {
 // never splits fields (AWS allows variables only in the resource field).
 ArnPattern compileArnPattern(const std::vector<TextPiece>& pieces, bool allowTailAbsorb);
 
-// The pattern compileArnPattern(ValueTemplate::compile(text, ...).pieces(), true) builds for
-// the common Resource texts, without building its template and globs first: text with no '$'
-// (so no policy variable), no '?' and at most a '*' at its very end, that is not a short ARN.
-// Such a pattern is compact; its literal views `text`, which must outlive it. Returns false
-// (and leaves *pattern alone) for any other text, which takes the general path.
-bool compileCompactResourcePattern(std::string_view text, ArnPattern* pattern);
+// True for the common Resource texts, which compileArnPattern(ValueTemplate::compile(text,
+// ...).pieces(), true) would make compact, told without building a template and globs: text
+// with no '$' (so no policy variable), no '?' and at most a '*' at its very end, that is not a
+// short ARN. Such a text matches the resources equal to it or, when *prefixOnly (it ends in
+// '*'), starting with it without the '*'. Any other text takes the general path.
+bool isCompactResourceText(std::string_view text, bool* prefixOnly);
 
 }  // namespace policysim::engine::internal
