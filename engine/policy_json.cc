@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "engine/internal/json_document.h"
+#include "engine/internal/open_addressing.h"
 #include "engine/internal/patterns.h"
 #include "engine/request.h"
 #include "engine/source_location.h"
@@ -496,10 +497,7 @@ class PolicyReader {
   // sids_ (open addressing by hash, linear probing) instead of a set of strings.
   void warnDuplicateSids() {
     constexpr std::uint32_t kEmpty = UINT32_MAX;
-    std::size_t capacity = 16;
-    while (capacity < sids_.size() * 2) {
-      capacity *= 2;
-    }
+    const std::size_t capacity = internal::openAddressingCapacity(sids_.size(), 16);
     std::vector<std::uint32_t> slots(capacity, kEmpty);
     const std::hash<std::string_view> hash;
     for (std::uint32_t i = 0; i < sids_.size(); ++i) {

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "engine/internal/compiled.h"
+#include "engine/internal/open_addressing.h"
 #include "engine/internal/request_facts.h"
 #include "grammar/number.h"
 
@@ -22,10 +23,7 @@ void HashSlots::build(const std::vector<std::uint64_t>& hashes) {
   if (hashes.empty()) {
     return;  // find() on an empty table returns at once
   }
-  std::size_t capacity = 8;
-  while (capacity < hashes.size() * 2) {
-    capacity *= 2;
-  }
+  const std::size_t capacity = openAddressingCapacity(hashes.size(), 8);
   mask_ = capacity - 1;
   hashes_.assign(capacity, 0);
   values_.assign(capacity, kEmpty);
@@ -49,10 +47,7 @@ void Postings::build(const std::vector<std::pair<std::uint64_t, std::uint32_t>>&
   std::vector<std::uint64_t> hashes;
   std::vector<std::uint32_t> groupOf(pairs.size());
   std::vector<std::uint32_t> last;  // per group: the last statement counted
-  std::size_t capacity = 16;
-  while (capacity < pairs.size() * 2) {
-    capacity *= 2;
-  }
+  const std::size_t capacity = openAddressingCapacity(pairs.size(), 16);
   std::vector<std::uint32_t> slots(capacity, kEmpty);  // hash -> group
   for (std::size_t k = 0; k < pairs.size(); ++k) {
     const auto [hash, statement] = pairs[k];
@@ -232,10 +227,7 @@ class CountTable {
     if (keys == 0) {
       return;
     }
-    std::size_t capacity = 16;
-    while (capacity < keys * 2) {
-      capacity *= 2;
-    }
+    const std::size_t capacity = openAddressingCapacity(keys, 16);
     mask_ = capacity - 1;
     hashes_.assign(capacity, 0);
     counts_.assign(capacity, 0);
@@ -406,12 +398,13 @@ class StatementIndexBuilder {
       std::uint64_t bestCost = UINT64_MAX;
       int best = -1;
       for (std::size_t d = 0; d < kDimensions; ++d) {
-        const std::uint32_t begin = starts[i * kDimensions + d];
+        const std::uint32_t begin = starts[std::size_t{i} * kDimensions + d];
         if (begin == kUnusable) {
           continue;
         }
         std::uint64_t cost = uncounted ? d : 0;
-        for (std::uint32_t k = begin; !uncounted && k < ends[i * kDimensions + d]; ++k) {
+        for (std::uint32_t k = begin; !uncounted && k < ends[std::size_t{i} * kDimensions + d];
+             ++k) {
           if (k + kAhead < slotOf.size()) {
             counts.prefetchCount(slotOf[k + kAhead]);
           }
@@ -427,7 +420,7 @@ class StatementIndexBuilder {
         ++index_.placement_.always;
         continue;
       }
-      const std::size_t chosen = i * kDimensions + static_cast<std::size_t>(best);
+      const std::size_t chosen = std::size_t{i} * kDimensions + static_cast<std::size_t>(best);
       for (std::uint32_t k = starts[chosen]; k < ends[chosen]; ++k) {
         const Key& key = keys[k];
         if (key.table == kConditionValue) {

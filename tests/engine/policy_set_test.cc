@@ -121,7 +121,7 @@ TEST(PolicySetFromTexts, FirstBadPolicyFailsWithItsLocation) {
   EXPECT_EQ(set.status().toString(), document.status().toString());
   EXPECT_EQ(set.status().toString().rfind("b.json:2:", 0), 0U) << set.status().toString();
 
-  PolicySetTexts tooBig = texts();
+  const PolicySetTexts& tooBig = texts();
   PolicyParseOptions options;
   options.maxBytes = 16;
   auto limited = PolicySet::compile(tooBig, options);

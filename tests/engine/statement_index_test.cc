@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/decision.h"
+#include "engine/internal/open_addressing.h"
 #include "engine/policy_set.h"
 #include "engine/request_json.h"
 
@@ -97,6 +98,16 @@ std::string teamEquals(const std::string& team) {
 }
 
 constexpr int kMany = 1000;
+
+// Open-addressing tables are powers of two, at most half full, and never under their minimum.
+TEST(OpenAddressing, CapacityIsAPowerOfTwoAtLeastTwiceTheEntries) {
+  using policysim::engine::internal::openAddressingCapacity;
+  EXPECT_EQ(openAddressingCapacity(0, 16), 16U);
+  EXPECT_EQ(openAddressingCapacity(3, 8), 8U);
+  EXPECT_EQ(openAddressingCapacity(8, 16), 16U);
+  EXPECT_EQ(openAddressingCapacity(9, 16), 32U);
+  EXPECT_EQ(openAddressingCapacity(100000, 8), 262144U);
+}
 
 TEST(StatementIndexTest, LiteralActionsLookOnlyAtTheirStatement) {
   const auto set =
