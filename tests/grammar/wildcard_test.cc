@@ -149,4 +149,28 @@ TEST(WildcardMatcher, SlotsMatchTheirValueLiterally) {
   EXPECT_TRUE(middle.matches("x--y", empty));
 }
 
+// A middle segment whose first bytes are an empty slot value is tried at every byte when it
+// has no '?': without '?', matching is byte for byte, so a lead byte followed by bytes that do
+// not complete its code point must not make the search skip them (found by fuzz_wildcard).
+TEST(WildcardMatcher, EmptySlotHeadedSegmentsAreTriedAtEveryByte) {
+  WildcardPattern pattern;
+  pattern.appendGlob("*");
+  pattern.appendSlot(0);
+  pattern.appendLiteral("\xA0\xA0");
+  pattern.appendGlob("*");
+  const std::string_view empty[] = {""};
+  EXPECT_TRUE(pattern.matches("\xE0\xA0\xA0", empty));
+  EXPECT_TRUE(pattern.matches("x\xF0\xA0\xA0y", empty));
+  EXPECT_FALSE(pattern.matches("\xE0\xA0", empty));
+
+  // With a '?' the segment still steps by code point on valid UTF-8: "??x" needs two
+  // characters before the x, and U+0800 (three bytes) is one.
+  WildcardPattern question;
+  question.appendGlob("*");
+  question.appendSlot(0);
+  question.appendGlob("??x*");
+  EXPECT_FALSE(question.matches("\xE0\xA0\xA0x", empty));
+  EXPECT_TRUE(question.matches("a\xE0\xA0\xA0x", empty));
+}
+
 }  // namespace
