@@ -6,8 +6,6 @@
 // tests/grammar/wildcard_test.cc, including a pathological-pattern operation-count test.
 #include "grammar/wildcard.h"
 
-#include <algorithm>
-
 namespace policysim::grammar {
 namespace {
 
@@ -107,6 +105,7 @@ void WildcardPattern::appendChar(char c, bool wildcardsActive) {
     }
     ++segment.pieces.back().anyChars;
     ++segment.minBytes;
+    segment.hasAnyChar = true;
     hasWildcards_ = true;
     return;
   }
@@ -214,11 +213,6 @@ bool WildcardPattern::matches(std::string_view text,
       continue;
     }
     const std::string_view head = literalOf(segment.pieces.front(), slots);
-    // A failed placement moves on by one code point when the segment holds a '?' (which takes
-    // a whole one), else by one byte: without '?' matching is byte for byte, and on text that
-    // is not valid UTF-8 a lead byte's length would skip bytes a match can start at.
-    const bool byCodePoint = std::any_of(segment.pieces.begin(), segment.pieces.end(),
-                                         [](const Piece& piece) { return piece.anyChars > 0; });
     bool placed = false;
     while (pos + segment.minBytes <= window.size()) {
       std::size_t candidate = pos;
@@ -238,7 +232,10 @@ bool WildcardPattern::matches(std::string_view text,
       if (candidate >= window.size()) {
         return false;
       }
-      pos = candidate + (byCodePoint ? codePointLength(window, candidate) : 1);
+      // On by one code point when the segment holds a '?' (which takes a whole one), else by
+      // one byte: without '?' matching is byte for byte, and on text that is not valid UTF-8 a
+      // lead byte's length would skip bytes a match can start at.
+      pos = candidate + (segment.hasAnyChar ? codePointLength(window, candidate) : 1);
     }
     if (!placed) {
       return false;

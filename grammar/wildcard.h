@@ -68,6 +68,7 @@ class WildcardPattern {
   struct Segment {
     std::vector<Piece> pieces;
     std::uint32_t minBytes = 0;  // literal bytes + one byte per '?'
+    bool hasAnyChar = false;     // holds a '?': placements move by code point, else by byte
   };
 
   void appendChar(char c, bool wildcardsActive);
